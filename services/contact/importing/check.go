@@ -1,0 +1,171 @@
+package importing
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+// Problem is one entry of an import's per-row report.
+type Problem struct {
+	Row int `json:"row"`
+	// Column is the header of the offending column, or "" when the problem is
+	// a field no column fed (a required custom field, say).
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	// DuplicateOfRow is the earlier row holding the same phone, email or tax
+	// code, for duplicate-within-file problems.
+	DuplicateOfRow int `json:"duplicate_of_row,omitempty"`
+}
+
+// Options configure a Checker.
+type Options struct {
+	// Mapping maps headers to fields; nil means DefaultMapping().
+	Mapping Mapping
+	// Schema validates organisations' custom fields.
+	Schema party.CustomFieldSchema
+	// DefaultKinds apply to organisation rows without a kind; nil means unit.
+	DefaultKinds []party.Kind
+}
+
+// Checker turns rows into parties one at a time, remembering only the
+// duplicate keys seen so far, so a 100,000-row file is checked in one pass
+// without holding its parties. A Checker is for one file and not safe for
+// concurrent use.
+type Checker struct {
+	opts    Options
+	columns map[string]column
+	seen    map[party.Key]int
+}
+
+type column struct {
+	field  Field
+	mapped bool
+}
+
+// NewChecker returns a Checker for one file.
+func NewChecker(opts Options) *Checker {
+	if opts.Mapping == nil {
+		opts.Mapping = DefaultMapping()
+	}
+	if len(opts.DefaultKinds) == 0 {
+		opts.DefaultKinds = []party.Kind{party.KindUnit}
+	}
+	return &Checker{opts: opts, columns: map[string]column{}, seen: map[party.Key]int{}}
+}
+
+// Organisation turns row into an organisation. Any problem (an invalid field
+// or a key already seen on an earlier row) means the row must not be created:
+// duplicates are reported, never merged silently.
+func (c *Checker) Organisation(row Row) (party.Organisation, []Problem) {
+	v := c.collect(row)
+	o := party.Organisation{
+		Name: v.text(FieldName), TaxCode: v.text(FieldTaxCode), Province: v.text(FieldProvince),
+		District: v.text(FieldDistrict), Ward: v.text(FieldWard), Address: v.text(FieldAddress),
+		Phones: v.list(FieldPhones), Emails: v.list(FieldEmails),
+		Website: v.text(FieldWebsite), SupervisingUnitID: v.text(FieldSupervisingUnitID),
+		Stage: parseStage(v.text(FieldStage)), Tags: v.list(FieldTags),
+		OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
+	}
+	for _, k := range v.list(FieldKinds) {
+		o.Kinds = append(o.Kinds, parseKind(k))
+	}
+	if len(o.Kinds) == 0 {
+		o.Kinds = slices.Clone(c.opts.DefaultKinds)
+	}
+	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
+	o, err := party.NewOrganisation(o, c.opts.Schema)
+	if err != nil || len(v.reported) > 0 {
+		return party.Organisation{}, v.problems(err)
+	}
+	return o, c.duplicates(v, o.DuplicateKeys())
+}
+
+// Person turns row into a person, with the same rules as Organisation.
+func (c *Checker) Person(row Row) (party.Person, []Problem) {
+	v := c.collect(row)
+	p := party.Person{
+		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
+		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
+		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID),
+	}
+	if s := v.text(FieldBirthday); s != "" {
+		d, err := parseCellDate(s)
+		if err != nil {
+			v.report(FieldBirthday, err.Error())
+		}
+		p.Birthday = d
+	}
+	p, err := party.NewPerson(p)
+	if err != nil || len(v.reported) > 0 {
+		return party.Person{}, v.problems(err)
+	}
+	return p, c.duplicates(v, p.DuplicateKeys())
+}
+
+// Unmapped returns the headers seen so far that feed no field, so the caller
+// can show which columns were ignored.
+func (c *Checker) Unmapped() []string {
+	var out []string
+	for h, col := range c.columns {
+		if !col.mapped {
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// duplicates records the row's keys and reports those an earlier row holds.
+func (c *Checker) duplicates(v *rowValues, keys []party.Key) []Problem {
+	var problems []Problem
+	for _, k := range keys {
+		if first, ok := c.seen[k]; ok {
+			problems = append(problems, Problem{
+				Row: v.line, Column: v.header(keyField(k.Type)), DuplicateOfRow: first,
+				Message: fmt.Sprintf("same %s %s as row %d", strings.ReplaceAll(string(k.Type), "_", " "), k.Value, first),
+			})
+			continue
+		}
+		c.seen[k] = v.line
+	}
+	return problems
+}
+
+func keyField(t party.KeyType) Field {
+	switch t {
+	case party.KeyPhone:
+		return FieldPhones
+	case party.KeyEmail:
+		return FieldEmails
+	}
+	return FieldTaxCode
+}
+
+// column resolves a header once per file.
+func (c *Checker) column(header string) column {
+	col, ok := c.columns[header]
+	if !ok {
+		col.field, col.mapped = c.opts.Mapping.Field(header)
+		c.columns[header] = col
+	}
+	return col
+}
+
+// problems turns a party validation error, plus anything reported while
+// reading cells, into the row's report.
+func (v *rowValues) problems(err error) []Problem {
+	out := v.reported
+	var verr *party.ValidationError
+	if errors.As(err, &verr) {
+		for _, fe := range verr.Fields {
+			out = append(out, Problem{Row: v.line, Column: v.columnOf(fe.Field), Message: fe.Message})
+		}
+	} else if err != nil {
+		out = append(out, Problem{Row: v.line, Message: err.Error()})
+	}
+	return out
+}

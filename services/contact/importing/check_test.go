@@ -1,0 +1,180 @@
+package importing
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+func TestDefaultMappingReadsCommonVietnameseAndEnglishHeaders(t *testing.T) {
+	tests := []struct {
+		header string
+		want   Field
+	}{
+		{"Tên đơn vị", FieldName},
+		{"TÊN ĐƠN VỊ", FieldName},
+		{"Họ và tên", FieldName},
+		{"Số điện thoại", FieldPhones},
+		{"SĐT", FieldPhones},
+		{"so dien thoai", FieldPhones},
+		{"Mã số thuế", FieldTaxCode},
+		{"MST", FieldTaxCode},
+		{"Tỉnh/Thành phố", FieldProvince},
+		{"Tỉnh / Thành phố", FieldProvince},
+		{"Quận/Huyện", FieldDistrict},
+		{"Phường/Xã", FieldWard},
+		{"E-mail", FieldEmails},
+		{"Ngày sinh", FieldBirthday},
+		{"Zalo", FieldZaloID},
+		{"Phone", FieldPhones},
+		{"Tax code", FieldTaxCode},
+	}
+	m := DefaultMapping()
+	for _, tt := range tests {
+		if got, ok := m.Field(tt.header); !ok || got != tt.want {
+			t.Errorf("Field(%q) = %q, %v; want %q", tt.header, got, ok, tt.want)
+		}
+	}
+	if got, ok := m.Field("Số lượng học sinh"); ok {
+		t.Errorf("unknown header mapped to %q", got)
+	}
+}
+
+func TestValidOrganisationRowBecomesANormalisedOrganisation(t *testing.T) {
+	schema := party.CustomFieldSchema{party.KindSchool: {
+		{Name: "student_count", Type: party.FieldNumber},
+		{Name: "boarding", Type: party.FieldBool},
+	}}
+	mapping := DefaultMapping()
+	mapping["Số học sinh"] = CustomField("student_count")
+	mapping["Nội trú"] = CustomField("boarding")
+	c := NewChecker(Options{Mapping: mapping, Schema: schema})
+	got, problems := c.Organisation(Row{Line: 2, Cells: []Cell{
+		{"Tên đơn vị", "Trường Tiểu học Kim Đồng"},
+		{"Loại", "Trường học; Đơn vị"},
+		{"Mã số thuế", "0101 234 567"},
+		{"Tỉnh/Thành phố", "Bình Dương"},
+		{"Điện thoại", "0912 345 678 / 0987654321"},
+		{"Email", "KeToan@KimDong.edu.vn"},
+		{"Trạng thái", "Khách hàng"},
+		{"Số học sinh", "850"},
+		{"Nội trú", "không"},
+		{"Người lập", "Lan"},
+	}})
+	if problems != nil {
+		t.Fatalf("problems: %v", problems)
+	}
+	want := party.Organisation{
+		Kinds: []party.Kind{party.KindSchool, party.KindUnit}, Name: "Trường Tiểu học Kim Đồng",
+		TaxCode: "0101234567", Province: "Bình Dương", CurrentProvince: "Thành phố Hồ Chí Minh",
+		Phones: []string{"+84912345678", "+84987654321"}, Emails: []string{"ketoan@kimdong.edu.vn"},
+		Stage: party.StageCustomer, CustomFields: map[string]any{"student_count": 850.0, "boarding": false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("organisation:\n got %+v\nwant %+v", got, want)
+	}
+	if u := c.Unmapped(); !reflect.DeepEqual(u, []string{"Người lập"}) {
+		t.Errorf("Unmapped() = %q", u)
+	}
+}
+
+func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []Cell
+		want  []Problem
+	}{
+		{
+			name:  "missing name",
+			cells: []Cell{{"Số điện thoại", "0912345678"}},
+			want:  []Problem{{Row: 7, Column: "", Message: "required"}},
+		},
+		{
+			name: "second phone of the second phone column is invalid",
+			cells: []Cell{
+				{"Tên đơn vị", "UBND xã A"},
+				{"Điện thoại", "0912345678"},
+				{"Di động", "0987654321, 0123"},
+			},
+			want: []Problem{{Row: 7, Column: "Di động", Message: party.ErrInvalidPhone.Error()}},
+		},
+		{
+			name: "bad email, tax code, province and kind",
+			cells: []Cell{
+				{"Tên đơn vị", "UBND xã A"},
+				{"Email", "Kế toán <kt@x.vn>"},
+				{"MST", "12345"},
+				{"Tỉnh", "Bangkok"},
+				{"Loại", "khách lẻ"},
+			},
+			want: []Problem{
+				{Row: 7, Column: "Loại", Message: `unknown kind "khách lẻ"`},
+				{Row: 7, Column: "MST", Message: party.ErrInvalidTaxCode.Error()},
+				{Row: 7, Column: "Tỉnh", Message: "unknown province"},
+				{Row: 7, Column: "Email", Message: party.ErrInvalidEmail.Error()},
+			},
+		},
+		{
+			name:  "two columns for one single-valued field",
+			cells: []Cell{{"Tên đơn vị", "A"}, {"Tên", "B"}},
+			want:  []Problem{{Row: 7, Column: "Tên đơn vị", Message: "several columns map to name; keep one"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := NewChecker(Options{}).Organisation(Row{Line: 7, Cells: tt.cells})
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("problems:\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
+	_, got := NewChecker(Options{}).Person(Row{Line: 3, Cells: []Cell{
+		{"Họ và tên", "  "}, {"SĐT", "abc"}, {"Ngày sinh", "31/02/1990"},
+	}})
+	want := []Problem{
+		{Row: 3, Column: "Ngày sinh", Message: party.ErrInvalidDate.Error()},
+		{Row: 3, Column: "Họ và tên", Message: "required"},
+		{Row: 3, Column: "SĐT", Message: party.ErrInvalidPhone.Error()},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestPersonRowReadsDayFirstAndSpreadsheetSerialBirthdays(t *testing.T) {
+	for _, cell := range []string{"05/05/1990", "1990-05-05", "32998"} {
+		p, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{
+			{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", cell},
+		}})
+		if problems != nil || p.Birthday != (party.Date{Year: 1990, Month: 5, Day: 5}) {
+			t.Errorf("birthday %q: got %v, problems %v", cell, p.Birthday, problems)
+		}
+	}
+}
+
+func TestDuplicatesWithinTheFileAreReportedWithBothRows(t *testing.T) {
+	c := NewChecker(Options{})
+	rows := []Row{
+		{2, []Cell{{"Tên", "Trường A"}, {"SĐT", "0912 345 678"}, {"MST", "0101234567"}}},
+		{3, []Cell{{"Tên", "Trường B"}, {"SĐT", "0987 654 321"}, {"Email", "b@x.vn"}}},
+		{4, []Cell{{"Tên", "Trường A (bản sao)"}, {"SĐT", "+84 912 345 678"}, {"MST", "0101.234.567"}}},
+		{5, []Cell{{"Tên", "Trường C"}, {"Email", "B@X.VN"}}},
+	}
+	var got []Problem
+	for _, r := range rows {
+		_, problems := c.Organisation(r)
+		got = append(got, problems...)
+	}
+	want := []Problem{
+		{Row: 4, Column: "SĐT", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
+		{Row: 4, Column: "MST", Message: "same tax code 0101234567 as row 2", DuplicateOfRow: 2},
+		{Row: 5, Column: "Email", Message: "same email b@x.vn as row 3", DuplicateOfRow: 3},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n got %+v\nwant %+v", got, want)
+	}
+}

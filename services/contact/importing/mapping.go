@@ -1,0 +1,141 @@
+package importing
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+// Field is the party field a column feeds. Custom fields are written
+// "custom:<name>", e.g. "custom:student_count".
+type Field string
+
+// Fields a column can map to. FieldName is the organisation's name or the
+// person's full name.
+const (
+	FieldName              Field = "name"
+	FieldKinds             Field = "kinds"
+	FieldTaxCode           Field = "tax_code"
+	FieldProvince          Field = "province"
+	FieldDistrict          Field = "district"
+	FieldWard              Field = "ward"
+	FieldAddress           Field = "address"
+	FieldPhones            Field = "phones"
+	FieldEmails            Field = "emails"
+	FieldWebsite           Field = "website"
+	FieldSupervisingUnitID Field = "supervising_unit_id"
+	FieldStage             Field = "stage"
+	FieldTags              Field = "tags"
+	FieldOwnerID           Field = "owner_id"
+	FieldNotes             Field = "notes"
+	FieldZaloID            Field = "zalo_id"
+	FieldBirthday          Field = "birthday"
+)
+
+const customPrefix = "custom:"
+
+// CustomField returns the Field of the custom field name.
+func CustomField(name string) Field { return Field(customPrefix + name) }
+
+// custom returns the custom field name of f, if f is one.
+func (f Field) custom() (string, bool) {
+	return strings.CutPrefix(string(f), customPrefix)
+}
+
+// Mapping maps column headers to party fields. Headers match ignoring case,
+// diacritics, punctuation and spacing, so "Tỉnh/Thành phố", "tinh thanh pho"
+// and "TỈNH / THÀNH PHỐ" are one header. Several columns may feed the same list
+// field (two phone columns, say).
+type Mapping map[string]Field
+
+// Field returns the field the column header feeds, if any.
+func (m Mapping) Field(header string) (Field, bool) {
+	if f, ok := m[header]; ok {
+		return f, true
+	}
+	key := headerKey(header)
+	if f, ok := m[key]; ok {
+		return f, true
+	}
+	for h, f := range m {
+		if headerKey(h) == key {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// DefaultMapping returns a mapping of the Vietnamese and English headers
+// customers' spreadsheets commonly use. Owner and supervising unit are left
+// out: files carry staff and unit names there, which need a lookup first.
+func DefaultMapping() Mapping {
+	m := Mapping{}
+	add := func(f Field, headers ...string) {
+		for _, h := range headers {
+			m[headerKey(h)] = f
+		}
+	}
+	add(FieldName, "Tên", "Tên đơn vị", "Tên tổ chức", "Tên khách hàng", "Tên trường", "Tên công ty",
+		"Họ tên", "Họ và tên", "Name", "Full name", "Organisation", "Organization", "Company")
+	add(FieldKinds, "Loại", "Loại đơn vị", "Phân loại", "Kind", "Type")
+	add(FieldTaxCode, "Mã số thuế", "MST", "Mã ĐVQHNS", "Mã QHNS", "Mã số thuế/Mã ĐVQHNS",
+		"Tax code", "Tax ID", "Budget code")
+	add(FieldProvince, "Tỉnh", "Tỉnh/Thành phố", "Tỉnh/TP", "Tỉnh thành", "Thành phố", "Province", "City")
+	add(FieldDistrict, "Quận/Huyện", "Huyện", "Quận", "District")
+	add(FieldWard, "Phường/Xã", "Xã/Phường", "Xã", "Phường", "Ward", "Commune")
+	add(FieldAddress, "Địa chỉ", "Address")
+	add(FieldPhones, "Số điện thoại", "Điện thoại", "SĐT", "ĐT", "Di động", "Số di động",
+		"Phone", "Phones", "Mobile", "Tel")
+	add(FieldEmails, "Email", "E-mail", "Thư điện tử", "Emails")
+	add(FieldWebsite, "Website", "Trang web", "Web")
+	add(FieldStage, "Giai đoạn", "Trạng thái", "Stage", "Lifecycle stage")
+	add(FieldTags, "Nhãn", "Thẻ", "Tags", "Tag")
+	add(FieldNotes, "Ghi chú", "Notes", "Note")
+	add(FieldZaloID, "Zalo", "Zalo ID")
+	add(FieldBirthday, "Ngày sinh", "Sinh nhật", "Birthday", "Date of birth", "DOB")
+	return m
+}
+
+// headerKey folds a header and turns punctuation into spaces.
+func headerKey(h string) string {
+	return party.Fold(strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) {
+			return ' '
+		}
+		return r
+	}, h))
+}
+
+// kindLabels and stageLabels read the Vietnamese and English words people
+// type for kinds and stages, folded.
+var kindLabels = map[string]party.Kind{
+	"unit": party.KindUnit, "don vi": party.KindUnit,
+	"supervising unit": party.KindSupervisingUnit, "don vi chu quan": party.KindSupervisingUnit,
+	"chu quan": party.KindSupervisingUnit, "dvcq": party.KindSupervisingUnit,
+	"partner": party.KindPartner, "doi tac": party.KindPartner,
+	"vendor": party.KindVendor, "nha cung cap": party.KindVendor, "ncc": party.KindVendor,
+	"school": party.KindSchool, "truong": party.KindSchool, "truong hoc": party.KindSchool,
+}
+
+var stageLabels = map[string]party.Stage{
+	"lead": party.StageLead, "tiem nang": party.StageLead, "dau moi": party.StageLead,
+	"prospect": party.StageProspect, "trien vong": party.StageProspect, "co hoi": party.StageProspect,
+	"customer": party.StageCustomer, "khach hang": party.StageCustomer,
+	"inactive": party.StageInactive, "ngung": party.StageInactive,
+	"ngung hoat dong": party.StageInactive, "khong hoat dong": party.StageInactive,
+}
+
+func parseKind(s string) party.Kind {
+	if k, ok := kindLabels[headerKey(s)]; ok {
+		return k
+	}
+	return party.Kind(s) // the constructor reports it as unknown
+}
+
+func parseStage(s string) party.Stage {
+	if st, ok := stageLabels[headerKey(s)]; ok {
+		return st
+	}
+	return party.Stage(s)
+}

@@ -1,0 +1,149 @@
+package importing
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+	"github.com/xuri/excelize/v2"
+)
+
+func collect(t *testing.T, rows func(func(Row, error) bool)) ([]Row, error) {
+	t.Helper()
+	var out []Row
+	for row, err := range rows {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want []Row
+	}{
+		{
+			name: "comma separated",
+			file: "Tên đơn vị,Số điện thoại\nTrường A,0912345678\nTrường B,0987654321\n",
+			want: []Row{
+				{2, []Cell{{"Tên đơn vị", "Trường A"}, {"Số điện thoại", "0912345678"}}},
+				{3, []Cell{{"Tên đơn vị", "Trường B"}, {"Số điện thoại", "0987654321"}}},
+			},
+		},
+		{
+			name: "semicolons and byte order mark from Excel",
+			file: "\ufeffTên đơn vị;Mã số thuế\nTrường A;0101234567\n",
+			want: []Row{{2, []Cell{{"Tên đơn vị", "Trường A"}, {"Mã số thuế", "0101234567"}}}},
+		},
+		{
+			name: "blank rows skipped, ragged rows tolerated, multi-line cell keeps numbering",
+			file: "Tên,Ghi chú,Email\n\n,,\n\"Trường A\",\"dòng 1\ndòng 2\"\nTrường B\n",
+			want: []Row{
+				{4, []Cell{{"Tên", "Trường A"}, {"Ghi chú", "dòng 1\ndòng 2"}}},
+				{6, []Cell{{"Tên", "Trường B"}}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := collect(t, ReadCSV(strings.NewReader(tt.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("rows:\n got %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBrokenFilesAreRefused(t *testing.T) {
+	tests := []struct {
+		name, file string
+	}{
+		{"empty file", ""},
+		{"blank header", ",,\nA,B,C\n"},
+		{"repeated header", "Email,Tên,Email\na@x.vn,A,b@x.vn\n"},
+		{"unterminated quote", "Tên\n\"Trường A\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := collect(t, ReadCSV(strings.NewReader(tt.file))); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+	if _, err := collect(t, ReadXLSX(strings.NewReader("not a zip"))); err == nil {
+		t.Error("ReadXLSX accepted a non-XLSX file")
+	}
+	if _, err := collect(t, ReadCSV(strings.NewReader(""))); !errors.Is(err, ErrNoHeader) {
+		t.Errorf("empty CSV: err = %v, want ErrNoHeader", err)
+	}
+}
+
+func TestXLSXRowsMatchTheSameTableAsCSV(t *testing.T) {
+	table := importtest.People(50, 7)
+	var csvFile, xlsxFile bytes.Buffer
+	if err := table.WriteCSV(&csvFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := table.WriteXLSX(&xlsxFile); err != nil {
+		t.Fatal(err)
+	}
+	fromCSV, err := collect(t, ReadCSV(&csvFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromXLSX, err := collect(t, ReadXLSX(&xlsxFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromCSV) != 50 || !reflect.DeepEqual(fromCSV, fromXLSX) {
+		t.Errorf("CSV gave %d rows, XLSX %d; first CSV %v, first XLSX %v", len(fromCSV), len(fromXLSX), fromCSV[0], fromXLSX[0])
+	}
+}
+
+func TestXLSXSkipsTitleRowsAndBlankRowsButKeepsSheetRowNumbers(t *testing.T) {
+	f := excelize.NewFile()
+	set := func(cell string, v any) {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("A2", "Họ và tên")
+	set("B2", "Ngày sinh")
+	set("A3", "Nguyễn Văn An")
+	set("B3", 32998) // a date cell read raw: 05/05/1990
+	set("A5", "Trần Thị Bích")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := collect(t, ReadXLSX(&buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{3, []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "32998"}}},
+		{5, []Cell{{"Họ và tên", "Trần Thị Bích"}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestSameBytesGiveTheSameFingerprint(t *testing.T) {
+	a, _ := Fingerprint(strings.NewReader("Tên\nTrường A\n"))
+	b, _ := Fingerprint(strings.NewReader("Tên\nTrường A\n"))
+	c, _ := Fingerprint(strings.NewReader("Tên\nTrường B\n"))
+	if a != b || a == c || len(a) != 64 {
+		t.Errorf("fingerprints %q %q %q", a, b, c)
+	}
+}

@@ -1,0 +1,176 @@
+package importing
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/xuri/excelize/v2"
+)
+
+// rowValues are a row's cells grouped by the field they feed, remembering
+// which column each value came from so problems can name it.
+type rowValues struct {
+	line     int
+	texts    map[Field]Cell
+	lists    map[Field]*list
+	reported []Problem
+}
+
+// list is a list field's values and, per value, the header it came from.
+type list struct {
+	values  []string
+	headers []string
+}
+
+func (c *Checker) collect(row Row) *rowValues {
+	v := &rowValues{line: row.Line, texts: map[Field]Cell{}, lists: map[Field]*list{}}
+	for _, cell := range row.Cells {
+		col := c.column(cell.Header)
+		switch {
+		case !col.mapped:
+		case isList(col.field):
+			l := v.lists[col.field]
+			if l == nil {
+				l = &list{}
+				v.lists[col.field] = l
+			}
+			for _, item := range splitList(col.field, cell.Value) {
+				l.values = append(l.values, item)
+				l.headers = append(l.headers, cell.Header)
+			}
+		default:
+			if _, dup := v.texts[col.field]; dup {
+				v.report(col.field, "several columns map to "+string(col.field)+"; keep one")
+				continue
+			}
+			v.texts[col.field] = cell
+		}
+	}
+	return v
+}
+
+func isList(f Field) bool {
+	return f == FieldPhones || f == FieldEmails || f == FieldTags || f == FieldKinds
+}
+
+// splitList splits a cell holding several values. Phones are also split on
+// "/", which people put between numbers but never inside one.
+func splitList(f Field, s string) []string {
+	seps := ",;\n"
+	if f == FieldPhones {
+		seps += "/"
+	}
+	var out []string
+	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+func (v *rowValues) text(f Field) string { return v.texts[f].Value }
+
+func (v *rowValues) list(f Field) []string {
+	if l := v.lists[f]; l != nil {
+		return l.values
+	}
+	return nil
+}
+
+func (v *rowValues) report(f Field, msg string) {
+	v.reported = append(v.reported, Problem{Row: v.line, Column: v.header(f), Message: msg})
+}
+
+// header returns the column that fed f, or "" if none did.
+func (v *rowValues) header(f Field) string {
+	if cell, ok := v.texts[f]; ok {
+		return cell.Header
+	}
+	if l := v.lists[f]; l != nil && len(l.headers) > 0 {
+		return l.headers[0]
+	}
+	return ""
+}
+
+// columnOf maps a party field path ("phones[1]", "custom_fields.level",
+// "full_name") back to the column it came from.
+func (v *rowValues) columnOf(path string) string {
+	base, rest, _ := strings.Cut(path, ".")
+	if base == "custom_fields" {
+		return v.header(CustomField(rest))
+	}
+	base, index, indexed := strings.Cut(base, "[")
+	if base == "full_name" {
+		base = string(FieldName)
+	}
+	if l := v.lists[Field(base)]; indexed && l != nil {
+		if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil && i < len(l.headers) {
+			return l.headers[i]
+		}
+	}
+	return v.header(Field(base))
+}
+
+// customFields converts custom-field cells to the types the schema expects,
+// so "850" reaches a number field as 850. A cell that does not convert, or
+// names no defined field, passes as text for the party constructor to report.
+func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.Kind) map[string]any {
+	var out map[string]any
+	for _, f := range slices.Sorted(maps.Keys(v.texts)) {
+		name, ok := f.custom()
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = map[string]any{}
+		}
+		out[name] = v.texts[f].Value
+		if def, ok := schema.Definition(kinds, name); ok {
+			if value, ok := convertCell(def.Type, v.texts[f].Value); ok {
+				out[name] = value
+			}
+		}
+	}
+	return out
+}
+
+func convertCell(t party.FieldType, s string) (any, bool) {
+	switch t {
+	case party.FieldNumber:
+		n, err := strconv.ParseFloat(strings.ReplaceAll(s, " ", ""), 64)
+		return n, err == nil
+	case party.FieldBool:
+		switch headerKey(s) {
+		case "co", "x", "yes", "true", "1", "dung":
+			return true, true
+		case "khong", "no", "false", "0", "sai":
+			return false, true
+		}
+		return nil, false
+	case party.FieldDate:
+		d, err := parseCellDate(s)
+		return d.String(), err == nil
+	}
+	return s, true
+}
+
+// parseCellDate reads a typed date, or the serial number an XLSX date cell
+// holds when read raw.
+func parseCellDate(s string) (party.Date, error) {
+	if d, err := party.ParseDate(s); err == nil {
+		return d, nil
+	}
+	serial, err := strconv.ParseFloat(s, 64)
+	if err != nil || serial < 1 || serial > 2958465 { // 2958465 is 9999-12-31
+		return party.Date{}, party.ErrInvalidDate
+	}
+	t, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		return party.Date{}, party.ErrInvalidDate
+	}
+	return party.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
+}

@@ -1,0 +1,117 @@
+package party
+
+import (
+	"errors"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region assumed for phone numbers written without a
+// country code, which is how nearly every customer writes them.
+const DefaultRegion = "VN"
+
+// Errors returned by the normalisers; constructors turn them into field errors.
+var (
+	ErrInvalidPhone   = errors.New("not a valid phone number")
+	ErrInvalidEmail   = errors.New("not a valid email address")
+	ErrInvalidTaxCode = errors.New("not a valid tax or budget-unit code (7, 10 or 13 digits)")
+)
+
+// NormalizePhone returns the E.164 form of a phone number written in any usual
+// way ("0912 345 678", "+84 912 345 678", "84912345678", "(091) 234-5678"),
+// so the same number always produces the same key.
+func NormalizePhone(raw string) (string, error) {
+	num, err := phonenumbers.Parse(raw, DefaultRegion)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", ErrInvalidPhone
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// NormalizeEmail returns a bare address, trimmed and lower-cased. Display-name
+// forms ("An <an@x.vn>") are refused because a stored email must be a key, and
+// the local part is lower-cased too because staff type addresses in any case and
+// mail providers here do not distinguish them.
+func NormalizeEmail(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Name != "" || addr.Address != s {
+		return "", ErrInvalidEmail
+	}
+	at := strings.LastIndexByte(s, '@')
+	if !strings.Contains(s[at+1:], ".") {
+		// net/mail accepts "an@localhost"; no customer has such an address.
+		return "", ErrInvalidEmail
+	}
+	return strings.ToLower(s), nil
+}
+
+// NormalizeTaxCode returns a tax code (mã số thuế, 10 digits, or 13 for a
+// branch, written 0101234567-001) or a budget-unit code (mã ĐVQHNS, 7 digits)
+// in its canonical written form, ignoring spaces, dots and dashes as entered.
+func NormalizeTaxCode(raw string) (string, error) {
+	digits := make([]byte, 0, 13)
+	for _, r := range raw {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = append(digits, byte(r))
+		case r == ' ' || r == '.' || r == '-':
+		default:
+			return "", ErrInvalidTaxCode
+		}
+	}
+	switch len(digits) {
+	case 7, 10:
+		return string(digits), nil
+	case 13:
+		return string(digits[:10]) + "-" + string(digits[10:]), nil
+	}
+	return "", ErrInvalidTaxCode
+}
+
+// normalizeList applies norm to every entry, records a field error per bad
+// entry and drops duplicates, keeping the first occurrence's position because
+// the first phone or email is the one staff call first.
+func normalizeList(c *checks, field string, raw []string, norm func(string) (string, error)) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(raw))
+	for i, r := range raw {
+		v, err := norm(r)
+		if err != nil {
+			c.add(indexed(field, i), "%v", err)
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// normalizeTags trims tags and drops empty and repeated ones, comparing folded
+// so "Tiềm năng" and "tiem nang" are one tag.
+func normalizeTags(raw []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(raw))
+	for _, t := range raw {
+		t = strings.Join(strings.Fields(t), " ")
+		k := Fold(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// cleanText trims s and collapses inner white space, since names pasted from
+// spreadsheets often carry double spaces that would defeat equality.
+func cleanText(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

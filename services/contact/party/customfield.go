@@ -1,0 +1,132 @@
+package party
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// FieldType is the type a custom field's value must have.
+type FieldType string
+
+// Custom field types. Dates are written YYYY-MM-DD, as in JSON.
+const (
+	FieldString FieldType = "string"
+	FieldNumber FieldType = "number"
+	FieldBool   FieldType = "bool"
+	FieldDate   FieldType = "date"
+)
+
+// FieldDefinition describes one custom field an organisation of some kind may
+// carry, e.g. a school's "student_count" (number, required).
+type FieldDefinition struct {
+	Name     string    `json:"name"`
+	Type     FieldType `json:"type"`
+	Required bool      `json:"required"`
+	// Allowed, when set, is the closed list of values of a string field.
+	Allowed []string `json:"allowed,omitempty"`
+}
+
+// CustomFieldSchema lists the custom fields per organisation kind. An
+// organisation with several kinds must satisfy the definitions of all of them.
+type CustomFieldSchema map[Kind][]FieldDefinition
+
+// definitions returns the definitions that apply to an organisation of kinds,
+// by name. When two kinds define the same name, the first kind listed wins.
+func (s CustomFieldSchema) definitions(kinds []Kind) map[string]FieldDefinition {
+	defs := make(map[string]FieldDefinition)
+	for _, k := range kinds {
+		for _, d := range s[k] {
+			if _, ok := defs[d.Name]; !ok {
+				defs[d.Name] = d
+			}
+		}
+	}
+	return defs
+}
+
+// checkCustomFields validates values against the definitions for kinds and
+// reports unknown, missing and mistyped fields in a stable (sorted) order.
+func checkCustomFields(c *checks, schema CustomFieldSchema, kinds []Kind, values map[string]any) {
+	defs := schema.definitions(kinds)
+	names := make([]string, 0, len(defs)+len(values))
+	for name := range defs {
+		names = append(names, name)
+	}
+	for name := range values {
+		if _, ok := defs[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		field := "custom_fields." + name
+		def, known := defs[name]
+		v, present := values[name]
+		switch {
+		case !known:
+			c.add(field, "unknown field for this kind of organisation")
+		case !present || v == nil:
+			if def.Required {
+				c.add(field, "required")
+			}
+		default:
+			if msg := def.check(v); msg != "" {
+				c.add(field, "%s", msg)
+			}
+		}
+	}
+}
+
+// check returns why v does not fit d, or "" if it does. Values arrive decoded
+// from JSON, so numbers may be float64 or json.Number and dates strings.
+func (d FieldDefinition) check(v any) string {
+	switch d.Type {
+	case FieldString:
+		s, ok := v.(string)
+		if !ok {
+			return "must be text"
+		}
+		if len(d.Allowed) > 0 && !slices.Contains(d.Allowed, s) {
+			return "must be one of the allowed values"
+		}
+	case FieldNumber:
+		switch n := v.(type) {
+		case float64, float32, int, int32, int64:
+		case json.Number:
+			if _, err := n.Float64(); err != nil {
+				return "must be a number"
+			}
+		default:
+			return "must be a number"
+		}
+	case FieldBool:
+		if _, ok := v.(bool); !ok {
+			return "must be true or false"
+		}
+	case FieldDate:
+		switch t := v.(type) {
+		case Date:
+			if !t.Valid() {
+				return ErrInvalidDate.Error()
+			}
+		case time.Time:
+		case string:
+			if _, err := time.Parse(time.DateOnly, t); err != nil {
+				return "must be a date written YYYY-MM-DD"
+			}
+		default:
+			return ErrInvalidDate.Error()
+		}
+	default:
+		return "has an unknown field type " + string(d.Type)
+	}
+	return ""
+}
+
+// Definition returns the definition of the custom field name for an
+// organisation of kinds, so importers can convert text cells to its type.
+func (s CustomFieldSchema) Definition(kinds []Kind, name string) (FieldDefinition, bool) {
+	d, ok := s.definitions(kinds)[name]
+	return d, ok
+}

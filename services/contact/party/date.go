@@ -1,0 +1,67 @@
+package party
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrInvalidDate is returned for a date that is not a real calendar day.
+var ErrInvalidDate = errors.New("not a valid date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+// Date is a calendar day without time or zone: a birthday falls on the same
+// day wherever it is read, which a time.Time at midnight would not guarantee.
+// The zero Date means "unknown".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate reads ISO dates (2006-01-02) and the day-first form used in
+// Vietnam (02/01/2006, also with dashes or dots).
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "2-1-2006", "2.1.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return Date{t.Year(), t.Month(), t.Day()}, nil
+		}
+	}
+	return Date{}, ErrInvalidDate
+}
+
+// IsZero reports whether d is the unknown date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Valid reports whether d is a real day, so a Date built field by field
+// cannot smuggle in 30 February.
+func (d Date) Valid() bool {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return d.Year > 0 && t.Year() == d.Year && t.Month() == d.Month && t.Day() == d.Day
+}
+
+// String formats d as YYYY-MM-DD, the form stored and sent over the API.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// MarshalText writes d as YYYY-MM-DD so JSON carries dates as plain strings.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads what MarshalText wrote; an empty text is the zero Date.
+func (d *Date) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*d = Date{}
+		return nil
+	}
+	parsed, err := ParseDate(string(text))
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
+}

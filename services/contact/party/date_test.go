@@ -1,0 +1,45 @@
+package party
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestDatesInIsoAndVietnameseDayFirstFormParse(t *testing.T) {
+	want := Date{1990, time.May, 9}
+	for _, in := range []string{"1990-05-09", "09/05/1990", "9/5/1990", "09-05-1990", "09.05.1990", " 9/5/1990 "} {
+		got, err := ParseDate(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
+func TestImpossibleDateIsRefused(t *testing.T) {
+	for _, in := range []string{"", "30/02/2001", "1990-13-01", "05/1990", "hôm qua"} {
+		if got, err := ParseDate(in); !errors.Is(err, ErrInvalidDate) {
+			t.Errorf("ParseDate(%q) = %v, %v; want ErrInvalidDate", in, got, err)
+		}
+	}
+	if (Date{2001, time.February, 29}).Valid() {
+		t.Error("29 February 2001 reported valid")
+	}
+}
+
+func TestDateTravelsThroughJSONAsIsoText(t *testing.T) {
+	in := struct {
+		D Date `json:"d"`
+	}{Date{2025, time.July, 1}}
+	b, err := json.Marshal(in)
+	if err != nil || string(b) != `{"d":"2025-07-01"}` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var out struct {
+		D Date `json:"d"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out != in {
+		t.Errorf("Unmarshal = %+v, %v", out, err)
+	}
+}

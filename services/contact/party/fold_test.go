@@ -1,0 +1,64 @@
+package party
+
+import (
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// vowels lists every Vietnamese vowel with no tone, then grave, acute, hook
+// above, tilde and dot below, in lower and upper case.
+var vowels = []struct {
+	base  string
+	forms string
+}{
+	{"a", "aàáảãạ"}, {"a", "ăằắẳẵặ"}, {"a", "âầấẩẫậ"},
+	{"e", "eèéẻẽẹ"}, {"e", "êềếểễệ"},
+	{"i", "iìíỉĩị"},
+	{"o", "oòóỏõọ"}, {"o", "ôồốổỗộ"}, {"o", "ơờớởỡợ"},
+	{"u", "uùúủũụ"}, {"u", "ưừứửữự"},
+	{"y", "yỳýỷỹỵ"},
+	{"a", "AÀÁẢÃẠ"}, {"a", "ĂẰẮẲẴẶ"}, {"a", "ÂẦẤẨẪẬ"},
+	{"e", "EÈÉẺẼẸ"}, {"e", "ÊỀẾỂỄỆ"},
+	{"i", "IÌÍỈĨỊ"},
+	{"o", "OÒÓỎÕỌ"}, {"o", "ÔỒỐỔỖỘ"}, {"o", "ƠỜỚỞỠỢ"},
+	{"u", "UÙÚỦŨỤ"}, {"u", "ƯỪỨỬỮỰ"},
+	{"y", "YỲÝỶỸỴ"},
+}
+
+func TestEveryVietnameseVowelWithEveryToneFoldsToItsBaseLetter(t *testing.T) {
+	for _, v := range vowels {
+		forms := []rune(v.forms)
+		if len(forms) != 6 {
+			t.Fatalf("table row %q must hold 6 forms, has %d", v.forms, len(forms))
+		}
+		for _, r := range forms {
+			for _, in := range []string{string(r), norm.NFD.String(string(r))} {
+				if got := Fold(in); got != v.base {
+					t.Errorf("Fold(%q) = %q, want %q", in, got, v.base)
+				}
+			}
+		}
+	}
+}
+
+func TestFoldIgnoresDiacriticsCaseAndExtraSpace(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"full name with d-stroke", "Nguyễn Văn Ánh Đào", "nguyen van anh dao"},
+		{"lower d-stroke", "đường", "duong"},
+		{"already plain", "nguyen van a", "nguyen van a"},
+		{"runs of spaces and tabs", "  Trần\t Thị   Bích  ", "tran thi bich"},
+		{"decomposed input", norm.NFD.String("Phạm Thị Hường"), "pham thi huong"},
+		{"digits and punctuation kept", "Trường THCS số 2, Q.1", "truong thcs so 2, q.1"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Fold(tt.in); got != tt.want {
+				t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

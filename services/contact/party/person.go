@@ -1,0 +1,140 @@
+package party
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Channel is a way of reaching a person that needs their consent.
+type Channel string
+
+// Consent channels; Zalo matters most in Vietnam.
+const (
+	ChannelEmail Channel = "email"
+	ChannelSMS   Channel = "sms"
+	ChannelZalo  Channel = "zalo"
+	ChannelPhone Channel = "phone"
+)
+
+// Valid reports whether ch is one of the channels above.
+func (ch Channel) Valid() bool {
+	switch ch {
+	case ChannelEmail, ChannelSMS, ChannelZalo, ChannelPhone:
+		return true
+	}
+	return false
+}
+
+// Consent is a person's latest decision about one channel. When and where it
+// was given are kept because a consent nobody can trace is worth nothing.
+type Consent struct {
+	Granted bool      `json:"granted"`
+	At      time.Time `json:"at"`
+	Source  string    `json:"source"` // e.g. "web form", "phone call 2025-03-01"
+}
+
+// ImportantDate is a date worth a reminder besides the birthday, such as a
+// wedding anniversary or a child's first school day.
+type ImportantDate struct {
+	Label string `json:"label"`
+	Date  Date   `json:"date"`
+}
+
+// Person is a contact: someone at a unit, a parent, a student, a partner's staff.
+type Person struct {
+	ID string `json:"id"`
+	// FullName is written family name first, with diacritics ("Nguyễn Văn An").
+	FullName       string              `json:"full_name"`
+	Phones         []string            `json:"phones,omitempty"` // E.164
+	Emails         []string            `json:"emails,omitempty"`
+	ZaloID         string              `json:"zalo_id,omitempty"`
+	Birthday       Date                `json:"birthday,omitzero"`
+	ImportantDates []ImportantDate     `json:"important_dates,omitempty"`
+	Consents       map[Channel]Consent `json:"consents,omitempty"`
+	Relationships  []Relationship      `json:"relationships,omitempty"`
+	Tags           []string            `json:"tags,omitempty"`
+	OwnerID        string              `json:"owner_id,omitempty"` // staff user id
+	// MergedIDs are the ids of people merged into this one, so links to them
+	// keep resolving after a merge.
+	MergedIDs []string `json:"merged_ids,omitempty"`
+}
+
+// GivenName returns the name a person is addressed by, the last word of the
+// full name ("An" for "Nguyễn Văn An").
+func (p Person) GivenName() string {
+	words := strings.Fields(p.FullName)
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1]
+}
+
+// NewPerson returns p normalised (trimmed name, E.164 phones, lower-case
+// emails, deduplicated tags and dates) or a *ValidationError listing every
+// invalid field.
+func NewPerson(p Person) (Person, error) {
+	var c checks
+	p.FullName = cleanText(p.FullName)
+	if p.FullName == "" {
+		c.add("full_name", "required")
+	}
+	p.Phones = normalizeList(&c, "phones", p.Phones, NormalizePhone)
+	p.Emails = normalizeList(&c, "emails", p.Emails, NormalizeEmail)
+	p.ZaloID = strings.TrimSpace(p.ZaloID)
+	if !p.Birthday.IsZero() && !p.Birthday.Valid() {
+		c.add("birthday", "%v", ErrInvalidDate)
+	}
+	p.ImportantDates = checkImportantDates(&c, p.ImportantDates)
+	for _, ch := range slices.Sorted(maps.Keys(p.Consents)) {
+		checkConsent(&c, ch, p.Consents[ch])
+	}
+	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
+	p.Tags = normalizeTags(p.Tags)
+	p.OwnerID = strings.TrimSpace(p.OwnerID)
+	if err := c.err(); err != nil {
+		return Person{}, err
+	}
+	return p, nil
+}
+
+func checkImportantDates(c *checks, dates []ImportantDate) []ImportantDate {
+	var out []ImportantDate
+	for i, d := range dates {
+		d.Label = cleanText(d.Label)
+		if d.Label == "" {
+			c.add(indexed("important_dates", i)+".label", "required")
+		}
+		if !d.Date.Valid() {
+			c.add(indexed("important_dates", i)+".date", "%v", ErrInvalidDate)
+		}
+		if !containsDate(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func containsDate(dates []ImportantDate, d ImportantDate) bool {
+	for _, e := range dates {
+		if e.Date == d.Date && Fold(e.Label) == Fold(d.Label) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkConsent(c *checks, ch Channel, consent Consent) {
+	field := "consents." + string(ch)
+	if !ch.Valid() {
+		c.add(field, "unknown channel")
+		return
+	}
+	if consent.At.IsZero() {
+		c.add(field+".at", "required: when the person decided")
+	}
+	if strings.TrimSpace(consent.Source) == "" {
+		c.add(field+".source", "required: where the decision was recorded")
+	}
+}

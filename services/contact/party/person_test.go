@@ -1,0 +1,160 @@
+package party
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+var consentTime = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func TestValidPersonIsNormalised(t *testing.T) {
+	got, err := NewPerson(Person{
+		ID:       "p1",
+		FullName: " Nguyễn  Văn   An ",
+		Phones:   []string{"0912 345 678", "84912345678"},
+		Emails:   []string{"An@Gmail.com"},
+		ZaloID:   " 0912345678 ",
+		Birthday: Date{1990, time.May, 19},
+		ImportantDates: []ImportantDate{
+			{"Ngày cưới", Date{2015, time.October, 10}},
+			{"ngay cuoi", Date{2015, time.October, 10}},
+		},
+		Consents: map[Channel]Consent{ChannelZalo: {Granted: true, At: consentTime, Source: "web form"}},
+		Relationships: []Relationship{
+			{Kind: RelWorksAt, PartyID: "org-1", Title: " Kế toán trưởng "},
+			{Kind: RelParentOf, PartyID: "p2"},
+			{Kind: RelParentOf, PartyID: "p2"},
+		},
+		Tags: []string{"phụ huynh", "Phụ Huynh"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Person{
+		ID:             "p1",
+		FullName:       "Nguyễn Văn An",
+		Phones:         []string{"+84912345678"},
+		Emails:         []string{"an@gmail.com"},
+		ZaloID:         "0912345678",
+		Birthday:       Date{1990, time.May, 19},
+		ImportantDates: []ImportantDate{{"Ngày cưới", Date{2015, time.October, 10}}},
+		Consents:       map[Channel]Consent{ChannelZalo: {Granted: true, At: consentTime, Source: "web form"}},
+		Relationships: []Relationship{
+			{Kind: RelWorksAt, PartyID: "org-1", Title: "Kế toán trưởng"},
+			{Kind: RelParentOf, PartyID: "p2"},
+		},
+		Tags: []string{"phụ huynh"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("NewPerson:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestInvalidPersonListsEveryBadField(t *testing.T) {
+	tests := []struct {
+		name   string
+		person Person
+		want   []FieldError
+	}{
+		{
+			name:   "missing name",
+			person: Person{Phones: []string{"0912345678"}},
+			want:   []FieldError{{"full_name", "required"}},
+		},
+		{
+			name: "bad phones and emails point at their index",
+			person: Person{
+				FullName: "Trần Thị Bích",
+				Phones:   []string{"0912345678", "0123", "abc"},
+				Emails:   []string{"bich@x.vn", "bich@"},
+			},
+			want: []FieldError{
+				{"phones[1]", ErrInvalidPhone.Error()},
+				{"phones[2]", ErrInvalidPhone.Error()},
+				{"emails[1]", ErrInvalidEmail.Error()},
+			},
+		},
+		{
+			name: "impossible dates",
+			person: Person{
+				FullName:       "Lê Văn C",
+				Birthday:       Date{2001, time.February, 30},
+				ImportantDates: []ImportantDate{{"", Date{2020, 13, 1}}},
+			},
+			want: []FieldError{
+				{"birthday", ErrInvalidDate.Error()},
+				{"important_dates[0].label", "required"},
+				{"important_dates[0].date", ErrInvalidDate.Error()},
+			},
+		},
+		{
+			name: "untraceable consent and unknown channel",
+			person: Person{
+				FullName: "Lê Văn C",
+				Consents: map[Channel]Consent{
+					ChannelSMS: {Granted: true},
+					"fax":      {Granted: true, At: consentTime, Source: "paper"},
+				},
+			},
+			want: []FieldError{
+				{"consents.fax", "unknown channel"},
+				{"consents.sms.at", "required: when the person decided"},
+				{"consents.sms.source", "required: where the decision was recorded"},
+			},
+		},
+		{
+			name: "broken relationships",
+			person: Person{
+				ID: "p1", FullName: "Lê Văn C",
+				Relationships: []Relationship{
+					{Kind: RelRelatedTo, PartyID: "p2"},
+					{Kind: "friend_of", PartyID: "p3"},
+					{Kind: RelGuardianOf},
+					{Kind: RelParentOf, PartyID: "p1"},
+				},
+			},
+			want: []FieldError{
+				{"relationships[0].label", "required: say how the two people are related"},
+				{"relationships[1].kind", `unknown relationship "friend_of"`},
+				{"relationships[2].party_id", "required"},
+				{"relationships[3].party_id", "a person cannot be related to themselves"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewPerson(tt.person)
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("err = %v, want *ValidationError", err)
+			}
+			if !reflect.DeepEqual(verr.Fields, tt.want) {
+				t.Errorf("fields:\n got %q\nwant %q", verr.Fields, tt.want)
+			}
+		})
+	}
+}
+
+func TestGivenNameIsTheLastWordOfTheFullName(t *testing.T) {
+	tests := []struct{ full, want string }{
+		{"Nguyễn Văn An", "An"},
+		{"Tôn Nữ Thị Ánh Đào", "Đào"},
+		{"Hùng", "Hùng"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := (Person{FullName: tt.full}).GivenName(); got != tt.want {
+			t.Errorf("GivenName(%q) = %q, want %q", tt.full, got, tt.want)
+		}
+	}
+}
+
+func TestPersonDuplicateKeysAreItsPhonesAndEmails(t *testing.T) {
+	p := Person{FullName: "A", Phones: []string{"+84912345678"}, Emails: []string{"a@x.vn"}}
+	want := []Key{{KeyPhone, "+84912345678"}, {KeyEmail, "a@x.vn"}}
+	if got := p.DuplicateKeys(); !reflect.DeepEqual(got, want) {
+		t.Errorf("DuplicateKeys() = %v, want %v", got, want)
+	}
+}

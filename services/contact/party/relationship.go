@@ -1,0 +1,69 @@
+package party
+
+import "strings"
+
+// RelationKind is how a person relates to another party.
+type RelationKind string
+
+// Relationship kinds. WorksAt points at an organisation, the others at a person.
+const (
+	RelWorksAt    RelationKind = "works_at"
+	RelParentOf   RelationKind = "parent_of"
+	RelGuardianOf RelationKind = "guardian_of"
+	// RelRelatedTo is any other person-to-person link, described by a label.
+	RelRelatedTo RelationKind = "related_to"
+)
+
+// Relationship links a person to another party.
+type Relationship struct {
+	Kind RelationKind `json:"kind"`
+	// PartyID is the organisation (works_at) or person (the others) linked to.
+	PartyID string `json:"party_id"`
+	// Title is the job title, for works_at ("Kế toán trưởng").
+	Title string `json:"title,omitempty"`
+	// Label says what a related_to link is ("vợ", "đồng nghiệp").
+	Label string `json:"label,omitempty"`
+}
+
+// sameLink reports whether r and s describe the same link, ignoring the job
+// title, which may legitimately differ between two copies of one contact.
+func (r Relationship) sameLink(s Relationship) bool {
+	return r.Kind == s.Kind && r.PartyID == s.PartyID && Fold(r.Label) == Fold(s.Label)
+}
+
+func checkRelationships(c *checks, selfID string, rels []Relationship) []Relationship {
+	var out []Relationship
+	for i, r := range rels {
+		field := indexed("relationships", i)
+		r.Title, r.Label = cleanText(r.Title), cleanText(r.Label)
+		r.PartyID = strings.TrimSpace(r.PartyID)
+		switch r.Kind {
+		case RelWorksAt, RelParentOf, RelGuardianOf:
+		case RelRelatedTo:
+			if r.Label == "" {
+				c.add(field+".label", "required: say how the two people are related")
+			}
+		default:
+			c.add(field+".kind", "unknown relationship %q", r.Kind)
+		}
+		switch {
+		case r.PartyID == "":
+			c.add(field+".party_id", "required")
+		case r.PartyID == selfID:
+			c.add(field+".party_id", "a person cannot be related to themselves")
+		}
+		if !containsLink(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func containsLink(rels []Relationship, r Relationship) bool {
+	for _, s := range rels {
+		if s.sameLink(r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,3 @@
+module github.com/rapportcrm/rapport/services/training
+
+go 1.26.8
