@@ -19,7 +19,7 @@ func TestExactlyOnceEffectUnderFaults(t *testing.T) {
 	relay := start(l.relay().Run)
 	var commits atomic.Int64
 	crash := make(chan struct{}, 1)
-	newConsumer := func() *runner {
+	newConsumer := func() *worker {
 		return start(l.consumer(consumer.Config{BeforeAck: func() error {
 			// Every 40th batch dies between its commit and its acks.
 			if commits.Add(1)%40 == 0 {
@@ -84,7 +84,7 @@ func TestTwoRelaysAndTwoConsumersKeepOrderAndExactlyOnce(t *testing.T) {
 	if perReplica["c1"] == 0 || perReplica["c2"] == 0 {
 		t.Fatalf("one consumer replica did no work: %v", perReplica)
 	}
-	for _, r := range []*runner{r1, r2, c1, c2} {
+	for _, r := range []*worker{r1, r2, c1, c2} {
 		r.stop()
 	}
 }

@@ -110,20 +110,20 @@ func effect(replica string) consumer.Handler {
 	}
 }
 
-// runner starts and kills one background component.
-type runner struct {
+// worker starts and kills one background component.
+type worker struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-func start(run func(ctx context.Context) error) *runner {
+func start(run func(ctx context.Context) error) *worker {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &runner{cancel: cancel, done: make(chan struct{})}
+	r := &worker{cancel: cancel, done: make(chan struct{})}
 	go func() { defer close(r.done); _ = run(ctx) }()
 	return r
 }
 
-func (r *runner) stop() { r.cancel(); <-r.done }
+func (r *worker) stop() { r.cancel(); <-r.done }
 
 func (l *ledger) relay() *outbox.Relay {
 	return outbox.NewRelay(l.pool, l.js, l.tp, l.log, nil, outbox.RelayConfig{Service: "ledger", PollInterval: 200 * time.Millisecond, AckTimeout: 3 * time.Second})

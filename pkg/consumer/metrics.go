@@ -26,7 +26,7 @@ func newMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetS
 		dead:    events.WithLabelValues("dead_lettered"),
 	}
 	if reg != nil {
-		reg.MustRegister(events, &stateCollector{pool: pool, js: js, cfg: cfg})
+		reg.MustRegister(events, newStateCollector(pool, js, cfg))
 	}
 	return m
 }
@@ -39,30 +39,34 @@ func (m *metrics) count(out outcome) {
 
 // stateCollector reads lag and dead letters at scrape time.
 type stateCollector struct {
-	pool *pgxpool.Pool
-	js   jetstream.JetStream
-	cfg  Config
+	pool                    *pgxpool.Pool
+	js                      jetstream.JetStream
+	cfg                     Config
+	lagDesc, ackDesc, dDesc *prometheus.Desc
 }
 
-var (
-	lagDesc  = prometheus.NewDesc("rapport_consumer_lag", "Events in the stream not yet delivered to the consumer.", []string{"consumer"}, nil)
-	ackDesc  = prometheus.NewDesc("rapport_consumer_ack_pending", "Events delivered but not yet acknowledged.", []string{"consumer"}, nil)
-	deadDesc = prometheus.NewDesc("rapport_dead_letters", "Dead-lettered events not yet replayed.", []string{"consumer"}, nil)
-)
+func newStateCollector(pool *pgxpool.Pool, js jetstream.JetStream, cfg Config) *stateCollector {
+	l := prometheus.Labels{"consumer": cfg.Name}
+	return &stateCollector{pool: pool, js: js, cfg: cfg,
+		lagDesc: prometheus.NewDesc("rapport_consumer_lag", "Events in the stream not yet delivered to the consumer.", nil, l),
+		ackDesc: prometheus.NewDesc("rapport_consumer_ack_pending", "Events delivered but not yet acknowledged.", nil, l),
+		dDesc:   prometheus.NewDesc("rapport_dead_letters", "Dead-lettered events not yet replayed.", nil, l),
+	}
+}
 
-func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lagDesc; ch <- ackDesc; ch <- deadDesc }
+func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- s.lagDesc; ch <- s.ackDesc; ch <- s.dDesc }
 
 func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if c, err := s.js.Consumer(ctx, s.cfg.Stream, s.cfg.Name); err == nil {
 		if info, err := c.Info(ctx); err == nil {
-			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(info.NumPending), s.cfg.Name)
-			ch <- prometheus.MustNewConstMetric(ackDesc, prometheus.GaugeValue, float64(info.NumAckPending), s.cfg.Name)
+			ch <- prometheus.MustNewConstMetric(s.lagDesc, prometheus.GaugeValue, float64(info.NumPending))
+			ch <- prometheus.MustNewConstMetric(s.ackDesc, prometheus.GaugeValue, float64(info.NumAckPending))
 		}
 	}
 	var n int64
 	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM dead_letter WHERE consumer = $1 AND replayed_at IS NULL", s.cfg.Name).Scan(&n); err == nil {
-		ch <- prometheus.MustNewConstMetric(deadDesc, prometheus.GaugeValue, float64(n), s.cfg.Name)
+		ch <- prometheus.MustNewConstMetric(s.dDesc, prometheus.GaugeValue, float64(n))
 	}
 }

@@ -1,0 +1,134 @@
+// Package httpapi is the HTTP edge shared by every service: go-kit server
+// options, JSON responses, problem+json errors, endpoint tracing and
+// request metrics.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-kit/kit/endpoint"
+	kithttp "github.com/go-kit/kit/transport/http"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/problem"
+)
+
+// ErrorMapper turns a service's domain errors into problems; it returns nil
+// for errors it does not know, which become a logged 500.
+type ErrorMapper func(error) *problem.Problem
+
+// ServerOptions are the go-kit options of every endpoint: token
+// verification before, problem+json on error.
+func ServerOptions(v *auth.Verifier, log *slog.Logger, mapErr ErrorMapper) []kithttp.ServerOption {
+	return []kithttp.ServerOption{
+		kithttp.ServerBefore(v.FromRequest),
+		kithttp.ServerErrorEncoder(ErrorEncoder(log, mapErr)),
+	}
+}
+
+// ErrorEncoder writes err as problem+json, mapping it once, here.
+func ErrorEncoder(log *slog.Logger, mapErr ErrorMapper) kithttp.ErrorEncoder {
+	return func(ctx context.Context, err error, w http.ResponseWriter) {
+		p := problem.From(err)
+		if p == nil && mapErr != nil {
+			p = mapErr(err)
+		}
+		if p == nil {
+			log.ErrorContext(ctx, "request failed", "err", err)
+			p = problem.Internal()
+		}
+		if span := trace.SpanFromContext(ctx); p.Status >= 500 {
+			span.SetStatus(codes.Error, err.Error())
+		}
+		problem.Write(w, p)
+	}
+}
+
+// StatusCoder lets a response choose its status (201 for a creation).
+type StatusCoder interface{ StatusCode() int }
+
+// Created wraps a response body to answer 201.
+type Created struct{ Body any }
+
+// StatusCode is 201.
+func (Created) StatusCode() int { return http.StatusCreated }
+
+// MarshalJSON encodes the body.
+func (c Created) MarshalJSON() ([]byte, error) { return json.Marshal(c.Body) }
+
+// Accepted wraps a response body to answer 202 (asynchronous jobs).
+type Accepted struct{ Body any }
+
+// StatusCode is 202.
+func (Accepted) StatusCode() int { return http.StatusAccepted }
+
+// MarshalJSON encodes the body.
+func (a Accepted) MarshalJSON() ([]byte, error) { return json.Marshal(a.Body) }
+
+// EncodeJSON writes a response as JSON; a nil response is 204.
+func EncodeJSON(_ context.Context, w http.ResponseWriter, response any) error {
+	if response == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if sc, ok := response.(StatusCoder); ok {
+		w.WriteHeader(sc.StatusCode())
+	}
+	return json.NewEncoder(w).Encode(response)
+}
+
+// Trace wraps an endpoint in a span named after it. go-kit has no
+// OpenTelemetry package, so this uses the API directly.
+func Trace(tracer trace.Tracer, name string) endpoint.Middleware {
+	return func(next endpoint.Endpoint) endpoint.Endpoint {
+		return func(ctx context.Context, req any) (any, error) {
+			ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindInternal))
+			defer span.End()
+			resp, err := next(ctx, req)
+			if err != nil {
+				span.RecordError(err)
+				if p := problem.From(err); p == nil || p.Status >= 500 {
+					span.SetStatus(codes.Error, err.Error())
+				}
+			}
+			return resp, err
+		}
+	}
+}
+
+// Instrument records request durations by route pattern and status code.
+func Instrument(reg prometheus.Registerer, next http.Handler) http.Handler {
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "rapport_http_request_duration_seconds", Help: "HTTP requests by route and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"method", "route", "code"})
+	reg.MustRegister(duration)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		route := r.Pattern // set by ServeMux on this request during routing
+		if route == "" {
+			route = "unmatched"
+		}
+		duration.WithLabelValues(r.Method, route, strconv.Itoa(rec.status)).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,75 @@
+// Package page is cursor pagination for list endpoints: `limit` and an
+// opaque `cursor` in, `items` and `next_cursor` out.
+package page
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/rapportcrm/rapport/pkg/problem"
+)
+
+// Limits of a page.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Request is the paging part of a list query.
+type Request struct {
+	Limit  int
+	Cursor string
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Parse reads limit and cursor from a query string; a bad limit is a 422.
+func Parse(q url.Values) (Request, error) {
+	r := Request{Limit: DefaultLimit, Cursor: q.Get("cursor")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			return r, problem.Invalid("bad paging", problem.FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", MaxLimit)})
+		}
+		r.Limit = n
+	}
+	return r, nil
+}
+
+// Encode makes an opaque cursor of a position (usually the last item's sort key and id).
+func Encode(position any) string {
+	b, _ := json.Marshal(position)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Decode reads a cursor made by Encode into position; a tampered one is a 422.
+func Decode(cursor string, position any) error {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		err = json.Unmarshal(b, position)
+	}
+	if err != nil {
+		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+	}
+	return nil
+}
+
+// Of builds a page from up to limit+1 fetched items: the extra one only
+// proves there is a next page, whose cursor next makes from the last item kept.
+func Of[T any](items []T, limit int, next func(last T) any) Page[T] {
+	if len(items) <= limit {
+		if items == nil {
+			items = []T{}
+		}
+		return Page[T]{Items: items}
+	}
+	items = items[:limit]
+	return Page[T]{Items: items, NextCursor: Encode(next(items[len(items)-1]))}
+}

@@ -1,0 +1,91 @@
+package problem
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// DefaultBodyLimit bounds request bodies unless a route says otherwise.
+const DefaultBodyLimit = 1 << 20
+
+// DecodeJSON reads exactly one JSON value from r's body into dst, refusing
+// unknown fields, wrong types, trailing data and bodies over limit bytes.
+// Every refusal is a *Problem naming what was wrong.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
+	if limit <= 0 {
+		limit = DefaultBodyLimit
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &Problem{Type: "https://rapport.dev/problems/unsupported-media-type", Title: http.StatusText(http.StatusUnsupportedMediaType),
+			Status: http.StatusUnsupportedMediaType, Detail: "send application/json"}
+	}
+	return Decode(http.MaxBytesReader(w, r.Body, limit), dst, limit)
+}
+
+// Decode is DecodeJSON over any reader; it is the fuzzed core.
+func Decode(body io.Reader, dst any, limit int64) error {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeProblem(err, limit)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return TooLarge(limit)
+		}
+		return BadRequest("request body must hold a single JSON value")
+	}
+	return nil
+}
+
+func decodeProblem(err error, limit int64) *Problem {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return TooLarge(limit)
+	case errors.Is(err, io.EOF):
+		return BadRequest("request body is empty")
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return BadRequest("request body is not valid JSON")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return Invalid("a field has the wrong type", FieldError{Field: field, Message: fmt.Sprintf("must be %s", jsonKind(typ.Type.Kind().String()))})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return Invalid("the body has a field this endpoint does not know", FieldError{Field: name, Message: "unknown field"})
+	default:
+		var p *Problem
+		if errors.As(err, &p) {
+			return p // a field's own UnmarshalJSON refused its value
+		}
+		return BadRequest("request body could not be read: " + err.Error())
+	}
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "a number"
+	default:
+		return "of another type"
+	}
+}
+

@@ -1,0 +1,91 @@
+package problem
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+type input struct {
+	Name  string   `json:"name"`
+	Count int      `json:"count"`
+	Tags  []string `json:"tags"`
+}
+
+func TestStrictDecodingRefusesBadBodiesWithTheRightStatus(t *testing.T) {
+	cases := []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"unknown field", `{"name":"a","colour":"red"}`, 422, "colour"},
+		{"wrong type", `{"name":"a","count":"three"}`, 422, "count"},
+		{"invalid json", `{"name":`, 400, ""},
+		{"not json at all", `name=a`, 400, ""},
+		{"empty body", ``, 400, ""},
+		{"two values", `{"name":"a"}{"name":"b"}`, 400, ""},
+		{"oversized", `{"name":"` + strings.Repeat("x", 2000) + `"}`, 413, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(c.body))
+			var dst input
+			err := DecodeJSON(httptest.NewRecorder(), r, &dst, 1000)
+			p := From(err)
+			if p == nil || p.Status != c.status {
+				t.Fatalf("err = %v, want status %d", err, c.status)
+			}
+			if c.field != "" && (len(p.Errors) != 1 || p.Errors[0].Field != c.field) {
+				t.Fatalf("field errors %+v, want one for %q", p.Errors, c.field)
+			}
+		})
+	}
+}
+
+func TestAGoodBodyDecodes(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"name":"Đào","count":2,"tags":["x"]}`))
+	r.Header.Set("Content-Type", "application/json; charset=utf-8")
+	var dst input
+	if err := DecodeJSON(httptest.NewRecorder(), r, &dst, 0); err != nil {
+		t.Fatal(err)
+	}
+	if dst.Name != "Đào" || dst.Count != 2 || len(dst.Tags) != 1 {
+		t.Fatalf("decoded %+v", dst)
+	}
+}
+
+func TestAProblemIsWrittenAsProblemJSON(t *testing.T) {
+	w := httptest.NewRecorder()
+	Write(w, Invalid("bad", FieldError{Field: "phone", Message: "not a phone number"}).With("rule", "lead_time"))
+	if w.Code != 422 || w.Header().Get("Content-Type") != ContentType {
+		t.Fatalf("status %d, content type %q", w.Code, w.Header().Get("Content-Type"))
+	}
+	body := w.Body.String()
+	for _, want := range []string{`"status":422`, `"field":"phone"`, `"rule":"lead_time"`, `"type":"https://rapport.dev/problems/invalid-input"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("body %s lacks %s", body, want)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{"name":"a","count":1,"tags":[]}`, `{"x":1}`, `[`, `null`, `{"count":1e400}`, "\"\\ud800\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var dst input
+		err := Decode(strings.NewReader(string(body)), &dst, 512)
+		if err == nil {
+			return
+		}
+		var p *Problem
+		if !errors.As(err, &p) {
+			t.Fatalf("decode error %v is not a problem", err)
+		}
+		if p.Status < 400 || p.Status > 499 {
+			t.Fatalf("bad input answered %d", p.Status)
+		}
+	})
+}

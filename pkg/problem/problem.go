@@ -1,0 +1,123 @@
+// Package problem is the one error shape of every Rapport API: RFC 9457
+// problem details, written as application/problem+json.
+package problem
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// ContentType of every error response.
+const ContentType = "application/problem+json"
+
+// FieldError names one bad input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Problem is an RFC 9457 problem detail; it is also an error, so use cases
+// may return one directly when the fault is the caller's.
+type Problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail,omitempty"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []FieldError   `json:"errors,omitempty"`
+	Extra    map[string]any `json:"-"` // members added next to the standard ones
+}
+
+func (p *Problem) Error() string {
+	if p.Detail != "" {
+		return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail)
+	}
+	return fmt.Sprintf("%d %s", p.Status, p.Title)
+}
+
+// MarshalJSON flattens Extra next to the standard members.
+func (p *Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	base, err := json.Marshal((*plain)(p))
+	if err != nil || len(p.Extra) == 0 {
+		return base, err
+	}
+	m := map[string]any{}
+	for k, v := range p.Extra {
+		m[k] = v
+	}
+	var std map[string]any
+	if err := json.Unmarshal(base, &std); err != nil {
+		return nil, err
+	}
+	for k, v := range std {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// With returns a copy of p carrying an extra member.
+func (p *Problem) With(key string, value any) *Problem {
+	q := *p
+	q.Extra = map[string]any{key: value}
+	for k, v := range p.Extra {
+		q.Extra[k] = v
+	}
+	return &q
+}
+
+func newProblem(status int, slug, detail string) *Problem {
+	return &Problem{Type: "https://rapport.dev/problems/" + slug, Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+// Invalid is a 422 for input that parsed but breaks the rules, field by field.
+func Invalid(detail string, fields ...FieldError) *Problem {
+	p := newProblem(http.StatusUnprocessableEntity, "invalid-input", detail)
+	p.Errors = fields
+	return p
+}
+
+// BadRequest is a 400 for input that could not be read at all.
+func BadRequest(detail string) *Problem { return newProblem(http.StatusBadRequest, "bad-request", detail) }
+
+// TooLarge is a 413 for a body over the limit.
+func TooLarge(limit int64) *Problem {
+	return newProblem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("request body exceeds %d bytes", limit))
+}
+
+// NotFound is a 404.
+func NotFound(detail string) *Problem { return newProblem(http.StatusNotFound, "not-found", detail) }
+
+// Conflict is a 409 for a state conflict or a duplicate.
+func Conflict(detail string) *Problem { return newProblem(http.StatusConflict, "conflict", detail) }
+
+// Unauthorized is a 401: no credentials, or credentials that do not verify.
+func Unauthorized(detail string) *Problem {
+	return newProblem(http.StatusUnauthorized, "unauthorized", detail)
+}
+
+// Forbidden is a 403: valid credentials without the needed role.
+func Forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, "forbidden", detail) }
+
+// Internal is a 500 that tells the caller nothing of the cause.
+func Internal() *Problem {
+	return newProblem(http.StatusInternalServerError, "internal", "an unexpected error occurred; it has been logged")
+}
+
+// From finds the Problem in err's chain, or nil.
+func From(err error) *Problem {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p
+	}
+	return nil
+}
+
+// Write sends p.
+func Write(w http.ResponseWriter, p *Problem) {
+	w.Header().Set("Content-Type", ContentType)
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}

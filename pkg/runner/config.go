@@ -1,0 +1,101 @@
+package runner
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DevSecret signs and verifies tokens when no JWT_SECRET or JWT_JWKS_URL is
+// configured; `rapport token` refuses to sign with anything else.
+const DevSecret = "rapport-dev-secret-change-me"
+
+// Config is everything a service process reads from its environment.
+type Config struct {
+	HTTPAddr        string        // HTTP_ADDR
+	DatabaseURL     string        // DATABASE_URL
+	NATSURL         string        // NATS_URL
+	JWTSecret       string        // JWT_SECRET
+	JWKSURL         string        // JWT_JWKS_URL
+	JWTIssuer       string        // JWT_ISSUER
+	JWTAudience     string        // JWT_AUDIENCE
+	OTLPEndpoint    string        // OTEL_EXPORTER_OTLP_ENDPOINT
+	LogLevel        slog.Level    // LOG_LEVEL
+	StreamReplicas  int           // STREAM_REPLICAS
+	OutboxRetention time.Duration // OUTBOX_RETENTION
+	MaxAttempts     int           // CONSUMER_MAX_ATTEMPTS
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	TimeZone        string        // TZ_BUSINESS
+}
+
+// Variables documents every variable with its default, for the README and `rapport env`.
+var Variables = []struct{ Name, Default, Meaning string }{
+	{"HTTP_ADDR", ":8080", "address the HTTP server listens on"},
+	{"DATABASE_URL", "(rapport dev: a local cluster under .rapport/)", "Postgres URL; for a service binary, its own role's URL"},
+	{"NATS_URL", "(rapport dev: an embedded JetStream server)", "NATS URL; required for a service binary"},
+	{"JWT_SECRET", DevSecret, "HS256 secret verifying bearer tokens"},
+	{"JWT_JWKS_URL", "", "RS256 key set URL; when set, tokens are verified with it instead of the secret"},
+	{"JWT_ISSUER", "", "required token issuer, if set"},
+	{"JWT_AUDIENCE", "", "required token audience, if set"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTLP/HTTP endpoint for traces; unset keeps spans in-process"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"STREAM_REPLICAS", "1", "JetStream replicas of each stream (3 in a cluster)"},
+	{"OUTBOX_RETENTION", "168h", "how long published events stay in the outbox for re-publication"},
+	{"CONSUMER_MAX_ATTEMPTS", "5", "handler failures before an event is dead-lettered"},
+	{"SHUTDOWN_TIMEOUT", "15s", "time given to in-flight work at shutdown"},
+	{"TZ_BUSINESS", "Asia/Ho_Chi_Minh", "time zone of business rules and deadlines"},
+}
+
+// Load reads the configuration through getenv, applying the defaults.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		HTTPAddr: get("HTTP_ADDR", ":8080"), DatabaseURL: get("DATABASE_URL", ""), NATSURL: get("NATS_URL", ""),
+		JWTSecret: get("JWT_SECRET", ""), JWKSURL: get("JWT_JWKS_URL", ""), JWTIssuer: get("JWT_ISSUER", ""),
+		JWTAudience: get("JWT_AUDIENCE", ""), OTLPEndpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+		TimeZone: get("TZ_BUSINESS", "Asia/Ho_Chi_Minh"),
+	}
+	if c.JWTSecret == "" && c.JWKSURL == "" {
+		c.JWTSecret = DevSecret
+	}
+	var errs []string
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, "LOG_LEVEL: "+err.Error())
+	}
+	num := func(name, def string) int {
+		n, err := strconv.Atoi(get(name, def))
+		if err != nil || n < 1 {
+			errs = append(errs, name+": must be a positive whole number")
+		}
+		return n
+	}
+	dur := func(name, def string) time.Duration {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d <= 0 {
+			errs = append(errs, name+": must be a positive duration such as 15s or 168h")
+		}
+		return d
+	}
+	c.StreamReplicas = num("STREAM_REPLICAS", "1")
+	c.MaxAttempts = num("CONSUMER_MAX_ATTEMPTS", "5")
+	c.OutboxRetention = dur("OUTBOX_RETENTION", "168h")
+	c.ShutdownTimeout = dur("SHUTDOWN_TIMEOUT", "15s")
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		errs = append(errs, "TZ_BUSINESS: unknown time zone")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// DevelopmentKey reports whether tokens are verified with the built-in
+// development secret.
+func (c Config) DevelopmentKey() bool { return c.JWKSURL == "" && c.JWTSecret == DevSecret }
