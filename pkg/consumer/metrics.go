@@ -54,7 +54,11 @@ func newStateCollector(pool *pgxpool.Pool, js jetstream.JetStream, cfg Config) *
 	}
 }
 
-func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- s.lagDesc; ch <- s.ackDesc; ch <- s.dDesc }
+func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- s.lagDesc
+	ch <- s.ackDesc
+	ch <- s.dDesc
+}
 
 func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

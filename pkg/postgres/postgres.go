@@ -22,8 +22,8 @@ var identifier = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // Options tune a pool; the zero value is usable.
 type Options struct {
-	Schema         string              // search_path of every connection
-	MaxConns       int32               // 0 keeps pgx's default
+	Schema         string               // search_path of every connection
+	MaxConns       int32                // 0 keeps pgx's default
 	TracerProvider trace.TracerProvider // nil uses the global provider
 }
 

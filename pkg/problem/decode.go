@@ -88,4 +88,3 @@ func jsonKind(goKind string) string {
 		return "of another type"
 	}
 }
-

@@ -80,7 +80,9 @@ func Invalid(detail string, fields ...FieldError) *Problem {
 }
 
 // BadRequest is a 400 for input that could not be read at all.
-func BadRequest(detail string) *Problem { return newProblem(http.StatusBadRequest, "bad-request", detail) }
+func BadRequest(detail string) *Problem {
+	return newProblem(http.StatusBadRequest, "bad-request", detail)
+}
 
 // TooLarge is a 413 for a body over the limit.
 func TooLarge(limit int64) *Problem {

@@ -94,4 +94,6 @@ func (h TraceHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 // WithGroup keeps the wrapper.
-func (h TraceHandler) WithGroup(name string) slog.Handler { return TraceHandler{h.Handler.WithGroup(name)} }
+func (h TraceHandler) WithGroup(name string) slog.Handler {
+	return TraceHandler{h.Handler.WithGroup(name)}
+}

@@ -1,0 +1,4 @@
+package contract
+
+// contactEntries are the events of the contact context.
+func contactEntries() []Entry { return nil }
