@@ -1,4 +1,147 @@
 package contract
 
+import "time"
+
+// ContactDate is a calendar day written YYYY-MM-DD with a label, such as a
+// birthday or a wedding anniversary (reminders are built from them).
+type ContactDate struct {
+	Label string `json:"label"`
+	Date  string `json:"date"`
+}
+
+// ContactConsent is a person's latest decision about one channel.
+type ContactConsent struct {
+	Granted bool      `json:"granted"`
+	At      time.Time `json:"at"`
+	Source  string    `json:"source"`
+}
+
+// OrganizationSnapshot is what other services keep of an organisation: its
+// names, codes, place, supervising unit, channels, stage and owner.
+type OrganizationSnapshot struct {
+	ID                string   `json:"id"`
+	Name              string   `json:"name"`
+	Kinds             []string `json:"kinds"`
+	TaxCode           string   `json:"tax_code"`
+	Province          string   `json:"province"`
+	CurrentProvince   string   `json:"current_province"`
+	Address           string   `json:"address"`
+	Phones            []string `json:"phones"`
+	Emails            []string `json:"emails"`
+	SupervisingUnitID string   `json:"supervising_unit_id"`
+	Stage             string   `json:"stage"`
+	Tags              []string `json:"tags"`
+	OwnerID           string   `json:"owner_id"`
+}
+
+// PersonSnapshot is what other services keep of a person: name, channels,
+// consent per channel, important dates, the organisations they work at.
+type PersonSnapshot struct {
+	ID              string                    `json:"id"`
+	FullName        string                    `json:"full_name"`
+	GivenName       string                    `json:"given_name"`
+	Phones          []string                  `json:"phones"`
+	Emails          []string                  `json:"emails"`
+	ZaloID          string                    `json:"zalo_id"`
+	Birthday        string                    `json:"birthday"`
+	ImportantDates  []ContactDate             `json:"important_dates"`
+	Consents        map[string]ContactConsent `json:"consents"`
+	OrganizationIDs []string                  `json:"organization_ids"`
+	Tags            []string                  `json:"tags"`
+	OwnerID         string                    `json:"owner_id"`
+}
+
+// OrganizationCreated is published when an organisation is created (by the
+// API or an import).
+type OrganizationCreated struct {
+	Organization OrganizationSnapshot `json:"organization"`
+}
+
+// OrganizationUpdated carries the whole new state and the changed fields.
+type OrganizationUpdated struct {
+	Organization  OrganizationSnapshot `json:"organization"`
+	ChangedFields []string             `json:"changed_fields"`
+}
+
+// OrganizationDeleted is published when an organisation is deleted.
+type OrganizationDeleted struct {
+	ID string `json:"id"`
+}
+
+// OrganizationMerged says merged_id is now survivor_id: re-point copies.
+type OrganizationMerged struct {
+	SurvivorID   string               `json:"survivor_id"`
+	MergedID     string               `json:"merged_id"`
+	Organization OrganizationSnapshot `json:"organization"`
+}
+
+// PersonCreated is published when a person is created (API or import).
+type PersonCreated struct {
+	Person PersonSnapshot `json:"person"`
+}
+
+// PersonUpdated carries the whole new state and the changed fields.
+type PersonUpdated struct {
+	Person        PersonSnapshot `json:"person"`
+	ChangedFields []string       `json:"changed_fields"`
+}
+
+// PersonDeleted is published when a person is deleted.
+type PersonDeleted struct {
+	ID string `json:"id"`
+}
+
+// PersonMerged says merged_id is now survivor_id: re-point copies.
+type PersonMerged struct {
+	SurvivorID string         `json:"survivor_id"`
+	MergedID   string         `json:"merged_id"`
+	Person     PersonSnapshot `json:"person"`
+}
+
+// InteractionLogged is a call, email, meeting, Zalo message or note with a
+// party; the event's aggregate id is the party's id.
+type InteractionLogged struct {
+	ID           string    `json:"id"`
+	PartyType    string    `json:"party_type"` // organization or person
+	PartyID      string    `json:"party_id"`
+	Kind         string    `json:"kind"` // call, email, meeting, zalo, note
+	StaffID      string    `json:"staff_id"`
+	OccurredAt   time.Time `json:"occurred_at"`
+	Outcome      string    `json:"outcome"`
+	NextActionOn string    `json:"next_action_on"` // YYYY-MM-DD or ""
+}
+
+// OrganizationOwnerChanged records a new owner (reassignment or hand-over).
+type OrganizationOwnerChanged struct {
+	ID         string `json:"id"`
+	OldOwnerID string `json:"old_owner_id"`
+	NewOwnerID string `json:"new_owner_id"`
+	ChangedBy  string `json:"changed_by"`
+	HandoverID string `json:"handover_id"` // set when part of a staff hand-over
+}
+
+// PersonOwnerChanged records a new owner (reassignment or hand-over).
+type PersonOwnerChanged struct {
+	ID         string `json:"id"`
+	OldOwnerID string `json:"old_owner_id"`
+	NewOwnerID string `json:"new_owner_id"`
+	ChangedBy  string `json:"changed_by"`
+	HandoverID string `json:"handover_id"`
+}
+
 // contactEntries are the events of the contact context.
-func contactEntries() []Entry { return nil }
+func contactEntries() []Entry {
+	return []Entry{
+		{Subject: "contact.organization.created", Version: 1, Payload: OrganizationCreated{}, Description: "An organisation was created; carries its full snapshot."},
+		{Subject: "contact.organization.updated", Version: 1, Payload: OrganizationUpdated{}, Description: "An organisation changed; carries the new snapshot and the changed field names."},
+		{Subject: "contact.organization.deleted", Version: 1, Payload: OrganizationDeleted{}, Description: "An organisation was deleted; drop local copies."},
+		{Subject: "contact.organization.merged", Version: 1, Payload: OrganizationMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
+		{Subject: "contact.organization.owner_changed", Version: 1, Payload: OrganizationOwnerChanged{}, Description: "An organisation has a new owner (reassignment or hand-over)."},
+		{Subject: "contact.person.created", Version: 1, Payload: PersonCreated{}, Description: "A person was created; carries their full snapshot."},
+		{Subject: "contact.person.updated", Version: 1, Payload: PersonUpdated{}, Description: "A person changed; carries the new snapshot and the changed field names."},
+		{Subject: "contact.person.deleted", Version: 1, Payload: PersonDeleted{}, Description: "A person was deleted; drop local copies."},
+		{Subject: "contact.person.merged", Version: 1, Payload: PersonMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
+		{Subject: "contact.person.owner_changed", Version: 1, Payload: PersonOwnerChanged{}, Description: "A person has a new owner (reassignment or hand-over)."},
+		{Subject: "contact.interaction.logged", Version: 1, Payload: InteractionLogged{}, Description: "A staff member logged a call, email, meeting, Zalo message or note with a party; aggregate id is the party id."},
+	}
+}

@@ -19,3 +19,7 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+require github.com/rapportcrm/rapport/pkg v0.0.0
+
+replace github.com/rapportcrm/rapport/pkg => ../../pkg

@@ -1,0 +1,14 @@
+package main
+
+import (
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/runner"
+)
+
+// services lists every service `rapport dev` runs, in start order.
+func services() []runner.Service {
+	return []runner.Service{}
+}
+
+// catalogue is the product's event catalogue.
+func catalogue() *contract.Catalogue { return contract.Rapport() }
