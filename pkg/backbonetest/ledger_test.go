@@ -43,7 +43,7 @@ var migrations = fstest.MapFS{
 	"00001_ledger.sql": {Data: []byte(`
 -- +goose Up
 CREATE TABLE entry (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account text NOT NULL, amount bigint NOT NULL);
-CREATE TABLE effect (event_id uuid NOT NULL, account text NOT NULL, seq bigint NOT NULL, amount bigint NOT NULL, replica text NOT NULL DEFAULT '');
+CREATE TABLE effect (event_id uuid NOT NULL, account text NOT NULL, seq bigint NOT NULL, amount bigint NOT NULL, replica text NOT NULL DEFAULT '', applied_at timestamptz NOT NULL DEFAULT clock_timestamp());
 CREATE TABLE order_violation (account text NOT NULL, seq bigint NOT NULL, previous bigint);
 -- +goose Down
 DROP TABLE effect; DROP TABLE entry; DROP TABLE order_violation;
@@ -52,7 +52,7 @@ DROP TABLE effect; DROP TABLE entry; DROP TABLE order_violation;
 
 // ledger is one test's running backbone.
 type ledger struct {
-	t    *testing.T
+	t    testing.TB
 	db   *testkit.Database
 	pool *pgxpool.Pool
 	nats *testkit.NATS
@@ -61,7 +61,9 @@ type ledger struct {
 	log  *slog.Logger
 }
 
-func newLedger(t *testing.T) *ledger {
+func newLedger(t *testing.T) *ledger { return newLedgerTB(t) }
+
+func newLedgerTB(t testing.TB) *ledger {
 	t.Helper()
 	db := testkit.NewDatabase(t)
 	l := &ledger{t: t, db: db, pool: db.Service(t, "ledger", migrations), nats: testkit.StartNATS(t),

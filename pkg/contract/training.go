@@ -73,12 +73,12 @@ type (
 // ReadinessAtRisk is raised the day before the first session for each
 // required checklist item still incomplete.
 type ReadinessAtRisk struct {
-	Course   CourseInfo `json:"course"`
-	ItemKey  string     `json:"item_key"`
-	Section  string     `json:"section"`
-	LabelVI  string     `json:"label_vi"`
-	LabelEN  string     `json:"label_en"`
-	DueAt    string     `json:"due_at"` // RFC 3339
+	Course  CourseInfo `json:"course"`
+	ItemKey string     `json:"item_key"`
+	Section string     `json:"section"`
+	LabelVI string     `json:"label_vi"`
+	LabelEN string     `json:"label_en"`
+	DueAt   string     `json:"due_at"` // RFC 3339
 }
 
 // StaffingPlanOverdue is raised once when a course has no staffing plan at its deadline

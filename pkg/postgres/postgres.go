@@ -47,7 +47,7 @@ func Connect(ctx context.Context, url string, opts Options) (*pgxpool.Pool, erro
 	if opts.TracerProvider != nil {
 		topts = append(topts, otelpgx.WithTracerProvider(opts.TracerProvider))
 	}
-	cfg.ConnConfig.Tracer = otelpgx.NewTracer(append(topts, otelpgx.WithTrimSQLInSpanName())...)
+	cfg.ConnConfig.Tracer = otelpgx.NewTracer(topts...)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)

@@ -25,7 +25,7 @@ CREATE TABLE contact_person (
 CREATE INDEX contact_person_org ON contact_person (organization_id) WHERE NOT deleted;
 
 CREATE TABLE request (
-    id             uuid PRIMARY KEY,
+    id             text PRIMARY KEY,
     status         text        NOT NULL CHECK (status IN ('submitted', 'refused')),
     unit_ids       text[]      NOT NULL,
     module_code    text        NOT NULL REFERENCES module (code),
@@ -41,12 +41,12 @@ CREATE TABLE request (
     exception_by   text,
     exception_reason text,
     exception_at   timestamptz,
-    course_id      uuid
+    course_id      text
 );
 
 CREATE TABLE course (
-    id               uuid PRIMARY KEY,
-    request_id       uuid        NOT NULL REFERENCES request (id),
+    id               text PRIMARY KEY,
+    request_id       text        NOT NULL REFERENCES request (id),
     module_code      text        NOT NULL REFERENCES module (code),
     mode             text        NOT NULL,
     state            text        NOT NULL,
@@ -65,8 +65,8 @@ CREATE TABLE course (
 CREATE INDEX course_state ON course (state, first_session);
 
 CREATE TABLE session (
-    id           uuid PRIMARY KEY,
-    course_id    uuid NOT NULL REFERENCES course (id),
+    id           text PRIMARY KEY,
+    course_id    text NOT NULL REFERENCES course (id),
     day          date NOT NULL,
     half_day     text NOT NULL CHECK (half_day IN ('morning', 'afternoon')),
     venue        text NOT NULL DEFAULT '',
@@ -77,8 +77,8 @@ CREATE TABLE session (
 -- day and half_day are copied from the session so the database itself refuses a
 -- person in two places at once, even under concurrent assignments.
 CREATE TABLE assignment (
-    session_id uuid NOT NULL REFERENCES session (id),
-    course_id  uuid NOT NULL REFERENCES course (id),
+    session_id text NOT NULL REFERENCES session (id),
+    course_id  text NOT NULL REFERENCES course (id),
     person_id  text NOT NULL,
     duty       text NOT NULL CHECK (duty IN ('trainer', 'assistant')),
     day        date NOT NULL,
@@ -89,8 +89,8 @@ CREATE TABLE assignment (
 CREATE UNIQUE INDEX assignment_one_place ON assignment (person_id, day, half_day) WHERE active;
 
 CREATE TABLE participant (
-    id                 uuid PRIMARY KEY,
-    course_id          uuid    NOT NULL REFERENCES course (id),
+    id                 text PRIMARY KEY,
+    course_id          text    NOT NULL REFERENCES course (id),
     unit_id            text    NOT NULL,
     contact_person_ids text[]  NOT NULL DEFAULT '{}',
     status             text    NOT NULL CHECK (status IN ('invited', 'confirmed', 'declined')),
@@ -105,8 +105,8 @@ CREATE TABLE participant (
 CREATE INDEX participant_unit ON participant (unit_id);
 
 CREATE TABLE attendance (
-    session_id  uuid    NOT NULL REFERENCES session (id),
-    course_id   uuid    NOT NULL REFERENCES course (id),
+    session_id  text    NOT NULL REFERENCES session (id),
+    course_id   text    NOT NULL REFERENCES course (id),
     unit_id     text    NOT NULL,
     present     boolean NOT NULL,
     reason      text    NOT NULL DEFAULT '',
@@ -129,7 +129,7 @@ CREATE TABLE checklist_item (
 );
 CREATE TABLE checklist_check (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    course_id  uuid        NOT NULL REFERENCES course (id),
+    course_id  text        NOT NULL REFERENCES course (id),
     key        text        NOT NULL,
     ok         boolean     NOT NULL DEFAULT false,
     count      int,
@@ -142,9 +142,9 @@ CREATE TABLE checklist_check (
 CREATE INDEX checklist_check_course ON checklist_check (course_id, id);
 
 CREATE TABLE session_report (
-    id                 uuid PRIMARY KEY,
-    course_id          uuid        NOT NULL REFERENCES course (id),
-    session_id         uuid        NOT NULL REFERENCES session (id),
+    id                 text PRIMARY KEY,
+    course_id          text        NOT NULL REFERENCES course (id),
+    session_id         text        NOT NULL REFERENCES session (id),
     reported_by        text        NOT NULL,
     reported_at        timestamptz NOT NULL,
     absent_units       jsonb       NOT NULL DEFAULT '[]',
@@ -158,8 +158,8 @@ CREATE TABLE session_report (
 );
 
 CREATE TABLE task (
-    id         uuid PRIMARY KEY,
-    course_id  uuid        NOT NULL REFERENCES course (id),
+    id         text PRIMARY KEY,
+    course_id  text        NOT NULL REFERENCES course (id),
     kind       text        NOT NULL,
     owner_role text        NOT NULL,
     owner_id   text        NOT NULL DEFAULT '',
@@ -173,8 +173,8 @@ CREATE TABLE task (
 CREATE INDEX task_open_due ON task (due) WHERE status = 'open';
 
 CREATE TABLE feedback (
-    id         uuid PRIMARY KEY,
-    course_id  uuid        NOT NULL REFERENCES course (id),
+    id         text PRIMARY KEY,
+    course_id  text        NOT NULL REFERENCES course (id),
     unit_id    text        NOT NULL DEFAULT '',
     text       text        NOT NULL,
     urgent     boolean     NOT NULL DEFAULT false,
@@ -183,7 +183,7 @@ CREATE TABLE feedback (
     raised_at  timestamptz NOT NULL
 );
 CREATE TABLE feedback_change (
-    feedback_id uuid        NOT NULL REFERENCES feedback (id),
+    feedback_id text        NOT NULL REFERENCES feedback (id),
     step        int         NOT NULL,
     from_status text        NOT NULL DEFAULT '',
     to_status   text        NOT NULL,
@@ -194,7 +194,7 @@ CREATE TABLE feedback_change (
 );
 
 CREATE TABLE desk_log (
-    id           uuid PRIMARY KEY,
+    id           text PRIMARY KEY,
     kind         text        NOT NULL,
     day          date        NOT NULL,
     author_id    text        NOT NULL,

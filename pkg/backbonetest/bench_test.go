@@ -1,0 +1,107 @@
+package backbonetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rapportcrm/rapport/pkg/consumer"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+)
+
+const benchEvents = 10_000
+
+// BenchmarkBackbone measures, in one run on one machine: the backbone's
+// throughput from commit to consumer effect and its latency, next to the raw
+// rates of its two parts (plain pgx insert transactions, plain JetStream
+// publishes), and prints the ratios.
+func BenchmarkBackbone(b *testing.B) {
+	for range b.N {
+		l := newLedgerTB(b)
+		rawTx := rawInsertRate(b, l)
+		rawPub := rawPublishRate(b, l.js)
+
+		relay := start(l.relay().Run)
+		cons := start(l.consumer(consumer.Config{}, effect("bench")).Run)
+		begin := time.Now()
+		l.produce(benchEvents, 500, 4)
+		for testkit.Count(b, l.pool, "SELECT count(*) FROM effect") < benchEvents {
+			time.Sleep(5 * time.Millisecond)
+		}
+		elapsed := time.Since(begin)
+		relay.stop()
+		cons.stop()
+		rate := float64(benchEvents) / elapsed.Seconds()
+
+		var p50, p99 float64
+		if err := l.pool.QueryRow(context.Background(), `
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)
+FROM (SELECT extract(epoch FROM e.applied_at - o.created_at) * 1000 AS ms FROM effect e JOIN outbox o ON o.id = e.event_id) x`).Scan(&p50, &p99); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(rate, "events/s")
+		b.ReportMetric(p50, "p50-ms")
+		b.ReportMetric(p99, "p99-ms")
+		b.ReportMetric(rawTx, "raw-pgx-tx/s")
+		b.ReportMetric(rawPub, "raw-js-pub/s")
+		fmt.Printf("backbone: %d events, %.0f events/s commit->effect, latency p50 %.1f ms p99 %.1f ms\n", benchEvents, rate, p50, p99)
+		fmt.Printf("baseline (same run): plain pgx insert transactions %.0f tx/s, plain JetStream async publishes %.0f msg/s\n", rawTx, rawPub)
+		fmt.Printf("ratios: backbone/pgx-tx %.2f, backbone/jetstream-publish %.2f\n", rate/rawTx, rate/rawPub)
+	}
+}
+
+// rawInsertRate is plain pgx: one INSERT per transaction, 4 writers.
+func rawInsertRate(b *testing.B, l *ledger) float64 {
+	ctx := context.Background()
+	begin := time.Now()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < benchEvents; i += 4 {
+				err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+					_, err := tx.Exec(ctx, "INSERT INTO entry (account, amount) VALUES ($1, $2)", "raw", i)
+					return err
+				})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rate := float64(benchEvents) / time.Since(begin).Seconds()
+	if _, err := l.pool.Exec(ctx, "DELETE FROM entry"); err != nil {
+		b.Fatal(err)
+	}
+	return rate
+}
+
+// rawPublishRate is plain JetStream: async publishes to a scratch stream,
+// waiting for every ack.
+func rawPublishRate(b *testing.B, js jetstream.JetStream) float64 {
+	ctx := context.Background()
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "RAW", Subjects: []string{"raw.>"}, Storage: jetstream.FileStorage}); err != nil {
+		b.Fatal(err)
+	}
+	payload := []byte(`{"account":"acc-1","amount":1}`)
+	begin := time.Now()
+	for i := range benchEvents {
+		if _, err := js.PublishAsync(fmt.Sprintf("raw.entry.%d", i%500), payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(time.Minute):
+		b.Fatal("raw publishes not acknowledged within a minute")
+	}
+	return float64(benchEvents) / time.Since(begin).Seconds()
+}

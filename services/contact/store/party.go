@@ -1,0 +1,211 @@
+// Package store is the contact schema's SQL: one function per query.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DB is what queries run on: the pool or a transaction.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Type is the table of a party. Only these two constants are ever spliced
+// into SQL text, never user input.
+type Type string
+
+// Party types.
+const (
+	Organization Type = "organization"
+	Person       Type = "person"
+)
+
+// ErrNotFound is returned when no live party has the id.
+var ErrNotFound = errors.New("not found")
+
+// Row is a party as stored: its document and the columns derived from it.
+type Row struct {
+	ID                string
+	Doc               []byte
+	Name              string
+	SearchName        string
+	Kinds             []string
+	Stage             *string
+	Tags              []string
+	OwnerID           *string
+	Province          *string
+	SupervisingUnitID *string
+	Keys              []string
+}
+
+// Meta is what the store knows about a party besides its document.
+type Meta struct {
+	OwnerID       *string    `json:"owner_id"`
+	ForceReason   *string    `json:"force_reason"`
+	LastTouchedBy *string    `json:"last_touched_by"`
+	LastTouchedAt *time.Time `json:"last_touched_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	NextActionOn  *time.Time `json:"next_action_on"`
+}
+
+// InsertParty stores a new party and its duplicate keys.
+func InsertParty(ctx context.Context, db DB, t Type, r Row, forceReason *string, importID *string, actor string, now time.Time) error {
+	_, err := db.Exec(ctx, `INSERT INTO `+string(t)+` (id, doc, name, search_name, kinds, stage, tags, owner_id, province,
+ supervising_unit_id, force_reason, import_id, last_touched_by, last_touched_at, created_at, updated_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14,$14)`,
+		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID, forceReason, importID, actor, now)
+	if err != nil {
+		return fmt.Errorf("insert %s %s: %w", t, r.ID, err)
+	}
+	return ReplaceKeys(ctx, db, t, r.ID, r.Keys)
+}
+
+// UpdateParty replaces a party's document, columns and keys.
+func UpdateParty(ctx context.Context, db DB, t Type, r Row, actor string, now time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE `+string(t)+` SET doc=$2, name=$3, search_name=$4, kinds=$5, stage=$6, tags=$7, owner_id=$8,
+ province=$9, supervising_unit_id=$10, last_touched_by=$11, last_touched_at=$12, updated_at=$12 WHERE id=$1`,
+		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID, actor, now)
+	if err != nil {
+		return fmt.Errorf("update %s %s: %w", t, r.ID, err)
+	}
+	return ReplaceKeys(ctx, db, t, r.ID, r.Keys)
+}
+
+// ReplaceKeys sets the duplicate keys of a party.
+func ReplaceKeys(ctx context.Context, db DB, t Type, id string, keys []string) error {
+	if _, err := db.Exec(ctx, `DELETE FROM party_key WHERE party_id=$1`, id); err != nil {
+		return fmt.Errorf("delete keys of %s: %w", id, err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := db.Exec(ctx, `INSERT INTO party_key (party_type, key, party_id) SELECT $1, k, $2 FROM unnest($3::text[]) k ON CONFLICT DO NOTHING`, string(t), id, keys)
+	if err != nil {
+		return fmt.Errorf("insert keys of %s: %w", id, err)
+	}
+	return nil
+}
+
+// LockKeys serialises concurrent creations sharing a key until the
+// transaction ends, so two simultaneous requests cannot both pass the
+// duplicate check.
+func LockKeys(ctx context.Context, tx pgx.Tx, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT DISTINCT unnest($1::text[]) k ORDER BY 1) s`, keys)
+	if err != nil {
+		return fmt.Errorf("lock duplicate keys: %w", err)
+	}
+	return nil
+}
+
+// FindByKeys returns the documents of live parties holding any of keys.
+func FindByKeys(ctx context.Context, db DB, t Type, keys []string, except string) ([][]byte, error) {
+	rows, err := db.Query(ctx, `SELECT p.doc FROM `+string(t)+` p WHERE p.id IN (
+ SELECT party_id FROM party_key WHERE party_type=$1 AND key = ANY($2)) AND p.id::text <> $3 ORDER BY p.id LIMIT 20`, string(t), keys, except)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by keys: %w", t, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[[]byte])
+}
+
+// ExistingKeys returns which of keys already belong to a live party.
+func ExistingKeys(ctx context.Context, db DB, t Type, keys []string) (map[string]string, error) {
+	rows, err := db.Query(ctx, `SELECT key, party_id::text FROM party_key WHERE party_type=$1 AND key = ANY($2)`, string(t), keys)
+	if err != nil {
+		return nil, fmt.Errorf("existing keys: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, id string
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, err
+		}
+		out[k] = id
+	}
+	return out, rows.Err()
+}
+
+// GetParty loads a live party's document; lock takes a row lock for an update.
+func GetParty(ctx context.Context, db DB, t Type, id string, lock bool) ([]byte, Meta, error) {
+	q := `SELECT doc, owner_id, force_reason, last_touched_by, last_touched_at, created_at, updated_at, next_action_on::timestamptz FROM ` + string(t) + ` WHERE id=$1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	var doc []byte
+	var m Meta
+	err := db.QueryRow(ctx, q, id).Scan(&doc, &m.OwnerID, &m.ForceReason, &m.LastTouchedBy, &m.LastTouchedAt, &m.CreatedAt, &m.UpdatedAt, &m.NextActionOn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, m, ErrNotFound
+	}
+	if err != nil {
+		return nil, m, fmt.Errorf("get %s %s: %w", t, id, err)
+	}
+	return doc, m, nil
+}
+
+// ResolveAlias returns the survivor of a merged id, or id itself.
+func ResolveAlias(ctx context.Context, db DB, t Type, id string) (string, error) {
+	var survivor string
+	err := db.QueryRow(ctx, `SELECT survivor_id::text FROM party_alias WHERE alias_id=$1 AND party_type=$2`, id, string(t)).Scan(&survivor)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return id, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolve alias %s: %w", id, err)
+	}
+	return survivor, nil
+}
+
+// TypeOf finds which table holds the live party id (after alias resolution).
+func TypeOf(ctx context.Context, db DB, id string) (Type, string, error) {
+	var t, resolved string
+	err := db.QueryRow(ctx, `SELECT t, i FROM (
+ SELECT 'organization' t, id::text i FROM organization WHERE id=$1
+ UNION ALL SELECT 'person', id::text FROM person WHERE id=$1
+ UNION ALL SELECT party_type, survivor_id::text FROM party_alias WHERE alias_id=$1) s LIMIT 1`, id).Scan(&t, &resolved)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("type of %s: %w", id, err)
+	}
+	return Type(t), resolved, nil
+}
+
+// DeleteParty removes a live party and its keys.
+func DeleteParty(ctx context.Context, db DB, t Type, id string) error {
+	tag, err := db.Exec(ctx, `DELETE FROM `+string(t)+` WHERE id=$1`, id)
+	if err != nil {
+		return fmt.Errorf("delete %s %s: %w", t, id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	_, err = db.Exec(ctx, `DELETE FROM party_key WHERE party_id=$1`, id)
+	return err
+}
+
+// Touch records who last worked on a party.
+func Touch(ctx context.Context, db DB, t Type, id, actor string, now time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE `+string(t)+` SET last_touched_by=$2, last_touched_at=$3 WHERE id=$1`, id, actor, now)
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Repoint moves everything recorded about merged to survivor and leaves an
+// alias, so the survivor keeps history, interactions and old ids resolve.
+func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, now time.Time) error {
+	stmts := []string{
+		`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`,
+		`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, '` + string(t) + `', $2, $3)`,
+		`UPDATE interaction SET party_id=$2 WHERE party_id=$1`,
+		`UPDATE history SET party_id=$2 WHERE party_id=$1`,
+		`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`,
+		`UPDATE timeline_entry SET party_id=$2 WHERE party_id=$1`,
+		`UPDATE organization SET supervising_unit_id=$2, doc=jsonb_set(doc, '{supervising_unit_id}', to_jsonb($2::text)) WHERE supervising_unit_id=$1`,
+	}
+	for _, s := range stmts {
+		args := []any{mergedID, survivorID}
+		if len(args) > 0 && containsArg3(s) {
+			args = append(args, now)
+		}
+		if _, err := db.Exec(ctx, s, args...); err != nil {
+			return fmt.Errorf("re-point %s to %s: %w", mergedID, survivorID, err)
+		}
+	}
+	return nil
+}
+
+func containsArg3(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '$' && s[i+1] == '3' {
+			return true
+		}
+	}
+	return false
+}
+
+// Change is one history row.
+type Change struct {
+	Field string
+	Old   any
+	New   any
+}
+
+// HistoryEntry is one field change as read back.
+type HistoryEntry struct {
+	ID    int64           `json:"-" db:"id"`
+	Actor string          `json:"actor" db:"actor"`
+	At    time.Time       `json:"at" db:"at"`
+	Field string          `json:"field" db:"field"`
+	Old   json.RawMessage `json:"old" db:"old_value"`
+	New   json.RawMessage `json:"new" db:"new_value"`
+}
+
+// InsertHistory writes field-level change rows.
+func InsertHistory(ctx context.Context, db DB, t Type, id, actor string, at time.Time, changes []Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	fields := make([]string, len(changes))
+	olds := make([]string, len(changes))
+	news := make([]string, len(changes))
+	for i, c := range changes {
+		fields[i] = c.Field
+		o, _ := json.Marshal(c.Old)
+		n, _ := json.Marshal(c.New)
+		olds[i], news[i] = string(o), string(n)
+	}
+	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value)
+SELECT $1, $2, $3, $4, f, o::jsonb, n::jsonb FROM unnest($5::text[], $6::text[], $7::text[]) AS u(f, o, n)`,
+		string(t), id, actor, at, fields, olds, news)
+	if err != nil {
+		return fmt.Errorf("insert history of %s: %w", id, err)
+	}
+	return nil
+}
+
+// ListHistory pages through a party's history, oldest first.
+func ListHistory(ctx context.Context, db DB, id string, after int64, limit int) ([]HistoryEntry, error) {
+	rows, err := db.Query(ctx, `SELECT id, actor, at, field, old_value, new_value FROM history WHERE party_id=$1 AND id > $2 ORDER BY id LIMIT $3`, id, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", id, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[HistoryEntry])
+}
+
+// InsertOwnerAudit records an owner change.
+func InsertOwnerAudit(ctx context.Context, db DB, t Type, id string, oldOwner *string, newOwner, actor, reason string, handoverID *string, at time.Time) error {
+	_, err := db.Exec(ctx, `INSERT INTO owner_audit (party_type, party_id, old_owner, new_owner, actor, at, reason, handover_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		string(t), id, oldOwner, newOwner, actor, at, reason, handoverID)
+	if err != nil {
+		return fmt.Errorf("owner audit of %s: %w", id, err)
+	}
+	return nil
+}
+
+// OwnerSince returns when the current owner got the party, if recorded.
+func OwnerSince(ctx context.Context, db DB, id string) (*time.Time, error) {
+	var at *time.Time
+	err := db.QueryRow(ctx, `SELECT max(at) FROM owner_audit WHERE party_id=$1`, id).Scan(&at)
+	return at, err
+}
+
+// OwnedBy lists the ids of the parties of type t owned by staff, locked.
+func OwnedBy(ctx context.Context, db DB, t Type, owner string) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE owner_id=$1 ORDER BY id FOR UPDATE`, owner)
+	if err != nil {
+		return nil, fmt.Errorf("parties owned: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// Interaction is a logged call, email, meeting, Zalo message or note.
+type Interaction struct {
+	ID           string     `json:"id" db:"id"`
+	PartyType    string     `json:"party_type" db:"party_type"`
+	PartyID      string     `json:"party_id" db:"party_id"`
+	Kind         string     `json:"kind" db:"kind"`
+	StaffID      string     `json:"staff_id" db:"staff_id"`
+	OccurredAt   time.Time  `json:"occurred_at" db:"occurred_at"`
+	Outcome      string     `json:"outcome" db:"outcome"`
+	Notes        string     `json:"notes" db:"notes"`
+	NextActionOn *time.Time `json:"-" db:"next_action_on"`
+	NextAction   string     `json:"next_action_on,omitempty" db:"-"`
+	LoggedBy     string     `json:"logged_by" db:"logged_by"`
+	LoggedAt     time.Time  `json:"logged_at" db:"logged_at"`
+}
+
+// InsertInteraction stores an interaction and moves the party's next action date.
+func InsertInteraction(ctx context.Context, db DB, in Interaction) error {
+	_, err := db.Exec(ctx, `INSERT INTO interaction (id, party_type, party_id, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, in.ID, in.PartyType, in.PartyID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn, in.LoggedBy, in.LoggedAt)
+	if err != nil {
+		return fmt.Errorf("insert interaction: %w", err)
+	}
+	_, err = db.Exec(ctx, `UPDATE `+in.PartyType+` SET next_action_on=$2, last_touched_by=$3, last_touched_at=$4 WHERE id=$1`, in.PartyID, in.NextActionOn, in.StaffID, in.LoggedAt)
+	return err
+}
+
+// ListInteractions pages a party's interactions, newest first.
+func ListInteractions(ctx context.Context, db DB, partyID string, before time.Time, beforeID string, limit int) ([]Interaction, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at
+FROM interaction WHERE party_id=$1 AND (occurred_at, id::text) < ($2, $3) ORDER BY occurred_at DESC, id::text DESC LIMIT $4`, partyID, before, beforeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list interactions: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Interaction])
+	for i := range out {
+		if d := out[i].NextActionOn; d != nil {
+			out[i].NextAction = d.Format("2006-01-02")
+		}
+	}
+	return out, err
+}
+
+// TimelineEntry is something that happened with a party, from any service.
+type TimelineEntry struct {
+	EventID    string          `json:"event_id" db:"event_id"`
+	OccurredAt time.Time       `json:"occurred_at" db:"occurred_at"`
+	Type       string          `json:"type" db:"type"`
+	Source     string          `json:"source" db:"source"`
+	Summary    json.RawMessage `json:"summary" db:"summary"`
+}
+
+// InsertTimeline records a timeline entry once per event.
+func InsertTimeline(ctx context.Context, db DB, partyID string, e TimelineEntry) error {
+	_, err := db.Exec(ctx, `INSERT INTO timeline_entry (event_id, party_id, occurred_at, type, source, summary) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
+		e.EventID, partyID, e.OccurredAt, e.Type, e.Source, []byte(e.Summary))
+	return err
+}
+
+// ListTimeline pages a party's timeline, newest first.
+func ListTimeline(ctx context.Context, db DB, partyID string, before time.Time, beforeID string, limit int) ([]TimelineEntry, error) {
+	rows, err := db.Query(ctx, `SELECT event_id::text, occurred_at, type, source, summary FROM timeline_entry
+WHERE party_id=$1 AND (occurred_at, event_id::text) < ($2, $3) ORDER BY occurred_at DESC, event_id::text DESC LIMIT $4`, partyID, before, beforeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[TimelineEntry])
+}

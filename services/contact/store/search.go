@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Filter selects parties. Name is folded text (party.Fold), Keys are
+// normalised phone/email/tax-code keys the query could be.
+type Filter struct {
+	NameWords     []string
+	Keys          []string
+	Kind          string
+	Stage         string
+	Tag           string
+	Owner         string
+	Province      string
+	Supervising   string
+	NextActionDue *time.Time
+}
+
+// Position is where a page ends: the last item's sort key.
+type Position struct {
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+func (f Filter) where(t Type) (string, []any) {
+	var conds []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var or []string
+	if len(f.NameWords) > 0 {
+		terms := make([]string, len(f.NameWords))
+		for i, w := range f.NameWords {
+			terms[i] = w + ":*"
+		}
+		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(strings.Join(terms, " & "))+")")
+	}
+	if len(f.Keys) > 0 {
+		or = append(or, "p.id IN (SELECT party_id FROM party_key WHERE party_type="+arg(string(t))+" AND key = ANY("+arg(f.Keys)+"))")
+	}
+	if len(or) > 0 {
+		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+	}
+	if f.Kind != "" {
+		conds = append(conds, "p.kinds @> ARRAY["+arg(f.Kind)+"::text]")
+	}
+	if f.Stage != "" {
+		conds = append(conds, "p.stage = "+arg(f.Stage))
+	}
+	if f.Tag != "" {
+		conds = append(conds, "p.tags @> ARRAY["+arg(f.Tag)+"::text]")
+	}
+	if f.Owner != "" {
+		conds = append(conds, "p.owner_id = "+arg(f.Owner))
+	}
+	if f.Province != "" {
+		conds = append(conds, "p.province = "+arg(f.Province))
+	}
+	if f.Supervising != "" {
+		conds = append(conds, "p.supervising_unit_id::text = "+arg(f.Supervising))
+	}
+	if f.NextActionDue != nil {
+		conds = append(conds, "p.next_action_on <= "+arg(*f.NextActionDue))
+	}
+	if len(conds) == 0 {
+		return "TRUE", args
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Search returns up to limit documents after pos, ordered by folded name and id.
+func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
+	where, args := f.where(t)
+	if after != nil {
+		args = append(args, after.Name, after.ID)
+		where += fmt.Sprintf(" AND (p.search_name, p.id::text) > ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	rows, err := db.Query(ctx, `SELECT p.doc, p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
+		fmt.Sprintf(` ORDER BY p.search_name, p.id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search %s: %w", t, err)
+	}
+	defer rows.Close()
+	var docs [][]byte
+	var pos []Position
+	for rows.Next() {
+		var d []byte
+		var p Position
+		if err := rows.Scan(&d, &p.Name, &p.ID); err != nil {
+			return nil, nil, err
+		}
+		docs = append(docs, d)
+		pos = append(pos, p)
+	}
+	return docs, pos, rows.Err()
+}
+
+// Count counts the parties a filter selects.
+func Count(ctx context.Context, db DB, t Type, f Filter) (int64, error) {
+	where, args := f.where(t)
+	var n int64
+	err := db.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` p WHERE `+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", t, err)
+	}
+	return n, nil
+}
+
+// Segment is a saved, named filter.
+type Segment struct {
+	ID        string    `json:"id" db:"id"`
+	Name      string    `json:"name" db:"name"`
+	Resource  string    `json:"resource" db:"resource"`
+	Filter    []byte    `json:"-" db:"filter"`
+	CreatedBy string    `json:"created_by" db:"created_by"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+}
+
+// InsertSegment saves a segment.
+func InsertSegment(ctx context.Context, db DB, s Segment) error {
+	_, err := db.Exec(ctx, `INSERT INTO segment (id, name, resource, filter, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+		s.ID, s.Name, s.Resource, s.Filter, s.CreatedBy, s.CreatedAt)
+	return err
+}
+
+// GetSegment loads a segment.
+func GetSegment(ctx context.Context, db DB, id string) (Segment, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment WHERE id=$1`, id)
+	if err != nil {
+		return Segment{}, err
+	}
+	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Segment])
+	if err == pgx.ErrNoRows {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
+// ListSegments lists segments by name.
+func ListSegments(ctx context.Context, db DB) ([]Segment, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Segment])
+}
+
+// DeleteSegment removes a segment.
+func DeleteSegment(ctx context.Context, db DB, id string) error {
+	tag, err := db.Exec(ctx, `DELETE FROM segment WHERE id=$1`, id)
+	if err == nil && tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return err
+}

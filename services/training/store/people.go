@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Organization is the local copy of a contact organisation (a unit).
+type Organization struct {
+	ID                string `db:"id"`
+	Name              string `db:"name"`
+	SupervisingUnitID string `db:"supervising_unit_id"`
+}
+
+// UpsertOrganization keeps the local copy current.
+func UpsertOrganization(ctx context.Context, db DB, o Organization) error {
+	_, err := db.Exec(ctx, `INSERT INTO contact_organization (id, name, supervising_unit_id) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, supervising_unit_id = EXCLUDED.supervising_unit_id, deleted = false`,
+		o.ID, o.Name, o.SupervisingUnitID)
+	return err
+}
+
+// DeleteOrganization marks a unit gone; courses keep their history.
+func DeleteOrganization(ctx context.Context, db DB, id, mergedInto string) error {
+	_, err := db.Exec(ctx, `INSERT INTO contact_organization (id, deleted, merged_into) VALUES ($1, true, nullif($2, ''))
+ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id, mergedInto)
+	return err
+}
+
+// KnownUnits returns which of ids are live units of the local copy.
+func KnownUnits(ctx context.Context, db DB, ids []string) (map[string]Organization, error) {
+	rows, _ := db.Query(ctx, `SELECT id, name, supervising_unit_id FROM contact_organization WHERE id = ANY($1) AND NOT deleted`, ids)
+	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Organization])
+	if err != nil {
+		return nil, fmt.Errorf("known units: %w", err)
+	}
+	m := make(map[string]Organization, len(orgs))
+	for _, o := range orgs {
+		m[o.ID] = o
+	}
+	return m, nil
+}
+
+// UpsertPerson keeps the local copy of a contact person current.
+func UpsertPerson(ctx context.Context, db DB, id, name, orgID string) error {
+	_, err := db.Exec(ctx, `INSERT INTO contact_person (id, name, organization_id) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_id = EXCLUDED.organization_id, deleted = false`, id, name, orgID)
+	return err
+}
+
+// DeletePerson marks a person gone and drops them from participants.
+func DeletePerson(ctx context.Context, db DB, id, mergedInto string) error {
+	if _, err := db.Exec(ctx, `INSERT INTO contact_person (id, deleted, merged_into) VALUES ($1, true, nullif($2, ''))
+ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id, mergedInto); err != nil {
+		return err
+	}
+	if mergedInto != "" {
+		return nil
+	}
+	_, err := db.Exec(ctx, `UPDATE participant SET contact_person_ids = array_remove(contact_person_ids, $1) WHERE $1 = ANY(contact_person_ids)`, id)
+	return err
+}
+
+// MergePerson re-points participants from a merged person to the survivor.
+func MergePerson(ctx context.Context, db DB, loser, survivor string) error {
+	if err := DeletePerson(ctx, db, loser, survivor); err != nil {
+		return err
+	}
+	_, err := db.Exec(ctx, `UPDATE participant SET contact_person_ids =
+  (SELECT array_agg(DISTINCT p ORDER BY p) FROM unnest(array_replace(contact_person_ids, $1, $2)) p)
+WHERE $1 = ANY(contact_person_ids)`, loser, survivor)
+	return err
+}
+
+// MergeOrganization re-points courses, participants and attendance from a
+// merged unit to the survivor. Where the survivor is already registered, the
+// merged unit's rows are folded into it.
+func MergeOrganization(ctx context.Context, db DB, loser, survivor string) error {
+	if err := DeleteOrganization(ctx, db, loser, survivor); err != nil {
+		return err
+	}
+	stmts := []string{
+		`UPDATE course SET unit_ids = (SELECT array_agg(DISTINCT u ORDER BY u) FROM unnest(array_replace(unit_ids, $1, $2)) u) WHERE $1 = ANY(unit_ids)`,
+		`UPDATE request SET unit_ids = (SELECT array_agg(DISTINCT u ORDER BY u) FROM unnest(array_replace(unit_ids, $1, $2)) u) WHERE $1 = ANY(unit_ids)`,
+		`UPDATE participant p SET contact_person_ids = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(p.contact_person_ids || l.contact_person_ids) x)
+FROM participant l WHERE l.unit_id = $1 AND p.unit_id = $2 AND p.course_id = l.course_id`,
+		`DELETE FROM participant l WHERE l.unit_id = $1 AND EXISTS (SELECT 1 FROM participant p WHERE p.unit_id = $2 AND p.course_id = l.course_id)`,
+		`UPDATE participant SET unit_id = $2 WHERE unit_id = $1`,
+		`DELETE FROM attendance l WHERE l.unit_id = $1 AND EXISTS (SELECT 1 FROM attendance a WHERE a.unit_id = $2 AND a.session_id = l.session_id)`,
+		`UPDATE attendance SET unit_id = $2 WHERE unit_id = $1`,
+		`UPDATE contact_person SET organization_id = $2 WHERE organization_id = $1`,
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(ctx, s, loser, survivor); err != nil {
+			return fmt.Errorf("merge unit %s into %s: %w", loser, survivor, err)
+		}
+	}
+	return nil
+}
+
+// ContactPeopleOf lists the live people of a unit in the local copy.
+func ContactPeopleOf(ctx context.Context, db DB, unitID string) ([]string, error) {
+	rows, _ := db.Query(ctx, `SELECT id FROM contact_person WHERE organization_id = $1 AND NOT deleted ORDER BY id`, unitID)
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// Participant is a unit registered to a course.
+type Participant struct {
+	ID               string    `db:"id" json:"id"`
+	CourseID         string    `db:"course_id" json:"course_id"`
+	UnitID           string    `db:"unit_id" json:"unit_id"`
+	ContactPersonIDs []string  `db:"contact_person_ids" json:"contact_person_ids"`
+	Status           string    `db:"status" json:"status"`
+	Attendees        int       `db:"attendees" json:"attendees"`
+	BringsLaptops    bool      `db:"brings_laptops" json:"brings_laptops"`
+	BringsDocuments  bool      `db:"brings_documents" json:"brings_documents"`
+	BringsData       bool      `db:"brings_data" json:"brings_data"`
+	Note             string    `db:"note" json:"note"`
+	UpdatedAt        time.Time `db:"updated_at" json:"updated_at"`
+}
+
+const participantCols = `id, course_id, unit_id, contact_person_ids, status, attendees, brings_laptops, brings_documents, brings_data, note, updated_at`
+
+// InsertParticipant registers a unit; a second registration is a unique violation.
+func InsertParticipant(ctx context.Context, db DB, p Participant) error {
+	_, err := db.Exec(ctx, `INSERT INTO participant (`+participantCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		p.ID, p.CourseID, p.UnitID, p.ContactPersonIDs, p.Status, p.Attendees, p.BringsLaptops, p.BringsDocuments, p.BringsData, p.Note, p.UpdatedAt)
+	return err
+}
+
+// UpdateParticipant stores a confirmation or a decline.
+func UpdateParticipant(ctx context.Context, db DB, p Participant) error {
+	_, err := db.Exec(ctx, `UPDATE participant SET status = $2, attendees = $3, brings_laptops = $4, brings_documents = $5, brings_data = $6,
+note = $7, updated_at = $8 WHERE id = $1`, p.ID, p.Status, p.Attendees, p.BringsLaptops, p.BringsDocuments, p.BringsData, p.Note, p.UpdatedAt)
+	return err
+}
+
+// LoadParticipant reads a participant of a course.
+func LoadParticipant(ctx context.Context, db DB, courseID, id string) (Participant, error) {
+	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND id = $2 FOR UPDATE`, courseID, id)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Participant])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("participant %s: %w", id, ErrNotFound)
+	}
+	return p, err
+}
+
+// ParticipantByUnit reads the participant of a unit in a course.
+func ParticipantByUnit(ctx context.Context, db DB, courseID, unitID string) (Participant, error) {
+	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND unit_id = $2`, courseID, unitID)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Participant])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("unit %s in course %s: %w", unitID, courseID, ErrNotFound)
+	}
+	return p, err
+}
+
+// Participants lists a course's participants.
+func Participants(ctx context.Context, db DB, courseID string) ([]Participant, error) {
+	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 ORDER BY unit_id`, courseID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
+}
+
+// Attendance is one unit's presence at one session.
+type Attendance struct {
+	SessionID  string    `db:"session_id" json:"session_id"`
+	CourseID   string    `db:"course_id" json:"course_id"`
+	UnitID     string    `db:"unit_id" json:"unit_id"`
+	Present    bool      `db:"present" json:"present"`
+	Reason     string    `db:"reason" json:"reason,omitempty"`
+	RecordedBy string    `db:"recorded_by" json:"recorded_by"`
+	RecordedAt time.Time `db:"recorded_at" json:"recorded_at"`
+}
+
+// PutAttendance records presence; a later record replaces an earlier one.
+func PutAttendance(ctx context.Context, db DB, a Attendance) error {
+	_, err := db.Exec(ctx, `INSERT INTO attendance (session_id, course_id, unit_id, present, reason, recorded_by, recorded_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (session_id, unit_id) DO UPDATE SET present = EXCLUDED.present, reason = EXCLUDED.reason,
+recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
+		a.SessionID, a.CourseID, a.UnitID, a.Present, a.Reason, a.RecordedBy, a.RecordedAt)
+	return err
+}
+
+// AttendanceOf lists a session's attendance.
+func AttendanceOf(ctx context.Context, db DB, sessionID string) ([]Attendance, error) {
+	rows, _ := db.Query(ctx, `SELECT session_id, course_id, unit_id, present, reason, recorded_by, recorded_at FROM attendance
+WHERE session_id = $1 ORDER BY unit_id`, sessionID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Attendance])
+}
