@@ -86,7 +86,8 @@ FROM assignment a JOIN session s ON s.id = a.session_id WHERE a.person_id = $1 A
 // InsertAssignment puts a person on a session; the one-place index refuses a
 // concurrent double booking.
 func InsertAssignment(ctx context.Context, db DB, courseID string, a staffing.Assignment, s staffing.Session) error {
-	_, err := db.Exec(ctx, `INSERT INTO assignment (session_id, course_id, person_id, duty, day, half_day) VALUES ($1,$2,$3,$4,$5,$6)`,
+	_, err := db.Exec(ctx, `INSERT INTO assignment (session_id, course_id, person_id, duty, day, half_day) VALUES ($1,$2,$3,$4,$5,$6)
+ON CONFLICT (session_id, person_id) DO UPDATE SET duty = EXCLUDED.duty, active = true`,
 		a.SessionID, courseID, a.PersonID, string(a.Duty), s.Date.String(), string(s.HalfDay))
 	return err
 }

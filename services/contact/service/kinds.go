@@ -1,0 +1,157 @@
+// Package service holds the contact use cases: each command is one
+// transaction that changes the schema and appends its events to the outbox.
+package service
+
+import (
+	"encoding/json"
+
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// kind adapts one party type (organisation or person) to the generic use
+// cases, so creation, update, merge and hand-over are written once.
+type kind[T any] struct {
+	table        store.Type
+	validate     func(T) (T, error)
+	id           func(*T) *string
+	owner        func(*T) *string
+	keys         func(T) []party.Key
+	diff         func(a, b T) []party.Change
+	merge        func(a, b T) (T, error)
+	columns      func(T) store.Row
+	created      func(T) any
+	updated      func(T, []string) any
+	deleted      func(id string) any
+	merged       func(survivor T, mergedID string) any
+	ownerChanged func(id, old, new, by, handover string) any
+}
+
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func keyStrings(keys []party.Key) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.String()
+	}
+	return out
+}
+
+// row builds the stored form of a party.
+func row[T any](k kind[T], v T) (store.Row, error) {
+	r := k.columns(v)
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return r, err
+	}
+	r.ID = *k.id(&v)
+	r.Doc = doc
+	r.SearchName = party.Fold(r.Name)
+	r.Keys = keyStrings(k.keys(v))
+	r.OwnerID = ptr(*k.owner(&v))
+	return r, nil
+}
+
+func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
+	return kind[party.Organisation]{
+		table:    store.Organization,
+		validate: func(o party.Organisation) (party.Organisation, error) { return party.NewOrganisation(o, schema) },
+		id:       func(o *party.Organisation) *string { return &o.ID },
+		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
+		keys:     party.Organisation.DuplicateKeys,
+		diff:     party.DiffOrganisation,
+		merge:    party.MergeOrganisation,
+		columns: func(o party.Organisation) store.Row {
+			kinds := make([]string, len(o.Kinds))
+			for i, k := range o.Kinds {
+				kinds[i] = string(k)
+			}
+			province := o.CurrentProvince
+			if province == "" {
+				province = o.Province
+			}
+			return store.Row{Name: o.Name, Kinds: kinds, Stage: ptr(string(o.Stage)), Tags: o.Tags, Province: ptr(province), SupervisingUnitID: ptr(o.SupervisingUnitID)}
+		},
+		created: func(o party.Organisation) any { return contract.OrganizationCreated{Organization: orgSnapshot(o)} },
+		updated: func(o party.Organisation, f []string) any {
+			return contract.OrganizationUpdated{Organization: orgSnapshot(o), ChangedFields: f}
+		},
+		deleted: func(id string) any { return contract.OrganizationDeleted{ID: id} },
+		merged: func(o party.Organisation, m string) any {
+			return contract.OrganizationMerged{SurvivorID: o.ID, MergedID: m, Organization: orgSnapshot(o)}
+		},
+		ownerChanged: func(id, old, new, by, h string) any {
+			return contract.OrganizationOwnerChanged{ID: id, OldOwnerID: old, NewOwnerID: new, ChangedBy: by, HandoverID: h}
+		},
+	}
+}
+
+func people() kind[party.Person] {
+	return kind[party.Person]{
+		table:    store.Person,
+		validate: party.NewPerson,
+		id:       func(p *party.Person) *string { return &p.ID },
+		owner:    func(p *party.Person) *string { return &p.OwnerID },
+		keys:     party.Person.DuplicateKeys,
+		diff:     party.DiffPerson,
+		merge:    party.MergePerson,
+		columns: func(p party.Person) store.Row {
+			return store.Row{Name: p.FullName, Tags: p.Tags}
+		},
+		created: func(p party.Person) any { return contract.PersonCreated{Person: personSnapshot(p)} },
+		updated: func(p party.Person, f []string) any {
+			return contract.PersonUpdated{Person: personSnapshot(p), ChangedFields: f}
+		},
+		deleted: func(id string) any { return contract.PersonDeleted{ID: id} },
+		merged: func(p party.Person, m string) any {
+			return contract.PersonMerged{SurvivorID: p.ID, MergedID: m, Person: personSnapshot(p)}
+		},
+		ownerChanged: func(id, old, new, by, h string) any {
+			return contract.PersonOwnerChanged{ID: id, OldOwnerID: old, NewOwnerID: new, ChangedBy: by, HandoverID: h}
+		},
+	}
+}
+
+func list(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func orgSnapshot(o party.Organisation) contract.OrganizationSnapshot {
+	kinds := make([]string, len(o.Kinds))
+	for i, k := range o.Kinds {
+		kinds[i] = string(k)
+	}
+	return contract.OrganizationSnapshot{ID: o.ID, Name: o.Name, Kinds: kinds, TaxCode: o.TaxCode, Province: o.Province,
+		CurrentProvince: o.CurrentProvince, Address: o.Address, Phones: list(o.Phones), Emails: list(o.Emails),
+		SupervisingUnitID: o.SupervisingUnitID, Stage: string(o.Stage), Tags: list(o.Tags), OwnerID: o.OwnerID}
+}
+
+func personSnapshot(p party.Person) contract.PersonSnapshot {
+	s := contract.PersonSnapshot{ID: p.ID, FullName: p.FullName, GivenName: p.GivenName(), Phones: list(p.Phones), Emails: list(p.Emails),
+		ZaloID: p.ZaloID, Consents: map[string]contract.ContactConsent{}, ImportantDates: []contract.ContactDate{},
+		OrganizationIDs: []string{}, Tags: list(p.Tags), OwnerID: p.OwnerID}
+	if !p.Birthday.IsZero() {
+		s.Birthday = p.Birthday.String()
+	}
+	for _, d := range p.ImportantDates {
+		s.ImportantDates = append(s.ImportantDates, contract.ContactDate{Label: d.Label, Date: d.Date.String()})
+	}
+	for ch, c := range p.Consents {
+		s.Consents[string(ch)] = contract.ContactConsent{Granted: c.Granted, At: c.At, Source: c.Source}
+	}
+	for _, r := range p.Relationships {
+		if r.Kind == party.RelWorksAt {
+			s.OrganizationIDs = append(s.OrganizationIDs, r.PartyID)
+		}
+	}
+	return s
+}
