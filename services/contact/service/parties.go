@@ -1,0 +1,374 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/clock"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// DuplicateError is a creation refused because live parties share a
+// normalised phone, email or tax code; Matches are their documents.
+type DuplicateError struct{ Matches []json.RawMessage }
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
+}
+
+// Service is the contact use cases.
+type Service struct {
+	Pool          *pgxpool.Pool
+	Clock         clock.Clock
+	Log           *slog.Logger
+	Catalogue     *contract.Catalogue
+	Organisations *Parties[party.Organisation]
+	People        *Parties[party.Person]
+}
+
+// New wires the use cases.
+func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, schema party.CustomFieldSchema) *Service {
+	s := &Service{Pool: pool, Clock: clk, Log: log, Catalogue: contract.Rapport()}
+	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations(schema)}
+	s.People = &Parties[party.Person]{s: s, k: people()}
+	return s
+}
+
+// Parties are the use cases of one party type.
+type Parties[T any] struct {
+	s *Service
+	k kind[T]
+}
+
+// Type is the table the parties live in.
+func (p *Parties[T]) Type() store.Type { return p.k.table }
+
+// Actor is the staff user calling, from the verified token.
+func Actor(ctx context.Context) string {
+	if c, ok := auth.ClaimsFrom(ctx); ok {
+		return c.Subject
+	}
+	return "system"
+}
+
+// emit appends events for payloads about one aggregate inside tx.
+func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, payloads ...any) error {
+	evs := make([]*event.Event, 0, len(payloads))
+	for _, p := range payloads {
+		e, err := s.Catalogue.Event(aggregateID, s.Clock.Now(), p)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, &e)
+	}
+	return outbox.Append(ctx, tx, evs...)
+}
+
+// Create validates and stores a new party. A party sharing a key with a
+// live one is refused with the matches unless force is set with a reason.
+func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string) (T, error) {
+	v, err := p.k.validate(in)
+	if err != nil {
+		return v, err
+	}
+	if force && strings.TrimSpace(reason) == "" {
+		return v, problem.Invalid("a forced creation needs a reason", problem.FieldError{Field: "force_reason", Message: "is required when force is true"})
+	}
+	if !force && reason != "" {
+		return v, problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
+	}
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	*p.k.id(&v) = event.NewID().String()
+	if *p.k.owner(&v) == "" {
+		*p.k.owner(&v) = actor
+	}
+	r, err := row(p.k, v)
+	if err != nil {
+		return v, err
+	}
+	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		if err := p.checkRefs(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
+			return err
+		}
+		if len(r.Keys) > 0 {
+			matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, "")
+			if err != nil {
+				return err
+			}
+			if len(matches) > 0 && !force {
+				return &DuplicateError{Matches: raw(matches)}
+			}
+		}
+		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(reason), nil, actor, now); err != nil {
+			return err
+		}
+		if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, nil, *r.OwnerID, actor, "created", nil, now); err != nil {
+			return err
+		}
+		return p.s.emit(ctx, tx, r.ID, p.k.created(v))
+	})
+	return v, err
+}
+
+// checkRefs refuses a supervising unit that is not a live organisation.
+func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) error {
+	o, ok := any(v).(party.Organisation)
+	if !ok || o.SupervisingUnitID == "" {
+		return nil
+	}
+	if _, _, err := store.GetParty(ctx, db, store.Organization, o.SupervisingUnitID, false); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return problem.Invalid("unknown supervising unit", problem.FieldError{Field: "supervising_unit_id", Message: "is not an existing organisation"})
+		}
+		return err
+	}
+	return nil
+}
+
+func raw(docs [][]byte) []json.RawMessage {
+	out := make([]json.RawMessage, len(docs))
+	for i, d := range docs {
+		out[i] = d
+	}
+	return out
+}
+
+// View is a party with what the store knows about it.
+type View[T any] struct {
+	Party T
+	Meta  store.Meta
+}
+
+// Get returns a party by id, following the alias of a merged id.
+func (p *Parties[T]) Get(ctx context.Context, id string) (View[T], error) {
+	var v View[T]
+	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
+	if err != nil {
+		return v, err
+	}
+	doc, meta, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false)
+	if err != nil {
+		return v, err
+	}
+	v.Meta = meta
+	return v, json.Unmarshal(doc, &v.Party)
+}
+
+// load locks and decodes a live party inside tx.
+func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string) (T, store.Meta, error) {
+	var v T
+	doc, meta, err := store.GetParty(ctx, tx, p.k.table, id, true)
+	if err != nil {
+		return v, meta, err
+	}
+	return v, meta, json.Unmarshal(doc, &v)
+}
+
+// Patch applies a JSON merge patch (top-level members; null clears) to a
+// party, validates the result and records every changed field in history.
+func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage) (T, error) {
+	var out T
+	for _, f := range []string{"id", "merged_ids", "current_province"} {
+		if _, ok := patch[f]; ok {
+			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
+		}
+	}
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		if err != nil {
+			return err
+		}
+		before, _, err := p.load(ctx, tx, resolved)
+		if err != nil {
+			return err
+		}
+		doc, _ := json.Marshal(before)
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(doc, &m); err != nil {
+			return err
+		}
+		for k, v := range patch {
+			if string(v) == "null" {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		merged, _ := json.Marshal(m)
+		var next T
+		if err := problem.Decode(bytes.NewReader(merged), &next, 1<<20); err != nil {
+			return err
+		}
+		*p.k.id(&next) = *p.k.id(&before)
+		if next, err = p.k.validate(next); err != nil {
+			return err
+		}
+		if *p.k.owner(&next) == "" {
+			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
+		}
+		out = next
+		changes := p.k.diff(before, next)
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := p.checkRefs(ctx, tx, next); err != nil {
+			return err
+		}
+		r, err := row(p.k, next)
+		if err != nil {
+			return err
+		}
+		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
+			return err
+		}
+		if matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, r.ID); err != nil {
+			return err
+		} else if len(matches) > 0 {
+			return &DuplicateError{Matches: raw(matches)}
+		}
+		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+			return err
+		}
+		if err := store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes)); err != nil {
+			return err
+		}
+		payloads := []any{p.k.updated(next, fieldNames(changes))}
+		if oldOwner, newOwner := *p.k.owner(&before), *p.k.owner(&next); oldOwner != newOwner {
+			if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(oldOwner), newOwner, actor, "updated", nil, now); err != nil {
+				return err
+			}
+			payloads = append(payloads, p.k.ownerChanged(r.ID, oldOwner, newOwner, actor, ""))
+		}
+		return p.s.emit(ctx, tx, r.ID, payloads...)
+	})
+	return out, err
+}
+
+func toStore(cs []party.Change) []store.Change {
+	out := make([]store.Change, len(cs))
+	for i, c := range cs {
+		out[i] = store.Change{Field: c.Field, Old: c.Old, New: c.New}
+	}
+	return out
+}
+
+func fieldNames(cs []party.Change) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Field
+	}
+	return out
+}
+
+// Delete removes a party; its history stays.
+func (p *Parties[T]) Delete(ctx context.Context, id string) error {
+	return pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		if err := store.DeleteParty(ctx, tx, p.k.table, id); err != nil {
+			return err
+		}
+		if err := store.InsertHistory(ctx, tx, p.k.table, id, Actor(ctx), p.s.Clock.Now(), []store.Change{{Field: "deleted", Old: false, New: true}}); err != nil {
+			return err
+		}
+		return p.s.emit(ctx, tx, id, p.k.deleted(id))
+	})
+}
+
+// Merge folds mergedID into survivorID: the survivor keeps its id, gains
+// the merged party's values, history, interactions and an alias of its id.
+func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T, error) {
+	var out T
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		sid, err := store.ResolveAlias(ctx, tx, p.k.table, survivorID)
+		if err != nil {
+			return err
+		}
+		mid, err := store.ResolveAlias(ctx, tx, p.k.table, mergedID)
+		if err != nil {
+			return err
+		}
+		if sid == mid {
+			return party.ErrSelfMerge
+		}
+		first, second := sid, mid
+		if second < first {
+			first, second = second, first
+		}
+		loaded := map[string]T{}
+		for _, id := range []string{first, second} {
+			v, _, err := p.load(ctx, tx, id)
+			if err != nil {
+				return fmt.Errorf("merge %s: %w", id, err)
+			}
+			loaded[id] = v
+		}
+		survivor, merged := loaded[sid], loaded[mid]
+		result, err := p.k.merge(survivor, merged)
+		if err != nil {
+			return err
+		}
+		out = result
+		r, err := row(p.k, result)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteParty(ctx, tx, p.k.table, mid); err != nil {
+			return err
+		}
+		if err := store.Repoint(ctx, tx, p.k.table, mid, sid, now); err != nil {
+			return err
+		}
+		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+			return err
+		}
+		changes := append(toStore(p.k.diff(survivor, result)), store.Change{Field: "merged_from", Old: nil, New: mid})
+		if err := store.InsertHistory(ctx, tx, p.k.table, sid, actor, now, changes); err != nil {
+			return err
+		}
+		return p.s.emit(ctx, tx, sid, p.k.merged(result, mid))
+	})
+	return out, err
+}
+
+// History pages through a party's field changes, oldest first.
+func (p *Parties[T]) History(ctx context.Context, id string, after int64, limit int) ([]store.HistoryEntry, error) {
+	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
+		return nil, err
+	}
+	return store.ListHistory(ctx, p.s.Pool, resolved, after, limit)
+}
+
+// Timeline pages through what happened with a party, newest first.
+func (p *Parties[T]) Timeline(ctx context.Context, id string, before time.Time, beforeID string, limit int) ([]store.TimelineEntry, error) {
+	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
+		return nil, err
+	}
+	return store.ListTimeline(ctx, p.s.Pool, resolved, before, beforeID, limit)
+}
