@@ -84,6 +84,14 @@ func TestHealthAndReadiness(t *testing.T) {
 			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
 		}
 	}
+	h.Do(t, "POST", "/api/ledger/v1/entries", h.Token(t, auth.Sales), `{"account":"m","amount":1}`)
+	metrics := string(h.Do(t, "GET", "/metrics", "", nil).Body)
+	for _, name := range []string{"rapport_outbox_backlog", "rapport_outbox_oldest_age_seconds", "rapport_consumer_lag",
+		"rapport_dead_letters", "rapport_http_request_duration_seconds"} {
+		if !strings.Contains(metrics, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
 	h.NATS.Shutdown()
 	testkit.Eventually(t, 5*time.Second, "readyz to report the broker down", func() bool {
 		return h.Do(t, "GET", "/readyz", "", nil).Status == 503
