@@ -156,21 +156,30 @@ func ClaimsFrom(ctx context.Context) (*Claims, bool) {
 	return r.claims, ok && r.claims != nil
 }
 
-// Require admits a request only with a verified token holding one of roles:
-// 401 without a valid token, 403 without the role. Admin is always admitted.
+// Check admits a context only with a verified token holding one of roles:
+// a 401 problem without a valid token, a 403 without the role. Admin is
+// always admitted.
+func Check(ctx context.Context, roles ...Role) error {
+	r, _ := ctx.Value(ctxKey{}).(result)
+	if r.claims == nil {
+		detail := "a valid bearer token is required"
+		if r.err != nil && !strings.Contains(r.err.Error(), "no bearer token") {
+			detail = "the bearer token is invalid or expired"
+		}
+		return problem.Unauthorized(detail)
+	}
+	if !r.claims.Has(append(roles, Admin)...) {
+		return problem.Forbidden(fmt.Sprintf("this needs one of the roles %v", roles))
+	}
+	return nil
+}
+
+// Require is Check as a go-kit endpoint middleware.
 func Require(roles ...Role) endpoint.Middleware {
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) {
-			r, _ := ctx.Value(ctxKey{}).(result)
-			if r.claims == nil {
-				detail := "a valid bearer token is required"
-				if r.err != nil && !strings.Contains(r.err.Error(), "no bearer token") {
-					detail = "the bearer token is invalid or expired"
-				}
-				return nil, problem.Unauthorized(detail)
-			}
-			if !r.claims.Has(append(roles, Admin)...) {
-				return nil, problem.Forbidden(fmt.Sprintf("this needs one of the roles %v", roles))
+			if err := Check(ctx, roles...); err != nil {
+				return nil, err
 			}
 			return next(ctx, req)
 		}

@@ -38,6 +38,10 @@ func TestAuthFailuresAreProblems(t *testing.T) {
 		{"token signed with another key", otherKey, 401},
 		{"expired token", expired, 401},
 	}
+	// Auth comes before the body is read: a bad body without a token is a 401.
+	if r := h.Do(t, "POST", "/api/ledger/v1/entries", "", `{"nonsense":`); r.Status != 401 {
+		t.Fatalf("bad body without a token: %d, want 401", r.Status)
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := h.Do(t, "POST", "/api/ledger/v1/entries", c.token, `{"account":"a","amount":1}`)

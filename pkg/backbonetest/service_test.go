@@ -65,14 +65,15 @@ func ledgerService() runner.Service {
 				}
 				return httpapi.Created{Body: in}, nil
 			}
-			ep = auth.Require(auth.Sales, auth.Lead)(ep)
+			roles := []auth.Role{auth.Sales, auth.Lead}
+			ep = auth.Require(roles...)(ep)
 			ep = httpapi.Trace(d.Tracer.Tracer("ledger"), "ledger.record_entry")(ep)
 			mux := http.NewServeMux()
 			mux.Handle("POST /api/ledger/v1/entries", kithttp.NewServer(ep,
-				func(_ context.Context, r *http.Request) (any, error) {
+				httpapi.Guard(roles, func(_ context.Context, r *http.Request) (any, error) {
 					var in recordEntry
 					return in, problem.DecodeJSON(nil, r, &in, 4096)
-				},
+				}),
 				httpapi.EncodeJSON, httpapi.ServerOptions(d.Auth, d.Log, nil)...))
 			effects := d.Consumer(consumer.Config{Name: "ledger-effects", Stream: "LEDGER", AckWait: 3 * time.Second}, effect("http"))
 			return runner.Parts{Handler: mux, Consumers: []*consumer.Consumer{effects}}, nil

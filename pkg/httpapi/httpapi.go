@@ -34,6 +34,18 @@ func ServerOptions(v *auth.Verifier, log *slog.Logger, mapErr ErrorMapper) []kit
 	}
 }
 
+// Guard checks the caller's roles before dec reads the body, so that an
+// unauthorised caller learns nothing from validation and costs no decoding.
+// Keep auth.Require on the endpoint too: it guards non-HTTP callers.
+func Guard(roles []auth.Role, dec kithttp.DecodeRequestFunc) kithttp.DecodeRequestFunc {
+	return func(ctx context.Context, r *http.Request) (any, error) {
+		if err := auth.Check(ctx, roles...); err != nil {
+			return nil, err
+		}
+		return dec(ctx, r)
+	}
+}
+
 // ErrorEncoder writes err as problem+json, mapping it once, here.
 func ErrorEncoder(log *slog.Logger, mapErr ErrorMapper) kithttp.ErrorEncoder {
 	return func(ctx context.Context, err error, w http.ResponseWriter) {

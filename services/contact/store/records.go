@@ -12,34 +12,24 @@ import (
 // Repoint moves everything recorded about merged to survivor and leaves an
 // alias, so the survivor keeps history, interactions and old ids resolve.
 func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, now time.Time) error {
-	stmts := []string{
-		`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`,
-		`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, '` + string(t) + `', $2, $3)`,
-		`UPDATE interaction SET party_id=$2 WHERE party_id=$1`,
-		`UPDATE history SET party_id=$2 WHERE party_id=$1`,
-		`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`,
-		`UPDATE timeline_entry SET party_id=$2 WHERE party_id=$1`,
-		`UPDATE organization SET supervising_unit_id=$2, doc=jsonb_set(doc, '{supervising_unit_id}', to_jsonb($2::text)) WHERE supervising_unit_id=$1`,
+	stmts := []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`, []any{mergedID, survivorID}},
+		{`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`, []any{mergedID, survivorID, string(t), now}},
+		{`UPDATE interaction SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		{`UPDATE history SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		{`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		{`UPDATE timeline_entry SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		{`UPDATE organization SET supervising_unit_id=$2::uuid, doc=jsonb_set(doc, '{supervising_unit_id}', to_jsonb($3::text)) WHERE supervising_unit_id=$1`, []any{mergedID, survivorID, survivorID}},
 	}
 	for _, s := range stmts {
-		args := []any{mergedID, survivorID}
-		if len(args) > 0 && containsArg3(s) {
-			args = append(args, now)
-		}
-		if _, err := db.Exec(ctx, s, args...); err != nil {
+		if _, err := db.Exec(ctx, s.sql, s.args...); err != nil {
 			return fmt.Errorf("re-point %s to %s: %w", mergedID, survivorID, err)
 		}
 	}
 	return nil
-}
-
-func containsArg3(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == '$' && s[i+1] == '3' {
-			return true
-		}
-	}
-	return false
 }
 
 // Change is one history row.

@@ -1,0 +1,74 @@
+package contact_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+var family = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
+var middle = []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Xuân", "Hoài"}
+var given = []string{"An", "Bình", "Cường", "Dũng", "Đào", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Khánh", "Lan", "Linh", "Mai", "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"}
+
+// BenchmarkSearchPeople measures GET /people?q= latency over
+// CONTACT_BENCH_PARTIES generated people (default 1,000,000), loaded by COPY.
+func BenchmarkSearchPeople(b *testing.B) {
+	n := 1_000_000
+	if s := os.Getenv("CONTACT_BENCH_PARTIES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	h := servicetest.Start(b, contact.Service(), servicetest.Options{})
+	ctx := context.Background()
+	_, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"person"}, []string{"id", "doc", "name", "search_name", "owner_id", "created_at", "updated_at"},
+		pgx.CopyFromFunc(func() func() ([]any, error) {
+			i := 0
+			now := time.Now()
+			return func() ([]any, error) {
+				if i == n {
+					return nil, nil
+				}
+				name := family[i%len(family)] + " " + middle[(i/16)%len(middle)] + " " + given[(i/160)%len(given)] + " " + strconv.Itoa(i)
+				id := event.NewID().String()
+				i++
+				return []any{id, fmt.Sprintf(`{"id":%q,"full_name":%q}`, id, name), name, party.Fold(name), "user-sales", now, now}, nil
+			}
+		}()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.Pool.Exec(ctx, "ANALYZE person"); err != nil {
+		b.Fatal(err)
+	}
+	tok := h.Token(b, auth.Sales)
+	queries := []string{"nguyen van an", "tran thi", "dang", "đỗ minh hải", "ho xuan vy 12", "le"}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := queries[i%len(queries)]
+		start := time.Now()
+		r := h.Do(b, "GET", "/api/contact/v1/people?limit=50&q="+url.QueryEscape(q), tok, nil)
+		lat = append(lat, time.Since(start))
+		if r.Status != 200 {
+			b.Fatalf("status %d: %s", r.Status, r.Body)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
+	fmt.Printf("contact search over %d parties: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n", n, float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000)
+}

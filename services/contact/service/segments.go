@@ -1,0 +1,98 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// SegmentView is a saved filter with how many parties it selects now.
+type SegmentView struct {
+	store.Segment
+	Filter Query `json:"filter"`
+	Count  int64 `json:"count"`
+}
+
+// CreateSegment saves a named filter over organisations or people.
+func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Query) (SegmentView, error) {
+	var fields []problem.FieldError
+	if strings.TrimSpace(name) == "" {
+		fields = append(fields, problem.FieldError{Field: "name", Message: "is required"})
+	}
+	if resource != "organizations" && resource != "people" {
+		fields = append(fields, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
+	}
+	if _, err := q.Filter(); err != nil {
+		return SegmentView{}, err
+	}
+	if len(fields) > 0 {
+		return SegmentView{}, problem.Invalid("the segment is not valid", fields...)
+	}
+	f, _ := json.Marshal(q)
+	seg := store.Segment{ID: event.NewID().String(), Name: strings.TrimSpace(name), Resource: resource, Filter: f, CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now()}
+	if err := store.InsertSegment(ctx, s.Pool, seg); err != nil {
+		return SegmentView{}, err
+	}
+	return s.view(ctx, seg)
+}
+
+func (s *Service) view(ctx context.Context, seg store.Segment) (SegmentView, error) {
+	v := SegmentView{Segment: seg}
+	if err := json.Unmarshal(seg.Filter, &v.Filter); err != nil {
+		return v, err
+	}
+	f, err := v.Filter.Filter()
+	if err != nil {
+		return v, err
+	}
+	t := store.Organization
+	if seg.Resource == "people" {
+		t = store.Person
+	}
+	v.Count, err = store.Count(ctx, s.Pool, t, f)
+	return v, err
+}
+
+// Segment returns a segment with its current count.
+func (s *Service) Segment(ctx context.Context, id string) (SegmentView, error) {
+	seg, err := store.GetSegment(ctx, s.Pool, id)
+	if err != nil {
+		return SegmentView{}, err
+	}
+	return s.view(ctx, seg)
+}
+
+// Segments lists every segment with its current count.
+func (s *Service) Segments(ctx context.Context) ([]SegmentView, error) {
+	segs, err := store.ListSegments(ctx, s.Pool)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SegmentView, 0, len(segs))
+	for _, seg := range segs {
+		v, err := s.view(ctx, seg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// DeleteSegment removes a segment.
+func (s *Service) DeleteSegment(ctx context.Context, id string) error {
+	return store.DeleteSegment(ctx, s.Pool, id)
+}
+
+// Interactions lists a party's interactions, newest first.
+func (s *Service) Interactions(ctx context.Context, partyID string, limit int) ([]store.Interaction, error) {
+	_, resolved, err := store.TypeOf(ctx, s.Pool, partyID)
+	if err != nil {
+		return nil, err
+	}
+	return store.ListInteractions(ctx, s.Pool, resolved, farFuture, "~", limit)
+}

@@ -1,0 +1,272 @@
+package service
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Query is a search: free text q plus filters.
+type Query struct {
+	Q             string `json:"q,omitempty"`
+	Kind          string `json:"kind,omitempty"`
+	Stage         string `json:"stage,omitempty"`
+	Tag           string `json:"tag,omitempty"`
+	Owner         string `json:"owner,omitempty"`
+	Province      string `json:"province,omitempty"`
+	Supervising   string `json:"supervising_unit,omitempty"`
+	NextActionDue string `json:"next_action_due,omitempty"` // YYYY-MM-DD: next action on or before
+}
+
+// Filter turns a query into a store filter: q matches folded name words
+// by prefix, or a phone, email or tax code in any written form.
+func (q Query) Filter() (store.Filter, error) {
+	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising}
+	if q.Province != "" {
+		f.Province = q.Province
+		if cur, ok := party.CurrentProvince(q.Province); ok {
+			f.Province = cur
+		}
+	}
+	if q.NextActionDue != "" {
+		d, err := time.Parse("2006-01-02", q.NextActionDue)
+		if err != nil {
+			return f, problem.Invalid("bad filter", problem.FieldError{Field: "next_action_due", Message: "must be a date YYYY-MM-DD"})
+		}
+		f.NextActionDue = &d
+	}
+	if strings.TrimSpace(q.Q) != "" {
+		f.NameWords = strings.Fields(nonWord.ReplaceAllString(party.Fold(q.Q), " "))
+		if ph, err := party.NormalizePhone(q.Q); err == nil {
+			f.Keys = append(f.Keys, party.Key{Type: party.KeyPhone, Value: ph}.String())
+		}
+		if strings.Contains(q.Q, "@") {
+			if em, err := party.NormalizeEmail(q.Q); err == nil {
+				f.Keys = append(f.Keys, party.Key{Type: party.KeyEmail, Value: em}.String())
+			}
+		}
+		if tc, err := party.NormalizeTaxCode(q.Q); err == nil {
+			f.Keys = append(f.Keys, party.Key{Type: party.KeyTaxCode, Value: tc}.String())
+		}
+		if len(f.Keys) > 0 && strings.ContainsAny(q.Q, "0123456789@") {
+			f.NameWords = nil // a phone, email or code is not a name
+		}
+		if len(f.NameWords) == 0 && len(f.Keys) == 0 {
+			f.Keys = []string{"none:"} // nothing searchable matches nothing
+		}
+	}
+	return f, nil
+}
+
+// Search lists parties matching q after the cursor position.
+func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position, limit int) ([]T, []store.Position, error) {
+	f, err := q.Filter()
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, pos, err := store.Search(ctx, p.s.Pool, p.k.table, f, after, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]T, len(docs))
+	for i, d := range docs {
+		if err := jsonUnmarshal(d, &out[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, pos, nil
+}
+
+// Reassign gives one party a new owner, with an audit record.
+func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string) (T, error) {
+	var out T
+	if strings.TrimSpace(owner) == "" {
+		return out, problem.Invalid("no owner", problem.FieldError{Field: "owner_id", Message: "is required"})
+	}
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		if err != nil {
+			return err
+		}
+		v, _, err := p.load(ctx, tx, resolved)
+		if err != nil {
+			return err
+		}
+		out, err = p.setOwner(ctx, tx, v, owner, actor, reason, "", now)
+		return err
+	})
+	return out, err
+}
+
+func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, owner, actor, reason, handover string, now time.Time) (T, error) {
+	old := *p.k.owner(&v)
+	if old == owner {
+		return v, nil
+	}
+	before := v
+	*p.k.owner(&v) = owner
+	r, err := row(p.k, v)
+	if err != nil {
+		return v, err
+	}
+	if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+		return v, err
+	}
+	if err := store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(p.k.diff(before, v))); err != nil {
+		return v, err
+	}
+	if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(old), owner, actor, reason, ptr(handover), now); err != nil {
+		return v, err
+	}
+	return v, p.s.emit(ctx, tx, r.ID, p.k.ownerChanged(r.ID, old, owner, actor, handover))
+}
+
+// handOver moves every party of type T owned by from to to inside tx.
+func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, from, to, reason, handover string) (int, error) {
+	ids, err := store.OwnedBy(ctx, tx, p.k.table, from)
+	if err != nil {
+		return 0, err
+	}
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	for _, id := range ids {
+		v, _, err := p.load(ctx, tx, id)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := p.setOwner(ctx, tx, v, to, actor, reason, handover, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// Handover is the result of handing over a leaving staff member's parties.
+type Handover struct {
+	ID            string `json:"id"`
+	FromOwnerID   string `json:"from_owner_id"`
+	ToOwnerID     string `json:"to_owner_id"`
+	Organizations int    `json:"organizations"`
+	People        int    `json:"people"`
+}
+
+// HandOver gives every party of one staff member to another, in one
+// transaction with one audit record per party sharing the hand-over id.
+func (s *Service) HandOver(ctx context.Context, from, to, reason string) (Handover, error) {
+	h := Handover{ID: event.NewID().String(), FromOwnerID: from, ToOwnerID: to}
+	var fields []problem.FieldError
+	if strings.TrimSpace(from) == "" {
+		fields = append(fields, problem.FieldError{Field: "from_owner_id", Message: "is required"})
+	}
+	if strings.TrimSpace(to) == "" {
+		fields = append(fields, problem.FieldError{Field: "to_owner_id", Message: "is required"})
+	}
+	if from == to && from != "" {
+		fields = append(fields, problem.FieldError{Field: "to_owner_id", Message: "must differ from from_owner_id"})
+	}
+	if len(fields) > 0 {
+		return h, problem.Invalid("the hand-over is not valid", fields...)
+	}
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var err error
+		if h.Organizations, err = s.Organisations.handOver(ctx, tx, from, to, reason, h.ID); err != nil {
+			return err
+		}
+		h.People, err = s.People.handOver(ctx, tx, from, to, reason, h.ID)
+		return err
+	})
+	return h, err
+}
+
+// Care answers who cares for a party and who touched it last.
+type Care struct {
+	OwnerID       string     `json:"owner_id"`
+	OwnerSince    *time.Time `json:"owner_since,omitempty"`
+	LastTouchedBy string     `json:"last_touched_by,omitempty"`
+	LastTouchedAt *time.Time `json:"last_touched_at,omitempty"`
+}
+
+// Care reports the owner and the last staff member who worked on a party.
+func (p *Parties[T]) Care(ctx context.Context, id string) (Care, error) {
+	v, err := p.Get(ctx, id)
+	if err != nil {
+		return Care{}, err
+	}
+	c := Care{OwnerID: *p.k.owner(&v.Party), LastTouchedAt: v.Meta.LastTouchedAt}
+	if v.Meta.LastTouchedBy != nil {
+		c.LastTouchedBy = *v.Meta.LastTouchedBy
+	}
+	c.OwnerSince, err = store.OwnerSince(ctx, p.s.Pool, *p.k.id(&v.Party))
+	return c, err
+}
+
+// InteractionInput is a call, email, meeting, Zalo message or note to log.
+type InteractionInput struct {
+	PartyID      string    `json:"party_id"`
+	Kind         string    `json:"kind"`
+	StaffID      string    `json:"staff_id"`
+	OccurredAt   time.Time `json:"occurred_at"`
+	Outcome      string    `json:"outcome"`
+	Notes        string    `json:"notes"`
+	NextActionOn string    `json:"next_action_on"`
+}
+
+var interactionKinds = map[string]bool{"call": true, "email": true, "meeting": true, "zalo": true, "note": true, "sms": true}
+
+// LogInteraction records an interaction with a party and moves its next action date.
+func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
+	var fields []problem.FieldError
+	if !interactionKinds[in.Kind] {
+		fields = append(fields, problem.FieldError{Field: "kind", Message: "must be one of call, email, meeting, zalo, sms, note"})
+	}
+	if in.PartyID == "" {
+		fields = append(fields, problem.FieldError{Field: "party_id", Message: "is required"})
+	}
+	var next *time.Time
+	if in.NextActionOn != "" {
+		d, err := time.Parse("2006-01-02", in.NextActionOn)
+		if err != nil {
+			fields = append(fields, problem.FieldError{Field: "next_action_on", Message: "must be a date YYYY-MM-DD"})
+		}
+		next = &d
+	}
+	if len(fields) > 0 {
+		return store.Interaction{}, problem.Invalid("the interaction is not valid", fields...)
+	}
+	now := s.Clock.Now()
+	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
+		Notes: in.Notes, NextActionOn: next, NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now}
+	if it.StaffID == "" {
+		it.StaffID = it.LoggedBy
+	}
+	if it.OccurredAt.IsZero() {
+		it.OccurredAt = now
+	}
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
+		if err != nil {
+			if err == store.ErrNotFound {
+				return problem.Invalid("unknown party", problem.FieldError{Field: "party_id", Message: "is not an existing organisation or person"})
+			}
+			return err
+		}
+		it.PartyType, it.PartyID = string(t), resolved
+		if err := store.InsertInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, resolved, contract.InteractionLogged{ID: it.ID, PartyType: it.PartyType, PartyID: it.PartyID, Kind: it.Kind,
+			StaffID: it.StaffID, OccurredAt: it.OccurredAt, Outcome: it.Outcome, NextActionOn: in.NextActionOn})
+	})
+	return it, err
+}

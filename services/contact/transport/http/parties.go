@@ -1,0 +1,267 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/page"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/service"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+const bodyLimit = 256 << 10
+
+// createRequest is a new party plus the duplicate override.
+type createRequest[T any] struct {
+	Party       T
+	Force       bool
+	ForceReason string
+}
+
+func decodeCreate[T any](_ context.Context, r *http.Request) (any, error) {
+	var body map[string]json.RawMessage
+	if err := problem.DecodeJSON(nil, r, &body, bodyLimit); err != nil {
+		return nil, err
+	}
+	var req createRequest[T]
+	for f, dst := range map[string]any{"force": &req.Force, "force_reason": &req.ForceReason} {
+		if v, ok := body[f]; ok {
+			if err := json.Unmarshal(v, dst); err != nil {
+				return nil, problem.Invalid("wrong type", problem.FieldError{Field: f, Message: "has the wrong type"})
+			}
+			delete(body, f)
+		}
+	}
+	for _, f := range []string{"id", "merged_ids", "current_province"} {
+		if _, ok := body[f]; ok {
+			return nil, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "is set by the service"})
+		}
+	}
+	rest, _ := json.Marshal(body)
+	return req, problem.Decode(bytesReader(rest), &req.Party, bodyLimit)
+}
+
+func create[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(createRequest[T])
+		v, err := p.Create(ctx, in.Party, in.Force, in.ForceReason)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Created{Body: v}, nil
+	}
+}
+
+type idRequest struct{ ID string }
+
+func decodeID(_ context.Context, r *http.Request) (any, error) {
+	return idRequest{ID: r.PathValue("id")}, validID(r.PathValue("id"))
+}
+
+func validID(id string) error {
+	if len(id) != 36 {
+		return problem.NotFound("no such record")
+	}
+	return nil
+}
+
+func get[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		v, err := p.Get(ctx, req.(idRequest).ID)
+		return v.Party, err
+	}
+}
+
+type patchRequest struct {
+	ID    string
+	Patch map[string]json.RawMessage
+}
+
+func decodePatch(_ context.Context, r *http.Request) (any, error) {
+	req := patchRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
+}
+
+func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(patchRequest)
+		return p.Patch(ctx, in.ID, in.Patch)
+	}
+}
+
+func del[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		return nil, p.Delete(ctx, req.(idRequest).ID)
+	}
+}
+
+type mergeRequest struct {
+	ID       string `json:"-"`
+	MergedID string `json:"merged_id"`
+}
+
+func decodeMerge(_ context.Context, r *http.Request) (any, error) {
+	req := mergeRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
+		return nil, err
+	}
+	if req.MergedID == "" {
+		return nil, problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is required"})
+	}
+	return req, validID(req.MergedID)
+}
+
+func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(mergeRequest)
+		return p.Merge(ctx, in.ID, in.MergedID)
+	}
+}
+
+type reassignRequest struct {
+	ID      string `json:"-"`
+	OwnerID string `json:"owner_id"`
+	Reason  string `json:"reason"`
+}
+
+func decodeReassign(_ context.Context, r *http.Request) (any, error) {
+	req := reassignRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
+}
+
+func reassign[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(reassignRequest)
+		return p.Reassign(ctx, in.ID, in.OwnerID, in.Reason)
+	}
+}
+
+func care[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) { return p.Care(ctx, req.(idRequest).ID) }
+}
+
+type searchRequest struct {
+	Query service.Query
+	Page  page.Request
+	After *store.Position
+}
+
+func decodeSearch(_ context.Context, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	pr, err := page.Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	req := searchRequest{Page: pr, Query: service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
+		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due")}}
+	if pr.Cursor != "" {
+		req.After = &store.Position{}
+		if err := page.Decode(pr.Cursor, req.After); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+func search[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(searchRequest)
+		items, pos, err := p.Search(ctx, in.Query, in.After, in.Page.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		idx := make([]int, len(items))
+		for i := range idx {
+			idx[i] = i
+		}
+		pg := page.Of(idx, in.Page.Limit, func(last int) any { return pos[last] })
+		out := page.Page[T]{Items: items[:len(pg.Items)], NextCursor: pg.NextCursor}
+		return out, nil
+	}
+}
+
+type historyRequest struct {
+	ID    string
+	After int64
+	Limit int
+}
+
+func decodeHistory(_ context.Context, r *http.Request) (any, error) {
+	req := historyRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	pr, err := page.Parse(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	req.Limit = pr.Limit
+	if pr.Cursor != "" {
+		return req, page.Decode(pr.Cursor, &req.After)
+	}
+	return req, nil
+}
+
+func history[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(historyRequest)
+		rows, err := p.History(ctx, in.ID, in.After, in.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(rows, in.Limit, func(last store.HistoryEntry) any { return last.ID }), nil
+	}
+}
+
+type timelinePos struct {
+	At time.Time `json:"t"`
+	ID string    `json:"i"`
+}
+
+type timelineRequest struct {
+	ID    string
+	Limit int
+	Pos   timelinePos
+}
+
+func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
+	req := timelineRequest{ID: r.PathValue("id"), Pos: timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	pr, err := page.Parse(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	req.Limit = pr.Limit
+	if pr.Cursor != "" {
+		return req, page.Decode(pr.Cursor, &req.Pos)
+	}
+	return req, nil
+}
+
+func timeline[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(timelineRequest)
+		rows, err := p.Timeline(ctx, in.ID, in.Pos.At, in.Pos.ID, in.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(rows, in.Limit, func(l store.TimelineEntry) any { return timelinePos{At: l.OccurredAt, ID: l.EventID} }), nil
+	}
+}

@@ -1,0 +1,122 @@
+// Package http is the contact service's HTTP transport: the route table,
+// request decoding and the mapping of domain errors to problem+json.
+package http
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-kit/kit/endpoint"
+	kithttp "github.com/go-kit/kit/transport/http"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/service"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// Role sets. Manager reads everything and hands parties over but does not
+// edit records (editing is the field staff's job); director only reads.
+var (
+	readers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager, auth.Director}
+	writers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer}
+	owners  = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
+	leaders = []auth.Role{auth.Manager}
+)
+
+// Route is one API operation.
+type Route struct {
+	Method, Path string
+	Name         string
+	Roles        []auth.Role
+	Decode       kithttp.DecodeRequestFunc
+	Endpoint     endpoint.Endpoint
+	Encode       kithttp.EncodeResponseFunc // nil: JSON
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+const base = "/api/contact/v1"
+
+// Routes is the whole API surface of the contact service.
+func Routes(s *service.Service) []Route {
+	orgs, ppl := partyRoutes(s.Organisations, "organizations"), partyRoutes(s.People, "people")
+	rs := append(orgs, ppl...)
+	return append(rs,
+		Route{"POST", base + "/interactions", "log_interaction", writers, decodeInteraction, logInteraction(s), nil},
+		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
+		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
+		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
+		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
+		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},
+		Route{"DELETE", base + "/segments/{id}", "delete_segment", readers, decodeID, deleteSegment(s), nil},
+	)
+}
+
+// partyRoutes are the routes shared by organisations and people.
+func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
+	b := base + "/" + plural
+	return []Route{
+		{"POST", b, "create_" + plural, writers, decodeCreate[T], create(p), nil},
+		{"GET", b, "search_" + plural, readers, decodeSearch, search(p), nil},
+		{"GET", b + "/{id}", "get_" + plural, readers, decodeID, get(p), nil},
+		{"PATCH", b + "/{id}", "update_" + plural, writers, decodePatch, patch(p), nil},
+		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeID, del(p), nil},
+		{"POST", b + "/{id}/merge", "merge_" + plural, writers, decodeMerge, merge(p), nil},
+		{"POST", b + "/{id}/owner", "reassign_" + plural, owners, decodeReassign, reassign(p), nil},
+		{"GET", b + "/{id}/care", "care_" + plural, readers, decodeID, care(p), nil},
+		{"GET", b + "/{id}/history", "history_" + plural, readers, decodeHistory, history(p), nil},
+		{"GET", b + "/{id}/timeline", "timeline_" + plural, readers, decodeTimeline, timeline(p), nil},
+	}
+}
+
+// Handler mounts every route with auth, tracing and problem+json errors.
+func Handler(s *service.Service, v *auth.Verifier, log *slog.Logger, tp trace.TracerProvider) http.Handler {
+	mux := http.NewServeMux()
+	tracer := tp.Tracer("contact")
+	opts := httpapi.ServerOptions(v, log, mapError)
+	for _, r := range Routes(s) {
+		ep := auth.Require(r.Roles...)(r.Endpoint)
+		ep = httpapi.Trace(tracer, "contact."+r.Name)(ep)
+		enc := r.Encode
+		if enc == nil {
+			enc = httpapi.EncodeJSON
+		}
+		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep, httpapi.Guard(r.Roles, r.Decode), enc, opts...))
+	}
+	mux.HandleFunc("GET /api/contact/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPI)
+	})
+	return mux
+}
+
+// mapError maps the domain's errors to problems, once.
+func mapError(err error) *problem.Problem {
+	var verr *party.ValidationError
+	var dup *service.DuplicateError
+	switch {
+	case errors.As(err, &verr):
+		fields := make([]problem.FieldError, len(verr.Fields))
+		for i, f := range verr.Fields {
+			fields[i] = problem.FieldError{Field: f.Field, Message: f.Message}
+		}
+		return problem.Invalid("the party is not valid", fields...)
+	case errors.As(err, &dup):
+		return problem.Conflict("a party with the same phone, email or tax code exists; send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
+	case errors.Is(err, party.ErrSelfMerge):
+		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
+	case errors.Is(err, store.ErrNotFound):
+		return problem.NotFound("no such record")
+	}
+	return nil
+}
+
+func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }

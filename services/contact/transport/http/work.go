@@ -1,0 +1,120 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/page"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/service"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func decodeInteraction(_ context.Context, r *http.Request) (any, error) {
+	var in service.InteractionInput
+	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
+}
+
+func logInteraction(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		it, err := s.LogInteraction(ctx, req.(service.InteractionInput))
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Created{Body: it}, nil
+	}
+}
+
+type interactionList struct {
+	PartyID string
+	Limit   int
+}
+
+func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
+	pr, err := page.Parse(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	id := r.URL.Query().Get("party_id")
+	if len(id) != 36 {
+		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required"})
+	}
+	return interactionList{PartyID: id, Limit: pr.Limit}, nil
+}
+
+func listInteractions(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(interactionList)
+		items, err := s.Interactions(ctx, in.PartyID, in.Limit)
+		if err != nil {
+			return nil, err
+		}
+		return page.Page[store.Interaction]{Items: items}, nil
+	}
+}
+
+type handoverRequest struct {
+	FromOwnerID string `json:"from_owner_id"`
+	ToOwnerID   string `json:"to_owner_id"`
+	Reason      string `json:"reason"`
+}
+
+func decodeHandover(_ context.Context, r *http.Request) (any, error) {
+	var in handoverRequest
+	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
+}
+
+func handOver(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(handoverRequest)
+		return s.HandOver(ctx, in.FromOwnerID, in.ToOwnerID, in.Reason)
+	}
+}
+
+type segmentRequest struct {
+	Name     string        `json:"name"`
+	Resource string        `json:"resource"`
+	Filter   service.Query `json:"filter"`
+}
+
+func decodeSegment(_ context.Context, r *http.Request) (any, error) {
+	var in segmentRequest
+	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
+}
+
+func createSegment(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(segmentRequest)
+		v, err := s.CreateSegment(ctx, in.Name, strings.TrimSpace(in.Resource), in.Filter)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Created{Body: v}, nil
+	}
+}
+
+func listSegments(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, _ any) (any, error) {
+		items, err := s.Segments(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(items, len(items)+1, func(service.SegmentView) any { return "" }), nil
+	}
+}
+
+func getSegment(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) { return s.Segment(ctx, req.(idRequest).ID) }
+}
+
+func deleteSegment(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) { return nil, s.DeleteSegment(ctx, req.(idRequest).ID) }
+}
