@@ -3,11 +3,12 @@ package main
 import (
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/runner"
+	"github.com/rapportcrm/rapport/services/contact"
 )
 
 // services lists every service `rapport dev` runs, in start order.
 func services() []runner.Service {
-	return []runner.Service{}
+	return []runner.Service{contact.Service()}
 }
 
 // catalogue is the product's event catalogue.
