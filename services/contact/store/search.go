@@ -36,11 +36,7 @@ func (f Filter) where(t Type) (string, []any) {
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	var or []string
 	if len(f.NameWords) > 0 {
-		terms := make([]string, len(f.NameWords))
-		for i, w := range f.NameWords {
-			terms[i] = w + ":*"
-		}
-		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(strings.Join(terms, " & "))+")")
+		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
 	}
 	if len(f.Keys) > 0 {
 		or = append(or, "p.id IN (SELECT party_id FROM party_key WHERE party_type="+arg(string(t))+" AND key = ANY("+arg(f.Keys)+"))")
@@ -77,6 +73,18 @@ func (f Filter) where(t Type) (string, []any) {
 
 // Search returns up to limit documents after pos, ordered by folded name and id.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
+	if f.onlyName() {
+		from := Position{ID: "00000000-0000-0000-0000-000000000000"}
+		if after != nil {
+			from = *after
+		}
+		pos, err := searchByName(ctx, db, t, newNameQuery(f.NameWords), from, limit)
+		if err != nil {
+			return nil, nil, fmt.Errorf("search %s by name: %w", t, err)
+		}
+		docs, err := docsInOrder(ctx, db, t, pos)
+		return docs, pos, err
+	}
 	where, args := f.where(t)
 	if after != nil {
 		args = append(args, after.Name, after.ID)

@@ -37,7 +37,9 @@ type RefusedError struct {
 	Late      *course.LateRequestError
 }
 
-func (e *RefusedError) Error() string { return fmt.Sprintf("request %s refused: %v", e.RequestID, e.Late) }
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("request %s refused: %v", e.RequestID, e.Late)
+}
 
 // Unwrap exposes the lead-time error.
 func (e *RefusedError) Unwrap() error { return e.Late }

@@ -87,3 +87,6 @@ func (s *Service) emit(ctx context.Context, tx pgx.Tx, id string, at time.Time, 
 func newID() string { return event.NewID().String() }
 
 func rfc3339(t time.Time) string { return t.Format(time.RFC3339) }
+
+// Pool is the service's schema, for plain reads the transport does itself.
+func (s *Service) Pool() *pgxpool.Pool { return s.pool }

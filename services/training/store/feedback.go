@@ -67,6 +67,12 @@ func FeedbackIDs(ctx context.Context, db DB, courseID, status, after string, lim
 
 // InsertDeskLog stores a daily entry; a second entry of the same kind and day is a unique violation.
 func InsertDeskLog(ctx context.Context, db DB, id string, e desklog.Entry) error {
+	if e.Workload == nil {
+		e.Workload = []desklog.Workload{}
+	}
+	if e.HandedOver == nil {
+		e.HandedOver = []desklog.Handover{}
+	}
 	_, err := db.Exec(ctx, `INSERT INTO desk_log (id, kind, day, author_id, recorded_at, workload, handed_over, backlog, difficulties, proposals)
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, id, string(e.Kind), e.Day.String(), e.AuthorID, e.RecordedAt, e.Workload, e.HandedOver,
 		e.Backlog, e.Difficulties, e.Proposals)

@@ -45,10 +45,14 @@ func KnownUnits(ctx context.Context, db DB, ids []string) (map[string]Organizati
 	return m, nil
 }
 
-// UpsertPerson keeps the local copy of a contact person current.
-func UpsertPerson(ctx context.Context, db DB, id, name, orgID string) error {
-	_, err := db.Exec(ctx, `INSERT INTO contact_person (id, name, organization_id) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_id = EXCLUDED.organization_id, deleted = false`, id, name, orgID)
+// UpsertPerson keeps the local copy of a contact person current. The name
+// is kept for the lead's screens only; it never goes to logs or events.
+func UpsertPerson(ctx context.Context, db DB, id, name string, orgIDs []string) error {
+	if orgIDs == nil {
+		orgIDs = []string{}
+	}
+	_, err := db.Exec(ctx, `INSERT INTO contact_person (id, name, organization_ids) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_ids = EXCLUDED.organization_ids, deleted = false`, id, name, orgIDs)
 	return err
 }
 
@@ -92,7 +96,8 @@ FROM participant l WHERE l.unit_id = $1 AND p.unit_id = $2 AND p.course_id = l.c
 		`UPDATE participant SET unit_id = $2 WHERE unit_id = $1`,
 		`DELETE FROM attendance l WHERE l.unit_id = $1 AND EXISTS (SELECT 1 FROM attendance a WHERE a.unit_id = $2 AND a.session_id = l.session_id)`,
 		`UPDATE attendance SET unit_id = $2 WHERE unit_id = $1`,
-		`UPDATE contact_person SET organization_id = $2 WHERE organization_id = $1`,
+		`UPDATE contact_person SET organization_ids = (SELECT array_agg(DISTINCT o ORDER BY o) FROM unnest(array_replace(organization_ids, $1, $2)) o)
+WHERE $1 = ANY(organization_ids)`,
 	}
 	for _, s := range stmts {
 		if _, err := db.Exec(ctx, s, loser, survivor); err != nil {
@@ -104,7 +109,7 @@ FROM participant l WHERE l.unit_id = $1 AND p.unit_id = $2 AND p.course_id = l.c
 
 // ContactPeopleOf lists the live people of a unit in the local copy.
 func ContactPeopleOf(ctx context.Context, db DB, unitID string) ([]string, error) {
-	rows, _ := db.Query(ctx, `SELECT id FROM contact_person WHERE organization_id = $1 AND NOT deleted ORDER BY id`, unitID)
+	rows, _ := db.Query(ctx, `SELECT id FROM contact_person WHERE $1 = ANY(organization_ids) AND NOT deleted ORDER BY id`, unitID)
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Name search reads <table>_word (word, search_name, id), whose primary key
+// returns one word's parties already in result order. The words of a query
+// are whole words except the last, which is a prefix (people type ahead).
+// One word drives the search, the others are checked on the folded name:
+//
+//   - a word with few parties (under smallWord): read them all and sort;
+//   - else a whole word: walk its parties in name order in chunks until the
+//     page is full, up to a budget; past it the combination is rare and the
+//     GIN index on search_vec finds it faster;
+//   - else (a single common prefix): merge the ordered lists of the words it
+//     expands to.
+//
+// Filters other than the name, and phone/email/code keys, use the general
+// query: they are selective on their own.
+const (
+	smallWord   = 5000
+	chunkSize   = 1000
+	chunkBudget = 5
+	maxExpand   = 32
+)
+
+type nameQuery struct {
+	words  []string // whole words
+	prefix string   // the last word, a prefix
+}
+
+func newNameQuery(words []string) nameQuery {
+	return nameQuery{words: words[:len(words)-1], prefix: words[len(words)-1]}
+}
+
+// tsquery is the same match as matches, for the GIN fallback and counts.
+func (q nameQuery) tsquery() string {
+	terms := append(slices.Clone(q.words), q.prefix+":*")
+	return strings.Join(terms, " & ")
+}
+
+// matches reports whether a folded name has every whole word and a word
+// starting with the prefix.
+func (q nameQuery) matches(searchName string) bool {
+	fields := strings.Fields(searchName)
+	for _, w := range q.words {
+		if !slices.Contains(fields, w) {
+			return false
+		}
+	}
+	return slices.ContainsFunc(fields, func(f string) bool { return strings.HasPrefix(f, q.prefix) })
+}
+
+// onlyName reports whether f filters by name alone.
+func (f Filter) onlyName() bool {
+	return len(f.NameWords) > 0 && len(f.Keys) == 0 && f.Kind == "" && f.Stage == "" && f.Tag == "" &&
+		f.Owner == "" && f.Province == "" && f.Supervising == "" && f.NextActionDue == nil
+}
+
+// searchByName returns up to limit positions after `after` whose names
+// match, in (search_name, id) order.
+func searchByName(ctx context.Context, db DB, t Type, q nameQuery, after Position, limit int) ([]Position, error) {
+	words := string(t) + "_word"
+	counts, err := wordCounts(ctx, db, words, q)
+	if err != nil {
+		return nil, err
+	}
+	// The prefix's count is the last; whole words come first.
+	driver, small := -1, false
+	for i, n := range counts {
+		if n < smallWord && (driver < 0 || n < counts[driver]) {
+			driver, small = i, true
+		}
+	}
+	if small {
+		return readSmall(ctx, db, words, q, driver, after, limit)
+	}
+	if len(q.words) > 0 {
+		longest := slices.MaxFunc(q.words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
+		found, complete, err := walkWord(ctx, db, words, q, longest, after, limit)
+		if err != nil || complete {
+			return found, err
+		}
+		return searchGIN(ctx, db, t, q, after, limit)
+	}
+	return mergePrefix(ctx, db, t, words, q, after, limit)
+}
+
+// wordCounts counts each word's parties, capped at smallWord (an
+// index-only scan that stops early).
+func wordCounts(ctx context.Context, db DB, words string, q nameQuery) ([]int, error) {
+	rows, err := db.Query(ctx, `
+SELECT n FROM (
+    SELECT i, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word = w LIMIT $3) x) AS n
+    FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i)
+    UNION ALL
+    SELECT 1e9, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word >= $2 AND word < $2 || chr(1114111) LIMIT $3) x)
+) c ORDER BY i`,
+		q.words, q.prefix, smallWord)
+	if err != nil {
+		return nil, fmt.Errorf("count name words: %w", err)
+	}
+	defer rows.Close()
+	var counts []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		counts = append(counts, n)
+	}
+	return counts, rows.Err()
+}
+
+// readSmall reads every party of one rare word and filters and sorts them here.
+func readSmall(ctx context.Context, db DB, words string, q nameQuery, driver int, after Position, limit int) ([]Position, error) {
+	sql := `SELECT search_name, id::text FROM ` + words + ` WHERE word = $1`
+	arg := ""
+	if driver < len(q.words) {
+		arg = q.words[driver]
+	} else {
+		sql = `SELECT search_name, id::text FROM ` + words + ` WHERE word >= $1 AND word < $1 || chr(1114111)`
+		arg = q.prefix
+	}
+	all, err := positions(ctx, db, sql, arg)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, comparePos)
+	all = slices.Compact(all) // a prefix can match two words of one name
+	var out []Position
+	for _, p := range all {
+		if comparePos(p, after) > 0 && q.matches(p.Name) {
+			if out = append(out, p); len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// walkWord reads one whole word's parties in name order, chunk by chunk.
+// complete is false when the budget ran out before the page was full.
+func walkWord(ctx context.Context, db DB, words string, q nameQuery, word string, after Position, limit int) (out []Position, complete bool, err error) {
+	cursor := after
+	for range chunkBudget {
+		chunk, err := positions(ctx, db, `SELECT search_name, id::text FROM `+words+`
+WHERE word = $1 AND (search_name, id) > ($2, $3::uuid) ORDER BY search_name, id LIMIT $4`, word, cursor.Name, cursor.ID, chunkSize)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, p := range chunk {
+			if q.matches(p.Name) {
+				if out = append(out, p); len(out) == limit {
+					return out, true, nil
+				}
+			}
+		}
+		if len(chunk) < chunkSize {
+			return out, true, nil
+		}
+		cursor = chunk[len(chunk)-1]
+	}
+	return nil, false, nil
+}
+
+// mergePrefix merges the ordered lists of the words a common prefix expands to.
+func mergePrefix(ctx context.Context, db DB, t Type, words string, q nameQuery, after Position, limit int) ([]Position, error) {
+	// A loose index scan: each step jumps to the next distinct word.
+	rows, err := db.Query(ctx, `
+WITH RECURSIVE w(word, n) AS (
+    (SELECT word, 1 FROM `+words+` WHERE word >= $1 AND word < $1 || chr(1114111) ORDER BY word LIMIT 1)
+    UNION ALL
+    SELECT (SELECT x.word FROM `+words+` x WHERE x.word > w.word AND x.word < $1 || chr(1114111) ORDER BY x.word LIMIT 1), n + 1
+    FROM w WHERE w.word IS NOT NULL AND n <= $2)
+SELECT word FROM w WHERE word IS NOT NULL`, q.prefix, maxExpand)
+	if err != nil {
+		return nil, fmt.Errorf("expand prefix: %w", err)
+	}
+	var expanded []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		expanded = append(expanded, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(expanded) > maxExpand {
+		return searchGIN(ctx, db, t, q, after, limit)
+	}
+	all, err := positions(ctx, db, `
+SELECT p.search_name, p.id::text FROM unnest($1::text[]) AS u(w)
+CROSS JOIN LATERAL (SELECT search_name, id FROM `+words+` WHERE word = u.w AND (search_name, id) > ($2, $3::uuid)
+                    ORDER BY search_name, id LIMIT $4) p`, expanded, after.Name, after.ID, limit*2)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, comparePos)
+	all = slices.Compact(all)
+	return all[:min(limit, len(all))], nil
+}
+
+// searchGIN finds a rare combination of common words through search_vec.
+func searchGIN(ctx context.Context, db DB, t Type, q nameQuery, after Position, limit int) ([]Position, error) {
+	return positions(ctx, db, `SELECT search_name, id::text FROM `+string(t)+`
+WHERE search_vec @@ to_tsquery('simple', $1) AND (search_name, id) > ($2, $3::uuid) ORDER BY search_name, id LIMIT $4`,
+		q.tsquery(), after.Name, after.ID, limit)
+}
+
+func positions(ctx context.Context, db DB, sql string, args ...any) ([]Position, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("name search: %w", err)
+	}
+	defer rows.Close()
+	var out []Position
+	for rows.Next() {
+		var p Position
+		if err := rows.Scan(&p.Name, &p.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func comparePos(a, b Position) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+}
+
+// docsInOrder loads the documents of positions, in their order.
+func docsInOrder(ctx context.Context, db DB, t Type, ps []Position) ([][]byte, error) {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	rows, err := db.Query(ctx, `SELECT id::text, doc FROM `+string(t)+` WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %s documents: %w", t, err)
+	}
+	defer rows.Close()
+	byID := make(map[string][]byte, len(ps))
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, err
+		}
+		byID[id] = doc
+	}
+	docs := make([][]byte, 0, len(ps))
+	for _, p := range ps {
+		if d, ok := byID[p.ID]; ok {
+			docs = append(docs, d)
+		}
+	}
+	return docs, rows.Err()
+}

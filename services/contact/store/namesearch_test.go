@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact/migrations"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// TestNameSearchAgreesWithAFullScanOnEveryPath loads enough people for every
+// strategy of the name search to run (rare word, walk of a common word, GIN
+// fallback, merge of a common prefix) and compares each page with what a
+// full scan of the names finds.
+func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
+	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
+	ctx := context.Background()
+	family := []string{"nguyen", "le", "len", "tran"}
+	middle := []string{"van", "thi", "minh"}
+	given := []string{"an", "anh", "binh", "lan", "hai"}
+	var names []string
+	_, err := pool.CopyFrom(ctx, pgx.Identifier{"person"}, []string{"id", "doc", "name", "search_name", "created_at", "updated_at"},
+		pgx.CopyFromFunc(func() func() ([]any, error) {
+			i := 0
+			return func() ([]any, error) {
+				if i == 48_000 {
+					return nil, nil
+				}
+				name := fmt.Sprintf("%s %s %s", family[i%4], middle[(i/4)%3], given[(i/12)%5])
+				if i%1000 == 0 {
+					name += " hiem" // a rare word
+				}
+				if i%4 == 1 || i%4000 == 0 {
+					name += " phu" // common, but rarely with nguyen: the walk gives up, GIN finds them
+				}
+				i++
+				names = append(names, name)
+				return []any{event.NewID().String(), `{}`, name, name, time.Now(), time.Now()}, nil
+			}
+		}()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []Position
+	rows, _ := pool.Query(ctx, "SELECT search_name, id::text FROM person")
+	for rows.Next() {
+		var p Position
+		_ = rows.Scan(&p.Name, &p.ID)
+		all = append(all, p)
+	}
+	slices.SortFunc(all, comparePos)
+
+	for _, query := range []string{"hiem", "nguyen van an", "tran thi", "le", "l", "le minh hai hiem", "an", "nguyen lan", "zzz", "nguyen phu"} {
+		q := newNameQuery(strings.Fields(query))
+		var want []Position
+		for _, p := range all {
+			if q.matches(p.Name) {
+				want = append(want, p)
+			}
+		}
+		after := Position{ID: "00000000-0000-0000-0000-000000000000"}
+		for page := range 3 {
+			got, err := searchByName(ctx, pool, Person, q, after, 50)
+			if err != nil {
+				t.Fatalf("%q: %v", query, err)
+			}
+			from := min(page*50, len(want))
+			exp := want[from:min(from+50, len(want))]
+			if !slices.Equal(got, exp) {
+				t.Fatalf("%q page %d: got %d results, want %d (first got %v, want %v)", query, page, len(got), len(exp), head(got), head(exp))
+			}
+			if len(got) < 50 {
+				break
+			}
+			after = got[len(got)-1]
+		}
+	}
+}
+
+func head(ps []Position) any {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps[0]
+}

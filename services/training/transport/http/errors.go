@@ -1,0 +1,75 @@
+package http
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/training/course"
+	"github.com/rapportcrm/rapport/services/training/feedback"
+	"github.com/rapportcrm/rapport/services/training/service"
+	"github.com/rapportcrm/rapport/services/training/staffing"
+	"github.com/rapportcrm/rapport/services/training/store"
+)
+
+type courseInfo = contract.CourseInfo
+
+// mapError turns the domain's typed errors into problems, once, here.
+// A late request is a 422 (the input breaks a business rule; resubmitting
+// the same body can never succeed) carrying rule, required_days,
+// actual_days, short_by_days and the stored request_id a manager may approve.
+func mapError(err error) *problem.Problem {
+	var (
+		refused    *service.RefusedError
+		late       *course.LateRequestError
+		forbidden  *course.ForbiddenError
+		illegal    *course.IllegalTransitionError
+		pre        *course.PreconditionError
+		open       *course.OpenTasksError
+		invalid    *course.ValidationError
+		double     *staffing.DoubleBookingError
+		feedbackSt *feedback.IllegalStatusChangeError
+	)
+	switch {
+	case errors.As(err, &refused) || errors.As(err, &late):
+		if late == nil {
+			late = refused.Late
+		}
+		p := &problem.Problem{Type: "https://rapport.dev/problems/late-request", Title: "Late request", Status: http.StatusUnprocessableEntity, Detail: late.Error()}
+		p = p.With("rule", late.Rule).With("required_days", late.RequiredDays).With("actual_days", late.ActualDays).With("short_by_days", late.ShortByDays)
+		if refused != nil {
+			p = p.With("request_id", refused.RequestID)
+		}
+		return p
+	case errors.As(err, &forbidden):
+		return problem.Forbidden(forbidden.Error())
+	case errors.As(err, &illegal):
+		return problem.Conflict(illegal.Error()).With("current_state", string(illegal.From)).With("command", string(illegal.Command))
+	case errors.As(err, &pre):
+		p := problem.Conflict(pre.Error()).With("precondition", pre.Precondition).With("command", string(pre.Command))
+		if errors.As(err, &open) {
+			kinds := []string{}
+			for _, t := range open.Tasks {
+				kinds = append(kinds, string(t.Kind))
+			}
+			p = p.With("open_tasks", kinds)
+		}
+		return p
+	case errors.As(err, &invalid):
+		fields := make([]problem.FieldError, len(invalid.Fields))
+		for i, f := range invalid.Fields {
+			fields[i] = problem.FieldError{Field: f.Field, Message: f.Message}
+		}
+		return problem.Invalid("the input is not valid", fields...)
+	case errors.As(err, &double):
+		return problem.Conflict(double.Error()).With("person_id", double.PersonID).With("conflicting_session_id", double.Conflict.ID)
+	case errors.As(err, &feedbackSt):
+		return problem.Conflict(feedbackSt.Error()).With("current_status", string(feedbackSt.From))
+	case errors.Is(err, store.ErrNotFound):
+		return problem.NotFound(err.Error())
+	case errors.Is(err, service.ErrConflict):
+		return problem.Conflict("the resource changed meanwhile; reload and retry")
+	}
+	return nil
+}
