@@ -3,11 +3,9 @@ package backbonetest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/rapportcrm/rapport/pkg/consumer"
@@ -23,7 +21,7 @@ const benchEvents = 10_000
 func BenchmarkBackbone(b *testing.B) {
 	for range b.N {
 		l := newLedgerTB(b)
-		rawTx := rawInsertRate(b, l)
+		rawTx := testkit.BaselineTxRate(b, l.pool, benchEvents, 4)
 		rawPub := rawPublishRate(b, l.js)
 
 		relay := start(l.relay().Run)
@@ -53,35 +51,6 @@ FROM (SELECT extract(epoch FROM e.applied_at - o.created_at) * 1000 AS ms FROM e
 		fmt.Printf("baseline (same run): plain pgx insert transactions %.0f tx/s, plain JetStream async publishes %.0f msg/s\n", rawTx, rawPub)
 		fmt.Printf("ratios: backbone/pgx-tx %.2f, backbone/jetstream-publish %.2f\n", rate/rawTx, rate/rawPub)
 	}
-}
-
-// rawInsertRate is plain pgx: one INSERT per transaction, 4 writers.
-func rawInsertRate(b *testing.B, l *ledger) float64 {
-	ctx := context.Background()
-	begin := time.Now()
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < benchEvents; i += 4 {
-				err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
-					_, err := tx.Exec(ctx, "INSERT INTO entry (account, amount) VALUES ($1, $2)", "raw", i)
-					return err
-				})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	rate := float64(benchEvents) / time.Since(begin).Seconds()
-	if _, err := l.pool.Exec(ctx, "DELETE FROM entry"); err != nil {
-		b.Fatal(err)
-	}
-	return rate
 }
 
 // rawPublishRate is plain JetStream: async publishes to a scratch stream,

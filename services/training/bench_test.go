@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 )
 
@@ -61,5 +62,7 @@ func BenchmarkCourseLifecycle(b *testing.B) {
 	}
 	rate := float64(f.calls.Load()-callsBefore) / time.Since(began).Seconds()
 	b.ReportMetric(rate, "commands/s")
-	fmt.Printf("training: %.0f commands/s\n", rate)
+	raw := testkit.BaselineTxRate(b, f.Pool, 10_000, 4)
+	b.ReportMetric(raw, "raw-pgx-tx/s")
+	fmt.Printf("training: %.0f commands/s; baseline (same run): plain pgx insert transactions %.0f tx/s; ratio %.3f\n", rate, raw, rate/raw)
 }
