@@ -44,6 +44,7 @@ var migrations = fstest.MapFS{
 -- +goose Up
 CREATE TABLE entry (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account text NOT NULL, amount bigint NOT NULL);
 CREATE TABLE effect (event_id uuid NOT NULL, account text NOT NULL, seq bigint NOT NULL, amount bigint NOT NULL, replica text NOT NULL DEFAULT '', applied_at timestamptz NOT NULL DEFAULT clock_timestamp());
+CREATE INDEX effect_account ON effect (account, seq);
 CREATE TABLE order_violation (account text NOT NULL, seq bigint NOT NULL, previous bigint);
 -- +goose Down
 DROP TABLE effect; DROP TABLE entry; DROP TABLE order_violation;
