@@ -32,6 +32,7 @@ func Service() runner.Service {
 			return runner.Parts{
 				Handler:   transport.Handler(svc, d.Auth, d.Log, d.Tracer),
 				Consumers: []*consumer.Consumer{timeline},
+				Jobs:      []func(context.Context) error{svc.RunImports},
 			}, nil
 		},
 	}

@@ -135,6 +135,23 @@ func (c *Checker) duplicates(v *rowValues, keys []party.Key) []Problem {
 	return problems
 }
 
+// KeyColumn names the column of row that holds the key's kind of value
+// (the phone, email or tax code column), so a duplicate found against
+// stored parties is reported where the within-file ones are.
+func (c *Checker) KeyColumn(row Row, k party.Key) string {
+	return c.Column(row, keyField(k.Type))
+}
+
+// Column names the first column of row mapped to f, or "" if none is.
+func (c *Checker) Column(row Row, f Field) string {
+	for _, cell := range row.Cells {
+		if col := c.column(cell.Header); col.mapped && col.field == f {
+			return cell.Header
+		}
+	}
+	return ""
+}
+
 func keyField(t party.KeyType) Field {
 	switch t {
 	case party.KeyPhone:

@@ -43,6 +43,21 @@ func (f Field) custom() (string, bool) {
 	return strings.CutPrefix(string(f), customPrefix)
 }
 
+// Known reports whether f is a field a mapping may name: one of the
+// constants above, or a custom field with a name.
+func (f Field) Known() bool {
+	if name, ok := f.custom(); ok {
+		return name != ""
+	}
+	switch f {
+	case FieldName, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
+		FieldPhones, FieldEmails, FieldWebsite, FieldSupervisingUnitID, FieldStage, FieldTags,
+		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday:
+		return true
+	}
+	return false
+}
+
 // Mapping maps column headers to party fields. Headers match ignoring case,
 // diacritics, punctuation and spacing, so "Tỉnh/Thành phố", "tinh thanh pho"
 // and "TỈNH / THÀNH PHỐ" are one header. Several columns may feed the same list

@@ -39,11 +39,15 @@ type Service struct {
 	Catalogue     *contract.Catalogue
 	Organisations *Parties[party.Organisation]
 	People        *Parties[party.Person]
+	// Schema is the custom fields of each organisation kind (imports check it).
+	Schema party.CustomFieldSchema
+	// importQueued wakes this replica's import worker after an upload.
+	importQueued chan struct{}
 }
 
 // New wires the use cases.
 func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, schema party.CustomFieldSchema) *Service {
-	s := &Service{Pool: pool, Clock: clk, Log: log, Catalogue: contract.Rapport()}
+	s := &Service{Pool: pool, Clock: clk, Log: log, Catalogue: contract.Rapport(), Schema: schema, importQueued: make(chan struct{}, 1)}
 	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations(schema)}
 	s.People = &Parties[party.Person]{s: s, k: people()}
 	return s

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -116,7 +117,12 @@ func ListProblems(ctx context.Context, db DB, id string) ([]ImportProblem, error
 	return pgx.CollectRows(rows, pgx.RowToStructByName[ImportProblem])
 }
 
-// CopyParties bulk-inserts new parties and their keys.
+// CopyParties bulk-inserts new parties as the create path stores them
+// (InsertParty, ReplaceKeys, InsertOwnerAudit): the same derived columns
+// (search_name feeds the generated search_vec), one party_key row per
+// distinct key, and the "created" owner audit row, so imported parties are
+// found by search and by the duplicate check. It uses COPY: one round trip
+// per table for the whole chunk.
 func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, actor string, now time.Time) error {
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{string(t)}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags", "owner_id", "province",
 		"supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"},
@@ -127,15 +133,45 @@ func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, act
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", t, err)
 	}
-	var keys [][]any
+	keys := make([][]any, 0, 3*len(rs))
 	for _, r := range rs {
-		for _, k := range r.Keys {
-			keys = append(keys, []any{string(t), k, r.ID})
+		// ReplaceKeys skips a key a party holds twice (ON CONFLICT DO
+		// NOTHING); COPY has no such clause, so skip it here.
+		for i, k := range r.Keys {
+			if !slices.Contains(r.Keys[:i], k) {
+				keys = append(keys, []any{string(t), k, r.ID})
+			}
 		}
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"party_key"}, []string{"party_type", "key", "party_id"}, pgx.CopyFromRows(keys))
-	if err != nil {
+	if _, err = tx.CopyFrom(ctx, pgx.Identifier{"party_key"}, []string{"party_type", "key", "party_id"}, pgx.CopyFromRows(keys)); err != nil {
 		return fmt.Errorf("copy keys: %w", err)
 	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"owner_audit"}, []string{"party_type", "party_id", "new_owner", "actor", "at", "reason"},
+		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
+			return []any{string(t), rs[i].ID, rs[i].OwnerID, actor, now, "imported"}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy owner audit: %w", err)
+	}
 	return nil
+}
+
+// LiveOrganisations returns which of ids are live organisations.
+func LiveOrganisations(ctx context.Context, db DB, ids []string) (map[string]bool, error) {
+	rows, err := db.Query(ctx, `SELECT id::text FROM organization WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("live organisations: %w", err)
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(found))
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, err
+}
+
+// RequeueImport puts a running job back to pending (its worker stopped).
+func RequeueImport(ctx context.Context, db DB, id string) error {
+	_, err := db.Exec(ctx, `UPDATE import_job SET status='pending' WHERE id=$1 AND status='running'`, id)
+	return err
 }

@@ -167,8 +167,7 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := searchRequest{Page: pr, Query: service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
-		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due")}}
+	req := searchRequest{Page: pr, Query: queryFrom(q)}
 	if pr.Cursor != "" {
 		req.After = &store.Position{}
 		if err := page.Decode(pr.Cursor, req.After); err != nil {

@@ -37,7 +37,7 @@ type Route struct {
 	Roles        []auth.Role
 	Decode       kithttp.DecodeRequestFunc
 	Endpoint     endpoint.Endpoint
-	Encode       kithttp.EncodeResponseFunc // nil: JSON
+	Encode       kithttp.EncodeResponseFunc // nil: JSON, or the file of a download
 }
 
 //go:embed openapi.json
@@ -57,6 +57,10 @@ func Routes(s *service.Service) []Route {
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},
 		Route{"DELETE", base + "/segments/{id}", "delete_segment", readers, decodeID, deleteSegment(s), nil},
+		Route{"GET", base + "/segments/{id}/export", "export_segment", readers, decodeExport, exportSegment(s), nil},
+		Route{"POST", base + "/imports", "create_import", writers, decodeUpload, upload(s), nil},
+		Route{"GET", base + "/imports/{id}", "get_import", readers, decodeID, getImport(s), nil},
+		Route{"GET", base + "/imports/{id}/problems", "import_problems", readers, decodeProblems, importProblems(s), nil},
 	)
 }
 
@@ -66,6 +70,7 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 	return []Route{
 		{"POST", b, "create_" + plural, writers, decodeCreate[T], create(p), nil},
 		{"GET", b, "search_" + plural, readers, decodeSearch, search(p), nil},
+		{"GET", b + "/export", "export_" + plural, readers, decodeExport, exportParties(p), nil},
 		{"GET", b + "/{id}", "get_" + plural, readers, decodeID, get(p), nil},
 		{"PATCH", b + "/{id}", "update_" + plural, writers, decodePatch, patch(p), nil},
 		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeID, del(p), nil},
@@ -82,12 +87,13 @@ func Handler(s *service.Service, v *auth.Verifier, log *slog.Logger, tp trace.Tr
 	mux := http.NewServeMux()
 	tracer := tp.Tracer("contact")
 	opts := httpapi.ServerOptions(v, log, mapError)
+	encode := encodeDownload(log)
 	for _, r := range Routes(s) {
 		ep := auth.Require(r.Roles...)(r.Endpoint)
 		ep = httpapi.Trace(tracer, "contact."+r.Name)(ep)
 		enc := r.Encode
 		if enc == nil {
-			enc = httpapi.EncodeJSON
+			enc = encode
 		}
 		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep, httpapi.Guard(r.Roles, r.Decode), enc, opts...))
 	}

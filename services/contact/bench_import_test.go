@@ -1,0 +1,131 @@
+package contact_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+// BenchmarkImport imports CONTACT_BENCH_IMPORT_ROWS generated organisations
+// (default 100,000) end to end through the HTTP API, as CSV and as XLSX:
+// upload, then wait until the job is done. The baseline is the raw COPY
+// rate of the same rows and columns into a plain scratch table, measured
+// in the same run; the target is at least 30% of it.
+func BenchmarkImport(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("CONTACT_BENCH_IMPORT_ROWS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	h := servicetest.Start(b, contact.Service(), servicetest.Options{})
+	table := importtest.Organisations(n, 1)
+	files := map[string][]byte{}
+	for _, format := range []string{"csv", "xlsx"} {
+		var buf bytes.Buffer
+		write := table.WriteCSV
+		if format == "xlsx" {
+			write = table.WriteXLSX
+		}
+		if err := write(&buf); err != nil {
+			b.Fatal(err)
+		}
+		files[format] = buf.Bytes()
+	}
+	rawRate := rawCopyRate(b, h, files["csv"], n)
+	tok := h.Token(b, auth.Sales)
+	for _, format := range []string{"csv", "xlsx"} {
+		b.Run(format, func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				resetImported(b, h)
+				b.StartTimer()
+				start := time.Now()
+				r := uploadForm(b, h, tok, "bench."+format, files[format], map[string]string{"resource": "organizations"})
+				if r.Status != 202 {
+					b.Fatalf("upload: %d %s", r.Status, r.Body)
+				}
+				var job importJob
+				r.JSON(b, &job)
+				job = waitForImport(b, h, tok, job.ID, 10*time.Minute)
+				total += time.Since(start)
+				if job.Status != "done" || job.Progress.Created != n {
+					b.Fatalf("import: %+v", job)
+				}
+			}
+			elapsed := total / time.Duration(b.N)
+			rate := float64(n) / elapsed.Seconds()
+			b.ReportMetric(rate, "rows/s")
+			b.ReportMetric(rawRate, "raw_copy_rows/s")
+			b.ReportMetric(100*rate/rawRate, "%_of_raw_copy")
+			fmt.Printf("contact import %s: %d rows in %.1fs = %.0f rows/s; raw COPY %.0f rows/s; ratio %.1f%% (target >= 30%%)\n",
+				format, n, elapsed.Seconds(), rate, rawRate, 100*rate/rawRate)
+		})
+	}
+}
+
+// rawCopyRate copies the file's rows, already checked and encoded, with the
+// columns an import writes, into a plain table: the rate nothing can beat.
+func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float64 {
+	ctx := context.Background()
+	_, err := h.Pool.Exec(ctx, `CREATE TABLE bench_raw_copy (id uuid, doc jsonb, name text, search_name text, kinds text[], stage text,
+ tags text[], owner_id text, province text, supervising_unit_id uuid, import_id uuid, last_touched_by text,
+ last_touched_at timestamptz, created_at timestamptz, updated_at timestamptz)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := importing.NewChecker(importing.Options{})
+	rows := make([][]any, 0, n)
+	now, importID := time.Now(), event.NewID().String()
+	for row, err := range importing.ReadCSV(bytes.NewReader(file)) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		o, problems := c.Organisation(row)
+		if len(problems) > 0 {
+			b.Fatalf("generated row %d: %+v", row.Line, problems)
+		}
+		o.ID, o.OwnerID = event.NewID().String(), "user-sales"
+		doc, _ := json.Marshal(o)
+		kinds := make([]string, len(o.Kinds))
+		for i, k := range o.Kinds {
+			kinds[i] = string(k)
+		}
+		rows = append(rows, []any{o.ID, doc, o.Name, party.Fold(o.Name), kinds, string(o.Stage), []string{}, o.OwnerID,
+			o.CurrentProvince, nil, importID, o.OwnerID, now, now, now})
+	}
+	start := time.Now()
+	copied, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"bench_raw_copy"}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags",
+		"owner_id", "province", "supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"}, pgx.CopyFromRows(rows))
+	elapsed := time.Since(start)
+	if err != nil || int(copied) != n {
+		b.Fatalf("raw copy: %d rows, %v", copied, err)
+	}
+	if _, err := h.Pool.Exec(ctx, `DROP TABLE bench_raw_copy`); err != nil {
+		b.Fatal(err)
+	}
+	return float64(n) / elapsed.Seconds()
+}
+
+// resetImported empties what an import wrote, so every iteration imports
+// the same file into the same (empty) state.
+func resetImported(b *testing.B, h *servicetest.Harness) {
+	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, party_key, owner_audit, import_problem, import_job, outbox, outbox_sequence`)
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,119 @@
+package contact_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+)
+
+// importOrganisations imports n generated organisations from an XLSX file.
+func importOrganisations(t *testing.T, h *servicetest.Harness, n int) {
+	t.Helper()
+	var file bytes.Buffer
+	if err := importtest.Organisations(n, 7).WriteXLSX(&file); err != nil {
+		t.Fatal(err)
+	}
+	tok := h.Token(t, auth.Sales)
+	r := uploadForm(t, h, tok, "don-vi.xlsx", file.Bytes(), map[string]string{"resource": "organizations"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	if job = waitForImport(t, h, tok, job.ID, 60*time.Second); job.Status != "done" || job.Progress.Created != n || job.Format != "xlsx" {
+		t.Fatalf("import: %+v", job)
+	}
+}
+
+func readCSV(t *testing.T, r servicetest.Response) [][]string {
+	t.Helper()
+	mustStatus(t, r, 200)
+	if !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("not an attachment: %v", r.Header)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func readXLSX(t *testing.T, r servicetest.Response) [][]string {
+	t.Helper()
+	mustStatus(t, r, 200)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestExportsStreamEveryMatchingRowAsCSVAndXLSX(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	const n = 300 // more than the largest page
+	importOrganisations(t, h, n)
+	director := h.Token(t, auth.Director) // readers may export
+
+	all := readCSV(t, h.Do(t, "GET", orgs+"/export", director, nil))
+	if len(all) != n+1 || all[0][0] != "id" || all[0][1] != "name" || all[0][3] != "tax_code" {
+		t.Fatalf("%d rows, header %v", len(all), all[0])
+	}
+	// Filters are the search's: export what a search finds, all of it.
+	var pg struct{ Items []item }
+	h.Do(t, "GET", orgs+"?limit=100&q="+url.QueryEscape(all[1][1]), director, nil).JSON(t, &pg)
+	found := readCSV(t, h.Do(t, "GET", orgs+"/export?format=csv&q="+url.QueryEscape(all[1][1]), director, nil))
+	if len(found) < 2 || len(found)-1 < len(pg.Items) {
+		t.Fatalf("search found %d, export %d rows", len(pg.Items), len(found)-1)
+	}
+	for _, row := range found[1:] {
+		if row[1] != all[1][1] && !strings.HasPrefix(row[1], all[1][1]) {
+			t.Errorf("export by q %q holds %q", all[1][1], row[1])
+		}
+	}
+	byPhone := readCSV(t, h.Do(t, "GET", orgs+"/export?q="+url.QueryEscape(all[5][9]), director, nil))
+	if len(byPhone) != 2 || byPhone[1][0] != all[5][0] {
+		t.Fatalf("export by phone %q: %v", all[5][9], byPhone)
+	}
+
+	sheet := readXLSX(t, h.Do(t, "GET", orgs+"/export?format=xlsx", director, nil))
+	if len(sheet) != n+1 || sheet[0][1] != "name" || sheet[1][0] != all[1][0] || sheet[n][1] != all[n][1] {
+		t.Fatalf("xlsx: %d rows, first %v", len(sheet), sheet[1])
+	}
+	mustStatus(t, h.Do(t, "GET", orgs+"/export?format=pdf", director, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"/export", "", nil), 401)
+}
+
+func TestPeopleAndSegmentsExport(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	createPerson(t, h, tok, `{"full_name":"Hồ Thị Xuân","phones":["0912345678"],"tags":["vip"]}`)
+	createPerson(t, h, tok, `{"full_name":"Hồ Văn Nam","emails":["nam@example.vn"]}`)
+	createPerson(t, h, tok, `{"full_name":"Lý Thường Kiệt"}`)
+
+	rows := readCSV(t, h.Do(t, "GET", people+"/export?q=ho", tok, nil))
+	if len(rows) != 3 || rows[0][1] != "full_name" || rows[1][1] != "Hồ Thị Xuân" || rows[1][2] != "+84912345678" || rows[1][6] != "vip" {
+		t.Fatalf("people export: %v", rows)
+	}
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"VIP","resource":"people","filter":{"tag":"vip"}}`)
+	mustStatus(t, r, 201)
+	var seg struct{ ID string }
+	r.JSON(t, &seg)
+	sheet := readXLSX(t, h.Do(t, "GET", "/api/contact/v1/segments/"+seg.ID+"/export?format=xlsx", h.Token(t, auth.Director), nil))
+	if len(sheet) != 2 || sheet[1][1] != "Hồ Thị Xuân" {
+		t.Fatalf("segment export: %v", sheet)
+	}
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/01900000-0000-7000-8000-000000000000/export", tok, nil), 404)
+}

@@ -1,0 +1,255 @@
+package contact_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+const imports = "/api/contact/v1/imports"
+
+type importJob struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Format   string `json:"format"`
+	Error    string `json:"error"`
+	Progress struct {
+		Processed, Created, Failed int
+	} `json:"progress"`
+	DuplicateOfUpload bool `json:"duplicate_of_upload"`
+}
+
+type importProblem struct {
+	Row            int    `json:"row"`
+	Column         string `json:"column"`
+	Message        string `json:"message"`
+	DuplicateOfRow int    `json:"duplicate_of_row"`
+}
+
+// uploadForm sends a multipart upload; fields other than "file" are form values.
+func uploadForm(t testing.TB, h *servicetest.Harness, tok, filename string, file []byte, fields map[string]string) servicetest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	if file != nil {
+		fw, err := mw.CreateFormFile("file", filename)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write(file)
+	}
+	_ = mw.Close()
+	return send(t, h, "POST", imports, tok, mw.FormDataContentType(), &body, nil)
+}
+
+func send(t testing.TB, h *servicetest.Harness, method, path, tok, contentType string, body io.Reader, header map[string]string) servicetest.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, h.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return servicetest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// waitForImport polls the job until it is done or failed.
+func waitForImport(t testing.TB, h *servicetest.Harness, tok, id string, timeout time.Duration) importJob {
+	t.Helper()
+	var job importJob
+	deadline := time.Now().Add(timeout)
+	for {
+		r := h.Do(t, "GET", imports+"/"+id, tok, nil)
+		if r.Status != 200 {
+			t.Fatalf("GET import: %d %s", r.Status, r.Body)
+		}
+		r.JSON(t, &job)
+		if job.Status == "done" || job.Status == "failed" {
+			return job
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import %s still %s after %s", id, job.Status, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+const peopleCSV = "Họ và tên,Số điện thoại,Email\n" +
+	"Nguyễn Văn Ánh,0912 345 678,anh@example.vn\n" + // 2 good
+	"Lê Thị Hoa,12345,\n" + // 3 bad phone
+	",0987 654 321,\n" + // 4 no name
+	"Nguyễn Văn Ánh (bản sao),+84 912 345 678,\n" + // 5 same phone as row 2
+	"Trần Văn Cũ,0903 000 111,\n" + // 6 same phone as a stored person
+	"Phạm Thị Đào,0988 111 222,dao@example.vn\n" // 7 good
+
+func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	stored := createPerson(t, h, tok, `{"full_name":"Trần Văn Cũ","phones":["0903000111"]}`)
+
+	r := uploadForm(t, h, tok, "khach-hang.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var queued importJob
+	r.JSON(t, &queued)
+	if queued.ID == "" || queued.Format != "csv" || queued.DuplicateOfUpload {
+		t.Fatalf("queued job: %s", r.Body)
+	}
+	job := waitForImport(t, h, tok, queued.ID, 30*time.Second)
+	if job.Status != "done" || job.Progress.Processed != 6 || job.Progress.Created != 2 || job.Progress.Failed != 4 {
+		t.Fatalf("job: %+v", job)
+	}
+
+	var report struct{ Items []importProblem }
+	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", h.Token(t, auth.Director), nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &report)
+	want := []importProblem{
+		{Row: 3, Column: "Số điện thoại"},
+		{Row: 4, Column: "", Message: "required"}, // the name cell is empty
+		{Row: 5, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
+		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
+	}
+	if len(report.Items) != len(want) {
+		t.Fatalf("report: %+v", report.Items)
+	}
+	for i, w := range want {
+		got := report.Items[i]
+		if got.Row != w.Row || got.Column != w.Column || got.DuplicateOfRow != w.DuplicateOfRow || got.Message == "" ||
+			(w.Message != "" && got.Message != w.Message) {
+			t.Errorf("problem %d: got %+v, want %+v", i, got, w)
+		}
+	}
+
+	for _, q := range []string{"nguyen van anh", "pham thi dao", "0988111222", "+84 912 345 678"} {
+		var pg struct{ Items []item }
+		r := h.Do(t, "GET", people+"?q="+url.QueryEscape(q), tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &pg)
+		if len(pg.Items) != 1 || pg.Items[0].OwnerID != "user-sales" {
+			t.Errorf("search %q after import found %+v", q, pg.Items)
+		}
+	}
+	// The imported party's keys are live: creating it again is a duplicate.
+	mustStatus(t, h.Do(t, "POST", people, tok, `{"full_name":"Ánh","phones":["0912345678"]}`), 409)
+
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.created", 10*time.Second, func(e event.Event) bool {
+		p, err := contract.Decode[contract.PersonCreated](e)
+		return err == nil && p.Person.FullName == "Phạm Thị Đào"
+	})
+	if err := contract.Rapport().Check(e); err != nil {
+		t.Fatal(err)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM outbox WHERE subject='contact.person.created'"); n != 3 {
+		t.Errorf("%d created events, want 3 (one API, two imported)", n)
+	}
+}
+
+func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Lead)
+	r := uploadForm(t, h, tok, "a.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var first importJob
+	r.JSON(t, &first)
+	waitForImport(t, h, tok, first.ID, 30*time.Second)
+
+	r = uploadForm(t, h, h.Token(t, auth.Sales), "same-file-renamed.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var again importJob
+	r.JSON(t, &again)
+	if again.ID != first.ID || !again.DuplicateOfUpload || again.Status != "done" {
+		t.Fatalf("re-upload answered %s", r.Body)
+	}
+	time.Sleep(200 * time.Millisecond) // a second job, if one had been queued, would have run
+	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM import_job) * 1000 + (SELECT count(*) FROM person)"); n != 1003 {
+		t.Fatalf("jobs*1000+people = %d, want one job and 3 people", n)
+	}
+}
+
+func TestTheProblemReportDownloadsAsCSV(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Trainer)
+	r := uploadForm(t, h, tok, "a.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	waitForImport(t, h, tok, job.ID, 30*time.Second)
+	for _, how := range []struct{ query, accept string }{{"?format=csv", ""}, {"", "text/csv"}} {
+		r := send(t, h, "GET", imports+"/"+job.ID+"/problems"+how.query, tok, "", nil, map[string]string{"Accept": how.accept})
+		mustStatus(t, r, 200)
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("headers %v", r.Header)
+		}
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(r.Body), "\ufeff")), "\n")
+		if len(lines) != 4 || lines[0] != "row,column,message,duplicate_of_row" ||
+			lines[3] != "5,Số điện thoại,same phone +84912345678 as row 2,2" {
+			t.Fatalf("CSV report:\n%s", r.Body)
+		}
+	}
+	mustStatus(t, h.Do(t, "GET", imports+"/"+job.ID+"/problems?format=pdf", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", imports+"/"+event.NewID().String(), tok, nil), 404)
+}
+
+func TestBadUploadsAreProblemsAndWriteNothing(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	good := []byte(peopleCSV)
+	mapping, _ := json.Marshal(map[string]string{"Họ và tên": "shoe_size"})
+	cases := []struct {
+		name     string
+		filename string
+		file     []byte
+		fields   map[string]string
+		status   int
+	}{
+		{"no file", "", nil, map[string]string{"resource": "people"}, 422},
+		{"unknown resource", "a.csv", good, map[string]string{"resource": "cats"}, 422},
+		{"no resource", "a.csv", good, nil, 422},
+		{"empty file", "a.csv", []byte{}, map[string]string{"resource": "people"}, 422},
+		{"not a workbook", "a.xlsx", []byte("hello"), map[string]string{"resource": "people"}, 422},
+		{"a broken workbook", "a.xlsx", []byte("PK\x03\x04broken"), map[string]string{"resource": "people"}, 422},
+		{"not UTF-8", "a.csv", []byte("H\xe4 t\xean\nA\n"), map[string]string{"resource": "people"}, 422},
+		{"no header", "a.csv", []byte("\n\n"), map[string]string{"resource": "people"}, 422},
+		{"unknown mapping field", "a.csv", good, map[string]string{"resource": "people", "mapping": string(mapping)}, 422},
+		{"mapping not JSON", "a.csv", good, map[string]string{"resource": "people", "mapping": "{"}, 422},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { mustStatus(t, uploadForm(t, h, tok, c.filename, c.file, c.fields), c.status) })
+	}
+	mustStatus(t, send(t, h, "POST", imports, tok, "application/json", strings.NewReader(`{}`), nil), 400)
+	r := uploadForm(t, h, h.Token(t, auth.Director), "a.csv", good, map[string]string{"resource": "people"})
+	mustStatus(t, r, 403)
+	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM import_job) + (SELECT count(*) FROM person) + (SELECT count(*) FROM outbox)"); n != 0 {
+		t.Fatalf("%d rows written by bad uploads", n)
+	}
+}

@@ -1,0 +1,84 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// Export is a validated export ready to stream: its name, column headers
+// and the rows, read from the database as they are written out.
+type Export struct {
+	Name    string
+	Columns []string
+	// Rows calls yield with each row's cells, in search order.
+	Rows func(ctx context.Context, yield func([]string) error) error
+}
+
+var (
+	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
+		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit_id", "notes"}
+	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "tags", "owner_id"}
+)
+
+// Export streams every party matching q, not one page. Lists are joined
+// with "; ", which the importer splits again.
+func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
+	f, err := q.Filter()
+	if err != nil {
+		return Export{}, err
+	}
+	name, cols := "organizations", organisationColumns
+	if p.k.table == store.Person {
+		name, cols = "people", personColumns
+	}
+	return Export{Name: name, Columns: cols, Rows: func(ctx context.Context, yield func([]string) error) error {
+		return store.Export(ctx, p.s.Pool, p.k.table, f, func(doc []byte) error {
+			var v T
+			if err := json.Unmarshal(doc, &v); err != nil {
+				return fmt.Errorf("export: decode %s: %w", p.k.table, err)
+			}
+			return yield(exportCells(v))
+		})
+	}}, nil
+}
+
+// SegmentExport streams the parties a saved segment selects now.
+func (s *Service) SegmentExport(ctx context.Context, id string) (Export, error) {
+	seg, err := store.GetSegment(ctx, s.Pool, id)
+	if err != nil {
+		return Export{}, err
+	}
+	var q Query
+	if err := json.Unmarshal(seg.Filter, &q); err != nil {
+		return Export{}, fmt.Errorf("segment %s: filter: %w", id, err)
+	}
+	if seg.Resource == "people" {
+		return s.People.Export(ctx, q)
+	}
+	return s.Organisations.Export(ctx, q)
+}
+
+func exportCells(v any) []string {
+	join := func(s []string) string { return strings.Join(s, "; ") }
+	switch x := v.(type) {
+	case party.Organisation:
+		kinds := make([]string, len(x.Kinds))
+		for i, k := range x.Kinds {
+			kinds[i] = string(k)
+		}
+		return []string{x.ID, x.Name, join(kinds), x.TaxCode, x.Province, x.CurrentProvince, x.District, x.Ward, x.Address,
+			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, x.SupervisingUnitID, x.Notes}
+	case party.Person:
+		birthday := ""
+		if !x.Birthday.IsZero() {
+			birthday = x.Birthday.String()
+		}
+		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(x.Tags), x.OwnerID}
+	}
+	return nil
+}

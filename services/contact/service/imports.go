@@ -1,0 +1,210 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// UploadInput is an import file as uploaded.
+type UploadInput struct {
+	Resource string            // organizations or people
+	Filename string            // as sent, for the format when the content does not tell
+	File     []byte            // the whole file
+	Mapping  map[string]string // header -> field, over the default mapping
+}
+
+// ImportProgress counts an import's rows so far.
+type ImportProgress struct {
+	Processed int `json:"processed"`
+	Created   int `json:"created"`
+	Failed    int `json:"failed"`
+}
+
+// ImportView is an import job as the API shows it.
+type ImportView struct {
+	ID         string         `json:"id"`
+	Resource   string         `json:"resource"`
+	Format     string         `json:"format"`
+	Status     string         `json:"status"`
+	Progress   ImportProgress `json:"progress"`
+	Error      string         `json:"error,omitempty"`
+	CreatedBy  string         `json:"created_by"`
+	CreatedAt  time.Time      `json:"created_at"`
+	FinishedAt *time.Time     `json:"finished_at,omitempty"`
+	// DuplicateOfUpload says the same file was uploaded before for the same
+	// resource: this is that earlier job and nothing new was queued.
+	DuplicateOfUpload bool `json:"duplicate_of_upload"`
+}
+
+func importView(j store.Import) ImportView {
+	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed},
+		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt}
+}
+
+// Upload queues an import of a CSV or XLSX file. The same file uploaded
+// again for the same resource returns the earlier job instead of a new one.
+// A file that cannot be read, or a mapping naming an unknown field, is
+// refused before anything is written.
+func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
+	if in.Resource != "organizations" && in.Resource != "people" {
+		return ImportView{}, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
+	}
+	mapping, err := mappingJSON(in.Mapping)
+	if err != nil {
+		return ImportView{}, err
+	}
+	format, err := checkFile(in.Filename, in.File)
+	if err != nil {
+		return ImportView{}, err
+	}
+	fp, err := importing.Fingerprint(bytes.NewReader(in.File))
+	if err != nil {
+		return ImportView{}, err
+	}
+	job := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
+		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now()}
+	job, inserted, err := store.InsertImport(ctx, s.Pool, job, in.File, mapping)
+	if err != nil {
+		return ImportView{}, err
+	}
+	if inserted {
+		select {
+		case s.importQueued <- struct{}{}:
+		default: // the worker is already awake
+		}
+	}
+	v := importView(job)
+	v.DuplicateOfUpload = !inserted
+	return v, nil
+}
+
+// mappingJSON checks that every mapped field exists and stores the mapping.
+func mappingJSON(m map[string]string) ([]byte, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	var fields []problem.FieldError
+	for header, f := range m {
+		if !importing.Field(f).Known() {
+			fields = append(fields, problem.FieldError{Field: "mapping." + header, Message: fmt.Sprintf("unknown field %q", f)})
+		}
+	}
+	if len(fields) > 0 {
+		return nil, problem.Invalid("the mapping names unknown fields", fields...)
+	}
+	return json.Marshal(m)
+}
+
+// checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads
+// the header, so an unreadable file is refused at upload, not in the job.
+func checkFile(name string, file []byte) (string, error) {
+	bad := func(msg string) error {
+		return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: msg})
+	}
+	if len(file) == 0 {
+		return "", bad("is empty")
+	}
+	ext := strings.ToLower(path.Ext(name))
+	format := "csv"
+	switch {
+	case bytes.HasPrefix(file, []byte("PK\x03\x04")):
+		format = "xlsx"
+	case ext == ".xlsx" || ext == ".xls":
+		return "", bad("is not an XLSX workbook; save it as .xlsx or .csv")
+	case !utf8.Valid(file):
+		return "", bad("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
+	}
+	for _, err := range readRows(format, file) {
+		if err != nil {
+			return "", bad(strings.TrimPrefix(err.Error(), "import: "))
+		}
+		break // the header and a first row read
+	}
+	return format, nil
+}
+
+// Import returns an import job's progress.
+func (s *Service) Import(ctx context.Context, id string) (ImportView, error) {
+	j, err := store.GetImport(ctx, s.Pool, id)
+	return importView(j), err
+}
+
+// ImportProblems returns an import's report, in row order.
+func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Problem, error) {
+	if _, err := store.GetImport(ctx, s.Pool, id); err != nil {
+		return nil, err
+	}
+	ps, err := store.ListProblems(ctx, s.Pool, id)
+	out := make([]importing.Problem, len(ps))
+	for i, p := range ps {
+		out[i] = importing.Problem{Row: p.Row, Column: p.Column, Message: p.Message}
+		if p.DuplicateOfRow != nil {
+			out[i].DuplicateOfRow = *p.DuplicateOfRow
+		}
+	}
+	return out, err
+}
+
+// importPoll is how often a worker looks for jobs uploaded to another
+// replica; an upload to this one wakes it at once.
+const importPoll = 2 * time.Second
+
+// RunImports claims pending import jobs one at a time until ctx ends.
+// Replicas may all run it: a job is claimed with SKIP LOCKED.
+func (s *Service) RunImports(ctx context.Context) error {
+	for {
+		job, file, mapping, err := store.ClaimImport(ctx, s.Pool)
+		if err == nil {
+			s.runImport(ctx, job, file, mapping)
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			s.Log.ErrorContext(ctx, "claim import", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.importQueued:
+		case <-time.After(importPoll):
+		}
+	}
+}
+
+// runImport imports one claimed job and records how it ended. A job
+// interrupted by shutdown goes back to pending; its committed chunks are
+// skipped when it is claimed again.
+func (s *Service) runImport(ctx context.Context, job store.Import, file, mapping []byte) {
+	start := time.Now()
+	err := s.importFile(ctx, job, file, mapping)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	switch {
+	case ctx.Err() != nil:
+		err = store.RequeueImport(bg, s.Pool, job.ID)
+	case err != nil:
+		s.Log.WarnContext(ctx, "import failed", "import_id", job.ID, "err", err)
+		err = store.FinishImport(bg, s.Pool, job.ID, "failed", err.Error(), s.Clock.Now())
+	default:
+		s.Log.InfoContext(ctx, "import done", "import_id", job.ID, "seconds", time.Since(start).Seconds())
+		err = store.FinishImport(bg, s.Pool, job.ID, "done", "", s.Clock.Now())
+	}
+	if err != nil {
+		s.Log.ErrorContext(ctx, "finish import", "import_id", job.ID, "err", err)
+	}
+}

@@ -1,0 +1,154 @@
+package http
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/service"
+)
+
+// uploadLimit is generous: a 100,000-row spreadsheet is about 10 MiB.
+const uploadLimit = 64 << 20
+
+// decodeUpload reads the multipart form as a stream: the file part is read
+// once into memory (it is stored with the job), never spooled to disk.
+func decodeUpload(_ context.Context, r *http.Request) (any, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, uploadLimit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, problem.BadRequest("send multipart/form-data with a file part and a resource")
+	}
+	var in service.UploadInput
+	hasFile := false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, uploadError(err)
+		}
+		switch part.FormName() {
+		case "file":
+			in.Filename, hasFile = part.FileName(), true
+			if in.File, err = io.ReadAll(part); err != nil {
+				return nil, uploadError(err)
+			}
+		case "resource":
+			b, err := io.ReadAll(io.LimitReader(part, 64))
+			if err != nil {
+				return nil, uploadError(err)
+			}
+			in.Resource = strings.TrimSpace(string(b))
+		case "mapping":
+			b, err := io.ReadAll(io.LimitReader(part, bodyLimit))
+			if err != nil {
+				return nil, uploadError(err)
+			}
+			if err := json.Unmarshal(b, &in.Mapping); err != nil {
+				return nil, problem.Invalid("the mapping is not a JSON object of header to field",
+					problem.FieldError{Field: "mapping", Message: "must be a JSON object such as {\"Tên KH\": \"name\"}"})
+			}
+		default:
+			return nil, problem.Invalid("unknown form field", problem.FieldError{Field: part.FormName(), Message: "is not accepted"})
+		}
+	}
+	if !hasFile {
+		return nil, problem.Invalid("no file", problem.FieldError{Field: "file", Message: "is required"})
+	}
+	return in, nil
+}
+
+func uploadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return problem.TooLarge(uploadLimit)
+	}
+	return problem.BadRequest("the multipart body cannot be read")
+}
+
+func upload(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		v, err := s.Upload(ctx, req.(service.UploadInput))
+		if err != nil || v.DuplicateOfUpload {
+			return v, err // the earlier job, as it is now: 200
+		}
+		return httpapi.Accepted{Body: v}, nil
+	}
+}
+
+func getImport(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		return s.Import(ctx, req.(idRequest).ID)
+	}
+}
+
+type problemsRequest struct {
+	ID  string
+	CSV bool
+}
+
+func decodeProblems(_ context.Context, r *http.Request) (any, error) {
+	req := problemsRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	switch r.URL.Query().Get("format") {
+	case "csv":
+		req.CSV = true
+	case "json":
+	case "":
+		req.CSV = strings.Contains(r.Header.Get("Accept"), "text/csv")
+	default:
+		return nil, problem.Invalid("unknown format", problem.FieldError{Field: "format", Message: "must be json or csv"})
+	}
+	return req, nil
+}
+
+// problemList is an import's whole report (it is bounded by the file).
+type problemList struct {
+	Items []importing.Problem `json:"items"`
+}
+
+func importProblems(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(problemsRequest)
+		ps, err := s.ImportProblems(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !in.CSV {
+			return problemList{Items: ps}, nil
+		}
+		return download{filename: "import-" + in.ID + "-problems.csv", contentType: csvType,
+			write: func(_ context.Context, w io.Writer) error { return writeProblems(w, ps) }}, nil
+	}
+}
+
+func writeProblems(w io.Writer, ps []importing.Problem) error {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"row", "column", "message", "duplicate_of_row"})
+	for _, p := range ps {
+		dup := ""
+		if p.DuplicateOfRow > 0 {
+			dup = strconv.Itoa(p.DuplicateOfRow)
+		}
+		_ = cw.Write([]string{strconv.Itoa(p.Row), p.Column, p.Message, dup})
+	}
+	cw.Flush()
+	return cw.Error()
+}
