@@ -43,6 +43,16 @@ func Parse(q url.Values) (Request, error) {
 	return r, nil
 }
 
+// ParseFrom is Parse that also decodes a given cursor into position; without
+// a cursor, position keeps the value the caller set (the start of the list).
+func ParseFrom(q url.Values, position any) (Request, error) {
+	r, err := Parse(q)
+	if err != nil || r.Cursor == "" {
+		return r, err
+	}
+	return r, Decode(r.Cursor, position)
+}
+
 // Encode makes an opaque cursor of a position (usually the last item's sort key and id).
 func Encode(position any) string {
 	b, _ := json.Marshal(position)

@@ -47,3 +47,16 @@ func TestOfKeepsLimitItemsAndPointsPastTheLast(t *testing.T) {
 		t.Fatalf("last page %+v", last)
 	}
 }
+
+func TestParseFromDecodesTheCursorOrKeepsTheStart(t *testing.T) {
+	pos := "start"
+	if _, err := ParseFrom(url.Values{}, &pos); err != nil || pos != "start" {
+		t.Fatalf("without a cursor: %q %v", pos, err)
+	}
+	if _, err := ParseFrom(url.Values{"cursor": {Encode("k-9")}}, &pos); err != nil || pos != "k-9" {
+		t.Fatalf("with a cursor: %q %v", pos, err)
+	}
+	if _, err := ParseFrom(url.Values{"cursor": {"!!"}}, &pos); problem.From(err) == nil {
+		t.Fatal("a tampered cursor was accepted")
+	}
+}

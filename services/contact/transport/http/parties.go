@@ -205,15 +205,9 @@ func decodeHistory(_ context.Context, r *http.Request) (any, error) {
 	if err := validID(req.ID); err != nil {
 		return nil, err
 	}
-	pr, err := page.Parse(r.URL.Query())
-	if err != nil {
-		return nil, err
-	}
+	pr, err := page.ParseFrom(r.URL.Query(), &req.After)
 	req.Limit = pr.Limit
-	if pr.Cursor != "" {
-		return req, page.Decode(pr.Cursor, &req.After)
-	}
-	return req, nil
+	return req, err
 }
 
 func history[T any](p *service.Parties[T]) endpoint.Endpoint {
@@ -243,15 +237,9 @@ func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
 	if err := validID(req.ID); err != nil {
 		return nil, err
 	}
-	pr, err := page.Parse(r.URL.Query())
-	if err != nil {
-		return nil, err
-	}
+	pr, err := page.ParseFrom(r.URL.Query(), &req.Pos)
 	req.Limit = pr.Limit
-	if pr.Cursor != "" {
-		return req, page.Decode(pr.Cursor, &req.Pos)
-	}
-	return req, nil
+	return req, err
 }
 
 func timeline[T any](p *service.Parties[T]) endpoint.Endpoint {

@@ -24,17 +24,9 @@ func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, 
 
 // paged reads limit and cursor; the cursor is the last id seen.
 func paged(r *http.Request) (page.Request, string, error) {
-	pr, err := page.Parse(r.URL.Query())
-	if err != nil {
-		return pr, "", err
-	}
 	var after string
-	if pr.Cursor != "" {
-		if err := page.Decode(pr.Cursor, &after); err != nil {
-			return pr, "", err
-		}
-	}
-	return pr, after, nil
+	pr, err := page.ParseFrom(r.URL.Query(), &after)
+	return pr, after, err
 }
 
 func actor(ctx context.Context) service.Actor { return service.ActorFrom(ctx) }
