@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/consumer"
+	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/outbox"
 	"github.com/rapportcrm/rapport/pkg/testkit"
@@ -23,7 +24,7 @@ func TestAPoisonEventIsDeadLetteredWithoutBlockingAndReplaysOnceFixed(t *testing
 	l := newLedger(t)
 	var fixed atomic.Bool
 	handler := func(ctx context.Context, tx pgx.Tx, e event.Event) error {
-		p, err := decodeEntry(e)
+		p, err := contract.Decode[EntryRecorded](e)
 		if err != nil {
 			return err
 		}
@@ -118,10 +119,4 @@ func TestRepublishingARetainedRangeRestoresEffectsAfterAPurge(t *testing.T) {
 	cons = start(l.consumer(consumer.Config{}, effect("a")).Run)
 	defer cons.stop()
 	l.assertExactlyOnce(300)
-}
-
-func decodeEntry(e event.Event) (EntryRecorded, error) {
-	var p EntryRecorded
-	err := jsonUnmarshal(e.Data, &p)
-	return p, err
 }

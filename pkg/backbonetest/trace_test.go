@@ -1,7 +1,6 @@
 package backbonetest
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 )
-
-var jsonUnmarshal = json.Unmarshal
 
 // TestOneTraceCoversRequestRelayAndConsumer follows one request: the HTTP
 // server span, the relay's PRODUCER span and the consumer's CONSUMER span
