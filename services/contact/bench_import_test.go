@@ -90,7 +90,7 @@ func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float
 	}
 	c := importing.NewChecker(importing.Options{})
 	rows := make([][]any, 0, n)
-	now, importID := time.Now(), event.NewID().String()
+	now, importID := time.Now(), event.NewID()
 	for row, err := range importing.ReadCSV(bytes.NewReader(file)) {
 		if err != nil {
 			b.Fatal(err)
@@ -99,13 +99,14 @@ func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float
 		if len(problems) > 0 {
 			b.Fatalf("generated row %d: %+v", row.Line, problems)
 		}
-		o.ID, o.OwnerID = event.NewID().String(), "user-sales"
+		id := event.NewID() // a uuid, as the import copies it
+		o.ID, o.OwnerID = id.String(), "user-sales"
 		doc, _ := json.Marshal(o)
 		kinds := make([]string, len(o.Kinds))
 		for i, k := range o.Kinds {
 			kinds[i] = string(k)
 		}
-		rows = append(rows, []any{o.ID, doc, o.Name, party.Fold(o.Name), kinds, string(o.Stage), []string{}, o.OwnerID,
+		rows = append(rows, []any{id, doc, o.Name, party.Fold(o.Name), kinds, string(o.Stage), []string{}, o.OwnerID,
 			o.CurrentProvince, nil, importID, o.OwnerID, now, now, now})
 	}
 	start := time.Now()
@@ -124,7 +125,7 @@ func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float
 // resetImported empties what an import wrote, so every iteration imports
 // the same file into the same (empty) state.
 func resetImported(b *testing.B, h *servicetest.Harness) {
-	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, party_key, owner_audit, import_problem, import_job, outbox, outbox_sequence`)
+	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, party_key, owner_audit, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -57,21 +57,45 @@ func BenchmarkSearchPeople(b *testing.B) {
 	}
 	tok := h.Token(b, auth.Sales)
 	queries := []string{"nguyen van an", "tran thi", "dang", "đỗ minh hải", "ho xuan vy 12", "le"}
-	var lat []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		q := queries[i%len(queries)]
+	search := func(q string) time.Duration {
 		start := time.Now()
 		r := h.Do(b, "GET", "/api/contact/v1/people?limit=50&q="+url.QueryEscape(q), tok, nil)
-		lat = append(lat, time.Since(start))
 		if r.Status != 200 {
 			b.Fatalf("status %d: %s", r.Status, r.Body)
 		}
+		return time.Since(start)
+	}
+	// A running service has its indexes in memory: one untimed round first.
+	for _, q := range queries {
+		search(q)
+	}
+	// Percentiles need samples whatever b.N is (make bench runs once).
+	const rounds = 100
+	var all []time.Duration
+	each := map[string][]time.Duration{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for range rounds {
+			for _, q := range queries {
+				d := search(q)
+				all, each[q] = append(all, d), append(each[q], d)
+			}
+		}
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
-	b.ReportMetric(float64(p50.Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
-	fmt.Printf("contact search over %d parties: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n", n, float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000)
+	p50, p99 := percentiles(all)
+	b.ReportMetric(ms(p50), "p50_ms")
+	b.ReportMetric(ms(p99), "p99_ms")
+	for _, q := range queries {
+		q50, q99 := percentiles(each[q])
+		fmt.Printf("  q=%-14q p50 %5.1f ms  p99 %5.1f ms\n", q, ms(q50), ms(q99))
+	}
+	fmt.Printf("contact search over %d parties, %d searches: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n", n, len(all), ms(p50), ms(p99))
 }
+
+func percentiles(d []time.Duration) (p50, p99 time.Duration) {
+	d = slices.Sorted(slices.Values(d))
+	return d[len(d)/2], d[len(d)*99/100]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

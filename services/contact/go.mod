@@ -65,7 +65,7 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0-rc.2 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sync v0.24.0
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261019180522-ce908d29299b // indirect
@@ -80,5 +80,7 @@ require (
 	github.com/rapportcrm/rapport/pkg v0.0.0
 	go.opentelemetry.io/otel/trace v1.47.0
 )
+
+require google.golang.org/genproto v0.0.0-20261026165753-2ffab32bce7e // indirect
 
 replace github.com/rapportcrm/rapport/pkg => ../../pkg

@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -17,6 +18,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 )
 
 const imports = "/api/contact/v1/imports"
@@ -251,5 +253,55 @@ func TestBadUploadsAreProblemsAndWriteNothing(t *testing.T) {
 	mustStatus(t, r, 403)
 	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM import_job) + (SELECT count(*) FROM person) + (SELECT count(*) FROM outbox)"); n != 0 {
 		t.Fatalf("%d rows written by bad uploads", n)
+	}
+}
+
+// TestAJobLeftRunningByADeadReplicaIsFinishedByAnother: a replica claimed a
+// three-chunk job, wrote its middle chunk and died (its heartbeat stopped).
+// This replica takes the job over, writes the other two chunks concurrently
+// and does not write the middle one again.
+func TestAJobLeftRunningByADeadReplicaIsFinishedByAnother(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const n, chunk = 12_000, 5000
+	var file bytes.Buffer
+	if err := importtest.Organisations(n, 7).WriteCSV(&file); err != nil {
+		t.Fatal(err)
+	}
+	id := event.NewID().String()
+	ctx := context.Background()
+	_, err := h.Pool.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, created_by, created_at,
+ claim, heartbeat_at, processed, created, failed)
+VALUES ($1, 'organizations', 'csv', 'fp-of-the-dead', 'running', $2, 'user-sales', now(), $3, now() - interval '1 hour', $4, 0, $4)`,
+		id, file.Bytes(), event.NewID().String(), chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Pool.Exec(ctx, `INSERT INTO import_chunk (import_id, chunk_no) VALUES ($1, 1)`, id); err != nil {
+		t.Fatal(err)
+	}
+	job := waitForImport(t, h, tok, id, time.Minute)
+	if job.Status != "done" || job.Progress.Processed != n || job.Progress.Created != n-chunk {
+		t.Fatalf("job ended %+v", job)
+	}
+	// Rows 2..5001 and 10002..12001 of the file (its chunks 0 and 2).
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM organization WHERE import_id = $1`, id); got != n-chunk {
+		t.Fatalf("%d organisations created, want %d", got, n-chunk)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM import_chunk WHERE import_id = $1`, id); got != 3 {
+		t.Fatalf("%d chunks recorded, want 3", got)
+	}
+	// Chunk 1's rows were not written again: no tax code from it exists,
+	// while every one of chunk 0 does.
+	taxCodes := make([][]string, 3)
+	i := 0
+	for row := range importtest.Organisations(n, 7).Rows {
+		taxCodes[i/chunk] = append(taxCodes[i/chunk], "tax_code:"+row[2])
+		i++
+	}
+	for no, want := range []int64{chunk, 0} {
+		if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM party_key WHERE key = ANY($1)`, taxCodes[no]); got != want {
+			t.Fatalf("%d tax codes of chunk %d exist, want %d", got, no, want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/outbox"
@@ -18,10 +19,15 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// importChunk is how many rows are checked against stored parties and
-// written per transaction: large enough that round trips do not matter,
-// small enough that a transaction stays short.
-const importChunk = 5000
+const (
+	// importChunk is how many rows are checked against stored parties and
+	// written per transaction: large enough that round trips do not matter,
+	// small enough that a transaction stays short.
+	importChunk = 5000
+	// importWriters write chunks concurrently: one chunk's COPY runs in
+	// Postgres while the next is prepared here.
+	importWriters = 2
+)
 
 func readRows(format string, file []byte) iter.Seq2[importing.Row, error] {
 	if format == "xlsx" {
@@ -30,8 +36,9 @@ func readRows(format string, file []byte) iter.Seq2[importing.Row, error] {
 	return importing.ReadCSV(bytes.NewReader(file))
 }
 
-// importFile checks every row of the file and creates the valid ones.
-func (s *Service) importFile(ctx context.Context, job store.Import, file, mappingJSON []byte) error {
+// importFile checks every row of the file and creates the valid ones,
+// skipping the chunks written before a restart.
+func (s *Service) importFile(ctx context.Context, job store.Import, token string, done []int, file, mappingJSON []byte) error {
 	mapping := importing.DefaultMapping()
 	if len(mappingJSON) > 0 {
 		var m map[string]string
@@ -43,14 +50,18 @@ func (s *Service) importFile(ctx context.Context, job store.Import, file, mappin
 		}
 	}
 	opts := importing.Options{Mapping: mapping, Schema: s.Schema}
-	// The checker runs in the reading goroutine; the writer names columns
-	// with a checker of its own, as a Checker is not safe for concurrent use.
-	c, columns := importing.NewChecker(opts), importing.NewChecker(opts)
+	// The checker runs in the reading goroutine; the writers name columns
+	// with a checker each, as a Checker is not safe for concurrent use.
+	c := importing.NewChecker(opts)
+	skip := make(map[int]bool, len(done))
+	for _, no := range done {
+		skip[no] = true
+	}
 	rows := readRows(job.Format, file)
 	if job.Resource == "people" {
-		return importParties(ctx, s.People, columns, c.Person, job, rows)
+		return importParties(ctx, s.People, opts, c.Person, job, token, skip, rows)
 	}
-	return importParties(ctx, s.Organisations, columns, c.Organisation, job, rows)
+	return importParties(ctx, s.Organisations, opts, c.Organisation, job, token, skip, rows)
 }
 
 // candidate is a row that passed the checker, waiting for its chunk.
@@ -59,90 +70,86 @@ type candidate[T any] struct {
 	party T
 }
 
-// chunk is up to importChunk consecutive rows: those that passed the
-// checker and the problems of the others.
+// chunk is importChunk consecutive rows (fewer at the end of the file): those
+// that passed the checker and the problems of the others.
 type chunk[T any] struct {
+	no       int
 	pending  []candidate[T]
 	problems []store.ImportProblem
 	rows     int
-	err      error // reading the file stopped here
 }
 
 // importRun is one job's state while its chunks are written.
 type importRun[T any] struct {
-	p        *Parties[T]
-	c        *importing.Checker // names columns in problems
-	job      store.Import
-	progress ImportProgress
+	p     *Parties[T]
+	job   store.Import
+	token string
 }
 
-// importParties checks rows in one goroutine while the previous chunk is
-// written in this one, so parsing and the database work overlap. Chunks are
-// still written in file order, one transaction each.
-func importParties[T any](ctx context.Context, p *Parties[T], c *importing.Checker, check func(importing.Row) (T, []importing.Problem),
-	job store.Import, rows iter.Seq2[importing.Row, error]) error {
-	run := &importRun[T]{p: p, c: c, job: job,
-		progress: ImportProgress{Processed: job.Processed, Created: job.Created, Failed: job.Failed}}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	chunks := make(chan chunk[T], 1)
-	go func() {
+// importParties checks rows in one goroutine while importWriters others
+// write the chunks it fills, each in a transaction of its own that also
+// records the chunk as written.
+func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, check func(importing.Row) (T, []importing.Problem),
+	job store.Import, token string, skip map[int]bool, rows iter.Seq2[importing.Row, error]) error {
+	run := &importRun[T]{p: p, job: job, token: token}
+	g, ctx := errgroup.WithContext(ctx)
+	chunks := make(chan chunk[T], importWriters)
+	g.Go(func() error {
 		defer close(chunks)
-		readChunks(ctx, check, job.Processed, rows, chunks)
-	}()
-	for ch := range chunks {
-		if err := run.flush(ctx, ch); err != nil {
-			cancel()
-			for range chunks { // let the reader see the cancellation and stop
+		return readChunks(ctx, check, skip, rows, chunks)
+	})
+	for range importWriters {
+		columns := importing.NewChecker(opts)
+		g.Go(func() error {
+			for ch := range chunks {
+				if err := run.flush(ctx, columns, ch); err != nil {
+					return err
+				}
 			}
-			return err
-		}
-		if ch.err != nil {
-			return fmt.Errorf("read the file: %w", ch.err)
-		}
+			return nil
+		})
 	}
-	return ctx.Err()
+	return g.Wait()
 }
 
-// readChunks checks every row and sends them in chunks. Rows up to skip
-// were committed before a restart: they are checked again only so the
+// readChunks checks every row and sends them in chunks. The rows of chunks
+// in skip were written before a restart: they are checked again only so the
 // within-file duplicate check remembers their keys.
-func readChunks[T any](ctx context.Context, check func(importing.Row) (T, []importing.Problem), skip int,
-	rows iter.Seq2[importing.Row, error], out chan<- chunk[T]) {
-	var ch chunk[T]
-	send := func() bool {
-		select {
-		case out <- ch:
-			ch = chunk[T]{pending: make([]candidate[T], 0, importChunk)}
-			return true
-		case <-ctx.Done():
-			return false
+func readChunks[T any](ctx context.Context, check func(importing.Row) (T, []importing.Problem), skip map[int]bool,
+	rows iter.Seq2[importing.Row, error], out chan<- chunk[T]) error {
+	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
+	send := func() error {
+		if !skip[ch.no] {
+			select {
+			case out <- ch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
+		ch = chunk[T]{no: ch.no + 1, pending: make([]candidate[T], 0, importChunk)}
+		return nil
 	}
-	seen := 0
 	for row, err := range rows {
 		if err != nil {
-			ch.err = err
-			break
+			return fmt.Errorf("read the file: %w", err)
 		}
-		seen++
 		v, problems := check(row)
-		if seen <= skip {
-			continue
-		}
 		ch.rows++
 		if len(problems) > 0 {
 			ch.problems = append(ch.problems, storeProblems(problems)...)
 		} else {
 			ch.pending = append(ch.pending, candidate[T]{row: row, party: v})
 		}
-		if ch.rows == importChunk && !send() {
-			return
+		if ch.rows == importChunk {
+			if err := send(); err != nil {
+				return err
+			}
 		}
 	}
-	if ch.rows > 0 || ch.err != nil {
-		send()
+	if ch.rows > 0 {
+		return send()
 	}
+	return nil
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {
@@ -159,10 +166,10 @@ func storeProblems(ps []importing.Problem) []store.ImportProblem {
 // flush writes one chunk in one transaction: rows sharing a key with a
 // stored party are reported, the others created with their keys and
 // events, and the problems and progress recorded.
-func (r *importRun[T]) flush(ctx context.Context, ch chunk[T]) error {
+func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch chunk[T]) error {
 	s, k := r.p.s, r.p.k
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		keep, problems, err := r.refuseExisting(ctx, tx, ch)
+		keep, problems, err := r.refuseExisting(ctx, tx, columns, ch)
 		if err != nil {
 			return err
 		}
@@ -194,18 +201,10 @@ func (r *importRun[T]) flush(ctx context.Context, ch chunk[T]) error {
 		if err := store.InsertProblems(ctx, tx, r.job.ID, problems); err != nil {
 			return err
 		}
-		p := r.progress
-		p.Processed += ch.rows
-		p.Created += len(rows)
-		p.Failed += ch.rows - len(rows)
-		if err := store.Progress(ctx, tx, r.job.ID, p.Processed, p.Created, p.Failed); err != nil {
-			return err
-		}
-		r.progress = p
-		return nil
+		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, ch.rows, len(rows), ch.rows-len(rows))
 	})
 	if err != nil {
-		return fmt.Errorf("import %s: write the chunk after row %d: %w", r.job.ID, r.progress.Processed, err)
+		return fmt.Errorf("import %s: write chunk %d: %w", r.job.ID, ch.no, err)
 	}
 	return nil
 }
@@ -213,7 +212,7 @@ func (r *importRun[T]) flush(ctx context.Context, ch chunk[T]) error {
 // refuseExisting reports the pending rows that share a key with a stored
 // party (or name a supervising unit that does not exist) and returns the
 // rest. One query per chunk, whatever its size.
-func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
+func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
 	var keys, units []string
 	for _, cand := range ch.pending {
 		for _, key := range r.p.k.keys(cand.party) {
@@ -245,12 +244,12 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, ch chunk[T
 		before := len(problems)
 		for _, key := range r.p.k.keys(cand.party) {
 			if id, ok := existing[key.String()]; ok {
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: r.c.KeyColumn(cand.row, key),
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.KeyColumn(cand.row, key),
 					Message: fmt.Sprintf("same %s %s as existing %s %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, noun, id)})
 			}
 		}
 		if o, ok := any(cand.party).(party.Organisation); ok && o.SupervisingUnitID != "" && !live[o.SupervisingUnitID] {
-			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: r.c.Column(cand.row, importing.FieldSupervisingUnitID),
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnitID),
 				Message: "is not an existing organisation"})
 		}
 		if len(problems) == before {

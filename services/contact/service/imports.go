@@ -158,17 +158,26 @@ func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Pr
 	return out, err
 }
 
-// importPoll is how often a worker looks for jobs uploaded to another
-// replica; an upload to this one wakes it at once.
-const importPoll = 2 * time.Second
+const (
+	// importPoll is how often a worker looks for jobs uploaded to another
+	// replica; an upload to this one wakes it at once.
+	importPoll = 2 * time.Second
+	// importHeartbeat is how often a running job's claim is renewed, and
+	// importStale how old a heartbeat may get before another replica takes
+	// the job over (its replica is taken to have died).
+	importHeartbeat = 5 * time.Second
+	importStale     = 30 * time.Second
+)
 
-// RunImports claims pending import jobs one at a time until ctx ends.
-// Replicas may all run it: a job is claimed with SKIP LOCKED.
+// RunImports claims import jobs one at a time until ctx ends: pending ones,
+// and running ones whose replica stopped sending heartbeats. Replicas may
+// all run it: a job is claimed with SKIP LOCKED.
 func (s *Service) RunImports(ctx context.Context) error {
 	for {
-		job, file, mapping, err := store.ClaimImport(ctx, s.Pool)
+		token := event.NewID().String()
+		job, file, mapping, done, err := store.ClaimImport(ctx, s.Pool, token, importStale)
 		if err == nil {
-			s.runImport(ctx, job, file, mapping)
+			s.runImport(ctx, job, token, done, file, mapping)
 			continue
 		}
 		if ctx.Err() != nil {
@@ -187,24 +196,57 @@ func (s *Service) RunImports(ctx context.Context) error {
 }
 
 // runImport imports one claimed job and records how it ended. A job
-// interrupted by shutdown goes back to pending; its committed chunks are
+// interrupted by shutdown goes back to pending; its written chunks are
 // skipped when it is claimed again.
-func (s *Service) runImport(ctx context.Context, job store.Import, file, mapping []byte) {
+func (s *Service) runImport(ctx context.Context, job store.Import, token string, done []int, file, mapping []byte) {
 	start := time.Now()
-	err := s.importFile(ctx, job, file, mapping)
+	jobCtx, stop := context.WithCancelCause(ctx)
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		s.heartbeat(jobCtx, job.ID, token, stop)
+	}()
+	err := s.importFile(jobCtx, job, token, done, file, mapping)
+	lost := errors.Is(err, store.ErrLostClaim) || errors.Is(context.Cause(jobCtx), store.ErrLostClaim)
+	stop(nil)
+	<-beating
+
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	switch {
+	case lost:
+		s.Log.WarnContext(ctx, "import taken over by another replica", "import_id", job.ID)
+		return
 	case ctx.Err() != nil:
-		err = store.RequeueImport(bg, s.Pool, job.ID)
+		err = store.RequeueImport(bg, s.Pool, job.ID, token)
 	case err != nil:
 		s.Log.WarnContext(ctx, "import failed", "import_id", job.ID, "err", err)
-		err = store.FinishImport(bg, s.Pool, job.ID, "failed", err.Error(), s.Clock.Now())
+		err = store.FinishImport(bg, s.Pool, job.ID, token, "failed", err.Error(), s.Clock.Now())
 	default:
 		s.Log.InfoContext(ctx, "import done", "import_id", job.ID, "seconds", time.Since(start).Seconds())
-		err = store.FinishImport(bg, s.Pool, job.ID, "done", "", s.Clock.Now())
+		err = store.FinishImport(bg, s.Pool, job.ID, token, "done", "", s.Clock.Now())
 	}
 	if err != nil {
 		s.Log.ErrorContext(ctx, "finish import", "import_id", job.ID, "err", err)
+	}
+}
+
+// heartbeat renews the job's claim until ctx ends, and stops the job if
+// another replica has taken it.
+func (s *Service) heartbeat(ctx context.Context, id, token string, stop context.CancelCauseFunc) {
+	t := time.NewTicker(importHeartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := store.Heartbeat(ctx, s.Pool, id, token); errors.Is(err, store.ErrLostClaim) {
+				stop(err)
+				return
+			} else if err != nil && ctx.Err() == nil {
+				s.Log.WarnContext(ctx, "import heartbeat", "import_id", id, "err", err)
+			}
+		}
 	}
 }

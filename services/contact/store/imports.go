@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -59,32 +60,74 @@ func GetImport(ctx context.Context, db DB, id string) (Import, error) {
 	return job, err
 }
 
-// ClaimImport takes the oldest pending job, marking it running.
-func ClaimImport(ctx context.Context, db DB) (Import, []byte, []byte, error) {
+// ErrLostClaim says another replica took over a job: its heartbeat had
+// stopped for longer than the stale limit.
+var ErrLostClaim = errors.New("the import was claimed by another replica")
+
+// ClaimImport takes the oldest pending job, or a running one whose
+// heartbeat is older than stale (its replica died), marking it running
+// under a new claim token. It returns the chunks already written.
+func ClaimImport(ctx context.Context, db DB, token string, stale time.Duration) (Import, []byte, []byte, []int, error) {
 	var file, mapping []byte
 	var id string
-	err := db.QueryRow(ctx, `UPDATE import_job SET status='running' WHERE id = (
- SELECT id FROM import_job WHERE status='pending' ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-RETURNING id::text, file, mapping`).Scan(&id, &file, &mapping)
+	err := db.QueryRow(ctx, `UPDATE import_job SET status='running', claim=$1, heartbeat_at=now() WHERE id = (
+ SELECT id FROM import_job WHERE status='pending' OR (status='running' AND heartbeat_at < now() - make_interval(secs => $2))
+ ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+RETURNING id::text, file, mapping`, token, stale.Seconds()).Scan(&id, &file, &mapping)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Import{}, nil, nil, ErrNotFound
+		return Import{}, nil, nil, nil, ErrNotFound
 	}
 	if err != nil {
-		return Import{}, nil, nil, fmt.Errorf("claim import: %w", err)
+		return Import{}, nil, nil, nil, fmt.Errorf("claim import: %w", err)
 	}
 	job, err := GetImport(ctx, db, id)
-	return job, file, mapping, err
+	if err != nil {
+		return Import{}, nil, nil, nil, err
+	}
+	rows, err := db.Query(ctx, `SELECT chunk_no FROM import_chunk WHERE import_id=$1`, id)
+	if err != nil {
+		return Import{}, nil, nil, nil, fmt.Errorf("chunks of import %s: %w", id, err)
+	}
+	done, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	return job, file, mapping, done, err
 }
 
-// Progress records a job's counters.
-func Progress(ctx context.Context, db DB, id string, processed, created, failed int) error {
-	_, err := db.Exec(ctx, `UPDATE import_job SET processed=$2, created=$3, failed=$4, total=GREATEST(total, $2) WHERE id=$1`, id, processed, created, failed)
-	return err
+// Heartbeat renews a job's claim; ErrLostClaim if another replica took it.
+func Heartbeat(ctx context.Context, db DB, id, token string) error {
+	tag, err := db.Exec(ctx, `UPDATE import_job SET heartbeat_at=now() WHERE id=$1 AND claim=$2 AND status='running'`, id, token)
+	if err != nil {
+		return fmt.Errorf("heartbeat of import %s: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrLostClaim
+	}
+	return nil
 }
 
-// FinishImport marks a job done (or failed with a message) and drops its file.
-func FinishImport(ctx context.Context, db DB, id, status, msg string, now time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE import_job SET status=$2, error=$3, finished_at=$4, file=NULL WHERE id=$1`, id, status, msg, now)
+// ChunkWritten records, inside the chunk's transaction, that chunk no of a
+// job is written and adds its counts; ErrLostClaim if the claim is gone.
+func ChunkWritten(ctx context.Context, tx pgx.Tx, id, token string, no, processed, created, failed int) error {
+	tag, err := tx.Exec(ctx, `UPDATE import_job SET processed=processed+$3, created=created+$4, failed=failed+$5,
+ total=GREATEST(total, processed+$3), heartbeat_at=now() WHERE id=$1 AND claim=$2`, id, token, processed, created, failed)
+	if err != nil {
+		return fmt.Errorf("progress of import %s: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrLostClaim
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO import_chunk (import_id, chunk_no) VALUES ($1, $2)`, id, no); err != nil {
+		return fmt.Errorf("chunk %d of import %s: %w", no, id, err)
+	}
+	return nil
+}
+
+// FinishImport marks a job done (or failed with a message) and drops its
+// file; ErrLostClaim if another replica holds the job now.
+func FinishImport(ctx context.Context, db DB, id, token, status, msg string, now time.Time) error {
+	tag, err := db.Exec(ctx, `UPDATE import_job SET status=$3, error=$4, finished_at=$5, file=NULL WHERE id=$1 AND claim=$2`, id, token, status, msg, now)
+	if err == nil && tag.RowsAffected() == 0 {
+		return ErrLostClaim
+	}
 	return err
 }
 
@@ -124,22 +167,43 @@ func ListProblems(ctx context.Context, db DB, id string) ([]ImportProblem, error
 // found by search and by the duplicate check. It uses COPY: one round trip
 // per table for the whole chunk.
 func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, actor string, now time.Time) error {
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{string(t)}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags", "owner_id", "province",
+	// uuid values, not strings: pgx copies a string into a uuid column only
+	// after a failed binary plan, which costs more than the parse.
+	ids := make([]uuid.UUID, len(rs))
+	units := make([]*uuid.UUID, len(rs))
+	for i, r := range rs {
+		var err error
+		if ids[i], err = uuid.Parse(r.ID); err != nil {
+			return fmt.Errorf("copy %s: id %q: %w", t, r.ID, err)
+		}
+		if r.SupervisingUnitID != nil {
+			u, err := uuid.Parse(*r.SupervisingUnitID)
+			if err != nil {
+				return fmt.Errorf("copy %s: supervising unit %q: %w", t, *r.SupervisingUnitID, err)
+			}
+			units[i] = &u
+		}
+	}
+	job, err := uuid.Parse(importID)
+	if err != nil {
+		return fmt.Errorf("copy %s: import id %q: %w", t, importID, err)
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{string(t)}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags", "owner_id", "province",
 		"supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"},
 		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
 			r := rs[i]
-			return []any{r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID, importID, actor, now, now, now}, nil
+			return []any{ids[i], r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, units[i], job, actor, now, now, now}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", t, err)
 	}
 	keys := make([][]any, 0, 3*len(rs))
-	for _, r := range rs {
+	for i, r := range rs {
 		// ReplaceKeys skips a key a party holds twice (ON CONFLICT DO
 		// NOTHING); COPY has no such clause, so skip it here.
-		for i, k := range r.Keys {
-			if !slices.Contains(r.Keys[:i], k) {
-				keys = append(keys, []any{string(t), k, r.ID})
+		for j, k := range r.Keys {
+			if !slices.Contains(r.Keys[:j], k) {
+				keys = append(keys, []any{string(t), k, ids[i]})
 			}
 		}
 	}
@@ -148,7 +212,7 @@ func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, act
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"owner_audit"}, []string{"party_type", "party_id", "new_owner", "actor", "at", "reason"},
 		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
-			return []any{string(t), rs[i].ID, rs[i].OwnerID, actor, now, "imported"}, nil
+			return []any{string(t), ids[i], rs[i].OwnerID, actor, now, "imported"}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy owner audit: %w", err)
@@ -171,7 +235,7 @@ func LiveOrganisations(ctx context.Context, db DB, ids []string) (map[string]boo
 }
 
 // RequeueImport puts a running job back to pending (its worker stopped).
-func RequeueImport(ctx context.Context, db DB, id string) error {
-	_, err := db.Exec(ctx, `UPDATE import_job SET status='pending' WHERE id=$1 AND status='running'`, id)
+func RequeueImport(ctx context.Context, db DB, id, token string) error {
+	_, err := db.Exec(ctx, `UPDATE import_job SET status='pending', claim=NULL WHERE id=$1 AND status='running' AND claim=$2`, id, token)
 	return err
 }
