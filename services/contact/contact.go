@@ -29,9 +29,11 @@ func Service() runner.Service {
 			svc := service.New(d.Pool, d.Clock, d.Log, Schema)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)
+			training := d.Consumer(consumer.Config{Name: "contact-training-timeline", Stream: contactconsumer.TrainingStream,
+				Subjects: contactconsumer.TrainingTimelineSubjects}, contactconsumer.TrainingTimeline)
 			return runner.Parts{
 				Handler:   transport.Handler(svc, d.Auth, d.Log, d.Tracer),
-				Consumers: []*consumer.Consumer{timeline},
+				Consumers: []*consumer.Consumer{timeline, training},
 				Jobs:      []func(context.Context) error{svc.RunImports},
 			}, nil
 		},

@@ -21,6 +21,8 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 		{`UPDATE interaction SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE history SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		// An event about both parties is already on the survivor's timeline.
+		{`DELETE FROM timeline_entry m USING timeline_entry s WHERE m.party_id=$1 AND s.party_id=$2 AND s.event_id=m.event_id`, []any{mergedID, survivorID}},
 		{`UPDATE timeline_entry SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE organization SET supervising_unit_id=$2::uuid, doc=jsonb_set(doc, '{supervising_unit_id}', to_jsonb($3::text)) WHERE supervising_unit_id=$1`, []any{mergedID, survivorID, survivorID}},
 	}
@@ -159,9 +161,12 @@ type TimelineEntry struct {
 	Summary    json.RawMessage `json:"summary" db:"summary"`
 }
 
-// InsertTimeline records a timeline entry once per event.
+// InsertTimeline records a timeline entry once per event and party. An
+// event naming a merged party's old id lands on the survivor.
 func InsertTimeline(ctx context.Context, db DB, partyID string, e TimelineEntry) error {
-	_, err := db.Exec(ctx, `INSERT INTO timeline_entry (event_id, party_id, occurred_at, type, source, summary) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
+	_, err := db.Exec(ctx, `INSERT INTO timeline_entry (event_id, party_id, occurred_at, type, source, summary)
+SELECT $1, coalesce((SELECT survivor_id FROM party_alias WHERE alias_id = $2::uuid), $2::uuid), $3, $4, $5, $6
+ON CONFLICT DO NOTHING`,
 		e.EventID, partyID, e.OccurredAt, e.Type, e.Source, []byte(e.Summary))
 	return err
 }
