@@ -94,3 +94,40 @@ func TestTrainingEventsReachTheTimelinesOfTheUnitAndItsPeople(t *testing.T) {
 		t.Errorf("%d training entries, want 8 (unit and survivor, four events each)", n)
 	}
 }
+
+// TestInteractionsPageNewestFirst walks a party's interactions two at a
+// time by cursor and gets each once, newest first.
+func TestInteractionsPageNewestFirst(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	p := createPerson(t, h, tok, `{"full_name":"Vũ Thị Mai"}`)
+	for day := 1; day <= 5; day++ {
+		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok,
+			fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-0%dT09:00:00+07:00","outcome":"gọi lần %d"}`, p.ID, day, day)), 201)
+	}
+	var outcomes []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("the cursor does not end")
+		}
+		var pg struct {
+			Items      []struct{ Outcome string }
+			NextCursor string `json:"next_cursor"`
+		}
+		r := h.Do(t, "GET", "/api/contact/v1/interactions?limit=2&party_id="+p.ID+"&cursor="+cursor, tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &pg)
+		for _, it := range pg.Items {
+			outcomes = append(outcomes, it.Outcome)
+		}
+		if cursor = pg.NextCursor; cursor == "" {
+			break
+		}
+	}
+	want := []string{"gọi lần 5", "gọi lần 4", "gọi lần 3", "gọi lần 2", "gọi lần 1"}
+	if !slices.Equal(outcomes, want) {
+		t.Fatalf("pages gave %v, want %v", outcomes, want)
+	}
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/interactions?party_id="+p.ID+"&cursor=not-a-cursor", tok, nil), 422)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/problem"
@@ -89,10 +90,10 @@ func (s *Service) DeleteSegment(ctx context.Context, id string) error {
 }
 
 // Interactions lists a party's interactions, newest first.
-func (s *Service) Interactions(ctx context.Context, partyID string, limit int) ([]store.Interaction, error) {
+func (s *Service) Interactions(ctx context.Context, partyID string, before time.Time, beforeID string, limit int) ([]store.Interaction, error) {
 	_, resolved, err := store.TypeOf(ctx, s.Pool, partyID)
 	if err != nil {
 		return nil, err
 	}
-	return store.ListInteractions(ctx, s.Pool, resolved, farFuture, "~", limit)
+	return store.ListInteractions(ctx, s.Pool, resolved, before, beforeID, limit)
 }

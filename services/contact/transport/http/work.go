@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"time"
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
@@ -36,28 +37,30 @@ func logInteraction(s *service.Service) endpoint.Endpoint {
 type interactionList struct {
 	PartyID string
 	Limit   int
+	Pos     timelinePos // newest first, like the timeline
 }
 
 func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
-	pr, err := page.Parse(r.URL.Query())
+	in := interactionList{PartyID: r.URL.Query().Get("party_id"), Pos: timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}}
+	pr, err := page.ParseFrom(r.URL.Query(), &in.Pos)
 	if err != nil {
 		return nil, err
 	}
-	id := r.URL.Query().Get("party_id")
-	if len(id) != 36 {
+	if len(in.PartyID) != 36 {
 		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required"})
 	}
-	return interactionList{PartyID: id, Limit: pr.Limit}, nil
+	in.Limit = pr.Limit
+	return in, nil
 }
 
 func listInteractions(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(interactionList)
-		items, err := s.Interactions(ctx, in.PartyID, in.Limit)
+		items, err := s.Interactions(ctx, in.PartyID, in.Pos.At, in.Pos.ID, in.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Page[store.Interaction]{Items: items}, nil
+		return page.Of(items, in.Limit, func(i store.Interaction) any { return timelinePos{At: i.OccurredAt, ID: i.ID} }), nil
 	}
 }
 
