@@ -33,7 +33,7 @@ var TrainingTimelineSubjects = []string{
 const TrainingStream = "TRAINING"
 
 // Timeline records each event about a party as an entry of its timeline.
-// The entry is keyed by the event id, so a redelivery adds nothing.
+// The entry is keyed by the event id and party, so a redelivery adds nothing.
 func Timeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 	switch e.Subject {
 	case "contact.interaction.logged":

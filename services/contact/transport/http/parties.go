@@ -226,6 +226,9 @@ type timelinePos struct {
 	ID string    `json:"i"`
 }
 
+// newest is where a newest-first list (timeline, interactions) starts.
+var newest = timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}
+
 type timelineRequest struct {
 	ID    string
 	Limit int
@@ -233,7 +236,7 @@ type timelineRequest struct {
 }
 
 func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
-	req := timelineRequest{ID: r.PathValue("id"), Pos: timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}}
+	req := timelineRequest{ID: r.PathValue("id"), Pos: newest}
 	if err := validID(req.ID); err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"time"
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
@@ -41,7 +40,7 @@ type interactionList struct {
 }
 
 func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
-	in := interactionList{PartyID: r.URL.Query().Get("party_id"), Pos: timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}}
+	in := interactionList{PartyID: r.URL.Query().Get("party_id"), Pos: newest}
 	pr, err := page.ParseFrom(r.URL.Query(), &in.Pos)
 	if err != nil {
 		return nil, err
