@@ -48,6 +48,10 @@ func Connect(ctx context.Context, url string, opts Options) (*pgxpool.Pool, erro
 		topts = append(topts, otelpgx.WithTracerProvider(opts.TracerProvider))
 	}
 	cfg.ConnConfig.Tracer = otelpgx.NewTracer(topts...)
+	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+		encodeUUIDsDirectly(conn.TypeMap())
+		return nil
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/event"
@@ -25,7 +26,9 @@ import (
 // (default 100,000) end to end through the HTTP API, as CSV and as XLSX:
 // upload, then wait until the job is done. The baseline is the raw COPY
 // rate of the same rows and columns into a plain scratch table, measured
-// in the same run; the target is at least 30% of it.
+// in the same run; the target is at least 30% of it. A second reference,
+// the same rows copied straight into the contact tables, shows how much of
+// the gap the schema's indexes and word lists account for.
 func BenchmarkImport(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("CONTACT_BENCH_IMPORT_ROWS"); s != "" {
@@ -45,7 +48,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 		files[format] = buf.Bytes()
 	}
-	rawRate := rawCopyRate(b, h, files["csv"], n)
+	rawRate, tablesRate := copyRates(b, h, files["csv"], n)
 	tok := h.Token(b, auth.Sales)
 	for _, format := range []string{"csv", "xlsx"} {
 		b.Run(format, func(b *testing.B) {
@@ -72,25 +75,25 @@ func BenchmarkImport(b *testing.B) {
 			b.ReportMetric(rate, "rows/s")
 			b.ReportMetric(rawRate, "raw_copy_rows/s")
 			b.ReportMetric(100*rate/rawRate, "%_of_raw_copy")
-			fmt.Printf("contact import %s: %d rows in %.1fs = %.0f rows/s; raw COPY %.0f rows/s; ratio %.1f%% (target >= 30%%)\n",
-				format, n, elapsed.Seconds(), rate, rawRate, 100*rate/rawRate)
+			b.ReportMetric(100*rate/tablesRate, "%_of_table_copy")
+			fmt.Printf("contact import %s: %d rows in %.1fs = %.0f rows/s; raw COPY %.0f rows/s, ratio %.1f%% (target >= 30%%); "+
+				"COPY into the contact tables %.0f rows/s, ratio %.1f%%\n",
+				format, n, elapsed.Seconds(), rate, rawRate, 100*rate/rawRate, tablesRate, 100*rate/tablesRate)
 		})
 	}
 }
 
-// rawCopyRate copies the file's rows, already checked and encoded, with the
-// columns an import writes, into a plain table: the rate nothing can beat.
-func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float64 {
+// copyRates copies the file's rows, already checked and encoded, with the
+// columns an import writes. raw is the best of three COPYs into a plain
+// table: the rate nothing can beat, and the issue's baseline. tables is one
+// COPY of the same rows into the contact tables themselves, with their
+// indexes, word lists and duplicate keys: what the schema alone costs,
+// before any checking, events or progress.
+func copyRates(b *testing.B, h *servicetest.Harness, file []byte, n int) (raw, tables float64) {
 	ctx := context.Background()
-	_, err := h.Pool.Exec(ctx, `CREATE TABLE bench_raw_copy (id uuid, doc jsonb, name text, search_name text, kinds text[], stage text,
- tags text[], owner_id text, province text, supervising_unit_id uuid, import_id uuid, last_touched_by text,
- last_touched_at timestamptz, created_at timestamptz, updated_at timestamptz)`)
-	if err != nil {
-		b.Fatal(err)
-	}
 	c := importing.NewChecker(importing.Options{})
-	rows := make([][]any, 0, n)
-	now, importID := time.Now(), event.NewID()
+	rows, keys := make([][]any, 0, n), make([][]any, 0, 3*n)
+	now, importID := time.Now(), pgtype.UUID{Bytes: event.NewID(), Valid: true}
 	for row, err := range importing.ReadCSV(bytes.NewReader(file)) {
 		if err != nil {
 			b.Fatal(err)
@@ -99,7 +102,7 @@ func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float
 		if len(problems) > 0 {
 			b.Fatalf("generated row %d: %+v", row.Line, problems)
 		}
-		id := event.NewID() // a uuid, as the import copies it
+		id := pgtype.UUID{Bytes: event.NewID(), Valid: true} // as the import copies it
 		o.ID, o.OwnerID = id.String(), "user-sales"
 		doc, _ := json.Marshal(o)
 		kinds := make([]string, len(o.Kinds))
@@ -108,24 +111,66 @@ func rawCopyRate(b *testing.B, h *servicetest.Harness, file []byte, n int) float
 		}
 		rows = append(rows, []any{id, doc, o.Name, party.Fold(o.Name), kinds, string(o.Stage), []string{}, o.OwnerID,
 			o.CurrentProvince, nil, importID, o.OwnerID, now, now, now})
+		for _, k := range o.DuplicateKeys() {
+			keys = append(keys, []any{"organization", k.String(), id})
+		}
 	}
-	start := time.Now()
-	copied, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"bench_raw_copy"}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags",
-		"owner_id", "province", "supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"}, pgx.CopyFromRows(rows))
-	elapsed := time.Since(start)
-	if err != nil || int(copied) != n {
-		b.Fatalf("raw copy: %d rows, %v", copied, err)
+	columns := []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags",
+		"owner_id", "province", "supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"}
+	var best time.Duration
+	for range 3 {
+		_, err := h.Pool.Exec(ctx, `CREATE TABLE bench_raw_copy (id uuid, doc jsonb, name text, search_name text, kinds text[], stage text,
+ tags text[], owner_id text, province text, supervising_unit_id uuid, import_id uuid, last_touched_by text,
+ last_touched_at timestamptz, created_at timestamptz, updated_at timestamptz)`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		copied, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"bench_raw_copy"}, columns, pgx.CopyFromRows(rows))
+		elapsed := time.Since(start)
+		if err != nil || int(copied) != n {
+			b.Fatalf("raw copy: %d rows, %v", copied, err)
+		}
+		if best == 0 || elapsed < best {
+			best = elapsed
+		}
+		if _, err := h.Pool.Exec(ctx, `DROP TABLE bench_raw_copy`); err != nil {
+			b.Fatal(err)
+		}
 	}
-	if _, err := h.Pool.Exec(ctx, `DROP TABLE bench_raw_copy`); err != nil {
+	// The schema's share, table by table: the party table with its indexes
+	// but without the word-list trigger (LIKE copies no triggers), then the
+	// real table, then the keys.
+	timed := func(table string, columns []string, rows [][]any) time.Duration {
+		start := time.Now()
+		if _, err := h.Pool.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows)); err != nil {
+			b.Fatalf("copy into %s: %v", table, err)
+		}
+		return time.Since(start)
+	}
+	if _, err := h.Pool.Exec(ctx, `CREATE TABLE bench_party_copy (LIKE organization INCLUDING ALL)`); err != nil {
 		b.Fatal(err)
 	}
-	return float64(n) / elapsed.Seconds()
+	indexed := timed("bench_party_copy", columns, rows)
+	if _, err := h.Pool.Exec(ctx, `DROP TABLE bench_party_copy`); err != nil {
+		b.Fatal(err)
+	}
+	resetImported(b, h)
+	party := timed("organization", columns, rows)
+	keyed := timed("party_key", []string{"party_type", "key", "party_id"}, keys)
+	resetImported(b, h)
+	rate := func(d time.Duration) float64 { return float64(n) / d.Seconds() }
+	fmt.Printf("contact COPY of %d rows: plain table %.0f rows/s; party table with its indexes %.0f; with its word lists %.0f; "+
+		"with word lists and keys %.0f\n", n, rate(best), rate(indexed), rate(party), rate(party+keyed))
+	tables = rate(party + keyed)
+	return float64(n) / best.Seconds(), tables
 }
 
 // resetImported empties what an import wrote, so every iteration imports
-// the same file into the same (empty) state.
+// the same file into the same (empty) state. TRUNCATE fires no delete
+// trigger, so the word list is named too.
 func resetImported(b *testing.B, h *servicetest.Harness) {
-	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, party_key, owner_audit, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
+	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, organization_word, party_key, owner_audit, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
 	if err != nil {
 		b.Fatal(err)
 	}
