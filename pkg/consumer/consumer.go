@@ -78,6 +78,13 @@ func (c *Config) defaults() {
 	}
 }
 
+const (
+	// resubscribeDelay paces new subscriptions after one ended.
+	resubscribeDelay = 500 * time.Millisecond
+	// streamWaitDelay paces the checks for a stream that does not exist yet.
+	streamWaitDelay = 2 * time.Second
+)
+
 // Consumer runs one handler over one durable JetStream consumer.
 type Consumer struct {
 	pool    *pgxpool.Pool
@@ -136,15 +143,31 @@ func (c *Consumer) Run(ctx context.Context) error {
 			_ = m.Nak()
 		}
 	}
+	waiting := false
 	for ctx.Err() == nil {
 		// A pull subscription ends when the server loses the consumer for a
 		// moment (a broker restart): subscribe again rather than go quiet.
-		if err := c.consume(ctx, deliver); err != nil && ctx.Err() == nil {
-			c.log.Warn("consuming stopped; subscribing again", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(500 * time.Millisecond):
+		err := c.consume(ctx, deliver)
+		if err == nil || ctx.Err() != nil {
+			waiting = false
+			continue
+		}
+		delay := resubscribeDelay
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			// The service that owns the stream has not started yet (a
+			// service run alone, or started first): not a fault, so say it
+			// once and look again now and then.
+			if !waiting {
+				c.log.Info("stream does not exist yet; waiting for it", "stream", c.cfg.Stream, "consumer", c.cfg.Name)
 			}
+			waiting, delay = true, streamWaitDelay
+		} else {
+			waiting = false
+			c.log.Warn("consuming stopped; subscribing again", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(delay):
 		}
 	}
 	close(closed)
