@@ -61,6 +61,50 @@ func NewChecker(opts Options) *Checker {
 // or a key already seen on an earlier row) means the row must not be created:
 // duplicates are reported, never merged silently.
 func (c *Checker) Organisation(row Row) (party.Organisation, []Problem) {
+	o, at, problems := c.OrganisationFields(row)
+	if len(problems) > 0 {
+		return o, problems
+	}
+	return o, c.Duplicates(at, o.DuplicateKeys())
+}
+
+// Person turns row into a person, with the same rules as Organisation.
+func (c *Checker) Person(row Row) (party.Person, []Problem) {
+	p, at, problems := c.PersonFields(row)
+	if len(problems) > 0 {
+		return p, problems
+	}
+	return p, c.Duplicates(at, p.DuplicateKeys())
+}
+
+// KeyPlace is where a checked row's duplicate keys came from: its line and
+// the column of each kind of key, for Duplicates to report.
+type KeyPlace struct {
+	line    int
+	columns [len(keyTypes)]string // in keyTypes order
+}
+
+var keyTypes = [...]party.KeyType{party.KeyPhone, party.KeyEmail, party.KeyTaxCode}
+
+func (v *rowValues) keyPlace() KeyPlace {
+	at := KeyPlace{line: v.line}
+	for i, t := range keyTypes {
+		at.columns[i] = v.header(keyField(t))
+	}
+	return at
+}
+
+func (at KeyPlace) column(t party.KeyType) string {
+	if i := slices.Index(keyTypes[:], t); i >= 0 {
+		return at.columns[i]
+	}
+	return ""
+}
+
+// OrganisationFields checks row's fields alone, without the within-file
+// duplicate check: rows can be checked so on several goroutines (a Checker
+// each), and then passed through one Checker's Duplicates in file order.
+func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []Problem) {
 	v := c.collect(row)
 	o := party.Organisation{
 		Name: v.text(FieldName), TaxCode: v.text(FieldTaxCode), Province: v.text(FieldProvince),
@@ -79,13 +123,13 @@ func (c *Checker) Organisation(row Row) (party.Organisation, []Problem) {
 	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
 	o, err := party.NewOrganisation(o, c.opts.Schema)
 	if err != nil || len(v.reported) > 0 {
-		return party.Organisation{}, v.problems(err)
+		return party.Organisation{}, KeyPlace{}, v.problems(err)
 	}
-	return o, c.duplicates(v, o.DuplicateKeys())
+	return o, v.keyPlace(), nil
 }
 
-// Person turns row into a person, with the same rules as Organisation.
-func (c *Checker) Person(row Row) (party.Person, []Problem) {
+// PersonFields is OrganisationFields for a person.
+func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	v := c.collect(row)
 	p := party.Person{
 		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
@@ -101,9 +145,9 @@ func (c *Checker) Person(row Row) (party.Person, []Problem) {
 	}
 	p, err := party.NewPerson(p)
 	if err != nil || len(v.reported) > 0 {
-		return party.Person{}, v.problems(err)
+		return party.Person{}, KeyPlace{}, v.problems(err)
 	}
-	return p, c.duplicates(v, p.DuplicateKeys())
+	return p, v.keyPlace(), nil
 }
 
 // Unmapped returns the headers seen so far that feed no field, so the caller
@@ -119,18 +163,20 @@ func (c *Checker) Unmapped() []string {
 	return out
 }
 
-// duplicates records the row's keys and reports those an earlier row holds.
-func (c *Checker) duplicates(v *rowValues, keys []party.Key) []Problem {
+// Duplicates records the keys of the row at `at` and reports those an
+// earlier row holds. Rows must come in file order, so the report names the
+// first row holding a key.
+func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
 	var problems []Problem
 	for _, k := range keys {
 		if first, ok := c.seen[k]; ok {
 			problems = append(problems, Problem{
-				Row: v.line, Column: v.header(keyField(k.Type)), DuplicateOfRow: first,
+				Row: at.line, Column: at.column(k.Type), DuplicateOfRow: first,
 				Message: fmt.Sprintf("same %s %s as row %d", strings.ReplaceAll(string(k.Type), "_", " "), k.Value, first),
 			})
 			continue
 		}
-		c.seen[k] = v.line
+		c.seen[k] = at.line
 	}
 	return problems
 }

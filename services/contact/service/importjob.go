@@ -27,6 +27,11 @@ const (
 	// importWriters write chunks concurrently: one chunk's COPY runs in
 	// Postgres while the next is prepared here.
 	importWriters = 2
+	// importCheckers check rows' fields concurrently, checkBatch rows at a
+	// time; parsing an XLSX file and checking its rows on one goroutine
+	// left the writers waiting.
+	importCheckers = 2
+	checkBatch     = 250
 )
 
 func readRows(format string, file []byte) iter.Seq2[importing.Row, error] {
@@ -50,24 +55,37 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		}
 	}
 	opts := importing.Options{Mapping: mapping, Schema: s.Schema}
-	// The checker runs in the reading goroutine; the writers name columns
-	// with a checker each, as a Checker is not safe for concurrent use.
-	c := importing.NewChecker(opts)
 	skip := make(map[int]bool, len(done))
 	for _, no := range done {
 		skip[no] = true
 	}
 	rows := readRows(job.Format, file)
 	if job.Resource == "people" {
-		return importParties(ctx, s.People, opts, c.Person, job, token, skip, rows)
+		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, rows)
 	}
-	return importParties(ctx, s.Organisations, opts, c.Organisation, job, token, skip, rows)
+	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, rows)
 }
+
+// fieldCheck checks one row's fields with a Checker of the caller's.
+type fieldCheck[T any] func(*importing.Checker, importing.Row) (T, importing.KeyPlace, []importing.Problem)
 
 // candidate is a row that passed the checker, waiting for its chunk.
 type candidate[T any] struct {
 	row   importing.Row
 	party T
+}
+
+// checked is a row after its field check, before the duplicate check.
+type checked[T any] struct {
+	candidate[T]
+	at       importing.KeyPlace
+	problems []importing.Problem
+}
+
+// checkJob is a batch of rows for a field checker; out receives the result.
+type checkJob[T any] struct {
+	rows []importing.Row
+	out  chan []checked[T]
 }
 
 // chunk is importChunk consecutive rows (fewer at the end of the file): those
@@ -86,18 +104,14 @@ type importRun[T any] struct {
 	token string
 }
 
-// importParties checks rows in one goroutine while importWriters others
-// write the chunks it fills, each in a transaction of its own that also
-// records the chunk as written.
-func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, check func(importing.Row) (T, []importing.Problem),
+// importParties checks the rows (checkChunks) while importWriters write the
+// chunks, each in a transaction of its own that also records the chunk as
+// written.
+func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
 	job store.Import, token string, skip map[int]bool, rows iter.Seq2[importing.Row, error]) error {
 	run := &importRun[T]{p: p, job: job, token: token}
 	g, ctx := errgroup.WithContext(ctx)
-	chunks := make(chan chunk[T], importWriters)
-	g.Go(func() error {
-		defer close(chunks)
-		return readChunks(ctx, check, skip, rows, chunks)
-	})
+	chunks := checkChunks(ctx, g, opts, fields, p.k.keys, skip, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
 		g.Go(func() error {
@@ -112,44 +126,135 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 	return g.Wait()
 }
 
-// readChunks checks every row and sends them in chunks. The rows of chunks
-// in skip were written before a restart: they are checked again only so the
-// within-file duplicate check remembers their keys.
-func readChunks[T any](ctx context.Context, check func(importing.Row) (T, []importing.Problem), skip map[int]bool,
-	rows iter.Seq2[importing.Row, error], out chan<- chunk[T]) error {
-	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
-	send := func() error {
-		if !skip[ch.no] {
-			select {
-			case out <- ch:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+// checkChunks starts a pipeline on g and returns its chunks, in file order:
+// one goroutine reads the file in batches, importCheckers check the
+// batches' fields, and one goroutine takes their results in file order,
+// checks duplicates within the file and fills the chunks. ctx must be g's.
+func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.Options, fields fieldCheck[T],
+	keys func(T) []party.Key, skip map[int]bool, rows iter.Seq2[importing.Row, error]) <-chan chunk[T] {
+	work := make(chan checkJob[T], importCheckers)
+	// order holds the batches' result channels in file order; its length
+	// bounds how far the checkers run ahead of the chunks.
+	order := make(chan chan []checked[T], 4*importCheckers)
+	chunks := make(chan chunk[T], importWriters)
+	g.Go(func() error {
+		defer close(work)
+		if err := batchRows(ctx, rows, work, order); err != nil {
+			return err // order stays open: the file has no end, only an error
 		}
-		ch = chunk[T]{no: ch.no + 1, pending: make([]candidate[T], 0, importChunk)}
+		close(order)
+		return nil
+	})
+	for range importCheckers {
+		c := importing.NewChecker(opts)
+		g.Go(func() error {
+			for j := range work {
+				out := make([]checked[T], len(j.rows))
+				for i, row := range j.rows {
+					v, at, problems := fields(c, row)
+					out[i] = checked[T]{candidate: candidate[T]{row: row, party: v}, at: at, problems: problems}
+				}
+				j.out <- out // buffered: never blocks
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(chunks)
+		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, order, chunks)
+	})
+	return chunks
+}
+
+// batchRows reads the file and hands its rows out in batches, queueing each
+// batch's result channel in file order.
+func batchRows[T any](ctx context.Context, rows iter.Seq2[importing.Row, error], work chan<- checkJob[T], order chan<- chan []checked[T]) error {
+	batch := make([]importing.Row, 0, checkBatch)
+	send := func() error {
+		j := checkJob[T]{rows: batch, out: make(chan []checked[T], 1)}
+		if !trySend(ctx, work, j) || !trySend(ctx, order, j.out) {
+			return ctx.Err()
+		}
+		batch = make([]importing.Row, 0, checkBatch)
 		return nil
 	}
 	for row, err := range rows {
 		if err != nil {
 			return fmt.Errorf("read the file: %w", err)
 		}
-		v, problems := check(row)
-		ch.rows++
-		if len(problems) > 0 {
-			ch.problems = append(ch.problems, storeProblems(problems)...)
-		} else {
-			ch.pending = append(ch.pending, candidate[T]{row: row, party: v})
-		}
-		if ch.rows == importChunk {
+		if batch = append(batch, row); len(batch) == checkBatch {
 			if err := send(); err != nil {
 				return err
 			}
 		}
 	}
-	if ch.rows > 0 {
+	if len(batch) > 0 {
 		return send()
 	}
 	return nil
+}
+
+func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
+	select {
+	case ch <- v:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// fillChunks takes the checked rows in file order, checks duplicates within
+// the file with dups, and sends the rows in chunks. The rows of chunks in
+// skip were written before a restart: they are checked again only so the
+// duplicate check remembers their keys.
+func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
+	order <-chan chan []checked[T], out chan<- chunk[T]) error {
+	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
+	send := func() error {
+		if !skip[ch.no] && !trySend(ctx, out, ch) {
+			return ctx.Err()
+		}
+		ch = chunk[T]{no: ch.no + 1, pending: make([]candidate[T], 0, importChunk)}
+		return nil
+	}
+	for {
+		var results chan []checked[T]
+		select {
+		case r, ok := <-order:
+			if !ok {
+				if ch.rows > 0 {
+					return send()
+				}
+				return nil
+			}
+			results = r
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		var batch []checked[T]
+		select {
+		case batch = <-results:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for _, c := range batch {
+			problems := c.problems
+			if len(problems) == 0 {
+				problems = dups.Duplicates(c.at, keys(c.party))
+			}
+			ch.rows++
+			if len(problems) > 0 {
+				ch.problems = append(ch.problems, storeProblems(problems)...)
+			} else {
+				ch.pending = append(ch.pending, c.candidate)
+			}
+			if ch.rows == importChunk {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+		}
+	}
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {

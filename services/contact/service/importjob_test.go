@@ -1,0 +1,181 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"reflect"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// testRows returns n generated organisation rows, some broken and some
+// repeating a phone or an email of an earlier row: in the same batch, in an
+// earlier batch and in an earlier chunk.
+func testRows(n int) []importing.Row {
+	table := importtest.Organisations(n, 7)
+	var rows []importing.Row
+	for values := range table.Rows {
+		row := importing.Row{Line: len(rows) + 2}
+		for i, v := range values {
+			row.Cells = append(row.Cells, importing.Cell{Header: table.Header[i], Value: v})
+		}
+		rows = append(rows, row)
+	}
+	phone, email := 5, 6 // columns of the generated table
+	for i := range rows {
+		switch {
+		case i%97 == 0:
+			rows[i].Cells[phone].Value = "12ab"
+		case i%11 == 0 && i >= importChunk+10:
+			rows[i].Cells[phone].Value = rows[i-importChunk-10].Cells[phone].Value
+		case i%13 == 0 && i >= checkBatch:
+			rows[i].Cells[email].Value = rows[i-checkBatch-1].Cells[email].Value
+		case i%17 == 0 && i >= 3:
+			rows[i].Cells[email].Value = rows[i-3].Cells[email].Value
+		}
+	}
+	return rows
+}
+
+func seq(rows []importing.Row) iter.Seq2[importing.Row, error] {
+	return func(yield func(importing.Row, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould runs the
+// import's concurrent check and compares every chunk with one Checker
+// taking the rows in order: the same rows kept, the same problems, and each
+// duplicate pointing at the first row holding its key.
+func TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould(t *testing.T) {
+	rows := testRows(2*importChunk + 1234)
+	opts := importing.Options{}
+
+	one := importing.NewChecker(opts)
+	var want []chunk[party.Organisation]
+	ch := chunk[party.Organisation]{}
+	for _, row := range rows {
+		o, problems := one.Organisation(row)
+		ch.rows++
+		if len(problems) > 0 {
+			ch.problems = append(ch.problems, storeProblems(problems)...)
+		} else {
+			ch.pending = append(ch.pending, candidate[party.Organisation]{row: row, party: o})
+		}
+		if ch.rows == importChunk {
+			want = append(want, ch)
+			ch = chunk[party.Organisation]{no: ch.no + 1}
+		}
+	}
+	want = append(want, ch)
+	duplicates := 0
+	for _, c := range want {
+		for _, p := range c.problems {
+			if p.DuplicateOfRow != nil {
+				duplicates++
+			}
+		}
+	}
+	if duplicates < 100 {
+		t.Fatalf("the rows hold only %d duplicates; the test needs many", duplicates)
+	}
+
+	g, ctx := errgroup.WithContext(context.Background())
+	var got []chunk[party.Organisation]
+	for c := range checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, seq(rows)) {
+		got = append(got, c)
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d chunks, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if g.no != w.no || g.rows != w.rows || len(g.pending) != len(w.pending) {
+			t.Fatalf("chunk %d: no %d, %d rows, %d kept; want %d, %d, %d", i, g.no, g.rows, len(g.pending), w.no, w.rows, len(w.pending))
+		}
+		for j := range w.pending {
+			if g.pending[j].row.Line != w.pending[j].row.Line || !reflect.DeepEqual(g.pending[j].party, w.pending[j].party) {
+				t.Fatalf("chunk %d, kept row %d: line %d, want %d", i, j, g.pending[j].row.Line, w.pending[j].row.Line)
+			}
+		}
+		if !reflect.DeepEqual(g.problems, w.problems) {
+			t.Fatalf("chunk %d problems differ:\n got %s\nwant %s", i, describe(g.problems), describe(w.problems))
+		}
+	}
+}
+
+// TestAChunkWrittenBeforeARestartIsSkippedButItsKeysAreRemembered skips
+// chunk 0 and checks that a later row repeating one of its keys is still
+// reported as a duplicate.
+func TestAChunkWrittenBeforeARestartIsSkippedButItsKeysAreRemembered(t *testing.T) {
+	rows := testRows(importChunk + 100)
+	last := &rows[len(rows)-1]
+	last.Cells[5].Value = rows[1].Cells[5].Value // row 1 is in chunk 0
+	g, ctx := errgroup.WithContext(context.Background())
+	var got []chunk[party.Organisation]
+	for c := range checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, seq(rows)) {
+		got = append(got, c)
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].no != 1 {
+		t.Fatalf("chunks %v, want only chunk 1", len(got))
+	}
+	found := false
+	for _, p := range got[0].problems {
+		found = found || (p.Row == last.Line && p.DuplicateOfRow != nil && *p.DuplicateOfRow == rows[1].Line)
+	}
+	if !found {
+		t.Fatalf("the repeated phone of row %d is not reported: %s", rows[1].Line, describe(got[0].problems))
+	}
+}
+
+// TestAFileThatCannotBeReadStopsTheCheck ends the rows with an error.
+func TestAFileThatCannotBeReadStopsTheCheck(t *testing.T) {
+	rows := testRows(3 * checkBatch)
+	broken := func(yield func(importing.Row, error) bool) {
+		for i, r := range rows {
+			if i == 2*checkBatch+5 {
+				yield(importing.Row{}, fmt.Errorf("bad zip"))
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	g, ctx := errgroup.WithContext(context.Background())
+	for range checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, broken) {
+		t.Error("a chunk was sent although the file could not be read to its end")
+	}
+	if err := g.Wait(); err == nil {
+		t.Fatal("no error")
+	}
+}
+
+func describe(ps []store.ImportProblem) string {
+	s := ""
+	for _, p := range ps {
+		d := 0
+		if p.DuplicateOfRow != nil {
+			d = *p.DuplicateOfRow
+		}
+		s += fmt.Sprintf("[%d %s %q dup=%d] ", p.Row, p.Column, p.Message, d)
+	}
+	return s
+}
