@@ -92,3 +92,54 @@ func head(ps []Position) any {
 	}
 	return ps[0]
 }
+
+// TestTheWordListsFollowEveryWrite inserts, renames, edits without a rename
+// and deletes people and organisations, and checks after each step that the
+// word lists hold exactly the words of the live names.
+func TestTheWordListsFollowEveryWrite(t *testing.T) {
+	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		for _, table := range []string{"person", "organization"} {
+			var extra, missing int
+			err := pool.QueryRow(ctx, fmt.Sprintf(`
+WITH expected AS (SELECT w AS word, search_name, id FROM %[1]s, unnest(tsvector_to_array(to_tsvector('simple', search_name))) AS w)
+SELECT (SELECT count(*) FROM (SELECT word, search_name, id FROM %[1]s_word EXCEPT ALL SELECT * FROM expected) x),
+       (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT word, search_name, id FROM %[1]s_word) y)`, table)).Scan(&extra, &missing)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if extra != 0 || missing != 0 {
+				t.Fatalf("after %s, %s_word has %d entries too many and misses %d", step, table, extra, missing)
+			}
+		}
+	}
+	for _, table := range []string{"person", "organization"} {
+		_, err := pool.CopyFrom(ctx, pgx.Identifier{table}, []string{"id", "doc", "name", "search_name", "created_at", "updated_at"},
+			pgx.CopyFromSlice(300, func(i int) ([]any, error) {
+				name := fmt.Sprintf("nguyen van-an %d", i%7)
+				if i%2 == 0 {
+					name = fmt.Sprintf("truong thcs le loi %d", i)
+				}
+				return []any{event.NewID(), `{}`, name, name, time.Now(), time.Now()}, nil
+			}))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("a COPY")
+	for _, step := range []struct{ name, sql string }{
+		{"a rename", `UPDATE %s SET search_name = replace(search_name, 'nguyen', 'tran') || ' moi' WHERE search_name LIKE 'nguyen%%'`},
+		{"an edit that keeps the name", `UPDATE %s SET tags = '{vip}' WHERE search_name LIKE 'truong%%'`},
+		{"renames that add a word", `UPDATE %s SET search_name = 'le ' || search_name WHERE search_name LIKE '%%1'`},
+		{"deletes", `DELETE FROM %s WHERE search_name LIKE '%%3' OR search_name LIKE '%%moi'`},
+	} {
+		for _, table := range []string{"person", "organization"} {
+			if _, err := pool.Exec(ctx, fmt.Sprintf(step.sql, table)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(step.name)
+	}
+}
