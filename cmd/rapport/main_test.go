@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,19 +15,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
-
-// syncBuffer is a bytes.Buffer safe for the dev process and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func freeAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -43,7 +29,7 @@ func freeAddr(t *testing.T) string {
 func startDev(t *testing.T, env map[string]string) string {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &testkit.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"dev", "--addr", addr, "--data", t.TempDir()}, func(k string) string { return env[k] }, out)

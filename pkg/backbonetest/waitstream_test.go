@@ -1,11 +1,9 @@
 package backbonetest
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +11,6 @@ import (
 	"github.com/rapportcrm/rapport/pkg/stream"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 )
-
-// lockedBuffer collects log lines written from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestAConsumerStartedBeforeItsStreamWaitsQuietlyAndThenConsumes starts a
 // consumer whose stream does not exist (its owner has not started): it says
@@ -41,7 +21,7 @@ func TestAConsumerStartedBeforeItsStreamWaitsQuietlyAndThenConsumes(t *testing.T
 	if err := l.js.DeleteStream(ctx, "LEDGER"); err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testkit.Buffer
 	cons := consumer.New(l.pool, l.js, effect("r1"), l.tp, slog.New(slog.NewTextHandler(&logs, nil)), nil,
 		consumer.Config{Name: "ledger-effects", Stream: "LEDGER", AckWait: 3 * time.Second})
 	w := start(cons.Run)
