@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.opentelemetry.io/otel/propagation"
 
@@ -119,8 +118,7 @@ RETURNING aggregate_type, aggregate_id, last_seq`, types, ids, ns)
 		[]string{"id", "aggregate_type", "aggregate_id", "aggregate_seq", "subject", "type", "source", "occurred_at", "payload", "headers"},
 		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 			e := events[i]
-			// pgtype.UUID: a uuid.UUID is encoded only after a failed binary plan.
-			return []any{pgtype.UUID{Bytes: e.ID, Valid: true}, e.AggregateType, e.AggregateID, e.Sequence, e.Subject, e.Type, e.Source, e.Time, []byte(e.Data), headers}, nil
+			return []any{e.ID, e.AggregateType, e.AggregateID, e.Sequence, e.Subject, e.Type, e.Source, e.Time, []byte(e.Data), headers}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("append %d events to outbox: %w", len(events), err)

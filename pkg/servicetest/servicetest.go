@@ -159,6 +159,13 @@ func (h *Harness) Do(t testing.TB, method, path, token string, body any) Respons
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return Send(t, req)
+}
+
+// Send sends a request built by the caller (an upload, say, or one with
+// headers of its own) and reads the whole response.
+func Send(t testing.TB, req *http.Request) Response {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/event"
@@ -93,7 +92,7 @@ func copyRates(b *testing.B, h *servicetest.Harness, file []byte, n int) (raw, t
 	ctx := context.Background()
 	c := importing.NewChecker(importing.Options{})
 	rows, keys := make([][]any, 0, n), make([][]any, 0, 3*n)
-	now, importID := time.Now(), pgtype.UUID{Bytes: event.NewID(), Valid: true}
+	now, importID := time.Now(), event.NewID()
 	for row, err := range importing.ReadCSV(bytes.NewReader(file)) {
 		if err != nil {
 			b.Fatal(err)
@@ -102,7 +101,7 @@ func copyRates(b *testing.B, h *servicetest.Harness, file []byte, n int) (raw, t
 		if len(problems) > 0 {
 			b.Fatalf("generated row %d: %+v", row.Line, problems)
 		}
-		id := pgtype.UUID{Bytes: event.NewID(), Valid: true} // as the import copies it
+		id := event.NewID() // a uuid value, as the import copies it
 		o.ID, o.OwnerID = id.String(), "user-sales"
 		doc, _ := json.Marshal(o)
 		kinds := make([]string, len(o.Kinds))

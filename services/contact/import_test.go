@@ -73,16 +73,7 @@ func send(t testing.TB, h *servicetest.Harness, method, path, tok, contentType s
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return servicetest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return servicetest.Send(t, req)
 }
 
 // waitForImport polls the job until it is done or failed.

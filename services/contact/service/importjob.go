@@ -194,6 +194,17 @@ func batchRows[T any](ctx context.Context, rows iter.Seq2[importing.Row, error],
 	return nil
 }
 
+// receive returns the next value of ch, or false once ch is closed or ctx ends.
+func receive[V any](ctx context.Context, ch <-chan V) (V, bool) {
+	select {
+	case v, ok := <-ch:
+		return v, ok
+	case <-ctx.Done():
+		var zero V
+		return zero, false
+	}
+}
+
 func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 	select {
 	case ch <- v:
@@ -218,24 +229,13 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 		return nil
 	}
 	for {
-		var results chan []checked[T]
-		select {
-		case r, ok := <-order:
-			if !ok {
-				if ch.rows > 0 {
-					return send()
-				}
-				return nil
-			}
-			results = r
-		case <-ctx.Done():
-			return ctx.Err()
+		results, ok := receive(ctx, order)
+		if !ok {
+			break
 		}
-		var batch []checked[T]
-		select {
-		case batch = <-results:
-		case <-ctx.Done():
-			return ctx.Err()
+		batch, ok := receive(ctx, results)
+		if !ok {
+			break
 		}
 		for _, c := range batch {
 			problems := c.problems
@@ -255,6 +255,15 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			}
 		}
 	}
+	// order is closed only after the whole file was read: a cancelled
+	// pipeline must not send its last, partial chunk.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if ch.rows > 0 {
+		return send()
+	}
+	return nil
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {
