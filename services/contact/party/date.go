@@ -52,16 +52,22 @@ func (d Date) String() string {
 // MarshalText writes d as YYYY-MM-DD so JSON carries dates as plain strings.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText reads what MarshalText wrote; an empty text is the zero Date.
+// unreadable is what UnmarshalText makes of a text that is no date: not
+// zero and not Valid, so validation names the field ("birthday") in its
+// problem, which a decoding error could not.
+var unreadable = Date{Day: -1}
+
+// UnmarshalText reads what MarshalText wrote and the forms ParseDate reads;
+// an empty text is the zero Date, any other text decodes to a Date that is
+// not Valid.
 func (d *Date) UnmarshalText(text []byte) error {
-	if len(text) == 0 {
-		*d = Date{}
-		return nil
+	*d = Date{}
+	if len(text) > 0 {
+		parsed, err := ParseDate(string(text))
+		if err != nil {
+			parsed = unreadable
+		}
+		*d = parsed
 	}
-	parsed, err := ParseDate(string(text))
-	if err != nil {
-		return err
-	}
-	*d = parsed
 	return nil
 }

@@ -28,6 +28,15 @@ func TestImpossibleDateIsRefused(t *testing.T) {
 	}
 }
 
+func TestAnUnreadableDateDecodesToAnInvalidDate(t *testing.T) {
+	for _, text := range []string{`"2025-02-30"`, `"tomorrow"`, `"31/04/2024"`} {
+		var d Date
+		if err := json.Unmarshal([]byte(text), &d); err != nil || d.IsZero() || d.Valid() {
+			t.Errorf("%s decoded to %+v, %v: want a non-zero, invalid date", text, d, err)
+		}
+	}
+}
+
 func TestDateTravelsThroughJSONAsIsoText(t *testing.T) {
 	in := struct {
 		D Date `json:"d"`

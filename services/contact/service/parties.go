@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -101,12 +104,12 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 	if *p.k.owner(&v) == "" {
 		*p.k.owner(&v) = actor
 	}
-	r, err := row(p.k, v)
-	if err != nil {
-		return v, err
-	}
 	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		if err := p.checkRefs(ctx, tx, v); err != nil {
+		if v, err = p.checkRefs(ctx, tx, v); err != nil {
+			return err
+		}
+		r, err := row(p.k, v)
+		if err != nil {
 			return err
 		}
 		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
@@ -132,19 +135,76 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 	return v, err
 }
 
-// checkRefs refuses a supervising unit that is not a live organisation.
-func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) error {
-	o, ok := any(v).(party.Organisation)
-	if !ok || o.SupervisingUnitID == "" {
-		return nil
+// checkRefs refuses a link to a party that does not exist or is of the
+// wrong type (a supervising unit is an organisation; a person works at an
+// organisation and is the parent, guardian or relative of a person), and
+// points a link at a merged party to its survivor.
+func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) (T, error) {
+	type link struct {
+		field string
+		id    *string
+		want  store.Type
 	}
-	if _, _, err := store.GetParty(ctx, db, store.Organization, o.SupervisingUnitID, false); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return problem.Invalid("unknown supervising unit", problem.FieldError{Field: "supervising_unit_id", Message: "is not an existing organisation"})
+	var links []link
+	switch x := any(&v).(type) {
+	case *party.Organisation:
+		if x.SupervisingUnitID != "" && x.SupervisingUnitID == x.ID {
+			return v, problem.Invalid("an organisation cannot supervise itself", problem.FieldError{Field: "supervising_unit_id", Message: "is this organisation"})
 		}
-		return err
+		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, store.Organization})
+	case *party.Person:
+		x.Relationships = slices.Clone(x.Relationships)
+		for i := range x.Relationships {
+			r := &x.Relationships[i]
+			want := store.Person
+			if r.Kind == party.RelWorksAt {
+				want = store.Organization
+			}
+			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, want})
+		}
 	}
-	return nil
+	var bad []problem.FieldError
+	for _, l := range links {
+		if *l.id == "" {
+			continue
+		}
+		resolved, why, err := liveRef(ctx, db, *l.id, l.want)
+		if err != nil {
+			return v, err
+		}
+		if why != "" {
+			bad = append(bad, problem.FieldError{Field: l.field, Message: why})
+			continue
+		}
+		*l.id = resolved
+	}
+	if len(bad) > 0 {
+		return v, problem.Invalid("a linked party is not valid", bad...)
+	}
+	return v, nil
+}
+
+// liveRef returns the live id of the party id names, following a merge, or
+// why it cannot be linked: it is not an id, no such party lives, or the
+// party is not of type want.
+func liveRef(ctx context.Context, db store.DB, id string, want store.Type) (resolved, why string, err error) {
+	noun := map[store.Type]string{store.Organization: "an organisation", store.Person: "a person"}
+	if uuid.Validate(id) != nil {
+		return "", "is not the id of " + noun[want], nil
+	}
+	t, resolved, err := store.TypeOf(ctx, db, id)
+	if err == nil && t == want {
+		err = store.HoldLive(ctx, db, t, resolved)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", "is not an existing party: it must be " + noun[want], nil
+	case err != nil:
+		return "", "", err
+	case t != want:
+		return "", "is " + noun[t] + ": it must be " + noun[want], nil
+	}
+	return resolved, "", nil
 }
 
 func raw(docs [][]byte) []json.RawMessage {
@@ -186,8 +246,9 @@ func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string) (T, store.M
 	return v, meta, json.Unmarshal(doc, &v)
 }
 
-// Patch applies a JSON merge patch (top-level members; null clears) to a
-// party, validates the result and records every changed field in history.
+// Patch applies a JSON merge patch (RFC 7386: objects such as consents and
+// custom_fields merge member by member, null removes, arrays are replaced)
+// to a party, validates the result and records every changed field in history.
 func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage) (T, error) {
 	var out T
 	for _, f := range []string{"id", "merged_ids", "current_province"} {
@@ -206,18 +267,11 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return err
 		}
 		doc, _ := json.Marshal(before)
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(doc, &m); err != nil {
-			return err
+		body, _ := json.Marshal(patch)
+		merged, err := jsonpatch.MergePatch(doc, body)
+		if err != nil {
+			return fmt.Errorf("merge patch into %s: %w", resolved, err) // both sides are our own valid JSON
 		}
-		for k, v := range patch {
-			if string(v) == "null" {
-				delete(m, k)
-			} else {
-				m[k] = v
-			}
-		}
-		merged, _ := json.Marshal(m)
 		var next T
 		if err := problem.Decode(bytes.NewReader(merged), &next, 1<<20); err != nil {
 			return err
@@ -229,14 +283,15 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if *p.k.owner(&next) == "" {
 			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
 		}
-		out = next
 		changes := p.k.diff(before, next)
 		if len(changes) == 0 {
+			out = next
 			return nil
 		}
-		if err := p.checkRefs(ctx, tx, next); err != nil {
+		if next, err = p.checkRefs(ctx, tx, next); err != nil {
 			return err
 		}
+		out, changes = next, p.k.diff(before, next) // a link may now name a survivor
 		r, err := row(p.k, next)
 		if err != nil {
 			return err
@@ -283,9 +338,29 @@ func fieldNames(cs []party.Change) []string {
 	return out
 }
 
-// Delete removes a party; its history stays.
+// Delete removes a party; its history stays. An organisation that still
+// supervises others is refused: they would point at nothing.
 func (p *Parties[T]) Delete(ctx context.Context, id string) error {
 	return pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		if err != nil {
+			return err
+		}
+		if p.k.table == store.Organization {
+			// Locked first, so a unit being linked to it right now either
+			// commits before the check below or finds it gone.
+			if _, _, err := store.GetParty(ctx, tx, p.k.table, id, true); err != nil {
+				return err
+			}
+			supervised, err := store.Supervised(ctx, tx, id, 20)
+			if err != nil {
+				return err
+			}
+			if len(supervised) > 0 {
+				return problem.Conflict("the organisation still supervises others: give them another supervising unit first").
+					With("supervised_ids", supervised)
+			}
+		}
 		if err := store.DeleteParty(ctx, tx, p.k.table, id); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -28,7 +29,13 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 		fields = append(fields, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
 	if _, err := q.Filter(); err != nil {
-		return SegmentView{}, err
+		var bad *problem.Problem
+		if !errors.As(err, &bad) {
+			return SegmentView{}, err
+		}
+		for _, f := range bad.Errors {
+			fields = append(fields, problem.FieldError{Field: "filter." + f.Field, Message: f.Message})
+		}
 	}
 	if len(fields) > 0 {
 		return SegmentView{}, problem.Invalid("the segment is not valid", fields...)

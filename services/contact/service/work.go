@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/contract"
@@ -33,6 +34,18 @@ type Query struct {
 // by prefix, or a phone, email or tax code in any written form.
 func (q Query) Filter() (store.Filter, error) {
 	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising}
+	// A filter value that can match nothing is a mistake worth saying, not
+	// an empty page.
+	var bad []problem.FieldError
+	if q.Kind != "" && !party.Kind(q.Kind).Valid() {
+		bad = append(bad, problem.FieldError{Field: "kind", Message: "must be one of unit, supervising_unit, partner, vendor, school"})
+	}
+	if q.Stage != "" && !party.Stage(q.Stage).Valid() {
+		bad = append(bad, problem.FieldError{Field: "stage", Message: "must be one of lead, prospect, customer, inactive"})
+	}
+	if q.Supervising != "" && uuid.Validate(q.Supervising) != nil {
+		bad = append(bad, problem.FieldError{Field: "supervising_unit", Message: "must be an organisation id"})
+	}
 	if q.Province != "" {
 		f.Province = q.Province
 		if cur, ok := party.CurrentProvince(q.Province); ok {
@@ -42,9 +55,12 @@ func (q Query) Filter() (store.Filter, error) {
 	if q.NextActionDue != "" {
 		d, err := time.Parse("2006-01-02", q.NextActionDue)
 		if err != nil {
-			return f, problem.Invalid("bad filter", problem.FieldError{Field: "next_action_due", Message: "must be a date YYYY-MM-DD"})
+			bad = append(bad, problem.FieldError{Field: "next_action_due", Message: "must be a date YYYY-MM-DD"})
 		}
 		f.NextActionDue = &d
+	}
+	if len(bad) > 0 {
+		return f, problem.Invalid("bad filter", bad...)
 	}
 	if strings.TrimSpace(q.Q) != "" {
 		f.NameWords = strings.Fields(nonWord.ReplaceAllString(party.Fold(q.Q), " "))
@@ -230,8 +246,8 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if !interactionKinds[in.Kind] {
 		fields = append(fields, problem.FieldError{Field: "kind", Message: "must be one of call, email, meeting, zalo, sms, note"})
 	}
-	if in.PartyID == "" {
-		fields = append(fields, problem.FieldError{Field: "party_id", Message: "is required"})
+	if uuid.Validate(in.PartyID) != nil {
+		fields = append(fields, problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
 	}
 	var next *time.Time
 	if in.NextActionOn != "" {

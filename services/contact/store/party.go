@@ -155,6 +155,21 @@ func GetParty(ctx context.Context, db DB, t Type, id string, lock bool) ([]byte,
 	return doc, m, nil
 }
 
+// HoldLive locks a live party against deletion until the transaction ends,
+// so that a link written in it cannot outlive its target; ErrNotFound when
+// it is already gone.
+func HoldLive(ctx context.Context, db DB, t Type, id string) error {
+	var one int
+	err := db.QueryRow(ctx, `SELECT 1 FROM `+string(t)+` WHERE id=$1 FOR KEY SHARE`, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("hold %s %s: %w", t, id, err)
+	}
+	return nil
+}
+
 // ResolveAlias returns the survivor of a merged id, or id itself.
 func ResolveAlias(ctx context.Context, db DB, t Type, id string) (string, error) {
 	var survivor string

@@ -109,6 +109,15 @@ func OwnedBy(ctx context.Context, db DB, t Type, owner string) ([]string, error)
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
+// Supervised lists up to limit live organisations whose supervising unit is id.
+func Supervised(ctx context.Context, db DB, id string, limit int) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT id::text FROM organization WHERE supervising_unit_id=$1 ORDER BY id LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("organisations supervised by %s: %w", id, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 // Interaction is a logged call, email, meeting, Zalo message or note.
 type Interaction struct {
 	ID           string     `json:"id" db:"id"`

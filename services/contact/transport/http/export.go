@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -76,18 +78,41 @@ type exportRequest struct {
 	Format string
 }
 
+// filterParams are the query parameters that filter a search or an export.
+var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due"}
+
 func queryFrom(q url.Values) service.Query {
 	return service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
 		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due")}
 }
 
+// knownParams refuses a query parameter outside the lists, so that a
+// misspelt filter ("stag=lead") is an error instead of a wider result.
+func knownParams(q url.Values, lists ...[]string) error {
+	var bad []problem.FieldError
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if !slices.ContainsFunc(lists, func(l []string) bool { return slices.Contains(l, name) }) {
+			bad = append(bad, problem.FieldError{Field: name, Message: "is not a parameter of this resource"})
+		}
+	}
+	if len(bad) > 0 {
+		return problem.Invalid("unknown query parameter", bad...)
+	}
+	return nil
+}
+
 func decodeExport(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	req := exportRequest{ID: r.PathValue("id"), Query: queryFrom(q), Format: q.Get("format")}
+	known := [][]string{{"format"}, filterParams}
 	if req.ID != "" {
 		if err := validID(req.ID); err != nil {
 			return nil, err
 		}
+		known = known[:1] // a segment brings its own filter
+	}
+	if err := knownParams(q, known...); err != nil {
+		return nil, err
 	}
 	switch req.Format {
 	case "":

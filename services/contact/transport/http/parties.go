@@ -1,6 +1,7 @@
 package http
 
 import (
+	"github.com/google/uuid"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -65,7 +66,7 @@ func decodeID(_ context.Context, r *http.Request) (any, error) {
 }
 
 func validID(id string) error {
-	if len(id) != 36 {
+	if uuid.Validate(id) != nil {
 		return problem.NotFound("no such record")
 	}
 	return nil
@@ -163,6 +164,9 @@ type searchRequest struct {
 
 func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
+	if err := knownParams(q, filterParams, []string{"limit", "cursor"}); err != nil {
+		return nil, err
+	}
 	pr, err := page.Parse(q)
 	if err != nil {
 		return nil, err

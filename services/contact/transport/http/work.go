@@ -1,6 +1,7 @@
 package http
 
 import (
+	"github.com/google/uuid"
 	"bytes"
 	"context"
 	"io"
@@ -45,8 +46,8 @@ func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(in.PartyID) != 36 {
-		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required"})
+	if uuid.Validate(in.PartyID) != nil {
+		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
 	}
 	in.Limit = pr.Limit
 	return in, nil

@@ -1,0 +1,555 @@
+package contact_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+// create posts body to path and returns the new record's id.
+func create(t *testing.T, h *servicetest.Harness, tok, path, body string) string {
+	t.Helper()
+	r := h.Do(t, "POST", path, tok, body)
+	mustStatus(t, r, 201)
+	var v struct{ ID string }
+	r.JSON(t, &v)
+	return v.ID
+}
+
+// names lists the name (organisations) or full name (people) of a search page.
+func names(t *testing.T, h *servicetest.Harness, tok, path string) []string {
+	t.Helper()
+	r := h.Do(t, "GET", path, tok, nil)
+	mustStatus(t, r, 200)
+	var pg struct{ Items []item }
+	r.JSON(t, &pg)
+	out := []string{}
+	for _, it := range pg.Items {
+		out = append(out, it.Name+it.FullName)
+	}
+	return out
+}
+
+// fieldsOf returns the field names of a 422 problem's errors.
+func fieldsOf(t *testing.T, r servicetest.Response) []string {
+	t.Helper()
+	var p struct {
+		Errors []struct{ Field string }
+	}
+	r.JSON(t, &p)
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+func TestAnOrganisationLivesThroughCreateSearchUpdateMergeAndDelete(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Lead)
+	so := create(t, h, tok, orgs, `{"name":"Sở Giáo dục và Đào tạo Hà Nội","kinds":["supervising_unit"],"province":"Hà Nội"}`)
+	school := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường Tiểu học Đoàn Thị Điểm","kinds":["school","unit"],
+ "tax_code":"0101 234 567","province":"Hà Nội","district":"Nam Từ Liêm","ward":"Mỹ Đình 1","address":"Số 1 Lê Đức Thọ",
+ "phones":["024 3765 4321"],"emails":["VanPhong@DTD.edu.vn"],"website":"https://dtd.edu.vn","supervising_unit_id":%q,
+ "stage":"prospect","tags":["tiểu học"],"notes":"Hiệu trưởng thích gọi buổi sáng","custom_fields":{"student_count":1200,"budget_chapter":"422"}}`, so))
+
+	var got struct {
+		TaxCode              string `json:"tax_code"`
+		Website, Ward, Stage string
+		Phones, Emails       []string
+		CustomFields         map[string]any `json:"custom_fields"`
+		SupervisingUnitID    string         `json:"supervising_unit_id"`
+	}
+	r := h.Do(t, "GET", orgs+"/"+school, tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &got)
+	if got.TaxCode != "0101234567" || got.Phones[0] != "+842437654321" || got.Emails[0] != "vanphong@dtd.edu.vn" ||
+		got.SupervisingUnitID != so || got.CustomFields["student_count"] != 1200.0 || got.Stage != "prospect" {
+		t.Fatalf("stored organisation: %+v", got)
+	}
+
+	for q, want := range map[string][]string{
+		"?q=0101234567":                                         {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?q=%2B84%2024%203765%204321":                           {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?q=doan%20thi%20diem":                                  {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?q=SO%20GIAO%20DUC":                                    {"Sở Giáo dục và Đào tạo Hà Nội"},
+		"?supervising_unit=" + so:                               {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?kind=unit&stage=prospect":                             {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?tag=ti%E1%BB%83u%20h%E1%BB%8Dc":                       {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?province=H%C3%A0%20N%E1%BB%99i&kind=supervising_unit": {"Sở Giáo dục và Đào tạo Hà Nội"},
+		"?stage=customer":                                       {},
+		"?owner=user-lead&kind=vendor":                          {},
+	} {
+		if found := names(t, h, tok, orgs+q); !slices.Equal(found, want) {
+			t.Errorf("search %s found %q, want %q", q, found, want)
+		}
+	}
+
+	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+school, tok, `{"stage":"customer","website":null}`), 200)
+	var hist struct {
+		Items []struct {
+			Field    string
+			Old, New any
+		}
+	}
+	h.Do(t, "GET", orgs+"/"+school+"/history", tok, nil).JSON(t, &hist)
+	changed := map[string][2]any{}
+	for _, c := range hist.Items {
+		changed[c.Field] = [2]any{c.Old, c.New}
+	}
+	if changed["stage"] != [2]any{"prospect", "customer"} || changed["website"][0] != "https://dtd.edu.vn" {
+		t.Fatalf("history: %+v", hist.Items)
+	}
+
+	// A second record of the same school, forced past the duplicate check,
+	// is merged into the first: its id resolves to the survivor.
+	dup := h.Do(t, "POST", orgs, tok, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567"}`)
+	mustStatus(t, dup, 409)
+	copyID := create(t, h, tok, orgs, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567","phones":["0243 765 4000"],"force":true,"force_reason":"nhập từ file cũ"}`)
+	r = h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, copyID))
+	mustStatus(t, r, 200)
+	var merged struct {
+		Phones    []string
+		MergedIDs []string `json:"merged_ids"`
+	}
+	r.JSON(t, &merged)
+	if len(merged.Phones) != 2 || !slices.Contains(merged.MergedIDs, copyID) {
+		t.Fatalf("merged organisation: %s", r.Body)
+	}
+	var viaOld item
+	h.Do(t, "GET", orgs+"/"+copyID, tok, nil).JSON(t, &viaOld)
+	if viaOld.ID != school {
+		t.Fatalf("merged id resolves to %s, want %s", viaOld.ID, school)
+	}
+
+	// A supervising unit is not deleted from under the units it supervises.
+	r = h.Do(t, "DELETE", orgs+"/"+so, tok, nil)
+	mustStatus(t, r, 409)
+	if !strings.Contains(string(r.Body), school) {
+		t.Fatalf("409 does not name the supervised unit: %s", r.Body)
+	}
+	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+school, tok, fmt.Sprintf(`{"supervising_unit_id":%q}`, school)), 422)
+
+	mustStatus(t, h.Do(t, "DELETE", orgs+"/"+school, tok, nil), 204)
+	mustStatus(t, h.Do(t, "DELETE", orgs+"/"+so, tok, nil), 204)
+	mustStatus(t, h.Do(t, "GET", orgs+"/"+school, tok, nil), 404)
+	mustStatus(t, h.Do(t, "DELETE", orgs+"/"+school, tok, nil), 404)
+	if found := names(t, h, tok, orgs+"?q=0101234567"); len(found) != 0 {
+		t.Fatalf("a deleted organisation is still found by its tax code: %q", found)
+	}
+	// Its tax code is free again.
+	create(t, h, tok, orgs, `{"name":"Trường Tiểu học Đoàn Thị Điểm (mới)","kinds":["school"],"tax_code":"0101234567"}`)
+
+	for _, subject := range []string{"created", "updated", "merged", "deleted"} {
+		e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization."+subject, 10*time.Second, nil)
+		if err := contract.Rapport().Check(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.updated", 10*time.Second, nil)
+	body, _ := contract.Decode[contract.OrganizationUpdated](up)
+	if body.Organization.Stage != "customer" || !sameSet(body.ChangedFields, []string{"stage", "website"}) {
+		t.Fatalf("updated event: %s", up.Data)
+	}
+}
+
+func TestBadOrganisationsAreProblemsNamingTheirFields(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	unknownID := event.NewID().String()
+	person := create(t, h, tok, people, `{"full_name":"Mai Anh"}`)
+	cases := []struct {
+		name, body string
+		fields     []string
+	}{
+		{"unknown kind", `{"name":"A","kinds":["bank"]}`, []string{"kinds[0]"}},
+		{"no kind", `{"name":"A","kinds":[]}`, []string{"kinds"}},
+		{"unknown stage", `{"name":"A","kinds":["unit"],"stage":"hot"}`, []string{"stage"}},
+		{"unknown custom field", `{"name":"A","kinds":["school"],"custom_fields":{"student_count":1,"mascot":"cat"}}`, []string{"custom_fields.mascot"}},
+		{"custom field of another kind", `{"name":"A","kinds":["vendor"],"custom_fields":{"student_count":1}}`, []string{"custom_fields.student_count"}},
+		{"mistyped custom field", `{"name":"A","kinds":["school"],"custom_fields":{"student_count":"many"}}`, []string{"custom_fields.student_count"}},
+		{"bad website", `{"name":"A","kinds":["unit"],"website":"not a url"}`, []string{"website"}},
+		{"unknown supervising unit", fmt.Sprintf(`{"name":"A","kinds":["unit"],"supervising_unit_id":%q}`, unknownID), []string{"supervising_unit_id"}},
+		{"supervising unit not an id", `{"name":"A","kinds":["unit"],"supervising_unit_id":"Sở GD"}`, []string{"supervising_unit_id"}},
+		{"supervised by a person", fmt.Sprintf(`{"name":"A","kinds":["unit"],"supervising_unit_id":%q}`, person), []string{"supervising_unit_id"}},
+		{"wrong type", `{"name":"A","kinds":"unit"}`, nil},
+		{"several bad fields", `{"name":"","kinds":["unit"],"phones":["123"],"emails":["a@"]}`, []string{"name", "phones[0]", "emails[0]"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.Do(t, "POST", orgs, tok, c.body)
+			mustStatus(t, r, 422)
+			if got := fieldsOf(t, r); c.fields != nil && !sameSet(got, c.fields) {
+				t.Fatalf("fields %q, want %q: %s", got, c.fields, r.Body)
+			}
+		})
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM organization) + (SELECT count(*) FROM outbox WHERE aggregate_type='organization') + (SELECT count(*) FROM party_key)"); n != 0 {
+		t.Fatalf("%d rows written by bad organisations", n)
+	}
+	mustStatus(t, h.Do(t, "GET", orgs+"/"+unknownID, tok, nil), 404)
+	mustStatus(t, h.Do(t, "GET", orgs+"/not-an-id", tok, nil), 404)
+	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+unknownID, tok, `{"stage":"lead"}`), 404)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+unknownID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, event.NewID())), 404)
+	mustStatus(t, h.Do(t, "GET", orgs+"?stage=hot", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"?stag=lead", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"?supervising_unit=S%E1%BB%9F", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"/export?format=pdf", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"/export?kinds=unit", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"?limit=0", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"?cursor=%25%25%25", tok, nil), 422)
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	school := create(t, h, tok, orgs, `{"name":"Trường THPT Chu Văn An","kinds":["school"]}`)
+	student := create(t, h, tok, people, `{"full_name":"Lý Gia Hân"}`)
+	parent := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Lý Văn Đạt","phones":["0983 111 222"],"zalo_id":"dat.ly",
+ "birthday":"02/03/1985","important_dates":[{"label":"Ngày cưới","date":"2010-10-10"}],
+ "consents":{"zalo":{"granted":true,"at":"2026-01-05T08:00:00Z","source":"phiếu đăng ký"},"email":{"granted":false,"at":"2026-01-05T08:00:00Z","source":"gọi điện"}},
+ "relationships":[{"kind":"works_at","party_id":%q,"title":"Kế toán trưởng"},{"kind":"parent_of","party_id":%q}],
+ "tags":["phụ huynh"]}`, school, student))
+
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.created", 10*time.Second,
+		func(e event.Event) bool { return e.AggregateID == parent })
+	if err := contract.Rapport().Check(e); err != nil {
+		t.Fatal(err)
+	}
+	created, _ := contract.Decode[contract.PersonCreated](e)
+	p := created.Person
+	if p.GivenName != "Đạt" || p.Birthday != "1985-03-02" || p.ZaloID != "dat.ly" || p.Phones[0] != "+84983111222" ||
+		!slices.Equal(p.OrganizationIDs, []string{school}) || len(p.ImportantDates) != 1 || p.ImportantDates[0].Date != "2010-10-10" ||
+		!p.Consents["zalo"].Granted || p.Consents["zalo"].Source != "phiếu đăng ký" || p.Consents["email"].Granted {
+		t.Fatalf("person.created carries %s", e.Data)
+	}
+
+	// Withdrawing Zalo consent is an update whose event says so; the patch
+	// merges into the consents, so the email decision stays.
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+parent, tok,
+		`{"consents":{"zalo":{"granted":false,"at":"2026-06-01T08:00:00Z","source":"phụ huynh nhắn tin từ chối"}}}`), 200)
+	e = testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.updated", 10*time.Second, nil)
+	updated, _ := contract.Decode[contract.PersonUpdated](e)
+	if updated.Person.Consents["zalo"].Granted || !slices.Equal(updated.ChangedFields, []string{"consents.zalo"}) ||
+		!updated.Person.Consents["email"].At.Equal(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("person.updated carries %s", e.Data)
+	}
+
+	cases := []struct {
+		name, body string
+		fields     []string
+	}{
+		{"consent without source", `{"full_name":"A","consents":{"sms":{"granted":true,"at":"2026-01-05T08:00:00Z"}}}`, []string{"consents.sms.source"}},
+		{"consent without time", `{"full_name":"A","consents":{"sms":{"granted":true,"source":"web"}}}`, []string{"consents.sms.at"}},
+		{"unknown channel", `{"full_name":"A","consents":{"fax":{"granted":true,"at":"2026-01-05T08:00:00Z","source":"web"}}}`, []string{"consents.fax"}},
+		{"impossible birthday", `{"full_name":"A","birthday":"2025-02-30"}`, []string{"birthday"}},
+		{"date without label", `{"full_name":"A","important_dates":[{"date":"2020-01-01"}]}`, []string{"important_dates[0].label"}},
+		{"unknown relationship", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"boss_of","party_id":%q}]}`, student), []string{"relationships[0].kind"}},
+		{"related without label", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"related_to","party_id":%q}]}`, student), []string{"relationships[0].label"}},
+		{"works at a missing organisation", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"works_at","party_id":%q}]}`, event.NewID()), []string{"relationships[0].party_id"}},
+		{"works at a person", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"works_at","party_id":%q}]}`, student), []string{"relationships[0].party_id"}},
+		{"parent of an organisation", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"parent_of","party_id":%q}]}`, school), []string{"relationships[0].party_id"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.Do(t, "POST", people, tok, c.body)
+			mustStatus(t, r, 422)
+			if got := fieldsOf(t, r); !sameSet(got, c.fields) {
+				t.Fatalf("fields %q, want %q: %s", got, c.fields, r.Body)
+			}
+		})
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person"); n != 2 {
+		t.Fatalf("%d people, want the 2 valid ones", n)
+	}
+
+	// A link to a merged organisation is stored as a link to its survivor.
+	old := create(t, h, tok, orgs, `{"name":"THPT Chu Văn An (cũ)","kinds":["school"]}`)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, old)), 200)
+	r := h.Do(t, "PATCH", people+"/"+parent, tok, fmt.Sprintf(`{"relationships":[{"kind":"works_at","party_id":%q}]}`, old))
+	mustStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), school) || strings.Contains(string(r.Body), old) {
+		t.Fatalf("link to a merged organisation: %s", r.Body)
+	}
+
+	mustStatus(t, h.Do(t, "DELETE", people+"/"+student, tok, nil), 204)
+	e = testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.deleted", 10*time.Second, nil)
+	if err := contract.Rapport().Check(e); err != nil || e.AggregateID != student {
+		t.Fatalf("person.deleted %s: %v", e.Data, err)
+	}
+}
+
+func TestSearchPagesByCursorWithoutGapsOrRepeats(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	var want []string
+	for _, name := range []string{"Phan Văn Đông", "Phan Thị Ánh", "phan văn bảo", "Phan Văn Ðức", "Phan Minh", "Phạm Văn Phan", "Phan Thị Ánh"} {
+		create(t, h, tok, people, fmt.Sprintf(`{"full_name":%q}`, name))
+		want = append(want, name)
+	}
+	create(t, h, tok, people, `{"full_name":"Trần Văn Phát"}`) // "phan" is not a prefix of any of his words
+	for _, q := range []string{"?q=phan&limit=3", "?owner=user-sales&limit=2"} {
+		var got []string
+		cursor := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("%s: the cursor never ends", q)
+			}
+			r := h.Do(t, "GET", people+q+cursor, tok, nil)
+			mustStatus(t, r, 200)
+			var pg struct {
+				Items      []item
+				NextCursor string `json:"next_cursor"`
+			}
+			r.JSON(t, &pg)
+			for _, it := range pg.Items {
+				got = append(got, it.FullName)
+			}
+			if pg.NextCursor == "" {
+				break
+			}
+			cursor = "&cursor=" + url.QueryEscape(pg.NextCursor)
+		}
+		expect := want
+		if strings.Contains(q, "owner") {
+			expect = append(slices.Clone(want), "Trần Văn Phát")
+		}
+		if !sameSet(got, expect) {
+			t.Fatalf("%s paged through %q, want %q", q, got, expect)
+		}
+	}
+}
+
+func TestEveryDenialIsAForbiddenProblem(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	p := createPerson(t, h, h.Token(t, auth.Lead), `{"full_name":"Đinh Thị Thu"}`)
+	q := createPerson(t, h, h.Token(t, auth.Lead), `{"full_name":"Dinh Thi Thu"}`)
+	seg := create(t, h, h.Token(t, auth.Lead), "/api/contact/v1/segments", `{"name":"Thu","resource":"people","filter":{"q":"thu"}}`)
+	handover := `{"from_owner_id":"user-lead","to_owner_id":"user-sales"}`
+	denied := []struct {
+		role         auth.Role
+		method, path string
+		body         string
+	}{
+		{auth.Director, "POST", people, `{"full_name":"X"}`},
+		{auth.Director, "PATCH", people + "/" + p.ID, `{"tags":["x"]}`},
+		{auth.Director, "DELETE", people + "/" + p.ID, ""},
+		{auth.Director, "POST", people + "/" + p.ID + "/merge", fmt.Sprintf(`{"merged_id":%q}`, q.ID)},
+		{auth.Director, "POST", people + "/" + p.ID + "/owner", `{"owner_id":"user-sales"}`},
+		{auth.Director, "POST", "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"call"}`, p.ID)},
+		{auth.Director, "POST", "/api/contact/v1/imports", ""},
+		{auth.Director, "POST", "/api/contact/v1/handovers", handover},
+		{auth.Manager, "POST", orgs, `{"name":"X","kinds":["unit"]}`},
+		{auth.Sales, "POST", "/api/contact/v1/handovers", handover},
+		{auth.Lead, "POST", "/api/contact/v1/handovers", handover},
+		{auth.Trainer, "POST", "/api/contact/v1/handovers", handover},
+	}
+	for _, d := range denied {
+		t.Run(fmt.Sprintf("%s %s %s", d.role, d.method, d.path), func(t *testing.T) {
+			var body any
+			if d.body != "" {
+				body = d.body
+			}
+			mustStatus(t, h.Do(t, d.method, d.path, h.Token(t, d.role), body), 403)
+		})
+	}
+	// Director reads everything, exports included.
+	for _, path := range []string{people + "/" + p.ID + "/history", people + "/" + p.ID + "/care", people + "/" + p.ID + "/timeline",
+		"/api/contact/v1/segments/" + seg, "/api/contact/v1/segments/" + seg + "/export", people + "/export?q=thu",
+		"/api/contact/v1/interactions?party_id=" + p.ID} {
+		mustStatus(t, h.Do(t, "GET", path, h.Token(t, auth.Director), nil), 200)
+	}
+	// Nothing above changed a thing: both people, one owner each, no hand-over.
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person WHERE owner_id='user-lead'"); n != 2 {
+		t.Fatalf("%d people still owned by user-lead", n)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM interaction"); n != 0 {
+		t.Fatalf("%d interactions logged by denied calls", n)
+	}
+	r := h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Admin), handover)
+	mustStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), `"people":2`) {
+		t.Fatalf("admin hand-over: %s", r.Body)
+	}
+}
+
+func TestReassigningOneOwnerIsAuditedAndPublished(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Trainer)
+	o := create(t, h, tok, orgs, `{"name":"Công ty Sách Cánh Diều","kinds":["partner","vendor"]}`)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":""}`), 422)
+	r := h.Do(t, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-sales","reason":"phụ trách khu vực phía Bắc"}`)
+	mustStatus(t, r, 200)
+	var care struct {
+		OwnerID    string     `json:"owner_id"`
+		OwnerSince *time.Time `json:"owner_since"`
+	}
+	h.Do(t, "GET", orgs+"/"+o+"/care", tok, nil).JSON(t, &care)
+	if care.OwnerID != "user-sales" || care.OwnerSince == nil {
+		t.Fatalf("care: %+v", care)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM owner_audit WHERE party_id=$1 AND old_owner='user-trainer' AND new_owner='user-sales' AND actor='user-trainer'", o); n != 1 {
+		t.Fatalf("%d audit rows for the reassignment", n)
+	}
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.owner_changed", 10*time.Second, nil)
+	changed, err := contract.Decode[contract.OrganizationOwnerChanged](e)
+	if err != nil || contract.Rapport().Check(e) != nil || changed.OldOwnerID != "user-trainer" || changed.NewOwnerID != "user-sales" {
+		t.Fatalf("owner_changed: %s", e.Data)
+	}
+}
+
+func TestSegmentsAreListedReadAndDeleted(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Quận Ba Đình","kinds":["supervising_unit"],"stage":"customer"}`)
+	create(t, h, tok, orgs, `{"name":"Trường MN Hoa Sen","kinds":["school"],"stage":"lead"}`)
+	seg := create(t, h, tok, "/api/contact/v1/segments", `{"name":"Khách hàng","resource":"organizations","filter":{"stage":"customer"}}`)
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Bad","resource":"organizations","filter":{"stage":"hot"}}`), 422)
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Bad","resource":"organizations","filter":{"colour":"red"}}`), 422)
+	var list struct {
+		Items []struct {
+			ID, Name string
+			Count    int
+		}
+	}
+	r := h.Do(t, "GET", "/api/contact/v1/segments", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != seg || list.Items[0].Count != 1 {
+		t.Fatalf("segments: %s", r.Body)
+	}
+	rows := readCSV(t, h.Do(t, "GET", "/api/contact/v1/segments/"+seg+"/export", tok, nil))
+	if len(rows) != 2 || !slices.Contains(rows[1], "Phòng GD&ĐT Quận Ba Đình") {
+		t.Fatalf("segment export: %q", rows)
+	}
+	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, tok, nil), 204)
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/"+seg, tok, nil), 404)
+	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, tok, nil), 404)
+}
+
+func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	o := create(t, h, tok, orgs, `{"name":"UBND Phường Tây Hồ","kinds":["unit"]}`)
+	const path = "/api/contact/v1/interactions"
+	for name, body := range map[string]string{
+		"unknown party":      fmt.Sprintf(`{"party_id":%q,"kind":"call"}`, event.NewID()),
+		"no party":           `{"kind":"call"}`,
+		"party not an id":    `{"party_id":"Trường A","kind":"call"}`,
+		"bad next action":    fmt.Sprintf(`{"party_id":%q,"kind":"call","next_action_on":"mai"}`, o),
+		"unknown field":      fmt.Sprintf(`{"party_id":%q,"kind":"call","mood":"good"}`, o),
+		"unknown kind":       fmt.Sprintf(`{"party_id":%q,"kind":"telegram"}`, o),
+		"occurred_at string": fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"yesterday"}`, o),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := h.Do(t, "POST", path, tok, body)
+			if r.Status != 400 && r.Status != 422 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			mustStatus(t, r, r.Status)
+		})
+	}
+	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"meeting","outcome":"đồng ý học thử","next_action_on":"2026-12-01"}`, o)), 201)
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.interaction.logged", 10*time.Second, nil)
+	logged, _ := contract.Decode[contract.InteractionLogged](e)
+	if err := contract.Rapport().Check(e); err != nil || logged.PartyType != "organization" || logged.PartyID != o || logged.NextActionOn != "2026-12-01" {
+		t.Fatalf("interaction.logged %s: %v", e.Data, err)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM interaction"); n != 1 {
+		t.Fatalf("%d interactions", n)
+	}
+}
+
+// TestEveryContactEventIsDocumented drives every write of the API and then
+// reads the whole CONTACT stream: every event matches its catalogue entry,
+// and every contact entry of the catalogue was seen.
+func TestEveryContactEventIsDocumented(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	o1 := create(t, h, tok, orgs, `{"name":"Trường A","kinds":["school"]}`)
+	o2 := create(t, h, tok, orgs, `{"name":"Trường A cũ","kinds":["school"]}`)
+	p1 := create(t, h, tok, people, `{"full_name":"Nguyễn Văn A"}`)
+	p2 := create(t, h, tok, people, `{"full_name":"Nguyen Van A"}`)
+	for _, c := range []struct{ base, a, b string }{{orgs, o1, o2}, {people, p1, p2}} {
+		mustStatus(t, h.Do(t, "PATCH", c.base+"/"+c.a, tok, `{"tags":["x"]}`), 200)
+		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, c.b)), 200)
+		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/owner", tok, `{"owner_id":"user-lead"}`), 200)
+		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a)), 201)
+		mustStatus(t, h.Do(t, "DELETE", c.base+"/"+c.a, tok, nil), 204)
+	}
+	want := map[string]bool{}
+	for _, e := range contract.Rapport().Entries() {
+		if e.Context() == "contact" {
+			want[e.Type()] = true
+		}
+	}
+	seen := readStream(t, h.JS, h.Pool, "CONTACT")
+	for typ := range want {
+		if seen[typ] == 0 {
+			t.Errorf("no %s event", typ)
+		}
+	}
+}
+
+// readStream checks every event on stream against the catalogue once the
+// outbox is empty, and counts them by type.
+func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream string) map[string]int {
+	t.Helper()
+	testkit.Eventually(t, 10*time.Second, "an empty outbox", func() bool {
+		return testkit.Count(t, pool, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+	})
+	ctx := t.Context()
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for range info.State.Msgs {
+		msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := event.Decode(msg.Subject(), msg.Headers(), msg.Data())
+		if err != nil {
+			t.Fatalf("undecodable event on %s: %v", msg.Subject(), err)
+		}
+		if err := contract.Rapport().Check(e); err != nil {
+			t.Error(err)
+		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(e.Data, &probe) != nil {
+			t.Errorf("%s body is not an object", e.Type)
+		}
+		seen[e.Type]++
+	}
+	return seen
+}
