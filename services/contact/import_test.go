@@ -128,7 +128,7 @@ func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *test
 	r.JSON(t, &report)
 	want := []importProblem{
 		{Row: 3, Column: "Số điện thoại"},
-		{Row: 4, Column: "", Message: "required"}, // the name cell is empty
+		{Row: 4, Column: "Họ và tên", Message: "required"}, // the name cell is empty
 		{Row: 5, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
 		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
 	}

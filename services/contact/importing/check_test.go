@@ -81,14 +81,21 @@ func TestValidOrganisationRowBecomesANormalisedOrganisation(t *testing.T) {
 
 func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 	tests := []struct {
-		name  string
-		cells []Cell
-		want  []Problem
+		name    string
+		cells   []Cell
+		headers []string // the file's header row; the cells' headers when nil
+		want    []Problem
 	}{
 		{
-			name:  "missing name",
+			name:  "missing name, and no name column",
 			cells: []Cell{{"Số điện thoại", "0912345678"}},
 			want:  []Problem{{Row: 7, Column: "", Message: "required"}},
+		},
+		{
+			name:    "blank name cell under the name column",
+			cells:   []Cell{{"Số điện thoại", "0912345678"}},
+			headers: []string{"Ghi chú", "Tên đơn vị", "Số điện thoại"},
+			want:    []Problem{{Row: 7, Column: "Tên đơn vị", Message: "required"}},
 		},
 		{
 			name: "second phone of the second phone column is invalid",
@@ -123,7 +130,13 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := NewChecker(Options{}).Organisation(Row{Line: 7, Cells: tt.cells})
+			headers := tt.headers
+			if headers == nil {
+				for _, c := range tt.cells {
+					headers = append(headers, c.Header)
+				}
+			}
+			_, got := NewChecker(Options{}).Organisation(Row{Line: 7, Cells: tt.cells, Headers: headers})
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("problems:\n got %+v\nwant %+v", got, tt.want)
 			}
@@ -159,10 +172,10 @@ func TestPersonRowReadsDayFirstAndSpreadsheetSerialBirthdays(t *testing.T) {
 func TestDuplicatesWithinTheFileAreReportedWithBothRows(t *testing.T) {
 	c := NewChecker(Options{})
 	rows := []Row{
-		{2, []Cell{{"Tên", "Trường A"}, {"SĐT", "0912 345 678"}, {"MST", "0101234567"}}},
-		{3, []Cell{{"Tên", "Trường B"}, {"SĐT", "0987 654 321"}, {"Email", "b@x.vn"}}},
-		{4, []Cell{{"Tên", "Trường A (bản sao)"}, {"SĐT", "+84 912 345 678"}, {"MST", "0101.234.567"}}},
-		{5, []Cell{{"Tên", "Trường C"}, {"Email", "B@X.VN"}}},
+		{Line: 2, Cells: []Cell{{"Tên", "Trường A"}, {"SĐT", "0912 345 678"}, {"MST", "0101234567"}}},
+		{Line: 3, Cells: []Cell{{"Tên", "Trường B"}, {"SĐT", "0987 654 321"}, {"Email", "b@x.vn"}}},
+		{Line: 4, Cells: []Cell{{"Tên", "Trường A (bản sao)"}, {"SĐT", "+84 912 345 678"}, {"MST", "0101.234.567"}}},
+		{Line: 5, Cells: []Cell{{"Tên", "Trường C"}, {"Email", "B@X.VN"}}},
 	}
 	var got []Problem
 	for _, r := range rows {

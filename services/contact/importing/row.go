@@ -21,6 +21,9 @@ type Row struct {
 	// Cells are the row's non-blank cells, trimmed, in column order; order
 	// matters because the first of several phone columns is the main number.
 	Cells []Cell
+	// Headers is the file's header row, shared by every row (read only): a
+	// required value missing from a row is reported under its column.
+	Headers []string
 }
 
 // Cell is one value of a row under its column header.
@@ -170,7 +173,7 @@ func (h *header) row(line int, record []string) (Row, bool) {
 			cells = append(cells, Cell{h.names[i], v})
 		}
 	}
-	return Row{Line: line, Cells: cells}, len(cells) > 0
+	return Row{Line: line, Cells: cells, Headers: h.names}, len(cells) > 0
 }
 
 func isBlank(cells []string) bool {

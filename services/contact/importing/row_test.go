@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// collect reads every row; each must carry the file's header row, which
+// is then dropped so that tests compare lines and cells.
 func collect(t *testing.T, rows func(func(Row, error) bool)) ([]Row, error) {
 	t.Helper()
 	var out []Row
@@ -18,6 +21,12 @@ func collect(t *testing.T, rows func(func(Row, error) bool)) ([]Row, error) {
 		if err != nil {
 			return out, err
 		}
+		for _, c := range row.Cells {
+			if !slices.Contains(row.Headers, c.Header) {
+				t.Fatalf("row %d: header %q is not in the header row %q", row.Line, c.Header, row.Headers)
+			}
+		}
+		row.Headers = nil
 		out = append(out, row)
 	}
 	return out, nil
@@ -33,21 +42,21 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			name: "comma separated",
 			file: "Tên đơn vị,Số điện thoại\nTrường A,0912345678\nTrường B,0987654321\n",
 			want: []Row{
-				{2, []Cell{{"Tên đơn vị", "Trường A"}, {"Số điện thoại", "0912345678"}}},
-				{3, []Cell{{"Tên đơn vị", "Trường B"}, {"Số điện thoại", "0987654321"}}},
+				{Line: 2, Cells: []Cell{{"Tên đơn vị", "Trường A"}, {"Số điện thoại", "0912345678"}}},
+				{Line: 3, Cells: []Cell{{"Tên đơn vị", "Trường B"}, {"Số điện thoại", "0987654321"}}},
 			},
 		},
 		{
 			name: "semicolons and byte order mark from Excel",
 			file: "\ufeffTên đơn vị;Mã số thuế\nTrường A;0101234567\n",
-			want: []Row{{2, []Cell{{"Tên đơn vị", "Trường A"}, {"Mã số thuế", "0101234567"}}}},
+			want: []Row{{Line: 2, Cells: []Cell{{"Tên đơn vị", "Trường A"}, {"Mã số thuế", "0101234567"}}}},
 		},
 		{
 			name: "blank rows skipped, ragged rows tolerated, multi-line cell keeps numbering",
 			file: "Tên,Ghi chú,Email\n\n,,\n\"Trường A\",\"dòng 1\ndòng 2\"\nTrường B\n",
 			want: []Row{
-				{4, []Cell{{"Tên", "Trường A"}, {"Ghi chú", "dòng 1\ndòng 2"}}},
-				{6, []Cell{{"Tên", "Trường B"}}},
+				{Line: 4, Cells: []Cell{{"Tên", "Trường A"}, {"Ghi chú", "dòng 1\ndòng 2"}}},
+				{Line: 6, Cells: []Cell{{"Tên", "Trường B"}}},
 			},
 		},
 	}
@@ -131,8 +140,8 @@ func TestXLSXSkipsTitleRowsAndBlankRowsButKeepsSheetRowNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Row{
-		{3, []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "32998"}}},
-		{5, []Cell{{"Họ và tên", "Trần Thị Bích"}}},
+		{Line: 3, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "32998"}}},
+		{Line: 5, Cells: []Cell{{"Họ và tên", "Trần Thị Bích"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n got %v\nwant %v", got, want)

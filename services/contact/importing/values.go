@@ -17,6 +17,9 @@ type rowValues struct {
 	texts    map[Field]Cell
 	lists    map[Field]*list
 	reported []Problem
+	// headers and c find the file's column mapped to a field this row left blank.
+	headers []string
+	c       *Checker
 }
 
 // list is a list field's values and, per value, the header it came from.
@@ -26,7 +29,7 @@ type list struct {
 }
 
 func (c *Checker) collect(row Row) *rowValues {
-	v := &rowValues{line: row.Line, texts: map[Field]Cell{}, lists: map[Field]*list{}}
+	v := &rowValues{line: row.Line, texts: map[Field]Cell{}, lists: map[Field]*list{}, headers: row.Headers, c: c}
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
 		switch {
@@ -85,13 +88,19 @@ func (v *rowValues) report(f Field, msg string) {
 	v.reported = append(v.reported, Problem{Row: v.line, Column: v.header(f), Message: msg})
 }
 
-// header returns the column that fed f, or "" if none did.
+// header returns the column that fed f; for a field the row left blank,
+// the file's column mapped to it, or "" if the file has none.
 func (v *rowValues) header(f Field) string {
 	if cell, ok := v.texts[f]; ok {
 		return cell.Header
 	}
 	if l := v.lists[f]; l != nil && len(l.headers) > 0 {
 		return l.headers[0]
+	}
+	for _, h := range v.headers {
+		if col := v.c.column(h); col.mapped && col.field == f {
+			return h
+		}
 	}
 	return ""
 }
