@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -212,6 +213,9 @@ func TestBadOrganisationsAreProblemsNamingTheirFields(t *testing.T) {
 	mustStatus(t, h.Do(t, "GET", orgs+"/export?kinds=unit", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"?limit=0", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"?cursor=%25%25%25", tok, nil), 422)
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"n":"a","i":"not-an-id"}`))
+	mustStatus(t, h.Do(t, "GET", orgs+"?stage=lead&cursor="+forged, tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", orgs+"?q=truong&cursor="+forged, tok, nil), 422)
 }
 
 func sameSet(a, b []string) bool {

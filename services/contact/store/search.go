@@ -60,7 +60,7 @@ func (f Filter) where(t Type) (string, []any) {
 		conds = append(conds, "p.province = "+arg(f.Province))
 	}
 	if f.Supervising != "" {
-		conds = append(conds, "p.supervising_unit_id::text = "+arg(f.Supervising))
+		conds = append(conds, "p.supervising_unit_id = "+arg(f.Supervising)+"::uuid")
 	}
 	if f.NextActionDue != nil {
 		conds = append(conds, "p.next_action_on <= "+arg(*f.NextActionDue))
@@ -88,7 +88,7 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	where, args := f.where(t)
 	if after != nil {
 		args = append(args, after.Name, after.ID)
-		where += fmt.Sprintf(" AND (p.search_name, p.id::text) > ($%d, $%d)", len(args)-1, len(args))
+		where += fmt.Sprintf(" AND (p.search_name, p.id) > ($%d, $%d::uuid)", len(args)-1, len(args))
 	}
 	args = append(args, limit)
 	rows, err := db.Query(ctx, `SELECT p.doc, p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+

@@ -177,6 +177,9 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 		if err := page.Decode(pr.Cursor, req.After); err != nil {
 			return nil, err
 		}
+		if uuid.Validate(req.After.ID) != nil {
+			return nil, problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+		}
 	}
 	return req, nil
 }
