@@ -26,7 +26,7 @@ func Service() runner.Service {
 		Name:       "contact",
 		Migrations: migrations.FS,
 		Build: func(ctx context.Context, d runner.Deps) (runner.Parts, error) {
-			svc := service.New(d.Pool, d.Clock, d.Log, Schema)
+			svc := service.New(d.Pool, d.Clock, d.Location, d.Log, Schema)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)
 			training := d.Consumer(consumer.Config{Name: "contact-training-timeline", Stream: contactconsumer.TrainingStream,

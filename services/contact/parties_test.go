@@ -557,3 +557,55 @@ func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream
 	}
 	return seen
 }
+
+func TestBirthdaysAndImportantDatesComingUpAreFound(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{}) // today is 2 November 2026 in Vietnam
+	tok := h.Token(t, auth.Sales)
+	for _, body := range []string{
+		`{"full_name":"An Văn Sinh","birthday":"1985-11-05"}`,
+		`{"full_name":"Bùi Thị Cưới","important_dates":[{"label":"Ngày cưới","date":"2010-11-08"}]}`,
+		`{"full_name":"Cao Văn Muộn","birthday":"1990-11-09"}`,
+		`{"full_name":"Dương Thị Hôm Nay","birthday":"02/11/1975"}`,
+		`{"full_name":"Đỗ Văn Không"}`,
+	} {
+		create(t, h, tok, people, body)
+	}
+	file := "Họ và tên,Ngày sinh\nHoàng Văn Nhập,03/11/1980\nKhúc Thị Xa,03/12/1980\n"
+	r := uploadForm(t, h, tok, "sinh-nhat.csv", []byte(file), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	if job = waitForImport(t, h, tok, job.ID, 30*time.Second); job.Progress.Created != 2 {
+		t.Fatalf("import: %+v", job)
+	}
+
+	want := []string{"An Văn Sinh", "Bùi Thị Cưới", "Dương Thị Hôm Nay", "Hoàng Văn Nhập"}
+	if got := names(t, h, tok, people+"?dates_within=7"); !slices.Equal(got, want) {
+		t.Fatalf("dates within 7 days: %q, want %q", got, want)
+	}
+	if got := names(t, h, tok, people+"?dates_within=1&owner=user-sales"); !slices.Equal(got, []string{"Dương Thị Hôm Nay"}) {
+		t.Fatalf("dates today: %q", got)
+	}
+	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Sinh nhật tuần này","resource":"people","filter":{"dates_within":7}}`)
+	mustStatus(t, r, 201)
+	if !strings.Contains(string(r.Body), `"count":4`) {
+		t.Fatalf("segment: %s", r.Body)
+	}
+
+	// Moving a birthday moves its reminder.
+	var found struct{ Items []item }
+	h.Do(t, "GET", people+"?q=an%20van%20sinh", tok, nil).JSON(t, &found)
+	if len(found.Items) != 1 {
+		t.Fatalf("search An: %+v", found.Items)
+	}
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+found.Items[0].ID, tok, `{"birthday":"1985-12-01"}`), 200)
+	if got := names(t, h, tok, people+"?dates_within=7"); slices.Contains(got, "An Văn Sinh") {
+		t.Fatalf("a moved birthday is still due: %q", got)
+	}
+
+	for _, q := range []string{"?dates_within=0", "?dates_within=400", "?dates_within=-3", "?dates_within=week", "?kind=school"} {
+		mustStatus(t, h.Do(t, "GET", people+q, tok, nil), 422)
+	}
+	mustStatus(t, h.Do(t, "GET", orgs+"?dates_within=7", tok, nil), 422)
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"X","resource":"organizations","filter":{"dates_within":7}}`), 422)
+}

@@ -28,7 +28,7 @@ var (
 // Export streams every party matching q, not one page. Lists are joined
 // with "; ", which the importer splits again.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
-	f, err := q.Filter()
+	f, err := q.Filter(p.k.table, p.s.today())
 	if err != nil {
 		return Export{}, err
 	}

@@ -102,7 +102,7 @@ func people() kind[party.Person] {
 		diff:     party.DiffPerson,
 		merge:    party.MergePerson,
 		columns: func(p party.Person) store.Row {
-			return store.Row{Name: p.FullName, Tags: p.Tags}
+			return store.Row{Name: p.FullName, Tags: p.Tags, ReminderDays: monthDays(p.ReminderDays())}
 		},
 		created: func(p party.Person) any { return contract.PersonCreated{Person: personSnapshot(p)} },
 		updated: func(p party.Person, f []string) any {
@@ -116,6 +116,18 @@ func people() kind[party.Person] {
 			return contract.PersonOwnerChanged{ID: id, OldOwnerID: old, NewOwnerID: new, ChangedBy: by, HandoverID: h}
 		},
 	}
+}
+
+// monthDays converts days of the year for the store, which knows no party types.
+func monthDays(days []party.MonthDay) []int16 {
+	if days == nil {
+		return nil
+	}
+	out := make([]int16, len(days))
+	for i, d := range days {
+		out[i] = int16(d)
+	}
+	return out
 }
 
 func list(s []string) []string {

@@ -44,16 +44,24 @@ type Service struct {
 	People        *Parties[party.Person]
 	// Schema is the custom fields of each organisation kind (imports check it).
 	Schema party.CustomFieldSchema
+	// Location is the business time zone: it says which day today is.
+	Location *time.Location
 	// importQueued wakes this replica's import worker after an upload.
 	importQueued chan struct{}
 }
 
 // New wires the use cases.
-func New(pool *pgxpool.Pool, clk clock.Clock, log *slog.Logger, schema party.CustomFieldSchema) *Service {
-	s := &Service{Pool: pool, Clock: clk, Log: log, Catalogue: contract.Rapport(), Schema: schema, importQueued: make(chan struct{}, 1)}
+func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logger, schema party.CustomFieldSchema) *Service {
+	s := &Service{Pool: pool, Clock: clk, Location: loc, Log: log, Catalogue: contract.Rapport(), Schema: schema, importQueued: make(chan struct{}, 1)}
 	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations(schema)}
 	s.People = &Parties[party.Person]{s: s, k: people()}
 	return s
+}
+
+// today is the business day now, for reminders.
+func (s *Service) today() party.Date {
+	now := s.Clock.Now().In(s.Location)
+	return party.Date{Year: now.Year(), Month: now.Month(), Day: now.Day()}
 }
 
 // Parties are the use cases of one party type.

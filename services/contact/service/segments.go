@@ -28,7 +28,7 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 	if resource != "organizations" && resource != "people" {
 		fields = append(fields, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
-	if _, err := q.Filter(); err != nil {
+	if _, err := q.Filter(segmentType(resource), s.today()); err != nil {
 		var bad *problem.Problem
 		if !errors.As(err, &bad) {
 			return SegmentView{}, err
@@ -53,16 +53,21 @@ func (s *Service) view(ctx context.Context, seg store.Segment) (SegmentView, err
 	if err := json.Unmarshal(seg.Filter, &v.Filter); err != nil {
 		return v, err
 	}
-	f, err := v.Filter.Filter()
+	t := segmentType(seg.Resource)
+	f, err := v.Filter.Filter(t, s.today())
 	if err != nil {
 		return v, err
 	}
-	t := store.Organization
-	if seg.Resource == "people" {
-		t = store.Person
-	}
 	v.Count, err = store.Count(ctx, s.Pool, t, f)
 	return v, err
+}
+
+// segmentType is the table of a segment's resource.
+func segmentType(resource string) store.Type {
+	if resource == "people" {
+		return store.Person
+	}
+	return store.Organization
 }
 
 // Segment returns a segment with its current count.

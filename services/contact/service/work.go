@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,15 +30,55 @@ type Query struct {
 	Province      string `json:"province,omitempty"`
 	Supervising   string `json:"supervising_unit,omitempty"`
 	NextActionDue string `json:"next_action_due,omitempty"` // YYYY-MM-DD: next action on or before
+	// DatesWithin selects people whose birthday or an important date falls
+	// within this many days from today (1 is today only); a saved segment
+	// keeps the window, so "birthdays this week" moves with the calendar.
+	DatesWithin int `json:"dates_within,omitempty"`
 }
 
-// Filter turns a query into a store filter: q matches folded name words
-// by prefix, or a phone, email or tax code in any written form.
-func (q Query) Filter() (store.Filter, error) {
+// organisationOnly and peopleOnly are the filters that apply to one
+// resource: on the other they could only ever select nothing.
+var (
+	organisationOnly = []string{"kind", "stage", "province", "supervising_unit"}
+	peopleOnly       = []string{"dates_within"}
+)
+
+// set lists the filters q sets, by their parameter names.
+func (q Query) set() []string {
+	var out []string
+	for name, v := range map[string]bool{"kind": q.Kind != "", "stage": q.Stage != "", "province": q.Province != "",
+		"supervising_unit": q.Supervising != "", "dates_within": q.DatesWithin != 0} {
+		if v {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Filter turns a query over parties of type t into a store filter: q
+// matches folded name words by prefix, or a phone, email or tax code in
+// any written form; dates_within counts from today.
+func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
+	other, resource := peopleOnly, "organisations"
+	if t == store.Person {
+		other, resource = organisationOnly, "people"
+	}
+	for _, name := range q.set() {
+		if slices.Contains(other, name) {
+			bad = append(bad, problem.FieldError{Field: name, Message: "does not apply to " + resource})
+		}
+	}
+	if q.DatesWithin != 0 {
+		if q.DatesWithin < 1 || q.DatesWithin > party.MaxReminderWindow {
+			bad = append(bad, problem.FieldError{Field: "dates_within", Message: fmt.Sprintf("must be a number of days from 1 to %d", party.MaxReminderWindow)})
+		}
+		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
+	}
 	if q.Kind != "" && !party.Kind(q.Kind).Valid() {
 		bad = append(bad, problem.FieldError{Field: "kind", Message: "must be one of unit, supervising_unit, partner, vendor, school"})
 	}
@@ -87,7 +129,7 @@ func (q Query) Filter() (store.Filter, error) {
 
 // Search lists parties matching q after the cursor position.
 func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position, limit int) ([]T, []store.Position, error) {
-	f, err := q.Filter()
+	f, err := q.Filter(p.k.table, p.s.today())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -191,10 +191,11 @@ func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, act
 		return fmt.Errorf("copy %s: import id %q: %w", t, importID, err)
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{string(t)}, []string{"id", "doc", "name", "search_name", "kinds", "stage", "tags", "owner_id", "province",
-		"supervising_unit_id", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"},
+		"supervising_unit_id", "reminder_days", "import_id", "last_touched_by", "last_touched_at", "created_at", "updated_at"},
 		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
 			r := rs[i]
-			return []any{ids[i], r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, units[i], job, actor, now, now, now}, nil
+			return []any{ids[i], r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, units[i],
+				nonNil(r.ReminderDays), job, actor, now, now, now}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", t, err)

@@ -59,7 +59,7 @@ func (q nameQuery) matches(searchName string) bool {
 // onlyName reports whether f filters by name alone.
 func (f Filter) onlyName() bool {
 	return len(f.NameWords) > 0 && len(f.Keys) == 0 && f.Kind == "" && f.Stage == "" && f.Tag == "" &&
-		f.Owner == "" && f.Province == "" && f.Supervising == "" && f.NextActionDue == nil
+		f.Owner == "" && f.Province == "" && f.Supervising == "" && f.NextActionDue == nil && f.ReminderDays == nil
 }
 
 // searchByName returns up to limit positions after `after` whose names

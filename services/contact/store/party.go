@@ -43,7 +43,9 @@ type Row struct {
 	OwnerID           *string
 	Province          *string
 	SupervisingUnitID *string
-	Keys              []string
+	// ReminderDays are a person's yearly reminder days (party.MonthDay).
+	ReminderDays []int16
+	Keys         []string
 }
 
 // Meta is what the store knows about a party besides its document.
@@ -60,9 +62,10 @@ type Meta struct {
 // InsertParty stores a new party and its duplicate keys.
 func InsertParty(ctx context.Context, db DB, t Type, r Row, forceReason *string, importID *string, actor string, now time.Time) error {
 	_, err := db.Exec(ctx, `INSERT INTO `+string(t)+` (id, doc, name, search_name, kinds, stage, tags, owner_id, province,
- supervising_unit_id, force_reason, import_id, last_touched_by, last_touched_at, created_at, updated_at)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14,$14)`,
-		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID, forceReason, importID, actor, now)
+ supervising_unit_id, reminder_days, force_reason, import_id, last_touched_by, last_touched_at, created_at, updated_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$15)`,
+		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID,
+		nonNil(r.ReminderDays), forceReason, importID, actor, now)
 	if err != nil {
 		return fmt.Errorf("insert %s %s: %w", t, r.ID, err)
 	}
@@ -72,8 +75,9 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14,$14)`,
 // UpdateParty replaces a party's document, columns and keys.
 func UpdateParty(ctx context.Context, db DB, t Type, r Row, actor string, now time.Time) error {
 	_, err := db.Exec(ctx, `UPDATE `+string(t)+` SET doc=$2, name=$3, search_name=$4, kinds=$5, stage=$6, tags=$7, owner_id=$8,
- province=$9, supervising_unit_id=$10, last_touched_by=$11, last_touched_at=$12, updated_at=$12 WHERE id=$1`,
-		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID, actor, now)
+ province=$9, supervising_unit_id=$10, reminder_days=$11, last_touched_by=$12, last_touched_at=$13, updated_at=$13 WHERE id=$1`,
+		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID,
+		nonNil(r.ReminderDays), actor, now)
 	if err != nil {
 		return fmt.Errorf("update %s %s: %w", t, r.ID, err)
 	}
@@ -218,9 +222,10 @@ func Touch(ctx context.Context, db DB, t Type, id, actor string, now time.Time) 
 	return err
 }
 
-func nonNil(s []string) []string {
+// nonNil turns a nil list into an empty one for the NOT NULL array columns.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

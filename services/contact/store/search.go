@@ -22,6 +22,9 @@ type Filter struct {
 	Province      string
 	Supervising   string
 	NextActionDue *time.Time
+	// ReminderDays selects people with a yearly reminder on one of these
+	// days of the year (party.MonthDay).
+	ReminderDays []int16
 }
 
 // Position is where a page ends: the last item's sort key.
@@ -64,6 +67,9 @@ func (f Filter) where(t Type) (string, []any) {
 	}
 	if f.NextActionDue != nil {
 		conds = append(conds, "p.next_action_on <= "+arg(*f.NextActionDue))
+	}
+	if f.ReminderDays != nil {
+		conds = append(conds, "p.reminder_days && "+arg(f.ReminderDays)+"::smallint[]")
 	}
 	if len(conds) == 0 {
 		return "TRUE", args

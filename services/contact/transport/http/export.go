@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -79,11 +80,19 @@ type exportRequest struct {
 }
 
 // filterParams are the query parameters that filter a search or an export.
-var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due"}
+var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due", "dates_within"}
 
-func queryFrom(q url.Values) service.Query {
-	return service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
+func queryFrom(q url.Values) (service.Query, error) {
+	out := service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
 		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due")}
+	if s := q.Get("dates_within"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n == 0 {
+			return out, problem.Invalid("bad filter", problem.FieldError{Field: "dates_within", Message: "must be a number of days"})
+		}
+		out.DatesWithin = n
+	}
+	return out, nil
 }
 
 // knownParams refuses a query parameter outside the lists, so that a
@@ -103,7 +112,11 @@ func knownParams(q url.Values, lists ...[]string) error {
 
 func decodeExport(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	req := exportRequest{ID: r.PathValue("id"), Query: queryFrom(q), Format: q.Get("format")}
+	query, err := queryFrom(q)
+	if err != nil {
+		return nil, err
+	}
+	req := exportRequest{ID: r.PathValue("id"), Query: query, Format: q.Get("format")}
 	known := [][]string{{"format"}, filterParams}
 	if req.ID != "" {
 		if err := validID(req.ID); err != nil {

@@ -20,7 +20,7 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("not OpenAPI 3: %q", doc.OpenAPI)
 	}
-	routes := Routes(service.New(nil, nil, nil, party.CustomFieldSchema{}))
+	routes := Routes(service.New(nil, nil, nil, nil, party.CustomFieldSchema{}))
 	for _, r := range routes {
 		if _, ok := doc.Paths[r.Path][strings.ToLower(r.Method)]; !ok {
 			t.Errorf("%s %s is not documented", r.Method, r.Path)

@@ -1,9 +1,9 @@
 package http
 
 import (
-	"github.com/google/uuid"
 	"context"
 	"encoding/json"
+	"github.com/google/uuid"
 	"net/http"
 	"time"
 
@@ -171,7 +171,11 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := searchRequest{Page: pr, Query: queryFrom(q)}
+	query, err := queryFrom(q)
+	if err != nil {
+		return nil, err
+	}
+	req := searchRequest{Page: pr, Query: query}
 	if pr.Cursor != "" {
 		req.After = &store.Position{}
 		if err := page.Decode(pr.Cursor, req.After); err != nil {

@@ -1,9 +1,9 @@
 package http
 
 import (
-	"github.com/google/uuid"
 	"bytes"
 	"context"
+	"github.com/google/uuid"
 	"io"
 	"net/http"
 	"strings"

@@ -1,0 +1,52 @@
+package party
+
+import (
+	"slices"
+	"time"
+)
+
+// MonthDay is a day of the year without its year, written month*100+day
+// (302 is 2 March): the day a yearly reminder such as a birthday falls on.
+type MonthDay int16
+
+// MaxReminderWindow is the longest look-ahead of DaysAhead: a year.
+const MaxReminderWindow = 366
+
+func monthDay(d Date) MonthDay { return MonthDay(int(d.Month)*100 + d.Day) }
+
+// ReminderDays returns the days of the year of p's birthday and important
+// dates, sorted and without repeats.
+func (p Person) ReminderDays() []MonthDay {
+	var out []MonthDay
+	if p.Birthday.Valid() {
+		out = append(out, monthDay(p.Birthday))
+	}
+	for _, d := range p.ImportantDates {
+		if d.Date.Valid() {
+			out = append(out, monthDay(d.Date))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// DaysAhead returns the days of the year from today through days-1 days
+// later. In a year without 29 February, a reminder set on that day is due
+// on 28 February, so a window holding 28 February of such a year holds 229
+// too.
+func DaysAhead(today Date, days int) []MonthDay {
+	days = min(max(days, 0), MaxReminderWindow)
+	start := time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, time.UTC)
+	var out []MonthDay
+	for i := range days {
+		t := start.AddDate(0, 0, i)
+		out = append(out, MonthDay(int(t.Month())*100+t.Day()))
+		if t.Month() == time.February && t.Day() == 28 && !isLeap(t.Year()) {
+			out = append(out, 229)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func isLeap(year int) bool { return year%4 == 0 && (year%100 != 0 || year%400 == 0) }
