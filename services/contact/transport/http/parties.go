@@ -3,11 +3,11 @@ package http
 import (
 	"context"
 	"encoding/json"
-	"github.com/google/uuid"
 	"net/http"
 	"time"
 
 	"github.com/go-kit/kit/endpoint"
+	"github.com/google/uuid"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"

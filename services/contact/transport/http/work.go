@@ -3,12 +3,12 @@ package http
 import (
 	"bytes"
 	"context"
-	"github.com/google/uuid"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
+	"github.com/google/uuid"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
