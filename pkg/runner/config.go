@@ -28,6 +28,9 @@ type Config struct {
 	MaxAttempts     int           // CONSUMER_MAX_ATTEMPTS
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	TimeZone        string        // TZ_BUSINESS
+	// Env is the getenv Load read from: a service reads its own variables
+	// (CONTACT_CUSTOM_FIELDS_FILE, say) through it.
+	Env func(string) string
 }
 
 // Variables documents every variable with its default, for the README and `rapport env`.
@@ -60,7 +63,7 @@ func Load(getenv func(string) string) (Config, error) {
 		HTTPAddr: get("HTTP_ADDR", ":8080"), DatabaseURL: get("DATABASE_URL", ""), NATSURL: get("NATS_URL", ""),
 		JWTSecret: get("JWT_SECRET", ""), JWKSURL: get("JWT_JWKS_URL", ""), JWTIssuer: get("JWT_ISSUER", ""),
 		JWTAudience: get("JWT_AUDIENCE", ""), OTLPEndpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
-		TimeZone: get("TZ_BUSINESS", "Asia/Ho_Chi_Minh"),
+		TimeZone: get("TZ_BUSINESS", "Asia/Ho_Chi_Minh"), Env: getenv,
 	}
 	if c.JWTSecret == "" && c.JWKSURL == "" {
 		c.JWTSecret = DevSecret

@@ -4,6 +4,9 @@ package contact
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/rapportcrm/rapport/pkg/consumer"
 	"github.com/rapportcrm/rapport/pkg/runner"
@@ -14,10 +17,35 @@ import (
 	transport "github.com/rapportcrm/rapport/services/contact/transport/http"
 )
 
-// Schema is the custom fields each organisation kind may carry.
+// Schema is the custom fields each organisation kind may carry when
+// CONTACT_CUSTOM_FIELDS_FILE names no schema of the deployment's own.
 var Schema = party.CustomFieldSchema{
 	party.KindSchool: {{Name: "student_count", Type: party.FieldNumber}},
 	party.KindUnit:   {{Name: "budget_chapter", Type: party.FieldString}},
+}
+
+// CustomFieldsVariable names the JSON file of a deployment's custom field
+// schema (see party.ParseCustomFieldSchema).
+const CustomFieldsVariable = "CONTACT_CUSTOM_FIELDS_FILE"
+
+// schemaFrom reads the schema named by the environment, or returns Schema.
+func schemaFrom(getenv func(string) string) (party.CustomFieldSchema, error) {
+	path := ""
+	if getenv != nil {
+		path = strings.TrimSpace(getenv(CustomFieldsVariable))
+	}
+	if path == "" {
+		return Schema, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", CustomFieldsVariable, err)
+	}
+	s, err := party.ParseCustomFieldSchema(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", CustomFieldsVariable, path, err)
+	}
+	return s, nil
 }
 
 // Service is the contact service for the runner.
@@ -26,7 +54,11 @@ func Service() runner.Service {
 		Name:       "contact",
 		Migrations: migrations.FS,
 		Build: func(ctx context.Context, d runner.Deps) (runner.Parts, error) {
-			svc := service.New(d.Pool, d.Clock, d.Location, d.Log, Schema)
+			schema, err := schemaFrom(d.Config.Env)
+			if err != nil {
+				return runner.Parts{}, err
+			}
+			svc := service.New(d.Pool, d.Clock, d.Location, d.Log, schema)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)
 			training := d.Consumer(consumer.Config{Name: "contact-training-timeline", Stream: contactconsumer.TrainingStream,

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/runner"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
@@ -608,4 +611,50 @@ func TestBirthdaysAndImportantDatesComingUpAreFound(t *testing.T) {
 	}
 	mustStatus(t, h.Do(t, "GET", orgs+"?dates_within=7", tok, nil), 422)
 	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"X","resource":"organizations","filter":{"dates_within":7}}`), 422)
+}
+
+func TestADeploymentDefinesItsOwnCustomFields(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "fields.json")
+	schema := `{"vendor": [{"name": "contract_no", "type": "string", "required": true},
+ {"name": "rating", "type": "string", "allowed": ["A", "B", "C"]}]}`
+	if err := os.WriteFile(file, []byte(schema), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{Config: func(cfg *runner.Config) {
+		cfg.Env = func(name string) string {
+			if name == contact.CustomFieldsVariable {
+				return file
+			}
+			return ""
+		}
+	}})
+	tok := h.Token(t, auth.Lead)
+	r := h.Do(t, "GET", "/api/contact/v1/field-definitions", h.Token(t, auth.Director), nil)
+	mustStatus(t, r, 200)
+	var defs map[string][]struct{ Name string }
+	r.JSON(t, &defs)
+	if len(defs) != 1 || len(defs["vendor"]) != 2 || defs["vendor"][0].Name != "contract_no" {
+		t.Fatalf("field definitions: %s", r.Body)
+	}
+	for body, fields := range map[string][]string{
+		`{"name":"NXB Giáo dục","kinds":["vendor"]}`:                                                      {"custom_fields.contract_no"},
+		`{"name":"NXB Giáo dục","kinds":["vendor"],"custom_fields":{"contract_no":"HĐ-12","rating":"D"}}`: {"custom_fields.rating"},
+		`{"name":"Trường A","kinds":["school"],"custom_fields":{"student_count":5}}`:                      {"custom_fields.student_count"},
+	} {
+		r := h.Do(t, "POST", orgs, tok, body)
+		mustStatus(t, r, 422)
+		if got := fieldsOf(t, r); !sameSet(got, fields) {
+			t.Errorf("%s: fields %q, want %q", body, got, fields)
+		}
+	}
+	create(t, h, tok, orgs, `{"name":"NXB Giáo dục","kinds":["vendor"],"custom_fields":{"contract_no":"HĐ-12","rating":"A"}}`)
+
+	// A broken schema stops the service at start, saying why.
+	if err := os.WriteFile(file, []byte(`{"vendor": [{"name": "x", "type": "money"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := contact.Service().Build(t.Context(), runner.Deps{Config: runner.Config{Env: func(string) string { return file }}})
+	if err == nil || !strings.Contains(err.Error(), `unknown type "money"`) {
+		t.Fatalf("a broken schema: %v", err)
+	}
 }

@@ -1,8 +1,13 @@
 package party
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -129,4 +134,47 @@ func (d FieldDefinition) check(v any) string {
 func (s CustomFieldSchema) Definition(kinds []Kind, name string) (FieldDefinition, bool) {
 	d, ok := s.definitions(kinds)[name]
 	return d, ok
+}
+
+// ParseCustomFieldSchema reads a schema written as JSON, kind by kind:
+//
+//	{"school": [{"name": "student_count", "type": "number", "required": true}]}
+//
+// and refuses what would make every organisation of a kind fail or pass
+// for the wrong reason: an unknown kind or type, a nameless or repeated
+// field, allowed values on a field that is not text.
+func ParseCustomFieldSchema(data []byte) (CustomFieldSchema, error) {
+	var s CustomFieldSchema
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("custom field schema: %w", err)
+	}
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(s)) {
+		if !k.Valid() {
+			errs = append(errs, fmt.Errorf("unknown organisation kind %q", k))
+		}
+		seen := map[string]bool{}
+		for i, d := range s[k] {
+			at := fmt.Sprintf("%s[%d]", k, i)
+			switch {
+			case strings.TrimSpace(d.Name) == "":
+				errs = append(errs, fmt.Errorf("%s: a field needs a name", at))
+			case seen[d.Name]:
+				errs = append(errs, fmt.Errorf("%s: %q is defined twice", at, d.Name))
+			}
+			seen[d.Name] = true
+			if !slices.Contains([]FieldType{FieldString, FieldNumber, FieldBool, FieldDate}, d.Type) {
+				errs = append(errs, fmt.Errorf("%s: unknown type %q (string, number, bool or date)", at, d.Type))
+			}
+			if len(d.Allowed) > 0 && d.Type != FieldString {
+				errs = append(errs, fmt.Errorf("%s: allowed values are for string fields", at))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("custom field schema: %w", err)
+	}
+	return s, nil
 }

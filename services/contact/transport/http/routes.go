@@ -53,6 +53,7 @@ func Routes(s *service.Service) []Route {
 		Route{"POST", base + "/interactions", "log_interaction", writers, decodeInteraction, logInteraction(s), nil},
 		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
+		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},

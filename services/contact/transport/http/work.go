@@ -121,3 +121,9 @@ func getSegment(s *service.Service) endpoint.Endpoint {
 func deleteSegment(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) { return nil, s.DeleteSegment(ctx, req.(idRequest).ID) }
 }
+
+// fieldDefinitions answers the custom fields of each organisation kind, so
+// a client can build its forms and import mappings from them.
+func fieldDefinitions(s *service.Service) endpoint.Endpoint {
+	return func(context.Context, any) (any, error) { return s.Schema, nil }
+}
