@@ -207,6 +207,9 @@ func TestBadOrganisationsAreProblemsNamingTheirFields(t *testing.T) {
 	}
 	mustStatus(t, h.Do(t, "GET", orgs+"/"+unknownID, tok, nil), 404)
 	mustStatus(t, h.Do(t, "GET", orgs+"/not-an-id", tok, nil), 404)
+	mustStatus(t, h.Do(t, "GET", orgs+"/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", tok, nil), 404)
+	mustStatus(t, h.Do(t, "GET", orgs+"/urn:uuid:"+unknownID, tok, nil), 404)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+unknownID+"/merge", tok, `{"merged_id":"zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}`), 404)
 	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+unknownID, tok, `{"stage":"lead"}`), 404)
 	mustStatus(t, h.Do(t, "POST", orgs+"/"+unknownID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, event.NewID())), 404)
 	mustStatus(t, h.Do(t, "GET", orgs+"?stage=hot", tok, nil), 422)

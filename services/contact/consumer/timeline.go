@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -92,7 +92,7 @@ func TrainingTimeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 	for _, id := range parties {
 		// Only contact's own parties have a timeline here; any other id
 		// (an empty one, a unit known only to a test) is not ours to keep.
-		if uuid.Validate(id) != nil {
+		if !party.ValidID(id) {
 			continue
 		}
 		if err := store.InsertTimeline(ctx, tx, id, entry); err != nil {

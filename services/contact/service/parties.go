@@ -12,7 +12,6 @@ import (
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -197,7 +196,7 @@ func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) (T, error)
 // party is not of type want.
 func liveRef(ctx context.Context, db store.DB, id string, want store.Type) (resolved, why string, err error) {
 	noun := map[store.Type]string{store.Organization: "an organisation", store.Person: "a person"}
-	if uuid.Validate(id) != nil {
+	if !party.ValidID(id) {
 		return "", "is not the id of " + noun[want], nil
 	}
 	t, resolved, err := store.TypeOf(ctx, db, id)

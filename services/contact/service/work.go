@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/contract"
@@ -85,7 +84,7 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 	if q.Stage != "" && !party.Stage(q.Stage).Valid() {
 		bad = append(bad, problem.FieldError{Field: "stage", Message: "must be one of lead, prospect, customer, inactive"})
 	}
-	if q.Supervising != "" && uuid.Validate(q.Supervising) != nil {
+	if q.Supervising != "" && !party.ValidID(q.Supervising) {
 		bad = append(bad, problem.FieldError{Field: "supervising_unit", Message: "must be an organisation id"})
 	}
 	if q.Province != "" {
@@ -288,7 +287,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if !interactionKinds[in.Kind] {
 		fields = append(fields, problem.FieldError{Field: "kind", Message: "must be one of call, email, meeting, zalo, sms, note"})
 	}
-	if uuid.Validate(in.PartyID) != nil {
+	if !party.ValidID(in.PartyID) {
 		fields = append(fields, problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
 	}
 	var next *time.Time

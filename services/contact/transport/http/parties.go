@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/go-kit/kit/endpoint"
-	"github.com/google/uuid"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -66,7 +66,7 @@ func decodeID(_ context.Context, r *http.Request) (any, error) {
 }
 
 func validID(id string) error {
-	if uuid.Validate(id) != nil {
+	if !party.ValidID(id) {
 		return problem.NotFound("no such record")
 	}
 	return nil
@@ -181,7 +181,7 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 		if err := page.Decode(pr.Cursor, req.After); err != nil {
 			return nil, err
 		}
-		if uuid.Validate(req.After.ID) != nil {
+		if !party.ValidID(req.After.ID) {
 			return nil, problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
 		}
 	}

@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
-	"github.com/google/uuid"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -46,7 +46,7 @@ func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if uuid.Validate(in.PartyID) != nil {
+	if !party.ValidID(in.PartyID) {
 		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
 	}
 	in.Limit = pr.Limit
