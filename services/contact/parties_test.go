@@ -303,7 +303,16 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 		t.Fatalf("link to a merged organisation: %s", r.Body)
 	}
 
+	// A link to a party deleted since does not stop edits of other
+	// fields; only new links are checked.
+	mother := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Lý Thị Mẹ","relationships":[{"kind":"parent_of","party_id":%q}]}`, student))
 	mustStatus(t, h.Do(t, "DELETE", people+"/"+student, tok, nil), 204)
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+mother, tok, `{"tags":["phụ huynh"]}`), 200)
+	r = h.Do(t, "PATCH", people+"/"+parent, tok, fmt.Sprintf(`{"relationships":[{"kind":"parent_of","party_id":%q}]}`, student))
+	mustStatus(t, r, 422)
+	if got := fieldsOf(t, r); !sameSet(got, []string{"relationships[0].party_id"}) {
+		t.Fatalf("a new link to a deleted person: %s", r.Body)
+	}
 	e = testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.deleted", 10*time.Second, nil)
 	if err := contract.Rapport().Check(e); err != nil || e.AggregateID != student {
 		t.Fatalf("person.deleted %s: %v", e.Data, err)

@@ -112,7 +112,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		*p.k.owner(&v) = actor
 	}
 	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		if v, err = p.checkRefs(ctx, tx, v); err != nil {
+		if v, err = p.checkRefs(ctx, tx, v, nil); err != nil {
 			return err
 		}
 		r, err := row(p.k, v)
@@ -142,22 +142,20 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 	return v, err
 }
 
-// checkRefs refuses a link to a party that does not exist or is of the
-// wrong type (a supervising unit is an organisation; a person works at an
-// organisation and is the parent, guardian or relative of a person), and
-// points a link at a merged party to its survivor.
-func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) (T, error) {
-	type link struct {
-		field string
-		id    *string
-		want  store.Type
-	}
+// link is one reference from a party to another: a pointer into the party,
+// so that checkRefs can point it at a survivor.
+type link struct {
+	field string
+	id    *string
+	want  store.Type
+}
+
+// linksOf lists v's references to other parties (a person's relationships
+// are cloned first, so re-pointing one never writes into a shared slice).
+func linksOf[T any](v *T) []link {
 	var links []link
-	switch x := any(&v).(type) {
+	switch x := any(v).(type) {
 	case *party.Organisation:
-		if x.SupervisingUnitID != "" && x.SupervisingUnitID == x.ID {
-			return v, problem.Invalid("an organisation cannot supervise itself", problem.FieldError{Field: "supervising_unit_id", Message: "is this organisation"})
-		}
 		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, store.Organization})
 	case *party.Person:
 		x.Relationships = slices.Clone(x.Relationships)
@@ -170,9 +168,28 @@ func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T) (T, error)
 			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, want})
 		}
 	}
+	return links
+}
+
+// checkRefs refuses a new link to a party that does not exist or is of the
+// wrong type (a supervising unit is an organisation; a person works at an
+// organisation and is the parent, guardian or relative of a person), and
+// points a new link at a merged party to its survivor. Links v already had
+// in before are left alone, so a party linked to one deleted since can
+// still be edited.
+func (p *Parties[T]) checkRefs(ctx context.Context, db store.DB, v T, before *T) (T, error) {
+	if o, ok := any(v).(party.Organisation); ok && o.SupervisingUnitID != "" && o.SupervisingUnitID == o.ID {
+		return v, problem.Invalid("an organisation cannot supervise itself", problem.FieldError{Field: "supervising_unit_id", Message: "is this organisation"})
+	}
+	kept := map[string]bool{}
+	if before != nil {
+		for _, l := range linksOf(before) {
+			kept[*l.id] = true
+		}
+	}
 	var bad []problem.FieldError
-	for _, l := range links {
-		if *l.id == "" {
+	for _, l := range linksOf(&v) {
+		if *l.id == "" || kept[*l.id] {
 			continue
 		}
 		resolved, why, err := liveRef(ctx, db, *l.id, l.want)
@@ -290,15 +307,14 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if *p.k.owner(&next) == "" {
 			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
 		}
-		changes := p.k.diff(before, next)
-		if len(changes) == 0 {
-			out = next
-			return nil
-		}
-		if next, err = p.checkRefs(ctx, tx, next); err != nil {
+		if next, err = p.checkRefs(ctx, tx, next, &before); err != nil {
 			return err
 		}
-		out, changes = next, p.k.diff(before, next) // a link may now name a survivor
+		out = next
+		changes := p.k.diff(before, next)
+		if len(changes) == 0 {
+			return nil
+		}
 		r, err := row(p.k, next)
 		if err != nil {
 			return err
