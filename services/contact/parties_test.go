@@ -303,11 +303,8 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 		t.Fatalf("link to a merged organisation: %s", r.Body)
 	}
 
-	// A link to a party deleted since does not stop edits of other
-	// fields; only new links are checked.
-	mother := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Lý Thị Mẹ","relationships":[{"kind":"parent_of","party_id":%q}]}`, student))
+	// No new link can be made to a deleted person.
 	mustStatus(t, h.Do(t, "DELETE", people+"/"+student, tok, nil), 204)
-	mustStatus(t, h.Do(t, "PATCH", people+"/"+mother, tok, `{"tags":["phụ huynh"]}`), 200)
 	r = h.Do(t, "PATCH", people+"/"+parent, tok, fmt.Sprintf(`{"relationships":[{"kind":"parent_of","party_id":%q}]}`, student))
 	mustStatus(t, r, 422)
 	if got := fieldsOf(t, r); !sameSet(got, []string{"relationships[0].party_id"}) {
@@ -317,6 +314,111 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 	if err := contract.Rapport().Check(e); err != nil || e.AggregateID != student {
 		t.Fatalf("person.deleted %s: %v", e.Data, err)
 	}
+}
+
+func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	so := create(t, h, tok, orgs, `{"name":"Sở GD&ĐT Thành phố Huế","kinds":["supervising_unit"]}`)
+	oldSo := create(t, h, tok, orgs, `{"name":"Sở GD&ĐT Thừa Thiên Huế","kinds":["supervising_unit"]}`)
+	school := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường THCS Nguyễn Tri Phương","kinds":["school"],"supervising_unit_id":%q}`, oldSo))
+	schoolCopy := create(t, h, tok, orgs, `{"name":"THCS Nguyễn Tri Phương","kinds":["school"]}`)
+	child := create(t, h, tok, people, `{"full_name":"Hồ Minh Khôi"}`)
+	twin := create(t, h, tok, people, `{"full_name":"Hồ Minh Khôi","tags":["nhập trùng"]}`)
+	teacher := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Hồ Thị Lan","relationships":[
+ {"kind":"works_at","party_id":%q,"title":"Giáo viên"},{"kind":"works_at","party_id":%q,"title":"Tổ trưởng"},
+ {"kind":"parent_of","party_id":%q}]}`, schoolCopy, school, twin))
+	type rel struct{ Kind, PartyID, Title string }
+	relationships := func() []rel {
+		var p struct {
+			Relationships []struct {
+				Kind    string `json:"kind"`
+				PartyID string `json:"party_id"`
+				Title   string `json:"title"`
+			}
+		}
+		r := h.Do(t, "GET", people+"/"+teacher, tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &p)
+		out := []rel{}
+		for _, r := range p.Relationships {
+			out = append(out, rel{r.Kind, r.PartyID, r.Title})
+		}
+		return out
+	}
+	historyOf := func(path string) []string {
+		var hist struct{ Items []struct{ Actor, Field string } }
+		r := h.Do(t, "GET", path+"/history", tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &hist)
+		var fields []string
+		for _, it := range hist.Items {
+			if it.Actor != "user-sales" {
+				t.Fatalf("history of %s names %q", path, it.Actor)
+			}
+			fields = append(fields, it.Field)
+		}
+		return fields
+	}
+
+	// Merging the copy of the school into it: the teacher's two jobs there
+	// become one, keeping the title she had at the survivor. Merging the
+	// twin into the child moves her parent link; merging the old supervising
+	// unit into the new one moves the school's.
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, schoolCopy)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+child+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, twin)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+so+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, oldSo)), 200)
+	want := []rel{{"works_at", school, "Tổ trưởng"}, {"parent_of", child, ""}}
+	if got := relationships(); !slices.Equal(got, want) {
+		t.Fatalf("after the merges the teacher links %+v, want %+v", got, want)
+	}
+	var unit struct {
+		SupervisingUnitID string `json:"supervising_unit_id"`
+	}
+	r := h.Do(t, "GET", orgs+"/"+school, tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &unit)
+	if unit.SupervisingUnitID != so {
+		t.Fatalf("the school is supervised by %s, want the surviving unit %s", unit.SupervisingUnitID, so)
+	}
+	if got := historyOf(orgs + "/" + school); !slices.Equal(got, []string{"merged_ids", "merged_from", "supervising_unit_id"}) {
+		t.Fatalf("school history %q", got)
+	}
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.updated", 10*time.Second,
+		func(e event.Event) bool { return e.AggregateID == school })
+	if err := contract.Rapport().Check(e); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := contract.Decode[contract.OrganizationUpdated](e); u.Organization.SupervisingUnitID != so || !slices.Equal(u.ChangedFields, []string{"supervising_unit_id"}) {
+		t.Fatalf("organization.updated carries %s", e.Data)
+	}
+
+	// Deleting the school and the child drops the links to them.
+	mustStatus(t, h.Do(t, "DELETE", orgs+"/"+school, tok, nil), 204)
+	mustStatus(t, h.Do(t, "DELETE", people+"/"+child, tok, nil), 204)
+	if got := relationships(); len(got) != 0 {
+		t.Fatalf("after the deletes the teacher links %+v", got)
+	}
+	if got := historyOf(people + "/" + teacher); !slices.Equal(got, []string{"relationships", "relationships", "relationships", "relationships"}) {
+		t.Fatalf("teacher history %q", got)
+	}
+	// Each change to her links was published, in order.
+	var orgIDs [][]string
+	for _, e := range streamEvents(t, h.JS, h.Pool, "CONTACT") {
+		if e.Type == "rapport.contact.person.updated.v1" && e.AggregateID == teacher {
+			u, _ := contract.Decode[contract.PersonUpdated](e)
+			if !slices.Equal(u.ChangedFields, []string{"relationships"}) {
+				t.Fatalf("person.updated names %q", u.ChangedFields)
+			}
+			orgIDs = append(orgIDs, u.Person.OrganizationIDs)
+		}
+	}
+	if want := [][]string{{school}, {school}, {}, {}}; !slices.EqualFunc(orgIDs, want, slices.Equal) {
+		t.Fatalf("person.updated events name organisations %q, want %q", orgIDs, want)
+	}
+
+	// The teacher can be edited, and linked anew, as before.
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+teacher, tok, fmt.Sprintf(`{"relationships":[{"kind":"works_at","party_id":%q}]}`, so)), 200)
 }
 
 func TestSearchPagesByCursorWithoutGapsOrRepeats(t *testing.T) {
@@ -533,7 +635,9 @@ func TestEveryContactEventIsDocumented(t *testing.T) {
 
 // readStream checks every event on stream against the catalogue once the
 // outbox is empty, and counts them by type.
-func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream string) map[string]int {
+// streamEvents waits until the outbox is relayed, then reads every event of
+// stream in order, each checked against the catalogue.
+func streamEvents(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream string) []event.Event {
 	t.Helper()
 	testkit.Eventually(t, 10*time.Second, "an empty outbox", func() bool {
 		return testkit.Count(t, pool, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
@@ -551,7 +655,7 @@ func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]int{}
+	var out []event.Event
 	for range info.State.Msgs {
 		msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
 		if err != nil {
@@ -568,6 +672,16 @@ func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream
 		if json.Unmarshal(e.Data, &probe) != nil {
 			t.Errorf("%s body is not an object", e.Type)
 		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// readStream counts the events of stream by type.
+func readStream(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, stream string) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	for _, e := range streamEvents(t, js, pool, stream) {
 		seen[e.Type]++
 	}
 	return seen

@@ -20,6 +20,8 @@ type kind[T any] struct {
 	keys         func(T) []party.Key
 	diff         func(a, b T) []party.Change
 	merge        func(a, b T) (T, error)
+	absorbed     func(T) []string
+	relink       func(v T, gone []string, to string) T
 	columns      func(T) store.Row
 	created      func(T) any
 	updated      func(T, []string) any
@@ -67,6 +69,8 @@ func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
 		keys:     party.Organisation.DuplicateKeys,
 		diff:     party.DiffOrganisation,
 		merge:    party.MergeOrganisation,
+		absorbed: func(o party.Organisation) []string { return o.MergedIDs },
+		relink:   party.Organisation.Relink,
 		columns: func(o party.Organisation) store.Row {
 			kinds := make([]string, len(o.Kinds))
 			for i, k := range o.Kinds {
@@ -101,6 +105,8 @@ func people() kind[party.Person] {
 		keys:     party.Person.DuplicateKeys,
 		diff:     party.DiffPerson,
 		merge:    party.MergePerson,
+		absorbed: func(p party.Person) []string { return p.MergedIDs },
+		relink:   party.Person.Relink,
 		columns: func(p party.Person) store.Row {
 			return store.Row{Name: p.FullName, Tags: p.Tags, ReminderDays: monthDays(p.ReminderDays())}
 		},

@@ -362,19 +362,22 @@ func fieldNames(cs []party.Change) []string {
 }
 
 // Delete removes a party; its history stays. An organisation that still
-// supervises others is refused: they would point at nothing.
+// supervises others is refused: they would point at nothing. People linked
+// to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string) error {
+	actor, now := Actor(ctx), p.s.Clock.Now()
 	return pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
 		if err != nil {
 			return err
 		}
+		// Locked first, so a link being written to it right now either
+		// commits before the checks below or finds it gone.
+		v, _, err := p.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if p.k.table == store.Organization {
-			// Locked first, so a unit being linked to it right now either
-			// commits before the check below or finds it gone.
-			if _, _, err := store.GetParty(ctx, tx, p.k.table, id, true); err != nil {
-				return err
-			}
 			supervised, err := store.Supervised(ctx, tx, id, 20)
 			if err != nil {
 				return err
@@ -387,11 +390,50 @@ func (p *Parties[T]) Delete(ctx context.Context, id string) error {
 		if err := store.DeleteParty(ctx, tx, p.k.table, id); err != nil {
 			return err
 		}
-		if err := store.InsertHistory(ctx, tx, p.k.table, id, Actor(ctx), p.s.Clock.Now(), []store.Change{{Field: "deleted", Old: false, New: true}}); err != nil {
+		if err := store.InsertHistory(ctx, tx, p.k.table, id, actor, now, []store.Change{{Field: "deleted", Old: false, New: true}}); err != nil {
 			return err
 		}
-		return p.s.emit(ctx, tx, id, p.k.deleted(id))
+		if err := p.s.emit(ctx, tx, id, p.k.deleted(id)); err != nil {
+			return err
+		}
+		return p.s.People.relink(ctx, tx, append([]string{id}, p.k.absorbed(v)...), "", actor, now)
 	})
+}
+
+// relink moves the links that live parties of p's type have to the parties
+// in gone to to, the party they were merged into, or drops them when to is
+// empty (they were deleted). Every party changed keeps a history entry and
+// is published as updated, so that copies in other services follow.
+func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, actor string, now time.Time) error {
+	ids, err := store.LinkedTo(ctx, tx, p.k.table, gone)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		before, _, err := p.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		after := p.k.relink(before, gone, to)
+		changes := p.k.diff(before, after)
+		if len(changes) == 0 {
+			continue
+		}
+		r, err := row(p.k, after)
+		if err != nil {
+			return err
+		}
+		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+			return err
+		}
+		if err := store.InsertHistory(ctx, tx, p.k.table, id, actor, now, toStore(changes)); err != nil {
+			return err
+		}
+		if err := p.s.emit(ctx, tx, id, p.k.updated(after, fieldNames(changes))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
@@ -446,7 +488,16 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 		if err := store.InsertHistory(ctx, tx, p.k.table, sid, actor, now, changes); err != nil {
 			return err
 		}
-		return p.s.emit(ctx, tx, sid, p.k.merged(result, mid))
+		if err := p.s.emit(ctx, tx, sid, p.k.merged(result, mid)); err != nil {
+			return err
+		}
+		gone := append([]string{mid}, p.k.absorbed(merged)...)
+		if p.k.table == store.Organization {
+			if err := p.s.Organisations.relink(ctx, tx, gone, sid, actor, now); err != nil {
+				return err
+			}
+		}
+		return p.s.People.relink(ctx, tx, gone, sid, actor, now)
 	})
 	return out, err
 }

@@ -24,7 +24,6 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 		// An event about both parties is already on the survivor's timeline.
 		{`DELETE FROM timeline_entry m USING timeline_entry s WHERE m.party_id=$1 AND s.party_id=$2 AND s.event_id=m.event_id`, []any{mergedID, survivorID}},
 		{`UPDATE timeline_entry SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
-		{`UPDATE organization SET supervising_unit_id=$2::uuid, doc=jsonb_set(doc, '{supervising_unit_id}', to_jsonb($3::text)) WHERE supervising_unit_id=$1`, []any{mergedID, survivorID, survivorID}},
 	}
 	for _, s := range stmts {
 		if _, err := db.Exec(ctx, s.sql, s.args...); err != nil {
@@ -114,6 +113,22 @@ func Supervised(ctx context.Context, db DB, id string, limit int) ([]string, err
 	rows, err := db.Query(ctx, `SELECT id::text FROM organization WHERE supervising_unit_id=$1 ORDER BY id LIMIT $2`, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("organisations supervised by %s: %w", id, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// LinkedTo lists, in id order and locked for an update, the live parties of
+// type t that link to any of ids: organisations through their supervising
+// unit, people through their relationships.
+func LinkedTo(ctx context.Context, db DB, t Type, ids []string) ([]string, error) {
+	where := `supervising_unit_id = ANY($1::uuid[])`
+	if t == Person {
+		// The expression of person_links_idx.
+		where = `jsonb_path_query_array(doc, '$.relationships[*].party_id') ?| $1::text[]`
+	}
+	rows, err := db.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE `+where+` ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("%s linked to %v: %w", t, ids, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
