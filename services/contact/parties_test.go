@@ -564,9 +564,26 @@ func TestSegmentsAreListedReadAndDeleted(t *testing.T) {
 	if len(rows) != 2 || !slices.Contains(rows[1], "Phòng GD&ĐT Quận Ba Đình") {
 		t.Fatalf("segment export: %q", rows)
 	}
+
+	// A segment is shared: another sales user or a director cannot delete
+	// it; its creator and a manager can.
+	colleague, err := auth.Issue(runner.DevSecret, "user-sales-2", []auth.Role{auth.Sales}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{colleague, h.Token(t, auth.Director)} {
+		r := h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, other, nil)
+		mustStatus(t, r, 403)
+		if !strings.Contains(string(r.Body), "user-sales") {
+			t.Fatalf("the refusal does not name the creator: %s", r.Body)
+		}
+	}
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/"+seg, colleague, nil), 200)
 	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, tok, nil), 204)
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/"+seg, tok, nil), 404)
 	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, tok, nil), 404)
+	other := create(t, h, colleague, "/api/contact/v1/segments", `{"name":"Đầu mối","resource":"organizations","filter":{"stage":"lead"}}`)
+	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+other, h.Token(t, auth.Manager), nil), 204)
 }
 
 func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -96,9 +100,21 @@ func (s *Service) Segments(ctx context.Context) ([]SegmentView, error) {
 	return out, nil
 }
 
-// DeleteSegment removes a segment.
+// DeleteSegment removes a segment. Segments are shared by the whole team,
+// so only the staff member who saved one, a manager or an admin removes it.
 func (s *Service) DeleteSegment(ctx context.Context, id string) error {
-	return store.DeleteSegment(ctx, s.Pool, id)
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		seg, err := store.GetSegment(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if seg.CreatedBy != Actor(ctx) {
+			if err := auth.Check(ctx, auth.Manager); err != nil {
+				return problem.Forbidden(fmt.Sprintf("the segment %q was saved by %s: only they, a manager or an admin may delete it", seg.Name, seg.CreatedBy))
+			}
+		}
+		return store.DeleteSegment(ctx, tx, id)
+	})
 }
 
 // Interactions lists a party's interactions, newest first.
