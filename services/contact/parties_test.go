@@ -801,3 +801,60 @@ func TestADeploymentDefinesItsOwnCustomFields(t *testing.T) {
 		t.Fatalf("a broken schema: %v", err)
 	}
 }
+
+// A person linked to a twin gains a link to the other while the twin is
+// merged into it: the merge locks both and then the people linked to the
+// twin, the edit locks the person and then the party it newly links, and
+// Postgres breaks the deadlock by aborting one of them. That one is run
+// again, so neither request fails, and both orders end the same way.
+func TestAnEditRacingAMergeOfItsLinksNeverFails(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const pairs = 8
+	var children, twins, parents [pairs]string
+	for i := range pairs {
+		children[i] = create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Con số %d"}`, i))
+		twins[i] = create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Con số %d","tags":["nhập trùng"]}`, i))
+		parents[i] = create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Phụ huynh số %d","relationships":[{"kind":"parent_of","party_id":%q}]}`, i, twins[i]))
+	}
+	type result struct {
+		what   string
+		status int
+		body   string
+	}
+	results := make(chan result, 2*pairs)
+	start := make(chan struct{})
+	for i := range pairs {
+		go func() {
+			<-start
+			r := h.Do(t, "POST", people+"/"+children[i]+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, twins[i]))
+			results <- result{"merge", r.Status, string(r.Body)}
+		}()
+		go func() {
+			<-start
+			r := h.Do(t, "PATCH", people+"/"+parents[i], tok, fmt.Sprintf(
+				`{"relationships":[{"kind":"parent_of","party_id":%q},{"kind":"related_to","label":"con nuôi","party_id":%q}]}`, twins[i], children[i]))
+			results <- result{"patch", r.Status, string(r.Body)}
+		}()
+	}
+	close(start)
+	for range 2 * pairs {
+		if r := <-results; r.status != 200 {
+			t.Errorf("%s answered %d: %s", r.what, r.status, r.body)
+		}
+	}
+	for i := range pairs {
+		var p struct {
+			Relationships []struct {
+				Kind    string `json:"kind"`
+				PartyID string `json:"party_id"`
+			}
+		}
+		r := h.Do(t, "GET", people+"/"+parents[i], tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &p)
+		if len(p.Relationships) != 2 || p.Relationships[0].PartyID != children[i] || p.Relationships[1].PartyID != children[i] {
+			t.Errorf("parent %d links %+v, want two links to the surviving child", i, p.Relationships)
+		}
+	}
+}

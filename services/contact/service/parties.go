@@ -20,6 +20,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -111,7 +112,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 	if *p.k.owner(&v) == "" {
 		*p.k.owner(&v) = actor
 	}
-	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		if v, err = p.checkRefs(ctx, tx, v, nil); err != nil {
 			return err
 		}
@@ -281,7 +282,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		}
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
-	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
 		if err != nil {
 			return err
@@ -366,7 +367,7 @@ func fieldNames(cs []party.Change) []string {
 // to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string) error {
 	actor, now := Actor(ctx), p.s.Clock.Now()
-	return pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
 		if err != nil {
 			return err
@@ -441,7 +442,7 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T, error) {
 	var out T
 	actor, now := Actor(ctx), p.s.Clock.Now()
-	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		sid, err := store.ResolveAlias(ctx, tx, p.k.table, survivorID)
 		if err != nil {
 			return err

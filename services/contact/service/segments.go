@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -103,7 +104,7 @@ func (s *Service) Segments(ctx context.Context) ([]SegmentView, error) {
 // DeleteSegment removes a segment. Segments are shared by the whole team,
 // so only the staff member who saved one, a manager or an admin removes it.
 func (s *Service) DeleteSegment(ctx context.Context, id string) error {
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		seg, err := store.GetSegment(ctx, tx, id)
 		if err != nil {
 			return err

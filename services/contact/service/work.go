@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -152,7 +153,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string) (T,
 		return out, problem.Invalid("no owner", problem.FieldError{Field: "owner_id", Message: "is required"})
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
-	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
 		if err != nil {
 			return err
@@ -235,7 +236,7 @@ func (s *Service) HandOver(ctx context.Context, from, to, reason string) (Handov
 	if len(fields) > 0 {
 		return h, problem.Invalid("the hand-over is not valid", fields...)
 	}
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		var err error
 		if h.Organizations, err = s.Organisations.handOver(ctx, tx, from, to, reason, h.ID); err != nil {
 			return err
@@ -310,7 +311,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if it.OccurredAt.IsZero() {
 		it.OccurredAt = now
 	}
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
 		if err != nil {
 			if err == store.ErrNotFound {
