@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -347,7 +348,9 @@ func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
 		return out
 	}
 	historyOf := func(path string) []string {
-		var hist struct{ Items []struct{ Actor, Field string } }
+		var hist struct {
+			Items []struct{ Actor, Field string }
+		}
 		r := h.Do(t, "GET", path+"/history", tok, nil)
 		mustStatus(t, r, 200)
 		r.JSON(t, &hist)
@@ -855,6 +858,80 @@ func TestAnEditRacingAMergeOfItsLinksNeverFails(t *testing.T) {
 		r.JSON(t, &p)
 		if len(p.Relationships) != 2 || p.Relationships[0].PartyID != children[i] || p.Relationships[1].PartyID != children[i] {
 			t.Errorf("parent %d links %+v, want two links to the surviving child", i, p.Relationships)
+		}
+	}
+}
+
+// The fake clock's today is Monday 2026-11-02 (+07), so the default window
+// is 27 October to 2 November, counted in the business time zone.
+func TestTheActivityReportShowsWhoReallyCallsAndCares(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	sales, lead := h.Token(t, auth.Sales), h.Token(t, auth.Lead)
+	school := create(t, h, sales, orgs, `{"name":"Trường TH Kim Đồng","kinds":["school"]}`)
+	parent := create(t, h, sales, people, `{"full_name":"Trần Thị Hoa"}`)
+	teacher := create(t, h, lead, people, `{"full_name":"Đỗ Văn Nam"}`)
+	logged := func(tok, partyID, kind, at, next string) {
+		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(
+			`{"party_id":%q,"kind":%q,"occurred_at":%q,"next_action_on":%q}`, partyID, kind, at, next)), 201)
+	}
+	logged(sales, parent, "call", "2026-11-01T10:00:00+07:00", "")
+	logged(sales, parent, "zalo", "2026-10-27T00:10:00+07:00", "") // 26 October in UTC
+	logged(sales, school, "note", "2026-10-30T15:00:00+07:00", "2026-10-31")
+	logged(lead, teacher, "meeting", "2026-10-26T23:30:00+07:00", "2026-11-20") // the day before the window
+
+	type staff struct {
+		StaffID            string         `json:"staff_id"`
+		Interactions       int            `json:"interactions"`
+		ByKind             map[string]int `json:"by_kind"`
+		PartiesContacted   int            `json:"parties_contacted"`
+		LastInteractionAt  *time.Time     `json:"last_interaction_at"`
+		PartiesOwned       int            `json:"parties_owned"`
+		OverdueNextActions int            `json:"overdue_next_actions"`
+	}
+	report := func(tok, query string) (from, to string, out map[string]staff) {
+		r := h.Do(t, "GET", "/api/contact/v1/activity"+query, tok, nil)
+		mustStatus(t, r, 200)
+		var body struct {
+			From, To string
+			Staff    []staff
+		}
+		r.JSON(t, &body)
+		out = map[string]staff{}
+		for _, s := range body.Staff {
+			out[s.StaffID] = s
+		}
+		return body.From, body.To, out
+	}
+	from, to, got := report(h.Token(t, auth.Manager), "")
+	if from != "2026-10-27" || to != "2026-11-02" {
+		t.Fatalf("default window %s..%s", from, to)
+	}
+	s, l := got["user-sales"], got["user-lead"]
+	if s.Interactions != 3 || !maps.Equal(s.ByKind, map[string]int{"call": 1, "zalo": 1, "note": 1}) || s.PartiesContacted != 2 ||
+		s.LastInteractionAt == nil || !s.LastInteractionAt.Equal(time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)) ||
+		s.PartiesOwned != 2 || s.OverdueNextActions != 1 {
+		t.Fatalf("sales activity %+v", s)
+	}
+	if l.Interactions != 0 || len(l.ByKind) != 0 || l.LastInteractionAt != nil || l.PartiesOwned != 1 || l.OverdueNextActions != 0 || len(got) != 2 {
+		t.Fatalf("lead activity %+v in %+v", l, got)
+	}
+	_, _, got = report(h.Token(t, auth.Director), "?from=26/10/2026&to=2026-10-26")
+	if got["user-lead"].Interactions != 1 || got["user-lead"].ByKind["meeting"] != 1 || got["user-sales"].Interactions != 0 {
+		t.Fatalf("activity on 26 October %+v", got)
+	}
+
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/activity", sales, nil), 403)
+	for query, field := range map[string]string{
+		"?from=2026-02-30":               "from",
+		"?from=2026-11-02&to=2026-11-01": "from",
+		"?from=2025-01-01&to=2026-11-01": "to",
+		"?staff=user-sales":              "staff",
+		"?to=tomorrow":                   "to",
+	} {
+		r := h.Do(t, "GET", "/api/contact/v1/activity"+query, lead, nil)
+		mustStatus(t, r, 422)
+		if got := fieldsOf(t, r); !slices.Equal(got, []string{field}) {
+			t.Errorf("%s: fields %q, want %s", query, got, field)
 		}
 	}
 }

@@ -28,6 +28,9 @@ var (
 	writers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer}
 	owners  = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	leaders = []auth.Role{auth.Manager}
+	// overseers watch the team's work: the deployment lead, the department
+	// head and the director.
+	overseers = []auth.Role{auth.Lead, auth.Manager, auth.Director}
 )
 
 // Route is one API operation.
@@ -53,6 +56,7 @@ func Routes(s *service.Service) []Route {
 		Route{"POST", base + "/interactions", "log_interaction", writers, decodeInteraction, logInteraction(s), nil},
 		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
+		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},

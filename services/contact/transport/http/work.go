@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
@@ -126,4 +127,36 @@ func deleteSegment(s *service.Service) endpoint.Endpoint {
 // a client can build its forms and import mappings from them.
 func fieldDefinitions(s *service.Service) endpoint.Endpoint {
 	return func(context.Context, any) (any, error) { return s.Schema, nil }
+}
+
+type activityRequest struct{ From, To party.Date }
+
+// decodeActivity reads the optional from and to days of the report.
+func decodeActivity(_ context.Context, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	if err := knownParams(q, []string{"from", "to"}); err != nil {
+		return nil, err
+	}
+	var in activityRequest
+	var bad []problem.FieldError
+	for name, d := range map[string]*party.Date{"from": &in.From, "to": &in.To} {
+		if v := q.Get(name); v != "" {
+			var err error
+			if *d, err = party.ParseDate(v); err != nil {
+				bad = append(bad, problem.FieldError{Field: name, Message: err.Error()})
+			}
+		}
+	}
+	if len(bad) > 0 {
+		slices.SortFunc(bad, func(a, b problem.FieldError) int { return strings.Compare(a.Field, b.Field) })
+		return nil, problem.Invalid("the window is not valid", bad...)
+	}
+	return in, nil
+}
+
+func activity(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(activityRequest)
+		return s.Activity(ctx, in.From, in.To)
+	}
 }
