@@ -38,10 +38,7 @@ func SetFeedbackStatus(ctx context.Context, db DB, id string, s feedback.Status)
 // LoadFeedback reads an item with its history; forUpdate locks it.
 func LoadFeedback(ctx context.Context, db DB, id string, forUpdate bool) (feedback.Item, error) {
 	var it feedback.Item
-	q := `SELECT id, course_id, unit_id, text, urgent, status FROM feedback WHERE id = $1`
-	if forUpdate {
-		q += ` FOR UPDATE`
-	}
+	q := lockedIf(forUpdate, `SELECT id, course_id, unit_id, text, urgent, status FROM feedback WHERE id = $1`)
 	err := db.QueryRow(ctx, q, id).Scan(&it.ID, &it.CourseID, &it.UnitID, &it.Text, &it.Urgent, &it.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return it, fmt.Errorf("feedback %s: %w", id, ErrNotFound)

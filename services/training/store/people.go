@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -146,22 +145,13 @@ note = $7, updated_at = $8 WHERE id = $1`, p.ID, p.Status, p.Attendees, p.Brings
 
 // LoadParticipant reads a participant of a course.
 func LoadParticipant(ctx context.Context, db DB, courseID, id string) (Participant, error) {
-	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND id = $2 FOR UPDATE`, courseID, id)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Participant])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, fmt.Errorf("participant %s: %w", id, ErrNotFound)
-	}
-	return p, err
+	return one[Participant](ctx, db, "participant "+id, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND id = $2 FOR UPDATE`, courseID, id)
 }
 
 // ParticipantByUnit reads the participant of a unit in a course.
 func ParticipantByUnit(ctx context.Context, db DB, courseID, unitID string) (Participant, error) {
-	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND unit_id = $2`, courseID, unitID)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Participant])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, fmt.Errorf("unit %s in course %s: %w", unitID, courseID, ErrNotFound)
-	}
-	return p, err
+	return one[Participant](ctx, db, "unit "+unitID+" in course "+courseID,
+		`SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND unit_id = $2`, courseID, unitID)
 }
 
 // Participants lists a course's participants.

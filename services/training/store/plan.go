@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,12 +51,11 @@ func Sessions(ctx context.Context, db DB, courseID string) ([]staffing.Session, 
 
 // LoadSession reads a session by id, whatever its course.
 func LoadSession(ctx context.Context, db DB, id string) (staffing.Session, error) {
-	rows, _ := db.Query(ctx, `SELECT `+sessionCols+` FROM session WHERE id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[SessionRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return staffing.Session{}, fmt.Errorf("session %s: %w", id, ErrNotFound)
+	r, err := one[SessionRow](ctx, db, "session "+id, `SELECT `+sessionCols+` FROM session WHERE id = $1`, id)
+	if err != nil {
+		return staffing.Session{}, err
 	}
-	return r.Session(), err
+	return r.Session(), nil
 }
 
 // Assignments lists the active assignments of a course.

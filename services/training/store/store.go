@@ -109,16 +109,25 @@ objectives, lead_id, plan_approved_at, state_reason, created_at, updated_at`
 // LoadCourse reads a course; forUpdate locks it for the caller's transaction,
 // so commands on one course run one after the other.
 func LoadCourse(ctx context.Context, db DB, id string, forUpdate bool) (Course, error) {
-	q := `SELECT ` + courseCols + ` FROM course WHERE id = $1`
-	if forUpdate {
-		q += ` FOR UPDATE`
-	}
-	rows, _ := db.Query(ctx, q, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Course])
+	return one[Course](ctx, db, "course "+id, lockedIf(forUpdate, `SELECT `+courseCols+` FROM course WHERE id = $1`), id)
+}
+
+// one reads the single row q selects; none is ErrNotFound, naming what.
+func one[T any](ctx context.Context, db DB, what, q string, args ...any) (T, error) {
+	rows, _ := db.Query(ctx, q, args...)
+	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[T])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("course %s: %w", id, ErrNotFound)
+		return v, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
-	return c, err
+	return v, err
+}
+
+// lockedIf adds FOR UPDATE to q when lock is set.
+func lockedIf(lock bool, q string) string {
+	if lock {
+		return q + ` FOR UPDATE`
+	}
+	return q
 }
 
 // ListCourses pages courses by id, optionally of one state.
@@ -218,16 +227,7 @@ func InsertRequest(ctx context.Context, db DB, r Request) error {
 
 // LoadRequest reads a request, locked when forUpdate.
 func LoadRequest(ctx context.Context, db DB, id string, forUpdate bool) (Request, error) {
-	q := `SELECT ` + requestCols + ` FROM request WHERE id = $1`
-	if forUpdate {
-		q += ` FOR UPDATE`
-	}
-	rows, _ := db.Query(ctx, q, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Request])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("request %s: %w", id, ErrNotFound)
-	}
-	return r, err
+	return one[Request](ctx, db, "request "+id, lockedIf(forUpdate, `SELECT `+requestCols+` FROM request WHERE id = $1`), id)
 }
 
 // ListRequests pages requests by id, optionally of one status.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -98,12 +97,7 @@ ORDER BY id LIMIT $4`, courseID, status, after, limit)
 
 // LoadTask reads and locks a task.
 func LoadTask(ctx context.Context, db DB, id string) (TaskRow, error) {
-	rows, _ := db.Query(ctx, `SELECT `+taskCols+` FROM task WHERE id = $1 FOR UPDATE`, id)
-	t, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[TaskRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return t, fmt.Errorf("task %s: %w", id, ErrNotFound)
-	}
-	return t, err
+	return one[TaskRow](ctx, db, "task "+id, `SELECT `+taskCols+` FROM task WHERE id = $1 FOR UPDATE`, id)
 }
 
 // CompleteTask marks a task done.
