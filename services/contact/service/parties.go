@@ -328,10 +328,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		} else if len(matches) > 0 {
 			return &DuplicateError{Matches: raw(matches)}
 		}
-		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
-			return err
-		}
-		if err := store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes)); err != nil {
+		if err := p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
 		}
 		payloads := []any{p.k.updated(next, fieldNames(changes))}
@@ -344,6 +341,14 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		return p.s.emit(ctx, tx, r.ID, payloads...)
 	})
 	return out, err
+}
+
+// save writes a changed party's new row and records its changes in history.
+func (p *Parties[T]) save(ctx context.Context, tx pgx.Tx, r store.Row, changes []party.Change, actor string, now time.Time) error {
+	if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+		return err
+	}
+	return store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes))
 }
 
 func toStore(cs []party.Change) []store.Change {
@@ -424,10 +429,7 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 		if err != nil {
 			return err
 		}
-		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
-			return err
-		}
-		if err := store.InsertHistory(ctx, tx, p.k.table, id, actor, now, toStore(changes)); err != nil {
+		if err := p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
 		}
 		if err := p.s.emit(ctx, tx, id, p.k.updated(after, fieldNames(changes))); err != nil {

@@ -179,10 +179,7 @@ func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, owner, actor,
 	if err != nil {
 		return v, err
 	}
-	if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
-		return v, err
-	}
-	if err := store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(p.k.diff(before, v))); err != nil {
+	if err := p.save(ctx, tx, r, p.k.diff(before, v), actor, now); err != nil {
 		return v, err
 	}
 	if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(old), owner, actor, reason, ptr(handover), now); err != nil {
