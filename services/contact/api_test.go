@@ -26,7 +26,7 @@ type item struct {
 	OwnerID  string   `json:"owner_id"`
 }
 
-func mustStatus(t *testing.T, r servicetest.Response, want int) {
+func mustStatus(t testing.TB, r servicetest.Response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)

@@ -57,13 +57,7 @@ func BenchmarkImport(b *testing.B) {
 				resetImported(b, h)
 				b.StartTimer()
 				start := time.Now()
-				r := uploadForm(b, h, tok, "bench."+format, files[format], map[string]string{"resource": "organizations"})
-				if r.Status != 202 {
-					b.Fatalf("upload: %d %s", r.Status, r.Body)
-				}
-				var job importJob
-				r.JSON(b, &job)
-				job = waitForImport(b, h, tok, job.ID, 10*time.Minute)
+				job := importFile(b, h, tok, "bench."+format, files[format], "organizations", 10*time.Minute)
 				total += time.Since(start)
 				if job.Status != "done" || job.Progress.Created != n {
 					b.Fatalf("import: %+v", job)

@@ -24,11 +24,7 @@ func importOrganisations(t *testing.T, h *servicetest.Harness, n int) {
 		t.Fatal(err)
 	}
 	tok := h.Token(t, auth.Sales)
-	r := uploadForm(t, h, tok, "don-vi.xlsx", file.Bytes(), map[string]string{"resource": "organizations"})
-	mustStatus(t, r, 202)
-	var job importJob
-	r.JSON(t, &job)
-	if job = waitForImport(t, h, tok, job.ID, 60*time.Second); job.Status != "done" || job.Progress.Created != n || job.Format != "xlsx" {
+	if job := importFile(t, h, tok, "don-vi.xlsx", file.Bytes(), "organizations", 60*time.Second); job.Status != "done" || job.Progress.Created != n || job.Format != "xlsx" {
 		t.Fatalf("import: %+v", job)
 	}
 }

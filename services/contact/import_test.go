@@ -76,6 +76,17 @@ func send(t testing.TB, h *servicetest.Harness, method, path, tok, contentType s
 	return servicetest.Send(t, req)
 }
 
+// importFile uploads file as resource, expects the job to be queued and
+// returns it once it has ended.
+func importFile(t testing.TB, h *servicetest.Harness, tok, filename string, file []byte, resource string, timeout time.Duration) importJob {
+	t.Helper()
+	r := uploadForm(t, h, tok, filename, file, map[string]string{"resource": resource})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	return waitForImport(t, h, tok, job.ID, timeout)
+}
+
 // waitForImport polls the job until it is done or failed.
 func waitForImport(t testing.TB, h *servicetest.Harness, tok, id string, timeout time.Duration) importJob {
 	t.Helper()
@@ -170,13 +181,9 @@ func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *test
 func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Lead)
-	r := uploadForm(t, h, tok, "a.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
-	mustStatus(t, r, 202)
-	var first importJob
-	r.JSON(t, &first)
-	waitForImport(t, h, tok, first.ID, 30*time.Second)
+	first := importFile(t, h, tok, "a.csv", []byte(peopleCSV), "people", 30*time.Second)
 
-	r = uploadForm(t, h, h.Token(t, auth.Sales), "same-file-renamed.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
+	r := uploadForm(t, h, h.Token(t, auth.Sales), "same-file-renamed.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
 	mustStatus(t, r, 200)
 	var again importJob
 	r.JSON(t, &again)
@@ -192,11 +199,7 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 func TestTheProblemReportDownloadsAsCSV(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Trainer)
-	r := uploadForm(t, h, tok, "a.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
-	mustStatus(t, r, 202)
-	var job importJob
-	r.JSON(t, &job)
-	waitForImport(t, h, tok, job.ID, 30*time.Second)
+	job := importFile(t, h, tok, "a.csv", []byte(peopleCSV), "people", 30*time.Second)
 	for _, how := range []struct{ query, accept string }{{"?format=csv", ""}, {"", "text/csv"}} {
 		r := send(t, h, "GET", imports+"/"+job.ID+"/problems"+how.query, tok, "", nil, map[string]string{"Accept": how.accept})
 		mustStatus(t, r, 200)

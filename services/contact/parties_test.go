@@ -720,11 +720,7 @@ func TestBirthdaysAndImportantDatesComingUpAreFound(t *testing.T) {
 		create(t, h, tok, people, body)
 	}
 	file := "Họ và tên,Ngày sinh\nHoàng Văn Nhập,03/11/1980\nKhúc Thị Xa,03/12/1980\n"
-	r := uploadForm(t, h, tok, "sinh-nhat.csv", []byte(file), map[string]string{"resource": "people"})
-	mustStatus(t, r, 202)
-	var job importJob
-	r.JSON(t, &job)
-	if job = waitForImport(t, h, tok, job.ID, 30*time.Second); job.Progress.Created != 2 {
+	if job := importFile(t, h, tok, "sinh-nhat.csv", []byte(file), "people", 30*time.Second); job.Progress.Created != 2 {
 		t.Fatalf("import: %+v", job)
 	}
 
@@ -735,7 +731,7 @@ func TestBirthdaysAndImportantDatesComingUpAreFound(t *testing.T) {
 	if got := names(t, h, tok, people+"?dates_within=1&owner=user-sales"); !slices.Equal(got, []string{"Dương Thị Hôm Nay"}) {
 		t.Fatalf("dates today: %q", got)
 	}
-	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Sinh nhật tuần này","resource":"people","filter":{"dates_within":7}}`)
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Sinh nhật tuần này","resource":"people","filter":{"dates_within":7}}`)
 	mustStatus(t, r, 201)
 	if !strings.Contains(string(r.Body), `"count":4`) {
 		t.Fatalf("segment: %s", r.Body)
