@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -25,8 +26,9 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// startDev runs `rapport dev` until the test ends and returns its base URL.
-func startDev(t *testing.T, env map[string]string) string {
+// startDev runs `rapport dev` until the test ends and returns its base URL
+// and what it prints.
+func startDev(t *testing.T, env map[string]string) (string, *testkit.Buffer) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &testkit.Buffer{}
@@ -57,18 +59,66 @@ func startDev(t *testing.T, env map[string]string) string {
 	if !strings.Contains(out.String(), "token --role") {
 		t.Fatalf("rapport dev does not say how to get a token:\n%s", out.String())
 	}
-	return url
+	return url, out
 }
 
 func TestDevWithItsOwnPostgresIsReady(t *testing.T) {
-	url := startDev(t, map[string]string{"RAPPORT_PG_PORT": strings.Split(freeAddr(t), ":")[1]})
+	url, _ := startDev(t, map[string]string{"RAPPORT_PG_PORT": strings.Split(freeAddr(t), ":")[1]})
 	assertReady(t, url)
 }
 
 func TestDevWithAGivenDatabaseIsReady(t *testing.T) {
 	db := testkit.NewDatabase(t)
-	url := startDev(t, map[string]string{"DATABASE_URL": db.AdminURL()})
+	url, _ := startDev(t, map[string]string{"DATABASE_URL": db.AdminURL()})
 	assertReady(t, url)
+}
+
+// A log store keeps one value of a key written twice in a line (which one
+// depends on the store), so every line must name each key once.
+func TestDevLogsNameEachKeyOnce(t *testing.T) {
+	db := testkit.NewDatabase(t)
+	_, out := startDev(t, map[string]string{"DATABASE_URL": db.AdminURL()})
+	testkit.Eventually(t, 30*time.Second, "both relays to start", func() bool {
+		return strings.Count(out.String(), `"relay active"`) == len(services())
+	})
+	lines := 0
+	for line := range strings.Lines(out.String()) {
+		if !strings.HasPrefix(line, "{") {
+			continue // the banner
+		}
+		lines++
+		if dup := repeatedKeys(t, line); len(dup) > 0 {
+			t.Errorf("keys %v written twice in %s", dup, line)
+		}
+	}
+	if lines == 0 {
+		t.Fatalf("no JSON log line in:\n%s", out.String())
+	}
+}
+
+// repeatedKeys returns the top-level keys that a JSON object names more than once.
+func repeatedKeys(t *testing.T, line string) []string {
+	dec := json.NewDecoder(strings.NewReader(line))
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatalf("%s: %v", line, err)
+	}
+	seen, repeated := map[string]bool{}, []string(nil)
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		key := k.(string)
+		if seen[key] {
+			repeated = append(repeated, key)
+		}
+		seen[key] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	return repeated
 }
 
 func assertReady(t *testing.T, url string) {

@@ -74,9 +74,12 @@ func NewRelay(pool *pgxpool.Pool, js jetstream.JetStream, tp trace.TracerProvide
 	if reg != nil {
 		reg.MustRegister(published, &backlogCollector{pool: pool, service: cfg.Service})
 	}
+	// The logger names the service already (the process's "service", and
+	// "context" inside rapport dev); adding "service" again wrote the key
+	// twice in one JSON line, which log stores read as either value.
 	return &Relay{
 		pool: pool, js: js, tracer: tp.Tracer("github.com/rapportcrm/rapport/pkg/outbox"),
-		log: log.With("component", "outbox-relay", "service", cfg.Service), cfg: cfg,
+		log: log.With("component", "outbox-relay"), cfg: cfg,
 		published: published, lockKey: int64(h.Sum64() >> 1),
 	}
 }
