@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 )
@@ -19,11 +20,23 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) er
 	if limit <= 0 {
 		limit = DefaultBodyLimit
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return &Problem{Type: "https://rapport.dev/problems/unsupported-media-type", Title: http.StatusText(http.StatusUnsupportedMediaType),
 			Status: http.StatusUnsupportedMediaType, Detail: "send application/json"}
 	}
 	return Decode(http.MaxBytesReader(w, r.Body, limit), dst, limit)
+}
+
+// isJSON reports whether the media type ct is JSON: application/json, or a
+// JSON-based type such as application/merge-patch+json, which clients send
+// with a PATCH (RFC 7386). Media types are case-insensitive.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	sub, ok := strings.CutPrefix(mt, "application/")
+	return ok && (sub == "json" || strings.HasSuffix(sub, "+json"))
 }
 
 // Decode is DecodeJSON over any reader; it is the fuzzed core.

@@ -56,6 +56,30 @@ func TestAGoodBodyDecodes(t *testing.T) {
 	}
 }
 
+func TestJSONMediaTypesAreAcceptedAndOthersRefused(t *testing.T) {
+	for ct, ok := range map[string]bool{
+		"":                                  true, // curl -d without -H
+		"application/json":                  true,
+		"Application/JSON; charset=UTF-8":   true,
+		"application/merge-patch+json":      true,
+		"application/jsonx":                 false,
+		"text/json":                         false,
+		"application/x-www-form-urlencoded": false,
+		"multipart/form-data; boundary=x":   false,
+		"application/json; charset":         false, // not a media type
+	} {
+		r := httptest.NewRequest(http.MethodPatch, "/", strings.NewReader(`{"name":"a"}`))
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		var dst input
+		err := DecodeJSON(httptest.NewRecorder(), r, &dst, 0)
+		if p := From(err); ok && err != nil || !ok && (p == nil || p.Status != http.StatusUnsupportedMediaType) {
+			t.Errorf("Content-Type %q: %v", ct, err)
+		}
+	}
+}
+
 func TestAProblemIsWrittenAsProblemJSON(t *testing.T) {
 	w := httptest.NewRecorder()
 	Write(w, Invalid("bad", FieldError{Field: "phone", Message: "not a phone number"}).With("rule", "lead_time"))
