@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	Schema party.CustomFieldSchema
 	// DefaultKinds apply to organisation rows without a kind; nil means unit.
 	DefaultKinds []party.Kind
+	// Today is the business day the file is checked on (no birthday may
+	// follow it); zero means the machine's current day.
+	Today party.Date
 }
 
 // Checker turns rows into parties one at a time, remembering only the
@@ -50,6 +54,9 @@ type column struct {
 func NewChecker(opts Options) *Checker {
 	if opts.Mapping == nil {
 		opts.Mapping = DefaultMapping()
+	}
+	if opts.Today.IsZero() {
+		opts.Today = party.DateOf(time.Now())
 	}
 	if len(opts.DefaultKinds) == 0 {
 		opts.DefaultKinds = []party.Kind{party.KindUnit}
@@ -143,7 +150,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		}
 		p.Birthday = d
 	}
-	p, err := party.NewPerson(p)
+	p, err := party.NewPerson(p, c.opts.Today)
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, KeyPlace{}, v.problems(err)
 	}

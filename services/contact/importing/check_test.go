@@ -158,6 +158,18 @@ func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
 	}
 }
 
+func TestABirthdayAfterTheDayOfTheImportIsReportedInItsColumn(t *testing.T) {
+	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 24}})
+	_, got := c.Person(Row{Line: 4, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "25/11/2026"}}})
+	want := []Problem{{Row: 4, Column: "Ngày sinh", Message: "must not be after today (2026-11-24)"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n got %+v\nwant %+v", got, want)
+	}
+	if _, got := c.Person(Row{Line: 5, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "24/11/2026"}}}); got != nil {
+		t.Errorf("a birthday today: %+v", got)
+	}
+}
+
 func TestPersonRowReadsDayFirstAndSpreadsheetSerialBirthdays(t *testing.T) {
 	for _, cell := range []string{"05/05/1990", "1990-05-05", "32998"} {
 		p, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{

@@ -31,6 +31,20 @@ func ParseDate(s string) (Date, error) {
 	return Date{}, ErrInvalidDate
 }
 
+// DateOf returns the day t falls on in t's location.
+func DateOf(t time.Time) Date { return Date{t.Year(), t.Month(), t.Day()} }
+
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
 // IsZero reports whether d is the unknown date.
 func (d Date) IsZero() bool { return d == Date{} }
 

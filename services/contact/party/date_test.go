@@ -52,3 +52,22 @@ func TestDateTravelsThroughJSONAsIsoText(t *testing.T) {
 		t.Errorf("Unmarshal = %+v, %v", out, err)
 	}
 }
+
+func TestBirthdaysMayFallOnTodayAndOnTheFirstDayOf1900(t *testing.T) {
+	for _, b := range []Date{today, {1900, time.January, 1}, {2024, time.February, 29}} {
+		if _, err := NewPerson(Person{FullName: "Lê Văn C", Birthday: b}, today); err != nil {
+			t.Errorf("birthday %s: %v", b, err)
+		}
+	}
+}
+
+func TestBeforeOrdersDaysByYearThenMonthThenDay(t *testing.T) {
+	days := []Date{{2025, time.December, 31}, {2026, time.January, 1}, {2026, time.January, 2}, {2026, time.February, 1}}
+	for i, a := range days {
+		for j, b := range days {
+			if got := a.Before(b); got != (i < j) {
+				t.Errorf("%s.Before(%s) = %v", a, b, got)
+			}
+		}
+	}
+}

@@ -71,10 +71,15 @@ func (p Person) GivenName() string {
 	return words[len(words)-1]
 }
 
+// earliestBirthday bounds birthdays from below: an earlier one is a
+// spreadsheet's placeholder (01/01/1800) or a typo, not a living contact.
+var earliestBirthday = Date{1900, time.January, 1}
+
 // NewPerson returns p normalised (trimmed name, E.164 phones, lower-case
 // emails, deduplicated tags and dates) or a *ValidationError listing every
-// invalid field.
-func NewPerson(p Person) (Person, error) {
+// invalid field. today is the business day now: a birthday after it is a
+// typo (important dates, such as a contract's end, may lie ahead).
+func NewPerson(p Person, today Date) (Person, error) {
 	var c checks
 	p.FullName = cleanText(p.FullName)
 	if p.FullName == "" {
@@ -83,8 +88,14 @@ func NewPerson(p Person) (Person, error) {
 	p.Phones = normalizeList(&c, "phones", p.Phones, NormalizePhone)
 	p.Emails = normalizeList(&c, "emails", p.Emails, NormalizeEmail)
 	p.ZaloID = strings.TrimSpace(p.ZaloID)
-	if !p.Birthday.IsZero() && !p.Birthday.Valid() {
+	switch {
+	case p.Birthday.IsZero():
+	case !p.Birthday.Valid():
 		c.add("birthday", "%v", ErrInvalidDate)
+	case today.Before(p.Birthday):
+		c.add("birthday", "must not be after today (%s)", today)
+	case p.Birthday.Before(earliestBirthday):
+		c.add("birthday", "must not be before %s", earliestBirthday)
 	}
 	p.ImportantDates = checkImportantDates(&c, p.ImportantDates)
 	for _, ch := range slices.Sorted(maps.Keys(p.Consents)) {

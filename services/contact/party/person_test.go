@@ -7,7 +7,10 @@ import (
 	"time"
 )
 
-var consentTime = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+var (
+	consentTime = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	today       = Date{2026, time.November, 24}
+)
 
 func TestValidPersonIsNormalised(t *testing.T) {
 	got, err := NewPerson(Person{
@@ -28,7 +31,7 @@ func TestValidPersonIsNormalised(t *testing.T) {
 			{Kind: RelParentOf, PartyID: "p2"},
 		},
 		Tags: []string{"phụ huynh", "Phụ Huynh"},
-	})
+	}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +93,16 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 			},
 		},
 		{
+			name:   "a birthday tomorrow",
+			person: Person{FullName: "Lê Văn C", Birthday: Date{2026, time.November, 25}},
+			want:   []FieldError{{"birthday", "must not be after today (2026-11-24)"}},
+		},
+		{
+			name:   "a placeholder birthday",
+			person: Person{FullName: "Lê Văn C", Birthday: Date{1899, time.December, 31}},
+			want:   []FieldError{{"birthday", "must not be before 1900-01-01"}},
+		},
+		{
 			name: "untraceable consent and unknown channel",
 			person: Person{
 				FullName: "Lê Văn C",
@@ -125,7 +138,7 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewPerson(tt.person)
+			_, err := NewPerson(tt.person, today)
 			var verr *ValidationError
 			if !errors.As(err, &verr) {
 				t.Fatalf("err = %v, want *ValidationError", err)

@@ -46,7 +46,7 @@ func activityWindow(from, to, today party.Date) (party.Date, party.Date, error) 
 	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, time.UTC)
 	if from.IsZero() {
 		start := end.AddDate(0, 0, -6)
-		from = party.Date{Year: start.Year(), Month: start.Month(), Day: start.Day()}
+		from = party.DateOf(start)
 	}
 	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, time.UTC)
 	switch days := int(end.Sub(start).Hours()/24) + 1; {

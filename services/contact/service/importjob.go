@@ -54,7 +54,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 			mapping[header] = importing.Field(f)
 		}
 	}
-	opts := importing.Options{Mapping: mapping, Schema: s.Schema}
+	opts := importing.Options{Mapping: mapping, Schema: s.Schema, Today: s.today()}
 	skip := make(map[int]bool, len(done))
 	for _, no := range done {
 		skip[no] = true

@@ -14,7 +14,7 @@ import (
 // cases, so creation, update, merge and hand-over are written once.
 type kind[T any] struct {
 	table        store.Type
-	validate     func(T) (T, error)
+	validate     func(v T, today party.Date) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
 	keys         func(T) []party.Key
@@ -63,7 +63,7 @@ func row[T any](k kind[T], v T) (store.Row, error) {
 func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
 	return kind[party.Organisation]{
 		table:    store.Organization,
-		validate: func(o party.Organisation) (party.Organisation, error) { return party.NewOrganisation(o, schema) },
+		validate: func(o party.Organisation, _ party.Date) (party.Organisation, error) { return party.NewOrganisation(o, schema) },
 		id:       func(o *party.Organisation) *string { return &o.ID },
 		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
 		keys:     party.Organisation.DuplicateKeys,

@@ -60,8 +60,7 @@ func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logg
 
 // today is the business day now, for reminders.
 func (s *Service) today() party.Date {
-	now := s.Clock.Now().In(s.Location)
-	return party.Date{Year: now.Year(), Month: now.Month(), Day: now.Day()}
+	return party.DateOf(s.Clock.Now().In(s.Location))
 }
 
 // Parties are the use cases of one party type.
@@ -97,7 +96,7 @@ func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, paylo
 // Create validates and stores a new party. A party sharing a key with a
 // live one is refused with the matches unless force is set with a reason.
 func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string) (T, error) {
-	v, err := p.k.validate(in)
+	v, err := p.k.validate(in, p.s.today())
 	if err != nil {
 		return v, err
 	}
@@ -302,7 +301,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return err
 		}
 		*p.k.id(&next) = *p.k.id(&before)
-		if next, err = p.k.validate(next); err != nil {
+		if next, err = p.k.validate(next, p.s.today()); err != nil {
 			return err
 		}
 		if *p.k.owner(&next) == "" {
