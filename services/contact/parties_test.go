@@ -215,6 +215,10 @@ func TestBadOrganisationsAreProblemsNamingTheirFields(t *testing.T) {
 	mustStatus(t, h.Do(t, "POST", orgs+"/"+unknownID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, event.NewID())), 404)
 	mustStatus(t, h.Do(t, "GET", orgs+"?stage=hot", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"?stag=lead", tok, nil), 422)
+	repeated := h.Do(t, "GET", orgs+"?tag=a&stage=lead&tag=b", tok, nil)
+	if mustStatus(t, repeated, 422); !sameSet(fieldsOf(t, repeated), []string{"tag"}) {
+		t.Fatalf("a repeated filter: %s", repeated.Body)
+	}
 	mustStatus(t, h.Do(t, "GET", orgs+"?supervising_unit=S%E1%BB%9F", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"/export?format=pdf", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"/export?kinds=unit", tok, nil), 422)

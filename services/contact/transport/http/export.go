@@ -96,12 +96,17 @@ func queryFrom(q url.Values) (service.Query, error) {
 }
 
 // knownParams refuses a query parameter outside the lists, so that a
-// misspelt filter ("stag=lead") is an error instead of a wider result.
+// misspelt filter ("stag=lead") is an error instead of a wider result, and
+// one given twice ("tag=a&tag=b"), which would otherwise silently filter by
+// its first value alone.
 func knownParams(q url.Values, lists ...[]string) error {
 	var bad []problem.FieldError
 	for _, name := range slices.Sorted(maps.Keys(q)) {
-		if !slices.ContainsFunc(lists, func(l []string) bool { return slices.Contains(l, name) }) {
+		switch {
+		case !slices.ContainsFunc(lists, func(l []string) bool { return slices.Contains(l, name) }):
 			bad = append(bad, problem.FieldError{Field: name, Message: "is not a parameter of this resource"})
+		case len(q[name]) > 1:
+			bad = append(bad, problem.FieldError{Field: name, Message: "is given more than once; it takes one value"})
 		}
 	}
 	if len(bad) > 0 {
