@@ -66,6 +66,26 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	}
 }
 
+// A misspelt or repeated filter would list more than was asked for.
+func TestAListRefusesUnknownAndRepeatedParameters(t *testing.T) {
+	f := start(t)
+	for path, field := range map[string]string{
+		"/courses?stat=planned":           "stat",
+		"/requests?status=a&status=b":     "status",
+		"/tasks?course=x":                 "course",
+		"/feedback?status=open&limit=5x":  "limit",
+		"/desk-log?author=me":             "author",
+		"/checklist-templates?mod=online": "mod",
+	} {
+		p := f.problem(f.do(auth.Manager, "GET", path, nil), 422)
+		errs, _ := p["errors"].([]any)
+		if len(errs) != 1 || errs[0].(map[string]any)["field"] != field {
+			t.Errorf("%s: errors %v, want one naming %s", path, p["errors"], field)
+		}
+	}
+	f.ok(f.do(auth.Manager, "GET", "/tasks?status=open&limit=5", nil), 200, nil)
+}
+
 func TestTheDeskLogKeepsOneEntryPerKindAndDay(t *testing.T) {
 	f := start(t)
 	start := map[string]any{"kind": "start_of_day", "day": "2026-11-02", "workload": []map[string]any{{"activity": "department_support", "count": 3}}}

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/go-kit/kit/endpoint"
@@ -95,26 +93,6 @@ func queryFrom(q url.Values) (service.Query, error) {
 	return out, nil
 }
 
-// knownParams refuses a query parameter outside the lists, so that a
-// misspelt filter ("stag=lead") is an error instead of a wider result, and
-// one given twice ("tag=a&tag=b"), which would otherwise silently filter by
-// its first value alone.
-func knownParams(q url.Values, lists ...[]string) error {
-	var bad []problem.FieldError
-	for _, name := range slices.Sorted(maps.Keys(q)) {
-		switch {
-		case !slices.ContainsFunc(lists, func(l []string) bool { return slices.Contains(l, name) }):
-			bad = append(bad, problem.FieldError{Field: name, Message: "is not a parameter of this resource"})
-		case len(q[name]) > 1:
-			bad = append(bad, problem.FieldError{Field: name, Message: "is given more than once; it takes one value"})
-		}
-	}
-	if len(bad) > 0 {
-		return problem.Invalid("unknown query parameter", bad...)
-	}
-	return nil
-}
-
 func decodeExport(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	query, err := queryFrom(q)
@@ -122,14 +100,14 @@ func decodeExport(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	req := exportRequest{ID: r.PathValue("id"), Query: query, Format: q.Get("format")}
-	known := [][]string{{"format"}, filterParams}
+	known := append([]string{"format"}, filterParams...)
 	if req.ID != "" {
 		if err := validID(req.ID); err != nil {
 			return nil, err
 		}
 		known = known[:1] // a segment brings its own filter
 	}
-	if err := knownParams(q, known...); err != nil {
+	if err := problem.KnownParams(q, known...); err != nil {
 		return nil, err
 	}
 	switch req.Format {

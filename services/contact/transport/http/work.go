@@ -134,7 +134,7 @@ type activityRequest struct{ From, To party.Date }
 // decodeActivity reads the optional from and to days of the report.
 func decodeActivity(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	if err := knownParams(q, []string{"from", "to"}); err != nil {
+	if err := problem.KnownParams(q, "from", "to"); err != nil {
 		return nil, err
 	}
 	var in activityRequest

@@ -62,7 +62,7 @@ func (a api) check(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) listTasks(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r)
+	pr, after, err := paged(r, "course_id", "status")
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (a api) raiseFeedback(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) listFeedback(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r)
+	pr, after, err := paged(r, "course_id", "status")
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (a api) logDesk(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) listDesk(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r)
+	pr, after, err := paged(r, "day", "author_id")
 	if err != nil {
 		return nil, err
 	}

@@ -22,10 +22,15 @@ type api struct{ svc *service.Service }
 
 func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, dst, bodyLimit) }
 
-// paged reads limit and cursor; the cursor is the last id seen.
-func paged(r *http.Request) (page.Request, string, error) {
+// paged reads limit and cursor; the cursor is the last id seen. filters
+// are the list's other parameters: any parameter outside them is refused.
+func paged(r *http.Request, filters ...string) (page.Request, string, error) {
+	q := r.URL.Query()
+	if err := problem.KnownParams(q, append([]string{"limit", "cursor"}, filters...)...); err != nil {
+		return page.Request{}, "", err
+	}
 	var after string
-	pr, err := page.ParseFrom(r.URL.Query(), &after)
+	pr, err := page.ParseFrom(q, &after)
 	return pr, after, err
 }
 
@@ -70,6 +75,9 @@ func itemsJSON(items []readiness.Item) []itemJSON {
 }
 
 func (a api) templates(ctx context.Context, r *http.Request) (any, error) {
+	if err := problem.KnownParams(r.URL.Query(), "mode"); err != nil {
+		return nil, err
+	}
 	mode := r.URL.Query().Get("mode")
 	if mode == "" {
 		mode = string(course.InPerson)
@@ -121,7 +129,7 @@ func requestView(r store.Request) requestOut {
 }
 
 func (a api) listRequests(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r)
+	pr, after, err := paged(r, "status")
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +161,7 @@ func (a api) approveException(ctx context.Context, r *http.Request) (any, error)
 }
 
 func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r)
+	pr, after, err := paged(r, "state")
 	if err != nil {
 		return nil, err
 	}
