@@ -30,9 +30,15 @@ type Page[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// Parse reads limit and cursor from a query string; a bad limit is a 422.
-func Parse(q url.Values) (Request, error) {
+// Parse reads limit and cursor from the query string of a list whose other
+// parameters are filters. A bad limit is a 422, and so is a parameter that
+// is neither (a misspelt filter would list more than was asked) or one
+// given twice (problem.KnownParams).
+func Parse(q url.Values, filters ...string) (Request, error) {
 	r := Request{Limit: DefaultLimit, Cursor: q.Get("cursor")}
+	if err := problem.KnownParams(q, append([]string{"limit", "cursor"}, filters...)...); err != nil {
+		return r, err
+	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
@@ -45,8 +51,8 @@ func Parse(q url.Values) (Request, error) {
 
 // ParseFrom is Parse that also decodes a given cursor into position; without
 // a cursor, position keeps the value the caller set (the start of the list).
-func ParseFrom(q url.Values, position any) (Request, error) {
-	r, err := Parse(q)
+func ParseFrom(q url.Values, position any, filters ...string) (Request, error) {
+	r, err := Parse(q, filters...)
 	if err != nil || r.Cursor == "" {
 		return r, err
 	}

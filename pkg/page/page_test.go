@@ -20,6 +20,20 @@ func TestALimitOutsideItsRangeIsRefused(t *testing.T) {
 	}
 }
 
+func TestAListTakesOnlyItsFiltersEachOnce(t *testing.T) {
+	for query, field := range map[string]string{"stauts=open": "stauts", "status=a&status=b": "status", "limit=5&limit=6": "limit"} {
+		q, _ := url.ParseQuery(query)
+		_, err := Parse(q, "status")
+		if p := problem.From(err); p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != field {
+			t.Errorf("%s: %v", query, err)
+		}
+	}
+	q, _ := url.ParseQuery("status=open&limit=5&cursor=")
+	if r, err := Parse(q, "status"); err != nil || r.Limit != 5 {
+		t.Fatalf("a good query: %+v %v", r, err)
+	}
+}
+
 func TestACursorRoundTripsAndATamperedOneIsRefused(t *testing.T) {
 	type pos struct {
 		Name string `json:"n"`

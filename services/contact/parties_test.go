@@ -607,6 +607,9 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 		"unknown field":      fmt.Sprintf(`{"party_id":%q,"kind":"call","mood":"good"}`, o),
 		"unknown kind":       fmt.Sprintf(`{"party_id":%q,"kind":"telegram"}`, o),
 		"occurred_at string": fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"yesterday"}`, o),
+		// The clock says Monday 2 November, 09:00 in Hanoi.
+		"a call tomorrow":           fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-03T09:00:00+07:00"}`, o),
+		"follow-up before the call": fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-30T09:00:00+07:00","next_action_on":"2026-10-29"}`, o),
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := h.Do(t, "POST", path, tok, body)
@@ -624,6 +627,22 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 	}
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM interaction"); n != 1 {
 		t.Fatalf("%d interactions", n)
+	}
+
+	// A call of last week logged now keeps the follow-up agreed today; the
+	// next interaction that happens replaces it, even with none.
+	due := func(day string) []string { return names(t, h, tok, orgs+"?next_action_due="+day) }
+	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-26T10:00:00+07:00","next_action_on":"2026-10-28"}`, o)), 201)
+	if got := due("2026-11-30"); len(got) != 0 {
+		t.Fatalf("a backfilled call moved the follow-up of 1 December: due by 30 November %q", got)
+	}
+	if got := due("2026-12-01"); len(got) != 1 {
+		t.Fatalf("due by 1 December: %q", got)
+	}
+	h.Clock.Advance(time.Hour)
+	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"note","outcome":"đã gửi hợp đồng"}`, o)), 201)
+	if got := due("2027-01-01"); len(got) != 0 {
+		t.Fatalf("the latest interaction set no follow-up, yet %q are due", got)
 	}
 }
 

@@ -103,7 +103,7 @@ func TestInteractionsPageNewestFirst(t *testing.T) {
 	p := createPerson(t, h, tok, `{"full_name":"Vũ Thị Mai"}`)
 	for day := 1; day <= 5; day++ {
 		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok,
-			fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-0%dT09:00:00+07:00","outcome":"gọi lần %d"}`, p.ID, day, day)), 201)
+			fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-2%dT09:00:00+07:00","outcome":"gọi lần %d"}`, p.ID, day, day)), 201)
 	}
 	var outcomes []string
 	cursor := ""
@@ -130,4 +130,5 @@ func TestInteractionsPageNewestFirst(t *testing.T) {
 		t.Fatalf("pages gave %v, want %v", outcomes, want)
 	}
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/interactions?party_id="+p.ID+"&cursor=not-a-cursor", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/interactions?party="+p.ID, tok, nil), 422)
 }

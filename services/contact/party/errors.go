@@ -17,10 +17,21 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// ValidationError lists every invalid field of a party at once, so a form or an
-// import report can show all problems instead of one per attempt.
+// ValidationError lists every invalid field of a party (or of what Of
+// names) at once, so a form or an import report can show all problems
+// instead of one per attempt.
 type ValidationError struct {
+	// Of is what was checked, "party" when empty.
+	Of     string       `json:"of,omitempty"`
 	Fields []FieldError `json:"fields"`
+}
+
+// Subject is what the error is about: "party" or what Of says.
+func (e *ValidationError) Subject() string {
+	if e.Of == "" {
+		return "party"
+	}
+	return e.Of
 }
 
 // Error lists the invalid fields and their messages. Messages never quote
@@ -30,7 +41,7 @@ func (e *ValidationError) Error() string {
 	for i, f := range e.Fields {
 		parts[i] = f.Field + ": " + f.Message
 	}
-	return "invalid party: " + strings.Join(parts, "; ")
+	return "invalid " + e.Subject() + ": " + strings.Join(parts, "; ")
 }
 
 // checks collects field errors while a constructor walks the fields.

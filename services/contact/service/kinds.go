@@ -62,8 +62,10 @@ func row[T any](k kind[T], v T) (store.Row, error) {
 
 func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
 	return kind[party.Organisation]{
-		table:    store.Organization,
-		validate: func(o party.Organisation, _ party.Date) (party.Organisation, error) { return party.NewOrganisation(o, schema) },
+		table: store.Organization,
+		validate: func(o party.Organisation, _ party.Date) (party.Organisation, error) {
+			return party.NewOrganisation(o, schema)
+		},
 		id:       func(o *party.Organisation) *string { return &o.ID },
 		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
 		keys:     party.Organisation.DuplicateKeys,

@@ -277,29 +277,19 @@ type InteractionInput struct {
 	NextActionOn string    `json:"next_action_on"`
 }
 
-var interactionKinds = map[string]bool{"call": true, "email": true, "meeting": true, "zalo": true, "note": true, "sms": true}
-
 // LogInteraction records an interaction with a party and moves its next action date.
 func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
-	var fields []problem.FieldError
-	if !interactionKinds[in.Kind] {
-		fields = append(fields, problem.FieldError{Field: "kind", Message: "must be one of call, email, meeting, zalo, sms, note"})
-	}
-	if !party.ValidID(in.PartyID) {
-		fields = append(fields, problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
+	now := s.Clock.Now()
+	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
+		NextActionOn: in.NextActionOn}, now.In(s.Location))
+	if err != nil {
+		return store.Interaction{}, err
 	}
 	var next *time.Time
-	if in.NextActionOn != "" {
-		d, err := time.Parse("2006-01-02", in.NextActionOn)
-		if err != nil {
-			fields = append(fields, problem.FieldError{Field: "next_action_on", Message: "must be a date YYYY-MM-DD"})
-		}
+	if !nextOn.IsZero() {
+		d := time.Date(nextOn.Year, nextOn.Month, nextOn.Day, 0, 0, 0, 0, time.UTC)
 		next = &d
 	}
-	if len(fields) > 0 {
-		return store.Interaction{}, problem.Invalid("the interaction is not valid", fields...)
-	}
-	now := s.Clock.Now()
 	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
 		Notes: in.Notes, NextActionOn: next, NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now}
 	if it.StaffID == "" {
@@ -308,7 +298,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if it.OccurredAt.IsZero() {
 		it.OccurredAt = now
 	}
-	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
 		if err != nil {
 			if err == store.ErrNotFound {

@@ -149,15 +149,32 @@ type Interaction struct {
 	LoggedAt     time.Time  `json:"logged_at" db:"logged_at"`
 }
 
-// InsertInteraction stores an interaction and moves the party's next action date.
+// InsertInteraction stores an interaction and moves the party's next action
+// date. It locks the party first, so that of two interactions logged at once
+// the one inserted second sees the first when it decides whose follow-up wins.
 func InsertInteraction(ctx context.Context, db DB, in Interaction) error {
-	_, err := db.Exec(ctx, `INSERT INTO interaction (id, party_type, party_id, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at)
+	tag, err := db.Exec(ctx, `SELECT FROM `+in.PartyType+` WHERE id=$1 FOR NO KEY UPDATE`, in.PartyID)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", in.PartyID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("lock %s: %w", in.PartyID, ErrNotFound)
+	}
+	_, err = db.Exec(ctx, `INSERT INTO interaction (id, party_type, party_id, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at)
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, in.ID, in.PartyType, in.PartyID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn, in.LoggedBy, in.LoggedAt)
 	if err != nil {
 		return fmt.Errorf("insert interaction: %w", err)
 	}
-	_, err = db.Exec(ctx, `UPDATE `+in.PartyType+` SET next_action_on=$2, last_touched_by=$3, last_touched_at=$4 WHERE id=$1`, in.PartyID, in.NextActionOn, in.StaffID, in.LoggedAt)
-	return err
+	// The party's next action is the one its latest interaction set (none,
+	// if that one set none): a call logged afterwards for last week must not
+	// replace the follow-up agreed in yesterday's.
+	_, err = db.Exec(ctx, `UPDATE `+in.PartyType+` SET last_touched_by=$3, last_touched_at=$4,
+       next_action_on = CASE WHEN EXISTS (SELECT 1 FROM interaction WHERE party_id=$1 AND occurred_at > $5) THEN next_action_on ELSE $2 END
+ WHERE id=$1`, in.PartyID, in.NextActionOn, in.StaffID, in.LoggedAt, in.OccurredAt)
+	if err != nil {
+		return fmt.Errorf("move the next action of %s: %w", in.PartyID, err)
+	}
+	return nil
 }
 
 // ListInteractions pages a party's interactions, newest first.

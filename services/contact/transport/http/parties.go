@@ -164,10 +164,7 @@ type searchRequest struct {
 
 func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	if err := problem.KnownParams(q, append([]string{"limit", "cursor"}, filterParams...)...); err != nil {
-		return nil, err
-	}
-	pr, err := page.Parse(q)
+	pr, err := page.Parse(q, filterParams...)
 	if err != nil {
 		return nil, err
 	}

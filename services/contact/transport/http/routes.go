@@ -119,7 +119,7 @@ func mapError(err error) *problem.Problem {
 		for i, f := range verr.Fields {
 			fields[i] = problem.FieldError{Field: f.Field, Message: f.Message}
 		}
-		return problem.Invalid("the party is not valid", fields...)
+		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
 	case errors.As(err, &dup):
 		return problem.Conflict("a party with the same phone, email or tax code exists; send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
 	case errors.Is(err, party.ErrSelfMerge):

@@ -42,8 +42,9 @@ type interactionList struct {
 }
 
 func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
-	in := interactionList{PartyID: r.URL.Query().Get("party_id"), Pos: newest}
-	pr, err := page.ParseFrom(r.URL.Query(), &in.Pos)
+	q := r.URL.Query()
+	in := interactionList{PartyID: q.Get("party_id"), Pos: newest}
+	pr, err := page.ParseFrom(q, &in.Pos, "party_id")
 	if err != nil {
 		return nil, err
 	}

@@ -25,12 +25,8 @@ func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, 
 // paged reads limit and cursor; the cursor is the last id seen. filters
 // are the list's other parameters: any parameter outside them is refused.
 func paged(r *http.Request, filters ...string) (page.Request, string, error) {
-	q := r.URL.Query()
-	if err := problem.KnownParams(q, append([]string{"limit", "cursor"}, filters...)...); err != nil {
-		return page.Request{}, "", err
-	}
 	var after string
-	pr, err := page.ParseFrom(q, &after)
+	pr, err := page.ParseFrom(r.URL.Query(), &after, filters...)
 	return pr, after, err
 }
 

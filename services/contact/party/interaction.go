@@ -1,0 +1,63 @@
+package party
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// InteractionKinds are the ways staff reach a party, as a log entry names them.
+var InteractionKinds = []string{"call", "email", "meeting", "zalo", "sms", "note"}
+
+// ClockSkew is how far ahead of the server's clock an interaction may be
+// dated: a client's clock may run a little fast, but a call dated tomorrow
+// is a plan, which is what the next action date is for, and would count in
+// the activity report as work already done.
+const ClockSkew = 5 * time.Minute
+
+// Interaction is what the rules check of a logged call, email, meeting,
+// Zalo message, SMS or note.
+type Interaction struct {
+	Kind       string
+	PartyID    string
+	OccurredAt time.Time
+	// NextActionOn is the date of the follow-up as sent, YYYY-MM-DD, or "".
+	NextActionOn string
+}
+
+// CheckInteraction returns the follow-up date of in, or a *ValidationError
+// listing every invalid field. now is the current time in the business time
+// zone, whose days the dates are. The follow-up may not come before the day
+// the interaction happened: it is what comes next.
+func CheckInteraction(in Interaction, now time.Time) (Date, error) {
+	var c checks
+	if !slices.Contains(InteractionKinds, in.Kind) {
+		c.add("kind", "must be one of %s", strings.Join(InteractionKinds, ", "))
+	}
+	if !ValidID(in.PartyID) {
+		c.add("party_id", "is required: the id of an organisation or person")
+	}
+	occurred := in.OccurredAt
+	if occurred.IsZero() {
+		occurred = now
+	}
+	if occurred.After(now.Add(ClockSkew)) {
+		c.add("occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on")
+	}
+	var next Date
+	if in.NextActionOn != "" {
+		t, err := time.Parse(time.DateOnly, in.NextActionOn)
+		switch {
+		case err != nil:
+			c.add("next_action_on", "must be a date YYYY-MM-DD")
+		case DateOf(t).Before(DateOf(occurred.In(now.Location()))):
+			c.add("next_action_on", "must not be before the day of the interaction (%s)", DateOf(occurred.In(now.Location())))
+		default:
+			next = DateOf(t)
+		}
+	}
+	if err := c.err(); err != nil {
+		return Date{}, &ValidationError{Of: "interaction", Fields: c.fields}
+	}
+	return next, nil
+}
