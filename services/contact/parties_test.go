@@ -644,6 +644,15 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 	if got := due("2027-01-01"); len(got) != 0 {
 		t.Fatalf("the latest interaction set no follow-up, yet %q are due", got)
 	}
+
+	// Merging a party keeps its follow-up when its interaction is the latest.
+	dup := create(t, h, tok, orgs, `{"name":"UBND P. Tây Hồ (cũ)","kinds":["unit"]}`)
+	h.Clock.Advance(time.Hour)
+	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"zalo","next_action_on":"2026-11-20"}`, dup)), 201)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+o+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup)), 200)
+	if got := due("2026-11-20"); !slices.Equal(got, []string{"UBND Phường Tây Hồ"}) {
+		t.Fatalf("after the merge, due by 20 November: %q", got)
+	}
 }
 
 // TestEveryContactEventIsDocumented drives every write of the API and then

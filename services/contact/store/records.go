@@ -19,6 +19,10 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 		{`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`, []any{mergedID, survivorID}},
 		{`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`, []any{mergedID, survivorID, string(t), now}},
 		{`UPDATE interaction SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		// The survivor's next action is again the one its latest interaction
+		// set, which may be one of the merged party's: its follow-up is kept.
+		{`UPDATE ` + string(t) + ` SET next_action_on = (SELECT next_action_on FROM interaction WHERE party_id=$1
+ ORDER BY occurred_at DESC, logged_at DESC LIMIT 1) WHERE id=$1`, []any{survivorID}},
 		{`UPDATE history SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		// An event about both parties is already on the survivor's timeline.
