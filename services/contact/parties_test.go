@@ -280,6 +280,7 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 		{"unknown channel", `{"full_name":"A","consents":{"fax":{"granted":true,"at":"2026-01-05T08:00:00Z","source":"web"}}}`, []string{"consents.fax"}},
 		{"impossible birthday", `{"full_name":"A","birthday":"2025-02-30"}`, []string{"birthday"}},
 		{"birthday tomorrow", `{"full_name":"A","birthday":"2026-11-03"}`, []string{"birthday"}}, // the clock says 2 November
+		{"consent given tomorrow", `{"full_name":"A","consents":{"sms":{"granted":true,"at":"2026-11-03T08:00:00+07:00","source":"web"}}}`, []string{"consents.sms.at"}},
 		{"date without label", `{"full_name":"A","important_dates":[{"date":"2020-01-01"}]}`, []string{"important_dates[0].label"}},
 		{"unknown relationship", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"boss_of","party_id":%q}]}`, student), []string{"relationships[0].kind"}},
 		{"related without label", fmt.Sprintf(`{"full_name":"A","relationships":[{"kind":"related_to","party_id":%q}]}`, student), []string{"relationships[0].label"}},

@@ -99,7 +99,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 	}
 	p.ImportantDates = checkImportantDates(&c, p.ImportantDates)
 	for _, ch := range slices.Sorted(maps.Keys(p.Consents)) {
-		checkConsent(&c, ch, p.Consents[ch])
+		checkConsent(&c, ch, p.Consents[ch], today)
 	}
 	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
 	p.Tags = normalizeTags(p.Tags)
@@ -136,14 +136,19 @@ func containsDate(dates []ImportantDate, d ImportantDate) bool {
 	return false
 }
 
-func checkConsent(c *checks, ch Channel, consent Consent) {
+// checkConsent checks that a consent says when and where it was decided;
+// a decision dated after today (in the time zone it was given in) is a typo.
+func checkConsent(c *checks, ch Channel, consent Consent, today Date) {
 	field := "consents." + string(ch)
 	if !ch.Valid() {
 		c.add(field, "unknown channel")
 		return
 	}
-	if consent.At.IsZero() {
+	switch {
+	case consent.At.IsZero():
 		c.add(field+".at", "required: when the person decided")
+	case today.Before(DateOf(consent.At)):
+		c.add(field+".at", "must not be after today (%s)", today)
 	}
 	if strings.TrimSpace(consent.Source) == "" {
 		c.add(field+".source", "required: where the decision was recorded")

@@ -98,6 +98,14 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 			want:   []FieldError{{"birthday", "must not be after today (2026-11-24)"}},
 		},
 		{
+			name: "a consent given tomorrow",
+			person: Person{FullName: "Lê Văn C", Consents: map[Channel]Consent{
+				ChannelEmail: {Granted: true, At: time.Date(2026, time.November, 25, 8, 0, 0, 0, time.UTC), Source: "form"},
+				ChannelZalo:  {Granted: true, At: time.Date(2026, time.November, 24, 23, 0, 0, 0, time.UTC), Source: "form"},
+			}},
+			want: []FieldError{{"consents.email.at", "must not be after today (2026-11-24)"}},
+		},
+		{
 			name:   "a placeholder birthday",
 			person: Person{FullName: "Lê Văn C", Birthday: Date{1899, time.December, 31}},
 			want:   []FieldError{{"birthday", "must not be before 1900-01-01"}},
