@@ -66,7 +66,8 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	}
 }
 
-// A misspelt or repeated filter would list more than was asked for.
+// A misspelt or repeated filter would list more than was asked for, a
+// misspelt value less.
 func TestAListRefusesUnknownAndRepeatedParameters(t *testing.T) {
 	f := start(t)
 	for path, field := range map[string]string{
@@ -76,6 +77,12 @@ func TestAListRefusesUnknownAndRepeatedParameters(t *testing.T) {
 		"/feedback?status=open&limit=5x":  "limit",
 		"/desk-log?author=me":             "author",
 		"/checklist-templates?mod=online": "mod",
+		// A misspelt value would list nothing, as if there were nothing to do.
+		"/courses?state=planed":               "state",
+		"/requests?status=refuse":             "status",
+		"/tasks?status=opened":                "status",
+		"/feedback?status=closed":             "status",
+		"/checklist-templates?mode=in-person": "mode",
 	} {
 		p := f.problem(f.do(auth.Manager, "GET", path, nil), 422)
 		errs, _ := p["errors"].([]any)
@@ -83,7 +90,10 @@ func TestAListRefusesUnknownAndRepeatedParameters(t *testing.T) {
 			t.Errorf("%s: errors %v, want one naming %s", path, p["errors"], field)
 		}
 	}
-	f.ok(f.do(auth.Manager, "GET", "/tasks?status=open&limit=5", nil), 200, nil)
+	for _, path := range []string{"/tasks?status=open&limit=5", "/courses?state=in_progress", "/feedback?status=in_progress",
+		"/requests?status=refused", "/checklist-templates?mode=online"} {
+		f.ok(f.do(auth.Manager, "GET", path, nil), 200, nil)
+	}
 }
 
 func TestTheDeskLogKeepsOneEntryPerKindAndDay(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/training/calendar"
+	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/desklog"
 	"github.com/rapportcrm/rapport/services/training/feedback"
 	"github.com/rapportcrm/rapport/services/training/readiness"
@@ -66,6 +67,9 @@ func (a api) listTasks(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := oneOf(r, "status", course.TaskOpen, course.TaskDone); err != nil {
+		return nil, err
+	}
 	ts, err := a.svc.Tasks(ctx, r.URL.Query().Get("course_id"), r.URL.Query().Get("status"), after, pr.Limit+1)
 	return page.Of(ts, pr.Limit, func(last store.TaskRow) any { return last.ID }), err
 }
@@ -120,6 +124,9 @@ func (a api) raiseFeedback(ctx context.Context, r *http.Request) (any, error) {
 func (a api) listFeedback(ctx context.Context, r *http.Request) (any, error) {
 	pr, after, err := paged(r, "course_id", "status")
 	if err != nil {
+		return nil, err
+	}
+	if err := oneOf(r, "status", feedback.Raised, feedback.InProgress, feedback.Resolved, feedback.Rejected); err != nil {
 		return nil, err
 	}
 	items, err := a.svc.FeedbackList(ctx, r.URL.Query().Get("course_id"), r.URL.Query().Get("status"), after, pr.Limit+1)

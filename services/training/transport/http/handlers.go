@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
@@ -28,6 +30,20 @@ func paged(r *http.Request, filters ...string) (page.Request, string, error) {
 	var after string
 	pr, err := page.ParseFrom(r.URL.Query(), &after, filters...)
 	return pr, after, err
+}
+
+// oneOf refuses a filter whose value is none of allowed: a misspelt state
+// or status would otherwise list nothing, as if there were nothing to do.
+func oneOf[T ~string](r *http.Request, param string, allowed ...T) error {
+	v := r.URL.Query().Get(param)
+	if v == "" || slices.Contains(allowed, T(v)) {
+		return nil
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return problem.Invalid("bad filter", problem.FieldError{Field: param, Message: "must be one of " + strings.Join(names, ", ")})
 }
 
 func actor(ctx context.Context) service.Actor { return service.ActorFrom(ctx) }
@@ -72,6 +88,9 @@ func itemsJSON(items []readiness.Item) []itemJSON {
 
 func (a api) templates(ctx context.Context, r *http.Request) (any, error) {
 	if err := problem.KnownParams(r.URL.Query(), "mode"); err != nil {
+		return nil, err
+	}
+	if err := oneOf(r, "mode", course.InPerson, course.Online); err != nil {
 		return nil, err
 	}
 	mode := r.URL.Query().Get("mode")
@@ -129,6 +148,9 @@ func (a api) listRequests(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := oneOf(r, "status", "submitted", "refused"); err != nil {
+		return nil, err
+	}
 	rows, err := a.svc.Requests(ctx, r.URL.Query().Get("status"), after, pr.Limit+1)
 	if err != nil {
 		return nil, err
@@ -159,6 +181,9 @@ func (a api) approveException(ctx context.Context, r *http.Request) (any, error)
 func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
 	pr, after, err := paged(r, "state")
 	if err != nil {
+		return nil, err
+	}
+	if err := oneOf(r, "state", course.States()...); err != nil {
 		return nil, err
 	}
 	cs, err := a.svc.Courses(ctx, r.URL.Query().Get("state"), after, pr.Limit+1)
