@@ -181,5 +181,5 @@ func parseCellDate(s string) (party.Date, error) {
 	if err != nil {
 		return party.Date{}, party.ErrInvalidDate
 	}
-	return party.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
+	return party.DateOf(t), nil
 }

@@ -25,7 +25,7 @@ func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02", "2/1/2006", "2-1-2006", "2.1.2006"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return Date{t.Year(), t.Month(), t.Day()}, nil
+			return DateOf(t), nil
 		}
 	}
 	return Date{}, ErrInvalidDate
@@ -33,6 +33,11 @@ func ParseDate(s string) (Date, error) {
 
 // DateOf returns the day t falls on in t's location.
 func DateOf(t time.Time) Date { return Date{t.Year(), t.Month(), t.Day()} }
+
+// Start returns the midnight that begins d in loc.
+func (d Date) Start(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
 
 // Before reports whether d is an earlier day than o.
 func (d Date) Before(o Date) bool {
@@ -51,7 +56,7 @@ func (d Date) IsZero() bool { return d == Date{} }
 // Valid reports whether d is a real day, so a Date built field by field
 // cannot smuggle in 30 February.
 func (d Date) Valid() bool {
-	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	t := d.Start(time.UTC)
 	return d.Year > 0 && t.Year() == d.Year && t.Month() == d.Month && t.Day() == d.Day
 }
 

@@ -36,7 +36,7 @@ func (p Person) ReminderDays() []MonthDay {
 // too.
 func DaysAhead(today Date, days int) []MonthDay {
 	days = min(max(days, 0), MaxReminderWindow)
-	start := time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, time.UTC)
+	start := today.Start(time.UTC)
 	var out []MonthDay
 	for i := range days {
 		t := start.AddDate(0, 0, i)

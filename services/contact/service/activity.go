@@ -30,8 +30,7 @@ func (s *Service) Activity(ctx context.Context, from, to party.Date) (ActivityRe
 	if err != nil {
 		return ActivityReport{}, err
 	}
-	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, s.Location)
-	end := time.Date(to.Year, to.Month, to.Day+1, 0, 0, 0, 0, s.Location)
+	start, end := from.Start(s.Location), to.Start(s.Location).AddDate(0, 0, 1)
 	staff, err := store.Activity(ctx, s.Pool, start, end, today.String())
 	return ActivityReport{From: from, To: to, Staff: staff}, err
 }
@@ -43,12 +42,11 @@ func activityWindow(from, to, today party.Date) (party.Date, party.Date, error) 
 	if to.IsZero() {
 		to = today
 	}
-	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, time.UTC)
+	end := to.Start(time.UTC)
 	if from.IsZero() {
-		start := end.AddDate(0, 0, -6)
-		from = party.DateOf(start)
+		from = party.DateOf(end.AddDate(0, 0, -6))
 	}
-	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, time.UTC)
+	start := from.Start(time.UTC)
 	switch days := int(end.Sub(start).Hours()/24) + 1; {
 	case days < 1:
 		return from, to, problem.Invalid("the window ends before it starts", problem.FieldError{Field: "from", Message: "must not be after to (" + to.String() + ")"})

@@ -287,7 +287,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	}
 	var next *time.Time
 	if !nextOn.IsZero() {
-		d := time.Date(nextOn.Year, nextOn.Month, nextOn.Day, 0, 0, 0, 0, time.UTC)
+		d := nextOn.Start(time.UTC)
 		next = &d
 	}
 	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
