@@ -72,7 +72,11 @@ func dev(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown()
+		defer func() {
+			// Shutdown only begins it; the store is still being flushed.
+			srv.Shutdown()
+			srv.WaitForShutdown()
+		}()
 		natsURL = srv.ClientURL()
 	}
 	nc, js, err := broker.Connect(natsURL, "rapport-dev")

@@ -32,9 +32,12 @@ func startDev(t *testing.T, env map[string]string) (string, *testkit.Buffer) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &testkit.Buffer{}
+	// The data directory is made before the cleanup below is registered, so
+	// it is removed after rapport dev has stopped writing to it.
+	data := t.TempDir()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"dev", "--addr", addr, "--data", t.TempDir()}, func(k string) string { return env[k] }, out)
+		done <- run(ctx, []string{"dev", "--addr", addr, "--data", data}, func(k string) string { return env[k] }, out)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -73,6 +73,7 @@ func (e Embedded) Start(ctx context.Context) (*server.Server, error) {
 	}
 	if !s.ReadyForConnections(deadline) {
 		s.Shutdown()
+		s.WaitForShutdown()
 		return nil, fmt.Errorf("embedded nats did not start within %s", deadline)
 	}
 	return s, nil
