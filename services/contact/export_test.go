@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,60 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 		t.Fatalf("segment export: %v", sheet)
 	}
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/01900000-0000-7000-8000-000000000000/export", tok, nil), 404)
+}
+
+// An export imports back whole: the same file uploaded to another Rapport
+// (here a second service) exports again to the same rows, ids aside. Only
+// the id and the derived current province are ignored on the way in.
+func TestAnExportImportsBackWithNothingLost(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng","kinds":["school","partner"],"tax_code":"0101234567",
+ "province":"Bình Dương","district":"Thủ Dầu Một","ward":"Phú Cường","address":"12 Lê Lợi","phones":["0274 382 2222","0912345678"],
+ "emails":["vp@kimdong.edu.vn"],"website":"https://kimdong.edu.vn","stage":"customer","tags":["vip","2026"],"notes":"Kế toán nghỉ thứ Sáu."}`)
+	create(t, h, tok, orgs, `{"name":"Sở Giáo dục Hà Nội","kinds":["supervising_unit"],"stage":"lead"}`)
+	create(t, h, tok, people, `{"full_name":"Đỗ Minh Châu","phones":["0987654321"],"emails":["chau@example.vn"],"zalo_id":"chau.do",
+ "birthday":"1988-02-29","tags":["phụ huynh"],"notes":"Gọi sau 17h."}`)
+	create(t, h, tok, people, `{"full_name":"Lê Văn Tám"}`)
+
+	for _, c := range []struct {
+		path, resource, format string
+		ignored                []string
+	}{
+		{orgs, "organizations", "csv", []string{"id", "current_province"}},
+		{orgs, "organizations", "xlsx", []string{"id", "current_province"}},
+		{people, "people", "csv", []string{"id"}},
+		{people, "people", "xlsx", []string{"id"}},
+	} {
+		t.Run(c.resource+"."+c.format, func(t *testing.T) {
+			read := readCSV
+			if c.format == "xlsx" {
+				read = readXLSX
+			}
+			r := h.Do(t, "GET", c.path+"/export?format="+c.format, tok, nil)
+			before := read(t, r)
+
+			other := servicetest.Start(t, contact.Service(), servicetest.Options{})
+			otherTok := other.Token(t, auth.Lead) // the file's owners are kept, not the importer
+			up := uploadForm(t, other, otherTok, "export."+c.format, r.Body, map[string]string{"resource": c.resource})
+			mustStatus(t, up, 202)
+			var job importJob
+			up.JSON(t, &job)
+			if !slices.Equal(job.IgnoredColumns, c.ignored) {
+				t.Errorf("ignored %q, want %q", job.IgnoredColumns, c.ignored)
+			}
+			if job = waitForImport(t, other, otherTok, job.ID, 30*time.Second); job.Progress.Created != len(before)-1 {
+				t.Fatalf("import: %+v", job)
+			}
+			after := read(t, other.Do(t, "GET", c.path+"/export?format="+c.format, otherTok, nil))
+			if len(after) != len(before) {
+				t.Fatalf("%d rows exported again, want %d", len(after), len(before))
+			}
+			for i := range before {
+				if !slices.Equal(before[i][1:], after[i][1:]) {
+					t.Errorf("row %d\n before %q\n after  %q", i, before[i], after[i])
+				}
+			}
+		})
+	}
 }

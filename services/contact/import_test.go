@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,8 @@ type importJob struct {
 	Progress struct {
 		Processed, Created, Failed int
 	} `json:"progress"`
-	DuplicateOfUpload bool `json:"duplicate_of_upload"`
+	DuplicateOfUpload bool     `json:"duplicate_of_upload"`
+	IgnoredColumns    []string `json:"ignored_columns"`
 }
 
 type importProblem struct {
@@ -196,6 +198,48 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 	}
 }
 
+// Nothing in a file is dropped unannounced: the columns that feed no field of
+// the resource are listed with the job, and a person's notes are imported.
+func TestAnImportNamesTheColumnsItIgnores(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Lead)
+	file := "STT,Họ và tên,Mã số thuế,Chức vụ,Ghi chú,Zalo\n" +
+		"1,Đỗ Minh Châu,0101234567,Hiệu phó,Gọi sau 17h,chau.do\n"
+	r := uploadForm(t, h, tok, "nguoi.csv", []byte(file), map[string]string{"resource": "people", "mapping": `{"CHỨC VỤ":"tags"}`})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	if want := []string{"STT", "Mã số thuế"}; !slices.Equal(job.IgnoredColumns, want) {
+		t.Errorf("upload ignores %q, want %q", job.IgnoredColumns, want)
+	}
+	job = waitForImport(t, h, tok, job.ID, 30*time.Second)
+	if job.Progress.Created != 1 || !slices.Equal(job.IgnoredColumns, []string{"STT", "Mã số thuế"}) {
+		t.Fatalf("job: %+v", job)
+	}
+	var pg struct {
+		Items []struct {
+			ID     string   `json:"id"`
+			Notes  string   `json:"notes"`
+			ZaloID string   `json:"zalo_id"`
+			Tags   []string `json:"tags"`
+		}
+	}
+	r = h.Do(t, "GET", people+"?q=do+minh+chau", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &pg)
+	if len(pg.Items) != 1 || pg.Items[0].Notes != "Gọi sau 17h" || pg.Items[0].ZaloID != "chau.do" || !slices.Equal(pg.Items[0].Tags, []string{"Hiệu phó"}) {
+		t.Fatalf("imported person: %s", r.Body)
+	}
+
+	// The same columns imported as organisations: the Zalo id is the one ignored.
+	r = uploadForm(t, h, tok, "don-vi.csv", []byte(strings.Replace(file, "Đỗ Minh Châu", "Trường Tiểu học Kim Đồng", 1)), map[string]string{"resource": "organizations"})
+	mustStatus(t, r, 202)
+	r.JSON(t, &job)
+	if want := []string{"STT", "Chức vụ", "Zalo"}; !slices.Equal(job.IgnoredColumns, want) {
+		t.Errorf("organisations ignore %q, want %q", job.IgnoredColumns, want)
+	}
+}
+
 func TestTheProblemReportDownloadsAsCSV(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Trainer)
@@ -238,6 +282,10 @@ func TestBadUploadsAreProblemsAndWriteNothing(t *testing.T) {
 		{"no header", "a.csv", []byte("\n\n"), map[string]string{"resource": "people"}, 422},
 		{"unknown mapping field", "a.csv", good, map[string]string{"resource": "people", "mapping": string(mapping)}, 422},
 		{"mapping not JSON", "a.csv", good, map[string]string{"resource": "people", "mapping": "{"}, 422},
+		{"mapping a field people lack", "a.csv", good, map[string]string{"resource": "people", "mapping": `{"Email":"tax_code"}`}, 422},
+		{"mapping a field organisations lack", "a.csv", good, map[string]string{"resource": "organizations", "mapping": `{"Email":"zalo_id"}`}, 422},
+		{"mapping a header the file lacks", "a.csv", good, map[string]string{"resource": "people", "mapping": `{"Ngày sinh":"birthday"}`}, 422},
+		{"a header and no rows", "a.csv", []byte("Họ và tên,Email\n,\n"), map[string]string{"resource": "people"}, 422},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { mustStatus(t, uploadForm(t, h, tok, c.filename, c.file, c.fields), c.status) })

@@ -141,7 +141,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	p := party.Person{
 		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
 		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
-		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID),
+		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)
@@ -155,19 +155,6 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		return party.Person{}, KeyPlace{}, v.problems(err)
 	}
 	return p, v.keyPlace(), nil
-}
-
-// Unmapped returns the headers seen so far that feed no field, so the caller
-// can show which columns were ignored.
-func (c *Checker) Unmapped() []string {
-	var out []string
-	for h, col := range c.columns {
-		if !col.mapped {
-			out = append(out, h)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // Duplicates records the keys of the row at `at` and reports those an

@@ -1,6 +1,8 @@
 package importing
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -58,6 +60,31 @@ func (f Field) Known() bool {
 	return false
 }
 
+// Resource is what an import creates: organisations or people.
+type Resource string
+
+// The resources a file can be imported into, named as in the API.
+const (
+	Organisations Resource = "organizations"
+	People        Resource = "people"
+)
+
+// personFields are the fields a person has; an organisation has every known
+// field but the Zalo id and the birthday.
+var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes}
+
+// Has reports whether the resource's parties have field f, so that a column
+// feeding a field they lack (a tax code for people) is not taken as imported.
+func (r Resource) Has(f Field) bool {
+	switch {
+	case !f.Known():
+		return false
+	case r == People:
+		return slices.Contains(personFields, f)
+	}
+	return f != FieldZaloID && f != FieldBirthday
+}
+
 // Mapping maps column headers to party fields. Headers match ignoring case,
 // diacritics, punctuation and spacing, so "Tỉnh/Thành phố", "tinh thanh pho"
 // and "TỈNH / THÀNH PHỐ" are one header. Several columns may feed the same list
@@ -81,9 +108,63 @@ func (m Mapping) Field(header string) (Field, bool) {
 	return "", false
 }
 
+// With returns a copy of m in which every header of explicit feeds its field,
+// also when m held the header spelt another way ("GHI CHÚ" overrides the
+// default for "Ghi chú").
+func (m Mapping) With(explicit map[string]Field) Mapping {
+	out := make(Mapping, len(m)+len(explicit))
+	for h, f := range m {
+		out[headerKey(h)] = f
+	}
+	for h, f := range explicit {
+		out[headerKey(h)] = f
+	}
+	return out
+}
+
+// Ignored returns, in file order, the headers whose columns feed no field of
+// r: no entry maps them, or the field they map to is one r lacks.
+func (m Mapping) Ignored(headers []string, r Resource) []string {
+	var out []string
+	for _, h := range headers {
+		if h == "" {
+			continue // a blank header's cells are not read
+		}
+		if f, ok := m.Field(h); !ok || !r.Has(f) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// CheckMapping checks a mapping a user sent with a file, before anything is
+// imported: each field must exist and be one r has, and each header must be a
+// column of the file (a misspelt header would otherwise map nothing). It
+// returns a message per offending header, none when all is well.
+func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[string]string {
+	inFile := make(map[string]bool, len(headers))
+	for _, h := range headers {
+		inFile[headerKey(h)] = true
+	}
+	problems := map[string]string{}
+	for h, f := range explicit {
+		switch {
+		case !f.Known():
+			problems[h] = fmt.Sprintf("unknown field %q", f)
+		case !r.Has(f):
+			problems[h] = fmt.Sprintf("%s have no field %q", r, f)
+		case !inFile[headerKey(h)]:
+			problems[h] = "no column of the file has this header"
+		}
+	}
+	return problems
+}
+
 // DefaultMapping returns a mapping of the Vietnamese and English headers
-// customers' spreadsheets commonly use. Owner and supervising unit are left
-// out: files carry staff and unit names there, which need a lookup first.
+// customers' spreadsheets commonly use, and of the headers of Rapport's own
+// exports, so that an export imports back whole. Owner and supervising unit
+// are read only under headers that say they hold ids ("owner_id"): other
+// files carry staff and unit names there, which need a lookup first.
 func DefaultMapping() Mapping {
 	m := Mapping{}
 	add := func(f Field, headers ...string) {
@@ -93,7 +174,7 @@ func DefaultMapping() Mapping {
 	}
 	add(FieldName, "Tên", "Tên đơn vị", "Tên tổ chức", "Tên khách hàng", "Tên trường", "Tên công ty",
 		"Họ tên", "Họ và tên", "Name", "Full name", "Organisation", "Organization", "Company")
-	add(FieldKinds, "Loại", "Loại đơn vị", "Phân loại", "Kind", "Type")
+	add(FieldKinds, "Loại", "Loại đơn vị", "Phân loại", "Kind", "Kinds", "Type")
 	add(FieldTaxCode, "Mã số thuế", "MST", "Mã ĐVQHNS", "Mã QHNS", "Mã số thuế/Mã ĐVQHNS",
 		"Tax code", "Tax ID", "Budget code")
 	add(FieldProvince, "Tỉnh", "Tỉnh/Thành phố", "Tỉnh/TP", "Tỉnh thành", "Thành phố", "Province", "City")
@@ -109,6 +190,8 @@ func DefaultMapping() Mapping {
 	add(FieldNotes, "Ghi chú", "Notes", "Note")
 	add(FieldZaloID, "Zalo", "Zalo ID")
 	add(FieldBirthday, "Ngày sinh", "Sinh nhật", "Birthday", "Date of birth", "DOB")
+	add(FieldOwnerID, "owner_id", "Owner ID")
+	add(FieldSupervisingUnitID, "supervising_unit_id", "Supervising unit ID")
 	return m
 }
 

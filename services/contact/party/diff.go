@@ -55,6 +55,7 @@ func DiffPerson(before, after Person) []Change {
 	d.value("relationships", before.Relationships, after.Relationships)
 	d.value("tags", before.Tags, after.Tags)
 	d.value("owner_id", before.OwnerID, after.OwnerID)
+	d.value("notes", before.Notes, after.Notes)
 	d.value("merged_ids", before.MergedIDs, after.MergedIDs)
 	return d.changes
 }

@@ -3,6 +3,7 @@ package party
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // MergeOrganisation folds merged into survivor, the record that stays. The
@@ -33,7 +34,7 @@ func MergeOrganisation(survivor, merged Organisation) (Organisation, error) {
 	}
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
 	fill(&out.OwnerID, merged.OwnerID)
-	fill(&out.Notes, merged.Notes)
+	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	if len(merged.CustomFields) > 0 {
 		out.CustomFields = maps.Clone(merged.CustomFields)
 		if out.CustomFields == nil {
@@ -72,6 +73,7 @@ func MergePerson(survivor, merged Person) (Person, error) {
 	out.Relationships = mergeRelationships(survivor, merged)
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
 	fill(&out.OwnerID, merged.OwnerID)
+	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	out.MergedIDs = mergedIDs(survivor.MergedIDs, merged.ID, merged.MergedIDs)
 	return out, nil
 }
@@ -131,6 +133,18 @@ func mergedIDs(survivorIDs []string, mergedID string, mergedIDs []string) []stri
 }
 
 // fill sets *dst to v when *dst is empty: the survivor's own values win.
+// joinNotes keeps the notes of both parties, the survivor's first: notes are
+// free text that no other field holds, so neither may be dropped.
+func joinNotes(survivor, merged string) string {
+	switch {
+	case survivor == "":
+		return merged
+	case merged == "" || strings.Contains(survivor, merged): // merged before
+		return survivor
+	}
+	return survivor + "\n\n" + merged
+}
+
 func fill(dst *string, v string) {
 	if *dst == "" {
 		*dst = v

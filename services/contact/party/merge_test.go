@@ -49,6 +49,7 @@ func TestMergedPersonKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		Relationships: []Relationship{{Kind: RelWorksAt, PartyID: "org-1", Title: "Kế toán"}},
 		Tags:          []string{"phụ huynh"},
 		MergedIDs:     []string{"p0"},
+		Notes:         "Gọi sau 17h.",
 	}
 	merged := Person{
 		ID: "p2", FullName: "Nguyen Van An", Phones: []string{"+84987654321", "+84912345678"},
@@ -67,6 +68,7 @@ func TestMergedPersonKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		Tags:      []string{"Phụ huynh", "VIP"},
 		OwnerID:   "staff-2",
 		MergedIDs: []string{"p3"},
+		Notes:     "Con học lớp 5A.",
 	}
 	got, err := MergePerson(survivor, merged)
 	if err != nil {
@@ -89,6 +91,7 @@ func TestMergedPersonKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		Tags:      []string{"phụ huynh", "VIP"},
 		OwnerID:   "staff-2",
 		MergedIDs: []string{"p0", "p2", "p3"},
+		Notes:     "Gọi sau 17h.\n\nCon học lớp 5A.",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("MergePerson:\n got %+v\nwant %+v", got, want)
@@ -109,6 +112,7 @@ func TestMergedOrganisationKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		Province: "Bình Dương", CurrentProvince: "Thành phố Hồ Chí Minh", Stage: StageLead,
 		Emails: []string{"a@x.vn"}, Website: "https://a.edu.vn", Tags: []string{"VIP"},
 		CustomFields: map[string]any{"level": "primary", "student_count": 500.0},
+		Notes:        "Kế toán nghỉ thứ Sáu.",
 	}
 	got, err := MergeOrganisation(survivor, merged)
 	if err != nil {
@@ -121,8 +125,29 @@ func TestMergedOrganisationKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		Tags:         []string{"VIP"},
 		CustomFields: map[string]any{"level": "secondary", "student_count": 500.0},
 		MergedIDs:    []string{"o2"},
+		Notes:        "Kế toán nghỉ thứ Sáu.",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("MergeOrganisation:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Notes are free text no other field holds: a merge keeps both, and merging
+// a copy of the same notes again does not repeat them.
+func TestAMergeKeepsTheNotesOfBothParties(t *testing.T) {
+	for _, c := range []struct{ survivor, merged, want string }{
+		{"", "", ""},
+		{"A", "", "A"},
+		{"", "B", "B"},
+		{"A", "B", "A\n\nB"},
+		{"A\n\nB", "B", "A\n\nB"},
+	} {
+		got, err := MergePerson(Person{ID: "p1", Notes: c.survivor}, Person{ID: "p2", Notes: c.merged})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Notes != c.want {
+			t.Errorf("notes %q + %q = %q, want %q", c.survivor, c.merged, got.Notes, c.want)
+		}
 	}
 }

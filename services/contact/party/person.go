@@ -56,6 +56,7 @@ type Person struct {
 	Relationships  []Relationship      `json:"relationships,omitempty"`
 	Tags           []string            `json:"tags,omitempty"`
 	OwnerID        string              `json:"owner_id,omitempty"` // staff user id
+	Notes          string              `json:"notes,omitempty"`
 	// MergedIDs are the ids of people merged into this one, so links to them
 	// keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
@@ -104,6 +105,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
 	p.Tags = normalizeTags(p.Tags)
 	p.OwnerID = strings.TrimSpace(p.OwnerID)
+	p.Notes = strings.TrimSpace(p.Notes)
 	if err := c.err(); err != nil {
 		return Person{}, err
 	}

@@ -22,7 +22,7 @@ type Export struct {
 var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
 		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit_id", "notes"}
-	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "tags", "owner_id"}
+	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "tags", "owner_id", "notes"}
 )
 
 // Export streams every party matching q, not one page. Lists are joined
@@ -78,7 +78,7 @@ func exportCells(v any) []string {
 		if !x.Birthday.IsZero() {
 			birthday = x.Birthday.String()
 		}
-		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(x.Tags), x.OwnerID}
+		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(x.Tags), x.OwnerID, x.Notes}
 	}
 	return nil
 }

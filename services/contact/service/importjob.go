@@ -44,23 +44,19 @@ func readRows(format string, file []byte) iter.Seq2[importing.Row, error] {
 // importFile checks every row of the file and creates the valid ones,
 // skipping the chunks written before a restart.
 func (s *Service) importFile(ctx context.Context, job store.Import, token string, done []int, file, mappingJSON []byte) error {
-	mapping := importing.DefaultMapping()
+	var explicit map[string]importing.Field
 	if len(mappingJSON) > 0 {
-		var m map[string]string
-		if err := json.Unmarshal(mappingJSON, &m); err != nil {
+		if err := json.Unmarshal(mappingJSON, &explicit); err != nil {
 			return fmt.Errorf("import %s: mapping: %w", job.ID, err)
 		}
-		for header, f := range m {
-			mapping[header] = importing.Field(f)
-		}
 	}
-	opts := importing.Options{Mapping: mapping, Schema: s.Schema, Today: s.today()}
+	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today()}
 	skip := make(map[int]bool, len(done))
 	for _, no := range done {
 		skip[no] = true
 	}
 	rows := readRows(job.Format, file)
-	if job.Resource == "people" {
+	if importing.Resource(job.Resource) == importing.People {
 		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, rows)
 	}
 	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, rows)

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,39 +45,62 @@ type ImportView struct {
 	CreatedBy  string         `json:"created_by"`
 	CreatedAt  time.Time      `json:"created_at"`
 	FinishedAt *time.Time     `json:"finished_at,omitempty"`
+	// IgnoredColumns are the file's headers whose columns feed no field of
+	// the resource, so nothing in them is imported; map them to keep them.
+	IgnoredColumns []string `json:"ignored_columns"`
 	// DuplicateOfUpload says the same file was uploaded before for the same
 	// resource: this is that earlier job and nothing new was queued.
 	DuplicateOfUpload bool `json:"duplicate_of_upload"`
 }
 
 func importView(j store.Import) ImportView {
+	if j.IgnoredColumns == nil {
+		j.IgnoredColumns = []string{} // listed as [], never null
+	}
 	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
 		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed},
-		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt}
+		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
+		IgnoredColumns: j.IgnoredColumns}
 }
 
 // Upload queues an import of a CSV or XLSX file. The same file uploaded
 // again for the same resource returns the earlier job instead of a new one.
-// A file that cannot be read, or a mapping naming an unknown field, is
-// refused before anything is written.
+// A file that cannot be read, or a mapping naming an unknown field, a field
+// the resource lacks or a header the file lacks, is refused before anything
+// is written. The columns that feed nothing are listed in the answer.
 func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
-	if in.Resource != "organizations" && in.Resource != "people" {
+	resource := importing.Resource(in.Resource)
+	if resource != importing.Organisations && resource != importing.People {
 		return ImportView{}, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
-	mapping, err := mappingJSON(in.Mapping)
+	format, headers, err := checkFile(in.Filename, in.File)
 	if err != nil {
 		return ImportView{}, err
 	}
-	format, err := checkFile(in.Filename, in.File)
-	if err != nil {
-		return ImportView{}, err
+	explicit := make(map[string]importing.Field, len(in.Mapping))
+	for h, f := range in.Mapping {
+		explicit[h] = importing.Field(f)
+	}
+	if problems := importing.CheckMapping(explicit, headers, resource); len(problems) > 0 {
+		fields := make([]problem.FieldError, 0, len(problems))
+		for _, h := range slices.Sorted(maps.Keys(problems)) {
+			fields = append(fields, problem.FieldError{Field: "mapping." + h, Message: problems[h]})
+		}
+		return ImportView{}, problem.Invalid("the mapping does not fit the file", fields...)
+	}
+	var mapping []byte
+	if len(explicit) > 0 {
+		if mapping, err = json.Marshal(explicit); err != nil {
+			return ImportView{}, fmt.Errorf("store mapping: %w", err)
+		}
 	}
 	fp, err := importing.Fingerprint(bytes.NewReader(in.File))
 	if err != nil {
 		return ImportView{}, err
 	}
 	job := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
-		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now()}
+		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
+		IgnoredColumns: importing.DefaultMapping().With(explicit).Ignored(headers, resource)}
 	job, inserted, err := store.InsertImport(ctx, s.Pool, job, in.File, mapping)
 	if err != nil {
 		return ImportView{}, err
@@ -91,49 +116,33 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	return v, nil
 }
 
-// mappingJSON checks that every mapped field exists and stores the mapping.
-func mappingJSON(m map[string]string) ([]byte, error) {
-	if len(m) == 0 {
-		return nil, nil
-	}
-	var fields []problem.FieldError
-	for header, f := range m {
-		if !importing.Field(f).Known() {
-			fields = append(fields, problem.FieldError{Field: "mapping." + header, Message: fmt.Sprintf("unknown field %q", f)})
-		}
-	}
-	if len(fields) > 0 {
-		return nil, problem.Invalid("the mapping names unknown fields", fields...)
-	}
-	return json.Marshal(m)
-}
-
 // checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads
-// the header, so an unreadable file is refused at upload, not in the job.
-func checkFile(name string, file []byte) (string, error) {
+// the header and the first row, so an unreadable file, or one with nothing
+// under its header, is refused at upload, not in the job.
+func checkFile(name string, file []byte) (format string, headers []string, err error) {
 	bad := func(msg string) error {
 		return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: msg})
 	}
 	if len(file) == 0 {
-		return "", bad("is empty")
+		return "", nil, bad("is empty")
 	}
 	ext := strings.ToLower(path.Ext(name))
-	format := "csv"
+	format = "csv"
 	switch {
 	case bytes.HasPrefix(file, []byte("PK\x03\x04")):
 		format = "xlsx"
 	case ext == ".xlsx" || ext == ".xls":
-		return "", bad("is not an XLSX workbook; save it as .xlsx or .csv")
+		return "", nil, bad("is not an XLSX workbook; save it as .xlsx or .csv")
 	case !utf8.Valid(file):
-		return "", bad("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
+		return "", nil, bad("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
 	}
-	for _, err := range readRows(format, file) {
+	for row, err := range readRows(format, file) {
 		if err != nil {
-			return "", bad(strings.TrimPrefix(err.Error(), "import: "))
+			return "", nil, bad(strings.TrimPrefix(err.Error(), "import: "))
 		}
-		break // the header and a first row read
+		return format, row.Headers, nil
 	}
-	return format, nil
+	return "", nil, bad("has no rows under its header")
 }
 
 // Import returns an import job's progress.

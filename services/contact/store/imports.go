@@ -26,16 +26,18 @@ type Import struct {
 	CreatedBy   string     `json:"created_by" db:"created_by"`
 	CreatedAt   time.Time  `json:"created_at" db:"created_at"`
 	FinishedAt  *time.Time `json:"finished_at,omitempty" db:"finished_at"`
+	// IgnoredColumns are the headers whose columns feed no field.
+	IgnoredColumns []string `json:"ignored_columns" db:"ignored_columns"`
 }
 
-const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at`
+const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at, ignored_columns`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) and false.
 func InsertImport(ctx context.Context, db DB, in Import, file []byte, mapping []byte) (Import, bool, error) {
-	tag, err := db.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at)
-VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8) ON CONFLICT (resource, fingerprint) DO NOTHING`,
-		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt)
+	tag, err := db.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns)
+VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9) ON CONFLICT (resource, fingerprint) DO NOTHING`,
+		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns))
 	if err != nil {
 		return Import{}, false, fmt.Errorf("insert import: %w", err)
 	}
