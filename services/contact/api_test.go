@@ -113,9 +113,17 @@ func TestADuplicateIsRefusedWithTheMatchUnlessForced(t *testing.T) {
 	if !strings.Contains(string(r.Body), first.ID) {
 		t.Fatalf("409 does not name the match: %s", r.Body)
 	}
-	createPerson(t, h, tok, `{"full_name":"Binh Tran","phones":["+84 912 345 678"],"force":true,"force_reason":"two people share the school phone"}`)
+	forced := createPerson(t, h, tok, `{"full_name":"Binh Tran","phones":["+84 912 345 678"],"force":true,"force_reason":"two people share the school phone"}`)
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person WHERE force_reason IS NOT NULL"); n != 1 {
 		t.Fatalf("%d forced rows", n)
+	}
+	// Both stay editable: only a key an edit adds is checked.
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+forced.ID, tok, `{"tags":["phụ huynh"]}`), 200)
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+first.ID, tok, `{"emails":["binh@example.vn"]}`), 200)
+	r = h.Do(t, "PATCH", people+"/"+forced.ID, tok, `{"emails":["binh@example.vn"]}`)
+	mustStatus(t, r, 409)
+	if !strings.Contains(string(r.Body), first.ID) {
+		t.Fatalf("409 does not name the match: %s", r.Body)
 	}
 }
 

@@ -319,10 +319,17 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err != nil {
 			return err
 		}
-		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
+		old, err := row(p.k, before)
+		if err != nil {
 			return err
 		}
-		if matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, r.ID); err != nil {
+		// Only the keys the patch adds are checked: a party created with
+		// force shares keys on purpose, and must stay editable.
+		added := slices.DeleteFunc(slices.Clone(r.Keys), func(k string) bool { return slices.Contains(old.Keys, k) })
+		if err := store.LockKeys(ctx, tx, added); err != nil {
+			return err
+		}
+		if matches, err := store.FindByKeys(ctx, tx, p.k.table, added, r.ID); err != nil {
 			return err
 		} else if len(matches) > 0 {
 			return &DuplicateError{Matches: raw(matches)}

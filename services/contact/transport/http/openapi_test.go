@@ -2,11 +2,17 @@ package http
 
 import (
 	"encoding/json"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
+	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
 func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
@@ -33,4 +39,81 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	if documented != len(routes) {
 		t.Errorf("%d operations documented, %d routes served", documented, len(routes))
 	}
+}
+
+// The document's schemas name exactly the JSON fields of the types the API
+// reads and writes, so a field added to the code and not to the document (or
+// the reverse) fails here.
+func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]any{
+		"Organization":      party.Organisation{},
+		"Person":            party.Person{},
+		"OrganizationPatch": party.Organisation{},
+		"PersonPatch":       party.Person{},
+		"ImportantDate":     party.ImportantDate{},
+		"Consent":           party.Consent{},
+		"Relationship":      party.Relationship{},
+		"FieldDefinition":   party.FieldDefinition{},
+		"InteractionInput":  service.InteractionInput{},
+		"Interaction":       store.Interaction{},
+		"Filter":            service.Query{},
+		"SegmentInput":      segmentRequest{},
+		"Segment":           service.SegmentView{},
+		"Care":              service.Care{},
+		"OwnerChange":       reassignRequest{},
+		"MergeInput":        mergeRequest{},
+		"HandoverInput":     handoverRequest{},
+		"Handover":          service.Handover{},
+		"HistoryEntry":      store.HistoryEntry{},
+		"TimelineEntry":     store.TimelineEntry{},
+		"ImportJob":         service.ImportView{},
+		"ImportProblem":     importing.Problem{},
+	}
+	for name, v := range types {
+		s, ok := doc.Components.Schemas[name]
+		if !ok {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		documented := slices.Sorted(maps.Keys(s.Properties))
+		if fields := jsonFields(reflect.TypeOf(v)); !slices.Equal(documented, fields) {
+			t.Errorf("schema %s names %q; the type has %q", name, documented, fields)
+		}
+	}
+	for _, ref := range regexp.MustCompile(`"#/components/schemas/([^"]+)"`).FindAllStringSubmatch(string(openAPI), -1) {
+		if _, ok := doc.Components.Schemas[ref[1]]; !ok {
+			t.Errorf("%s is referred to and not defined", ref[1])
+		}
+	}
+}
+
+// jsonFields returns the sorted names encoding/json writes for struct type
+// t, embedded structs' fields included.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+			continue
+		case f.Anonymous && name == "":
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		case name == "":
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
 }
