@@ -46,9 +46,7 @@ func TestValidOrganisationRowBecomesANormalisedOrganisation(t *testing.T) {
 		{Name: "student_count", Type: party.FieldNumber},
 		{Name: "boarding", Type: party.FieldBool},
 	}}
-	mapping := DefaultMapping()
-	mapping["Số học sinh"] = CustomField("student_count")
-	mapping["Nội trú"] = CustomField("boarding")
+	mapping := DefaultMapping().With(map[string]Field{"Số học sinh": CustomField("student_count"), "Nội trú": CustomField("boarding")})
 	c := NewChecker(Options{Mapping: mapping, Schema: schema})
 	got, problems := c.Organisation(Row{Line: 2, Cells: []Cell{
 		{"Tên đơn vị", "Trường Tiểu học Kim Đồng"},

@@ -2,6 +2,7 @@ package importing
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -88,24 +89,14 @@ func (r Resource) Has(f Field) bool {
 // Mapping maps column headers to party fields. Headers match ignoring case,
 // diacritics, punctuation and spacing, so "Tỉnh/Thành phố", "tinh thanh pho"
 // and "TỈNH / THÀNH PHỐ" are one header. Several columns may feed the same list
-// field (two phone columns, say).
+// field (two phone columns, say). Its keys are folded headers: build one with
+// DefaultMapping and With.
 type Mapping map[string]Field
 
 // Field returns the field the column header feeds, if any.
 func (m Mapping) Field(header string) (Field, bool) {
-	if f, ok := m[header]; ok {
-		return f, true
-	}
-	key := headerKey(header)
-	if f, ok := m[key]; ok {
-		return f, true
-	}
-	for h, f := range m {
-		if headerKey(h) == key {
-			return f, true
-		}
-	}
-	return "", false
+	f, ok := m[headerKey(header)]
+	return f, ok
 }
 
 // With returns a copy of m in which every header of explicit feeds its field,
@@ -113,9 +104,7 @@ func (m Mapping) Field(header string) (Field, bool) {
 // default for "Ghi chú").
 func (m Mapping) With(explicit map[string]Field) Mapping {
 	out := make(Mapping, len(m)+len(explicit))
-	for h, f := range m {
-		out[headerKey(h)] = f
-	}
+	maps.Copy(out, m)
 	for h, f := range explicit {
 		out[headerKey(h)] = f
 	}

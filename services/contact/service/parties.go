@@ -319,13 +319,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err != nil {
 			return err
 		}
-		old, err := row(p.k, before)
-		if err != nil {
-			return err
-		}
 		// Only the keys the patch adds are checked: a party created with
 		// force shares keys on purpose, and must stay editable.
-		added := slices.DeleteFunc(slices.Clone(r.Keys), func(k string) bool { return slices.Contains(old.Keys, k) })
+		had := keyStrings(p.k.keys(before))
+		added := slices.DeleteFunc(slices.Clone(r.Keys), func(k string) bool { return slices.Contains(had, k) })
 		if err := store.LockKeys(ctx, tx, added); err != nil {
 			return err
 		}
