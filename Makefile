@@ -26,8 +26,10 @@ fuzz: ## the request decoder and the event envelope decoder
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/problem
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/event
 
+# One package at a time (-p 1): two benchmarks sharing the 2 cores would each
+# measure the other's load.
 bench: deps ## benchmarks; each prints its figures next to a baseline from the same run
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(MODULES)
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -timeout 60m $(MODULES)
 
 lint:
 	$(GO) vet $(MODULES)
