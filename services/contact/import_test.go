@@ -203,8 +203,11 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 func TestAnImportNamesTheColumnsItIgnores(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Lead)
+	// The second row holds a value past the last header: it is refused and
+	// reported in its column, not created without it.
 	file := "STT,Họ và tên,Mã số thuế,Chức vụ,Ghi chú,Zalo\n" +
-		"1,Đỗ Minh Châu,0101234567,Hiệu phó,Gọi sau 17h,chau.do\n"
+		"1,Đỗ Minh Châu,0101234567,Hiệu phó,Gọi sau 17h,chau.do\n" +
+		"2,Lê Văn Bảo,,,,,đã gửi báo giá\n"
 	r := uploadForm(t, h, tok, "nguoi.csv", []byte(file), map[string]string{"resource": "people", "mapping": `{"CHỨC VỤ":"tags"}`})
 	mustStatus(t, r, 202)
 	var job importJob
@@ -213,8 +216,15 @@ func TestAnImportNamesTheColumnsItIgnores(t *testing.T) {
 		t.Errorf("upload ignores %q, want %q", job.IgnoredColumns, want)
 	}
 	job = waitForImport(t, h, tok, job.ID, 30*time.Second)
-	if job.Progress.Created != 1 || !slices.Equal(job.IgnoredColumns, []string{"STT", "Mã số thuế"}) {
+	if job.Progress.Created != 1 || job.Progress.Failed != 1 || !slices.Equal(job.IgnoredColumns, []string{"STT", "Mã số thuế"}) {
 		t.Fatalf("job: %+v", job)
+	}
+	var report struct{ Items []importProblem }
+	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &report)
+	if len(report.Items) != 1 || report.Items[0].Row != 3 || report.Items[0].Column != "column G" {
+		t.Fatalf("report: %s", r.Body)
 	}
 	var pg struct {
 		Items []struct {

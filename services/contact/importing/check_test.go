@@ -80,10 +80,11 @@ func TestValidOrganisationRowBecomesANormalisedOrganisation(t *testing.T) {
 
 func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 	tests := []struct {
-		name    string
-		cells   []Cell
-		headers []string // the file's header row; the cells' headers when nil
-		want    []Problem
+		name     string
+		cells    []Cell
+		headers  []string // the file's header row; the cells' headers when nil
+		unheaded []string
+		want     []Problem
 	}{
 		{
 			name:  "missing name, and no name column",
@@ -126,6 +127,12 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 			cells: []Cell{{"Tên đơn vị", "A"}, {"Tên", "B"}},
 			want:  []Problem{{Row: 7, Column: "Tên đơn vị", Message: "several columns map to name; keep one"}},
 		},
+		{
+			name:     "a value under no header",
+			cells:    []Cell{{"Tên đơn vị", "UBND xã A"}},
+			unheaded: []string{"column C"},
+			want:     []Problem{{Row: 7, Column: "column C", Message: "has a value but no header, so no field can take it: name the column or clear the cell"}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +142,7 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 					headers = append(headers, c.Header)
 				}
 			}
-			_, got := NewChecker(Options{}).Organisation(Row{Line: 7, Cells: tt.cells, Headers: headers})
+			_, got := NewChecker(Options{}).Organisation(Row{Line: 7, Cells: tt.cells, Headers: headers, Unheaded: tt.unheaded})
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("problems:\n got %+v\nwant %+v", got, tt.want)
 			}

@@ -24,6 +24,10 @@ type Row struct {
 	// Headers is the file's header row, shared by every row (read only): a
 	// required value missing from a row is reported under its column.
 	Headers []string
+	// Unheaded names the columns ("column F") where the row has a value but
+	// the header row has none: no field can take such a value, and dropping
+	// it unannounced would lose what the user typed.
+	Unheaded []string
 }
 
 // Cell is one value of a row under its column header.
@@ -164,16 +168,19 @@ func (h *header) set(record []string) error {
 // row pairs cells with the header; blank rows are skipped (ok is false)
 // because spreadsheets often end with formatted but empty rows.
 func (h *header) row(line int, record []string) (Row, bool) {
-	cells := make([]Cell, 0, len(h.names))
+	row := Row{Line: line, Cells: make([]Cell, 0, len(h.names)), Headers: h.names}
 	for i, v := range record {
-		if i >= len(h.names) || h.names[i] == "" {
+		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
-		if v = strings.TrimSpace(v); v != "" {
-			cells = append(cells, Cell{h.names[i], v})
+		if i >= len(h.names) || h.names[i] == "" {
+			name, _ := excelize.ColumnNumberToName(i + 1)
+			row.Unheaded = append(row.Unheaded, "column "+name)
+			continue
 		}
+		row.Cells = append(row.Cells, Cell{h.names[i], v})
 	}
-	return Row{Line: line, Cells: cells, Headers: h.names}, len(cells) > 0
+	return row, len(row.Cells) > 0 || len(row.Unheaded) > 0
 }
 
 func isBlank(cells []string) bool {

@@ -59,6 +59,15 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 				{Line: 6, Cells: []Cell{{"Tên", "Trường B"}}},
 			},
 		},
+		{
+			name: "values under a blank header or past the last one are kept as unheaded",
+			file: "Tên,,Email\nTrường A,đã gọi,a@x.vn,,\nTrường B,,,  ,ghi thêm\n,x\n",
+			want: []Row{
+				{Line: 2, Cells: []Cell{{"Tên", "Trường A"}, {"Email", "a@x.vn"}}, Unheaded: []string{"column B"}},
+				{Line: 3, Cells: []Cell{{"Tên", "Trường B"}}, Unheaded: []string{"column E"}},
+				{Line: 4, Cells: []Cell{}, Unheaded: []string{"column B"}},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

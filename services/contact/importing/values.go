@@ -30,6 +30,10 @@ type list struct {
 
 func (c *Checker) collect(row Row) *rowValues {
 	v := &rowValues{line: row.Line, texts: map[Field]Cell{}, lists: map[Field]*list{}, headers: row.Headers, c: c}
+	for _, label := range row.Unheaded {
+		v.reported = append(v.reported, Problem{Row: row.Line, Column: label,
+			Message: "has a value but no header, so no field can take it: name the column or clear the cell"})
+	}
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
 		switch {
