@@ -59,6 +59,7 @@ func Service() runner.Service {
 				return runner.Parts{}, err
 			}
 			svc := service.New(d.Pool, d.Clock, d.Location, d.Log, schema)
+			svc.RegisterMetrics(d.Metrics)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)
 			training := d.Consumer(consumer.Config{Name: "contact-training-timeline", Stream: contactconsumer.TrainingStream,

@@ -357,3 +357,43 @@ VALUES ($1, 'organizations', 'csv', 'fp-of-the-dead', 'running', $2, 'user-sales
 		}
 	}
 }
+
+func TestImportsShowInTheMetrics(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	job := importFile(t, h, tok, "a.csv", []byte(peopleCSV), "people", 30*time.Second)
+	if job.Progress.Created != 3 || job.Progress.Failed != 3 {
+		t.Fatalf("job: %+v", job)
+	}
+	// A job another replica is writing (fresh heartbeat, so this replica's
+	// worker leaves it alone) counts as running.
+	_, err := h.Pool.Exec(context.Background(), `INSERT INTO import_job (id, resource, format, fingerprint, status, created_by, created_at, claim, heartbeat_at)
+VALUES ($1, 'people', 'csv', 'elsewhere', 'running', 'user-sales', now(), $2, now())`, event.NewID(), event.NewID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.Do(t, "GET", "/metrics", "", nil)
+	mustStatus(t, r, 200)
+	for series, want := range map[string]string{
+		`rapport_contact_import_rows_total{context="contact",resource="people",result="created"}`: "3",
+		`rapport_contact_import_rows_total{context="contact",resource="people",result="failed"}`:  "3",
+		`rapport_contact_imports_finished_total{context="contact",status="done"}`:                 "1",
+		`rapport_contact_imports{context="contact",status="pending"}`:                             "0",
+		`rapport_contact_imports{context="contact",status="running"}`:                             "1",
+		`rapport_contact_import_oldest_pending_seconds{context="contact"}`:                        "0",
+	} {
+		if got := metricValue(string(r.Body), series); got != want {
+			t.Errorf("%s = %q, want %s", series, got, want)
+		}
+	}
+}
+
+// metricValue returns the value of one series in a Prometheus text exposition.
+func metricValue(exposition, series string) string {
+	for line := range strings.Lines(exposition) {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}

@@ -278,6 +278,7 @@ func storeProblems(ps []importing.Problem) []store.ImportProblem {
 // events, and the problems and progress recorded.
 func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch chunk[T]) error {
 	s, k := r.p.s, r.p.k
+	created := 0
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		keep, problems, err := r.refuseExisting(ctx, tx, columns, ch)
 		if err != nil {
@@ -311,11 +312,14 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		if err := store.InsertProblems(ctx, tx, r.job.ID, problems); err != nil {
 			return err
 		}
+		created = len(rows)
 		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, ch.rows, len(rows), ch.rows-len(rows))
 	})
 	if err != nil {
 		return fmt.Errorf("import %s: write chunk %d: %w", r.job.ID, ch.no, err)
 	}
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(created))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(ch.rows - created))
 	return nil
 }
 

@@ -230,14 +230,23 @@ func (s *Service) runImport(ctx context.Context, job store.Import, token string,
 		err = store.RequeueImport(bg, s.Pool, job.ID, token)
 	case err != nil:
 		s.Log.WarnContext(ctx, "import failed", "import_id", job.ID, "err", err)
-		err = store.FinishImport(bg, s.Pool, job.ID, token, "failed", err.Error(), s.Clock.Now())
+		err = s.finishImport(bg, job.ID, token, "failed", err.Error())
 	default:
 		s.Log.InfoContext(ctx, "import done", "import_id", job.ID, "seconds", time.Since(start).Seconds())
-		err = store.FinishImport(bg, s.Pool, job.ID, token, "done", "", s.Clock.Now())
+		err = s.finishImport(bg, job.ID, token, "done", "")
 	}
 	if err != nil {
 		s.Log.ErrorContext(ctx, "finish import", "import_id", job.ID, "err", err)
 	}
+}
+
+// finishImport records how a job ended and counts it.
+func (s *Service) finishImport(ctx context.Context, id, token, status, msg string) error {
+	if err := store.FinishImport(ctx, s.Pool, id, token, status, msg, s.Clock.Now()); err != nil {
+		return err
+	}
+	s.metrics.finished.WithLabelValues(status).Inc()
+	return nil
 }
 
 // heartbeat renews the job's claim until ctx ends, and stops the job if

@@ -48,11 +48,13 @@ type Service struct {
 	Location *time.Location
 	// importQueued wakes this replica's import worker after an upload.
 	importQueued chan struct{}
+	metrics      importMetrics
 }
 
 // New wires the use cases.
 func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logger, schema party.CustomFieldSchema) *Service {
-	s := &Service{Pool: pool, Clock: clk, Location: loc, Log: log, Catalogue: contract.Rapport(), Schema: schema, importQueued: make(chan struct{}, 1)}
+	s := &Service{Pool: pool, Clock: clk, Location: loc, Log: log, Catalogue: contract.Rapport(), Schema: schema,
+		importQueued: make(chan struct{}, 1), metrics: newImportMetrics()}
 	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations(schema)}
 	s.People = &Parties[party.Person]{s: s, k: people()}
 	return s

@@ -1,0 +1,71 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// importMetrics tell an operator whether imports move: rows written by this
+// replica, jobs ended, and (read from the database at scrape time, so every
+// replica reports the same) the jobs waiting or running and how long the
+// oldest has waited. A pending job that keeps ageing means no worker runs.
+type importMetrics struct {
+	rows     *prometheus.CounterVec
+	finished *prometheus.CounterVec
+}
+
+func newImportMetrics() importMetrics {
+	return importMetrics{
+		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rapport_contact_import_rows_total",
+			Help: "Rows of import files written by this replica, by resource and result (created, or failed and reported).",
+		}, []string{"resource", "result"}),
+		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rapport_contact_imports_finished_total",
+			Help: "Import jobs this replica ended, by status (done or failed).",
+		}, []string{"status"}),
+	}
+}
+
+// RegisterMetrics registers the import metrics with reg.
+func (s *Service) RegisterMetrics(reg prometheus.Registerer) {
+	reg.MustRegister(s.metrics.rows, s.metrics.finished, &importQueueCollector{pool: s.Pool})
+}
+
+// importQueueCollector counts the jobs waiting and running at scrape time.
+type importQueueCollector struct {
+	pool *pgxpool.Pool
+}
+
+var (
+	importJobsDesc = prometheus.NewDesc("rapport_contact_imports",
+		"Import jobs waiting for a worker (pending) or being written (running).", []string{"status"}, nil)
+	importWaitDesc = prometheus.NewDesc("rapport_contact_import_oldest_pending_seconds",
+		"How long the oldest pending import job has waited; 0 when none waits.", nil, nil)
+)
+
+func (c *importQueueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- importJobsDesc
+	ch <- importWaitDesc
+}
+
+func (c *importQueueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var pending, running int64
+	var wait float64
+	err := c.pool.QueryRow(ctx, `
+SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'running'),
+       coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0)::float8
+FROM import_job WHERE status IN ('pending', 'running')`).Scan(&pending, &running, &wait)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(importJobsDesc, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(importJobsDesc, prometheus.GaugeValue, float64(pending), "pending")
+	ch <- prometheus.MustNewConstMetric(importJobsDesc, prometheus.GaugeValue, float64(running), "running")
+	ch <- prometheus.MustNewConstMetric(importWaitDesc, prometheus.GaugeValue, wait)
+}
