@@ -100,7 +100,7 @@ func copyRates(b *testing.B, h *servicetest.Harness, meter cpuMeter, file []byte
 	c := importing.NewChecker(importing.Options{})
 	rows, keys := make([][]any, 0, n), make([][]any, 0, 3*n)
 	now, importID := time.Now(), event.NewID()
-	for row, err := range importing.ReadCSV(bytes.NewReader(file)) {
+	for row, err := range importing.ReadCSV(bytes.NewReader(file), importing.DefaultMapping()) {
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -397,3 +397,29 @@ func metricValue(exposition, series string) string {
 	}
 	return ""
 }
+
+func TestATitleBlockAboveTheHeaderIsNotImported(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := "SỞ GIÁO DỤC VÀ ĐÀO TẠO;;CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" +
+		"DANH SÁCH ĐƠN VỊ ĐĂNG KÝ TẬP HUẤN;;\n" +
+		";;\n" +
+		"Tên đơn vị;Mã số thuế;Tỉnh/Thành phố\n" +
+		"Trường THCS Nguyễn Du;0101234567;Hà Nội\n"
+	r := uploadForm(t, h, tok, "ds.csv", []byte(file), map[string]string{"resource": "organizations"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	if len(job.IgnoredColumns) != 0 {
+		t.Errorf("ignored columns %q: the title was taken for the header", job.IgnoredColumns)
+	}
+	job = waitForImport(t, h, tok, job.ID, 30*time.Second)
+	if job.Progress.Processed != 1 || job.Progress.Created != 1 {
+		t.Fatalf("job: %+v", job)
+	}
+	r = h.Do(t, "GET", orgs+"?q=0101234567", tok, nil)
+	mustStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), "Trường THCS Nguyễn Du") {
+		t.Fatalf("search by tax code: %s", r.Body)
+	}
+}

@@ -50,7 +50,7 @@ func TestGeneratedFilesAreValidAndFreeOfDuplicates(t *testing.T) {
 				if err := write(&buf); err != nil {
 					t.Fatal(err)
 				}
-				rows, problems, err := checkAll(read(&buf), tt.person)
+				rows, problems, err := checkAll(read(&buf, DefaultMapping()), tt.person)
 				if err != nil || rows != n || len(problems) > 0 {
 					t.Errorf("%d rows, err %v, %d problems, first %+v", rows, err, len(problems), first(problems))
 				}
@@ -96,7 +96,7 @@ func BenchmarkImport100kRows(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(file.Len()))
 			for b.Loop() {
-				rows, problems, err := checkAll(read(bytes.NewReader(file.Bytes())), false)
+				rows, problems, err := checkAll(read(bytes.NewReader(file.Bytes()), DefaultMapping()), false)
 				if err != nil || rows != n || len(problems) > 0 {
 					b.Fatalf("%d rows, err %v, %d problems", rows, err, len(problems))
 				}

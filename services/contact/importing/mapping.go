@@ -99,6 +99,16 @@ func (m Mapping) Field(header string) (Field, bool) {
 	return f, ok
 }
 
+// knowsAny reports whether one of cells is a header m maps.
+func (m Mapping) knowsAny(cells []string) bool {
+	for _, c := range cells {
+		if _, ok := m.Field(c); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // With returns a copy of m in which every header of explicit feeds its field,
 // also when m held the header spelt another way ("GHI CHÚ" overrides the
 // default for "Ghi chú").

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -49,95 +50,135 @@ func (r Row) Get(header string) string {
 // ErrNoHeader is returned for a file with no header row.
 var ErrNoHeader = errors.New("import: the file has no header row")
 
-// ReadCSV yields the data rows of a CSV file whose first row is the header.
-// The delimiter (comma, semicolon or tab) is sniffed from the header line,
-// because Excel in a Vietnamese locale saves CSV with semicolons; a UTF-8 byte
-// order mark is skipped. Iteration stops after the first error.
-func ReadCSV(r io.Reader) iter.Seq2[Row, error] {
-	return func(yield func(Row, error) bool) {
+// ReadCSV yields the data rows of a CSV file under its header row (see
+// rows for how the header is found). The delimiter (comma, semicolon or tab)
+// is sniffed from the first line, because Excel in a Vietnamese locale saves
+// CSV with semicolons; a UTF-8 byte order mark is skipped. Iteration stops
+// after the first error.
+func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
+	return rows(func(yield func(record, error) bool) {
 		br := bufio.NewReader(r)
 		skipBOM(br)
 		cr := csv.NewReader(br)
 		cr.Comma = sniffDelimiter(br)
 		cr.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
 		cr.ReuseRecord = true
-		var h header
 		for {
-			record, err := cr.Read()
+			cells, err := cr.Read()
 			if err == io.EOF {
-				if h.names == nil {
-					yield(Row{}, ErrNoHeader)
-				}
 				return
 			}
 			if err != nil {
-				yield(Row{}, fmt.Errorf("import: %w", err))
+				yield(record{}, fmt.Errorf("import: %w", err))
 				return
 			}
 			line, _ := cr.FieldPos(0)
-			if h.names == nil {
-				if err := h.set(record); err != nil {
-					yield(Row{}, err)
-					return
-				}
-				continue
-			}
-			if row, ok := h.row(line, record); ok && !yield(row, nil) {
+			if !yield(record{line, cells}, nil) {
 				return
 			}
 		}
-	}
+	}, m)
 }
 
-// ReadXLSX yields the data rows of the first sheet of an XLSX workbook whose
-// first row is the header. Rows are streamed, so a 100,000-row sheet is never
-// held in memory as cells. Values are read raw (unformatted) so that numbers
-// typed into cells keep all their digits and dates arrive as serial numbers
-// rather than in the workbook's display format.
-func ReadXLSX(r io.Reader) iter.Seq2[Row, error] {
-	return func(yield func(Row, error) bool) {
+// ReadXLSX yields the data rows of the first sheet of an XLSX workbook under
+// its header row (see rows). Rows are streamed, so a 100,000-row sheet is
+// never held in memory as cells. Values are read raw (unformatted) so that
+// numbers typed into cells keep all their digits and dates arrive as serial
+// numbers rather than in the workbook's display format.
+func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
+	return rows(func(yield func(record, error) bool) {
 		f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 		if err != nil {
-			yield(Row{}, fmt.Errorf("import: not a readable XLSX file: %w", err))
+			yield(record{}, fmt.Errorf("import: not a readable XLSX file: %w", err))
 			return
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
-			yield(Row{}, ErrNoHeader)
 			return
 		}
-		rows, err := f.Rows(sheets[0])
+		sheet, err := f.Rows(sheets[0])
 		if err != nil {
-			yield(Row{}, fmt.Errorf("import: %w", err))
+			yield(record{}, fmt.Errorf("import: %w", err))
 			return
 		}
-		defer rows.Close()
-		var h header
-		for line := 1; rows.Next(); line++ {
-			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		defer sheet.Close()
+		for line := 1; sheet.Next(); line++ {
+			cells, err := sheet.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				yield(Row{}, fmt.Errorf("import: row %d: %w", line, err))
+				yield(record{}, fmt.Errorf("import: row %d: %w", line, err))
 				return
 			}
-			if h.names == nil {
-				if isBlank(cells) {
-					continue // a title block above the header is common
+			if !yield(record{line, cells}, nil) {
+				return
+			}
+		}
+		if err := sheet.Error(); err != nil {
+			yield(record{}, fmt.Errorf("import: %w", err))
+		}
+	}, m)
+}
+
+// record is one line of a file, as its cells; the reader may reuse cells.
+type record struct {
+	line  int
+	cells []string
+}
+
+// headerSearch is how many non-blank rows at the top of a file may hold a
+// title block before the header.
+const headerSearch = 20
+
+// rows pairs the records under the header row with it. Spreadsheets often
+// open with a title block ("UBND HUYỆN ...", "DANH SÁCH KHÁCH HÀNG"), so the
+// header is the first row naming a column m knows, among the first
+// headerSearch non-blank rows, and the rows above it are not data. If none
+// does, the first non-blank row is the header: the job then lists its
+// columns as ignored, and the rows' problems say what is missing.
+func rows(records iter.Seq2[record, error], m Mapping) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		var h header
+		var top []record // the non-blank rows read while looking for the header
+		emit := func(r record) bool {
+			row, ok := h.row(r.line, r.cells)
+			return !ok || yield(row, nil)
+		}
+		// headerAt makes top[i] the header and yields the rows below it.
+		headerAt := func(i int) bool {
+			if err := h.set(top[i].cells); err != nil {
+				yield(Row{}, err)
+				return false
+			}
+			for _, r := range top[i+1:] {
+				if !emit(r) {
+					return false
 				}
-				if err := h.set(cells); err != nil {
-					yield(Row{}, err)
+			}
+			top = nil
+			return true
+		}
+		for r, err := range records {
+			switch {
+			case err != nil:
+				yield(Row{}, err)
+				return
+			case h.names != nil:
+				if !emit(r) {
 					return
 				}
-				continue
-			}
-			if row, ok := h.row(line, cells); ok && !yield(row, nil) {
-				return
+			case !isBlank(r.cells):
+				top = append(top, record{r.line, slices.Clone(r.cells)})
+				if m.knowsAny(r.cells) && !headerAt(len(top)-1) || len(top) == headerSearch && !headerAt(0) {
+					return
+				}
 			}
 		}
-		if err := rows.Error(); err != nil {
-			yield(Row{}, fmt.Errorf("import: %w", err))
-		} else if h.names == nil {
-			yield(Row{}, ErrNoHeader)
+		if h.names == nil {
+			if len(top) == 0 {
+				yield(Row{}, ErrNoHeader)
+				return
+			}
+			headerAt(0)
 		}
 	}
 }
@@ -167,9 +208,9 @@ func (h *header) set(record []string) error {
 
 // row pairs cells with the header; blank rows are skipped (ok is false)
 // because spreadsheets often end with formatted but empty rows.
-func (h *header) row(line int, record []string) (Row, bool) {
+func (h *header) row(line int, cells []string) (Row, bool) {
 	row := Row{Line: line, Cells: make([]Cell, 0, len(h.names)), Headers: h.names}
-	for i, v := range record {
+	for i, v := range cells {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}

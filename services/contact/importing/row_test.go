@@ -3,6 +3,7 @@ package importing
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -60,6 +61,16 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			},
 		},
 		{
+			name: "a title block above the header is not data",
+			file: "DANH SÁCH KHÁCH HÀNG;;\nNgày 24/11/2026;;\n;;\nTên đơn vị;Số điện thoại;Email\nTrường A;0912345678;\n",
+			want: []Row{{Line: 5, Cells: []Cell{{"Tên đơn vị", "Trường A"}, {"Số điện thoại", "0912345678"}}}},
+		},
+		{
+			name: "with no known header the first non-blank row is the header",
+			file: "\nCột 1,Cột 2\nx,y\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"Cột 1", "x"}, {"Cột 2", "y"}}}},
+		},
+		{
 			name: "values under a blank header or past the last one are kept as unheaded",
 			file: "Tên,,Email\nTrường A,đã gọi,a@x.vn,,\nTrường B,,,  ,ghi thêm\n,x\n",
 			want: []Row{
@@ -71,7 +82,7 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := collect(t, ReadCSV(strings.NewReader(tt.file)))
+			got, err := collect(t, ReadCSV(strings.NewReader(tt.file), DefaultMapping()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,26 +93,42 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 	}
 }
 
+// Past the rows a title block may take, a file whose header names no known
+// column is read from its first row: no row is taken for a title.
+func TestAFileWithNoKnownHeaderKeepsEveryRow(t *testing.T) {
+	file := "Cột 1\n"
+	for i := range 2 * headerSearch {
+		file += fmt.Sprintf("giá trị %d\n", i)
+	}
+	got, err := collect(t, ReadCSV(strings.NewReader(file), DefaultMapping()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2*headerSearch || got[0].Line != 2 || got[0].Get("Cột 1") != "giá trị 0" || got[len(got)-1].Line != 2*headerSearch+1 {
+		t.Fatalf("%d rows, first %v, last %v", len(got), got[0], got[len(got)-1])
+	}
+}
+
 func TestBrokenFilesAreRefused(t *testing.T) {
 	tests := []struct {
 		name, file string
 	}{
 		{"empty file", ""},
-		{"blank header", ",,\nA,B,C\n"},
+		{"only blank rows", ",,\n , ,\n"},
 		{"repeated header", "Email,Tên,Email\na@x.vn,A,b@x.vn\n"},
 		{"unterminated quote", "Tên\n\"Trường A\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := collect(t, ReadCSV(strings.NewReader(tt.file))); err == nil {
+			if _, err := collect(t, ReadCSV(strings.NewReader(tt.file), DefaultMapping())); err == nil {
 				t.Error("no error")
 			}
 		})
 	}
-	if _, err := collect(t, ReadXLSX(strings.NewReader("not a zip"))); err == nil {
+	if _, err := collect(t, ReadXLSX(strings.NewReader("not a zip"), DefaultMapping())); err == nil {
 		t.Error("ReadXLSX accepted a non-XLSX file")
 	}
-	if _, err := collect(t, ReadCSV(strings.NewReader(""))); !errors.Is(err, ErrNoHeader) {
+	if _, err := collect(t, ReadCSV(strings.NewReader(""), DefaultMapping())); !errors.Is(err, ErrNoHeader) {
 		t.Errorf("empty CSV: err = %v, want ErrNoHeader", err)
 	}
 }
@@ -115,11 +142,11 @@ func TestXLSXRowsMatchTheSameTableAsCSV(t *testing.T) {
 	if err := table.WriteXLSX(&xlsxFile); err != nil {
 		t.Fatal(err)
 	}
-	fromCSV, err := collect(t, ReadCSV(&csvFile))
+	fromCSV, err := collect(t, ReadCSV(&csvFile, DefaultMapping()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromXLSX, err := collect(t, ReadXLSX(&xlsxFile))
+	fromXLSX, err := collect(t, ReadXLSX(&xlsxFile, DefaultMapping()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,22 +162,25 @@ func TestXLSXSkipsTitleRowsAndBlankRowsButKeepsSheetRowNumbers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	set("A2", "Họ và tên")
-	set("B2", "Ngày sinh")
-	set("A3", "Nguyễn Văn An")
-	set("B3", 32998) // a date cell read raw: 05/05/1990
-	set("A5", "Trần Thị Bích")
+	set("A1", "UBND HUYỆN ĐÔNG ANH")
+	set("C1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+	set("A2", "DANH SÁCH CÁN BỘ DỰ TẬP HUẤN")
+	set("A4", "Họ và tên")
+	set("B4", "Ngày sinh")
+	set("A5", "Nguyễn Văn An")
+	set("B5", 32998) // a date cell read raw: 05/05/1990
+	set("A7", "Trần Thị Bích")
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, ReadXLSX(&buf))
+	got, err := collect(t, ReadXLSX(&buf, DefaultMapping()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Row{
-		{Line: 3, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "32998"}}},
-		{Line: 5, Cells: []Cell{{"Họ và tên", "Trần Thị Bích"}}},
+		{Line: 5, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "32998"}}},
+		{Line: 7, Cells: []Cell{{"Họ và tên", "Trần Thị Bích"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n got %v\nwant %v", got, want)

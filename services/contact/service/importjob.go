@@ -34,11 +34,12 @@ const (
 	checkBatch     = 250
 )
 
-func readRows(format string, file []byte) iter.Seq2[importing.Row, error] {
+// readRows reads a file's rows under the header row that m finds.
+func readRows(format string, file []byte, m importing.Mapping) iter.Seq2[importing.Row, error] {
 	if format == "xlsx" {
-		return importing.ReadXLSX(bytes.NewReader(file))
+		return importing.ReadXLSX(bytes.NewReader(file), m)
 	}
-	return importing.ReadCSV(bytes.NewReader(file))
+	return importing.ReadCSV(bytes.NewReader(file), m)
 }
 
 // importFile checks every row of the file and creates the valid ones,
@@ -55,7 +56,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	for _, no := range done {
 		skip[no] = true
 	}
-	rows := readRows(job.Format, file)
+	rows := readRows(job.Format, file, opts.Mapping)
 	if importing.Resource(job.Resource) == importing.People {
 		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, rows)
 	}

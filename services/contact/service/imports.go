@@ -73,13 +73,14 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if resource != importing.Organisations && resource != importing.People {
 		return ImportView{}, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
-	format, headers, err := checkFile(in.Filename, in.File)
-	if err != nil {
-		return ImportView{}, err
-	}
 	explicit := make(map[string]importing.Field, len(in.Mapping))
 	for h, f := range in.Mapping {
 		explicit[h] = importing.Field(f)
+	}
+	mapping := importing.DefaultMapping().With(explicit)
+	format, headers, err := checkFile(in.Filename, in.File, mapping)
+	if err != nil {
+		return ImportView{}, err
 	}
 	if problems := importing.CheckMapping(explicit, headers, resource); len(problems) > 0 {
 		fields := make([]problem.FieldError, 0, len(problems))
@@ -88,9 +89,9 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 		}
 		return ImportView{}, problem.Invalid("the mapping does not fit the file", fields...)
 	}
-	var mapping []byte
+	var explicitJSON []byte
 	if len(explicit) > 0 {
-		if mapping, err = json.Marshal(explicit); err != nil {
+		if explicitJSON, err = json.Marshal(explicit); err != nil {
 			return ImportView{}, fmt.Errorf("store mapping: %w", err)
 		}
 	}
@@ -100,8 +101,8 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	}
 	job := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
-		IgnoredColumns: importing.DefaultMapping().With(explicit).Ignored(headers, resource)}
-	job, inserted, err := store.InsertImport(ctx, s.Pool, job, in.File, mapping)
+		IgnoredColumns: mapping.Ignored(headers, resource)}
+	job, inserted, err := store.InsertImport(ctx, s.Pool, job, in.File, explicitJSON)
 	if err != nil {
 		return ImportView{}, err
 	}
@@ -119,7 +120,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 // checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads
 // the header and the first row, so an unreadable file, or one with nothing
 // under its header, is refused at upload, not in the job.
-func checkFile(name string, file []byte) (format string, headers []string, err error) {
+func checkFile(name string, file []byte, m importing.Mapping) (format string, headers []string, err error) {
 	bad := func(msg string) error {
 		return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: msg})
 	}
@@ -136,7 +137,7 @@ func checkFile(name string, file []byte) (format string, headers []string, err e
 	case !utf8.Valid(file):
 		return "", nil, bad("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
 	}
-	for row, err := range readRows(format, file) {
+	for row, err := range readRows(format, file, m) {
 		if err != nil {
 			return "", nil, bad(strings.TrimPrefix(err.Error(), "import: "))
 		}
