@@ -20,6 +20,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 const imports = "/api/contact/v1/imports"
@@ -421,5 +422,39 @@ func TestATitleBlockAboveTheHeaderIsNotImported(t *testing.T) {
 	mustStatus(t, r, 200)
 	if !strings.Contains(string(r.Body), "Trường THCS Nguyễn Du") {
 		t.Fatalf("search by tax code: %s", r.Body)
+	}
+}
+
+// A row refused for one field has its duplicates reported with that
+// problem, against earlier rows and stored parties alike, so one round of
+// fixes is enough; it holds no key, so a later row sharing one is created.
+func TestARefusedRowAlsoHasItsDuplicatesReported(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	stored := createPerson(t, h, tok, `{"full_name":"Trần Văn Cũ","phones":["0903000111"]}`)
+	file := "Họ và tên,Số điện thoại,Email\n" +
+		"Nguyễn Văn Ánh,0912 345 678,anh@example.vn\n" + // 2 created
+		"Lê Thị Hoa,0912345678,hoa@\n" + // 3 bad email, same phone as row 2
+		"Trần Văn Cũ,0903000111,cu@\n" + // 4 bad email, same phone as the stored person
+		"Bùi Lan,0977 000 001,lan@\n" + // 5 bad email only
+		"Bùi Thị Lan,0977000001,lan@example.vn\n" // 6 created: row 5 was not
+	job := importFile(t, h, tok, "a.csv", []byte(file), "people", 30*time.Second)
+	if job.Progress.Created != 2 || job.Progress.Failed != 3 {
+		t.Fatalf("job: %+v", job)
+	}
+	var report struct{ Items []importProblem }
+	r := h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &report)
+	bad := party.ErrInvalidEmail.Error()
+	want := []importProblem{
+		{Row: 3, Column: "Email", Message: bad},
+		{Row: 3, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
+		{Row: 4, Column: "Email", Message: bad},
+		{Row: 4, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
+		{Row: 5, Column: "Email", Message: bad},
+	}
+	if !slices.Equal(report.Items, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report.Items, want)
 	}
 }

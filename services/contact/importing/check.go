@@ -70,7 +70,7 @@ func NewChecker(opts Options) *Checker {
 func (c *Checker) Organisation(row Row) (party.Organisation, []Problem) {
 	o, at, problems := c.OrganisationFields(row)
 	if len(problems) > 0 {
-		return o, problems
+		return o, append(problems, c.DuplicatesOfRefused(at)...)
 	}
 	return o, c.Duplicates(at, o.DuplicateKeys())
 }
@@ -79,7 +79,7 @@ func (c *Checker) Organisation(row Row) (party.Organisation, []Problem) {
 func (c *Checker) Person(row Row) (party.Person, []Problem) {
 	p, at, problems := c.PersonFields(row)
 	if len(problems) > 0 {
-		return p, problems
+		return p, append(problems, c.DuplicatesOfRefused(at)...)
 	}
 	return p, c.Duplicates(at, p.DuplicateKeys())
 }
@@ -89,7 +89,14 @@ func (c *Checker) Person(row Row) (party.Person, []Problem) {
 type KeyPlace struct {
 	line    int
 	columns [len(keyTypes)]string // in keyTypes order
+	// refused holds, for a row refused for its fields, the keys of its
+	// values that are valid on their own, so that its duplicates are
+	// reported with its other problems and one round of fixes is enough.
+	refused []party.Key
 }
+
+// RefusedKeys returns the keys of a refused row's valid values.
+func (at KeyPlace) RefusedKeys() []party.Key { return at.refused }
 
 var keyTypes = [...]party.KeyType{party.KeyPhone, party.KeyEmail, party.KeyTaxCode}
 
@@ -130,7 +137,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
 	o, err := party.NewOrganisation(o, c.opts.Schema)
 	if err != nil || len(v.reported) > 0 {
-		return party.Organisation{}, KeyPlace{}, v.problems(err)
+		return party.Organisation{}, v.refusedPlace(true), v.problems(err)
 	}
 	return o, v.keyPlace(), nil
 }
@@ -152,7 +159,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	}
 	p, err := party.NewPerson(p, c.opts.Today)
 	if err != nil || len(v.reported) > 0 {
-		return party.Person{}, KeyPlace{}, v.problems(err)
+		return party.Person{}, v.refusedPlace(false), v.problems(err)
 	}
 	return p, v.keyPlace(), nil
 }
@@ -161,6 +168,17 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 // earlier row holds. Rows must come in file order, so the report names the
 // first row holding a key.
 func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
+	return c.duplicates(at, keys, true)
+}
+
+// DuplicatesOfRefused reports the keys of a row refused for its fields (see
+// KeyPlace.RefusedKeys) that an earlier row holds, without recording them:
+// the row will not be created, so later rows do not duplicate it.
+func (c *Checker) DuplicatesOfRefused(at KeyPlace) []Problem {
+	return c.duplicates(at, at.refused, false)
+}
+
+func (c *Checker) duplicates(at KeyPlace, keys []party.Key, record bool) []Problem {
 	var problems []Problem
 	for _, k := range keys {
 		if first, ok := c.seen[k]; ok {
@@ -170,7 +188,9 @@ func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
 			})
 			continue
 		}
-		c.seen[k] = at.line
+		if record {
+			c.seen[k] = at.line
+		}
 	}
 	return problems
 }

@@ -194,6 +194,10 @@ func TestDuplicatesWithinTheFileAreReportedWithBothRows(t *testing.T) {
 		{Line: 3, Cells: []Cell{{"Tên", "Trường B"}, {"SĐT", "0987 654 321"}, {"Email", "b@x.vn"}}},
 		{Line: 4, Cells: []Cell{{"Tên", "Trường A (bản sao)"}, {"SĐT", "+84 912 345 678"}, {"MST", "0101.234.567"}}},
 		{Line: 5, Cells: []Cell{{"Tên", "Trường C"}, {"Email", "B@X.VN"}}},
+		// Refused for its kind, and a duplicate of row 2's tax code all the same;
+		// its valid phone is not taken, so row 7 is no duplicate.
+		{Line: 6, Cells: []Cell{{"Tên", "Trường D"}, {"Loại", "khách lẻ"}, {"SĐT", "0977 000 001"}, {"MST", "0101234567"}}},
+		{Line: 7, Cells: []Cell{{"Tên", "Trường E"}, {"SĐT", "0977000001"}}},
 	}
 	var got []Problem
 	for _, r := range rows {
@@ -204,6 +208,8 @@ func TestDuplicatesWithinTheFileAreReportedWithBothRows(t *testing.T) {
 		{Row: 4, Column: "SĐT", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
 		{Row: 4, Column: "MST", Message: "same tax code 0101234567 as row 2", DuplicateOfRow: 2},
 		{Row: 5, Column: "Email", Message: "same email b@x.vn as row 3", DuplicateOfRow: 3},
+		{Row: 6, Column: "Loại", Message: `unknown kind "khách lẻ"`},
+		{Row: 6, Column: "MST", Message: "same tax code 0101234567 as row 2", DuplicateOfRow: 2},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n got %+v\nwant %+v", got, want)

@@ -59,6 +59,26 @@ func (c *Checker) collect(row Row) *rowValues {
 	return v
 }
 
+// refusedPlace is the KeyPlace of a row refused for its fields: the keys of
+// its phones, emails and (for an organisation) tax code that are valid on
+// their own, normalised as the party constructors normalise them.
+func (v *rowValues) refusedPlace(taxCode bool) KeyPlace {
+	at := v.keyPlace()
+	add := func(t party.KeyType, raw []string, normalize func(string) (string, error)) {
+		for _, r := range raw {
+			if s, err := normalize(r); err == nil && !slices.Contains(at.refused, party.Key{Type: t, Value: s}) {
+				at.refused = append(at.refused, party.Key{Type: t, Value: s})
+			}
+		}
+	}
+	add(party.KeyPhone, v.list(FieldPhones), party.NormalizePhone)
+	add(party.KeyEmail, v.list(FieldEmails), party.NormalizeEmail)
+	if t := v.text(FieldTaxCode); taxCode && t != "" {
+		add(party.KeyTaxCode, []string{t}, party.NormalizeTaxCode)
+	}
+	return at
+}
+
 func isList(f Field) bool {
 	return f == FieldPhones || f == FieldEmails || f == FieldTags || f == FieldKinds
 }

@@ -91,7 +91,16 @@ type chunk[T any] struct {
 	no       int
 	pending  []candidate[T]
 	problems []store.ImportProblem
-	rows     int
+	// refused are the rows refused for their fields that hold valid keys:
+	// a stored party sharing one is reported with their other problems.
+	refused []refusedRow
+	rows    int
+}
+
+// refusedRow is a row refused for its fields, with the keys of its valid values.
+type refusedRow struct {
+	row  importing.Row
+	keys []party.Key
 }
 
 // importRun is one job's state while its chunks are written.
@@ -238,6 +247,9 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			problems := c.problems
 			if len(problems) == 0 {
 				problems = dups.Duplicates(c.at, keys(c.party))
+			} else if refused := c.at.RefusedKeys(); len(refused) > 0 {
+				problems = append(problems, dups.DuplicatesOfRefused(c.at)...)
+				ch.refused = append(ch.refused, refusedRow{row: c.row, keys: refused})
 			}
 			ch.rows++
 			if len(problems) > 0 {
@@ -326,9 +338,15 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 
 // refuseExisting reports the pending rows that share a key with a stored
 // party (or name a supervising unit that does not exist) and returns the
-// rest. One query per chunk, whatever its size.
+// rest; rows already refused for their fields get their stored duplicates
+// reported too. One query per chunk, whatever its size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
 	var keys, units []string
+	for _, ref := range ch.refused {
+		for _, key := range ref.keys {
+			keys = append(keys, key.String())
+		}
+	}
 	for _, cand := range ch.pending {
 		for _, key := range r.p.k.keys(cand.party) {
 			keys = append(keys, key.String())
@@ -354,15 +372,21 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		noun = "person"
 	}
 	problems := ch.problems
-	keep := make([]candidate[T], 0, len(ch.pending))
-	for _, cand := range ch.pending {
-		before := len(problems)
-		for _, key := range r.p.k.keys(cand.party) {
+	stored := func(row importing.Row, keys []party.Key) {
+		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.KeyColumn(cand.row, key),
+				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
 					Message: fmt.Sprintf("same %s %s as existing %s %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, noun, id)})
 			}
 		}
+	}
+	for _, ref := range ch.refused {
+		stored(ref.row, ref.keys)
+	}
+	keep := make([]candidate[T], 0, len(ch.pending))
+	for _, cand := range ch.pending {
+		before := len(problems)
+		stored(cand.row, r.p.k.keys(cand.party))
 		if o, ok := any(cand.party).(party.Organisation); ok && o.SupervisingUnitID != "" && !live[o.SupervisingUnitID] {
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnitID),
 				Message: "is not an existing organisation"})
