@@ -168,7 +168,14 @@ func rows(records iter.Seq2[record, error], m Mapping) iter.Seq2[Row, error] {
 				}
 			case !isBlank(r.cells):
 				top = append(top, record{r.line, slices.Clone(r.cells)})
-				if m.knowsAny(r.cells) && !headerAt(len(top)-1) || len(top) == headerSearch && !headerAt(0) {
+				at := -1 // no header yet
+				switch {
+				case m.knowsAny(r.cells):
+					at = len(top) - 1
+				case len(top) == headerSearch:
+					at = 0
+				}
+				if at >= 0 && !headerAt(at) {
 					return
 				}
 			}
