@@ -59,23 +59,15 @@ func (c *Checker) collect(row Row) *rowValues {
 	return v
 }
 
-// refusedPlace is the KeyPlace of a row refused for its fields: the keys of
-// its phones, emails and (for an organisation) tax code that are valid on
-// their own, normalised as the party constructors normalise them.
+// refusedPlace is the KeyPlace of a row refused for its fields, with the
+// keys of its values that are valid on their own; a person has no tax code.
 func (v *rowValues) refusedPlace(taxCode bool) KeyPlace {
 	at := v.keyPlace()
-	add := func(t party.KeyType, raw []string, normalize func(string) (string, error)) {
-		for _, r := range raw {
-			if s, err := normalize(r); err == nil && !slices.Contains(at.refused, party.Key{Type: t, Value: s}) {
-				at.refused = append(at.refused, party.Key{Type: t, Value: s})
-			}
-		}
+	code := ""
+	if taxCode {
+		code = v.text(FieldTaxCode)
 	}
-	add(party.KeyPhone, v.list(FieldPhones), party.NormalizePhone)
-	add(party.KeyEmail, v.list(FieldEmails), party.NormalizeEmail)
-	if t := v.text(FieldTaxCode); taxCode && t != "" {
-		add(party.KeyTaxCode, []string{t}, party.NormalizeTaxCode)
-	}
+	at.refused = party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), code)
 	return at
 }
 

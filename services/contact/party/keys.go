@@ -1,5 +1,10 @@
 package party
 
+import (
+	"slices"
+	"strings"
+)
+
 // KeyType names what a duplicate key was built from.
 type KeyType string
 
@@ -43,6 +48,27 @@ func contactKeys(phones, emails []string) []Key {
 	}
 	for _, e := range emails {
 		keys = append(keys, Key{KeyEmail, e})
+	}
+	return keys
+}
+
+// KeysOfValid returns the keys of those raw phones, emails and tax code that
+// are valid on their own, normalised as NewOrganisation and NewPerson
+// normalise them: the keys a record refused for another field would hold,
+// so that its duplicates can be reported with its other problems.
+func KeysOfValid(phones, emails []string, taxCode string) []Key {
+	var keys []Key
+	add := func(t KeyType, raw []string, normalize func(string) (string, error)) {
+		for _, r := range raw {
+			if v, err := normalize(r); err == nil && !slices.Contains(keys, Key{t, v}) {
+				keys = append(keys, Key{t, v})
+			}
+		}
+	}
+	add(KeyPhone, phones, NormalizePhone)
+	add(KeyEmail, emails, NormalizeEmail)
+	if taxCode = strings.TrimSpace(taxCode); taxCode != "" {
+		add(KeyTaxCode, []string{taxCode}, NormalizeTaxCode)
 	}
 	return keys
 }
