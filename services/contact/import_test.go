@@ -21,6 +21,7 @@ import (
 	"github.com/rapportcrm/rapport/services/contact"
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/xuri/excelize/v2"
 )
 
 const imports = "/api/contact/v1/imports"
@@ -297,6 +298,7 @@ func TestBadUploadsAreProblemsAndWriteNothing(t *testing.T) {
 		{"mapping a field organisations lack", "a.csv", good, map[string]string{"resource": "organizations", "mapping": `{"Email":"zalo_id"}`}, 422},
 		{"mapping a header the file lacks", "a.csv", good, map[string]string{"resource": "people", "mapping": `{"Ngày sinh":"birthday"}`}, 422},
 		{"a header and no rows", "a.csv", []byte("Họ và tên,Email\n,\n"), map[string]string{"resource": "people"}, 422},
+		{"two columns for one name", "a.csv", []byte("Họ và tên,Tên trường\nAn,THCS A\n"), map[string]string{"resource": "people"}, 422},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { mustStatus(t, uploadForm(t, h, tok, c.filename, c.file, c.fields), c.status) })
@@ -456,5 +458,86 @@ func TestARefusedRowAlsoHasItsDuplicatesReported(t *testing.T) {
 	}
 	if !slices.Equal(report.Items, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report.Items, want)
+	}
+}
+
+// A registration list as schools send it: a title, a header merged over two
+// rows, a row numbering the columns, a note in brackets after a header, and
+// the school's name beside the person's, left out by the mapping. Every
+// column reaches its field, and a problem names the column as the header
+// reads it.
+func TestAFormWithAMergedTwoRowHeaderImportsEveryColumn(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Trainer)
+	f := excelize.NewFile()
+	cells := map[string]any{
+		"A1": "DANH SÁCH CÁN BỘ ĐĂNG KÝ TẬP HUẤN",
+		"A3": "STT", "B3": "Họ và tên", "C3": "Tên trường", "D3": "Liên hệ", "F3": "Ngày sinh (dd/mm/yyyy)",
+		"D4": "Điện thoại", "E4": "Email",
+		"A5": "(1)", "B5": "(2)", "C5": "(3)", "D5": "(4)", "E5": "(5)", "F5": "(6)",
+		"A6": 1, "B6": "Phạm Thị Thu Hà", "C6": "THCS Lê Lợi", "D6": "0912 345 678", "E6": "ha.pt@lele.edu.vn", "F6": "12/03/1988",
+		"A7": 2, "B7": "Đặng Quốc Việt", "C7": "THCS Lê Lợi", "D7": "091234", "E7": "viet.dq@lele.edu.vn",
+	}
+	for cell, v := range cells {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range [][2]string{{"A3", "A4"}, {"B3", "B4"}, {"C3", "C4"}, {"D3", "E3"}, {"F3", "F4"}} {
+		if err := f.MergeCell("Sheet1", m[0], m[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var file bytes.Buffer
+	if err := f.Write(&file); err != nil {
+		t.Fatal(err)
+	}
+
+	// Unmapped, the school's name is a second name column: refused at upload.
+	r := uploadForm(t, h, tok, "dang-ky.xlsx", file.Bytes(), map[string]string{"resource": "people"})
+	mustStatus(t, r, 422)
+	var p struct {
+		Errors []struct{ Field, Message string }
+	}
+	r.JSON(t, &p)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "mapping.Tên trường" || !strings.Contains(p.Errors[0].Message, `as column "Họ và tên" does`) {
+		t.Fatalf("conflict: %s", r.Body)
+	}
+
+	r = uploadForm(t, h, tok, "dang-ky.xlsx", file.Bytes(), map[string]string{"resource": "people", "mapping": `{"Tên trường":""}`})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	if want := []string{"STT", "Tên trường"}; !slices.Equal(job.IgnoredColumns, want) {
+		t.Errorf("ignored %q, want %q", job.IgnoredColumns, want)
+	}
+	job = waitForImport(t, h, tok, job.ID, 30*time.Second)
+	if job.Progress.Processed != 2 || job.Progress.Created != 1 || job.Progress.Failed != 1 {
+		t.Fatalf("job: %+v", job)
+	}
+	var report struct{ Items []importProblem }
+	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &report)
+	if len(report.Items) != 1 || report.Items[0].Row != 7 || report.Items[0].Column != "Điện thoại (Liên hệ)" {
+		t.Fatalf("report: %s", r.Body)
+	}
+	var pg struct {
+		Items []struct {
+			FullName string   `json:"full_name"`
+			Phones   []string `json:"phones"`
+			Emails   []string `json:"emails"`
+			Birthday string   `json:"birthday"`
+		}
+	}
+	r = h.Do(t, "GET", people+"?q=pham+thi+thu+ha", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &pg)
+	if len(pg.Items) != 1 || !slices.Equal(pg.Items[0].Phones, []string{"+84912345678"}) ||
+		!slices.Equal(pg.Items[0].Emails, []string{"ha.pt@lele.edu.vn"}) || pg.Items[0].Birthday != "1988-03-12" {
+		t.Fatalf("imported person: %s", r.Body)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person"); n != 1 {
+		t.Fatalf("%d people: the header or numbering rows were imported", n)
 	}
 }

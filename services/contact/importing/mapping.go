@@ -93,20 +93,32 @@ func (r Resource) Has(f Field) bool {
 // DefaultMapping and With.
 type Mapping map[string]Field
 
-// Field returns the field the column header feeds, if any.
+// FieldNone is the field of a column an explicit mapping leaves out (it
+// maps the header to ""): nothing is read from it, and it is listed with the
+// ignored columns.
+const FieldNone Field = ""
+
+// Field returns the field the column header feeds, if any. A header with a
+// note in brackets ("Ngày sinh (dd/mm/yyyy)", "Họ và tên (viết có dấu)")
+// feeds what the header before the note feeds, unless it is mapped itself.
 func (m Mapping) Field(header string) (Field, bool) {
 	f, ok := m[headerKey(header)]
-	return f, ok
+	if !ok {
+		if base, _, noted := strings.Cut(header, "("); noted {
+			f, ok = m[headerKey(base)]
+		}
+	}
+	return f, ok && f != FieldNone
+}
+
+func (m Mapping) knows(header string) bool {
+	_, ok := m.Field(header)
+	return ok
 }
 
 // knowsAny reports whether one of cells is a header m maps.
 func (m Mapping) knowsAny(cells []string) bool {
-	for _, c := range cells {
-		if _, ok := m.Field(c); ok {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cells, m.knows)
 }
 
 // With returns a copy of m in which every header of explicit feeds its field,
@@ -137,9 +149,10 @@ func (m Mapping) Ignored(headers []string, r Resource) []string {
 }
 
 // CheckMapping checks a mapping a user sent with a file, before anything is
-// imported: each field must exist and be one r has, and each header must be a
-// column of the file (a misspelt header would otherwise map nothing). It
-// returns a message per offending header, none when all is well.
+// imported: each field must exist and be one r has (or be FieldNone, which
+// leaves the column out), and each header must be a column of the file (a
+// misspelt header would otherwise map nothing). It returns a message per
+// offending header, none when all is well.
 func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[string]string {
 	inFile := make(map[string]bool, len(headers))
 	for _, h := range headers {
@@ -148,15 +161,36 @@ func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[s
 	problems := map[string]string{}
 	for h, f := range explicit {
 		switch {
-		case !f.Known():
+		case f != FieldNone && !f.Known():
 			problems[h] = fmt.Sprintf("unknown field %q", f)
-		case !r.Has(f):
+		case f != FieldNone && !r.Has(f):
 			problems[h] = fmt.Sprintf("%s have no field %q", r, f)
 		case !inFile[headerKey(h)]:
 			problems[h] = "no column of the file has this header"
 		}
 	}
 	return problems
+}
+
+// Conflicts returns, per header, why its column cannot be read: it feeds a
+// field holding one value (a name, a tax code) that an earlier column feeds
+// too. Every row would be refused for it, so the upload is refused instead,
+// once, saying how to settle it.
+func (m Mapping) Conflicts(headers []string, r Resource) map[string]string {
+	first := map[Field]string{}
+	out := map[string]string{}
+	for _, h := range headers {
+		f, ok := m.Field(h)
+		if !ok || !r.Has(f) || isList(f) {
+			continue
+		}
+		if earlier, taken := first[f]; taken {
+			out[h] = fmt.Sprintf(`feeds %s, as column %q does: map one of them to another field, or to "" to leave it out`, f, earlier)
+			continue
+		}
+		first[f] = h
+	}
+	return out
 }
 
 // DefaultMapping returns a mapping of the Vietnamese and English headers

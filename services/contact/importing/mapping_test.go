@@ -53,3 +53,52 @@ func TestAnExplicitMappingMustFitTheFileAndTheResource(t *testing.T) {
 		t.Errorf("a custom field for people got %q", got)
 	}
 }
+
+// Forms add notes in brackets to their headers; a header mapped as it is
+// spelt, brackets included, keeps its own field.
+func TestAHeaderWithANoteInBracketsFeedsTheHeadersField(t *testing.T) {
+	m := DefaultMapping()
+	for header, want := range map[string]Field{
+		"Ngày sinh (dd/mm/yyyy)":  FieldBirthday,
+		"Họ và tên (viết có dấu)": FieldName,
+		"Điện thoại (Cơ quan)":    FieldPhones,
+		"Email (Liên hệ)":         FieldEmails,
+	} {
+		if f, ok := m.Field(header); !ok || f != want {
+			t.Errorf("%q feeds %q, %v; want %q", header, f, ok, want)
+		}
+	}
+	for _, header := range []string{"Chức vụ (nếu có)", "(1)", "Liên hệ (Ghi chép)"} {
+		if f, ok := m.Field(header); ok {
+			t.Errorf("%q feeds %q, want nothing", header, f)
+		}
+	}
+	m = m.With(map[string]Field{"Điện thoại (Cơ quan)": FieldNotes, "Email (Liên hệ)": FieldNone})
+	if f, _ := m.Field("Điện thoại (Cơ quan)"); f != FieldNotes {
+		t.Errorf("a header mapped with its note feeds %q, want notes", f)
+	}
+	if f, ok := m.Field("Email (Liên hệ)"); ok {
+		t.Errorf("a header mapped to nothing feeds %q", f)
+	}
+}
+
+// Two columns feeding one single-valued field would refuse every row; the
+// upload is refused once instead, naming the later column. Lists take many
+// columns, and a column mapped to nothing settles it.
+func TestTwoColumnsFeedingOneValueConflict(t *testing.T) {
+	headers := []string{"Họ và tên", "Điện thoại", "Di động", "Tên trường", "Ghi chú", "Mã số thuế"}
+	want := map[string]string{"Tên trường": `feeds name, as column "Họ và tên" does: map one of them to another field, or to "" to leave it out`}
+	if got := DefaultMapping().Conflicts(headers, People); !reflect.DeepEqual(got, want) {
+		t.Errorf("conflicts:\n got %q\nwant %q", got, want)
+	}
+	explicit := map[string]Field{"Tên trường": FieldNone}
+	if got := DefaultMapping().With(explicit).Conflicts(headers, People); len(got) != 0 {
+		t.Errorf("with Tên trường left out: %q", got)
+	}
+	if got := CheckMapping(explicit, headers, People); len(got) != 0 {
+		t.Errorf("leaving a column out is a valid mapping, got %q", got)
+	}
+	if got := DefaultMapping().With(explicit).Ignored(headers, People); !reflect.DeepEqual(got, []string{"Tên trường", "Mã số thuế"}) {
+		t.Errorf("ignored %q", got)
+	}
+}

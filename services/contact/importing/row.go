@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -63,6 +64,7 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 		cr.Comma = sniffDelimiter(br)
 		cr.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
 		cr.ReuseRecord = true
+		next := 1 // the line after the previous record
 		for {
 			cells, err := cr.Read()
 			if err == io.EOF {
@@ -73,6 +75,15 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 				return
 			}
 			line, _ := cr.FieldPos(0)
+			// encoding/csv skips empty lines; they part a header from what
+			// is not part of it, so they are passed on as a blank record.
+			if line > next && !yield(record{line: next}, nil) {
+				return
+			}
+			next = line + 1
+			for _, c := range cells {
+				next += strings.Count(c, "\n")
+			}
 			if !yield(record{line, cells}, nil) {
 				return
 			}
@@ -125,6 +136,12 @@ type record struct {
 	cells []string
 }
 
+// topRow is a non-blank row read while looking for the header.
+type topRow struct {
+	record
+	afterBlank bool // a blank row lies between it and the row above
+}
+
 // headerSearch is how many non-blank rows at the top of a file may hold a
 // title block before the header.
 const headerSearch = 20
@@ -134,23 +151,38 @@ const headerSearch = 20
 // header is the first row naming a column m knows, among the first
 // headerSearch non-blank rows, and the rows above it are not data. If none
 // does, the first non-blank row is the header: the job then lists its
-// columns as ignored, and the rows' problems say what is missing.
+// columns as ignored, and the rows' problems say what is missing. A header
+// may take two rows, and a row numbering the columns may follow it (see
+// header).
 func rows(records iter.Seq2[record, error], m Mapping) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
-		var h header
-		var top []record // the non-blank rows read while looking for the header
-		emit := func(r record) bool {
+		h := header{m: m}
+		var top []topRow
+		afterBlank := false
+		emit := func(r record, afterBlank bool) bool {
+			ok, err := h.extend(r.cells, afterBlank)
+			if err != nil {
+				yield(Row{}, err)
+				return false
+			}
+			if ok {
+				return true
+			}
 			row, ok := h.row(r.line, r.cells)
 			return !ok || yield(row, nil)
 		}
 		// headerAt makes top[i] the header and yields the rows below it.
 		headerAt := func(i int) bool {
-			if err := h.set(top[i].cells); err != nil {
+			var above []string
+			if i > 0 && !top[i].afterBlank {
+				above = top[i-1].cells
+			}
+			if err := h.set(above, top[i].cells); err != nil {
 				yield(Row{}, err)
 				return false
 			}
 			for _, r := range top[i+1:] {
-				if !emit(r) {
+				if !emit(r.record, r.afterBlank) {
 					return false
 				}
 			}
@@ -163,11 +195,14 @@ func rows(records iter.Seq2[record, error], m Mapping) iter.Seq2[Row, error] {
 				yield(Row{}, err)
 				return
 			case h.names != nil:
-				if !emit(r) {
+				if !emit(r, false) {
 					return
 				}
-			case !isBlank(r.cells):
-				top = append(top, record{r.line, slices.Clone(r.cells)})
+			case isBlank(r.cells):
+				afterBlank = len(top) > 0
+			default:
+				top = append(top, topRow{record{r.line, slices.Clone(r.cells)}, afterBlank})
+				afterBlank = false
 				at := -1 // no header yet
 				switch {
 				case m.knowsAny(r.cells):
@@ -191,26 +226,173 @@ func rows(records iter.Seq2[record, error], m Mapping) iter.Seq2[Row, error] {
 }
 
 // header holds the column names and turns records into Rows.
+//
+// Vietnamese forms often head their columns with two rows: a cell spanning
+// several columns ("Liên hệ") over the columns' own names ("Điện thoại",
+// "Email"), and cells spanning both rows ("STT", "Họ và tên"). A merged
+// cell keeps its text in its first cell only, in XLSX and in CSV, so the
+// two rows are read as one: a column blank in the lower row takes its name
+// from the upper row, and a column named in both is named after both
+// ("Email (Liên hệ)"; "Điện thoại (Cơ quan)" when only the upper names a
+// column m knows), which the bracket rule of Mapping.Field maps. Official
+// forms may then number the columns ("(1)", "(2)" or "A", "B", "1"), which
+// is not data either.
 type header struct {
 	names []string
+	m     Mapping
+	// more counts the rows under the header that may still belong to it:
+	// 2 for the lower row of a two-row header, 1 for a numbering row.
+	more int
 }
 
-func (h *header) set(record []string) error {
-	names := make([]string, len(record))
-	seen := make(map[string]bool, len(record))
-	for i, name := range record {
+// set makes record the header; above is the row right over it, which is
+// its upper row if it names columns that record leaves blank.
+func (h *header) set(above, record []string) error {
+	if upperRow(above, record) {
+		return h.name(h.joined(above, record), 1)
+	}
+	return h.name(record, 2)
+}
+
+// name validates and takes names as the header's; more rows under it may
+// belong to it.
+func (h *header) name(names []string, more int) error {
+	clean := make([]string, len(names))
+	seen := make(map[string]bool, len(names))
+	for i, name := range names {
 		name = strings.Join(strings.Fields(name), " ")
 		if name != "" && seen[name] {
 			return fmt.Errorf("import: column %q appears twice in the header", name)
 		}
 		seen[name] = true
-		names[i] = name
+		clean[i] = name
 	}
-	if isBlank(names) {
+	if isBlank(clean) {
 		return ErrNoHeader
 	}
-	h.names = names
+	h.names, h.more = clean, more
 	return nil
+}
+
+// extend reads cells, the next row under the header, as part of it if it is
+// the header's lower row or a row numbering the columns (ok is true).
+// Neither is apart from the header by a blank row.
+func (h *header) extend(cells []string, afterBlank bool) (ok bool, err error) {
+	if h.more == 0 {
+		return false, nil
+	}
+	if afterBlank || isBlank(cells) {
+		h.more = 0
+		return false, nil
+	}
+	more := h.more
+	h.more = 0
+	switch {
+	case more == 2 && h.lowerRow(cells):
+		return true, h.name(h.joined(h.names, cells), 1)
+	case numbering(cells):
+		return true, nil
+	}
+	return false, nil
+}
+
+// upperRow reports whether upper, the row over the header row lower, is the
+// upper row of a two-row header: it names at least two columns (a title
+// line names one), some of them blank in lower (cells spanning both rows).
+// It names none m knows, or it would be the header.
+func upperRow(upper, lower []string) bool {
+	named, spanning := 0, false
+	for c, u := range upper {
+		if strings.TrimSpace(u) == "" {
+			continue
+		}
+		named++
+		spanning = spanning || cell(lower, c) == ""
+	}
+	return named >= 2 && spanning
+}
+
+// lowerRow reports whether lower, the row under the header, is the lower row
+// of a two-row header: it names a column m knows where the header names none
+// m knows, and under every column the header names with one m knows it has
+// a blank, a header m knows, or the first name of a spanned group. A first
+// data row fails the last test with its name.
+func (h *header) lowerRow(lower []string) bool {
+	adds := false
+	for c, l := range lower {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		u := cell(h.names, c)
+		switch {
+		case !h.m.knows(l) && h.m.knows(u) && !spans(h.names, lower, c):
+			return false
+		case h.m.knows(l) && !h.m.knows(u):
+			adds = true
+		}
+	}
+	return adds
+}
+
+// spans reports whether upper's cell at c spans the next column too: that
+// column is blank in upper and named in lower.
+func spans(upper, lower []string, c int) bool {
+	return cell(upper, c+1) == "" && cell(lower, c+1) != ""
+}
+
+// joined names the columns of a two-row header (see header).
+func (h *header) joined(upper, lower []string) []string {
+	names := make([]string, max(len(upper), len(lower)))
+	group := ""
+	for c := range names {
+		u, l := cell(upper, c), cell(lower, c)
+		if u != "" {
+			group = u
+		}
+		switch {
+		case l == "":
+			names[c] = u
+		case group == "":
+			names[c] = l
+		case h.m.knows(l):
+			names[c] = l + " (" + group + ")"
+		default:
+			names[c] = group + " (" + l + ")"
+		}
+	}
+	return names
+}
+
+// cell returns the trimmed cell c of cells, "" past their end.
+func cell(cells []string, c int) string {
+	if c < len(cells) {
+		return strings.TrimSpace(cells[c])
+	}
+	return ""
+}
+
+// numbering reports whether cells number the columns, as official forms do
+// under their header: "1", "2", "3" or "(1)", "(2)", or letters first
+// ("A", "B", "1", "2"), each in sequence, at least two.
+func numbering(cells []string) bool {
+	n, letters, numbers := 0, 0, 0
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		n++
+		c = strings.TrimSuffix(strings.TrimPrefix(c, "("), ")")
+		switch {
+		case numbers == 0 && len(c) == 1 && c[0] == byte('A'+letters):
+			letters++
+		case c == strconv.Itoa(numbers+1):
+			numbers++
+		default:
+			return false
+		}
+	}
+	return n >= 2
 }
 
 // row pairs cells with the header; blank rows are skipped (ok is false)

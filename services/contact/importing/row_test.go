@@ -71,6 +71,42 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			want: []Row{{Line: 3, Cells: []Cell{{"Cột 1", "x"}, {"Cột 2", "y"}}}},
 		},
 		{
+			name: "a two-row header is read as one",
+			file: "STT;Họ và tên;Liên hệ;;Ghi chú\n;;Điện thoại;Email;\n1;Nguyễn Văn An;0912345678;an@x.vn;gọi lại\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Nguyễn Văn An"},
+				{"Điện thoại (Liên hệ)", "0912345678"}, {"Email (Liên hệ)", "an@x.vn"}, {"Ghi chú", "gọi lại"}}}},
+		},
+		{
+			name: "columns under a known group keep its field",
+			file: "Họ và tên,Điện thoại,\n,Cơ quan,Di động\nNguyễn Văn An,0241234567,0912345678\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"},
+				{"Điện thoại (Cơ quan)", "0241234567"}, {"Di động (Điện thoại)", "0912345678"}}}},
+		},
+		{
+			name: "an upper row naming no known column",
+			file: "DANH SÁCH\n\nSTT,Thông tin cá nhân,\n,Họ và tên,Ngày sinh\n1,Nguyễn Văn An,05/05/1990\n",
+			want: []Row{{Line: 5, Cells: []Cell{{"STT", "1"},
+				{"Họ và tên (Thông tin cá nhân)", "Nguyễn Văn An"}, {"Ngày sinh (Thông tin cá nhân)", "05/05/1990"}}}},
+		},
+		{
+			name: "a row numbering the columns is not data",
+			file: "STT,Họ và tên,Điện thoại\n(1),(2),(3)\n1,Nguyễn Văn An,0912345678\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Nguyễn Văn An"}, {"Điện thoại", "0912345678"}}}},
+		},
+		{
+			name: "a first data row holding a header's words is data",
+			file: "Tên đơn vị,Cấp,Ghi chú\nUBND xã A,Xã,1\n2,3\n",
+			want: []Row{
+				{Line: 2, Cells: []Cell{{"Tên đơn vị", "UBND xã A"}, {"Cấp", "Xã"}, {"Ghi chú", "1"}}},
+				{Line: 3, Cells: []Cell{{"Tên đơn vị", "2"}, {"Cấp", "3"}}},
+			},
+		},
+		{
+			name: "rows apart from the header by a blank row are data",
+			file: "Họ và tên,Liên hệ\n\n,Email\n\n(1),(2)\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"Liên hệ", "Email"}}}, {Line: 5, Cells: []Cell{{"Họ và tên", "(1)"}, {"Liên hệ", "(2)"}}}},
+		},
+		{
 			name: "values under a blank header or past the last one are kept as unheaded",
 			file: "Tên,,Email\nTrường A,đã gọi,a@x.vn,,\nTrường B,,,  ,ghi thêm\n,x\n",
 			want: []Row{
@@ -184,6 +220,53 @@ func TestXLSXSkipsTitleRowsAndBlankRowsButKeepsSheetRowNumbers(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n got %v\nwant %v", got, want)
+	}
+}
+
+// The usual Vietnamese form: merged header cells over two rows, a row
+// numbering the columns, and a note in brackets after a header.
+func TestXLSXReadsAMergedTwoRowHeaderAsOne(t *testing.T) {
+	f := excelize.NewFile()
+	set := func(cell string, v any) {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merge := func(from, to string) {
+		if err := f.MergeCell("Sheet1", from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("A1", "DANH SÁCH HỌC VIÊN")
+	merge("A1", "E1")
+	for cell, v := range map[string]any{"A2": "STT", "B2": "Họ và tên", "C2": "Liên hệ", "E2": "Ngày sinh (dd/mm/yyyy)",
+		"C3": "Điện thoại", "D3": "Email", "A4": "(1)", "B4": "(2)", "C4": "(3)", "D4": "(4)", "E4": "(5)",
+		"A5": 1, "B5": "Nguyễn Văn An", "C5": "0912345678", "D5": "an@x.vn", "E5": "05/05/1990"} {
+		set(cell, v)
+	}
+	merge("A2", "A3")
+	merge("B2", "B3")
+	merge("C2", "D2")
+	merge("E2", "E3")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var got []Row
+	for row, err := range ReadXLSX(&buf, DefaultMapping()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, row)
+	}
+	headers := []string{"STT", "Họ và tên", "Điện thoại (Liên hệ)", "Email (Liên hệ)", "Ngày sinh (dd/mm/yyyy)"}
+	want := []Row{{Line: 5, Headers: headers, Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Nguyễn Văn An"},
+		{"Điện thoại (Liên hệ)", "0912345678"}, {"Email (Liên hệ)", "an@x.vn"}, {"Ngày sinh (dd/mm/yyyy)", "05/05/1990"}}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows:\n got %v\nwant %v", got, want)
+	}
+	if ignored := DefaultMapping().Ignored(headers, People); !reflect.DeepEqual(ignored, []string{"STT"}) {
+		t.Errorf("people ignore %q, want only STT", ignored)
 	}
 }
 

@@ -66,8 +66,9 @@ func importView(j store.Import) ImportView {
 // Upload queues an import of a CSV or XLSX file. The same file uploaded
 // again for the same resource returns the earlier job instead of a new one.
 // A file that cannot be read, or a mapping naming an unknown field, a field
-// the resource lacks or a header the file lacks, is refused before anything
-// is written. The columns that feed nothing are listed in the answer.
+// the resource lacks or a header the file lacks, or two columns feeding one
+// single-valued field, is refused before anything is written. The columns
+// that feed nothing are listed in the answer.
 func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
 	resource := importing.Resource(in.Resource)
 	if resource != importing.Organisations && resource != importing.People {
@@ -82,7 +83,13 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
-	if problems := importing.CheckMapping(explicit, headers, resource); len(problems) > 0 {
+	problems := importing.CheckMapping(explicit, headers, resource)
+	for h, msg := range mapping.Conflicts(headers, resource) {
+		if _, ok := problems[h]; !ok {
+			problems[h] = msg
+		}
+	}
+	if len(problems) > 0 {
 		fields := make([]problem.FieldError, 0, len(problems))
 		for _, h := range slices.Sorted(maps.Keys(problems)) {
 			fields = append(fields, problem.FieldError{Field: "mapping." + h, Message: problems[h]})
