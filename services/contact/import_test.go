@@ -541,3 +541,39 @@ func TestAFormWithAMergedTwoRowHeaderImportsEveryColumn(t *testing.T) {
 		t.Fatalf("%d people: the header or numbering rows were imported", n)
 	}
 }
+
+// A list ends with its total and signature block: they and the signers'
+// names below are reported, not created as people.
+func TestAFormsTotalAndSignatureBlockAreNotImported(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := "STT;Họ và tên;Điện thoại\n" +
+		"1;Nguyễn Văn An;0912345678\n" +
+		"2;Tổng Thị Cộng;0912345679\n" +
+		"Tổng cộng: 2 người;;\n" +
+		";;\n" +
+		";;Hà Nội, ngày 24 tháng 11 năm 2026\n" +
+		";Người lập biểu;\n" +
+		";Lê Thị Lập;\n"
+	job := importFile(t, h, tok, "ds.csv", []byte(file), "people", 30*time.Second)
+	if job.Progress.Processed != 6 || job.Progress.Created != 2 || job.Progress.Failed != 4 {
+		t.Fatalf("job: %+v", job)
+	}
+	var report struct{ Items []importProblem }
+	r := h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
+	mustStatus(t, r, 200)
+	r.JSON(t, &report)
+	below := `is below the end of the list at row 4 ("Tổng cộng: 2 người"), so it is not imported`
+	want := []importProblem{
+		{Row: 4, Column: "STT", Message: `ends the list ("Tổng cộng: 2 người"): a total or signature block is not a party, so neither it nor the rows below it are imported`},
+		{Row: 6, Column: "Điện thoại", Message: below},
+		{Row: 7, Column: "Họ và tên", Message: below},
+		{Row: 8, Column: "Họ và tên", Message: below},
+	}
+	if !slices.Equal(report.Items, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report.Items, want)
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person WHERE name IN ('Lê Thị Lập', 'Người lập biểu')"); n != 0 {
+		t.Fatalf("%d signature rows created as people", n)
+	}
+}

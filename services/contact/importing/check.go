@@ -119,6 +119,9 @@ func (at KeyPlace) column(t party.KeyType) string {
 // duplicate check: rows can be checked so on several goroutines (a Checker
 // each), and then passed through one Checker's Duplicates in file order.
 func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []Problem) {
+	if row.End != nil {
+		return party.Organisation{}, KeyPlace{line: row.Line}, pastTheEnd(row)
+	}
 	v := c.collect(row)
 	o := party.Organisation{
 		Name: v.text(FieldName), TaxCode: v.text(FieldTaxCode), Province: v.text(FieldProvince),
@@ -144,6 +147,9 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 
 // PersonFields is OrganisationFields for a person.
 func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
+	if row.End != nil {
+		return party.Person{}, KeyPlace{line: row.Line}, pastTheEnd(row)
+	}
 	v := c.collect(row)
 	p := party.Person{
 		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
@@ -162,6 +168,22 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
 	}
 	return p, v.keyPlace(), nil
+}
+
+// pastTheEnd refuses a row at or below the end of the list, in its first
+// column, so the report shows the form's footer was read and left out.
+func pastTheEnd(row Row) []Problem {
+	column := ""
+	if len(row.Cells) > 0 {
+		column = row.Cells[0].Header
+	} else if len(row.Unheaded) > 0 {
+		column = row.Unheaded[0]
+	}
+	msg := fmt.Sprintf("ends the list (%q): a total or signature block is not a party, so neither it nor the rows below it are imported", row.End.Text)
+	if row.End.Line != row.Line {
+		msg = fmt.Sprintf("is below the end of the list at row %d (%q), so it is not imported", row.End.Line, row.End.Text)
+	}
+	return []Problem{{Row: row.Line, Column: column, Message: msg}}
 }
 
 // Duplicates records the keys of the row at `at` and reports those an

@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Row is one data row of an imported file.
@@ -30,6 +33,17 @@ type Row struct {
 	// the header row has none: no field can take such a value, and dropping
 	// it unannounced would lose what the user typed.
 	Unheaded []string
+	// End is where the form's list ended, at this row or above it: a total
+	// ("Tổng cộng") or the signature block ("Người lập biểu", "Hà Nội,
+	// ngày ... tháng ... năm ..."). Neither that row nor the signers' names
+	// below it are parties; nil within the list.
+	End *ListEnd
+}
+
+// ListEnd is the row ending a form's list, and the text that ends it.
+type ListEnd struct {
+	Line int
+	Text string
 }
 
 // Cell is one value of a row under its column header.
@@ -243,6 +257,7 @@ type header struct {
 	// more counts the rows under the header that may still belong to it:
 	// 2 for the lower row of a two-row header, 1 for a numbering row.
 	more int
+	end  *ListEnd
 }
 
 // set makes record the header; above is the row right over it, which is
@@ -395,13 +410,42 @@ func numbering(cells []string) bool {
 	return n >= 2
 }
 
+// listEnds are how the first cell of a total or of a signature block
+// begins: "Tổng cộng", "Người lập biểu", "(Ký, ghi rõ họ tên)", "Thủ trưởng
+// đơn vị", "Xác nhận của ...". No party's name begins so. They keep their
+// diacritics: folded, "Tổng cộng" would also end the list at "Tổng công ty",
+// which begins many organisations' names.
+var listEnds = []string{"tổng cộng", "tổng số", "người lập", "ký ghi rõ", "ký và ghi rõ", "ký tên",
+	"ký họ tên", "thủ trưởng", "xác nhận của", "lãnh đạo đơn vị"}
+
+// placeAndDate is the signature block's "Hà Nội, ngày 24 tháng 11 năm
+// 2026", also left blank as "ngày ... tháng ... năm ...".
+var placeAndDate = regexp.MustCompile(`(^| )ngày( .*)? tháng( .*)? năm( |$)`)
+
+// endsList reports whether a row whose first value is s ends the list.
+func endsList(s string) bool {
+	k := strings.Join(strings.FieldsFunc(norm.NFC.String(strings.ToLower(s)), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	}), " ")
+	for _, p := range listEnds {
+		if k == p || strings.HasPrefix(k, p+" ") {
+			return true
+		}
+	}
+	return placeAndDate.MatchString(k)
+}
+
 // row pairs cells with the header; blank rows are skipped (ok is false)
-// because spreadsheets often end with formatted but empty rows.
+// because spreadsheets often end with formatted but empty rows. Once a row's
+// first value ends the list, it and the rows below carry that end.
 func (h *header) row(line int, cells []string) (Row, bool) {
 	row := Row{Line: line, Cells: make([]Cell, 0, len(h.names)), Headers: h.names}
 	for i, v := range cells {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
+		}
+		if h.end == nil && len(row.Cells) == 0 && len(row.Unheaded) == 0 && endsList(v) {
+			h.end = &ListEnd{Line: line, Text: v}
 		}
 		if i >= len(h.names) || h.names[i] == "" {
 			name, _ := excelize.ColumnNumberToName(i + 1)
@@ -410,6 +454,7 @@ func (h *header) row(line int, cells []string) (Row, bool) {
 		}
 		row.Cells = append(row.Cells, Cell{h.names[i], v})
 	}
+	row.End = h.end
 	return row, len(row.Cells) > 0 || len(row.Unheaded) > 0
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // collect reads every row; each must carry the file's header row, which
@@ -267,6 +268,57 @@ func TestXLSXReadsAMergedTwoRowHeaderAsOne(t *testing.T) {
 	}
 	if ignored := DefaultMapping().Ignored(headers, People); !reflect.DeepEqual(ignored, []string{"STT"}) {
 		t.Errorf("people ignore %q, want only STT", ignored)
+	}
+}
+
+// A form ends with a total and a signature block: the signers' names below
+// it sit under the name column, and are not the list's.
+func TestRowsFromTheEndOfTheListOnCarryIt(t *testing.T) {
+	file := "STT,Họ và tên,Điện thoại\n" +
+		"1,Nguyễn Văn An,0912345678\n" +
+		"Tổng cộng: 1 người,,\n" +
+		",,\n" +
+		",Người lập biểu,Hiệu trưởng\n" +
+		",Lê Thị Lập,Trần Văn Trưởng\n"
+	got, err := collect(t, ReadCSV(strings.NewReader(file), DefaultMapping()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := &ListEnd{Line: 3, Text: "Tổng cộng: 1 người"}
+	want := []Row{
+		{Line: 2, Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Nguyễn Văn An"}, {"Điện thoại", "0912345678"}}},
+		{Line: 3, Cells: []Cell{{"STT", "Tổng cộng: 1 người"}}, End: end},
+		{Line: 5, Cells: []Cell{{"Họ và tên", "Người lập biểu"}, {"Điện thoại", "Hiệu trưởng"}}, End: end},
+		{Line: 6, Cells: []Cell{{"Họ và tên", "Lê Thị Lập"}, {"Điện thoại", "Trần Văn Trưởng"}}, End: end},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestTotalsAndSignatureBlocksEndTheList(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Tổng cộng":                         true,
+		"TỔNG CỘNG: 45":                     true,
+		"Tổng số: 12 đơn vị":                true,
+		"Người lập biểu":                    true,
+		"NGƯỜI LẬP BẢNG":                    true,
+		"(Ký, ghi rõ họ tên)":               true,
+		"(Ký tên, đóng dấu)":                true,
+		"Thủ trưởng đơn vị":                 true,
+		"Xác nhận của nhà trường":           true,
+		"Hà Nội, ngày 24 tháng 11 năm 2026": true,
+		"Ngày ... tháng ... năm ...":        true,
+		norm.NFD.String("Tổng cộng"):        true, // typed with combining marks
+		"Tổng công ty Điện lực Miền Bắc":    false,
+		"Nguyễn Văn Ký":                     false,
+		"Trường THCS Tháng Tám":             false,
+		"Ngày hội việc làm":                 false,
+		"Tong cong ty Viettel":              false,
+	} {
+		if got := endsList(s); got != want {
+			t.Errorf("endsList(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
 
