@@ -261,10 +261,22 @@ func (v *rowValues) problems(err error) []Problem {
 	var verr *party.ValidationError
 	if errors.As(err, &verr) {
 		for _, fe := range verr.Fields {
-			out = append(out, Problem{Row: v.line, Column: v.columnOf(fe.Field), Message: fe.Message})
+			msg := fe.Message
+			if fe.Field == "tax_code" && lostLeadingZero(v.text(FieldTaxCode)) {
+				msg += `: a spreadsheet drops the leading 0 of a code kept as a number; format the column as text and type the code again`
+			}
+			out = append(out, Problem{Row: v.line, Column: v.columnOf(fe.Field), Message: msg})
 		}
 	} else if err != nil {
 		out = append(out, Problem{Row: v.line, Message: err.Error()})
 	}
 	return out
+}
+
+// lostLeadingZero reports whether a tax code looks like one that began with
+// 0 (as the codes of Hà Nội's units do) and was kept as a number: all
+// digits, one short of a tax code or a branch's.
+func lostLeadingZero(code string) bool {
+	n := len(code)
+	return (n == 9 || n == 12) && strings.Trim(code, "0123456789") == ""
 }

@@ -128,6 +128,12 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 			want:  []Problem{{Row: 7, Column: "Tên đơn vị", Message: "several columns map to name; keep one"}},
 		},
 		{
+			name:  "a tax code kept as a number lost its leading 0",
+			cells: []Cell{{"Tên đơn vị", "UBND xã A"}, {"MST", "101234567"}},
+			want: []Problem{{Row: 7, Column: "MST", Message: party.ErrInvalidTaxCode.Error() +
+				": a spreadsheet drops the leading 0 of a code kept as a number; format the column as text and type the code again"}},
+		},
+		{
 			name:     "a value under no header",
 			cells:    []Cell{{"Tên đơn vị", "UBND xã A"}},
 			unheaded: []string{"column C"},
