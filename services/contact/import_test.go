@@ -577,3 +577,48 @@ func TestAFormsTotalAndSignatureBlockAreNotImported(t *testing.T) {
 		t.Fatalf("%d signature rows created as people", n)
 	}
 }
+
+// A user who left the upload page finds their imports again: newest first,
+// filtered by status and resource, a page at a time.
+func TestImportsAreListedNewestFirst(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	first := importFile(t, h, tok, "a.csv", []byte(peopleCSV), "people", 30*time.Second)
+	second := importFile(t, h, tok, "b.csv", []byte("Tên đơn vị\nTrường A\n"), "organizations", 30*time.Second)
+	third := importFile(t, h, tok, "c.csv", []byte("Họ và tên\nLê Văn Tư\n"), "people", 30*time.Second)
+	list := func(query string) (ids []string, next string) {
+		t.Helper()
+		r := h.Do(t, "GET", imports+query, h.Token(t, auth.Director), nil)
+		mustStatus(t, r, 200)
+		var pg struct {
+			Items      []importJob `json:"items"`
+			NextCursor string      `json:"next_cursor"`
+		}
+		r.JSON(t, &pg)
+		for _, j := range pg.Items {
+			ids = append(ids, j.ID)
+		}
+		return ids, pg.NextCursor
+	}
+	if ids, next := list(""); !slices.Equal(ids, []string{third.ID, second.ID, first.ID}) || next != "" {
+		t.Fatalf("all: %q, next %q", ids, next)
+	}
+	ids, next := list("?resource=people&limit=1")
+	if !slices.Equal(ids, []string{third.ID}) || next == "" {
+		t.Fatalf("people, first page: %q, next %q", ids, next)
+	}
+	if ids, next = list("?resource=people&limit=1&cursor=" + next); !slices.Equal(ids, []string{first.ID}) {
+		t.Fatalf("people, second page: %q, next %q", ids, next)
+	}
+	if ids, _ := list("?status=done&resource=organizations"); !slices.Equal(ids, []string{second.ID}) {
+		t.Fatalf("done organisations: %q", ids)
+	}
+	if ids, _ := list("?status=pending"); len(ids) != 0 {
+		t.Fatalf("pending: %q", ids)
+	}
+	for _, bad := range []string{"?status=finished", "?resource=cats", "?cursor=xyz", "?owner=me", "?limit=0"} {
+		r := h.Do(t, "GET", imports+bad, tok, nil)
+		mustStatus(t, r, 422)
+	}
+	mustStatus(t, h.Do(t, "GET", imports, "", nil), 401)
+}

@@ -158,6 +158,7 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.send(t, "POST", imports, tok, mw.FormDataContentType(), form.Bytes(), 202).JSON(t, &job)
 	waitForImport(t, h, tok, job.ID, 30*time.Second)
 	d.do(t, "GET", imports+"/"+job.ID, tok, "", 200)
+	d.do(t, "GET", imports+"?status=done&resource=people&limit=1", tok, "", 200)
 	d.do(t, "GET", imports+"/"+job.ID+"/problems", tok, "", 200)
 
 	d.do(t, "DELETE", people+"/"+p1.ID, tok, "", 204)

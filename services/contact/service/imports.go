@@ -159,6 +159,30 @@ func (s *Service) Import(ctx context.Context, id string) (ImportView, error) {
 	return importView(j), err
 }
 
+// Imports lists import jobs, newest first, from the job before the id
+// before; the filter's status and resource must be ones a job can have.
+func (s *Service) Imports(ctx context.Context, f store.ImportFilter, before string, limit int) ([]ImportView, error) {
+	var bad []problem.FieldError
+	if f.Status != "" && !slices.Contains(importStatuses, f.Status) {
+		bad = append(bad, problem.FieldError{Field: "status", Message: "must be one of " + strings.Join(importStatuses, ", ")})
+	}
+	if r := importing.Resource(f.Resource); f.Resource != "" && r != importing.Organisations && r != importing.People {
+		bad = append(bad, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
+	}
+	if len(bad) > 0 {
+		return nil, problem.Invalid("bad filter", bad...)
+	}
+	jobs, err := store.ListImports(ctx, s.Pool, f, before, limit)
+	views := make([]ImportView, len(jobs))
+	for i, j := range jobs {
+		views[i] = importView(j)
+	}
+	return views, err
+}
+
+// importStatuses are the states of an import job, in the order it passes them.
+var importStatuses = []string{"pending", "running", "done", "failed"}
+
 // ImportProblems returns an import's report, in row order.
 func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Problem, error) {
 	if _, err := store.GetImport(ctx, s.Pool, id); err != nil {

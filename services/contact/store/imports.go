@@ -62,6 +62,24 @@ func GetImport(ctx context.Context, db DB, id string) (Import, error) {
 	return job, err
 }
 
+// ImportFilter narrows a list of import jobs; an empty field does not.
+type ImportFilter struct {
+	Status   string
+	Resource string
+}
+
+// ListImports returns up to limit jobs, newest first (ids are UUIDv7), whose
+// ids sort before before.
+func ListImports(ctx context.Context, db DB, f ImportFilter, before string, limit int) ([]Import, error) {
+	rows, err := db.Query(ctx, `SELECT `+importCols+` FROM import_job
+WHERE id < $1::uuid AND ($2 = '' OR status = $2) AND ($3 = '' OR resource = $3)
+ORDER BY id DESC LIMIT $4`, before, f.Status, f.Resource, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list imports: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Import])
+}
+
 // ErrLostClaim says another replica took over a job: its heartbeat had
 // stopped for longer than the stale limit.
 var ErrLostClaim = errors.New("the import was claimed by another replica")

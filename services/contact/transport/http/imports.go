@@ -13,9 +13,12 @@ import (
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
+	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
 // uploadLimit is generous: a 100,000-row spreadsheet is about 10 MiB.
@@ -85,6 +88,37 @@ func upload(s *service.Service) endpoint.Endpoint {
 			return v, err // the earlier job, as it is now: 200
 		}
 		return httpapi.Accepted{Body: v}, nil
+	}
+}
+
+type importList struct {
+	Filter store.ImportFilter
+	Before string // the id of the last job of the page before
+	Limit  int
+}
+
+// lastID sorts after every UUID: a newest-first list of jobs starts there.
+const lastID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+
+func decodeImportList(_ context.Context, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	req := importList{Filter: store.ImportFilter{Status: q.Get("status"), Resource: q.Get("resource")}, Before: lastID}
+	pr, err := page.ParseFrom(q, &req.Before, "status", "resource")
+	if err == nil && req.Before != lastID && !party.ValidID(req.Before) {
+		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+	}
+	req.Limit = pr.Limit
+	return req, err
+}
+
+func listImports(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(importList)
+		jobs, err := s.Imports(ctx, in.Filter, in.Before, in.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(jobs, in.Limit, func(last service.ImportView) any { return last.ID }), nil
 	}
 }
 
