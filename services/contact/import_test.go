@@ -45,6 +45,16 @@ type importProblem struct {
 	DuplicateOfRow int    `json:"duplicate_of_row"`
 }
 
+// problemsOf returns an import's problem report.
+func problemsOf(t testing.TB, h *servicetest.Harness, tok, id string) []importProblem {
+	t.Helper()
+	r := h.Do(t, "GET", imports+"/"+id+"/problems", tok, nil)
+	mustStatus(t, r, 200)
+	var report struct{ Items []importProblem }
+	r.JSON(t, &report)
+	return report.Items
+}
+
 // uploadForm sends a multipart upload; fields other than "file" are form values.
 func uploadForm(t testing.TB, h *servicetest.Harness, tok, filename string, file []byte, fields map[string]string) servicetest.Response {
 	t.Helper()
@@ -137,21 +147,18 @@ func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *test
 		t.Fatalf("job: %+v", job)
 	}
 
-	var report struct{ Items []importProblem }
-	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", h.Token(t, auth.Director), nil)
-	mustStatus(t, r, 200)
-	r.JSON(t, &report)
+	report := problemsOf(t, h, h.Token(t, auth.Director), job.ID)
 	want := []importProblem{
 		{Row: 3, Column: "Số điện thoại"},
 		{Row: 4, Column: "Họ và tên", Message: "required"}, // the name cell is empty
 		{Row: 5, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
 		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
 	}
-	if len(report.Items) != len(want) {
-		t.Fatalf("report: %+v", report.Items)
+	if len(report) != len(want) {
+		t.Fatalf("report: %+v", report)
 	}
 	for i, w := range want {
-		got := report.Items[i]
+		got := report[i]
 		if got.Row != w.Row || got.Column != w.Column || got.DuplicateOfRow != w.DuplicateOfRow || got.Message == "" ||
 			(w.Message != "" && got.Message != w.Message) {
 			t.Errorf("problem %d: got %+v, want %+v", i, got, w)
@@ -221,12 +228,9 @@ func TestAnImportNamesTheColumnsItIgnores(t *testing.T) {
 	if job.Progress.Created != 1 || job.Progress.Failed != 1 || !slices.Equal(job.IgnoredColumns, []string{"STT", "Mã số thuế"}) {
 		t.Fatalf("job: %+v", job)
 	}
-	var report struct{ Items []importProblem }
-	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
-	mustStatus(t, r, 200)
-	r.JSON(t, &report)
-	if len(report.Items) != 1 || report.Items[0].Row != 3 || report.Items[0].Column != "column G" {
-		t.Fatalf("report: %s", r.Body)
+	report := problemsOf(t, h, tok, job.ID)
+	if len(report) != 1 || report[0].Row != 3 || report[0].Column != "column G" {
+		t.Fatalf("report: %+v", report)
 	}
 	var pg struct {
 		Items []struct {
@@ -444,10 +448,7 @@ func TestARefusedRowAlsoHasItsDuplicatesReported(t *testing.T) {
 	if job.Progress.Created != 2 || job.Progress.Failed != 3 {
 		t.Fatalf("job: %+v", job)
 	}
-	var report struct{ Items []importProblem }
-	r := h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
-	mustStatus(t, r, 200)
-	r.JSON(t, &report)
+	report := problemsOf(t, h, tok, job.ID)
 	bad := party.ErrInvalidEmail.Error()
 	want := []importProblem{
 		{Row: 3, Column: "Email", Message: bad},
@@ -456,8 +457,8 @@ func TestARefusedRowAlsoHasItsDuplicatesReported(t *testing.T) {
 		{Row: 4, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
 		{Row: 5, Column: "Email", Message: bad},
 	}
-	if !slices.Equal(report.Items, want) {
-		t.Fatalf("report:\n got %+v\nwant %+v", report.Items, want)
+	if !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
 	}
 }
 
@@ -515,12 +516,9 @@ func TestAFormWithAMergedTwoRowHeaderImportsEveryColumn(t *testing.T) {
 	if job.Progress.Processed != 2 || job.Progress.Created != 1 || job.Progress.Failed != 1 {
 		t.Fatalf("job: %+v", job)
 	}
-	var report struct{ Items []importProblem }
-	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
-	mustStatus(t, r, 200)
-	r.JSON(t, &report)
-	if len(report.Items) != 1 || report.Items[0].Row != 7 || report.Items[0].Column != "Điện thoại (Liên hệ)" {
-		t.Fatalf("report: %s", r.Body)
+	report := problemsOf(t, h, tok, job.ID)
+	if len(report) != 1 || report[0].Row != 7 || report[0].Column != "Điện thoại (Liên hệ)" {
+		t.Fatalf("report: %+v", report)
 	}
 	var pg struct {
 		Items []struct {
@@ -559,10 +557,7 @@ func TestAFormsTotalAndSignatureBlockAreNotImported(t *testing.T) {
 	if job.Progress.Processed != 6 || job.Progress.Created != 2 || job.Progress.Failed != 4 {
 		t.Fatalf("job: %+v", job)
 	}
-	var report struct{ Items []importProblem }
-	r := h.Do(t, "GET", imports+"/"+job.ID+"/problems", tok, nil)
-	mustStatus(t, r, 200)
-	r.JSON(t, &report)
+	report := problemsOf(t, h, tok, job.ID)
 	below := `is below the end of the list at row 4 ("Tổng cộng: 2 người"), so it is not imported`
 	want := []importProblem{
 		{Row: 4, Column: "STT", Message: `ends the list ("Tổng cộng: 2 người"): a total or signature block is not a party, so neither it nor the rows below it are imported`},
@@ -570,8 +565,8 @@ func TestAFormsTotalAndSignatureBlockAreNotImported(t *testing.T) {
 		{Row: 7, Column: "Họ và tên", Message: below},
 		{Row: 8, Column: "Họ và tên", Message: below},
 	}
-	if !slices.Equal(report.Items, want) {
-		t.Fatalf("report:\n got %+v\nwant %+v", report.Items, want)
+	if !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
 	}
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM person WHERE name IN ('Lê Thị Lập', 'Người lập biểu')"); n != 0 {
 		t.Fatalf("%d signature rows created as people", n)
