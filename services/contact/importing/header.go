@@ -29,7 +29,8 @@ type header struct {
 	// more counts the rows under the header that may still belong to it:
 	// 2 for the lower row of a two-row header, 1 for a numbering row.
 	more int
-	end  *ListEnd
+	// end is the row that ended the list (see Row.End), once one has.
+	end *ListEnd
 }
 
 // set makes record the header; above is the row right over it, which is
