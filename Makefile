@@ -17,14 +17,15 @@ deps: ## PostgreSQL server binaries, installed when missing
 run: deps ## rapport dev: every service in one process on :8080
 	$(GO) run ./cmd/rapport dev
 
-test: deps ## vet, every module's tests, then a short fuzz of the decoders
+test: deps ## vet, every module's tests, then a short fuzz of the decoders and the import reader
 	$(GO) vet $(MODULES)
 	$(GO) test -count=1 -timeout 20m $(MODULES)
 	$(MAKE) --no-print-directory fuzz
 
-fuzz: ## the request decoder and the event envelope decoder
+fuzz: ## the request decoder, the event envelope decoder and the import file reader
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/problem
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/event
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./services/contact/importing
 
 # One package at a time (-p 1): two benchmarks sharing the 2 cores would each
 # measure the other's load.
