@@ -205,7 +205,9 @@ func endsList(s string) bool {
 			return true
 		}
 	}
-	return placeAndDate.MatchString(k)
+	// Rows are read one after another, and few values hold "tháng": the
+	// check keeps the regular expression off nearly every row.
+	return strings.Contains(k, "tháng") && placeAndDate.MatchString(k)
 }
 
 // row pairs cells with the header; blank rows are skipped (ok is false)

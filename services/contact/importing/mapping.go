@@ -70,6 +70,9 @@ const (
 	People        Resource = "people"
 )
 
+// Known reports whether r is one of the resources above.
+func (r Resource) Known() bool { return r == Organisations || r == People }
+
 // personFields are the fields a person has; an organisation has every known
 // field but the Zalo id and the birthday.
 var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes}

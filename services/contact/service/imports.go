@@ -71,7 +71,7 @@ func importView(j store.Import) ImportView {
 // that feed nothing are listed in the answer.
 func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
 	resource := importing.Resource(in.Resource)
-	if resource != importing.Organisations && resource != importing.People {
+	if !resource.Known() {
 		return ImportView{}, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
 	explicit := make(map[string]importing.Field, len(in.Mapping))
@@ -166,7 +166,7 @@ func (s *Service) Imports(ctx context.Context, f store.ImportFilter, before stri
 	if f.Status != "" && !slices.Contains(importStatuses, f.Status) {
 		bad = append(bad, problem.FieldError{Field: "status", Message: "must be one of " + strings.Join(importStatuses, ", ")})
 	}
-	if r := importing.Resource(f.Resource); f.Resource != "" && r != importing.Organisations && r != importing.People {
+	if f.Resource != "" && !importing.Resource(f.Resource).Known() {
 		bad = append(bad, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
 	if len(bad) > 0 {
