@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -616,4 +618,102 @@ func TestImportsAreListedNewestFirst(t *testing.T) {
 		mustStatus(t, r, 422)
 	}
 	mustStatus(t, h.Do(t, "GET", imports, "", nil), 401)
+}
+
+// A file names organisations as people write them: a supervising unit, or
+// a person's workplace, by name (any case, with or without diacritics), tax
+// code or id, a merged one's id included. Each is linked to the one stored
+// organisation it names; a name no organisation has, or several have, is
+// reported in its column and the row is not created.
+func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	so := create(t, h, tok, orgs, `{"name":"Sở Giáo dục và Đào tạo Hà Nội","kinds":["supervising_unit"],"tax_code":"0101234567"}`)
+	baDinh := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Quận Ba Đình","kinds":["supervising_unit"]}`)
+	dongDa := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Quận Đống Đa","kinds":["supervising_unit"]}`)
+	oldDongDa := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Đống Đa","kinds":["supervising_unit"]}`)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+dongDa+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, oldDongDa)), 200)
+	kimDong := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"tax_code":"0109876543"}`)
+	create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"province":"Lâm Đồng"}`)
+
+	units := "Tên đơn vị;Đơn vị chủ quản\n" +
+		"Trường Tiểu học Ba Đình;phong gd&dt quan ba dinh\n" + // 2 by name
+		"Trường Tiểu học Hoàn Kiếm;0101 234 567\n" + // 3 by tax code
+		"Trường THCS Đống Đa;" + oldDongDa + "\n" + // 4 by the id of a merged unit
+		"Trường THCS Cầu Giấy;Phòng GD&ĐT Quận Cầu Giấy\n" + // 5 no such name
+		"Trường Mầm non Hoa Sen;Trường THCS Kim Đồng\n" + // 6 two have this name
+		"Trường Mầm non Sen Hồng;0109999999\n" + // 7 no such tax code
+		"Trường Mầm non Tuổi Thơ;\n" // 8 no supervising unit
+	job := importFile(t, h, tok, "units.csv", []byte(units), "organizations", 30*time.Second)
+	if job.Progress.Created != 4 || job.Progress.Failed != 3 {
+		t.Fatalf("units: %+v", job)
+	}
+	want := []importProblem{
+		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or create or import it first (rows of the same file are not looked up)`},
+		{Row: 6, Column: "Đơn vị chủ quản", Message: `2 organisations are named "Trường THCS Kim Đồng": write the tax code or the id of the one you mean`},
+		{Row: 7, Column: "Đơn vị chủ quản", Message: `no organisation has the tax code 0109999999: create or import it first, or write its name`},
+	}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("units report:\n got %+v\nwant %+v", report, want)
+	}
+	supervisor := map[string]string{}
+	rows, err := h.Pool.Query(context.Background(), `SELECT name, coalesce(supervising_unit_id::text, ''), coalesce(doc->>'supervising_unit_id', '')
+ FROM organization WHERE import_id IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name, column, doc string
+		if err := rows.Scan(&name, &column, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if column != doc {
+			t.Errorf("%s: the column says %q, the document %q", name, column, doc)
+		}
+		supervisor[name] = column
+	}
+	wantSupervisor := map[string]string{"Trường Tiểu học Ba Đình": baDinh, "Trường Tiểu học Hoàn Kiếm": so,
+		"Trường THCS Đống Đa": dongDa, "Trường Mầm non Tuổi Thơ": ""}
+	if rows.Err() != nil || !maps.Equal(supervisor, wantSupervisor) {
+		t.Fatalf("supervising units %v (%v), want %v", supervisor, rows.Err(), wantSupervisor)
+	}
+
+	staff := "Họ và tên;Chức vụ;Đơn vị công tác;Điện thoại\n" +
+		"Lê Thị Hoa;Hiệu trưởng;0109876543;0912000001\n" + // 2 by tax code, with a title
+		"Trần Văn Nam;;PHÒNG GD&ĐT QUẬN BA ĐÌNH;0912000002\n" + // 3 by name, no title
+		"Phạm Thu;Kế toán;;0912000003\n" + // 4 a title, no workplace
+		"Ngô Bảo;Giáo viên;Trường THCS Kim Đồng;0912000004\n" // 5 two have this name
+	job = importFile(t, h, tok, "staff.csv", []byte(staff), "people", 30*time.Second)
+	if job.Progress.Created != 2 || job.Progress.Failed != 2 {
+		t.Fatalf("staff: %+v", job)
+	}
+	want = []importProblem{
+		{Row: 4, Column: "Chức vụ", Message: `is a job title, and the row names no workplace to hold it at: fill in "Đơn vị công tác", or clear the title`},
+		{Row: 5, Column: "Đơn vị công tác", Message: `2 organisations are named "Trường THCS Kim Đồng": write the tax code or the id of the one you mean`},
+	}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("staff report:\n got %+v\nwant %+v", report, want)
+	}
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.person.created", 10*time.Second, func(e event.Event) bool {
+		c, err := contract.Decode[contract.PersonCreated](e)
+		return err == nil && c.Person.FullName == "Lê Thị Hoa"
+	})
+	if c, _ := contract.Decode[contract.PersonCreated](e); !slices.Equal(c.Person.OrganizationIDs, []string{kimDong}) {
+		t.Fatalf("person.created carries %s", e.Data)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE doc->'relationships' = $1::jsonb`,
+		fmt.Sprintf(`[{"kind":"works_at","party_id":%q,"title":"Hiệu trưởng"}]`, kimDong)); n != 1 {
+		t.Fatalf("%d people work at Kim Đồng as its head, want 1", n)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE doc->'relationships' = $1::jsonb`,
+		fmt.Sprintf(`[{"kind":"works_at","party_id":%q}]`, baDinh)); n != 1 {
+		t.Fatalf("%d people work at Ba Đình's office, want 1", n)
+	}
+
+	// Titles with no workplace column would refuse every row: the upload is refused.
+	r := uploadForm(t, h, tok, "titles.csv", []byte("Họ và tên;Chức vụ\nLê Văn Tư;Kế toán\n"), map[string]string{"resource": "people"})
+	mustStatus(t, r, 422)
+	if !strings.Contains(string(r.Body), "mapping.Chức vụ") {
+		t.Fatalf("titles without a workplace: %s", r.Body)
+	}
 }

@@ -1,6 +1,7 @@
 package importing
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -127,7 +128,8 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 		Name: v.text(FieldName), TaxCode: v.text(FieldTaxCode), Province: v.text(FieldProvince),
 		District: v.text(FieldDistrict), Ward: v.text(FieldWard), Address: v.text(FieldAddress),
 		Phones: v.list(FieldPhones), Emails: v.list(FieldEmails),
-		Website: v.text(FieldWebsite), SupervisingUnitID: v.text(FieldSupervisingUnitID),
+		// The supervising unit stays as written until the import looks it up.
+		Website: v.text(FieldWebsite), SupervisingUnitID: v.text(FieldSupervisingUnit),
 		Stage: parseStage(v.text(FieldStage)), Tags: v.list(FieldTags),
 		OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
@@ -155,6 +157,13 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
 		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
 		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
+	}
+	// The workplace stays as written until the import looks it up.
+	if workplace, title := v.text(FieldWorkplace), v.text(FieldTitle); workplace != "" {
+		p.Relationships = []party.Relationship{{Kind: party.RelWorksAt, PartyID: workplace, Title: title}}
+	} else if title != "" {
+		v.report(FieldTitle, fmt.Sprintf("is a job title, and the row names no workplace to hold it at: fill in %q, or clear the title",
+			cmp.Or(v.header(FieldWorkplace), "the workplace")))
 	}
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)

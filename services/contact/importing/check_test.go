@@ -221,3 +221,44 @@ func TestDuplicatesWithinTheFileAreReportedWithBothRows(t *testing.T) {
 		t.Errorf("problems:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// A person's workplace and title become a works_at link, the workplace as
+// written until the import looks it up; a title with no workplace has
+// nothing to hang on, so the row is refused in the title's column.
+func TestAWorkplaceAndTitleBecomeAWorksAtLink(t *testing.T) {
+	c := NewChecker(Options{})
+	p, problems := c.Person(Row{Line: 2, Headers: []string{"Họ và tên", "Chức vụ", "Đơn vị công tác"}, Cells: []Cell{
+		{"Họ và tên", "Lê Thị Hoa"}, {"Chức vụ", " Hiệu trưởng "}, {"Đơn vị công tác", "Trường THCS Kim Đồng"},
+	}})
+	want := []party.Relationship{{Kind: party.RelWorksAt, PartyID: "Trường THCS Kim Đồng", Title: "Hiệu trưởng"}}
+	if problems != nil || !reflect.DeepEqual(p.Relationships, want) {
+		t.Errorf("got %+v, problems %+v", p.Relationships, problems)
+	}
+	p, problems = c.Person(Row{Line: 3, Headers: []string{"Họ và tên", "Chức vụ", "Đơn vị công tác"}, Cells: []Cell{
+		{"Họ và tên", "Trần Văn Nam"}, {"Đơn vị công tác", "Trường THCS Kim Đồng"},
+	}})
+	if problems != nil || len(p.Relationships) != 1 || p.Relationships[0].Title != "" {
+		t.Errorf("a workplace without a title: %+v, problems %+v", p.Relationships, problems)
+	}
+	_, problems = c.Person(Row{Line: 4, Headers: []string{"Họ và tên", "Chức vụ", "Đơn vị công tác"}, Cells: []Cell{
+		{"Họ và tên", "Phạm Thu"}, {"Chức vụ", "Kế toán"},
+	}})
+	wantProblems := []Problem{{Row: 4, Column: "Chức vụ",
+		Message: `is a job title, and the row names no workplace to hold it at: fill in "Đơn vị công tác", or clear the title`}}
+	if !reflect.DeepEqual(problems, wantProblems) {
+		t.Errorf("a title without a workplace:\n got %+v\nwant %+v", problems, wantProblems)
+	}
+}
+
+// The supervising unit is read from a column naming it, and stays as
+// written for the import to look up.
+func TestASupervisingUnitIsReadAsWritten(t *testing.T) {
+	for _, header := range []string{"Đơn vị chủ quản", "supervising_unit_id"} {
+		o, problems := NewChecker(Options{}).Organisation(Row{Line: 2, Cells: []Cell{
+			{"Tên đơn vị", "Trường THCS Kim Đồng"}, {header, "Phòng GD&ĐT Quận Ba Đình"},
+		}})
+		if problems != nil || o.SupervisingUnitID != "Phòng GD&ĐT Quận Ba Đình" {
+			t.Errorf("%s: got %q, problems %+v", header, o.SupervisingUnitID, problems)
+		}
+	}
+}

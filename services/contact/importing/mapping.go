@@ -28,12 +28,22 @@ const (
 	FieldEmails            Field = "emails"
 	FieldWebsite           Field = "website"
 	FieldSupervisingUnitID Field = "supervising_unit_id"
+	// FieldSupervisingUnit names the supervising unit as a file does: by
+	// its id, its tax code or its name. The import looks it up among the
+	// stored organisations (see OrgRef). FieldSupervisingUnitID, which
+	// Rapport's exports write, is read the same way.
+	FieldSupervisingUnit Field = "supervising_unit"
 	FieldStage             Field = "stage"
 	FieldTags              Field = "tags"
 	FieldOwnerID           Field = "owner_id"
 	FieldNotes             Field = "notes"
 	FieldZaloID            Field = "zalo_id"
 	FieldBirthday          Field = "birthday"
+	// FieldWorkplace is the organisation a person works at, named as for
+	// FieldSupervisingUnit; it becomes a works_at relationship.
+	FieldWorkplace Field = "workplace"
+	// FieldTitle is the person's job title at the workplace ("Hiệu trưởng").
+	FieldTitle Field = "title"
 )
 
 const customPrefix = "custom:"
@@ -55,10 +65,19 @@ func (f Field) Known() bool {
 	switch f {
 	case FieldName, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
 		FieldPhones, FieldEmails, FieldWebsite, FieldSupervisingUnitID, FieldStage, FieldTags,
-		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday:
+		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday, FieldSupervisingUnit, FieldWorkplace, FieldTitle:
 		return true
 	}
 	return false
+}
+
+// canonical returns the field f's values are read as: the supervising
+// unit's id column is read like any other column naming it.
+func (f Field) canonical() Field {
+	if f == FieldSupervisingUnitID {
+		return FieldSupervisingUnit
+	}
+	return f
 }
 
 // Resource is what an import creates: organisations or people.
@@ -73,9 +92,13 @@ const (
 // Known reports whether r is one of the resources above.
 func (r Resource) Known() bool { return r == Organisations || r == People }
 
-// personFields are the fields a person has; an organisation has every known
-// field but the Zalo id and the birthday.
-var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes}
+// personFields are the fields a person has; an organisation has every other
+// known field, and the name, phones, emails, tags, owner and notes.
+var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
+	FieldWorkplace, FieldTitle}
+
+// sharedFields are the fields of personFields an organisation has too.
+var sharedFields = []Field{FieldName, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
 
 // Has reports whether the resource's parties have field f, so that a column
 // feeding a field they lack (a tax code for people) is not taken as imported.
@@ -86,7 +109,7 @@ func (r Resource) Has(f Field) bool {
 	case r == People:
 		return slices.Contains(personFields, f)
 	}
-	return f != FieldZaloID && f != FieldBirthday
+	return !slices.Contains(personFields, f) || slices.Contains(sharedFields, f)
 }
 
 // Mapping maps column headers to party fields. Headers match ignoring case,
@@ -111,7 +134,7 @@ func (m Mapping) Field(header string) (Field, bool) {
 			f, ok = m[headerKey(base)]
 		}
 	}
-	return f, ok && f != FieldNone
+	return f.canonical(), ok && f != FieldNone
 }
 
 func (m Mapping) knows(header string) bool {
@@ -177,8 +200,9 @@ func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[s
 
 // Conflicts returns, per header, why its column cannot be read: it feeds a
 // field holding one value (a name, a tax code) that an earlier column feeds
-// too. Every row would be refused for it, so the upload is refused instead,
-// once, saying how to settle it.
+// too, or it holds job titles and no column names the workplace they are
+// held at. Every row would be refused for it, so the upload is refused
+// instead, once, saying how to settle it.
 func (m Mapping) Conflicts(headers []string, r Resource) map[string]string {
 	first := map[Field]string{}
 	out := map[string]string{}
@@ -193,14 +217,19 @@ func (m Mapping) Conflicts(headers []string, r Resource) map[string]string {
 		}
 		first[f] = h
 	}
+	if title, ok := first[FieldTitle]; ok && first[FieldWorkplace] == "" {
+		out[title] = `is a job title, which is kept on the link to the person's workplace, and no column names the workplace: ` +
+			`add one ("Đơn vị công tác"), or map this column to "" to leave it out`
+	}
 	return out
 }
 
 // DefaultMapping returns a mapping of the Vietnamese and English headers
 // customers' spreadsheets commonly use, and of the headers of Rapport's own
-// exports, so that an export imports back whole. Owner and supervising unit
-// are read only under headers that say they hold ids ("owner_id"): other
-// files carry staff and unit names there, which need a lookup first.
+// exports, so that an export imports back whole. The owner is read only
+// under headers that say they hold ids ("owner_id"): other files carry
+// staff names there, which Rapport cannot look up. Organisations (a
+// supervising unit, a workplace) are named by id, tax code or name.
 func DefaultMapping() Mapping {
 	m := Mapping{}
 	add := func(f Field, headers ...string) {
@@ -228,6 +257,10 @@ func DefaultMapping() Mapping {
 	add(FieldBirthday, "Ngày sinh", "Sinh nhật", "Birthday", "Date of birth", "DOB")
 	add(FieldOwnerID, "owner_id", "Owner ID")
 	add(FieldSupervisingUnitID, "supervising_unit_id", "Supervising unit ID")
+	add(FieldSupervisingUnit, "Đơn vị chủ quản", "Cơ quan chủ quản", "Đơn vị quản lý", "Cơ quan quản lý",
+		"Đơn vị cấp trên", "Cơ quan cấp trên", "Supervising unit")
+	add(FieldWorkplace, "Đơn vị công tác", "Nơi công tác", "Cơ quan công tác", "Đơn vị", "Workplace", "Employer")
+	add(FieldTitle, "Chức vụ", "Chức danh", "Title", "Job title", "Position")
 	return m
 }
 

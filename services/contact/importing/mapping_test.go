@@ -9,15 +9,15 @@ import (
 // listed as ignored, and a header mapped explicitly in other spelling wins
 // over the default.
 func TestAMappingListsTheColumnsItIgnoresForEachResource(t *testing.T) {
-	headers := []string{"STT", "Họ và tên", "Mã số thuế", "GHI CHÚ", "Zalo", "", "Chức vụ"}
+	headers := []string{"STT", "Họ và tên", "Mã số thuế", "GHI CHÚ", "Zalo", "", "Sở thích"}
 	m := DefaultMapping()
-	if got := m.Ignored(headers, People); !reflect.DeepEqual(got, []string{"STT", "Mã số thuế", "Chức vụ"}) {
+	if got := m.Ignored(headers, People); !reflect.DeepEqual(got, []string{"STT", "Mã số thuế", "Sở thích"}) {
 		t.Errorf("people ignore %q", got)
 	}
-	if got := m.Ignored(headers, Organisations); !reflect.DeepEqual(got, []string{"STT", "Zalo", "Chức vụ"}) {
+	if got := m.Ignored(headers, Organisations); !reflect.DeepEqual(got, []string{"STT", "Zalo", "Sở thích"}) {
 		t.Errorf("organisations ignore %q", got)
 	}
-	m = m.With(map[string]Field{"ghi chu": FieldTags, "chức vụ": FieldNotes})
+	m = m.With(map[string]Field{"ghi chu": FieldTags, "sở thích": FieldNotes})
 	if f, _ := m.Field("GHI CHÚ"); f != FieldTags {
 		t.Errorf("GHI CHÚ feeds %q, want the explicit tags", f)
 	}
@@ -68,7 +68,7 @@ func TestAHeaderWithANoteInBracketsFeedsTheHeadersField(t *testing.T) {
 			t.Errorf("%q feeds %q, %v; want %q", header, f, ok, want)
 		}
 	}
-	for _, header := range []string{"Chức vụ (nếu có)", "(1)", "Liên hệ (Ghi chép)"} {
+	for _, header := range []string{"Sở thích (nếu có)", "(1)", "Liên hệ (Ghi chép)"} {
 		if f, ok := m.Field(header); ok {
 			t.Errorf("%q feeds %q, want nothing", header, f)
 		}
@@ -100,5 +100,57 @@ func TestTwoColumnsFeedingOneValueConflict(t *testing.T) {
 	}
 	if got := DefaultMapping().With(explicit).Ignored(headers, People); !reflect.DeepEqual(got, []string{"Tên trường", "Mã số thuế"}) {
 		t.Errorf("ignored %q", got)
+	}
+}
+
+// An organisation is named in a supervising-unit column, and a person's
+// workplace in a column of its own, beside their job title; the columns of
+// one resource are ignored in a file of the other.
+func TestOrganisationsAreNamedInTheColumnsOfTheirLinks(t *testing.T) {
+	m := DefaultMapping()
+	for header, want := range map[string]Field{
+		"Đơn vị chủ quản":     FieldSupervisingUnit,
+		"CƠ QUAN CHỦ QUẢN":    FieldSupervisingUnit,
+		"supervising_unit_id": FieldSupervisingUnit, // Rapport's exports: read the same way
+		"Đơn vị công tác":     FieldWorkplace,
+		"Nơi công tác":        FieldWorkplace,
+		"Chức vụ":             FieldTitle,
+		"Chức danh":           FieldTitle,
+	} {
+		if f, ok := m.Field(header); !ok || f != want {
+			t.Errorf("%q feeds %q, %v; want %q", header, f, ok, want)
+		}
+	}
+	headers := []string{"Họ và tên", "Đơn vị công tác", "Chức vụ", "Đơn vị chủ quản"}
+	if got := m.Ignored(headers, People); !reflect.DeepEqual(got, []string{"Đơn vị chủ quản"}) {
+		t.Errorf("people ignore %q", got)
+	}
+	if got := m.Ignored(headers, Organisations); !reflect.DeepEqual(got, []string{"Đơn vị công tác", "Chức vụ"}) {
+		t.Errorf("organisations ignore %q", got)
+	}
+	if got := CheckMapping(map[string]Field{"Đơn vị chủ quản": FieldWorkplace}, headers, Organisations); len(got) != 1 {
+		t.Errorf("a workplace for organisations got %q", got)
+	}
+}
+
+// A title is kept on the link to the workplace, so a file with titles and no
+// workplace column is refused at upload rather than every row; and the id
+// and the name of a supervising unit are two columns for one value.
+func TestATitleWithoutAWorkplaceColumnConflicts(t *testing.T) {
+	m := DefaultMapping()
+	got := m.Conflicts([]string{"Họ và tên", "Chức vụ"}, People)
+	if len(got) != 1 || got["Chức vụ"] == "" {
+		t.Errorf("titles without a workplace: %q", got)
+	}
+	if got := m.Conflicts([]string{"Họ và tên", "Chức vụ", "Nơi công tác"}, People); len(got) != 0 {
+		t.Errorf("titles with a workplace: %q", got)
+	}
+	if got := m.Conflicts([]string{"Tên đơn vị", "Chức vụ"}, Organisations); len(got) != 0 {
+		t.Errorf("an organisations file ignores a title, got %q", got)
+	}
+	got = m.Conflicts([]string{"Tên đơn vị", "supervising_unit_id", "Đơn vị chủ quản"}, Organisations)
+	want := map[string]string{"Đơn vị chủ quản": `feeds supervising_unit, as column "supervising_unit_id" does: map one of them to another field, or to "" to leave it out`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("two supervising-unit columns:\n got %q\nwant %q", got, want)
 	}
 }

@@ -129,15 +129,21 @@ func (v *rowValues) columnOf(path string) string {
 		return v.header(CustomField(rest))
 	}
 	base, index, indexed := strings.Cut(base, "[")
-	if base == "full_name" {
+	switch base {
+	case "full_name":
 		base = string(FieldName)
+	case "relationships": // the one an import makes: works_at its workplace
+		if rest == "title" {
+			return v.header(FieldTitle)
+		}
+		return v.header(FieldWorkplace)
 	}
 	if l := v.lists[Field(base)]; indexed && l != nil {
 		if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil && i < len(l.headers) {
 			return l.headers[i]
 		}
 	}
-	return v.header(Field(base))
+	return v.header(Field(base).canonical())
 }
 
 // customFields converts custom-field cells to the types the schema expects,

@@ -8,7 +8,6 @@ import (
 	"iter"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
@@ -337,11 +336,13 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 }
 
 // refuseExisting reports the pending rows that share a key with a stored
-// party (or name a supervising unit that does not exist) and returns the
-// rest; rows already refused for their fields get their stored duplicates
-// reported too. One query per chunk, whatever its size.
+// party, or name an organisation (a supervising unit, a workplace) that no
+// stored one, or several, could be, and returns the rest with the
+// organisations they name resolved to ids; rows already refused for their
+// fields get their stored duplicates reported too. A few queries per chunk,
+// whatever its size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
-	var keys, units []string
+	var keys []string
 	for _, ref := range ch.refused {
 		for _, key := range ref.keys {
 			keys = append(keys, key.String())
@@ -351,25 +352,18 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		for _, key := range r.p.k.keys(cand.party) {
 			keys = append(keys, key.String())
 		}
-		if o, ok := any(cand.party).(party.Organisation); ok && o.SupervisingUnitID != "" {
-			if _, err := uuid.Parse(o.SupervisingUnitID); err == nil {
-				units = append(units, o.SupervisingUnitID)
-			}
-		}
 	}
 	existing, err := store.ExistingKeys(ctx, tx, r.p.k.table, keys)
 	if err != nil {
 		return nil, nil, err
 	}
-	live := map[string]bool{}
-	if len(units) > 0 {
-		if live, err = store.LiveOrganisations(ctx, tx, units); err != nil {
-			return nil, nil, err
-		}
+	unresolved, err := resolveOrgs(ctx, tx, ch.pending)
+	if err != nil {
+		return nil, nil, err
 	}
-	noun := "organisation"
+	noun, orgColumn := "organisation", importing.FieldSupervisingUnit
 	if r.p.k.table == store.Person {
-		noun = "person"
+		noun, orgColumn = "person", importing.FieldWorkplace
 	}
 	problems := ch.problems
 	stored := func(row importing.Row, keys []party.Key) {
@@ -384,12 +378,11 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		stored(ref.row, ref.keys)
 	}
 	keep := make([]candidate[T], 0, len(ch.pending))
-	for _, cand := range ch.pending {
+	for i, cand := range ch.pending {
 		before := len(problems)
 		stored(cand.row, r.p.k.keys(cand.party))
-		if o, ok := any(cand.party).(party.Organisation); ok && o.SupervisingUnitID != "" && !live[o.SupervisingUnitID] {
-			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnitID),
-				Message: "is not an existing organisation"})
+		if why, ok := unresolved[i]; ok {
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, orgColumn), Message: why})
 		}
 		if len(problems) == before {
 			keep = append(keep, cand)

@@ -243,18 +243,52 @@ func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, act
 	return nil
 }
 
-// LiveOrganisations returns which of ids are live organisations.
-func LiveOrganisations(ctx context.Context, db DB, ids []string) (map[string]bool, error) {
-	rows, err := db.Query(ctx, `SELECT id::text FROM organization WHERE id = ANY($1::uuid[])`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("live organisations: %w", err)
+// OrgMatches are the live organisations that an import's ids, tax codes
+// and names name.
+type OrgMatches struct {
+	ByID   map[string]string   // an id, or the id of a merged organisation -> the live id
+	ByKey  map[string]string   // a tax code's key -> the id
+	ByName map[string][]string // a folded name -> the ids of every organisation so named
+}
+
+// FindOrganisations looks up the organisations ids, tax-code keys and folded
+// names name, and locks them FOR KEY SHARE, as a link written by hand locks
+// its target, so none is deleted before the parties linking to it commit.
+func FindOrganisations(ctx context.Context, db DB, ids, keys, names []string) (OrgMatches, error) {
+	m := OrgMatches{ByID: map[string]string{}, ByKey: map[string]string{}, ByName: map[string][]string{}}
+	lookups := []struct {
+		ask  []string
+		sql  string
+		into func(asked, id string)
+	}{
+		{ids, `SELECT q::text, o.id::text FROM unnest($1::uuid[]) q
+ LEFT JOIN party_alias a ON a.alias_id = q AND a.party_type = 'organization'
+ JOIN organization o ON o.id = coalesce(a.survivor_id, q) FOR KEY SHARE OF o`,
+			func(asked, id string) { m.ByID[asked] = id }},
+		{keys, `SELECT k.key, o.id::text FROM party_key k JOIN organization o ON o.id = k.party_id
+ WHERE k.party_type = 'organization' AND k.key = ANY($1) FOR KEY SHARE OF o`,
+			func(asked, id string) { m.ByKey[asked] = id }},
+		{names, `SELECT search_name, id::text FROM organization WHERE search_name = ANY($1) ORDER BY id FOR KEY SHARE`,
+			func(asked, id string) { m.ByName[asked] = append(m.ByName[asked], id) }},
 	}
-	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	out := make(map[string]bool, len(found))
-	for _, id := range found {
-		out[id] = true
+	for _, l := range lookups {
+		if len(l.ask) == 0 {
+			continue
+		}
+		rows, err := db.Query(ctx, l.sql, l.ask)
+		if err != nil {
+			return m, fmt.Errorf("find organisations: %w", err)
+		}
+		var asked, id string
+		_, err = pgx.ForEachRow(rows, []any{&asked, &id}, func() error {
+			l.into(asked, id)
+			return nil
+		})
+		if err != nil {
+			return m, fmt.Errorf("find organisations: %w", err)
+		}
 	}
-	return out, err
+	return m, nil
 }
 
 // RequeueImport puts a running job back to pending (its worker stopped).

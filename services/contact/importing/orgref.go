@@ -1,0 +1,65 @@
+package importing
+
+import (
+	"fmt"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+// OrgRef is an organisation as a file names it in a supervising-unit or
+// workplace column: by its id (Rapport's exports write ids), its tax or
+// budget-unit code, or its name. Only the stored organisations can say
+// which one it is, so the import looks refs up a chunk at a time.
+type OrgRef struct {
+	By RefKind
+	// Value is what to look up: the id, the tax code's key (party.Key's
+	// String) or the folded name.
+	Value string
+	// Text is the cell as written, for the report.
+	Text string
+}
+
+// RefKind is how an OrgRef names its organisation.
+type RefKind int
+
+// The ways a file names an organisation.
+const (
+	ByID RefKind = iota
+	ByTaxCode
+	ByName
+)
+
+// ParseOrgRef reads a cell naming an organisation. A cell that is an id or
+// a well-formed tax code is taken as one; anything else is a name, matched
+// ignoring case and diacritics as search does.
+func ParseOrgRef(text string) OrgRef {
+	if party.ValidID(text) {
+		return OrgRef{By: ByID, Value: text, Text: text}
+	}
+	if code, err := party.NormalizeTaxCode(text); err == nil {
+		return OrgRef{By: ByTaxCode, Value: party.Key{Type: party.KeyTaxCode, Value: code}.String(), Text: text}
+	}
+	return OrgRef{By: ByName, Value: party.Fold(text), Text: text}
+}
+
+// NotFound says that no stored organisation is the one r names, and how to
+// name it so that one is.
+func (r OrgRef) NotFound() string {
+	switch r.By {
+	case ByID:
+		return "is not an existing organisation"
+	case ByTaxCode:
+		return fmt.Sprintf("no organisation has the tax code %s: create or import it first, or write its name", r.Text)
+	}
+	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, "+
+		"or create or import it first (rows of the same file are not looked up)", r.Text)
+	if lostLeadingZero(r.Text) {
+		msg += `; if it is a tax code, the spreadsheet dropped its leading 0: format the column as text and type the code again`
+	}
+	return msg
+}
+
+// Ambiguous says that n stored organisations have the name r gives.
+func (r OrgRef) Ambiguous(n int) string {
+	return fmt.Sprintf("%d organisations are named %q: write the tax code or the id of the one you mean", n, r.Text)
+}

@@ -1,0 +1,74 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// namedOrg is an organisation a row names (its supervising unit, a person's
+// workplace): link points into the row's party at the name as written,
+// which resolveOrgs replaces by the organisation's id.
+type namedOrg struct {
+	row  int // index in the chunk's pending rows
+	link *string
+	ref  importing.OrgRef
+}
+
+// resolveOrgs looks up the organisations the pending rows name, in one
+// query per way of naming one, and points each row's link at the one it
+// names. It returns, by row index, why a row's organisation could not be
+// told: none, or several, are so named.
+func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int]string, error) {
+	var named []namedOrg
+	var ask [3][]string // by importing.RefKind
+	for i := range pending {
+		for _, l := range linksOf(&pending[i].party) {
+			if l.want != store.Organization || *l.id == "" {
+				continue
+			}
+			ref := importing.ParseOrgRef(*l.id)
+			named = append(named, namedOrg{row: i, link: l.id, ref: ref})
+			ask[ref.By] = append(ask[ref.By], ref.Value)
+		}
+	}
+	if len(named) == 0 {
+		return nil, nil
+	}
+	for i := range ask {
+		// A chunk's rows often name one workplace thousands of times.
+		slices.Sort(ask[i])
+		ask[i] = slices.Compact(ask[i])
+	}
+	found, err := store.FindOrganisations(ctx, db, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
+	if err != nil {
+		return nil, err
+	}
+	why := map[int]string{}
+	for _, n := range named {
+		var ids []string
+		switch n.ref.By {
+		case importing.ByID:
+			if id, ok := found.ByID[n.ref.Value]; ok {
+				ids = []string{id}
+			}
+		case importing.ByTaxCode:
+			if id, ok := found.ByKey[n.ref.Value]; ok {
+				ids = []string{id}
+			}
+		default:
+			ids = found.ByName[n.ref.Value]
+		}
+		switch len(ids) {
+		case 1:
+			*n.link = ids[0]
+		case 0:
+			why[n.row] = n.ref.NotFound()
+		default:
+			why[n.row] = n.ref.Ambiguous(len(ids))
+		}
+	}
+	return why, nil
+}
