@@ -21,6 +21,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/xuri/excelize/v2"
@@ -206,6 +207,91 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // a second job, if one had been queued, would have run
 	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM import_job) * 1000 + (SELECT count(*) FROM person)"); n != 1003 {
 		t.Fatalf("jobs*1000+people = %d, want one job and 3 people", n)
+	}
+}
+
+// A user who fixes a mapping, or whose job failed, uploads the same file
+// again: a job that created nothing is replaced by one with the new mapping,
+// a failed job resumes past the chunks it wrote, and a file whose rows were
+// created is refused under another mapping, which would create them twice.
+func TestAReUploadReplacesAJobThatCreatedNothingAndResumesAFailedOne(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	upload := func(file []byte, mapping string) servicetest.Response {
+		t.Helper()
+		fields := map[string]string{"resource": "people"}
+		if mapping != "" {
+			fields["mapping"] = mapping
+		}
+		return uploadForm(t, h, tok, "people.csv", file, fields)
+	}
+	var wrong importJob
+	r := upload([]byte(peopleCSV), `{"Họ và tên":"tags"}`) // no name: every row refused
+	mustStatus(t, r, 202)
+	r.JSON(t, &wrong)
+	if wrong = waitForImport(t, h, tok, wrong.ID, 30*time.Second); wrong.Progress.Created != 0 || wrong.Progress.Failed != 6 {
+		t.Fatalf("the wrong mapping: %+v", wrong)
+	}
+
+	r = upload([]byte(peopleCSV), "")
+	mustStatus(t, r, 202)
+	var fixed importJob
+	r.JSON(t, &fixed)
+	if fixed.ID == wrong.ID || fixed.DuplicateOfUpload {
+		t.Fatalf("the fixed mapping answered %s", r.Body)
+	}
+	if fixed = waitForImport(t, h, tok, fixed.ID, 30*time.Second); fixed.Progress.Created != 3 {
+		t.Fatalf("the fixed mapping: %+v", fixed)
+	}
+	mustStatus(t, h.Do(t, "GET", imports+"/"+wrong.ID, tok, nil), 404)
+
+	r = upload([]byte(peopleCSV), `{"Email":""}`)
+	mustStatus(t, r, 409)
+	if !strings.Contains(string(r.Body), "creating 3 people") {
+		t.Fatalf("another mapping after rows were created: %s", r.Body)
+	}
+	r = upload([]byte(peopleCSV), `{"HỌ VÀ TÊN":"name"}`) // the default, spelt otherwise
+	mustStatus(t, r, 200)
+	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM import_job) * 1000 + (SELECT count(*) FROM person)"); n != 1003 {
+		t.Fatalf("jobs*1000+people = %d, want one job and 3 people", n)
+	}
+
+	// A job that failed after writing its first chunk of 5,000 rows.
+	const n, chunk = 6000, 5000
+	var file bytes.Buffer
+	if err := importtest.People(n, 3).WriteCSV(&file); err != nil {
+		t.Fatal(err)
+	}
+	fp, err := importing.Fingerprint(bytes.NewReader(file.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ctx := event.NewID().String(), context.Background()
+	_, err = h.Pool.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, error, created_by, created_at,
+ finished_at, processed, created)
+VALUES ($1, 'people', 'csv', $2, 'failed', 'write chunk 1: the database went away', 'user-sales', now(), now(), $3, $3)`, id, fp, chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Pool.Exec(ctx, `INSERT INTO import_chunk (import_id, chunk_no) VALUES ($1, 0)`, id); err != nil {
+		t.Fatal(err)
+	}
+	r = upload(file.Bytes(), `{"Số điện thoại":"phones"}`) // the default: the failed job's mapping
+	mustStatus(t, r, 202)
+	var resumed struct {
+		importJob
+		Resumed bool `json:"resumed"`
+	}
+	r.JSON(t, &resumed)
+	if resumed.ID != id || !resumed.Resumed || resumed.Status != "pending" || resumed.Error != "" {
+		t.Fatalf("the failed job's file answered %s", r.Body)
+	}
+	job := waitForImport(t, h, tok, id, time.Minute)
+	if job.Status != "done" || job.Progress.Processed != n || job.Progress.Created != n {
+		t.Fatalf("the resumed job ended %+v", job)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE import_id = $1`, id); got != n-chunk {
+		t.Fatalf("%d people created on resuming, want %d: the written chunk was written again", got, n-chunk)
 	}
 }
 

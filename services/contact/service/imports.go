@@ -13,7 +13,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -51,6 +54,9 @@ type ImportView struct {
 	// DuplicateOfUpload says the same file was uploaded before for the same
 	// resource: this is that earlier job and nothing new was queued.
 	DuplicateOfUpload bool `json:"duplicate_of_upload"`
+	// Resumed says the same file's earlier job had failed and runs again,
+	// past the chunks it wrote.
+	Resumed bool `json:"resumed"`
 }
 
 func importView(j store.Import) ImportView {
@@ -64,7 +70,8 @@ func importView(j store.Import) ImportView {
 }
 
 // Upload queues an import of a CSV or XLSX file. The same file uploaded
-// again for the same resource returns the earlier job instead of a new one.
+// again for the same resource is settled by decideReupload: mostly, the
+// answer is the earlier job and nothing new is queued.
 // A file that cannot be read, or a mapping naming an unknown field, a field
 // the resource lacks or a header the file lacks, or two columns feeding one
 // single-valued field, is refused before anything is written. The columns
@@ -106,22 +113,107 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
-	job := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
+	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
 		IgnoredColumns: mapping.Ignored(headers, resource)}
-	job, inserted, err := store.InsertImport(ctx, s.Pool, job, in.File, explicitJSON)
+	var v ImportView
+	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		job, earlierMapping, inserted, err := store.InsertImport(ctx, tx, fresh, in.File, explicitJSON)
+		if err != nil || inserted {
+			v = importView(job)
+			return err
+		}
+		same, err := sameMapping(earlierMapping, explicit)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", job.ID, err)
+		}
+		switch action, why := decideReupload(job, same); action {
+		case answerEarlier:
+			v = importView(job)
+			v.DuplicateOfUpload = true
+		case resumeEarlier:
+			job, err = store.ResumeImport(ctx, tx, job.ID, in.File)
+			v = importView(job)
+			v.Resumed = true
+		case replaceEarlier:
+			if err := store.DeleteImport(ctx, tx, job.ID); err != nil {
+				return err
+			}
+			job, _, _, err = store.InsertImport(ctx, tx, fresh, in.File, explicitJSON)
+			v = importView(job)
+		default:
+			return problem.Conflict(why)
+		}
+		return err
+	})
 	if err != nil {
 		return ImportView{}, err
 	}
-	if inserted {
+	if !v.DuplicateOfUpload {
 		select {
 		case s.importQueued <- struct{}{}:
 		default: // the worker is already awake
 		}
 	}
-	v := importView(job)
-	v.DuplicateOfUpload = !inserted
 	return v, nil
+}
+
+// reupload is what an upload does when the resource already has a job for
+// the same file. Re-uploading a file must create nothing twice, and must
+// not leave a user who fixed a mapping, or whose job failed, stuck with the
+// earlier job.
+type reupload int
+
+const (
+	// answerEarlier: the same upload again (a retry, a double click): the
+	// earlier job is the answer and nothing is queued.
+	answerEarlier reupload = iota
+	// resumeEarlier: the earlier job failed after creating parties; it runs
+	// again, with its mapping, past the chunks it wrote.
+	resumeEarlier
+	// replaceEarlier: the earlier job ended having created nothing, so
+	// nothing can be created twice: a new job with this upload's mapping
+	// replaces it.
+	replaceEarlier
+	// refuseUpload: the file's rows could be created twice (409).
+	refuseUpload
+)
+
+// decideReupload applies the rules of reupload to the earlier job j, given
+// whether this upload maps the file's columns as j's did; for refuseUpload
+// it says why and what to do instead.
+func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
+	switch {
+	case j.Status == "pending" || j.Status == "running":
+		if sameMapping {
+			return answerEarlier, ""
+		}
+		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping: wait for that job to end, then upload it again", j.ID)
+	case j.Created == 0:
+		return replaceEarlier, ""
+	case j.Status == "failed":
+		if sameMapping {
+			return resumeEarlier, ""
+		}
+		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d %s: upload it with the mapping it had, "+
+			"to resume it without creating any twice", j.ID, j.Created, j.Resource)
+	case sameMapping:
+		return answerEarlier, ""
+	}
+	return refuseUpload, fmt.Sprintf("this file was imported (job %s), creating %d %s: importing it again with another mapping would create them twice; "+
+		"put the rows its report refused in a file of their own and upload that", j.ID, j.Created, j.Resource)
+}
+
+// sameMapping reports whether a job's stored mapping reads a file as the
+// explicit one does, however either spells the headers.
+func sameMapping(stored []byte, explicit map[string]importing.Field) (bool, error) {
+	var earlier map[string]importing.Field
+	if len(stored) > 0 {
+		if err := json.Unmarshal(stored, &earlier); err != nil {
+			return false, fmt.Errorf("stored mapping: %w", err)
+		}
+	}
+	return maps.Equal(importing.DefaultMapping().With(earlier), importing.DefaultMapping().With(explicit)), nil
 }
 
 // checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads

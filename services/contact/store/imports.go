@@ -33,20 +33,57 @@ type Import struct {
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at, ignored_columns`
 
 // InsertImport stores a pending job with its file, or returns the earlier
-// job of the same file (same fingerprint) and false.
-func InsertImport(ctx context.Context, db DB, in Import, file []byte, mapping []byte) (Import, bool, error) {
-	tag, err := db.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns)
+// job of the same file (same fingerprint) for the same resource, locked FOR
+// UPDATE until tx ends, with the mapping it was uploaded with, and false.
+func InsertImport(ctx context.Context, tx pgx.Tx, in Import, file []byte, mapping []byte) (Import, []byte, bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns)
 VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9) ON CONFLICT (resource, fingerprint) DO NOTHING`,
 		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns))
 	if err != nil {
-		return Import{}, false, fmt.Errorf("insert import: %w", err)
+		return Import{}, nil, false, fmt.Errorf("insert import: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT `+importCols+` FROM import_job WHERE resource=$1 AND fingerprint=$2`, in.Resource, in.Fingerprint)
+	if tag.RowsAffected() == 1 {
+		job, err := GetImport(ctx, tx, in.ID)
+		return job, mapping, true, err
+	}
+	var earlierMapping []byte
+	rows, err := tx.Query(ctx, `SELECT `+importCols+`, mapping FROM import_job WHERE resource=$1 AND fingerprint=$2 FOR UPDATE`, in.Resource, in.Fingerprint)
 	if err != nil {
-		return Import{}, false, err
+		return Import{}, nil, false, fmt.Errorf("earlier import: %w", err)
+	}
+	job, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Import, error) {
+		var j Import
+		err := row.Scan(&j.ID, &j.Resource, &j.Format, &j.Fingerprint, &j.Status, &j.Total, &j.Processed, &j.Created, &j.Failed,
+			&j.Error, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt, &j.IgnoredColumns, &earlierMapping)
+		return j, err
+	})
+	if err != nil {
+		return Import{}, nil, false, fmt.Errorf("earlier import: %w", err)
+	}
+	return job, earlierMapping, false, nil
+}
+
+// DeleteImport removes a job with its report and chunk records.
+func DeleteImport(ctx context.Context, db DB, id string) error {
+	if _, err := db.Exec(ctx, `DELETE FROM import_job WHERE id=$1`, id); err != nil {
+		return fmt.Errorf("delete import %s: %w", id, err)
+	}
+	return nil
+}
+
+// ResumeImport puts a failed job back to pending with its file, keeping its
+// written chunks, which the next run skips, and its counts and report.
+func ResumeImport(ctx context.Context, db DB, id string, file []byte) (Import, error) {
+	rows, err := db.Query(ctx, `UPDATE import_job SET status='pending', file=$2, error='', finished_at=NULL, claim=NULL
+ WHERE id=$1 AND status='failed' RETURNING `+importCols, id, file)
+	if err != nil {
+		return Import{}, fmt.Errorf("resume import %s: %w", id, err)
 	}
 	job, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Import])
-	return job, tag.RowsAffected() == 1, err
+	if err != nil {
+		return Import{}, fmt.Errorf("resume import %s: %w", id, err)
+	}
+	return job, nil
 }
 
 // GetImport loads a job.

@@ -19,8 +19,13 @@ import (
 func TestATakenOverImportRefusesItsFormerHolder(t *testing.T) {
 	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
 	ctx := context.Background()
-	job, inserted, err := InsertImport(ctx, pool, Import{ID: event.NewID().String(), Resource: "people", Format: "csv", Fingerprint: "fp",
-		CreatedBy: "user-sales", CreatedAt: time.Now()}, []byte("Họ và tên\n"), nil)
+	var job Import
+	var inserted bool
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) (err error) {
+		job, _, inserted, err = InsertImport(ctx, tx, Import{ID: event.NewID().String(), Resource: "people", Format: "csv", Fingerprint: "fp",
+			CreatedBy: "user-sales", CreatedAt: time.Now()}, []byte("Họ và tên\n"), nil)
+		return err
+	})
 	if err != nil || !inserted {
 		t.Fatal(inserted, err)
 	}

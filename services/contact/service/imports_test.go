@@ -1,0 +1,61 @@
+package service
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// A file uploaded again never creates a row twice, and never leaves its
+// uploader stuck with a job that failed or created nothing.
+func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
+	tests := []struct {
+		status      string
+		created     int
+		sameMapping bool
+		want        reupload
+		why         string // a part of the reason, for refuseUpload
+	}{
+		{"pending", 0, true, answerEarlier, ""},
+		{"running", 40, true, answerEarlier, ""},
+		{"running", 40, false, refuseUpload, "being imported"},
+		{"done", 40, true, answerEarlier, ""},
+		{"done", 40, false, refuseUpload, "creating 40 people"},
+		{"done", 0, true, replaceEarlier, ""},
+		{"done", 0, false, replaceEarlier, ""},
+		{"failed", 0, false, replaceEarlier, ""},
+		{"failed", 40, true, resumeEarlier, ""},
+		{"failed", 40, false, refuseUpload, "with the mapping it had"},
+	}
+	for _, tt := range tests {
+		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created}
+		got, why := decideReupload(j, tt.sameMapping)
+		if got != tt.want || (tt.want == refuseUpload) != (why != "") || !strings.Contains(why, tt.why) {
+			t.Errorf("%s job with %d created, same mapping %v: got %d %q, want %d (%q)", tt.status, tt.created, tt.sameMapping, got, why, tt.want, tt.why)
+		}
+	}
+}
+
+// Two mappings are the same when they read the file alike, whatever their
+// headers' spelling; none stored is the default mapping.
+func TestMappingsAreComparedAsTheyReadTheFile(t *testing.T) {
+	tests := []struct {
+		stored   string
+		explicit map[string]importing.Field
+		want     bool
+	}{
+		{"", nil, true},
+		{"", map[string]importing.Field{"Họ và tên": importing.FieldName}, true}, // the default already
+		{`{"GHI CHÚ":"tags"}`, map[string]importing.Field{"ghi chu": importing.FieldTags}, true},
+		{`{"Ghi chú":"tags"}`, nil, false},
+		{"", map[string]importing.Field{"Email": importing.FieldNone}, false},
+	}
+	for _, tt := range tests {
+		got, err := sameMapping([]byte(tt.stored), tt.explicit)
+		if err != nil || got != tt.want {
+			t.Errorf("stored %s, explicit %v: %v, %v; want %v", tt.stored, tt.explicit, got, err, tt.want)
+		}
+	}
+}
