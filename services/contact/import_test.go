@@ -107,13 +107,13 @@ func importFile(t testing.TB, h *servicetest.Harness, tok, filename string, file
 // waitForImport polls the job until it is done or failed.
 func waitForImport(t testing.TB, h *servicetest.Harness, tok, id string, timeout time.Duration) importJob {
 	t.Helper()
-	var job importJob
 	deadline := time.Now().Add(timeout)
 	for {
 		r := h.Do(t, "GET", imports+"/"+id, tok, nil)
 		if r.Status != 200 {
 			t.Fatalf("GET import: %d %s", r.Status, r.Body)
 		}
+		var job importJob // fresh: a field the answer leaves out is not kept from the last one
 		r.JSON(t, &job)
 		if job.Status == "done" || job.Status == "failed" {
 			return job
@@ -292,6 +292,80 @@ VALUES ($1, 'people', 'csv', $2, 'failed', 'write chunk 1: the database went awa
 	}
 	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE import_id = $1`, id); got != n-chunk {
 		t.Fatalf("%d people created on resuming, want %d: the written chunk was written again", got, n-chunk)
+	}
+}
+
+// A database that goes away in the middle of an import (a restart, a
+// failover) does not fail the job: the attempt's transactions roll back, the
+// job waits a little, saying why, and runs again, creating every row once.
+func TestAnImportWhoseDatabaseConnectionDiedIsRetried(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const n = 12_000
+	var file bytes.Buffer
+	if err := importtest.People(n, 11).WriteCSV(&file); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// The chunks' transactions record themselves in import_chunk last:
+	// holding that table makes the first one wait there, with its parties
+	// written, until its connection is cut.
+	hold, err := h.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	if _, err := hold.Exec(ctx, `LOCK TABLE import_chunk IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	r := uploadForm(t, h, tok, "people.csv", file.Bytes(), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	var pid int
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := h.Pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+ WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO import_chunk%' LIMIT 1`).Scan(&pid)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no chunk waits for import_chunk: %v", err)
+		}
+	}
+	if _, err := h.Pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); job.Status != "pending" || job.Error == ""; time.Sleep(20 * time.Millisecond) {
+		h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &job)
+		if time.Now().After(deadline) {
+			t.Fatalf("the attempt was not retried: %+v", job)
+		}
+	}
+	if !strings.Contains(job.Error, "terminating connection") {
+		t.Errorf("the retried job says %q", job.Error)
+	}
+	if err := hold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	job = waitForImport(t, h, tok, job.ID, time.Minute)
+	if job.Status != "done" || job.Error != "" || job.Progress.Processed != n || job.Progress.Created != n {
+		t.Fatalf("the retried job ended %+v", job)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE import_id = $1`, job.ID); got != n {
+		t.Fatalf("%d people created, want %d", got, n)
+	}
+}
+
+// A file that breaks halfway fails its job at once, saying where: another
+// attempt would only break there again.
+func TestAFileThatBreaksHalfwayFailsWithoutARetry(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := "Họ và tên,Điện thoại\nNguyễn Văn An,0912345678\nLê Thị \"Hoa\" Hồng,0912345679\n"
+	job := importFile(t, h, tok, "broken.csv", []byte(file), "people", 10*time.Second)
+	if job.Status != "failed" || !strings.Contains(job.Error, "read the file") || !strings.Contains(job.Error, "line 3") {
+		t.Fatalf("the broken file's job: %+v", job)
 	}
 }
 

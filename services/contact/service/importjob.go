@@ -47,7 +47,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	var explicit map[string]importing.Field
 	if len(mappingJSON) > 0 {
 		if err := json.Unmarshal(mappingJSON, &explicit); err != nil {
-			return fmt.Errorf("import %s: mapping: %w", job.ID, err)
+			return unreadable{fmt.Errorf("import %s: mapping: %w", job.ID, err)}
 		}
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today()}
@@ -185,7 +185,7 @@ func batchRows[T any](ctx context.Context, rows iter.Seq2[importing.Row, error],
 	}
 	for row, err := range rows {
 		if err != nil {
-			return fmt.Errorf("read the file: %w", err)
+			return unreadable{fmt.Errorf("read the file: %w", err)}
 		}
 		if batch = append(batch, row); len(batch) == checkBatch {
 			if err := send(); err != nil {

@@ -300,7 +300,20 @@ const (
 	// the job over (its replica is taken to have died).
 	importHeartbeat = 5 * time.Second
 	importStale     = 30 * time.Second
+	// A job's attempt that fails for a reason other than its file (the
+	// database restarting, a failover) is retried past the chunks it wrote,
+	// after importRetryAfter times the attempt's number, up to importAttempts
+	// attempts in all: a cause that outlasts them fails the job, and
+	// uploading the file again resumes it.
+	importAttempts   = 5
+	importRetryAfter = 5 * time.Second
 )
+
+// unreadable marks a job's failure as its file's or its mapping's, which
+// another attempt would meet again.
+type unreadable struct{ error }
+
+func (u unreadable) Unwrap() error { return u.error }
 
 // RunImports claims import jobs one at a time until ctx ends: pending ones,
 // and running ones whose replica stopped sending heartbeats. Replicas may
@@ -329,8 +342,9 @@ func (s *Service) RunImports(ctx context.Context) error {
 }
 
 // runImport imports one claimed job and records how it ended. A job
-// interrupted by shutdown goes back to pending; its written chunks are
-// skipped when it is claimed again.
+// interrupted by shutdown goes back to pending, and so, for a while, does
+// one whose attempt failed for a reason other than its file; its written
+// chunks are skipped when it is claimed again.
 func (s *Service) runImport(ctx context.Context, job store.Import, token string, done []int, file, mapping []byte) {
 	start := time.Now()
 	jobCtx, stop := context.WithCancelCause(ctx)
@@ -352,6 +366,12 @@ func (s *Service) runImport(ctx context.Context, job store.Import, token string,
 		return
 	case ctx.Err() != nil:
 		err = store.RequeueImport(bg, s.Pool, job.ID, token)
+	case err != nil && !errors.As(err, new(unreadable)) && job.Attempts+1 < importAttempts:
+		after := time.Duration(job.Attempts+1) * importRetryAfter
+		s.Log.WarnContext(ctx, "import attempt failed, retrying", "import_id", job.ID, "attempt", job.Attempts+1, "after", after, "err", err)
+		if err = store.RetryImport(bg, s.Pool, job.ID, token, err.Error(), after); err == nil {
+			s.metrics.finished.WithLabelValues("retried").Inc()
+		}
 	case err != nil:
 		s.Log.WarnContext(ctx, "import failed", "import_id", job.ID, "err", err)
 		err = s.finishImport(bg, job.ID, token, "failed", err.Error())

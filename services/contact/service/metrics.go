@@ -25,7 +25,7 @@ func newImportMetrics() importMetrics {
 		}, []string{"resource", "result"}),
 		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rapport_contact_imports_finished_total",
-			Help: "Import jobs this replica ended, by status (done or failed).",
+			Help: "Import job attempts this replica ended, by status: done, failed, or retried (the attempt failed, not for its file, and the job waits to run again).",
 		}, []string{"status"}),
 	}
 }

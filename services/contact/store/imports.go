@@ -28,9 +28,12 @@ type Import struct {
 	FinishedAt  *time.Time `json:"finished_at,omitempty" db:"finished_at"`
 	// IgnoredColumns are the headers whose columns feed no field.
 	IgnoredColumns []string `json:"ignored_columns" db:"ignored_columns"`
+	// Attempts counts the attempts that failed and were retried.
+	Attempts int `json:"attempts" db:"attempts"`
 }
 
-const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at, ignored_columns`
+const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
+ ignored_columns, attempts`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR
@@ -46,21 +49,18 @@ VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9) ON CONFLICT (resource, fingerprint
 		job, err := GetImport(ctx, tx, in.ID)
 		return job, mapping, true, err
 	}
-	var earlierMapping []byte
 	rows, err := tx.Query(ctx, `SELECT `+importCols+`, mapping FROM import_job WHERE resource=$1 AND fingerprint=$2 FOR UPDATE`, in.Resource, in.Fingerprint)
 	if err != nil {
 		return Import{}, nil, false, fmt.Errorf("earlier import: %w", err)
 	}
-	job, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Import, error) {
-		var j Import
-		err := row.Scan(&j.ID, &j.Resource, &j.Format, &j.Fingerprint, &j.Status, &j.Total, &j.Processed, &j.Created, &j.Failed,
-			&j.Error, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt, &j.IgnoredColumns, &earlierMapping)
-		return j, err
-	})
+	earlier, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[struct {
+		Import
+		Mapping []byte `db:"mapping"`
+	}])
 	if err != nil {
 		return Import{}, nil, false, fmt.Errorf("earlier import: %w", err)
 	}
-	return job, earlierMapping, false, nil
+	return earlier.Import, earlier.Mapping, false, nil
 }
 
 // DeleteImport removes a job with its report and chunk records.
@@ -74,7 +74,7 @@ func DeleteImport(ctx context.Context, db DB, id string) error {
 // ResumeImport puts a failed job back to pending with its file, keeping its
 // written chunks, which the next run skips, and its counts and report.
 func ResumeImport(ctx context.Context, db DB, id string, file []byte) (Import, error) {
-	rows, err := db.Query(ctx, `UPDATE import_job SET status='pending', file=$2, error='', finished_at=NULL, claim=NULL
+	rows, err := db.Query(ctx, `UPDATE import_job SET status='pending', file=$2, error='', finished_at=NULL, claim=NULL, attempts=0, not_before=NULL
  WHERE id=$1 AND status='failed' RETURNING `+importCols, id, file)
 	if err != nil {
 		return Import{}, fmt.Errorf("resume import %s: %w", id, err)
@@ -128,7 +128,8 @@ func ClaimImport(ctx context.Context, db DB, token string, stale time.Duration) 
 	var file, mapping []byte
 	var id string
 	err := db.QueryRow(ctx, `UPDATE import_job SET status='running', claim=$1, heartbeat_at=now() WHERE id = (
- SELECT id FROM import_job WHERE status='pending' OR (status='running' AND heartbeat_at < now() - make_interval(secs => $2))
+ SELECT id FROM import_job WHERE (status='pending' AND (not_before IS NULL OR not_before <= now()))
+ OR (status='running' AND heartbeat_at < now() - make_interval(secs => $2))
  ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
 RETURNING id::text, file, mapping`, token, stale.Seconds()).Scan(&id, &file, &mapping)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -176,6 +177,18 @@ func ChunkWritten(ctx context.Context, tx pgx.Tx, id, token string, no, processe
 		return fmt.Errorf("chunk %d of import %s: %w", no, id, err)
 	}
 	return nil
+}
+
+// RetryImport puts a job whose attempt failed back to pending, to be claimed
+// again no sooner than after, with the attempt's error for whoever looks;
+// ErrLostClaim if another replica holds the job now.
+func RetryImport(ctx context.Context, db DB, id, token, msg string, after time.Duration) error {
+	tag, err := db.Exec(ctx, `UPDATE import_job SET status='pending', claim=NULL, error=$3, attempts=attempts+1,
+ not_before=now() + make_interval(secs => $4) WHERE id=$1 AND claim=$2`, id, token, msg, after.Seconds())
+	if err == nil && tag.RowsAffected() == 0 {
+		return ErrLostClaim
+	}
+	return err
 }
 
 // FinishImport marks a job done (or failed with a message) and drops its
