@@ -1,10 +1,10 @@
 package importing
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,8 +162,11 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	if workplace, title := v.text(FieldWorkplace), v.text(FieldTitle); workplace != "" {
 		p.Relationships = []party.Relationship{{Kind: party.RelWorksAt, PartyID: workplace, Title: title}}
 	} else if title != "" {
-		v.report(FieldTitle, fmt.Sprintf("is a job title, and the row names no workplace to hold it at: fill in %q, or clear the title",
-			cmp.Or(v.header(FieldWorkplace), "the workplace")))
+		where := "the workplace"
+		if h := v.header(FieldWorkplace); h != "" {
+			where = strconv.Quote(h)
+		}
+		v.report(FieldTitle, "is a job title, and the row names no workplace to hold it at: fill in "+where+", or clear the title")
 	}
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)

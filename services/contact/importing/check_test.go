@@ -2,6 +2,7 @@ package importing
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -247,6 +248,12 @@ func TestAWorkplaceAndTitleBecomeAWorksAtLink(t *testing.T) {
 		Message: `is a job title, and the row names no workplace to hold it at: fill in "Đơn vị công tác", or clear the title`}}
 	if !reflect.DeepEqual(problems, wantProblems) {
 		t.Errorf("a title without a workplace:\n got %+v\nwant %+v", problems, wantProblems)
+	}
+	// The upload refuses titles with no workplace column; a checker given
+	// such rows still says what is missing.
+	_, problems = c.Person(Row{Line: 5, Headers: []string{"Họ và tên", "Chức vụ"}, Cells: []Cell{{"Họ và tên", "Phạm Thu"}, {"Chức vụ", "Kế toán"}}})
+	if len(problems) != 1 || !strings.HasSuffix(problems[0].Message, "fill in the workplace, or clear the title") {
+		t.Errorf("a title in a file without a workplace column: %+v", problems)
 	}
 }
 
