@@ -33,12 +33,12 @@ const (
 	// stored organisations (see OrgRef). FieldSupervisingUnitID, which
 	// Rapport's exports write, is read the same way.
 	FieldSupervisingUnit Field = "supervising_unit"
-	FieldStage             Field = "stage"
-	FieldTags              Field = "tags"
-	FieldOwnerID           Field = "owner_id"
-	FieldNotes             Field = "notes"
-	FieldZaloID            Field = "zalo_id"
-	FieldBirthday          Field = "birthday"
+	FieldStage           Field = "stage"
+	FieldTags            Field = "tags"
+	FieldOwnerID         Field = "owner_id"
+	FieldNotes           Field = "notes"
+	FieldZaloID          Field = "zalo_id"
+	FieldBirthday        Field = "birthday"
 	// FieldWorkplace is the organisation a person works at, named as for
 	// FieldSupervisingUnit; it becomes a works_at relationship.
 	FieldWorkplace Field = "workplace"
