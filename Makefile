@@ -33,6 +33,7 @@ bench: deps ## benchmarks; each prints its figures next to a baseline from the s
 	$(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -timeout 60m $(MODULES)
 
 lint:
+	@unformatted="$$("$$($(GO) env GOROOT)/bin/gofmt" -l pkg cmd services)"; if [ -n "$$unformatted" ]; then echo "gofmt -w these files:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(MODULES)
 	$(GO) run $(STATICCHECK) $(MODULES)
 
