@@ -247,7 +247,7 @@ func TestAReUploadReplacesAJobThatCreatedNothingAndResumesAFailedOne(t *testing.
 
 	r = upload([]byte(peopleCSV), `{"Email":""}`)
 	mustStatus(t, r, 409)
-	if !strings.Contains(string(r.Body), "creating 3 people") {
+	if !strings.Contains(string(r.Body), "which created 3 of its rows") {
 		t.Fatalf("another mapping after rows were created: %s", r.Body)
 	}
 	r = upload([]byte(peopleCSV), `{"HỌ VÀ TÊN":"name"}`) // the default, spelt otherwise

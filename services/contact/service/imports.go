@@ -195,13 +195,13 @@ func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 		if sameMapping {
 			return resumeEarlier, ""
 		}
-		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d %s: upload it with the mapping it had, "+
-			"to resume it without creating any twice", j.ID, j.Created, j.Resource)
+		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping it had, "+
+			"to resume it without creating any twice", j.ID, j.Created)
 	case sameMapping:
 		return answerEarlier, ""
 	}
-	return refuseUpload, fmt.Sprintf("this file was imported (job %s), creating %d %s: importing it again with another mapping would create them twice; "+
-		"put the rows its report refused in a file of their own and upload that", j.ID, j.Created, j.Resource)
+	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping would create them twice; "+
+		"put the rows its report refused in a file of their own and upload that", j.ID, j.Created)
 }
 
 // sameMapping reports whether a job's stored mapping reads a file as the

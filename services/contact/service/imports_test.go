@@ -22,12 +22,12 @@ func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
 		{"running", 40, true, answerEarlier, ""},
 		{"running", 40, false, refuseUpload, "being imported"},
 		{"done", 40, true, answerEarlier, ""},
-		{"done", 40, false, refuseUpload, "creating 40 people"},
+		{"done", 40, false, refuseUpload, "created 40 of its rows"},
 		{"done", 0, true, replaceEarlier, ""},
 		{"done", 0, false, replaceEarlier, ""},
 		{"failed", 0, false, replaceEarlier, ""},
 		{"failed", 40, true, resumeEarlier, ""},
-		{"failed", 40, false, refuseUpload, "with the mapping it had"},
+		{"failed", 40, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping it had"},
 	}
 	for _, tt := range tests {
 		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created}
