@@ -21,13 +21,13 @@ import (
 // from the upper row, and a column named in both is named after both
 // ("Email (Liên hệ)"; "Điện thoại (Cơ quan)" when only the upper names a
 // column m knows), which the bracket rule of Mapping.Field maps. Official
-// forms may then number the columns ("(1)", "(2)" or "A", "B", "1"), which
-// is not data either.
+// forms may then number the columns ("(1)", "(2)" or "A", "B", "1"), or say
+// in brackets how to fill them in ("(dd/mm/yyyy)"), which is not data either.
 type header struct {
 	names []string
 	m     Mapping
 	// more counts the rows under the header that may still belong to it:
-	// 2 for the lower row of a two-row header, 1 for a numbering row.
+	// 2 for the lower row of a two-row header, 1 for a numbering or hint row.
 	more int
 	// end is the row that ended the list (see Row.End), once one has.
 	end *ListEnd
@@ -63,7 +63,8 @@ func (h *header) name(names []string, more int) error {
 }
 
 // extend reads cells, the next row under the header, as part of it if it is
-// the header's lower row or a row numbering the columns (ok is true).
+// the header's lower row, or a row numbering the columns or holding notes
+// on how to fill them in (ok is true).
 // Neither is apart from the header by a blank row.
 func (h *header) extend(cells []string, afterBlank bool) (ok bool, err error) {
 	if h.more == 0 {
@@ -78,10 +79,28 @@ func (h *header) extend(cells []string, afterBlank bool) (ok bool, err error) {
 	switch {
 	case more == 2 && h.lowerRow(cells):
 		return true, h.name(h.joined(h.names, cells), 1)
-	case numbering(cells):
+	case numbering(cells) || hints(cells):
 		return true, nil
 	}
 	return false, nil
+}
+
+// hints reports whether every value of cells is a note in brackets, as forms
+// put under their header to say how to fill a column in: "(dd/mm/yyyy)",
+// "(nếu có)", "(bắt buộc)". No data row is all notes.
+func hints(cells []string) bool {
+	n := 0
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !strings.HasPrefix(c, "(") || !strings.HasSuffix(c, ")") {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // upperRow reports whether upper, the row over the header row lower, is the

@@ -95,6 +95,21 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			want: []Row{{Line: 3, Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Nguyễn Văn An"}, {"Điện thoại", "0912345678"}}}},
 		},
 		{
+			name: "a row of notes on how to fill the columns in is not data",
+			file: "Họ và tên,Ngày sinh,Điện thoại\n,(dd/mm/yyyy),(di động)\nNguyễn Văn An,05/05/1990,0912345678\n",
+			want: []Row{{Line: 3, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "05/05/1990"}, {"Điện thoại", "0912345678"}}}},
+		},
+		{
+			name: "notes under a two-row header are not data",
+			file: "STT,Liên hệ,\n,Điện thoại,Email\n,(di động),(nếu có)\n1,0912345678,a@x.vn\n",
+			want: []Row{{Line: 4, Cells: []Cell{{"STT", "1"}, {"Điện thoại (Liên hệ)", "0912345678"}, {"Email (Liên hệ)", "a@x.vn"}}}},
+		},
+		{
+			name: "a first data row with a value in brackets is data",
+			file: "Họ và tên,Ghi chú\nNguyễn Văn An,(chưa gọi)\n",
+			want: []Row{{Line: 2, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ghi chú", "(chưa gọi)"}}}},
+		},
+		{
 			name: "a first data row holding a header's words is data",
 			file: "Tên đơn vị,Cấp,Ghi chú\nUBND xã A,Xã,1\n2,3\n",
 			want: []Row{
