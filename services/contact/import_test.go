@@ -210,6 +210,50 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 	}
 }
 
+// A province's list names each unit's supervising unit, which the list
+// holds above it: the rows naming one are created after it, a level at a
+// time, and a row naming one that was not imported says so.
+func TestAFileMayHoldTheSupervisingUnitsItsRowsName(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := "Tên đơn vị;Loại;Mã số thuế;Đơn vị chủ quản\n" +
+		"Trường THCS Ninh Nhất;Trường học;;Phòng GD&ĐT Hoa Lư\n" + // 2 names a row below: not looked up there
+		"Sở GD&ĐT Ninh Bình;Đơn vị chủ quản;2700123456;\n" + // 3
+		"Phòng GD&ĐT Hoa Lư;Đơn vị chủ quản;;2700123456\n" + // 4 under row 3, by tax code
+		"Trường THCS Hoa Lư;Trường học;;phòng gd&đt hoa lư\n" + // 5 under row 4
+		"Phòng GD&ĐT Kim Sơn;Đơn vị chủ quản;;Sở GD&ĐT Nam Định\n" + // 6 no such supervising unit
+		"Trường THCS Kim Sơn;Trường học;;Phòng GD&ĐT Kim Sơn\n" // 7 under row 6, not imported
+	job := importFile(t, h, tok, "ninh-binh.csv", []byte(file), "organizations", 30*time.Second)
+	if job.Status != "done" || job.Progress.Processed != 6 || job.Progress.Created != 3 || job.Progress.Failed != 3 {
+		t.Fatalf("job: %+v", job)
+	}
+	want := []importProblem{
+		{Row: 2, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Hoa Lư": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
+		{Row: 6, Column: "Đơn vị chủ quản", Message: `no organisation is named "Sở GD&ĐT Nam Định": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
+		{Row: 7, Column: "Đơn vị chủ quản", Message: `names row 6 of this file ("Phòng GD&ĐT Kim Sơn"), which was not imported: see that row's problems`},
+	}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
+	}
+	rows, err := h.Pool.Query(context.Background(), `SELECT o.name, coalesce(s.name, '') FROM organization o
+ LEFT JOIN organization s ON s.id = o.supervising_unit_id WHERE o.import_id = $1`, job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for rows.Next() {
+		var name, supervisor string
+		if err := rows.Scan(&name, &supervisor); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = supervisor
+	}
+	want2 := map[string]string{"Sở GD&ĐT Ninh Bình": "", "Phòng GD&ĐT Hoa Lư": "Sở GD&ĐT Ninh Bình", "Trường THCS Hoa Lư": "Phòng GD&ĐT Hoa Lư"}
+	if rows.Err() != nil || !maps.Equal(got, want2) {
+		t.Fatalf("supervising units %v (%v), want %v", got, rows.Err(), want2)
+	}
+}
+
 // A user who fixes a mapping, or whose job failed, uploads the same file
 // again: a job that created nothing is replaced by one with the new mapping,
 // a failed job resumes past the chunks it wrote, and a file whose rows were
@@ -809,7 +853,7 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 		t.Fatalf("units: %+v", job)
 	}
 	want := []importProblem{
-		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or create or import it first (rows of the same file are not looked up)`},
+		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
 		{Row: 6, Column: "Đơn vị chủ quản", Message: `2 organisations are named "Trường THCS Kim Đồng": write the tax code or the id of the one you mean`},
 		{Row: 7, Column: "Đơn vị chủ quản", Message: `no organisation has the tax code 0109999999: create or import it first, or write its name`},
 	}

@@ -52,7 +52,7 @@ func (r OrgRef) NotFound() string {
 		return fmt.Sprintf("no organisation has the tax code %s: create or import it first, or write its name", r.Text)
 	}
 	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, "+
-		"or create or import it first (rows of the same file are not looked up)", r.Text)
+		"or create or import it first (in the same file, above this row)", r.Text)
 	if lostLeadingZero(r.Text) {
 		msg += `; if it is a tax code, the spreadsheet dropped its leading 0: format the column as text and type the code again`
 	}
@@ -62,4 +62,40 @@ func (r OrgRef) NotFound() string {
 // Ambiguous says that n stored organisations have the name r gives.
 func (r OrgRef) Ambiguous(n int) string {
 	return fmt.Sprintf("%d organisations are named %q: write the tax code or the id of the one you mean", n, r.Text)
+}
+
+// NotImported says that r names the file's row at line, which was not
+// imported, so neither can the row naming it be.
+func (r OrgRef) NotImported(line int) string {
+	return fmt.Sprintf("names row %d of this file (%q), which was not imported: see that row's problems", line, r.Text)
+}
+
+// FileOrgs are the organisations of a file's rows so far, by the values
+// OrgRef looks them up by (a tax code's key, a folded name), so that a later
+// row naming one as its supervising unit is written after it. The first
+// row with a value keeps it.
+type FileOrgs map[string]int // value -> line
+
+// Add records the organisation o of the row at line.
+func (f FileOrgs) Add(o party.Organisation, line int) {
+	values := []string{party.Fold(o.Name)}
+	if o.TaxCode != "" {
+		values = append(values, party.Key{Type: party.KeyTaxCode, Value: o.TaxCode}.String())
+	}
+	for _, v := range values {
+		if _, ok := f[v]; !ok {
+			f[v] = line
+		}
+	}
+}
+
+// Line returns the line of the organisation a cell names, by tax code or
+// name, if one of f is so named.
+func (f FileOrgs) Line(text string) (int, bool) {
+	ref := ParseOrgRef(text)
+	if ref.By == ByID {
+		return 0, false // a new row's id is not known yet
+	}
+	line, ok := f[ref.Value]
+	return line, ok
 }

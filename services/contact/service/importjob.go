@@ -2,10 +2,12 @@ package service
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -93,7 +95,48 @@ type chunk[T any] struct {
 	// refused are the rows refused for their fields that hold valid keys:
 	// a stored party sharing one is reported with their other problems.
 	refused []refusedRow
-	rows    int
+	// rows counts the chunk's rows, held ones included: chunks end at
+	// importChunk rows whatever their rows' fate, so a resumed job's chunks
+	// are the ones it numbered before.
+	rows int
+	// held counts the rows held back for the chunks written last.
+	held int
+	// names is, for a chunk of held rows, the line of the earlier row each
+	// row's organisation is, by the row's line.
+	names map[int]int
+}
+
+// heldRow is a row naming as its supervising unit an organisation that an
+// earlier row of the file creates: it is written after that row is.
+type heldRow[T any] struct {
+	candidate[T]
+	names int // the line of the row it names
+	level int // 1 + the level of the row it names, which may be held too
+}
+
+// heldBack are the rows the file order held back, filled by fillChunks,
+// and the number of the first chunk after the file's.
+type heldBack[T any] struct {
+	rows []heldRow[T]
+	next int
+}
+
+// chunks returns the held rows in chunks to write in order, each after the
+// ones before: a level's rows once the rows they name are written.
+func (h *heldBack[T]) chunks() []chunk[T] {
+	rows := slices.Clone(h.rows)
+	slices.SortStableFunc(rows, func(a, b heldRow[T]) int { return cmp.Compare(a.level, b.level) })
+	var out []chunk[T]
+	for i := 0; i < len(rows); {
+		ch := chunk[T]{no: h.next + len(out), names: map[int]int{}}
+		for level := rows[i].level; i < len(rows) && rows[i].level == level && ch.rows < importChunk; i++ {
+			ch.pending = append(ch.pending, rows[i].candidate)
+			ch.names[rows[i].row.Line] = rows[i].names
+			ch.rows++
+		}
+		out = append(out, ch)
+	}
+	return out
 }
 
 // refusedRow is a row refused for its fields, with the keys of its valid values.
@@ -111,37 +154,51 @@ type importRun[T any] struct {
 
 // importParties checks the rows (checkChunks) while importWriters write the
 // chunks, each in a transaction of its own that also records the chunk as
-// written.
+// written; then it writes the held rows' chunks, one after the other.
 func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
 	job store.Import, token string, skip map[int]bool, rows iter.Seq2[importing.Row, error]) error {
 	run := &importRun[T]{p: p, job: job, token: token}
-	g, ctx := errgroup.WithContext(ctx)
-	chunks := checkChunks(ctx, g, opts, fields, p.k.keys, skip, rows)
+	g, gctx := errgroup.WithContext(ctx)
+	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
 		g.Go(func() error {
 			for ch := range chunks {
-				if err := run.flush(ctx, columns, ch); err != nil {
+				if err := run.flush(gctx, columns, ch); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	columns := importing.NewChecker(opts)
+	for _, ch := range held.chunks() {
+		if skip[ch.no] {
+			continue
+		}
+		if err := run.flush(ctx, columns, ch); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkChunks starts a pipeline on g and returns its chunks, in file order:
 // one goroutine reads the file in batches, importCheckers check the
 // batches' fields, and one goroutine takes their results in file order,
 // checks duplicates within the file and fills the chunks. ctx must be g's.
+// The rows held back are in held once g is done.
 func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.Options, fields fieldCheck[T],
-	keys func(T) []party.Key, skip map[int]bool, rows iter.Seq2[importing.Row, error]) <-chan chunk[T] {
+	keys func(T) []party.Key, skip map[int]bool, rows iter.Seq2[importing.Row, error]) (<-chan chunk[T], *heldBack[T]) {
 	work := make(chan checkJob[T], importCheckers)
 	// order holds the batches' result channels in file order; its length
 	// bounds how far the checkers run ahead of the chunks.
 	order := make(chan chan []checked[T], 4*importCheckers)
 	chunks := make(chan chunk[T], importWriters)
+	held := &heldBack[T]{}
 	g.Go(func() error {
 		defer close(work)
 		if err := batchRows(ctx, rows, work, order); err != nil {
@@ -166,9 +223,9 @@ func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.O
 	}
 	g.Go(func() error {
 		defer close(chunks)
-		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, order, chunks)
+		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, order, chunks, held)
 	})
-	return chunks
+	return chunks, held
 }
 
 // batchRows reads the file and hands its rows out in batches, queueing each
@@ -220,11 +277,14 @@ func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 }
 
 // fillChunks takes the checked rows in file order, checks duplicates within
-// the file with dups, and sends the rows in chunks. The rows of chunks in
+// the file with dups, and sends the rows in chunks, holding back in held
+// the rows whose supervising unit an earlier row is. The rows of chunks in
 // skip were written before a restart: they are checked again only so the
-// duplicate check remembers their keys.
+// duplicate check remembers their keys, and the rows they held are held.
 func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
-	order <-chan chan []checked[T], out chan<- chunk[T]) error {
+	order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
+	orgs := importing.FileOrgs{}
+	levels := map[int]int{} // by line, of the held rows
 	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
 	send := func() error {
 		if !skip[ch.no] && !trySend(ctx, out, ch) {
@@ -253,8 +313,15 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			ch.rows++
 			if len(problems) > 0 {
 				ch.problems = append(ch.problems, storeProblems(problems)...)
+			} else if line, ok := namesEarlierRow(orgs, c.party); ok {
+				levels[c.row.Line] = levels[line] + 1
+				held.rows = append(held.rows, heldRow[T]{candidate: c.candidate, names: line, level: levels[c.row.Line]})
+				ch.held++
 			} else {
 				ch.pending = append(ch.pending, c.candidate)
+			}
+			if o, ok := any(c.party).(party.Organisation); ok && len(problems) == 0 {
+				orgs.Add(o, c.row.Line)
 			}
 			if ch.rows == importChunk {
 				if err := send(); err != nil {
@@ -269,9 +336,22 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 		return err
 	}
 	if ch.rows > 0 {
-		return send()
+		if err := send(); err != nil {
+			return err
+		}
 	}
+	held.next = ch.no
 	return nil
+}
+
+// namesEarlierRow returns the line of the earlier row of the file, among
+// orgs, that v names as its supervising unit, if one does.
+func namesEarlierRow[T any](orgs importing.FileOrgs, v T) (int, bool) {
+	o, ok := any(v).(party.Organisation)
+	if !ok || o.SupervisingUnitID == "" {
+		return 0, false
+	}
+	return orgs.Line(o.SupervisingUnitID)
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {
@@ -325,13 +405,14 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 			return err
 		}
 		created = len(rows)
-		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, ch.rows, len(rows), ch.rows-len(rows))
+		processed := ch.rows - ch.held // the held rows count with their own chunk
+		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, processed, len(rows), processed-len(rows))
 	})
 	if err != nil {
 		return fmt.Errorf("import %s: write chunk %d: %w", r.job.ID, ch.no, err)
 	}
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(created))
-	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(ch.rows - created))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(ch.rows - ch.held - created))
 	return nil
 }
 
@@ -381,7 +462,13 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	for i, cand := range ch.pending {
 		before := len(problems)
 		stored(cand.row, r.p.k.keys(cand.party))
-		if why, ok := unresolved[i]; ok {
+		if miss, ok := unresolved[i]; ok {
+			why := miss.ref.Ambiguous(miss.matches)
+			if line, held := ch.names[cand.row.Line]; miss.matches == 0 && held {
+				why = miss.ref.NotImported(line)
+			} else if miss.matches == 0 {
+				why = miss.ref.NotFound()
+			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, orgColumn), Message: why})
 		}
 		if len(problems) == before {

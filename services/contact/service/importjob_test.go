@@ -93,7 +93,8 @@ func TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould(t *testing.T) {
 
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	for c := range checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, seq(rows)) {
+	chunks, _ := checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, seq(rows))
+	for c := range chunks {
 		got = append(got, c)
 	}
 	if err := g.Wait(); err != nil {
@@ -127,7 +128,8 @@ func TestAChunkWrittenBeforeARestartIsSkippedButItsKeysAreRemembered(t *testing.
 	last.Cells[5].Value = rows[1].Cells[5].Value // row 1 is in chunk 0
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	for c := range checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, seq(rows)) {
+	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, seq(rows))
+	for c := range chunks {
 		got = append(got, c)
 	}
 	if err := g.Wait(); err != nil {
@@ -160,11 +162,74 @@ func TestAFileThatCannotBeReadStopsTheCheck(t *testing.T) {
 		}
 	}
 	g, ctx := errgroup.WithContext(context.Background())
-	for range checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, broken) {
+	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, broken)
+	for range chunks {
 		t.Error("a chunk was sent although the file could not be read to its end")
 	}
 	if err := g.Wait(); err == nil {
 		t.Fatal("no error")
+	}
+}
+
+// A row whose supervising unit is an earlier row of the file is held back
+// and written after it: a unit under a held unit one level later. Held rows
+// count with the chunks written last, and are held again by a resumed job
+// whose first chunk was written.
+func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
+	headers := []string{"Tên đơn vị", "Mã số thuế", "Đơn vị chủ quản"}
+	var rows []importing.Row
+	add := func(cells ...string) {
+		row := importing.Row{Line: len(rows) + 2, Headers: headers}
+		for i, c := range cells {
+			row.Cells = append(row.Cells, importing.Cell{Header: headers[i], Value: c})
+		}
+		rows = append(rows, row)
+	}
+	add("Sở GD&ĐT Ninh Bình", "2700123456", "")           // 2
+	add("Phòng GD&ĐT Hoa Lư", "", "2700123456")           // 3 by tax code: level 1
+	add("Trường THCS Hoa Lư", "", "phong gd&dt hoa lu")   // 4 under a held row: level 2
+	add("Trường Tiểu học Gia Viễn", "", "Phòng Gia Viễn") // 5 names a later row: not held
+	add("Phòng Gia Viễn", "", "Sở GD&ĐT Ninh Bình")       // 6 level 1
+	add("Trường lỗi", "12", "")                           // 7 refused: a bad tax code
+	add("Trường dưới trường lỗi", "", "Trường lỗi")       // 8 names a refused row: not held
+	for range importChunk - len(rows) + 1 {               // fill chunk 0 and start chunk 1
+		add(fmt.Sprintf("Trường số %d", len(rows)), "", "")
+	}
+	add("Trường THCS Ninh Nhất", "", "Phòng GD&ĐT Hoa Lư") // in chunk 1, level 2
+
+	for _, skip := range []map[int]bool{nil, {0: true}} {
+		g, ctx := errgroup.WithContext(context.Background())
+		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, seq(rows))
+		var sent []chunk[party.Organisation]
+		for c := range chunks {
+			sent = append(sent, c)
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if !skip[0] && (sent[0].rows != importChunk || sent[0].held != 3 || len(sent[0].pending) != importChunk-4) {
+			t.Errorf("chunk 0: %d rows, %d held, %d kept", sent[0].rows, sent[0].held, len(sent[0].pending))
+		}
+		last := sent[len(sent)-1]
+		if last.no != 1 || last.held != 1 || held.next != 2 {
+			t.Errorf("chunk 1: no %d, %d held; next chunk %d", last.no, last.held, held.next)
+		}
+		var got [][]int
+		for i, ch := range held.chunks() {
+			if ch.no != held.next+i || ch.rows != len(ch.pending) {
+				t.Errorf("held chunk %d: no %d, %d rows, %d kept", i, ch.no, ch.rows, len(ch.pending))
+			}
+			var lines []int
+			for _, c := range ch.pending {
+				lines = append(lines, c.row.Line, ch.names[c.row.Line])
+			}
+			got = append(got, lines)
+		}
+		// Pairs of a held row's line and the line of the row it names.
+		want := [][]int{{3, 2, 6, 2}, {4, 3, importChunk + 3, 3}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("skip %v: held chunks %v, want %v", skip, got, want)
+		}
 	}
 }
 

@@ -17,11 +17,18 @@ type namedOrg struct {
 	ref  importing.OrgRef
 }
 
+// orgMiss is an organisation a row names that is not one stored one: the
+// stored ones so named number matches, 0 or several.
+type orgMiss struct {
+	ref     importing.OrgRef
+	matches int
+}
+
 // resolveOrgs looks up the organisations the pending rows name, in one
 // query per way of naming one, and points each row's link at the one it
-// names. It returns, by row index, why a row's organisation could not be
+// names. It returns, by row index, the rows whose organisation could not be
 // told: none, or several, are so named.
-func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int]string, error) {
+func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int]orgMiss, error) {
 	var named []namedOrg
 	var ask [3][]string // by importing.RefKind
 	for i := range pending {
@@ -46,7 +53,7 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 	if err != nil {
 		return nil, err
 	}
-	why := map[int]string{}
+	misses := map[int]orgMiss{}
 	for _, n := range named {
 		var ids []string
 		switch n.ref.By {
@@ -61,14 +68,11 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 		default:
 			ids = found.ByName[n.ref.Value]
 		}
-		switch len(ids) {
-		case 1:
+		if len(ids) == 1 {
 			*n.link = ids[0]
-		case 0:
-			why[n.row] = n.ref.NotFound()
-		default:
-			why[n.row] = n.ref.Ambiguous(len(ids))
+		} else {
+			misses[n.row] = orgMiss{ref: n.ref, matches: len(ids)}
 		}
 	}
-	return why, nil
+	return misses, nil
 }
