@@ -236,6 +236,14 @@ func (c *Checker) KeyColumn(row Row, k party.Key) string {
 	return c.Column(row, keyField(k.Type))
 }
 
+// Feeds reports whether one of headers is a column mapped to f.
+func (c *Checker) Feeds(headers []string, f Field) bool {
+	return slices.ContainsFunc(headers, func(h string) bool {
+		col := c.column(h)
+		return col.mapped && col.field == f
+	})
+}
+
 // Column names the first column of row mapped to f, or "" if none is.
 func (c *Checker) Column(row Row, f Field) string {
 	for _, cell := range row.Cells {

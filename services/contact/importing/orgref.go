@@ -92,6 +92,9 @@ func (f FileOrgs) Add(o party.Organisation, line int) {
 // Line returns the line of the organisation a cell names, by tax code or
 // name, if one of f is so named.
 func (f FileOrgs) Line(text string) (int, bool) {
+	if len(f) == 0 {
+		return 0, false
+	}
 	ref := ParseOrgRef(text)
 	if ref.By == ByID {
 		return 0, false // a new row's id is not known yet

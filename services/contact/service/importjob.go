@@ -283,7 +283,10 @@ func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 // duplicate check remembers their keys, and the rows they held are held.
 func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
 	order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
-	orgs := importing.FileOrgs{}
+	// orgs stays nil, and costs nothing, for a file no row of which can
+	// name a supervising unit: the first row's headers tell.
+	var orgs importing.FileOrgs
+	orgsKnown := false
 	levels := map[int]int{} // by line, of the held rows
 	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
 	send := func() error {
@@ -303,6 +306,12 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			break
 		}
 		for _, c := range batch {
+			if !orgsKnown {
+				orgsKnown = true
+				if dups.Feeds(c.row.Headers, importing.FieldSupervisingUnit) {
+					orgs = importing.FileOrgs{}
+				}
+			}
 			problems := c.problems
 			if len(problems) == 0 {
 				problems = dups.Duplicates(c.at, keys(c.party))
@@ -320,7 +329,7 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			} else {
 				ch.pending = append(ch.pending, c.candidate)
 			}
-			if o, ok := any(c.party).(party.Organisation); ok && len(problems) == 0 {
+			if o, ok := any(c.party).(party.Organisation); ok && len(problems) == 0 && orgs != nil {
 				orgs.Add(o, c.row.Line)
 			}
 			if ch.rows == importChunk {
