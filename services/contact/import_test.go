@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
@@ -235,23 +237,31 @@ func TestAFileMayHoldTheSupervisingUnitsItsRowsName(t *testing.T) {
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
 	}
-	rows, err := h.Pool.Query(context.Background(), `SELECT o.name, coalesce(s.name, '') FROM organization o
+	got := namePairs(t, h, `SELECT o.name, coalesce(s.name, '') FROM organization o
  LEFT JOIN organization s ON s.id = o.supervising_unit_id WHERE o.import_id = $1`, job.ID)
+	want2 := map[string]string{"Sở GD&ĐT Ninh Bình": "", "Phòng GD&ĐT Hoa Lư": "Sở GD&ĐT Ninh Bình", "Trường THCS Hoa Lư": "Phòng GD&ĐT Hoa Lư"}
+	if !maps.Equal(got, want2) {
+		t.Fatalf("supervising units %v, want %v", got, want2)
+	}
+}
+
+// namePairs runs a query of two text columns and maps the first's values to
+// the second's.
+func namePairs(t testing.TB, h *servicetest.Harness, sql string, args ...any) map[string]string {
+	t.Helper()
+	rows, err := h.Pool.Query(context.Background(), sql, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for rows.Next() {
-		var name, supervisor string
-		if err := rows.Scan(&name, &supervisor); err != nil {
-			t.Fatal(err)
-		}
-		got[name] = supervisor
+	out := map[string]string{}
+	var key, value string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &value}, func() error {
+		out[key] = value
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
-	want2 := map[string]string{"Sở GD&ĐT Ninh Bình": "", "Phòng GD&ĐT Hoa Lư": "Sở GD&ĐT Ninh Bình", "Trường THCS Hoa Lư": "Phòng GD&ĐT Hoa Lư"}
-	if rows.Err() != nil || !maps.Equal(got, want2) {
-		t.Fatalf("supervising units %v (%v), want %v", got, rows.Err(), want2)
-	}
+	return out
 }
 
 // A user who fixes a mapping, or whose job failed, uploads the same file
@@ -367,25 +377,19 @@ func TestAnImportWhoseDatabaseConnectionDiedIsRetried(t *testing.T) {
 	var job importJob
 	r.JSON(t, &job)
 	var pid int
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		err := h.Pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
- WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO import_chunk%' LIMIT 1`).Scan(&pid)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no chunk waits for import_chunk: %v", err)
-		}
-	}
+	testkit.Eventually(t, 30*time.Second, "a chunk waiting for import_chunk", func() bool {
+		return h.Pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+ WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO import_chunk%' LIMIT 1`).Scan(&pid) == nil
+	})
 	if _, err := h.Pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); job.Status != "pending" || job.Error == ""; time.Sleep(20 * time.Millisecond) {
-		h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &job)
-		if time.Now().After(deadline) {
-			t.Fatalf("the attempt was not retried: %+v", job)
-		}
-	}
+	id := job.ID
+	testkit.Eventually(t, 10*time.Second, "the attempt to be retried", func() bool {
+		job = importJob{} // fresh: "error" is left out once empty
+		h.Do(t, "GET", imports+"/"+id, tok, nil).JSON(t, &job)
+		return job.Status == "pending" && job.Error != ""
+	})
 	if !strings.Contains(job.Error, "terminating connection") {
 		t.Errorf("the retried job says %q", job.Error)
 	}
@@ -860,26 +864,13 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("units report:\n got %+v\nwant %+v", report, want)
 	}
-	supervisor := map[string]string{}
-	rows, err := h.Pool.Query(context.Background(), `SELECT name, coalesce(supervising_unit_id::text, ''), coalesce(doc->>'supervising_unit_id', '')
- FROM organization WHERE import_id IS NOT NULL`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var name, column, doc string
-		if err := rows.Scan(&name, &column, &doc); err != nil {
-			t.Fatal(err)
-		}
-		if column != doc {
-			t.Errorf("%s: the column says %q, the document %q", name, column, doc)
-		}
-		supervisor[name] = column
-	}
+	// The column filters and the document must agree.
+	inColumn := namePairs(t, h, `SELECT name, coalesce(supervising_unit_id::text, '') FROM organization WHERE import_id IS NOT NULL`)
+	inDoc := namePairs(t, h, `SELECT name, coalesce(doc->>'supervising_unit_id', '') FROM organization WHERE import_id IS NOT NULL`)
 	wantSupervisor := map[string]string{"Trường Tiểu học Ba Đình": baDinh, "Trường Tiểu học Hoàn Kiếm": so,
 		"Trường THCS Đống Đa": dongDa, "Trường Mầm non Tuổi Thơ": ""}
-	if rows.Err() != nil || !maps.Equal(supervisor, wantSupervisor) {
-		t.Fatalf("supervising units %v (%v), want %v", supervisor, rows.Err(), wantSupervisor)
+	if !maps.Equal(inColumn, wantSupervisor) || !maps.Equal(inDoc, wantSupervisor) {
+		t.Fatalf("supervising units %v in the column, %v in the document; want %v", inColumn, inDoc, wantSupervisor)
 	}
 
 	staff := "Họ và tên;Chức vụ;Đơn vị công tác;Điện thoại\n" +

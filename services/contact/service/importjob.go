@@ -472,10 +472,13 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		before := len(problems)
 		stored(cand.row, r.p.k.keys(cand.party))
 		if miss, ok := unresolved[i]; ok {
-			why := miss.ref.Ambiguous(miss.matches)
-			if line, held := ch.names[cand.row.Line]; miss.matches == 0 && held {
+			var why string
+			switch line, held := ch.names[cand.row.Line]; {
+			case miss.matches > 0:
+				why = miss.ref.Ambiguous(miss.matches)
+			case held: // the earlier row it names was refused
 				why = miss.ref.NotImported(line)
-			} else if miss.matches == 0 {
+			default:
 				why = miss.ref.NotFound()
 			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, orgColumn), Message: why})
