@@ -101,7 +101,7 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 	createPerson(t, h, tok, `{"full_name":"Lý Thường Kiệt"}`)
 
 	rows := readCSV(t, h.Do(t, "GET", people+"/export?q=ho", tok, nil))
-	if len(rows) != 3 || rows[0][1] != "full_name" || rows[1][1] != "Hồ Thị Xuân" || rows[1][2] != "+84912345678" || rows[1][6] != "vip" {
+	if len(rows) != 3 || rows[0][1] != "full_name" || rows[1][1] != "Hồ Thị Xuân" || rows[1][2] != "+84912345678" || rows[1][8] != "vip" {
 		t.Fatalf("people export: %v", rows)
 	}
 	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"VIP","resource":"people","filter":{"tag":"vip"}}`)
@@ -115,58 +115,79 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/segments/01900000-0000-7000-8000-000000000000/export", tok, nil), 404)
 }
 
-// An export imports back whole: the same file uploaded to another Rapport
-// (here a second service) exports again to the same rows, ids aside. Only
-// the id and the derived current province are ignored on the way in.
+// An export imports back whole: the same files uploaded to another Rapport
+// (here a second service), organisations first, export again to the same
+// rows, ids aside. Only the id and the derived current province are
+// ignored on the way in. Links travel by name: a unit's supervising unit,
+// and a person's workplaces with their titles.
 func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
-	create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng","kinds":["school","partner"],"tax_code":"0101234567",
+	so := create(t, h, tok, orgs, `{"name":"Sở Giáo dục Hà Nội","kinds":["supervising_unit"],"stage":"lead"}`)
+	school := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng, Ba Đình","kinds":["school","partner"],"tax_code":"0101234567",
  "province":"Bình Dương","district":"Thủ Dầu Một","ward":"Phú Cường","address":"12 Lê Lợi","phones":["0274 382 2222","0912345678"],
- "emails":["vp@kimdong.edu.vn"],"website":"https://kimdong.edu.vn","stage":"customer","tags":["vip","2026"],"notes":"Kế toán nghỉ thứ Sáu."}`)
-	create(t, h, tok, orgs, `{"name":"Sở Giáo dục Hà Nội","kinds":["supervising_unit"],"stage":"lead"}`)
+ "emails":["vp@kimdong.edu.vn"],"website":"https://kimdong.edu.vn","stage":"customer","tags":["vip","2026"],"notes":"Kế toán nghỉ thứ Sáu.",
+ "supervising_unit_id":"`+so+`"}`)
 	create(t, h, tok, people, `{"full_name":"Đỗ Minh Châu","phones":["0987654321"],"emails":["chau@example.vn"],"zalo_id":"chau.do",
- "birthday":"1988-02-29","tags":["phụ huynh"],"notes":"Gọi sau 17h."}`)
-	create(t, h, tok, people, `{"full_name":"Lê Văn Tám"}`)
+ "birthday":"1988-02-29","tags":["phụ huynh"],"notes":"Gọi sau 17h.",
+ "relationships":[{"kind":"works_at","party_id":"`+so+`"},{"kind":"works_at","party_id":"`+school+`","title":"Kế toán"}]}`)
+	create(t, h, tok, people, `{"full_name":"Lê Văn Tám","relationships":[{"kind":"works_at","party_id":"`+school+`","title":"Hiệu trưởng"}]}`)
+	create(t, h, tok, people, `{"full_name":"Phan Thị Út"}`)
 
-	for _, c := range []struct {
-		path, resource, format string
-		ignored                []string
-	}{
-		{orgs, "organizations", "csv", []string{"id", "current_province"}},
-		{orgs, "organizations", "xlsx", []string{"id", "current_province"}},
-		{people, "people", "csv", []string{"id"}},
-		{people, "people", "xlsx", []string{"id"}},
-	} {
-		t.Run(c.resource+"."+c.format, func(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
 			read := readCSV
-			if c.format == "xlsx" {
+			if format == "xlsx" {
 				read = readXLSX
 			}
-			r := h.Do(t, "GET", c.path+"/export?format="+c.format, tok, nil)
-			before := read(t, r)
-
 			other := servicetest.Start(t, contact.Service(), servicetest.Options{})
 			otherTok := other.Token(t, auth.Lead) // the file's owners are kept, not the importer
-			up := uploadForm(t, other, otherTok, "export."+c.format, r.Body, map[string]string{"resource": c.resource})
-			mustStatus(t, up, 202)
-			var job importJob
-			up.JSON(t, &job)
-			if !slices.Equal(job.IgnoredColumns, c.ignored) {
-				t.Errorf("ignored %q, want %q", job.IgnoredColumns, c.ignored)
-			}
-			if job = waitForImport(t, other, otherTok, job.ID, 30*time.Second); job.Progress.Created != len(before)-1 {
-				t.Fatalf("import: %+v", job)
-			}
-			after := read(t, other.Do(t, "GET", c.path+"/export?format="+c.format, otherTok, nil))
-			if len(after) != len(before) {
-				t.Fatalf("%d rows exported again, want %d", len(after), len(before))
-			}
-			for i := range before {
-				if !slices.Equal(before[i][1:], after[i][1:]) {
-					t.Errorf("row %d\n before %q\n after  %q", i, before[i], after[i])
+			for _, c := range []struct {
+				path, resource string
+				ignored        []string
+			}{
+				{orgs, "organizations", []string{"id", "current_province"}},
+				{people, "people", []string{"id"}},
+			} {
+				r := h.Do(t, "GET", c.path+"/export?format="+format, tok, nil)
+				before := read(t, r)
+				up := uploadForm(t, other, otherTok, "export."+format, r.Body, map[string]string{"resource": c.resource})
+				mustStatus(t, up, 202)
+				var job importJob
+				up.JSON(t, &job)
+				if !slices.Equal(job.IgnoredColumns, c.ignored) {
+					t.Errorf("%s: ignored %q, want %q", c.resource, job.IgnoredColumns, c.ignored)
+				}
+				if job = waitForImport(t, other, otherTok, job.ID, 30*time.Second); job.Progress.Created != len(before)-1 {
+					t.Fatalf("import %s: %+v", c.resource, job)
+				}
+				after := read(t, other.Do(t, "GET", c.path+"/export?format="+format, otherTok, nil))
+				if len(after) != len(before) {
+					t.Fatalf("%d %s exported again, want %d", len(after), c.resource, len(before))
+				}
+				for i := range before {
+					if !slices.Equal(before[i][1:], after[i][1:]) {
+						t.Errorf("%s row %d\n before %q\n after  %q", c.resource, i, before[i], after[i])
+					}
 				}
 			}
 		})
+	}
+	// The links are written by name, the people's in the order they hold them.
+	rows := readCSV(t, h.Do(t, "GET", people+"/export", tok, nil))
+	want := [][]string{
+		{"full_name", "workplace", "title"},
+		{"Đỗ Minh Châu", "Sở Giáo dục Hà Nội; Trường Tiểu học Kim Đồng, Ba Đình", "; Kế toán"},
+		{"Lê Văn Tám", "Trường Tiểu học Kim Đồng, Ba Đình", "Hiệu trưởng"},
+		{"Phan Thị Út", "", ""},
+	}
+	for i, row := range rows {
+		if got := []string{row[1], row[6], row[7]}; !slices.Equal(got, want[i]) {
+			t.Errorf("people export row %d: %q, want %q", i, got, want[i])
+		}
+	}
+	units := readCSV(t, h.Do(t, "GET", orgs+"/export", tok, nil))
+	if i := slices.Index(units[0], "supervising_unit"); i < 0 || units[2][i] != "Sở Giáo dục Hà Nội" {
+		t.Errorf("organisations export: %q", units)
 	}
 }

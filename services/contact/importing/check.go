@@ -158,16 +158,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
 		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
-	// The workplace stays as written until the import looks it up.
-	if workplace, title := v.text(FieldWorkplace), v.text(FieldTitle); workplace != "" {
-		p.Relationships = []party.Relationship{{Kind: party.RelWorksAt, PartyID: workplace, Title: title}}
-	} else if title != "" {
-		where := "the workplace"
-		if h := v.header(FieldWorkplace); h != "" {
-			where = strconv.Quote(h)
-		}
-		v.report(FieldTitle, "is a job title, and the row names no workplace to hold it at: fill in "+where+", or clear the title")
-	}
+	p.Relationships = v.worksAt()
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)
 		if err != nil {
@@ -180,6 +171,55 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
 	}
 	return p, v.keyPlace(), nil
+}
+
+// worksAt returns the row's workplaces as works_at links, each with its
+// title. The workplaces stay as written until the import looks them up.
+// A cell may name several, separated by ";" as exports write them (names
+// hold commas), with the titles in the same order: "Trường A; Trường B"
+// and "Hiệu trưởng; Giáo viên", or "; Giáo viên" for a blank first title.
+func (v *rowValues) worksAt() []party.Relationship {
+	workplaces, title := splitNames(v.text(FieldWorkplace), false), v.text(FieldTitle)
+	titles := []string{title}
+	switch {
+	case len(workplaces) == 0 && title != "":
+		where := "the workplace"
+		if h := v.header(FieldWorkplace); h != "" {
+			where = strconv.Quote(h)
+		}
+		v.report(FieldTitle, "is a job title, and the row names no workplace to hold it at: fill in "+where+", or clear the title")
+		return nil
+	case len(workplaces) > 1 && title == "":
+		titles = make([]string, len(workplaces))
+	case len(workplaces) > 1:
+		if titles = splitNames(title, true); len(titles) != len(workplaces) {
+			held := fmt.Sprintf("%d titles", len(titles))
+			if len(titles) == 1 {
+				held = "one title"
+			}
+			v.report(FieldTitle, fmt.Sprintf("holds %s for the %d workplaces the row names: write one title per workplace, "+
+				`in the same order, separated by ";" (a blank one as "; ")`, held, len(workplaces)))
+			return nil
+		}
+	}
+	links := make([]party.Relationship, len(workplaces))
+	for i, w := range workplaces {
+		links[i] = party.Relationship{Kind: party.RelWorksAt, PartyID: w, Title: titles[i]}
+	}
+	return links
+}
+
+// splitNames splits a cell naming several organisations, or their titles,
+// on ";" and line breaks only, trimmed; blank ones are kept where their
+// place matters.
+func splitNames(s string, keepBlank bool) []string {
+	var out []string
+	for _, item := range strings.Split(strings.ReplaceAll(s, "\n", ";"), ";") {
+		if item = strings.TrimSpace(item); item != "" || keepBlank {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // pastTheEnd refuses a row at or below the end of the list, in its first

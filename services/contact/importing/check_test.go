@@ -257,6 +257,46 @@ func TestAWorkplaceAndTitleBecomeAWorksAtLink(t *testing.T) {
 	}
 }
 
+// A workplace cell may name several workplaces, as exports write them, with
+// the titles in the same order; names keep their commas.
+func TestSeveralWorkplacesPairWithTheirTitlesInOrder(t *testing.T) {
+	c := NewChecker(Options{})
+	headers := []string{"full_name", "workplace", "title"}
+	works := func(pairs ...string) []party.Relationship {
+		var out []party.Relationship
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, party.Relationship{Kind: party.RelWorksAt, PartyID: pairs[i], Title: pairs[i+1]})
+		}
+		return out
+	}
+	for _, c2 := range []struct {
+		workplace, title string
+		want             []party.Relationship
+		problem          string
+	}{
+		{"Trường A; Trường B", "Hiệu trưởng; Giáo viên", works("Trường A", "Hiệu trưởng", "Trường B", "Giáo viên"), ""},
+		{"Trường A; Trường B", "; Giáo viên", works("Trường A", "", "Trường B", "Giáo viên"), ""},
+		{"Trường A; Trường B", "Giáo viên; ", works("Trường A", "Giáo viên", "Trường B", ""), ""},
+		{"Trường A\nTrường B;", "", works("Trường A", "", "Trường B", ""), ""},
+		{"Công ty Sách, Thiết bị Hà Nội", "Phó giám đốc; Kế toán trưởng", works("Công ty Sách, Thiết bị Hà Nội", "Phó giám đốc; Kế toán trưởng"), ""},
+		{"Trường A; Trường B", "Giáo viên", nil,
+			`holds one title for the 2 workplaces the row names: write one title per workplace, in the same order, separated by ";" (a blank one as "; ")`},
+	} {
+		p, problems := c.Person(Row{Line: 2, Headers: headers, Cells: []Cell{
+			{"full_name", "Lê Thị Hoa"}, {"workplace", c2.workplace}, {"title", c2.title}}})
+		if c2.problem != "" {
+			want := []Problem{{Row: 2, Column: "title", Message: c2.problem}}
+			if !reflect.DeepEqual(problems, want) {
+				t.Errorf("%q / %q:\n got %+v\nwant %+v", c2.workplace, c2.title, problems, want)
+			}
+			continue
+		}
+		if problems != nil || !reflect.DeepEqual(p.Relationships, c2.want) {
+			t.Errorf("%q / %q: got %+v, problems %+v", c2.workplace, c2.title, p.Relationships, problems)
+		}
+	}
+}
+
 // The supervising unit is read from a column naming it, and stays as
 // written for the import to look up.
 func TestASupervisingUnitIsReadAsWritten(t *testing.T) {

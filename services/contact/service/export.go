@@ -1,9 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -21,12 +23,15 @@ type Export struct {
 
 var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
-		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit_id", "notes"}
-	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "tags", "owner_id", "notes"}
+		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit", "notes"}
+	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "workplace", "title", "tags", "owner_id", "notes"}
 )
 
 // Export streams every party matching q, not one page. Lists are joined
-// with "; ", which the importer splits again.
+// with "; ", which the importer splits again. An organisation a party links
+// to is written by name, as people read and write it, and the importer
+// looks it up by name again; a person's workplaces and their titles are
+// joined in the same order.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	f, err := q.Filter(p.k.table, p.s.today())
 	if err != nil {
@@ -37,12 +42,12 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 		name, cols = "people", personColumns
 	}
 	return Export{Name: name, Columns: cols, Rows: func(ctx context.Context, yield func([]string) error) error {
-		return store.Export(ctx, p.s.Pool, p.k.table, f, func(doc []byte) error {
+		return store.Export(ctx, p.s.Pool, p.k.table, f, func(doc []byte, names map[string]string) error {
 			var v T
 			if err := json.Unmarshal(doc, &v); err != nil {
 				return fmt.Errorf("export: decode %s: %w", p.k.table, err)
 			}
-			return yield(exportCells(v))
+			return yield(exportCells(v, names))
 		})
 	}}, nil
 }
@@ -63,8 +68,11 @@ func (s *Service) SegmentExport(ctx context.Context, id string) (Export, error) 
 	return s.Organisations.Export(ctx, q)
 }
 
-func exportCells(v any) []string {
+// exportCells returns a party's row; names are the names of the
+// organisations it links to, by id (an id with no name is written as is).
+func exportCells(v any, names map[string]string) []string {
 	join := func(s []string) string { return strings.Join(s, "; ") }
+	name := func(id string) string { return cmp.Or(names[id], id) }
 	switch x := v.(type) {
 	case party.Organisation:
 		kinds := make([]string, len(x.Kinds))
@@ -72,13 +80,24 @@ func exportCells(v any) []string {
 			kinds[i] = string(k)
 		}
 		return []string{x.ID, x.Name, join(kinds), x.TaxCode, x.Province, x.CurrentProvince, x.District, x.Ward, x.Address,
-			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, x.SupervisingUnitID, x.Notes}
+			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, name(x.SupervisingUnitID), x.Notes}
 	case party.Person:
 		birthday := ""
 		if !x.Birthday.IsZero() {
 			birthday = x.Birthday.String()
 		}
-		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(x.Tags), x.OwnerID, x.Notes}
+		var workplaces, titles []string
+		for _, r := range x.Relationships {
+			if r.Kind == party.RelWorksAt {
+				workplaces, titles = append(workplaces, name(r.PartyID)), append(titles, r.Title)
+			}
+		}
+		title := ""
+		if slices.ContainsFunc(titles, func(t string) bool { return t != "" }) {
+			title = join(titles) // a blank one keeps its place: "; Giáo viên"
+		}
+		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(workplaces), title,
+			join(x.Tags), x.OwnerID, x.Notes}
 	}
 	return nil
 }

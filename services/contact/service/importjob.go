@@ -471,7 +471,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	for i, cand := range ch.pending {
 		before := len(problems)
 		stored(cand.row, r.p.k.keys(cand.party))
-		if miss, ok := unresolved[i]; ok {
+		for _, miss := range unresolved[i] {
 			var why string
 			switch line, held := ch.names[cand.row.Line]; {
 			case miss.matches > 0:

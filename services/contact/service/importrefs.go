@@ -26,9 +26,9 @@ type orgMiss struct {
 
 // resolveOrgs looks up the organisations the pending rows name, in one
 // query per way of naming one, and points each row's link at the one it
-// names. It returns, by row index, the rows whose organisation could not be
-// told: none, or several, are so named.
-func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int]orgMiss, error) {
+// names. It returns, by row index, the organisations of rows that could not
+// be told: none, or several, are so named.
+func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int][]orgMiss, error) {
 	var named []namedOrg
 	var ask [3][]string // by importing.RefKind
 	for i := range pending {
@@ -53,7 +53,7 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 	if err != nil {
 		return nil, err
 	}
-	misses := map[int]orgMiss{}
+	misses := map[int][]orgMiss{}
 	for _, n := range named {
 		var ids []string
 		switch n.ref.By {
@@ -71,7 +71,7 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 		if len(ids) == 1 {
 			*n.link = ids[0]
 		} else {
-			misses[n.row] = orgMiss{ref: n.ref, matches: len(ids)}
+			misses[n.row] = append(misses[n.row], orgMiss{ref: n.ref, matches: len(ids)})
 		}
 	}
 	return misses, nil
