@@ -119,15 +119,17 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 // (here a second service), organisations first, export again to the same
 // rows, ids aside. Only the id and the derived current province are
 // ignored on the way in. Links travel by name: a unit's supervising unit,
-// and a person's workplaces with their titles.
+// listed above or below it, and a person's workplaces with their titles.
 func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
 	so := create(t, h, tok, orgs, `{"name":"Sở Giáo dục Hà Nội","kinds":["supervising_unit"],"stage":"lead"}`)
+	// Exports list units by name: the Phòng comes before the Sở above it.
+	phong := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Ba Đình","kinds":["supervising_unit"],"supervising_unit_id":"`+so+`"}`)
 	school := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng, Ba Đình","kinds":["school","partner"],"tax_code":"0101234567",
  "province":"Bình Dương","district":"Thủ Dầu Một","ward":"Phú Cường","address":"12 Lê Lợi","phones":["0274 382 2222","0912345678"],
  "emails":["vp@kimdong.edu.vn"],"website":"https://kimdong.edu.vn","stage":"customer","tags":["vip","2026"],"notes":"Kế toán nghỉ thứ Sáu.",
- "supervising_unit_id":"`+so+`"}`)
+ "supervising_unit_id":"`+phong+`"}`)
 	create(t, h, tok, people, `{"full_name":"Đỗ Minh Châu","phones":["0987654321"],"emails":["chau@example.vn"],"zalo_id":"chau.do",
  "birthday":"1988-02-29","tags":["phụ huynh"],"notes":"Gọi sau 17h.",
  "relationships":[{"kind":"works_at","party_id":"`+so+`"},{"kind":"works_at","party_id":"`+school+`","title":"Kế toán"}]}`)
@@ -187,7 +189,7 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 		}
 	}
 	units := readCSV(t, h.Do(t, "GET", orgs+"/export", tok, nil))
-	if i := slices.Index(units[0], "supervising_unit"); i < 0 || units[2][i] != "Sở Giáo dục Hà Nội" {
+	if i := slices.Index(units[0], "supervising_unit"); i < 0 || units[1][i] != "Sở Giáo dục Hà Nội" || units[3][i] != "Phòng Giáo dục Ba Đình" {
 		t.Errorf("organisations export: %q", units)
 	}
 }

@@ -213,33 +213,40 @@ func TestReUploadingTheSameFileCreatesNothingNew(t *testing.T) {
 }
 
 // A province's list names each unit's supervising unit, which the list
-// holds above it: the rows naming one are created after it, a level at a
-// time, and a row naming one that was not imported says so.
+// holds above or below it: the rows naming one are created after it, a
+// level at a time; a row naming one that was not imported says so, and
+// units naming each other are refused.
 func TestAFileMayHoldTheSupervisingUnitsItsRowsName(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
 	file := "Tên đơn vị;Loại;Mã số thuế;Đơn vị chủ quản\n" +
-		"Trường THCS Ninh Nhất;Trường học;;Phòng GD&ĐT Hoa Lư\n" + // 2 names a row below: not looked up there
+		"Trường THCS Ninh Nhất;Trường học;;Phòng GD&ĐT Hoa Lư\n" + // 2 under row 4, below it
 		"Sở GD&ĐT Ninh Bình;Đơn vị chủ quản;2700123456;\n" + // 3
 		"Phòng GD&ĐT Hoa Lư;Đơn vị chủ quản;;2700123456\n" + // 4 under row 3, by tax code
 		"Trường THCS Hoa Lư;Trường học;;phòng gd&đt hoa lư\n" + // 5 under row 4
 		"Phòng GD&ĐT Kim Sơn;Đơn vị chủ quản;;Sở GD&ĐT Nam Định\n" + // 6 no such supervising unit
-		"Trường THCS Kim Sơn;Trường học;;Phòng GD&ĐT Kim Sơn\n" // 7 under row 6, not imported
+		"Trường THCS Kim Sơn;Trường học;;Phòng GD&ĐT Kim Sơn\n" + // 7 under row 6, not imported
+		"Trường A;Trường học;;Trường B\n" + // 8 and 9 name each other
+		"Trường B;Trường học;;Trường A\n"
 	job := importFile(t, h, tok, "ninh-binh.csv", []byte(file), "organizations", 30*time.Second)
-	if job.Status != "done" || job.Progress.Processed != 6 || job.Progress.Created != 3 || job.Progress.Failed != 3 {
+	if job.Status != "done" || job.Progress.Processed != 8 || job.Progress.Created != 4 || job.Progress.Failed != 4 {
 		t.Fatalf("job: %+v", job)
 	}
+	loop := "as its supervising unit, and the supervising units above that row go round in a loop " +
+		"(a unit named, directly or not, as its own supervising unit): name one outside the loop"
 	want := []importProblem{
-		{Row: 2, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Hoa Lư": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
-		{Row: 6, Column: "Đơn vị chủ quản", Message: `no organisation is named "Sở GD&ĐT Nam Định": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
+		{Row: 6, Column: "Đơn vị chủ quản", Message: `no organisation is named "Sở GD&ĐT Nam Định": write its name as it is stored, its tax code or its id, or add it to this file, or create it first`},
 		{Row: 7, Column: "Đơn vị chủ quản", Message: `names row 6 of this file ("Phòng GD&ĐT Kim Sơn"), which was not imported: see that row's problems`},
+		{Row: 8, Column: "Đơn vị chủ quản", Message: "names row 9 of this file " + loop},
+		{Row: 9, Column: "Đơn vị chủ quản", Message: "names row 8 of this file " + loop},
 	}
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
 	}
 	got := namePairs(t, h, `SELECT o.name, coalesce(s.name, '') FROM organization o
  LEFT JOIN organization s ON s.id = o.supervising_unit_id WHERE o.import_id = $1`, job.ID)
-	want2 := map[string]string{"Sở GD&ĐT Ninh Bình": "", "Phòng GD&ĐT Hoa Lư": "Sở GD&ĐT Ninh Bình", "Trường THCS Hoa Lư": "Phòng GD&ĐT Hoa Lư"}
+	want2 := map[string]string{"Sở GD&ĐT Ninh Bình": "", "Phòng GD&ĐT Hoa Lư": "Sở GD&ĐT Ninh Bình", "Trường THCS Hoa Lư": "Phòng GD&ĐT Hoa Lư",
+		"Trường THCS Ninh Nhất": "Phòng GD&ĐT Hoa Lư"}
 	if !maps.Equal(got, want2) {
 		t.Fatalf("supervising units %v, want %v", got, want2)
 	}
@@ -857,7 +864,7 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 		t.Fatalf("units: %+v", job)
 	}
 	want := []importProblem{
-		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or create or import it first (in the same file, above this row)`},
+		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or add it to this file, or create it first`},
 		{Row: 6, Column: "Đơn vị chủ quản", Message: `2 organisations are named "Trường THCS Kim Đồng": write the tax code or the id of the one you mean`},
 		{Row: 7, Column: "Đơn vị chủ quản", Message: `no organisation has the tax code 0109999999: create or import it first, or write its name`},
 	}

@@ -2,6 +2,7 @@ package importing
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 )
@@ -52,7 +53,7 @@ func (r OrgRef) NotFound() string {
 		return fmt.Sprintf("no organisation has the tax code %s: create or import it first, or write its name", r.Text)
 	}
 	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, "+
-		"or create or import it first (in the same file, above this row)", r.Text)
+		"or add it to this file, or create it first", r.Text)
 	if lostLeadingZero(r.Text) {
 		msg += `; if it is a tax code, the spreadsheet dropped its leading 0: format the column as text and type the code again`
 	}
@@ -70,23 +71,50 @@ func (r OrgRef) NotImported(line int) string {
 	return fmt.Sprintf("names row %d of this file (%q), which was not imported: see that row's problems", line, r.Text)
 }
 
-// FileOrgs are the organisations of a file's rows so far, by the values
-// OrgRef looks them up by (a tax code's key, a folded name), so that a later
-// row naming one as its supervising unit is written after it. The first
-// row with a value keeps it.
+// InLoop says that the row names the file's row at line as its supervising
+// unit, and that the units above that row come back round to it, so none of
+// them can be written first.
+func InLoop(line int) string {
+	return fmt.Sprintf("names row %d of this file as its supervising unit, and the supervising units above that row go round "+
+		"in a loop (a unit named, directly or not, as its own supervising unit): name one outside the loop", line)
+}
+
+// FileOrgs are the organisations a file's rows create, by the values OrgRef
+// looks them up by (a tax code's key, a folded name), so that a row naming
+// one as its supervising unit, above or below it, is written after it. The
+// first row with a value keeps it.
 type FileOrgs map[string]int // value -> line
 
-// Add records the organisation o of the row at line.
-func (f FileOrgs) Add(o party.Organisation, line int) {
-	values := []string{party.Fold(o.Name)}
-	if o.TaxCode != "" {
-		values = append(values, party.Key{Type: party.KeyTaxCode, Value: o.TaxCode}.String())
-	}
-	for _, v := range values {
-		if _, ok := f[v]; !ok {
-			f[v] = line
+// ReadFileOrgs reads the name and tax code of every row of a file, before
+// the import checks them, or returns nil when no column of the file can
+// name a supervising unit: then no row is written after another.
+func ReadFileOrgs(rows iter.Seq2[Row, error], c *Checker) (FileOrgs, error) {
+	var orgs FileOrgs
+	for row, err := range rows {
+		if err != nil {
+			return nil, err
+		}
+		if orgs == nil {
+			if !c.Feeds(row.Headers, FieldSupervisingUnit) {
+				return nil, nil
+			}
+			orgs = FileOrgs{}
+		}
+		if row.End != nil {
+			break
+		}
+		v := c.collect(row)
+		values := []string{party.Fold(v.text(FieldName))}
+		if code, err := party.NormalizeTaxCode(v.text(FieldTaxCode)); err == nil && code != "" {
+			values = append(values, party.Key{Type: party.KeyTaxCode, Value: code}.String())
+		}
+		for _, value := range values {
+			if _, ok := orgs[value]; !ok && value != "" {
+				orgs[value] = row.Line
+			}
 		}
 	}
+	return orgs, nil
 }
 
 // Line returns the line of the organisation a cell names, by tax code or

@@ -59,9 +59,15 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	}
 	rows := readRows(job.Format, file, opts.Mapping)
 	if importing.Resource(job.Resource) == importing.People {
-		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, rows)
+		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, nil, rows)
 	}
-	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, rows)
+	// A row may name as its supervising unit a row below it (an export
+	// lists units by name, not level), so every row's name is read first.
+	orgs, err := importing.ReadFileOrgs(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts))
+	if err != nil {
+		return unreadable{fmt.Errorf("read the file: %w", err)}
+	}
+	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, orgs, rows)
 }
 
 // fieldCheck checks one row's fields with a Checker of the caller's.
@@ -101,17 +107,20 @@ type chunk[T any] struct {
 	rows int
 	// held counts the rows held back for the chunks written last.
 	held int
-	// names is, for a chunk of held rows, the line of the earlier row each
-	// row's organisation is, by the row's line.
+	// names is, for a chunk of held rows, the line of the row of the file
+	// each row's supervising unit is, by the row's line.
 	names map[int]int
+	// loop marks the chunk of held rows that cannot be written, as the
+	// supervising units above each go round in a loop: all are refused.
+	loop bool
 }
 
-// heldRow is a row naming as its supervising unit an organisation that an
-// earlier row of the file creates: it is written after that row is.
+// heldRow is a row naming as its supervising unit an organisation that
+// another row of the file creates, above or below it: it is written after
+// that row is.
 type heldRow[T any] struct {
 	candidate[T]
 	names int // the line of the row it names
-	level int // 1 + the level of the row it names, which may be held too
 }
 
 // heldBack are the rows the file order held back, filled by fillChunks,
@@ -122,16 +131,50 @@ type heldBack[T any] struct {
 }
 
 // chunks returns the held rows in chunks to write in order, each after the
-// ones before: a level's rows once the rows they name are written.
+// ones before: a level's rows once the rows they name are written. A row's
+// level is 1 + the level of the row it names, if that one is held too;
+// rows whose supervising units go round in a loop come first, in chunks
+// marked loop, to be refused.
 func (h *heldBack[T]) chunks() []chunk[T] {
-	rows := slices.Clone(h.rows)
-	slices.SortStableFunc(rows, func(a, b heldRow[T]) int { return cmp.Compare(a.level, b.level) })
+	const visiting, inLoop = -1, -2
+	byLine := make(map[int]int, len(h.rows))
+	for i, r := range h.rows {
+		byLine[r.row.Line] = i
+	}
+	levels := make([]int, len(h.rows)) // 0 until known
+	var level func(i int) int
+	level = func(i int) int {
+		switch levels[i] {
+		case 0:
+		case visiting:
+			return inLoop
+		default:
+			return levels[i]
+		}
+		levels[i] = visiting
+		l := 1
+		if j, ok := byLine[h.rows[i].names]; ok {
+			if l = level(j); l != inLoop {
+				l++
+			}
+		}
+		levels[i] = l
+		return l
+	}
+	order := make([]int, len(h.rows))
+	for i := range h.rows {
+		order[i] = i
+		level(i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(levels[a], levels[b]) })
 	var out []chunk[T]
-	for i := 0; i < len(rows); {
-		ch := chunk[T]{no: h.next + len(out), names: map[int]int{}}
-		for level := rows[i].level; i < len(rows) && rows[i].level == level && ch.rows < importChunk; i++ {
-			ch.pending = append(ch.pending, rows[i].candidate)
-			ch.names[rows[i].row.Line] = rows[i].names
+	for k := 0; k < len(order); {
+		l := levels[order[k]]
+		ch := chunk[T]{no: h.next + len(out), names: map[int]int{}, loop: l == inLoop}
+		for ; k < len(order) && levels[order[k]] == l && ch.rows < importChunk; k++ {
+			r := h.rows[order[k]]
+			ch.pending = append(ch.pending, r.candidate)
+			ch.names[r.row.Line] = r.names
 			ch.rows++
 		}
 		out = append(out, ch)
@@ -154,12 +197,13 @@ type importRun[T any] struct {
 
 // importParties checks the rows (checkChunks) while importWriters write the
 // chunks, each in a transaction of its own that also records the chunk as
-// written; then it writes the held rows' chunks, one after the other.
+// written; then it writes the held rows' chunks, one after the other. orgs
+// are the organisations the file's rows create, for the rows naming one.
 func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
-	job store.Import, token string, skip map[int]bool, rows iter.Seq2[importing.Row, error]) error {
+	job store.Import, token string, skip map[int]bool, orgs importing.FileOrgs, rows iter.Seq2[importing.Row, error]) error {
 	run := &importRun[T]{p: p, job: job, token: token}
 	g, gctx := errgroup.WithContext(ctx)
-	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, rows)
+	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, orgs, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
 		g.Go(func() error {
@@ -192,7 +236,7 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 // checks duplicates within the file and fills the chunks. ctx must be g's.
 // The rows held back are in held once g is done.
 func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.Options, fields fieldCheck[T],
-	keys func(T) []party.Key, skip map[int]bool, rows iter.Seq2[importing.Row, error]) (<-chan chunk[T], *heldBack[T]) {
+	keys func(T) []party.Key, skip map[int]bool, orgs importing.FileOrgs, rows iter.Seq2[importing.Row, error]) (<-chan chunk[T], *heldBack[T]) {
 	work := make(chan checkJob[T], importCheckers)
 	// order holds the batches' result channels in file order; its length
 	// bounds how far the checkers run ahead of the chunks.
@@ -223,7 +267,7 @@ func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.O
 	}
 	g.Go(func() error {
 		defer close(chunks)
-		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, order, chunks, held)
+		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, orgs, order, chunks, held)
 	})
 	return chunks, held
 }
@@ -278,16 +322,12 @@ func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 
 // fillChunks takes the checked rows in file order, checks duplicates within
 // the file with dups, and sends the rows in chunks, holding back in held
-// the rows whose supervising unit an earlier row is. The rows of chunks in
-// skip were written before a restart: they are checked again only so the
-// duplicate check remembers their keys, and the rows they held are held.
+// the rows whose supervising unit another row of the file, among orgs, is.
+// The rows of chunks in skip were written before a restart: they are
+// checked again only so the duplicate check remembers their keys, and the
+// rows they held are held.
 func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
-	order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
-	// orgs stays nil, and costs nothing, for a file no row of which can
-	// name a supervising unit: the first row's headers tell.
-	var orgs importing.FileOrgs
-	orgsKnown := false
-	levels := map[int]int{} // by line, of the held rows
+	orgs importing.FileOrgs, order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
 	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
 	send := func() error {
 		if !skip[ch.no] && !trySend(ctx, out, ch) {
@@ -306,12 +346,6 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			break
 		}
 		for _, c := range batch {
-			if !orgsKnown {
-				orgsKnown = true
-				if dups.Feeds(c.row.Headers, importing.FieldSupervisingUnit) {
-					orgs = importing.FileOrgs{}
-				}
-			}
 			problems := c.problems
 			if len(problems) == 0 {
 				problems = dups.Duplicates(c.at, keys(c.party))
@@ -322,15 +356,11 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			ch.rows++
 			if len(problems) > 0 {
 				ch.problems = append(ch.problems, storeProblems(problems)...)
-			} else if line, ok := namesEarlierRow(orgs, c.party); ok {
-				levels[c.row.Line] = levels[line] + 1
-				held.rows = append(held.rows, heldRow[T]{candidate: c.candidate, names: line, level: levels[c.row.Line]})
+			} else if line, ok := namesFileRow(orgs, c.row.Line, c.party); ok {
+				held.rows = append(held.rows, heldRow[T]{candidate: c.candidate, names: line})
 				ch.held++
 			} else {
 				ch.pending = append(ch.pending, c.candidate)
-			}
-			if o, ok := any(c.party).(party.Organisation); ok && len(problems) == 0 && orgs != nil {
-				orgs.Add(o, c.row.Line)
 			}
 			if ch.rows == importChunk {
 				if err := send(); err != nil {
@@ -353,14 +383,15 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 	return nil
 }
 
-// namesEarlierRow returns the line of the earlier row of the file, among
-// orgs, that v names as its supervising unit, if one does.
-func namesEarlierRow[T any](orgs importing.FileOrgs, v T) (int, bool) {
+// namesFileRow returns the line of the other row of the file, among orgs,
+// that v, at line, names as its supervising unit, if it names one.
+func namesFileRow[T any](orgs importing.FileOrgs, line int, v T) (int, bool) {
 	o, ok := any(v).(party.Organisation)
 	if !ok || o.SupervisingUnitID == "" {
 		return 0, false
 	}
-	return orgs.Line(o.SupervisingUnitID)
+	named, ok := orgs.Line(o.SupervisingUnitID)
+	return named, ok && named != line
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {
@@ -432,6 +463,14 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 // fields get their stored duplicates reported too. A few queries per chunk,
 // whatever its size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
+	if ch.loop {
+		problems := ch.problems
+		for _, cand := range ch.pending {
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnit),
+				Message: importing.InLoop(ch.names[cand.row.Line])})
+		}
+		return nil, problems, nil
+	}
 	var keys []string
 	for _, ref := range ch.refused {
 		for _, key := range ref.keys {

@@ -93,7 +93,7 @@ func TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould(t *testing.T) {
 
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	chunks, _ := checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, seq(rows))
+	chunks, _ := checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, nil, seq(rows))
 	for c := range chunks {
 		got = append(got, c)
 	}
@@ -128,7 +128,7 @@ func TestAChunkWrittenBeforeARestartIsSkippedButItsKeysAreRemembered(t *testing.
 	last.Cells[5].Value = rows[1].Cells[5].Value // row 1 is in chunk 0
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, seq(rows))
+	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, nil, seq(rows))
 	for c := range chunks {
 		got = append(got, c)
 	}
@@ -162,7 +162,7 @@ func TestAFileThatCannotBeReadStopsTheCheck(t *testing.T) {
 		}
 	}
 	g, ctx := errgroup.WithContext(context.Background())
-	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, broken)
+	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, nil, broken)
 	for range chunks {
 		t.Error("a chunk was sent although the file could not be read to its end")
 	}
@@ -171,11 +171,13 @@ func TestAFileThatCannotBeReadStopsTheCheck(t *testing.T) {
 	}
 }
 
-// A row whose supervising unit is an earlier row of the file is held back
-// and written after it: a unit under a held unit one level later. Held rows
-// count with the chunks written last, and are held again by a resumed job
-// whose first chunk was written.
-func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
+// Rows naming another row of the file as their supervising unit, above or
+// below them, are held back and written after it, a level at a time after
+// the file's chunks: a unit under a held unit one level later. Rows whose
+// units go round in a loop come first, to be refused. Held rows count with
+// the chunks written last, and are held again by a resumed job whose first
+// chunk was written.
+func TestRowsNamingAnotherRowAreHeldUntilItIsWritten(t *testing.T) {
 	headers := []string{"Tên đơn vị", "Mã số thuế", "Đơn vị chủ quản"}
 	var rows []importing.Row
 	add := func(cells ...string) {
@@ -188,18 +190,26 @@ func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
 	add("Sở GD&ĐT Ninh Bình", "2700123456", "")           // 2
 	add("Phòng GD&ĐT Hoa Lư", "", "2700123456")           // 3 by tax code: level 1
 	add("Trường THCS Hoa Lư", "", "phong gd&dt hoa lu")   // 4 under a held row: level 2
-	add("Trường Tiểu học Gia Viễn", "", "Phòng Gia Viễn") // 5 names a later row: not held
+	add("Trường Tiểu học Gia Viễn", "", "Phòng Gia Viễn") // 5 names a row below: level 2
 	add("Phòng Gia Viễn", "", "Sở GD&ĐT Ninh Bình")       // 6 level 1
 	add("Trường lỗi", "12", "")                           // 7 refused: a bad tax code
-	add("Trường dưới trường lỗi", "", "Trường lỗi")       // 8 names a refused row: not held
+	add("Trường dưới trường lỗi", "", "Trường lỗi")       // 8 names a refused row: level 1, to be reported
+	add("Trường A", "", "Trường B")                       // 9 and 10 name each other: a loop
+	add("Trường B", "", "Trường A")                       // 10
+	add("Trường C", "", "Trường A")                       // 11 under the loop
+	add("Trường D", "", "Trường D")                       // 12 names itself: looked up among stored ones
 	for range importChunk - len(rows) + 1 {               // fill chunk 0 and start chunk 1
 		add(fmt.Sprintf("Trường số %d", len(rows)), "", "")
 	}
 	add("Trường THCS Ninh Nhất", "", "Phòng GD&ĐT Hoa Lư") // in chunk 1, level 2
 
+	orgs, err := importing.ReadFileOrgs(seq(rows), importing.NewChecker(importing.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, skip := range []map[int]bool{nil, {0: true}} {
 		g, ctx := errgroup.WithContext(context.Background())
-		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, seq(rows))
+		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, orgs, seq(rows))
 		var sent []chunk[party.Organisation]
 		for c := range chunks {
 			sent = append(sent, c)
@@ -207,7 +217,7 @@ func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
 		if err := g.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if !skip[0] && (sent[0].rows != importChunk || sent[0].held != 3 || len(sent[0].pending) != importChunk-4) {
+		if !skip[0] && (sent[0].rows != importChunk || sent[0].held != 8 || len(sent[0].pending) != importChunk-9) {
 			t.Errorf("chunk 0: %d rows, %d held, %d kept", sent[0].rows, sent[0].held, len(sent[0].pending))
 		}
 		last := sent[len(sent)-1]
@@ -216,8 +226,8 @@ func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
 		}
 		var got [][]int
 		for i, ch := range held.chunks() {
-			if ch.no != held.next+i || ch.rows != len(ch.pending) {
-				t.Errorf("held chunk %d: no %d, %d rows, %d kept", i, ch.no, ch.rows, len(ch.pending))
+			if ch.no != held.next+i || ch.rows != len(ch.pending) || ch.loop != (i == 0) {
+				t.Errorf("held chunk %d: no %d, %d rows, %d kept, loop %v", i, ch.no, ch.rows, len(ch.pending), ch.loop)
 			}
 			var lines []int
 			for _, c := range ch.pending {
@@ -226,7 +236,7 @@ func TestRowsNamingAnEarlierRowAreHeldUntilItIsWritten(t *testing.T) {
 			got = append(got, lines)
 		}
 		// Pairs of a held row's line and the line of the row it names.
-		want := [][]int{{3, 2, 6, 2}, {4, 3, importChunk + 3, 3}}
+		want := [][]int{{9, 10, 10, 9, 11, 9}, {3, 2, 6, 2, 8, 7}, {4, 3, 5, 6, importChunk + 3, 3}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("skip %v: held chunks %v, want %v", skip, got, want)
 		}
