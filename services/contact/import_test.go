@@ -39,8 +39,9 @@ type importJob struct {
 	Progress struct {
 		Processed, Created, Failed int
 	} `json:"progress"`
-	DuplicateOfUpload bool     `json:"duplicate_of_upload"`
-	IgnoredColumns    []string `json:"ignored_columns"`
+	DuplicateOfUpload bool              `json:"duplicate_of_upload"`
+	IgnoredColumns    []string          `json:"ignored_columns"`
+	Defaults          map[string]string `json:"defaults"`
 }
 
 type importProblem struct {
@@ -917,5 +918,93 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 	mustStatus(t, r, 422)
 	if !strings.Contains(string(r.Body), "mapping.Chức vụ") {
 		t.Fatalf("titles without a workplace: %s", r.Body)
+	}
+}
+
+// A school's staff list names no school: the upload's defaults give every
+// row the workplace, looked up once at upload and shown by id, a title for
+// the rows without one, the conference's tag beside the rows' own, and an
+// owner. Defaults that cannot be every row's are refused at upload, and the
+// same file with other defaults is another upload.
+func TestAnUploadsDefaultsFillEveryRow(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"]}`)
+	file := []byte("Họ và tên;Chức vụ;Nhãn\nLê Thị Hoa;Hiệu trưởng;vip\nTrần Văn Nam;;\n")
+	defaults := `{"workplace":"truong thcs kim dong","title":"Giáo viên","tags":"hội thảo 2026","owner_id":"user-lan"}`
+
+	r := uploadForm(t, h, tok, "kim-dong.csv", file, map[string]string{"resource": "people", "defaults": defaults})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	want := map[string]string{"workplace": school, "title": "Giáo viên", "tags": "hội thảo 2026", "owner_id": "user-lan"}
+	if !maps.Equal(job.Defaults, want) {
+		t.Fatalf("defaults %v, want %v", job.Defaults, want)
+	}
+	if job = waitForImport(t, h, tok, job.ID, 30*time.Second); job.Progress.Created != 2 {
+		t.Fatalf("import: %+v", job)
+	}
+	got := namePairs(t, h, `SELECT doc->>'full_name', concat_ws(' | ', doc#>>'{relationships,0,party_id}', doc#>>'{relationships,0,title}',
+ doc->>'tags', owner_id) FROM person`)
+	wantPeople := map[string]string{
+		"Lê Thị Hoa":   school + ` | Hiệu trưởng | ["vip", "hội thảo 2026"] | user-lan`,
+		"Trần Văn Nam": school + ` | Giáo viên | ["hội thảo 2026"] | user-lan`,
+	}
+	if !maps.Equal(got, wantPeople) {
+		t.Fatalf("people %v, want %v", got, wantPeople)
+	}
+
+	// An organisations file under one Phòng; supervising_unit_id reads as
+	// supervising_unit, as its column does.
+	phong := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Hoa Lư","kinds":["supervising_unit"]}`)
+	r = uploadForm(t, h, tok, "hoa-lu.csv", []byte("Tên đơn vị\nTrường THCS Ninh Nhất\nTrường Tiểu học Ninh Mỹ\n"),
+		map[string]string{"resource": "organizations", "defaults": `{"supervising_unit_id":"Phòng GD&ĐT Hoa Lư","kinds":"Trường học"}`})
+	mustStatus(t, r, 202)
+	job = importJob{}
+	r.JSON(t, &job)
+	if want := map[string]string{"supervising_unit": phong, "kinds": "Trường học"}; !maps.Equal(job.Defaults, want) {
+		t.Fatalf("defaults %v, want %v", job.Defaults, want)
+	}
+	waitForImport(t, h, tok, job.ID, 30*time.Second)
+	got = namePairs(t, h, `SELECT name, concat_ws(' | ', supervising_unit_id, kinds) FROM organization WHERE import_id = $1`, job.ID)
+	if want := map[string]string{"Trường THCS Ninh Nhất": phong + " | {school}", "Trường Tiểu học Ninh Mỹ": phong + " | {school}"}; !maps.Equal(got, want) {
+		t.Fatalf("organisations %v, want %v", got, want)
+	}
+
+	// The same file with the same defaults is the same upload; with others
+	// it would create its rows twice.
+	r = uploadForm(t, h, tok, "kim-dong.csv", file, map[string]string{"resource": "people", "defaults": defaults})
+	mustStatus(t, r, 200)
+	r = uploadForm(t, h, tok, "kim-dong.csv", file, map[string]string{"resource": "people", "defaults": `{"workplace":"` + school + `","tags":"khác"}`})
+	mustStatus(t, r, 409)
+
+	other := []byte("Họ và tên\nPhạm Thu\n")
+	for _, c := range []struct {
+		name, defaults string
+		fields         []string
+	}{
+		{"not JSON", `{"tags":`, []string{"defaults"}},
+		{"not strings", `{"tags":["a"]}`, []string{"defaults"}},
+		{"cannot be every row's", `{"phones":"0912345678","stage":"lead","birthday":"1990-01-01","tags":"  "}`,
+			[]string{"defaults.birthday", "defaults.phones", "defaults.stage", "defaults.tags"}},
+		{"no such workplace", `{"workplace":"Trường Không Có"}`, []string{"defaults.workplace"}},
+		{"a title with no workplace", `{"title":"Giáo viên"}`, []string{"defaults.title"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := uploadForm(t, h, tok, "other.csv", other, map[string]string{"resource": "people", "defaults": c.defaults})
+			mustStatus(t, r, 422)
+			var p struct{ Errors []struct{ Field string } }
+			r.JSON(t, &p)
+			var fields []string
+			for _, e := range p.Errors {
+				fields = append(fields, e.Field)
+			}
+			if !slices.Equal(fields, c.fields) {
+				t.Errorf("fields %q, want %q: %s", fields, c.fields, r.Body)
+			}
+		})
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM import_job"); n != 2 {
+		t.Fatalf("%d jobs, want the two", n)
 	}
 }

@@ -31,6 +31,8 @@ type Options struct {
 	Schema party.CustomFieldSchema
 	// DefaultKinds apply to organisation rows without a kind; nil means unit.
 	DefaultKinds []party.Kind
+	// Defaults are values every row takes (see Defaults).
+	Defaults Defaults
 	// Today is the business day the file is checked on (no birthday may
 	// follow it); zero means the machine's current day.
 	Today party.Date
@@ -284,12 +286,16 @@ func (c *Checker) Feeds(headers []string, f Field) bool {
 	})
 }
 
-// Column names the first column of row mapped to f, or "" if none is.
+// Column names the first column of row mapped to f, or the defaults' if
+// none is and the defaults hold f, or "".
 func (c *Checker) Column(row Row, f Field) string {
 	for _, cell := range row.Cells {
 		if col := c.column(cell.Header); col.mapped && col.field == f {
 			return cell.Header
 		}
+	}
+	if _, ok := c.opts.Defaults[f]; ok {
+		return DefaultsColumn(f)
 	}
 	return ""
 }

@@ -200,10 +200,10 @@ func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[s
 
 // Conflicts returns, per header, why its column cannot be read: it feeds a
 // field holding one value (a name, a tax code) that an earlier column feeds
-// too, or it holds job titles and no column names the workplace they are
-// held at. Every row would be refused for it, so the upload is refused
+// too, or it holds job titles and neither a column nor the defaults d name
+// the workplace they are held at. Every row would be refused for it, so the upload is refused
 // instead, once, saying how to settle it.
-func (m Mapping) Conflicts(headers []string, r Resource) map[string]string {
+func (m Mapping) Conflicts(headers []string, r Resource, d Defaults) map[string]string {
 	first := map[Field]string{}
 	out := map[string]string{}
 	for _, h := range headers {
@@ -217,7 +217,7 @@ func (m Mapping) Conflicts(headers []string, r Resource) map[string]string {
 		}
 		first[f] = h
 	}
-	if title, ok := first[FieldTitle]; ok && first[FieldWorkplace] == "" {
+	if title, ok := first[FieldTitle]; ok && first[FieldWorkplace] == "" && d[FieldWorkplace] == "" {
 		out[title] = `is a job title, which is kept on the link to the person's workplace, and no column names the workplace: ` +
 			`add one ("Đơn vị công tác"), or map this column to "" to leave it out`
 	}

@@ -88,11 +88,11 @@ func TestAHeaderWithANoteInBracketsFeedsTheHeadersField(t *testing.T) {
 func TestTwoColumnsFeedingOneValueConflict(t *testing.T) {
 	headers := []string{"Họ và tên", "Điện thoại", "Di động", "Tên trường", "Ghi chú", "Mã số thuế"}
 	want := map[string]string{"Tên trường": `feeds name, as column "Họ và tên" does: map one of them to another field, or to "" to leave it out`}
-	if got := DefaultMapping().Conflicts(headers, People); !reflect.DeepEqual(got, want) {
+	if got := DefaultMapping().Conflicts(headers, People, nil); !reflect.DeepEqual(got, want) {
 		t.Errorf("conflicts:\n got %q\nwant %q", got, want)
 	}
 	explicit := map[string]Field{"Tên trường": FieldNone}
-	if got := DefaultMapping().With(explicit).Conflicts(headers, People); len(got) != 0 {
+	if got := DefaultMapping().With(explicit).Conflicts(headers, People, nil); len(got) != 0 {
 		t.Errorf("with Tên trường left out: %q", got)
 	}
 	if got := CheckMapping(explicit, headers, People); len(got) != 0 {
@@ -138,17 +138,20 @@ func TestOrganisationsAreNamedInTheColumnsOfTheirLinks(t *testing.T) {
 // and the name of a supervising unit are two columns for one value.
 func TestATitleWithoutAWorkplaceColumnConflicts(t *testing.T) {
 	m := DefaultMapping()
-	got := m.Conflicts([]string{"Họ và tên", "Chức vụ"}, People)
+	got := m.Conflicts([]string{"Họ và tên", "Chức vụ"}, People, nil)
 	if len(got) != 1 || got["Chức vụ"] == "" {
 		t.Errorf("titles without a workplace: %q", got)
 	}
-	if got := m.Conflicts([]string{"Họ và tên", "Chức vụ", "Nơi công tác"}, People); len(got) != 0 {
+	if got := m.Conflicts([]string{"Họ và tên", "Chức vụ", "Nơi công tác"}, People, nil); len(got) != 0 {
 		t.Errorf("titles with a workplace: %q", got)
 	}
-	if got := m.Conflicts([]string{"Tên đơn vị", "Chức vụ"}, Organisations); len(got) != 0 {
+	if got := m.Conflicts([]string{"Họ và tên", "Chức vụ"}, People, Defaults{FieldWorkplace: "Trường THCS Kim Đồng"}); len(got) != 0 {
+		t.Errorf("titles with a workplace every row takes: %q", got)
+	}
+	if got := m.Conflicts([]string{"Tên đơn vị", "Chức vụ"}, Organisations, nil); len(got) != 0 {
 		t.Errorf("an organisations file ignores a title, got %q", got)
 	}
-	got = m.Conflicts([]string{"Tên đơn vị", "supervising_unit_id", "Đơn vị chủ quản"}, Organisations)
+	got = m.Conflicts([]string{"Tên đơn vị", "supervising_unit_id", "Đơn vị chủ quản"}, Organisations, nil)
 	want := map[string]string{"Đơn vị chủ quản": `feeds supervising_unit, as column "supervising_unit_id" does: map one of them to another field, or to "" to leave it out`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("two supervising-unit columns:\n got %q\nwant %q", got, want)

@@ -56,6 +56,7 @@ func (c *Checker) collect(row Row) *rowValues {
 			v.texts[col.field] = cell
 		}
 	}
+	c.opts.Defaults.apply(v)
 	return v
 }
 

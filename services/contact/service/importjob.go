@@ -53,6 +53,9 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		}
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today()}
+	if len(job.Defaults) > 0 {
+		opts.Defaults = importing.NewDefaults(job.Defaults)
+	}
 	skip := make(map[int]bool, len(done))
 	for _, no := range done {
 		skip[no] = true

@@ -55,24 +55,28 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 	}
 	misses := map[int][]orgMiss{}
 	for _, n := range named {
-		var ids []string
-		switch n.ref.By {
-		case importing.ByID:
-			if id, ok := found.ByID[n.ref.Value]; ok {
-				ids = []string{id}
-			}
-		case importing.ByTaxCode:
-			if id, ok := found.ByKey[n.ref.Value]; ok {
-				ids = []string{id}
-			}
-		default:
-			ids = found.ByName[n.ref.Value]
-		}
-		if len(ids) == 1 {
+		if ids := matching(found, n.ref); len(ids) == 1 {
 			*n.link = ids[0]
 		} else {
 			misses[n.row] = append(misses[n.row], orgMiss{ref: n.ref, matches: len(ids)})
 		}
 	}
 	return misses, nil
+}
+
+// matching returns the ids of the organisations found that ref names.
+func matching(found store.OrgMatches, ref importing.OrgRef) []string {
+	switch ref.By {
+	case importing.ByID:
+		if id, ok := found.ByID[ref.Value]; ok {
+			return []string{id}
+		}
+	case importing.ByTaxCode:
+		if id, ok := found.ByKey[ref.Value]; ok {
+			return []string{id}
+		}
+	default:
+		return found.ByName[ref.Value]
+	}
+	return nil
 }

@@ -28,6 +28,7 @@ type UploadInput struct {
 	Filename string            // as sent, for the format when the content does not tell
 	File     []byte            // the whole file
 	Mapping  map[string]string // header -> field, over the default mapping
+	Defaults map[string]string // field -> the value every row takes
 }
 
 // ImportProgress counts an import's rows so far.
@@ -57,16 +58,22 @@ type ImportView struct {
 	// Resumed says the same file's earlier job had failed and runs again,
 	// past the chunks it wrote.
 	Resumed bool `json:"resumed"`
+	// Defaults are the values every row takes, by field; an organisation
+	// they name is shown by its id.
+	Defaults map[string]string `json:"defaults"`
 }
 
 func importView(j store.Import) ImportView {
 	if j.IgnoredColumns == nil {
 		j.IgnoredColumns = []string{} // listed as [], never null
 	}
+	if j.Defaults == nil {
+		j.Defaults = map[string]string{}
+	}
 	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
 		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed},
 		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
-		IgnoredColumns: j.IgnoredColumns}
+		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults}
 }
 
 // Upload queues an import of a CSV or XLSX file. The same file uploaded
@@ -74,8 +81,9 @@ func importView(j store.Import) ImportView {
 // answer is the earlier job and nothing new is queued.
 // A file that cannot be read, or a mapping naming an unknown field, a field
 // the resource lacks or a header the file lacks, or two columns feeding one
-// single-valued field, is refused before anything is written. The columns
-// that feed nothing are listed in the answer.
+// single-valued field, or defaults that cannot be every row's, is refused
+// before anything is written. The columns that feed nothing are listed in
+// the answer.
 func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
 	resource := importing.Resource(in.Resource)
 	if !resource.Known() {
@@ -90,8 +98,9 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
+	defaults := importing.NewDefaults(in.Defaults)
 	problems := importing.CheckMapping(explicit, headers, resource)
-	for h, msg := range mapping.Conflicts(headers, resource) {
+	for h, msg := range mapping.Conflicts(headers, resource, defaults) {
 		if _, ok := problems[h]; !ok {
 			problems[h] = msg
 		}
@@ -102,6 +111,9 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 			fields = append(fields, problem.FieldError{Field: "mapping." + h, Message: problems[h]})
 		}
 		return ImportView{}, problem.Invalid("the mapping does not fit the file", fields...)
+	}
+	if defaults, err = s.checkDefaults(ctx, defaults, resource, mapping, headers); err != nil {
+		return ImportView{}, err
 	}
 	var explicitJSON []byte
 	if len(explicit) > 0 {
@@ -115,7 +127,10 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	}
 	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
-		IgnoredColumns: mapping.Ignored(headers, resource)}
+		IgnoredColumns: mapping.Ignored(headers, resource), Defaults: map[string]string{}}
+	for f, v := range defaults {
+		fresh.Defaults[string(f)] = v
+	}
 	var v ImportView
 	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		job, earlierMapping, inserted, err := store.InsertImport(ctx, tx, fresh, in.File, explicitJSON)
@@ -127,6 +142,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 		if err != nil {
 			return fmt.Errorf("import %s: %w", job.ID, err)
 		}
+		same = same && maps.Equal(job.Defaults, fresh.Defaults)
 		switch action, why := decideReupload(job, same); action {
 		case answerEarlier:
 			v = importView(job)
@@ -180,27 +196,28 @@ const (
 )
 
 // decideReupload applies the rules of reupload to the earlier job j, given
-// whether this upload maps the file's columns as j's did; for refuseUpload
-// it says why and what to do instead.
+// whether this upload reads the file as j did (the same mapping and
+// defaults); for refuseUpload it says why and what to do instead.
 func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 	switch {
 	case j.Status == "pending" || j.Status == "running":
 		if sameMapping {
 			return answerEarlier, ""
 		}
-		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping: wait for that job to end, then upload it again", j.ID)
+		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping or other defaults: "+
+			"wait for that job to end, then upload it again", j.ID)
 	case j.Created == 0:
 		return replaceEarlier, ""
 	case j.Status == "failed":
 		if sameMapping {
 			return resumeEarlier, ""
 		}
-		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping it had, "+
+		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping and defaults it had, "+
 			"to resume it without creating any twice", j.ID, j.Created)
 	case sameMapping:
 		return answerEarlier, ""
 	}
-	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping would create them twice; "+
+	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping or other defaults would create them twice; "+
 		"put the rows its report refused in a file of their own and upload that", j.ID, j.Created)
 }
 
@@ -214,6 +231,50 @@ func sameMapping(stored []byte, explicit map[string]importing.Field) (bool, erro
 		}
 	}
 	return maps.Equal(importing.DefaultMapping().With(earlier), importing.DefaultMapping().With(explicit)), nil
+}
+
+// checkDefaults refuses defaults that cannot be every row's (see
+// importing.Defaults.Check), and looks up the organisations they name (a
+// supervising unit, a workplace), which must each be one stored one: the
+// defaults returned name them by id, so every chunk of the job, resumed or
+// not, links the same one.
+func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r importing.Resource, m importing.Mapping, headers []string) (importing.Defaults, error) {
+	if len(d) == 0 {
+		return nil, nil
+	}
+	problems := d.Check(r, m, headers, importing.Options{Schema: s.Schema, Today: s.today()})
+	refs := map[importing.Field]importing.OrgRef{}
+	var ask [3][]string // by importing.RefKind
+	for _, f := range []importing.Field{importing.FieldSupervisingUnit, importing.FieldWorkplace} {
+		if text, ok := d[f]; ok && problems[f] == "" {
+			ref := importing.ParseOrgRef(strings.TrimSpace(text))
+			refs[f], ask[ref.By] = ref, append(ask[ref.By], ref.Value)
+		}
+	}
+	if len(refs) > 0 {
+		found, err := store.FindOrganisations(ctx, s.Pool, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
+		if err != nil {
+			return nil, fmt.Errorf("defaults: %w", err)
+		}
+		for f, ref := range refs {
+			switch ids := matching(found, ref); len(ids) {
+			case 1:
+				d[f] = ids[0]
+			case 0:
+				problems[f] = ref.NotFound()
+			default:
+				problems[f] = ref.Ambiguous(len(ids))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return d, nil
+	}
+	fields := make([]problem.FieldError, 0, len(problems))
+	for _, f := range slices.Sorted(maps.Keys(problems)) {
+		fields = append(fields, problem.FieldError{Field: "defaults." + string(f), Message: problems[f]})
+	}
+	return nil, problem.Invalid("the defaults cannot be every row's", fields...)
 }
 
 // checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads

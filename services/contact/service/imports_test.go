@@ -27,7 +27,7 @@ func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
 		{"done", 0, false, replaceEarlier, ""},
 		{"failed", 0, false, replaceEarlier, ""},
 		{"failed", 40, true, resumeEarlier, ""},
-		{"failed", 40, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping it had"},
+		{"failed", 40, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping and defaults it had"},
 	}
 	for _, tt := range tests {
 		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created}

@@ -30,18 +30,24 @@ type Import struct {
 	IgnoredColumns []string `json:"ignored_columns" db:"ignored_columns"`
 	// Attempts counts the attempts that failed and were retried.
 	Attempts int `json:"attempts" db:"attempts"`
+	// Defaults are the values every row takes, by field.
+	Defaults map[string]string `json:"defaults" db:"defaults"`
 }
 
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
- ignored_columns, attempts`
+ ignored_columns, attempts, defaults`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR
 // UPDATE until tx ends, with the mapping it was uploaded with, and false.
 func InsertImport(ctx context.Context, tx pgx.Tx, in Import, file []byte, mapping []byte) (Import, []byte, bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns)
-VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9) ON CONFLICT (resource, fingerprint) DO NOTHING`,
-		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns))
+	defaults := in.Defaults
+	if defaults == nil {
+		defaults = map[string]string{}
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns, defaults)
+VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10) ON CONFLICT (resource, fingerprint) DO NOTHING`,
+		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns), defaults)
 	if err != nil {
 		return Import{}, nil, false, fmt.Errorf("insert import: %w", err)
 	}

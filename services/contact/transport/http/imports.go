@@ -63,6 +63,15 @@ func decodeUpload(_ context.Context, r *http.Request) (any, error) {
 				return nil, problem.Invalid("the mapping is not a JSON object of header to field",
 					problem.FieldError{Field: "mapping", Message: "must be a JSON object such as {\"Tên KH\": \"name\"}"})
 			}
+		case "defaults":
+			b, err := io.ReadAll(io.LimitReader(part, bodyLimit))
+			if err != nil {
+				return nil, uploadError(err)
+			}
+			if err := json.Unmarshal(b, &in.Defaults); err != nil {
+				return nil, problem.Invalid("the defaults are not a JSON object of field to value",
+					problem.FieldError{Field: "defaults", Message: "must be a JSON object such as {\"tags\": \"hội thảo 2026\", \"workplace\": \"Trường THCS Kim Đồng\"}"})
+			}
 		default:
 			return nil, problem.Invalid("unknown form field", problem.FieldError{Field: part.FormName(), Message: "is not accepted"})
 		}
