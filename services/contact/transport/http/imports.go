@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,22 +56,14 @@ func decodeUpload(_ context.Context, r *http.Request) (any, error) {
 			}
 			in.Resource = strings.TrimSpace(string(b))
 		case "mapping":
-			b, err := io.ReadAll(io.LimitReader(part, bodyLimit))
-			if err != nil {
-				return nil, uploadError(err)
-			}
-			if err := json.Unmarshal(b, &in.Mapping); err != nil {
-				return nil, problem.Invalid("the mapping is not a JSON object of header to field",
-					problem.FieldError{Field: "mapping", Message: "must be a JSON object such as {\"Tên KH\": \"name\"}"})
+			if err := readObjectPart(part, &in.Mapping, "the mapping is not a JSON object of header to field",
+				`{"Tên KH": "name"}`); err != nil {
+				return nil, err
 			}
 		case "defaults":
-			b, err := io.ReadAll(io.LimitReader(part, bodyLimit))
-			if err != nil {
-				return nil, uploadError(err)
-			}
-			if err := json.Unmarshal(b, &in.Defaults); err != nil {
-				return nil, problem.Invalid("the defaults are not a JSON object of field to value",
-					problem.FieldError{Field: "defaults", Message: "must be a JSON object such as {\"tags\": \"hội thảo 2026\", \"workplace\": \"Trường THCS Kim Đồng\"}"})
+			if err := readObjectPart(part, &in.Defaults, "the defaults are not a JSON object of field to value",
+				`{"tags": "hội thảo 2026", "workplace": "Trường THCS Kim Đồng"}`); err != nil {
+				return nil, err
 			}
 		default:
 			return nil, problem.Invalid("unknown form field", problem.FieldError{Field: part.FormName(), Message: "is not accepted"})
@@ -80,6 +73,19 @@ func decodeUpload(_ context.Context, r *http.Request) (any, error) {
 		return nil, problem.Invalid("no file", problem.FieldError{Field: "file", Message: "is required"})
 	}
 	return in, nil
+}
+
+// readObjectPart reads a form part holding a JSON object of strings into
+// v; a part that is not one is a 422 naming the part, with an example.
+func readObjectPart(part *multipart.Part, v *map[string]string, title, example string) error {
+	b, err := io.ReadAll(io.LimitReader(part, bodyLimit))
+	if err != nil {
+		return uploadError(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return problem.Invalid(title, problem.FieldError{Field: part.FormName(), Message: "must be a JSON object such as " + example})
+	}
+	return nil
 }
 
 func uploadError(err error) error {
