@@ -867,7 +867,7 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 	want := []importProblem{
 		{Row: 5, Column: "Đơn vị chủ quản", Message: `no organisation is named "Phòng GD&ĐT Quận Cầu Giấy": write its name as it is stored, its tax code or its id, or add it to this file, or create it first`},
 		{Row: 6, Column: "Đơn vị chủ quản", Message: `2 organisations are named "Trường THCS Kim Đồng": write the tax code or the id of the one you mean`},
-		{Row: 7, Column: "Đơn vị chủ quản", Message: `no organisation has the tax code 0109999999: create or import it first, or write its name`},
+		{Row: 7, Column: "Đơn vị chủ quản", Message: `no organisation has the tax code 0109999999: write its name, or add it to this file, or create it first`},
 	}
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("units report:\n got %+v\nwant %+v", report, want)

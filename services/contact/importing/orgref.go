@@ -44,16 +44,20 @@ func ParseOrgRef(text string) OrgRef {
 }
 
 // NotFound says that no stored organisation is the one r names, and how to
-// name it so that one is.
-func (r OrgRef) NotFound() string {
+// name it so that one is; inFile says whether the organisation could be a
+// row of the file too (an organisations file holds supervising units).
+func (r OrgRef) NotFound(inFile bool) string {
+	create := "create it first"
+	if inFile {
+		create = "add it to this file, or create it first"
+	}
 	switch r.By {
 	case ByID:
 		return "is not an existing organisation"
 	case ByTaxCode:
-		return fmt.Sprintf("no organisation has the tax code %s: create or import it first, or write its name", r.Text)
+		return fmt.Sprintf("no organisation has the tax code %s: write its name, or %s", r.Text, create)
 	}
-	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, "+
-		"or add it to this file, or create it first", r.Text)
+	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, or %s", r.Text, create)
 	if lostLeadingZero(r.Text) {
 		msg += `; if it is a tax code, the spreadsheet dropped its leading 0: format the column as text and type the code again`
 	}

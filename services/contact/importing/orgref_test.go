@@ -22,10 +22,14 @@ func TestACellNamesAnOrganisationByIdTaxCodeOrName(t *testing.T) {
 			t.Errorf("ParseOrgRef(%q) = %+v, want %+v", tt.cell, got, tt.want)
 		}
 	}
-	if msg := ParseOrgRef("101234567").NotFound(); !strings.Contains(msg, "leading 0") {
+	if msg := ParseOrgRef("101234567").NotFound(true); !strings.Contains(msg, "leading 0") {
 		t.Errorf("a code that lost its 0: %q", msg)
 	}
-	if msg := ParseOrgRef("Sở GD&ĐT").NotFound(); strings.Contains(msg, "leading 0") || !strings.Contains(msg, `"Sở GD&ĐT"`) {
-		t.Errorf("a name not found: %q", msg)
+	if msg := ParseOrgRef("Sở GD&ĐT").NotFound(false); strings.Contains(msg, "leading 0") || !strings.Contains(msg, `"Sở GD&ĐT"`) ||
+		strings.Contains(msg, "this file") {
+		t.Errorf("a name not found, where the file cannot hold it: %q", msg)
+	}
+	if msg := ParseOrgRef("Sở GD&ĐT").NotFound(true); !strings.HasSuffix(msg, "or add it to this file, or create it first") {
+		t.Errorf("a name not found, where the file may hold it: %q", msg)
 	}
 }

@@ -521,7 +521,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			case held: // the earlier row it names was refused
 				why = miss.ref.NotImported(line)
 			default:
-				why = miss.ref.NotFound()
+				why = miss.ref.NotFound(r.p.k.table == store.Organization)
 			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, orgColumn), Message: why})
 		}

@@ -261,7 +261,7 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 			case 1:
 				d[f] = ids[0]
 			case 0:
-				problems[f] = ref.NotFound()
+				problems[f] = ref.NotFound(false)
 			default:
 				problems[f] = ref.Ambiguous(len(ids))
 			}
