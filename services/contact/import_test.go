@@ -64,6 +64,12 @@ func problemsOf(t testing.TB, h *servicetest.Harness, tok, id string) []importPr
 // uploadForm sends a multipart upload; fields other than "file" are form values.
 func uploadForm(t testing.TB, h *servicetest.Harness, tok, filename string, file []byte, fields map[string]string) servicetest.Response {
 	t.Helper()
+	return postForm(t, h, tok, imports, filename, file, fields)
+}
+
+// postForm posts a multipart form holding file, unless nil, and fields.
+func postForm(t testing.TB, h *servicetest.Harness, tok, path, filename string, file []byte, fields map[string]string) servicetest.Response {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -77,7 +83,7 @@ func uploadForm(t testing.TB, h *servicetest.Harness, tok, filename string, file
 		_, _ = fw.Write(file)
 	}
 	_ = mw.Close()
-	return send(t, h, "POST", imports, tok, mw.FormDataContentType(), &body, nil)
+	return send(t, h, "POST", path, tok, mw.FormDataContentType(), &body, nil)
 }
 
 func send(t testing.TB, h *servicetest.Harness, method, path, tok, contentType string, body io.Reader, header map[string]string) servicetest.Response {
@@ -1007,4 +1013,86 @@ func TestAnUploadsDefaultsFillEveryRow(t *testing.T) {
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM import_job"); n != 2 {
 		t.Fatalf("%d jobs, want the two", n)
 	}
+}
+
+// importPreview is the answer of POST /imports/preview.
+type importPreview struct {
+	Format         string
+	Columns        []struct{ Header, Field string }
+	IgnoredColumns []string `json:"ignored_columns"`
+	Defaults       map[string]string
+	Rows           []struct {
+		Row      int
+		Party    map[string]any
+		Problems []importProblem
+	}
+}
+
+// A preview runs the first rows of a file through every check of an import,
+// against the stored parties, and shows how the columns are read and what
+// each row would create, or why not; it writes nothing.
+func TestAPreviewShowsWhatEachRowWouldCreateAndWritesNothing(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	stored := createPerson(t, h, tok, `{"full_name":"Nguyễn Văn An","phones":["0912345678"]}`)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"]}`)
+	file := []byte("STT;Họ và tên;Điện thoại;Đơn vị công tác;Chức vụ\n" +
+		"1;Lê Thị Hoa;0987 654 321;truong thcs kim dong;Hiệu trưởng\n" + // 2 would be created
+		"2;Trần Nam;0912 345 678;;\n" + // 3 a stored person has the phone
+		"3;Phạm Thu;abc;;\n" + // 4 not a phone
+		"4;Lý Lan;;Trường Không Có;\n" + // 5 no such workplace
+		"5;Đỗ Hà;;;\n") // 6 past the rows asked for
+	before := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM import_job)")
+
+	r := send(t, h, "POST", imports+"/preview?rows=4", tok, "", nil, nil)
+	mustStatus(t, r, 400) // not a form
+	r = previewForm(t, h, tok, "?rows=4", file, map[string]string{"resource": "people", "defaults": `{"tags":"hội thảo 2026"}`})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	columns := fmt.Sprint(p.Columns)
+	if p.Format != "csv" || columns != "[{STT } {Họ và tên name} {Điện thoại phones} {Đơn vị công tác workplace} {Chức vụ title}]" ||
+		!slices.Equal(p.IgnoredColumns, []string{"STT"}) || p.Defaults["tags"] != "hội thảo 2026" || len(p.Rows) != 4 {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	hoa := p.Rows[0].Party
+	if p.Rows[0].Row != 2 || hoa["full_name"] != "Lê Thị Hoa" || fmt.Sprint(hoa["phones"]) != "[+84987654321]" || hoa["owner_id"] != stored.OwnerID ||
+		fmt.Sprint(hoa["tags"]) != "[hội thảo 2026]" || fmt.Sprint(hoa["relationships"]) != "[map[kind:works_at party_id:"+school+" title:Hiệu trưởng]]" ||
+		hoa["id"] != nil || len(p.Rows[0].Problems) != 0 {
+		t.Errorf("row 2: %+v", p.Rows[0])
+	}
+	wantProblems := [][]importProblem{
+		{{Row: 3, Column: "Điện thoại", Message: "same phone +84912345678 as existing person " + stored.ID}},
+		{{Row: 4, Column: "Điện thoại", Message: "not a valid phone number"}},
+		{{Row: 5, Column: "Đơn vị công tác", Message: `no organisation is named "Trường Không Có": write its name as it is stored, its tax code or its id, or create it first`}},
+	}
+	for i, want := range wantProblems {
+		if row := p.Rows[i+1]; row.Party != nil || !slices.Equal(row.Problems, want) {
+			t.Errorf("row %d: %+v, want problems %+v", i+3, row, want)
+		}
+	}
+
+	// A unit under a unit listed below it shows its supervising unit as written.
+	units := []byte("Tên đơn vị;Đơn vị chủ quản\nTrường Tiểu học Ninh Mỹ;Phòng GD&ĐT Hoa Lư\nPhòng GD&ĐT Hoa Lư;\n")
+	r = previewForm(t, h, tok, "", units, map[string]string{"resource": "organizations"})
+	mustStatus(t, r, 200)
+	p = importPreview{}
+	r.JSON(t, &p)
+	if len(p.Rows) != 2 || p.Rows[0].Party["supervising_unit_id"] != "Phòng GD&ĐT Hoa Lư" || p.Rows[1].Party["name"] != "Phòng GD&ĐT Hoa Lư" {
+		t.Errorf("units preview: %s", r.Body)
+	}
+
+	mustStatus(t, previewForm(t, h, tok, "?rows=0", file, map[string]string{"resource": "people"}), 422)
+	mustStatus(t, previewForm(t, h, tok, "?rows=101", file, map[string]string{"resource": "people"}), 422)
+	mustStatus(t, previewForm(t, h, tok, "", file, map[string]string{"resource": "people", "mapping": `{"STT":"tax_code"}`}), 422)
+	mustStatus(t, previewForm(t, h, h.Token(t, auth.Director), "", file, map[string]string{"resource": "people"}), 403)
+	if after := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM import_job)"); after != before {
+		t.Fatalf("a preview wrote %d rows", after-before)
+	}
+}
+
+// previewForm posts an upload's form to the preview, with query.
+func previewForm(t testing.TB, h *servicetest.Harness, tok, query string, file []byte, fields map[string]string) servicetest.Response {
+	t.Helper()
+	return postForm(t, h, tok, imports+"/preview"+query, "preview.csv", file, fields)
 }

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"iter"
 	"reflect"
 	"testing"
 
@@ -42,16 +41,6 @@ func testRows(n int) []importing.Row {
 		}
 	}
 	return rows
-}
-
-func seq(rows []importing.Row) iter.Seq2[importing.Row, error] {
-	return func(yield func(importing.Row, error) bool) {
-		for _, r := range rows {
-			if !yield(r, nil) {
-				return
-			}
-		}
-	}
 }
 
 // TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould runs the
@@ -93,7 +82,7 @@ func TestCheckingOnSeveralGoroutinesReportsWhatOneCheckerWould(t *testing.T) {
 
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	chunks, _ := checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, nil, seq(rows))
+	chunks, _ := checkChunks(ctx, g, opts, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, nil, nil, rowsOf(rows))
 	for c := range chunks {
 		got = append(got, c)
 	}
@@ -128,7 +117,7 @@ func TestAChunkWrittenBeforeARestartIsSkippedButItsKeysAreRemembered(t *testing.
 	last.Cells[5].Value = rows[1].Cells[5].Value // row 1 is in chunk 0
 	g, ctx := errgroup.WithContext(context.Background())
 	var got []chunk[party.Organisation]
-	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, nil, seq(rows))
+	chunks, _ := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, map[int]bool{0: true}, nil, rowsOf(rows))
 	for c := range chunks {
 		got = append(got, c)
 	}
@@ -203,13 +192,13 @@ func TestRowsNamingAnotherRowAreHeldUntilItIsWritten(t *testing.T) {
 	}
 	add("Trường THCS Ninh Nhất", "", "Phòng GD&ĐT Hoa Lư") // in chunk 1, level 2
 
-	orgs, err := importing.ReadFileOrgs(seq(rows), importing.NewChecker(importing.Options{}))
+	orgs, err := importing.ReadFileOrgs(rowsOf(rows), importing.NewChecker(importing.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, skip := range []map[int]bool{nil, {0: true}} {
 		g, ctx := errgroup.WithContext(context.Background())
-		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, orgs, seq(rows))
+		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, orgs, rowsOf(rows))
 		var sent []chunk[party.Organisation]
 		for c := range chunks {
 			sent = append(sent, c)

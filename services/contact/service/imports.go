@@ -76,31 +76,37 @@ func importView(j store.Import) ImportView {
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults}
 }
 
-// Upload queues an import of a CSV or XLSX file. The same file uploaded
-// again for the same resource is settled by decideReupload: mostly, the
-// answer is the earlier job and nothing new is queued.
-// A file that cannot be read, or a mapping naming an unknown field, a field
-// the resource lacks or a header the file lacks, or two columns feeding one
-// single-valued field, or defaults that cannot be every row's, is refused
-// before anything is written. The columns that feed nothing are listed in
-// the answer.
-func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
-	resource := importing.Resource(in.Resource)
-	if !resource.Known() {
-		return ImportView{}, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
+// upload is an upload that fits its file: the file's format and headers,
+// and how it is read.
+type upload struct {
+	resource importing.Resource
+	format   string
+	headers  []string
+	explicit map[string]importing.Field // the upload's own mapping
+	mapping  importing.Mapping          // explicit over the default one
+	defaults importing.Defaults         // organisations named by id
+}
+
+// prepareUpload refuses a file that cannot be read, or a mapping naming an
+// unknown field, a field the resource lacks or a header the file lacks, or
+// two columns feeding one single-valued field, or defaults that cannot be
+// every row's.
+func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, error) {
+	up := upload{resource: importing.Resource(in.Resource), explicit: make(map[string]importing.Field, len(in.Mapping))}
+	if !up.resource.Known() {
+		return up, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
-	explicit := make(map[string]importing.Field, len(in.Mapping))
 	for h, f := range in.Mapping {
-		explicit[h] = importing.Field(f)
+		up.explicit[h] = importing.Field(f)
 	}
-	mapping := importing.DefaultMapping().With(explicit)
-	format, headers, err := checkFile(in.Filename, in.File, mapping)
-	if err != nil {
-		return ImportView{}, err
+	up.mapping = importing.DefaultMapping().With(up.explicit)
+	var err error
+	if up.format, up.headers, err = checkFile(in.Filename, in.File, up.mapping); err != nil {
+		return up, err
 	}
 	defaults := importing.NewDefaults(in.Defaults)
-	problems := importing.CheckMapping(explicit, headers, resource)
-	for h, msg := range mapping.Conflicts(headers, resource, defaults) {
+	problems := importing.CheckMapping(up.explicit, up.headers, up.resource)
+	for h, msg := range up.mapping.Conflicts(up.headers, up.resource, defaults) {
 		if _, ok := problems[h]; !ok {
 			problems[h] = msg
 		}
@@ -110,14 +116,25 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 		for _, h := range slices.Sorted(maps.Keys(problems)) {
 			fields = append(fields, problem.FieldError{Field: "mapping." + h, Message: problems[h]})
 		}
-		return ImportView{}, problem.Invalid("the mapping does not fit the file", fields...)
+		return up, problem.Invalid("the mapping does not fit the file", fields...)
 	}
-	if defaults, err = s.checkDefaults(ctx, defaults, resource, mapping, headers); err != nil {
+	up.defaults, err = s.checkDefaults(ctx, defaults, up.resource, up.mapping, up.headers)
+	return up, err
+}
+
+// Upload queues an import of a CSV or XLSX file. The same file uploaded
+// again for the same resource is settled by decideReupload: mostly, the
+// answer is the earlier job and nothing new is queued. An upload that does
+// not fit its file (prepareUpload) is refused before anything is written.
+// The columns that feed nothing are listed in the answer.
+func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error) {
+	up, err := s.prepareUpload(ctx, in)
+	if err != nil {
 		return ImportView{}, err
 	}
 	var explicitJSON []byte
-	if len(explicit) > 0 {
-		if explicitJSON, err = json.Marshal(explicit); err != nil {
+	if len(up.explicit) > 0 {
+		if explicitJSON, err = json.Marshal(up.explicit); err != nil {
 			return ImportView{}, fmt.Errorf("store mapping: %w", err)
 		}
 	}
@@ -125,10 +142,10 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
-	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: format, Fingerprint: fp,
+	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
-		IgnoredColumns: mapping.Ignored(headers, resource), Defaults: map[string]string{}}
-	for f, v := range defaults {
+		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: map[string]string{}}
+	for f, v := range up.defaults {
 		fresh.Defaults[string(f)] = v
 	}
 	var v ImportView
@@ -138,7 +155,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 			v = importView(job)
 			return err
 		}
-		same, err := sameMapping(earlierMapping, explicit)
+		same, err := sameMapping(earlierMapping, up.explicit)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", job.ID, err)
 		}

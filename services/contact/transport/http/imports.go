@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -103,6 +104,39 @@ func upload(s *service.Service) endpoint.Endpoint {
 			return v, err // the earlier job, as it is now: 200
 		}
 		return httpapi.Accepted{Body: v}, nil
+	}
+}
+
+// previewRows is how many rows a preview shows unless asked, and at most.
+const previewRows, maxPreviewRows = 20, 100
+
+type previewRequest struct {
+	service.UploadInput
+	Rows int
+}
+
+// decodePreview reads an upload's form, and ?rows= for how many rows to show.
+func decodePreview(ctx context.Context, r *http.Request) (any, error) {
+	req := previewRequest{Rows: previewRows}
+	if s := r.URL.Query().Get("rows"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPreviewRows {
+			return nil, problem.Invalid("bad preview", problem.FieldError{Field: "rows", Message: fmt.Sprintf("must be a number from 1 to %d", maxPreviewRows)})
+		}
+		req.Rows = n
+	}
+	in, err := decodeUpload(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	req.UploadInput = in.(service.UploadInput)
+	return req, nil
+}
+
+func preview(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(previewRequest)
+		return s.Preview(ctx, in.UploadInput, in.Rows)
 	}
 }
 

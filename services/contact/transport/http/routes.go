@@ -64,6 +64,7 @@ func Routes(s *service.Service) []Route {
 		Route{"DELETE", base + "/segments/{id}", "delete_segment", readers, decodeID, deleteSegment(s), nil},
 		Route{"GET", base + "/segments/{id}/export", "export_segment", readers, decodeExport, exportSegment(s), nil},
 		Route{"POST", base + "/imports", "create_import", writers, decodeUpload, upload(s), nil},
+		Route{"POST", base + "/imports/preview", "preview_import", writers, decodePreview, preview(s), nil},
 		Route{"GET", base + "/imports", "list_imports", readers, decodeImportList, listImports(s), nil},
 		Route{"GET", base + "/imports/{id}", "get_import", readers, decodeID, getImport(s), nil},
 		Route{"GET", base + "/imports/{id}/problems", "import_problems", readers, decodeProblems, importProblems(s), nil},
