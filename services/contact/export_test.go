@@ -119,7 +119,8 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 // (here a second service), organisations first, export again to the same
 // rows, ids aside. Only the id and the derived current province are
 // ignored on the way in. Links travel by name: a unit's supervising unit,
-// listed above or below it, and a person's workplaces with their titles.
+// listed above or below it, and a person's workplaces with their titles;
+// custom fields in columns headed by their names.
 func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
@@ -129,7 +130,7 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 	school := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng, Ba Đình","kinds":["school","partner"],"tax_code":"0101234567",
  "province":"Bình Dương","district":"Thủ Dầu Một","ward":"Phú Cường","address":"12 Lê Lợi","phones":["0274 382 2222","0912345678"],
  "emails":["vp@kimdong.edu.vn"],"website":"https://kimdong.edu.vn","stage":"customer","tags":["vip","2026"],"notes":"Kế toán nghỉ thứ Sáu.",
- "supervising_unit_id":"`+phong+`"}`)
+ "supervising_unit_id":"`+phong+`","custom_fields":{"student_count":850}}`)
 	create(t, h, tok, people, `{"full_name":"Đỗ Minh Châu","phones":["0987654321"],"emails":["chau@example.vn"],"zalo_id":"chau.do",
  "birthday":"1988-02-29","tags":["phụ huynh"],"notes":"Gọi sau 17h.",
  "relationships":[{"kind":"works_at","party_id":"`+so+`"},{"kind":"works_at","party_id":"`+school+`","title":"Kế toán"}]}`)
@@ -189,7 +190,8 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 		}
 	}
 	units := readCSV(t, h.Do(t, "GET", orgs+"/export", tok, nil))
-	if i := slices.Index(units[0], "supervising_unit"); i < 0 || units[1][i] != "Sở Giáo dục Hà Nội" || units[3][i] != "Phòng Giáo dục Ba Đình" {
+	if i, j := slices.Index(units[0], "supervising_unit"), slices.Index(units[0], "custom:student_count"); i < 0 || j < 0 ||
+		units[1][i] != "Sở Giáo dục Hà Nội" || units[3][i] != "Phòng Giáo dục Ba Đình" || units[3][j] != "850" {
 		t.Errorf("organisations export: %q", units)
 	}
 }

@@ -127,9 +127,14 @@ const FieldNone Field = ""
 // Field returns the field the column header feeds, if any. A header with a
 // note in brackets ("Ngày sinh (dd/mm/yyyy)", "Họ và tên (viết có dấu)")
 // feeds what the header before the note feeds, unless it is mapped itself.
+// A header "custom:<name>", as exports write, feeds that custom field.
 func (m Mapping) Field(header string) (Field, bool) {
 	f, ok := m[headerKey(header)]
 	if !ok {
+		// Exports head a custom field's column with its field name.
+		if name, custom := strings.CutPrefix(strings.TrimSpace(header), customPrefix); custom && name != "" {
+			return CustomField(name), true
+		}
 		if base, _, noted := strings.Cut(header, "("); noted {
 			f, ok = m[headerKey(base)]
 		}

@@ -157,3 +157,17 @@ func TestATitleWithoutAWorkplaceColumnConflicts(t *testing.T) {
 		t.Errorf("two supervising-unit columns:\n got %q\nwant %q", got, want)
 	}
 }
+
+// Exports head a custom field's column with its field name, which reads
+// back as that field unless a mapping says otherwise.
+func TestACustomFieldsColumnIsReadUnderItsFieldName(t *testing.T) {
+	if f, ok := DefaultMapping().Field(" custom:student_count "); !ok || f != CustomField("student_count") {
+		t.Errorf("custom:student_count feeds %q, %v", f, ok)
+	}
+	if _, ok := DefaultMapping().Field("custom:"); ok {
+		t.Error("a custom field needs a name")
+	}
+	if _, ok := DefaultMapping().With(map[string]Field{"custom:student_count": FieldNone}).Field("custom:student_count"); ok {
+		t.Error("a mapping leaving the column out is ignored")
+	}
+}

@@ -36,6 +36,19 @@ type FieldDefinition struct {
 // organisation with several kinds must satisfy the definitions of all of them.
 type CustomFieldSchema map[Kind][]FieldDefinition
 
+// Names returns the names of every custom field the schema defines, for
+// any kind, sorted.
+func (s CustomFieldSchema) Names() []string {
+	var names []string
+	for _, defs := range s {
+		for _, d := range defs {
+			names = append(names, d.Name)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
 // definitions returns the definitions that apply to an organisation of kinds,
 // by name. When two kinds define the same name, the first kind listed wins.
 func (s CustomFieldSchema) definitions(kinds []Kind) map[string]FieldDefinition {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -38,8 +39,13 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 		return Export{}, err
 	}
 	name, cols := "organizations", organisationColumns
+	custom := p.s.Schema.Names()
 	if p.k.table == store.Person {
-		name, cols = "people", personColumns
+		name, cols, custom = "people", personColumns, nil
+	}
+	cols = slices.Clone(cols)
+	for _, c := range custom {
+		cols = append(cols, "custom:"+c) // the header the importer reads the field under
 	}
 	return Export{Name: name, Columns: cols, Rows: func(ctx context.Context, yield func([]string) error) error {
 		return store.Export(ctx, p.s.Pool, p.k.table, f, func(doc []byte, names map[string]string) error {
@@ -47,7 +53,13 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 			if err := json.Unmarshal(doc, &v); err != nil {
 				return fmt.Errorf("export: decode %s: %w", p.k.table, err)
 			}
-			return yield(exportCells(v, names))
+			cells := exportCells(v, names)
+			if o, ok := any(v).(party.Organisation); ok {
+				for _, c := range custom {
+					cells = append(cells, customCell(o.CustomFields[c]))
+				}
+			}
+			return yield(cells)
 		})
 	}}, nil
 }
@@ -66,6 +78,19 @@ func (s *Service) SegmentExport(ctx context.Context, id string) (Export, error) 
 		return s.People.Export(ctx, q)
 	}
 	return s.Organisations.Export(ctx, q)
+}
+
+// customCell writes a custom field's value as the importer reads it back.
+func customCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v) // a bool: true or false
 }
 
 // exportCells returns a party's row; names are the names of the
