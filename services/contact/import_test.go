@@ -42,6 +42,7 @@ type importJob struct {
 	DuplicateOfUpload bool              `json:"duplicate_of_upload"`
 	IgnoredColumns    []string          `json:"ignored_columns"`
 	Defaults          map[string]string `json:"defaults"`
+	Undone            int               `json:"undone"`
 }
 
 type importProblem struct {
@@ -1095,4 +1096,94 @@ func TestAPreviewShowsWhatEachRowWouldCreateAndWritesNothing(t *testing.T) {
 func previewForm(t testing.TB, h *servicetest.Harness, tok, query string, file []byte, fields map[string]string) servicetest.Response {
 	t.Helper()
 	return postForm(t, h, tok, imports+"/preview"+query, "preview.csv", file, fields)
+}
+
+// Undoing an import deletes the parties it created that nobody has worked
+// on since, with their keys, a history entry and a deleted event each; the
+// parties someone edited, logged an interaction with or linked to are kept
+// and listed. Once all it created is gone, the file may be imported again.
+func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := []byte("Họ và tên;Điện thoại\nLê Văn A;0912000001\nLê Văn B;0912000002\nLê Văn C;0912000003\nLê Văn D;0912000004\nLê Văn E;0912000005\n")
+	job := importFile(t, h, tok, "staff.csv", file, "people", 30*time.Second)
+	ids := namePairs(t, h, `SELECT full_name, id::text FROM (SELECT doc->>'full_name' AS full_name, id FROM person) p`)
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+ids["Lê Văn B"], tok, `{"notes":"gọi lại thứ Hai"}`), 200)
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"ok"}`, ids["Lê Văn C"])), 201)
+	createPerson(t, h, tok, fmt.Sprintf(`{"full_name":"Trần Thị Vợ","relationships":[{"kind":"related_to","party_id":%q,"label":"vợ"}]}`, ids["Lê Văn D"]))
+
+	mustStatus(t, h.Do(t, "POST", imports+"/"+job.ID+"/undo", h.Token(t, auth.Director), nil), 403)
+	mustStatus(t, h.Do(t, "POST", imports+"/01900000-0000-7000-8000-000000000000/undo", tok, nil), 404)
+	if _, err := h.Pool.Exec(context.Background(), `UPDATE import_job SET status='running' WHERE id=$1`, job.ID); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil), 409)
+	if _, err := h.Pool.Exec(context.Background(), `UPDATE import_job SET status='done' WHERE id=$1`, job.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	type undo struct {
+		Job     importJob
+		Deleted int
+		Kept    int
+		KeptIDs []string `json:"kept_ids"`
+	}
+	r := h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
+	mustStatus(t, r, 200)
+	var u undo
+	r.JSON(t, &u)
+	kept := []string{ids["Lê Văn B"], ids["Lê Văn C"], ids["Lê Văn D"]}
+	if u.Deleted != 2 || u.Kept != 3 || !slices.Equal(u.KeptIDs, kept) || u.Job.Undone != 2 {
+		t.Fatalf("undo: %s", r.Body)
+	}
+	for _, name := range []string{"Lê Văn A", "Lê Văn E"} {
+		mustStatus(t, h.Do(t, "GET", people+"/"+ids[name], tok, nil), 404)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT (SELECT count(*) FROM outbox WHERE subject='contact.person.deleted') * 100
+ + (SELECT count(*) FROM history WHERE field='deleted') * 10 + (SELECT count(*) FROM party_key WHERE key LIKE '%0912000001' OR key LIKE '%0912000005')`); n != 220 {
+		t.Fatalf("deleted events*100 + history*10 + keys left = %d, want 220", n)
+	}
+	createPerson(t, h, tok, `{"full_name":"Lê Văn A","phones":["0912000001"]}`) // the phone is free again
+
+	// Undoing again deletes nothing more; the file's rows that are left
+	// still keep it from being imported twice.
+	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
+	mustStatus(t, r, 200)
+	u = undo{}
+	r.JSON(t, &u)
+	if u.Deleted != 0 || u.Kept != 3 || u.Job.Undone != 2 {
+		t.Fatalf("undo again: %s", r.Body)
+	}
+	r = uploadForm(t, h, tok, "staff.csv", file, map[string]string{"resource": "people", "mapping": `{"Điện thoại":""}`})
+	mustStatus(t, r, 409)
+	if !strings.Contains(string(r.Body), "created 3 of its rows") || !strings.Contains(string(r.Body), "undo") {
+		t.Errorf("409: %s", r.Body)
+	}
+
+	// A unit and the school under it, both imported, go together; then the
+	// file may be uploaded again.
+	units := []byte("Tên đơn vị;Đơn vị chủ quản\nTrường THCS Ninh Nhất;Phòng GD&ĐT Hoa Lư\nPhòng GD&ĐT Hoa Lư;\n")
+	job = importFile(t, h, tok, "units.csv", units, "organizations", 30*time.Second)
+	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
+	mustStatus(t, r, 200)
+	u = undo{}
+	r.JSON(t, &u)
+	if u.Deleted != 2 || u.Kept != 0 {
+		t.Fatalf("undo units: %s", r.Body)
+	}
+	r = uploadForm(t, h, tok, "units.csv", units, map[string]string{"resource": "organizations", "defaults": `{"stage":"prospect"}`})
+	mustStatus(t, r, 202)
+
+	// A school someone works at is kept, and so is the unit above it.
+	units = []byte("Tên đơn vị;Đơn vị chủ quản\nPhòng GD&ĐT Kim Sơn;\nTrường THCS Kim Sơn;Phòng GD&ĐT Kim Sơn\n")
+	job = importFile(t, h, tok, "kim-son.csv", units, "organizations", 30*time.Second)
+	school := namePairs(t, h, `SELECT name, id::text FROM organization WHERE import_id = $1`, job.ID)["Trường THCS Kim Sơn"]
+	createPerson(t, h, tok, fmt.Sprintf(`{"full_name":"Phạm Thu","relationships":[{"kind":"works_at","party_id":%q}]}`, school))
+	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
+	mustStatus(t, r, 200)
+	u = undo{}
+	r.JSON(t, &u)
+	if u.Deleted != 0 || u.Kept != 2 {
+		t.Fatalf("undo units someone works at: %s", r.Body)
+	}
 }

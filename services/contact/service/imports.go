@@ -61,6 +61,10 @@ type ImportView struct {
 	// Defaults are the values every row takes, by field; an organisation
 	// they name is shown by its id.
 	Defaults map[string]string `json:"defaults"`
+	// Undone counts the parties created that undoing the import deleted,
+	// last at UndoneAt.
+	Undone   int        `json:"undone"`
+	UndoneAt *time.Time `json:"undone_at,omitempty"`
 }
 
 func importView(j store.Import) ImportView {
@@ -73,7 +77,7 @@ func importView(j store.Import) ImportView {
 	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
 		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed},
 		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
-		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults}
+		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt}
 }
 
 // upload is an upload that fits its file: the file's format and headers,
@@ -204,9 +208,9 @@ const (
 	// resumeEarlier: the earlier job failed after creating parties; it runs
 	// again, with its mapping, past the chunks it wrote.
 	resumeEarlier
-	// replaceEarlier: the earlier job ended having created nothing, so
-	// nothing can be created twice: a new job with this upload's mapping
-	// replaces it.
+	// replaceEarlier: the earlier job ended having created nothing, or
+	// undoing it deleted all it created, so nothing can be created twice: a
+	// new job with this upload's mapping replaces it.
 	replaceEarlier
 	// refuseUpload: the file's rows could be created twice (409).
 	refuseUpload
@@ -223,19 +227,19 @@ func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 		}
 		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping or other defaults: "+
 			"wait for that job to end, then upload it again", j.ID)
-	case j.Created == 0:
+	case j.Created == j.Undone: // nothing it created is left
 		return replaceEarlier, ""
 	case j.Status == "failed":
 		if sameMapping {
 			return resumeEarlier, ""
 		}
 		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping and defaults it had, "+
-			"to resume it without creating any twice", j.ID, j.Created)
+			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, j.Created-j.Undone, j.ID)
 	case sameMapping:
 		return answerEarlier, ""
 	}
 	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping or other defaults would create them twice; "+
-		"put the rows its report refused in a file of their own and upload that", j.ID, j.Created)
+		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, j.Created-j.Undone, j.ID)
 }
 
 // sameMapping reports whether a job's stored mapping reads a file as the

@@ -9,31 +9,36 @@ import (
 )
 
 // A file uploaded again never creates a row twice, and never leaves its
-// uploader stuck with a job that failed or created nothing.
+// uploader stuck with a job that failed, created nothing, or was undone.
 func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
 	tests := []struct {
 		status      string
 		created     int
+		undone      int
 		sameMapping bool
 		want        reupload
 		why         string // a part of the reason, for refuseUpload
 	}{
-		{"pending", 0, true, answerEarlier, ""},
-		{"running", 40, true, answerEarlier, ""},
-		{"running", 40, false, refuseUpload, "being imported"},
-		{"done", 40, true, answerEarlier, ""},
-		{"done", 40, false, refuseUpload, "created 40 of its rows"},
-		{"done", 0, true, replaceEarlier, ""},
-		{"done", 0, false, replaceEarlier, ""},
-		{"failed", 0, false, replaceEarlier, ""},
-		{"failed", 40, true, resumeEarlier, ""},
-		{"failed", 40, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping and defaults it had"},
+		{"pending", 0, 0, true, answerEarlier, ""},
+		{"running", 40, 0, true, answerEarlier, ""},
+		{"running", 40, 0, false, refuseUpload, "being imported"},
+		{"done", 40, 0, true, answerEarlier, ""},
+		{"done", 40, 0, false, refuseUpload, "created 40 of its rows"},
+		{"done", 0, 0, true, replaceEarlier, ""},
+		{"done", 0, 0, false, replaceEarlier, ""},
+		{"failed", 0, 0, false, replaceEarlier, ""},
+		{"failed", 40, 0, true, resumeEarlier, ""},
+		{"failed", 40, 0, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping and defaults it had"},
+		{"done", 40, 40, false, replaceEarlier, ""}, // undone: nothing it created is left
+		{"failed", 40, 40, true, replaceEarlier, ""},
+		{"done", 40, 10, true, answerEarlier, ""},
+		{"done", 40, 10, false, refuseUpload, "created 30 of its rows: importing it again with another mapping or other defaults would create them twice; undo that import"},
 	}
 	for _, tt := range tests {
-		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created}
+		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created, Undone: tt.undone}
 		got, why := decideReupload(j, tt.sameMapping)
 		if got != tt.want || (tt.want == refuseUpload) != (why != "") || !strings.Contains(why, tt.why) {
-			t.Errorf("%s job with %d created, same mapping %v: got %d %q, want %d (%q)", tt.status, tt.created, tt.sameMapping, got, why, tt.want, tt.why)
+			t.Errorf("%s job with %d created, %d undone, same mapping %v: got %d %q, want %d (%q)", tt.status, tt.created, tt.undone, tt.sameMapping, got, why, tt.want, tt.why)
 		}
 	}
 }

@@ -32,10 +32,14 @@ type Import struct {
 	Attempts int `json:"attempts" db:"attempts"`
 	// Defaults are the values every row takes, by field.
 	Defaults map[string]string `json:"defaults" db:"defaults"`
+	// Undone counts the parties created that undoing the import deleted.
+	Undone int `json:"undone" db:"undone"`
+	// UndoneAt is when the import was last undone.
+	UndoneAt *time.Time `json:"undone_at,omitempty" db:"undone_at"`
 }
 
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
- ignored_columns, attempts, defaults`
+ ignored_columns, attempts, defaults, undone, undone_at`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR
@@ -94,7 +98,16 @@ func ResumeImport(ctx context.Context, db DB, id string, file []byte) (Import, e
 
 // GetImport loads a job.
 func GetImport(ctx context.Context, db DB, id string) (Import, error) {
-	rows, err := db.Query(ctx, `SELECT `+importCols+` FROM import_job WHERE id=$1`, id)
+	return getImport(ctx, db, id, "")
+}
+
+// LockImport loads a job and locks it FOR UPDATE until tx ends.
+func LockImport(ctx context.Context, tx pgx.Tx, id string) (Import, error) {
+	return getImport(ctx, tx, id, " FOR UPDATE")
+}
+
+func getImport(ctx context.Context, db DB, id, lock string) (Import, error) {
+	rows, err := db.Query(ctx, `SELECT `+importCols+` FROM import_job WHERE id=$1`+lock, id)
 	if err != nil {
 		return Import{}, err
 	}

@@ -140,6 +140,12 @@ func preview(s *service.Service) endpoint.Endpoint {
 	}
 }
 
+func undoImport(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		return s.UndoImport(ctx, req.(idRequest).ID)
+	}
+}
+
 type importList struct {
 	Filter store.ImportFilter
 	Before string // the id of the last job of the page before

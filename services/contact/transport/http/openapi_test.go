@@ -81,6 +81,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"ImportPreview":       service.PreviewView{},
 		"ImportPreviewColumn": service.PreviewColumn{},
 		"ImportPreviewRow":    service.PreviewRow{},
+		"ImportUndo":          service.UndoView{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

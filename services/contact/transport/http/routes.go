@@ -68,6 +68,7 @@ func Routes(s *service.Service) []Route {
 		Route{"GET", base + "/imports", "list_imports", readers, decodeImportList, listImports(s), nil},
 		Route{"GET", base + "/imports/{id}", "get_import", readers, decodeID, getImport(s), nil},
 		Route{"GET", base + "/imports/{id}/problems", "import_problems", readers, decodeProblems, importProblems(s), nil},
+		Route{"POST", base + "/imports/{id}/undo", "undo_import", writers, decodeID, undoImport(s), nil},
 	)
 }
 

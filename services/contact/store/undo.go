@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// UntouchedImports returns, locked FOR UPDATE, the parties of t that the
+// import created and nobody has touched since, which undoing it may delete:
+// never edited, merged into or given another owner, no interaction logged,
+// nothing another service reported about them, nothing merged into them,
+// and no party other than these linking to them (a supervising unit, a
+// workplace, a relative): deleting one would change a party the import did
+// not create. An edit, a merge or a new owner leaves a history or owner
+// audit entry, which an import writes none of but the owner's.
+func UntouchedImports(ctx context.Context, tx pgx.Tx, t Type, importID string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT p.id::text FROM `+string(t)+` p WHERE p.import_id = $1
+ AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id)
+ AND NOT EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason IS DISTINCT FROM 'imported')
+ AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
+ AND NOT EXISTS (SELECT 1 FROM timeline_entry e WHERE e.party_id = p.id)
+ AND NOT EXISTS (SELECT 1 FROM party_alias a WHERE a.survivor_id = p.id)
+ORDER BY p.id FOR UPDATE OF p`, importID)
+	if err != nil {
+		return nil, fmt.Errorf("parties of import %s: %w", importID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("parties of import %s: %w", importID, err)
+	}
+	// A party kept is one more party outside the set, whose links keep
+	// their targets in turn: repeat until no party outside links in.
+	for len(ids) > 0 {
+		rows, err := tx.Query(ctx, `
+SELECT o.supervising_unit_id::text FROM organization o WHERE o.supervising_unit_id = ANY($1::uuid[]) AND NOT o.id = ANY($1::uuid[])
+UNION
+SELECT l.id FROM person p, jsonb_array_elements_text(jsonb_path_query_array(p.doc, '$.relationships[*].party_id')) AS l(id)
+WHERE jsonb_path_query_array(p.doc, '$.relationships[*].party_id') ?| $1::text[] AND NOT p.id = ANY($1::uuid[]) AND l.id = ANY($1::text[])`, ids)
+		if err != nil {
+			return nil, fmt.Errorf("links to the parties of import %s: %w", importID, err)
+		}
+		linked, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return nil, fmt.Errorf("links to the parties of import %s: %w", importID, err)
+		}
+		if len(linked) == 0 {
+			break
+		}
+		keep := make(map[string]bool, len(linked))
+		for _, id := range linked {
+			keep[id] = true
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { return keep[id] })
+	}
+	return ids, nil
+}
+
+// DeleteImported deletes parties of t with their keys, and records in
+// their history who deleted them.
+func DeleteImported(ctx context.Context, tx pgx.Tx, t Type, ids []string, actor string, now time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+string(t)+` WHERE id = ANY($1::uuid[])`, ids); err != nil {
+		return fmt.Errorf("delete %d %s: %w", len(ids), t, err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM party_key WHERE party_id = ANY($1::uuid[])`, ids); err != nil {
+		return fmt.Errorf("delete the keys of %d %s: %w", len(ids), t, err)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value)
+SELECT $1, id, $3, $4, 'deleted', 'false', 'true' FROM unnest($2::uuid[]) AS id`, string(t), ids, actor, now)
+	if err != nil {
+		return fmt.Errorf("history of %d deleted %s: %w", len(ids), t, err)
+	}
+	return nil
+}
+
+// Undone records that undoing the import deleted n of its parties, and
+// returns how many of them are left and the first limit of their ids.
+func Undone(ctx context.Context, tx pgx.Tx, t Type, importID string, n int, now time.Time, limit int) (left int, ids []string, err error) {
+	if _, err := tx.Exec(ctx, `UPDATE import_job SET undone = undone + $2, undone_at = $3 WHERE id = $1`, importID, n, now); err != nil {
+		return 0, nil, fmt.Errorf("import %s: record the undo: %w", importID, err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` WHERE import_id = $1`, importID).Scan(&left); err != nil {
+		return 0, nil, fmt.Errorf("import %s: parties left: %w", importID, err)
+	}
+	rows, err := tx.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE import_id = $1 ORDER BY search_name, id LIMIT $2`, importID, limit)
+	if err != nil {
+		return 0, nil, fmt.Errorf("import %s: parties left: %w", importID, err)
+	}
+	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	return left, ids, err
+}
