@@ -1122,19 +1122,10 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	type undo struct {
-		Job     importJob
-		Deleted int
-		Kept    int
-		KeptIDs []string `json:"kept_ids"`
-	}
-	r := h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
-	mustStatus(t, r, 200)
-	var u undo
-	r.JSON(t, &u)
+	u, body := undoImport(t, h, tok, job.ID)
 	kept := []string{ids["Lê Văn B"], ids["Lê Văn C"], ids["Lê Văn D"]}
 	if u.Deleted != 2 || u.Kept != 3 || !slices.Equal(u.KeptIDs, kept) || u.Job.Undone != 2 {
-		t.Fatalf("undo: %s", r.Body)
+		t.Fatalf("undo: %s", body)
 	}
 	for _, name := range []string{"Lê Văn A", "Lê Văn E"} {
 		mustStatus(t, h.Do(t, "GET", people+"/"+ids[name], tok, nil), 404)
@@ -1147,14 +1138,10 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 
 	// Undoing again deletes nothing more; the file's rows that are left
 	// still keep it from being imported twice.
-	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
-	mustStatus(t, r, 200)
-	u = undo{}
-	r.JSON(t, &u)
-	if u.Deleted != 0 || u.Kept != 3 || u.Job.Undone != 2 {
-		t.Fatalf("undo again: %s", r.Body)
+	if u, body = undoImport(t, h, tok, job.ID); u.Deleted != 0 || u.Kept != 3 || u.Job.Undone != 2 {
+		t.Fatalf("undo again: %s", body)
 	}
-	r = uploadForm(t, h, tok, "staff.csv", file, map[string]string{"resource": "people", "mapping": `{"Điện thoại":""}`})
+	r := uploadForm(t, h, tok, "staff.csv", file, map[string]string{"resource": "people", "mapping": `{"Điện thoại":""}`})
 	mustStatus(t, r, 409)
 	if !strings.Contains(string(r.Body), "created 3 of its rows") || !strings.Contains(string(r.Body), "undo") {
 		t.Errorf("409: %s", r.Body)
@@ -1164,12 +1151,8 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 	// file may be uploaded again.
 	units := []byte("Tên đơn vị;Đơn vị chủ quản\nTrường THCS Ninh Nhất;Phòng GD&ĐT Hoa Lư\nPhòng GD&ĐT Hoa Lư;\n")
 	job = importFile(t, h, tok, "units.csv", units, "organizations", 30*time.Second)
-	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
-	mustStatus(t, r, 200)
-	u = undo{}
-	r.JSON(t, &u)
-	if u.Deleted != 2 || u.Kept != 0 {
-		t.Fatalf("undo units: %s", r.Body)
+	if u, body = undoImport(t, h, tok, job.ID); u.Deleted != 2 || u.Kept != 0 {
+		t.Fatalf("undo units: %s", body)
 	}
 	r = uploadForm(t, h, tok, "units.csv", units, map[string]string{"resource": "organizations", "defaults": `{"stage":"prospect"}`})
 	mustStatus(t, r, 202)
@@ -1179,11 +1162,25 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 	job = importFile(t, h, tok, "kim-son.csv", units, "organizations", 30*time.Second)
 	school := namePairs(t, h, `SELECT name, id::text FROM organization WHERE import_id = $1`, job.ID)["Trường THCS Kim Sơn"]
 	createPerson(t, h, tok, fmt.Sprintf(`{"full_name":"Phạm Thu","relationships":[{"kind":"works_at","party_id":%q}]}`, school))
-	r = h.Do(t, "POST", imports+"/"+job.ID+"/undo", tok, nil)
-	mustStatus(t, r, 200)
-	u = undo{}
-	r.JSON(t, &u)
-	if u.Deleted != 0 || u.Kept != 2 {
-		t.Fatalf("undo units someone works at: %s", r.Body)
+	if u, body = undoImport(t, h, tok, job.ID); u.Deleted != 0 || u.Kept != 2 {
+		t.Fatalf("undo units someone works at: %s", body)
 	}
+}
+
+// importUndo is the answer of POST /imports/{id}/undo.
+type importUndo struct {
+	Job     importJob
+	Deleted int
+	Kept    int
+	KeptIDs []string `json:"kept_ids"`
+}
+
+// undoImport undoes an import, expecting 200, and returns the answer.
+func undoImport(t *testing.T, h *servicetest.Harness, tok, id string) (importUndo, []byte) {
+	t.Helper()
+	r := h.Do(t, "POST", imports+"/"+id+"/undo", tok, nil)
+	mustStatus(t, r, 200)
+	var u importUndo
+	r.JSON(t, &u)
+	return u, r.Body
 }
