@@ -23,6 +23,16 @@ func NewDefaults(byName map[string]string) Defaults {
 	return d
 }
 
+// ByName returns the defaults by field name, as a job stores and shows
+// them; never nil.
+func (d Defaults) ByName() map[string]string {
+	out := make(map[string]string, len(d))
+	for f, v := range d {
+		out[string(f)] = v
+	}
+	return out
+}
+
 // identifying are the fields that tell one party from another: every row
 // sharing one value would make all rows but the first duplicates.
 var identifying = []Field{FieldName, FieldTaxCode, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday}

@@ -423,11 +423,8 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		rows := make([]store.Row, 0, len(keep))
 		events := make([]*event.Event, 0, len(keep))
 		for _, cand := range keep {
-			v := cand.party
+			v := r.owned(cand.party)
 			*k.id(&v) = event.NewID().String()
-			if *k.owner(&v) == "" {
-				*k.owner(&v) = r.job.CreatedBy
-			}
 			row, err := row(k, v)
 			if err != nil {
 				return err
@@ -457,6 +454,14 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(created))
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(ch.rows - ch.held - created))
 	return nil
+}
+
+// owned returns v with the uploader as its owner if the row named none.
+func (r *importRun[T]) owned(v T) T {
+	if *r.p.k.owner(&v) == "" {
+		*r.p.k.owner(&v) = r.job.CreatedBy
+	}
+	return v
 }
 
 // refuseExisting reports the pending rows that share a key with a stored

@@ -30,26 +30,20 @@ type orgMiss struct {
 // be told: none, or several, are so named.
 func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int][]orgMiss, error) {
 	var named []namedOrg
-	var ask [3][]string // by importing.RefKind
+	var refs []importing.OrgRef
 	for i := range pending {
 		for _, l := range linksOf(&pending[i].party) {
 			if l.want != store.Organization || *l.id == "" {
 				continue
 			}
 			ref := importing.ParseOrgRef(*l.id)
-			named = append(named, namedOrg{row: i, link: l.id, ref: ref})
-			ask[ref.By] = append(ask[ref.By], ref.Value)
+			named, refs = append(named, namedOrg{row: i, link: l.id, ref: ref}), append(refs, ref)
 		}
 	}
 	if len(named) == 0 {
 		return nil, nil
 	}
-	for i := range ask {
-		// A chunk's rows often name one workplace thousands of times.
-		slices.Sort(ask[i])
-		ask[i] = slices.Compact(ask[i])
-	}
-	found, err := store.FindOrganisations(ctx, db, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
+	found, err := findOrgs(ctx, db, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +56,21 @@ func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]
 		}
 	}
 	return misses, nil
+}
+
+// findOrgs looks up the organisations refs name, in one query per way of
+// naming one, each value asked once.
+func findOrgs(ctx context.Context, db store.DB, refs []importing.OrgRef) (store.OrgMatches, error) {
+	var ask [3][]string // by importing.RefKind
+	for _, ref := range refs {
+		ask[ref.By] = append(ask[ref.By], ref.Value)
+	}
+	for i := range ask {
+		// A chunk's rows often name one workplace thousands of times.
+		slices.Sort(ask[i])
+		ask[i] = slices.Compact(ask[i])
+	}
+	return store.FindOrganisations(ctx, db, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
 }
 
 // matching returns the ids of the organisations found that ref names.

@@ -148,10 +148,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	}
 	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
-		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: map[string]string{}}
-	for f, v := range up.defaults {
-		fresh.Defaults[string(f)] = v
-	}
+		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	var v ImportView
 	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		job, earlierMapping, inserted, err := store.InsertImport(ctx, tx, fresh, in.File, explicitJSON)
@@ -265,15 +262,13 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 	}
 	problems := d.Check(r, m, headers, importing.Options{Schema: s.Schema, Today: s.today()})
 	refs := map[importing.Field]importing.OrgRef{}
-	var ask [3][]string // by importing.RefKind
 	for _, f := range []importing.Field{importing.FieldSupervisingUnit, importing.FieldWorkplace} {
 		if text, ok := d[f]; ok && problems[f] == "" {
-			ref := importing.ParseOrgRef(strings.TrimSpace(text))
-			refs[f], ask[ref.By] = ref, append(ask[ref.By], ref.Value)
+			refs[f] = importing.ParseOrgRef(strings.TrimSpace(text))
 		}
 	}
 	if len(refs) > 0 {
-		found, err := store.FindOrganisations(ctx, s.Pool, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
+		found, err := findOrgs(ctx, s.Pool, slices.Collect(maps.Values(refs)))
 		if err != nil {
 			return nil, fmt.Errorf("defaults: %w", err)
 		}
@@ -302,11 +297,8 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 // the header and the first row, so an unreadable file, or one with nothing
 // under its header, is refused at upload, not in the job.
 func checkFile(name string, file []byte, m importing.Mapping) (format string, headers []string, err error) {
-	bad := func(msg string) error {
-		return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: msg})
-	}
 	if len(file) == 0 {
-		return "", nil, bad("is empty")
+		return "", nil, badFile("is empty")
 	}
 	ext := strings.ToLower(path.Ext(name))
 	format = "csv"
@@ -314,18 +306,26 @@ func checkFile(name string, file []byte, m importing.Mapping) (format string, he
 	case bytes.HasPrefix(file, []byte("PK\x03\x04")):
 		format = "xlsx"
 	case ext == ".xlsx" || ext == ".xls":
-		return "", nil, bad("is not an XLSX workbook; save it as .xlsx or .csv")
+		return "", nil, badFile("is not an XLSX workbook; save it as .xlsx or .csv")
 	case !utf8.Valid(file):
-		return "", nil, bad("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
+		return "", nil, badFile("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
 	}
 	for row, err := range readRows(format, file, m) {
 		if err != nil {
-			return "", nil, bad(strings.TrimPrefix(err.Error(), "import: "))
+			return "", nil, unreadableFile(err)
 		}
 		return format, row.Headers, nil
 	}
-	return "", nil, bad("has no rows under its header")
+	return "", nil, badFile("has no rows under its header")
 }
+
+// badFile refuses an uploaded file, saying what is wrong with it.
+func badFile(msg string) error {
+	return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: msg})
+}
+
+// unreadableFile refuses an uploaded file its reader broke on.
+func unreadableFile(err error) error { return badFile(strings.TrimPrefix(err.Error(), "import: ")) }
 
 // Import returns an import job's progress.
 func (s *Service) Import(ctx context.Context, id string) (ImportView, error) {
@@ -365,12 +365,18 @@ func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Pr
 	ps, err := store.ListProblems(ctx, s.Pool, id)
 	out := make([]importing.Problem, len(ps))
 	for i, p := range ps {
-		out[i] = importing.Problem{Row: p.Row, Column: p.Column, Message: p.Message}
-		if p.DuplicateOfRow != nil {
-			out[i].DuplicateOfRow = *p.DuplicateOfRow
-		}
+		out[i] = problemOf(p)
 	}
 	return out, err
+}
+
+// problemOf is a stored problem as the API shows it.
+func problemOf(p store.ImportProblem) importing.Problem {
+	out := importing.Problem{Row: p.Row, Column: p.Column, Message: p.Message}
+	if p.DuplicateOfRow != nil {
+		out.DuplicateOfRow = *p.DuplicateOfRow
+	}
+	return out
 }
 
 const (

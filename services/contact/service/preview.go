@@ -7,12 +7,10 @@ import (
 	"iter"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -56,12 +54,9 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	if err != nil {
 		return PreviewView{}, err
 	}
-	v := PreviewView{Format: up.format, IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: map[string]string{}}
+	v := PreviewView{Format: up.format, IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	if v.IgnoredColumns == nil {
 		v.IgnoredColumns = []string{}
-	}
-	for f, value := range up.defaults {
-		v.Defaults[string(f)] = value
 	}
 	for _, h := range up.headers {
 		f, ok := up.mapping.Field(h)
@@ -84,20 +79,17 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 // nothing) and returns them in file order.
 func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
 	up upload, file []byte, n int) ([]PreviewRow, error) {
-	unreadable := func(err error) error {
-		return problem.Invalid("the file cannot be imported", problem.FieldError{Field: "file", Message: strings.TrimPrefix(err.Error(), "import: ")})
-	}
 	var orgs importing.FileOrgs
 	if up.resource == importing.Organisations {
 		var err error
 		if orgs, err = importing.ReadFileOrgs(readRows(up.format, file, opts.Mapping), importing.NewChecker(opts)); err != nil {
-			return nil, unreadable(err)
+			return nil, unreadableFile(err)
 		}
 	}
 	var sample []importing.Row
 	for row, err := range readRows(up.format, file, opts.Mapping) {
 		if err != nil {
-			return nil, unreadable(err)
+			return nil, unreadableFile(err)
 		}
 		if sample = append(sample, row); len(sample) == n {
 			break
@@ -137,10 +129,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 				return err
 			}
 			for _, c := range keep {
-				v := c.party
-				if *p.k.owner(&v) == "" {
-					*p.k.owner(&v) = run.job.CreatedBy
-				}
+				v := run.owned(c.party)
 				for _, l := range linksOf(&v) {
 					if text, ok := written[c.row.Line]; ok && l.want == store.Organization && *l.id == "" {
 						*l.id = text
@@ -158,11 +147,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 					r = &PreviewRow{Row: pr.Row}
 					byLine[pr.Row] = r
 				}
-				ip := importing.Problem{Row: pr.Row, Column: pr.Column, Message: pr.Message}
-				if pr.DuplicateOfRow != nil {
-					ip.DuplicateOfRow = *pr.DuplicateOfRow
-				}
-				r.Problems = append(r.Problems, ip)
+				r.Problems = append(r.Problems, problemOf(pr))
 			}
 		}
 		return nil
