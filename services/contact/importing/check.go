@@ -36,6 +36,14 @@ type Options struct {
 	// Today is the business day the file is checked on (no birthday may
 	// follow it); zero means the machine's current day.
 	Today party.Date
+	// Received is when the file was uploaded: a consent a row records
+	// without its time was given by then. Zero means now.
+	Received time.Time
+	// Import is the job's id, named as the source of a consent a row
+	// records without one.
+	Import string
+	// Location reads a consent's time written without a zone; nil means UTC.
+	Location *time.Location
 }
 
 // Checker turns rows into parties one at a time, remembering only the
@@ -58,8 +66,14 @@ func NewChecker(opts Options) *Checker {
 	if opts.Mapping == nil {
 		opts.Mapping = DefaultMapping()
 	}
+	if opts.Received.IsZero() {
+		opts.Received = time.Now()
+	}
 	if opts.Today.IsZero() {
-		opts.Today = party.DateOf(time.Now())
+		opts.Today = party.DateOf(opts.Received)
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
 	}
 	if len(opts.DefaultKinds) == 0 {
 		opts.DefaultKinds = []party.Kind{party.KindUnit}
@@ -161,6 +175,8 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
 	p.Relationships = v.worksAt()
+	p.ImportantDates = v.importantDates()
+	p.Consents = v.consents()
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)
 		if err != nil {

@@ -44,7 +44,7 @@ func TestDefaultsFillBlankFieldsAndAddTags(t *testing.T) {
 func TestDefaultsThatCannotBeEveryRowsAreRefused(t *testing.T) {
 	headers := []string{"Họ và tên", "Điện thoại"}
 	got := Defaults{FieldName: "Lê Văn A", FieldPhones: "0912345678", "shoe_size": "42", FieldStage: "lead",
-		FieldTags: " ", FieldTitle: "Giáo viên", FieldOwnerID: "user-lan"}.Check(People, DefaultMapping(), headers, Options{})
+		FieldTags: " ", FieldTitle: "Giáo viên", FieldOwnerID: "user-lan", FieldConsentZalo: "chưa hỏi"}.Check(People, DefaultMapping(), headers, Options{})
 	want := map[Field]string{
 		FieldName:   "tells one party from another, so every row cannot share it: put it in a column of the file",
 		FieldPhones: "tells one party from another, so every row cannot share it: put it in a column of the file",
@@ -52,6 +52,8 @@ func TestDefaultsThatCannotBeEveryRowsAreRefused(t *testing.T) {
 		FieldStage:  `people have no field "stage"`,
 		FieldTags:   "is blank: leave the field out",
 		FieldTitle:  "is a job title, which is kept on the link to the person's workplace, and neither a column nor a default names the workplace",
+		FieldConsentZalo: `holds "chưa hỏi", which is not a consent: write "granted" or "refused" ("có" or "không"), ` +
+			`then, if known, "; " when it was given and "; " where`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("people:\n got %q\nwant %q", got, want)
@@ -61,7 +63,9 @@ func TestDefaultsThatCannotBeEveryRowsAreRefused(t *testing.T) {
 	if len(got) != 2 || got[FieldStage] == "" || got[FieldWebsite] == "" {
 		t.Errorf("organisations: %q", got)
 	}
-	if got := (Defaults{FieldWorkplace: "Trường A", FieldTitle: "Giáo viên"}).Check(People, DefaultMapping(), headers, Options{}); len(got) != 0 {
-		t.Errorf("a title with a workplace default: %q", got)
+	// A sign-up sheet's attendees all agreed to hear from us on Zalo.
+	d := Defaults{FieldWorkplace: "Trường A", FieldTitle: "Giáo viên", FieldConsentZalo: "granted; ; hội thảo Bắc Ninh"}
+	if got := d.Check(People, DefaultMapping(), headers, Options{}); len(got) != 0 {
+		t.Errorf("a title with a workplace default, and a consent: %q", got)
 	}
 }

@@ -44,7 +44,25 @@ const (
 	FieldWorkplace Field = "workplace"
 	// FieldTitle is the person's job title at the workplace ("Hiệu trưởng").
 	FieldTitle Field = "title"
+	// FieldImportantDates are a person's dates worth a reminder, each
+	// "label: date" ("Ngày cưới: 20/06/2015"), separated by ";".
+	FieldImportantDates Field = "important_dates"
+	// The consent fields hold a person's decision about one channel, and
+	// when and where it was made (see Checker.PersonFields).
+	FieldConsentEmail Field = "consent:email"
+	FieldConsentSMS   Field = "consent:sms"
+	FieldConsentZalo  Field = "consent:zalo"
+	FieldConsentPhone Field = "consent:phone"
 )
+
+// consentFields are the consent fields by the channel each is about.
+var consentFields = []struct {
+	field   Field
+	channel party.Channel
+}{
+	{FieldConsentEmail, party.ChannelEmail}, {FieldConsentSMS, party.ChannelSMS},
+	{FieldConsentZalo, party.ChannelZalo}, {FieldConsentPhone, party.ChannelPhone},
+}
 
 const customPrefix = "custom:"
 
@@ -65,7 +83,8 @@ func (f Field) Known() bool {
 	switch f {
 	case FieldName, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
 		FieldPhones, FieldEmails, FieldWebsite, FieldSupervisingUnitID, FieldStage, FieldTags,
-		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday, FieldSupervisingUnit, FieldWorkplace, FieldTitle:
+		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday, FieldSupervisingUnit, FieldWorkplace, FieldTitle,
+		FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone:
 		return true
 	}
 	return false
@@ -95,7 +114,7 @@ func (r Resource) Known() bool { return r == Organisations || r == People }
 // personFields are the fields a person has; an organisation has every other
 // known field, and the name, phones, emails, tags, owner and notes.
 var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
-	FieldWorkplace, FieldTitle}
+	FieldWorkplace, FieldTitle, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone}
 
 // sharedFields are the fields of personFields an organisation has too.
 var sharedFields = []Field{FieldName, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
@@ -266,6 +285,11 @@ func DefaultMapping() Mapping {
 		"Đơn vị cấp trên", "Cơ quan cấp trên", "Supervising unit")
 	add(FieldWorkplace, "Đơn vị công tác", "Nơi công tác", "Cơ quan công tác", "Đơn vị", "Workplace", "Employer")
 	add(FieldTitle, "Chức vụ", "Chức danh", "Title", "Job title", "Position")
+	add(FieldImportantDates, "Ngày quan trọng", "Ngày kỷ niệm", "Important dates", "important_dates")
+	add(FieldConsentEmail, "consent:email", "Đồng ý nhận email", "Email consent")
+	add(FieldConsentSMS, "consent:sms", "Đồng ý nhận SMS", "Đồng ý nhận tin nhắn", "SMS consent")
+	add(FieldConsentZalo, "consent:zalo", "Đồng ý nhận Zalo", "Đồng ý nhận tin Zalo", "Zalo consent")
+	add(FieldConsentPhone, "consent:phone", "Đồng ý nhận cuộc gọi", "Đồng ý gọi điện", "Phone consent")
 	return m
 }
 

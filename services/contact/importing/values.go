@@ -138,6 +138,13 @@ func (v *rowValues) columnOf(path string) string {
 			return v.header(FieldTitle)
 		}
 		return v.header(FieldWorkplace)
+	case "consents": // consents.zalo.at
+		channel, _, _ := strings.Cut(rest, ".")
+		for _, cf := range consentFields {
+			if string(cf.channel) == channel {
+				return v.header(cf.field)
+			}
+		}
 	}
 	if l := v.lists[Field(base)]; indexed && l != nil {
 		if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil && i < len(l.headers) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -25,7 +26,10 @@ type Export struct {
 var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
 		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit", "notes"}
-	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "workplace", "title", "tags", "owner_id", "notes"}
+	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "important_dates", "workplace", "title",
+		"consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "notes"}
+	// consentChannels are the channels of the consent columns, in order.
+	consentChannels = []party.Channel{party.ChannelEmail, party.ChannelSMS, party.ChannelZalo, party.ChannelPhone}
 )
 
 // Export streams every party matching q, not one page. Lists are joined
@@ -93,6 +97,20 @@ func customCell(v any) string {
 	return fmt.Sprint(v) // a bool: true or false
 }
 
+// consentCell writes a consent as the importer reads it back: the decision,
+// when (to the nanosecond, in the zone it was given in) and where; blank
+// when the person never decided.
+func consentCell(c party.Consent) string {
+	if c.At.IsZero() {
+		return ""
+	}
+	decision := "refused"
+	if c.Granted {
+		decision = "granted"
+	}
+	return decision + "; " + c.At.Format(time.RFC3339Nano) + "; " + c.Source
+}
+
 // exportCells returns a party's row; names are the names of the
 // organisations it links to, by id (an id with no name is written as is).
 func exportCells(v any, names map[string]string) []string {
@@ -121,8 +139,15 @@ func exportCells(v any, names map[string]string) []string {
 		if slices.ContainsFunc(titles, func(t string) bool { return t != "" }) {
 			title = join(titles) // a blank one keeps its place: "; Giáo viên"
 		}
-		return []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(workplaces), title,
-			join(x.Tags), x.OwnerID, x.Notes}
+		dates := make([]string, len(x.ImportantDates))
+		for i, d := range x.ImportantDates {
+			dates[i] = d.Label + ": " + d.Date.String()
+		}
+		cells := []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(dates), join(workplaces), title}
+		for _, ch := range consentChannels {
+			cells = append(cells, consentCell(x.Consents[ch]))
+		}
+		return append(cells, join(x.Tags), x.OwnerID, x.Notes)
 	}
 	return nil
 }

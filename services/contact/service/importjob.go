@@ -52,7 +52,8 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 			return unreadable{fmt.Errorf("import %s: mapping: %w", job.ID, err)}
 		}
 	}
-	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today()}
+	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today(),
+		Received: job.CreatedAt, Import: job.ID, Location: s.Location}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
 	}
