@@ -1184,3 +1184,61 @@ func undoImport(t *testing.T, h *servicetest.Harness, tok, id string) (importUnd
 	r.JSON(t, &u)
 	return u, r.Body
 }
+
+// A people file names each person's relatives: people stored already, and
+// rows of the same file, above or below, even two naming each other. A
+// relative who cannot be told, or whose row was not imported, refuses the
+// row, which says why.
+func TestAPeopleFileLinksTheRelativesItsRowsName(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, people, `{"full_name":"Nguyễn Thu Hà","phones":["0912000009"]}`)
+	create(t, h, tok, people, `{"full_name":"Vũ Văn Cũ","phones":["0912000005"]}`)
+	create(t, h, tok, people, `{"full_name":"Nguyễn An"}`)
+	create(t, h, tok, people, `{"full_name":"Nguyễn An","emails":["an@example.vn"]}`)
+
+	file := "Họ và tên,Điện thoại,Phụ huynh của,Người thân\n" +
+		`Nguyễn Văn Bố,0912000001,"Nguyễn Minh Khang; Nguyễn Thu Hà (0912000009)",vợ: Trần Thị Mẹ (+84912000002)` + "\n" + // 2 a row below, a stored person, a row naming it back
+		"Trần Thị Mẹ,0912000002,Nguyễn Minh Khang,chồng: nguyen van bo\n" + // 3
+		"Nguyễn Minh Khang,,,\n" + // 4
+		"Lê Văn Sai,0912000005,,anh: Nguyễn Minh Khang\n" + // 5 names a row, and has a stored person's phone
+		"Lê Thị Theo,,,em: Lê Văn Sai\n" + // 6 names row 5, refused
+		"Đinh Văn Xa,,Không Có Ai,\n" + // 7 no such person
+		"Đinh Văn Hai,,Nguyễn An,\n" + // 8 two stored people have the name
+		"Đinh Văn Ba,,,Trần Văn X\n" + // 9 no label
+		"Phạm Văn Ông,,0912000009,\n" // 10 a stored person, by phone
+	// A preview shows the relatives of the file as written: they are not stored yet.
+	r := previewForm(t, h, tok, "?rows=9", []byte(file), map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 9 || fmt.Sprint(p.Rows[1].Party["relationships"]) != "[map[kind:parent_of party_id:Nguyễn Minh Khang] map[kind:related_to label:chồng party_id:nguyen van bo]]" ||
+		len(p.Rows[1].Problems) != 0 || len(p.Rows[3].Problems) != 1 {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	job := importFile(t, h, tok, "families.csv", []byte(file), "people", 30*time.Second)
+	if job.Progress.Created != 4 || job.Progress.Failed != 5 {
+		t.Fatalf("job: %+v", job)
+	}
+	want := []importProblem{
+		{Row: 5, Column: "Điện thoại", Message: "same phone +84912000005 as existing person " + namePairs(t, h, `SELECT 'id', id::text FROM person WHERE name = 'Vũ Văn Cũ'`)["id"]},
+		{Row: 6, Column: "Người thân", Message: `names row 5 of this file ("Lê Văn Sai"), which was not imported: see that row's problems`},
+		{Row: 7, Column: "Phụ huynh của", Message: `no person is named "Không Có Ai": write their name as it is stored, their phone, email or id, or add them to this file`},
+		{Row: 8, Column: "Phụ huynh của", Message: `2 people are named "Nguyễn An": write the phone, email or id of the one you mean`},
+		{Row: 9, Column: "Người thân", Message: `holds "Trần Văn X", which does not say how the two are related: write "how: who", for example "vợ: Trần Thị Mai", separated by ";"`},
+	}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
+	}
+	links := namePairs(t, h, `SELECT p.name, string_agg(r->>'kind' || ' ' || coalesce(r->>'label' || ' ', '') || q.name, ', ' ORDER BY n)
+FROM person p CROSS JOIN jsonb_array_elements(p.doc->'relationships') WITH ORDINALITY AS l(r, n)
+JOIN person q ON q.id = (r->>'party_id')::uuid WHERE p.import_id IS NOT NULL GROUP BY p.name`)
+	wantLinks := map[string]string{
+		"Nguyễn Văn Bố": "parent_of Nguyễn Minh Khang, parent_of Nguyễn Thu Hà, related_to vợ Trần Thị Mẹ",
+		"Trần Thị Mẹ":   "parent_of Nguyễn Minh Khang, related_to chồng Nguyễn Văn Bố",
+		"Phạm Văn Ông":  "parent_of Nguyễn Thu Hà",
+	}
+	if !maps.Equal(links, wantLinks) {
+		t.Fatalf("links %v, want %v", links, wantLinks)
+	}
+}

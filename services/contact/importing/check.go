@@ -174,7 +174,10 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
 		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
-	p.Relationships = v.worksAt()
+	p.Relationships = append(v.worksAt(), v.relatives()...)
+	for _, r := range p.Relationships {
+		v.linkKinds = append(v.linkKinds, r.Kind)
+	}
 	p.ImportantDates = v.importantDates()
 	p.Consents = v.consents()
 	if s := v.text(FieldBirthday); s != "" {

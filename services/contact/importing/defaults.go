@@ -57,6 +57,8 @@ func (d Defaults) Check(r Resource, m Mapping, headers []string, opts Options) m
 			problems[f] = fmt.Sprintf("%s have no field %q", r, f)
 		case slices.Contains(identifying, f):
 			problems[f] = "tells one party from another, so every row cannot share it: put it in a column of the file"
+		case f == FieldParentOf || f == FieldGuardianOf || f == FieldRelatedTo:
+			problems[f] = "names a person's relatives, whom every row cannot share: put them in a column of the file"
 		case strings.TrimSpace(value) == "":
 			problems[f] = "is blank: leave the field out"
 		default:

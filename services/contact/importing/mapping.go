@@ -30,7 +30,7 @@ const (
 	FieldSupervisingUnitID Field = "supervising_unit_id"
 	// FieldSupervisingUnit names the supervising unit as a file does: by
 	// its id, its tax code or its name. The import looks it up among the
-	// stored organisations (see OrgRef). FieldSupervisingUnitID, which
+	// stored organisations (see Ref). FieldSupervisingUnitID, which
 	// Rapport's exports write, is read the same way.
 	FieldSupervisingUnit Field = "supervising_unit"
 	FieldStage           Field = "stage"
@@ -53,7 +53,24 @@ const (
 	FieldConsentSMS   Field = "consent:sms"
 	FieldConsentZalo  Field = "consent:zalo"
 	FieldConsentPhone Field = "consent:phone"
+	// The relatives fields name the people a person is the parent or
+	// guardian of, or otherwise related to ("vợ: Trần Thị Mai"), each by id,
+	// phone, email or name (see ParsePersonRef), separated by ";".
+	FieldParentOf   Field = "parent_of"
+	FieldGuardianOf Field = "guardian_of"
+	FieldRelatedTo  Field = "related_to"
 )
+
+// linkFields are the fields naming another party, by the kind of link each
+// becomes; a supervising unit is no relationship, so it has none.
+var linkFields = map[party.RelationKind]Field{
+	"": FieldSupervisingUnit, party.RelWorksAt: FieldWorkplace,
+	party.RelParentOf: FieldParentOf, party.RelGuardianOf: FieldGuardianOf, party.RelRelatedTo: FieldRelatedTo,
+}
+
+// LinkField returns the field naming the party a link of kind k points at:
+// FieldSupervisingUnit for "", an organisation's supervising unit.
+func LinkField(k party.RelationKind) Field { return linkFields[k] }
 
 // consentFields are the consent fields by the channel each is about.
 var consentFields = []struct {
@@ -84,7 +101,8 @@ func (f Field) Known() bool {
 	case FieldName, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
 		FieldPhones, FieldEmails, FieldWebsite, FieldSupervisingUnitID, FieldStage, FieldTags,
 		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday, FieldSupervisingUnit, FieldWorkplace, FieldTitle,
-		FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone:
+		FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone,
+		FieldParentOf, FieldGuardianOf, FieldRelatedTo:
 		return true
 	}
 	return false
@@ -114,7 +132,8 @@ func (r Resource) Known() bool { return r == Organisations || r == People }
 // personFields are the fields a person has; an organisation has every other
 // known field, and the name, phones, emails, tags, owner and notes.
 var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
-	FieldWorkplace, FieldTitle, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone}
+	FieldWorkplace, FieldTitle, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone,
+	FieldParentOf, FieldGuardianOf, FieldRelatedTo}
 
 // sharedFields are the fields of personFields an organisation has too.
 var sharedFields = []Field{FieldName, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
@@ -290,6 +309,9 @@ func DefaultMapping() Mapping {
 	add(FieldConsentSMS, "consent:sms", "Đồng ý nhận SMS", "Đồng ý nhận tin nhắn", "SMS consent")
 	add(FieldConsentZalo, "consent:zalo", "Đồng ý nhận Zalo", "Đồng ý nhận tin Zalo", "Zalo consent")
 	add(FieldConsentPhone, "consent:phone", "Đồng ý nhận cuộc gọi", "Đồng ý gọi điện", "Phone consent")
+	add(FieldParentOf, "parent_of", "Phụ huynh của", "Cha mẹ của", "Parent of")
+	add(FieldGuardianOf, "guardian_of", "Người giám hộ của", "Giám hộ của", "Guardian of")
+	add(FieldRelatedTo, "related_to", "Người thân", "Quan hệ", "Related to")
 	return m
 }
 

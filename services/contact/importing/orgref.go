@@ -3,58 +3,106 @@ package importing
 import (
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
-// OrgRef is an organisation as a file names it in a supervising-unit or
-// workplace column: by its id (Rapport's exports write ids), its tax or
-// budget-unit code, or its name. Only the stored organisations can say
-// which one it is, so the import looks refs up a chunk at a time.
-type OrgRef struct {
+// Ref is a party as a file names it: an organisation in a
+// supervising-unit or workplace column, a person in a column of a person's
+// relatives. It is named by its id (Rapport's exports write ids), by a key
+// (an organisation's tax or budget-unit code, a person's phone or email),
+// or by its name. Only the stored parties can say which one it is, so the
+// import looks refs up a chunk at a time.
+type Ref struct {
 	By RefKind
-	// Value is what to look up: the id, the tax code's key (party.Key's
-	// String) or the folded name.
+	// Value is what to look up: the id, the key (party.Key's String) or
+	// the folded name.
 	Value string
 	// Text is the cell as written, for the report.
 	Text string
+	// Person is set for a ref to a person.
+	Person bool
+	// Name is, for a person named by id beside their name ("Phan Thị Út
+	// (<id>)"), the folded name, looked up when no party has the id: an
+	// export's ids mean nothing to another Rapport.
+	Name string
 }
 
-// RefKind is how an OrgRef names its organisation.
+// RefKind is how a Ref names its party.
 type RefKind int
 
-// The ways a file names an organisation.
+// The ways a file names a party.
 const (
 	ByID RefKind = iota
-	ByTaxCode
+	ByKey
 	ByName
 )
 
 // ParseOrgRef reads a cell naming an organisation. A cell that is an id or
 // a well-formed tax code is taken as one; anything else is a name, matched
 // ignoring case and diacritics as search does.
-func ParseOrgRef(text string) OrgRef {
+func ParseOrgRef(text string) Ref {
 	if party.ValidID(text) {
-		return OrgRef{By: ByID, Value: text, Text: text}
+		return Ref{By: ByID, Value: text, Text: text}
 	}
 	if code, err := party.NormalizeTaxCode(text); err == nil {
-		return OrgRef{By: ByTaxCode, Value: party.Key{Type: party.KeyTaxCode, Value: code}.String(), Text: text}
+		return Ref{By: ByKey, Value: party.Key{Type: party.KeyTaxCode, Value: code}.String(), Text: text}
 	}
-	return OrgRef{By: ByName, Value: party.Fold(text), Text: text}
+	return Ref{By: ByName, Value: party.Fold(text), Text: text}
 }
 
-// NotFound says that no stored organisation is the one r names, and how to
-// name it so that one is; inFile says whether the organisation could be a
-// row of the file too (an organisations file holds supervising units).
-func (r OrgRef) NotFound(inFile bool) string {
+// ParsePersonRef reads a cell naming a person: an id, a phone or an email
+// is looked up as one, anything else as a name. Exports write a person as
+// "Nguyễn Minh Khang (+84912345678)": the phone, email or id in brackets
+// is looked up, and the name beside it is for people to read.
+func ParsePersonRef(text string) Ref {
+	ref := Ref{By: ByName, Value: party.Fold(text), Text: text, Person: true}
+	inner := text
+	if open := strings.LastIndex(text, "("); open > 0 && strings.HasSuffix(text, ")") {
+		inner = strings.TrimSpace(text[open+1 : len(text)-1])
+	}
+	switch {
+	case party.ValidID(inner):
+		ref.By, ref.Value = ByID, inner
+		if inner != text {
+			ref.Name = party.Fold(strings.TrimSpace(text[:strings.LastIndex(text, "(")]))
+		}
+	case strings.Contains(inner, "@"):
+		if email, err := party.NormalizeEmail(inner); err == nil {
+			ref.By, ref.Value = ByKey, party.Key{Type: party.KeyEmail, Value: email}.String()
+		}
+	case strings.Trim(inner, "+0123456789 .-") == "":
+		if phone, err := party.NormalizePhone(inner); err == nil {
+			ref.By, ref.Value = ByKey, party.Key{Type: party.KeyPhone, Value: phone}.String()
+		}
+	}
+	return ref
+}
+
+// NotFound says that no stored party is the one r names, and how to name
+// it so that one is; inFile says whether it could be a row of the file too
+// (an organisations file holds supervising units, a people file relatives).
+func (r Ref) NotFound(inFile bool) string {
 	create := "create it first"
 	if inFile {
 		create = "add it to this file, or create it first"
 	}
+	if r.Person {
+		switch r.By {
+		case ByID:
+			return fmt.Sprintf("%q is not an existing person", r.Text)
+		case ByKey:
+			return fmt.Sprintf("no person has the %s of %q: add them to this file, or create them first", r.keyType(), r.Text)
+		}
+		return fmt.Sprintf("no person is named %q: write their name as it is stored, their phone, email or id, "+
+			"or add them to this file", r.Text)
+	}
 	switch r.By {
 	case ByID:
 		return "is not an existing organisation"
-	case ByTaxCode:
+	case ByKey:
 		return fmt.Sprintf("no organisation has the tax code %s: write its name, or %s", r.Text, create)
 	}
 	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, or %s", r.Text, create)
@@ -64,14 +112,23 @@ func (r OrgRef) NotFound(inFile bool) string {
 	return msg
 }
 
-// Ambiguous says that n stored organisations have the name r gives.
-func (r OrgRef) Ambiguous(n int) string {
+// keyType names the kind of key r looks up ("phone", "email").
+func (r Ref) keyType() string {
+	t, _, _ := strings.Cut(r.Value, ":")
+	return strings.ReplaceAll(t, "_", " ")
+}
+
+// Ambiguous says that n stored parties have the name r gives.
+func (r Ref) Ambiguous(n int) string {
+	if r.Person {
+		return fmt.Sprintf("%d people are named %q: write the phone, email or id of the one you mean", n, r.Text)
+	}
 	return fmt.Sprintf("%d organisations are named %q: write the tax code or the id of the one you mean", n, r.Text)
 }
 
 // NotImported says that r names the file's row at line, which was not
 // imported, so neither can the row naming it be.
-func (r OrgRef) NotImported(line int) string {
+func (r Ref) NotImported(line int) string {
 	return fmt.Sprintf("names row %d of this file (%q), which was not imported: see that row's problems", line, r.Text)
 }
 
@@ -83,54 +140,75 @@ func InLoop(line int) string {
 		"in a loop (a unit named, directly or not, as its own supervising unit): name one outside the loop", line)
 }
 
-// FileOrgs are the organisations a file's rows create, by the values OrgRef
-// looks them up by (a tax code's key, a folded name), so that a row naming
-// one as its supervising unit, above or below it, is written after it. The
-// first row with a value keeps it.
-type FileOrgs map[string]int // value -> line
+// FileParties are the parties a file's rows create, by the values a Ref
+// looks them up by (a key, a folded name), so that a row naming one (as
+// its supervising unit, or a relative), above or below it, is written
+// after it or with it. The first row with a value keeps it; a name that
+// several rows of a people file hold names none of them, since people,
+// unlike organisations, often share names.
+type FileParties struct {
+	lines  map[string]int // value -> line, or -1 for a name several rows hold
+	people bool
+}
 
-// ReadFileOrgs reads the name and tax code of every row of a file, before
-// the import checks them, or returns nil when no column of the file can
-// name a supervising unit: then no row is written after another.
-func ReadFileOrgs(rows iter.Seq2[Row, error], c *Checker) (FileOrgs, error) {
-	var orgs FileOrgs
+// ReadFileParties reads the names and keys of every row of a file of r,
+// before the import checks them, or returns nil when no column of the file
+// can name a party of r: then no row is written after another.
+func ReadFileParties(rows iter.Seq2[Row, error], c *Checker, r Resource) (*FileParties, error) {
+	linking := []Field{FieldSupervisingUnit}
+	if r == People {
+		linking = []Field{FieldParentOf, FieldGuardianOf, FieldRelatedTo}
+	}
+	var f *FileParties
 	for row, err := range rows {
 		if err != nil {
 			return nil, err
 		}
-		if orgs == nil {
-			if !c.Feeds(row.Headers, FieldSupervisingUnit) {
+		if f == nil {
+			if !slices.ContainsFunc(linking, func(field Field) bool { return c.Feeds(row.Headers, field) }) {
 				return nil, nil
 			}
-			orgs = FileOrgs{}
+			f = &FileParties{lines: map[string]int{}, people: r == People}
 		}
 		if row.End != nil {
 			break
 		}
 		v := c.collect(row)
-		values := []string{party.Fold(v.text(FieldName))}
-		if code, err := party.NormalizeTaxCode(v.text(FieldTaxCode)); err == nil && code != "" {
-			values = append(values, party.Key{Type: party.KeyTaxCode, Value: code}.String())
+		name := party.Fold(v.text(FieldName))
+		if line, ok := f.lines[name]; f.people && ok && line != row.Line {
+			f.lines[name] = -1
+		}
+		keys := party.KeysOfValid(nil, nil, v.text(FieldTaxCode)) // what a ref to an organisation looks up
+		if f.people {
+			keys = party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), "")
+		}
+		values := []string{name}
+		for _, k := range keys {
+			values = append(values, k.String())
 		}
 		for _, value := range values {
-			if _, ok := orgs[value]; !ok && value != "" {
-				orgs[value] = row.Line
+			if _, ok := f.lines[value]; !ok && value != "" {
+				f.lines[value] = row.Line
 			}
 		}
 	}
-	return orgs, nil
+	return f, nil
 }
 
-// Line returns the line of the organisation a cell names, by tax code or
-// name, if one of f is so named.
-func (f FileOrgs) Line(text string) (int, bool) {
-	if len(f) == 0 {
+// Line returns the line of the party a cell names, by key or name, if a
+// row of the file is so named.
+func (f *FileParties) Line(text string) (int, bool) {
+	if f == nil {
 		return 0, false
 	}
 	ref := ParseOrgRef(text)
-	if ref.By == ByID {
-		return 0, false // a new row's id is not known yet
+	if f.people {
+		ref = ParsePersonRef(text)
 	}
-	line, ok := f[ref.Value]
-	return line, ok
+	value := ref.Value
+	if ref.By == ByID {
+		value = ref.Name // a new row's id is not known yet
+	}
+	line, ok := f.lines[value]
+	return line, ok && line > 0
 }

@@ -8,14 +8,14 @@ import (
 func TestACellNamesAnOrganisationByIdTaxCodeOrName(t *testing.T) {
 	tests := []struct {
 		cell string
-		want OrgRef
+		want Ref
 	}{
-		{"0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d", OrgRef{ByID, "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d", "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d"}},
-		{"0101 234 567", OrgRef{ByTaxCode, "tax_code:0101234567", "0101 234 567"}},
-		{"0101234567-001", OrgRef{ByTaxCode, "tax_code:0101234567-001", "0101234567-001"}},
-		{"1012345", OrgRef{ByTaxCode, "tax_code:1012345", "1012345"}}, // a budget-unit code
-		{"Phòng GD&ĐT Quận Đống Đa", OrgRef{ByName, "phong gd&dt quan dong da", "Phòng GD&ĐT Quận Đống Đa"}},
-		{"101234567", OrgRef{ByName, "101234567", "101234567"}}, // no code: a name, with a hint when not found
+		{"0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d", Ref{By: ByID, Value: "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d", Text: "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d"}},
+		{"0101 234 567", Ref{By: ByKey, Value: "tax_code:0101234567", Text: "0101 234 567"}},
+		{"0101234567-001", Ref{By: ByKey, Value: "tax_code:0101234567-001", Text: "0101234567-001"}},
+		{"1012345", Ref{By: ByKey, Value: "tax_code:1012345", Text: "1012345"}}, // a budget-unit code
+		{"Phòng GD&ĐT Quận Đống Đa", Ref{By: ByName, Value: "phong gd&dt quan dong da", Text: "Phòng GD&ĐT Quận Đống Đa"}},
+		{"101234567", Ref{By: ByName, Value: "101234567", Text: "101234567"}}, // no code: a name, with a hint when not found
 	}
 	for _, tt := range tests {
 		if got := ParseOrgRef(tt.cell); got != tt.want {
@@ -31,5 +31,34 @@ func TestACellNamesAnOrganisationByIdTaxCodeOrName(t *testing.T) {
 	}
 	if msg := ParseOrgRef("Sở GD&ĐT").NotFound(true); !strings.HasSuffix(msg, "or add it to this file, or create it first") {
 		t.Errorf("a name not found, where the file may hold it: %q", msg)
+	}
+}
+
+func TestACellNamesAPersonByIdPhoneEmailOrName(t *testing.T) {
+	id := "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d"
+	tests := []struct {
+		cell  string
+		by    RefKind
+		value string
+	}{
+		{id, ByID, id},
+		{"Nguyễn Minh Khang (" + id + ")", ByID, id},
+		{"0912 345 678", ByKey, "phone:+84912345678"},
+		{"Nguyễn Minh Khang (+84912345678)", ByKey, "phone:+84912345678"},
+		{"Khang.Nguyen@Example.vn", ByKey, "email:khang.nguyen@example.vn"},
+		{"Nguyễn Minh Khang (khang@example.vn)", ByKey, "email:khang@example.vn"},
+		{"Nguyễn Minh Khang", ByName, "nguyen minh khang"},
+		{"Nguyễn Minh Khang (lớp 3A)", ByName, "nguyen minh khang (lop 3a)"},
+	}
+	for _, tt := range tests {
+		if got := ParsePersonRef(tt.cell); got.By != tt.by || got.Value != tt.value || got.Text != tt.cell || !got.Person {
+			t.Errorf("ParsePersonRef(%q) = %+v, want %v %q", tt.cell, got, tt.by, tt.value)
+		}
+	}
+	if msg := ParsePersonRef("0912345678").NotFound(true); msg != `no person has the phone of "0912345678": add them to this file, or create them first` {
+		t.Errorf("a phone not found: %q", msg)
+	}
+	if msg := ParsePersonRef("Nguyễn An").Ambiguous(2); msg != `2 people are named "Nguyễn An": write the phone, email or id of the one you mean` {
+		t.Errorf("a name two people have: %q", msg)
 	}
 }

@@ -107,3 +107,32 @@ func parseCellTime(s string, loc *time.Location) (time.Time, error) {
 	}
 	return d.Start(loc), nil
 }
+
+// relativeFields are the fields naming a person's relatives, by the kind of
+// link each becomes, in the order a person's links are written.
+var relativeFields = []party.RelationKind{party.RelParentOf, party.RelGuardianOf, party.RelRelatedTo}
+
+// relatives reads the people the row's person is the parent or guardian
+// of, or related to, as links to the people as written, which the import
+// looks up (see ParsePersonRef). A related_to item starts with how the two
+// are related: "vợ: Trần Thị Mai (+84912345678)".
+func (v *rowValues) relatives() []party.Relationship {
+	var out []party.Relationship
+	for _, kind := range relativeFields {
+		f := LinkField(kind)
+		for _, item := range splitNames(v.text(f), false) {
+			r := party.Relationship{Kind: kind, PartyID: item}
+			if kind == party.RelRelatedTo {
+				label, who, ok := strings.Cut(item, ":")
+				if !ok || strings.TrimSpace(label) == "" || strings.TrimSpace(who) == "" {
+					v.report(f, fmt.Sprintf(`holds %q, which does not say how the two are related: write "how: who", `+
+						`for example "vợ: Trần Thị Mai", separated by ";"`, item))
+					continue
+				}
+				r.Label, r.PartyID = strings.TrimSpace(label), strings.TrimSpace(who)
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -17,6 +17,9 @@ type rowValues struct {
 	texts    map[Field]Cell
 	lists    map[Field]*list
 	reported []Problem
+	// linkKinds are the kinds of the person's links, in order, so a
+	// problem with one is reported in the column that named it.
+	linkKinds []party.RelationKind
 	// headers and c find the file's column mapped to a field this row left blank.
 	headers []string
 	c       *Checker
@@ -133,9 +136,12 @@ func (v *rowValues) columnOf(path string) string {
 	switch base {
 	case "full_name":
 		base = string(FieldName)
-	case "relationships": // the one an import makes: works_at its workplace
+	case "relationships": // relationships[2].label: the link the row's index-th link cell made
 		if rest == "title" {
 			return v.header(FieldTitle)
+		}
+		if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil && i < len(v.linkKinds) {
+			return v.header(LinkField(v.linkKinds[i]))
 		}
 		return v.header(FieldWorkplace)
 	case "consents": // consents.zalo.at

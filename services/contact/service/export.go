@@ -27,16 +27,17 @@ var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
 		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit", "notes"}
 	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "important_dates", "workplace", "title",
-		"consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "notes"}
+		"parent_of", "guardian_of", "related_to", "consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "notes"}
 	// consentChannels are the channels of the consent columns, in order.
 	consentChannels = []party.Channel{party.ChannelEmail, party.ChannelSMS, party.ChannelZalo, party.ChannelPhone}
 )
 
 // Export streams every party matching q, not one page. Lists are joined
-// with "; ", which the importer splits again. An organisation a party links
-// to is written by name, as people read and write it, and the importer
-// looks it up by name again; a person's workplaces and their titles are
-// joined in the same order.
+// with "; ", which the importer splits again. A party another links to is
+// written by name, as people read and write it, and the importer looks it
+// up by name again; a person's workplaces and their titles are joined in
+// the same order, and a relative's phone, email or id follows their name
+// in brackets, since people share names.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	f, err := q.Filter(p.k.table, p.s.today())
 	if err != nil {
@@ -130,9 +131,15 @@ func exportCells(v any, names map[string]string) []string {
 			birthday = x.Birthday.String()
 		}
 		var workplaces, titles []string
+		relatives := map[party.RelationKind][]string{}
 		for _, r := range x.Relationships {
-			if r.Kind == party.RelWorksAt {
+			switch r.Kind {
+			case party.RelWorksAt:
 				workplaces, titles = append(workplaces, name(r.PartyID)), append(titles, r.Title)
+			case party.RelRelatedTo:
+				relatives[r.Kind] = append(relatives[r.Kind], r.Label+": "+name(r.PartyID))
+			default:
+				relatives[r.Kind] = append(relatives[r.Kind], name(r.PartyID))
 			}
 		}
 		title := ""
@@ -143,7 +150,8 @@ func exportCells(v any, names map[string]string) []string {
 		for i, d := range x.ImportantDates {
 			dates[i] = d.Label + ": " + d.Date.String()
 		}
-		cells := []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(dates), join(workplaces), title}
+		cells := []string{x.ID, x.FullName, join(x.Phones), join(x.Emails), x.ZaloID, birthday, join(dates), join(workplaces), title,
+			join(relatives[party.RelParentOf]), join(relatives[party.RelGuardianOf]), join(relatives[party.RelRelatedTo])}
 		for _, ch := range consentChannels {
 			cells = append(cells, consentCell(x.Consents[ch]))
 		}

@@ -62,16 +62,16 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		skip[no] = true
 	}
 	rows := readRows(job.Format, file, opts.Mapping)
-	if importing.Resource(job.Resource) == importing.People {
-		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, nil, rows)
-	}
-	// A row may name as its supervising unit a row below it (an export
-	// lists units by name, not level), so every row's name is read first.
-	orgs, err := importing.ReadFileOrgs(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts))
+	// A row may name as its supervising unit, or as a relative, a row below
+	// it (an export lists parties by name), so every row's name is read first.
+	named, err := importing.ReadFileParties(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
-	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, orgs, rows)
+	if importing.Resource(job.Resource) == importing.People {
+		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, named, rows)
+	}
+	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, named, rows)
 }
 
 // fieldCheck checks one row's fields with a Checker of the caller's.
@@ -117,6 +117,10 @@ type chunk[T any] struct {
 	// loop marks the chunk of held rows that cannot be written, as the
 	// supervising units above each go round in a loop: all are refused.
 	loop bool
+	// together marks the chunk of every held person: they are written at
+	// once, each with its id chosen first, so that relatives naming each
+	// other ("vợ", "chồng") link to each other.
+	together bool
 }
 
 // heldRow is a row naming as its supervising unit an organisation that
@@ -132,6 +136,9 @@ type heldRow[T any] struct {
 type heldBack[T any] struct {
 	rows []heldRow[T]
 	next int
+	// together holds people: a link to a person needs only its id, not a
+	// written row, so they need no levels and may name each other.
+	together bool
 }
 
 // chunks returns the held rows in chunks to write in order, each after the
@@ -140,6 +147,18 @@ type heldBack[T any] struct {
 // rows whose supervising units go round in a loop come first, in chunks
 // marked loop, to be refused.
 func (h *heldBack[T]) chunks() []chunk[T] {
+	if h.together {
+		if len(h.rows) == 0 {
+			return nil
+		}
+		ch := chunk[T]{no: h.next, names: map[int]int{}, together: true}
+		for _, r := range h.rows {
+			ch.pending = append(ch.pending, r.candidate)
+			ch.names[r.row.Line] = r.names
+			ch.rows++
+		}
+		return []chunk[T]{ch}
+	}
 	const visiting, inLoop = -1, -2
 	byLine := make(map[int]int, len(h.rows))
 	for i, r := range h.rows {
@@ -197,17 +216,20 @@ type importRun[T any] struct {
 	p     *Parties[T]
 	job   store.Import
 	token string
+	// named are the parties the file's rows create, by what names them.
+	named *importing.FileParties
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
 // chunks, each in a transaction of its own that also records the chunk as
-// written; then it writes the held rows' chunks, one after the other. orgs
-// are the organisations the file's rows create, for the rows naming one.
+// written; then it writes the held rows' chunks, one after the other. named
+// are the parties the file's rows create, for the rows naming one.
 func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
-	job store.Import, token string, skip map[int]bool, orgs importing.FileOrgs, rows iter.Seq2[importing.Row, error]) error {
+	job store.Import, token string, skip map[int]bool, named *importing.FileParties, rows iter.Seq2[importing.Row, error]) error {
 	run := &importRun[T]{p: p, job: job, token: token}
 	g, gctx := errgroup.WithContext(ctx)
-	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, orgs, rows)
+	run.named = named
+	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, named, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
 		g.Go(func() error {
@@ -223,6 +245,7 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 		return err
 	}
 	columns := importing.NewChecker(opts)
+	held.together = p.k.table == store.Person
 	for _, ch := range held.chunks() {
 		if skip[ch.no] {
 			continue
@@ -240,7 +263,7 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 // checks duplicates within the file and fills the chunks. ctx must be g's.
 // The rows held back are in held once g is done.
 func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.Options, fields fieldCheck[T],
-	keys func(T) []party.Key, skip map[int]bool, orgs importing.FileOrgs, rows iter.Seq2[importing.Row, error]) (<-chan chunk[T], *heldBack[T]) {
+	keys func(T) []party.Key, skip map[int]bool, named *importing.FileParties, rows iter.Seq2[importing.Row, error]) (<-chan chunk[T], *heldBack[T]) {
 	work := make(chan checkJob[T], importCheckers)
 	// order holds the batches' result channels in file order; its length
 	// bounds how far the checkers run ahead of the chunks.
@@ -271,7 +294,7 @@ func checkChunks[T any](ctx context.Context, g *errgroup.Group, opts importing.O
 	}
 	g.Go(func() error {
 		defer close(chunks)
-		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, orgs, order, chunks, held)
+		return fillChunks(ctx, importing.NewChecker(opts), keys, skip, named, order, chunks, held)
 	})
 	return chunks, held
 }
@@ -326,12 +349,12 @@ func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 
 // fillChunks takes the checked rows in file order, checks duplicates within
 // the file with dups, and sends the rows in chunks, holding back in held
-// the rows whose supervising unit another row of the file, among orgs, is.
+// the rows naming another row of the file, among named.
 // The rows of chunks in skip were written before a restart: they are
 // checked again only so the duplicate check remembers their keys, and the
 // rows they held are held.
 func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
-	orgs importing.FileOrgs, order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
+	named *importing.FileParties, order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
 	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
 	send := func() error {
 		if !skip[ch.no] && !trySend(ctx, out, ch) {
@@ -360,7 +383,7 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 			ch.rows++
 			if len(problems) > 0 {
 				ch.problems = append(ch.problems, storeProblems(problems)...)
-			} else if line, ok := namesFileRow(orgs, c.row.Line, c.party); ok {
+			} else if line, ok := namesFileRow(named, c.row.Line, c.party); ok {
 				held.rows = append(held.rows, heldRow[T]{candidate: c.candidate, names: line})
 				ch.held++
 			} else {
@@ -387,15 +410,19 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 	return nil
 }
 
-// namesFileRow returns the line of the other row of the file, among orgs,
-// that v, at line, names as its supervising unit, if it names one.
-func namesFileRow[T any](orgs importing.FileOrgs, line int, v T) (int, bool) {
-	o, ok := any(v).(party.Organisation)
-	if !ok || o.SupervisingUnitID == "" {
-		return 0, false
+// namesFileRow returns the line of another row of the file, among named,
+// that v, at line, names as its supervising unit or as a relative, if it
+// names one.
+func namesFileRow[T any](named *importing.FileParties, line int, v T) (int, bool) {
+	for _, l := range linksOf(&v) {
+		if l.want == store.Organization && l.field != "supervising_unit_id" {
+			continue // a workplace is never a row of a people file
+		}
+		if other, ok := named.Line(*l.id); ok && other != line {
+			return other, true
+		}
 	}
-	named, ok := orgs.Line(o.SupervisingUnitID)
-	return named, ok && named != line
+	return 0, false
 }
 
 func storeProblems(ps []importing.Problem) []store.ImportProblem {
@@ -425,7 +452,9 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		events := make([]*event.Event, 0, len(keep))
 		for _, cand := range keep {
 			v := r.owned(cand.party)
-			*k.id(&v) = event.NewID().String()
+			if *k.id(&v) == "" { // a held person's was chosen to link to it
+				*k.id(&v) = event.NewID().String()
+			}
 			row, err := row(k, v)
 			if err != nil {
 				return err
@@ -495,13 +524,14 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
-	unresolved, err := resolveOrgs(ctx, tx, ch.pending)
+	local, named := r.chooseIDs(ch)
+	unresolved, err := resolveLinks(ctx, tx, ch.pending, local)
 	if err != nil {
 		return nil, nil, err
 	}
-	noun, orgColumn := "organisation", importing.FieldSupervisingUnit
+	noun := "organisation"
 	if r.p.k.table == store.Person {
-		noun, orgColumn = "person", importing.FieldWorkplace
+		noun = "person"
 	}
 	problems := ch.problems
 	stored := func(row importing.Row, keys []party.Key) {
@@ -515,25 +545,79 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	for _, ref := range ch.refused {
 		stored(ref.row, ref.keys)
 	}
-	keep := make([]candidate[T], 0, len(ch.pending))
+	refused := make([]bool, len(ch.pending))
 	for i, cand := range ch.pending {
 		before := len(problems)
 		stored(cand.row, r.p.k.keys(cand.party))
 		for _, miss := range unresolved[i] {
+			line, held := ch.names[cand.row.Line]
+			if ch.together { // people may name several rows
+				line, held = r.named.Line(miss.ref.Text)
+			}
 			var why string
-			switch line, held := ch.names[cand.row.Line]; {
+			switch {
 			case miss.matches > 0:
 				why = miss.ref.Ambiguous(miss.matches)
-			case held: // the earlier row it names was refused
+			case held: // the row of the file it names was refused
 				why = miss.ref.NotImported(line)
 			default:
-				why = miss.ref.NotFound(r.p.k.table == store.Organization)
+				why = miss.ref.NotFound(r.p.k.table == store.Organization || miss.ref.Person)
 			}
-			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, orgColumn), Message: why})
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field), Message: why})
 		}
-		if len(problems) == before {
+		refused[i] = len(problems) > before
+	}
+	// A person naming a refused row of the chunk is refused too, and so on,
+	// so no link is left pointing at an id that was never written.
+	for again := true; again; {
+		again = false
+		for _, n := range *named {
+			if refused[n.target] && !refused[n.row] {
+				cand := ch.pending[n.row]
+				refused[n.row], again = true, true
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, n.field),
+					Message: importing.ParsePersonRef(n.text).NotImported(ch.pending[n.target].row.Line)})
+			}
+		}
+	}
+	keep := make([]candidate[T], 0, len(ch.pending))
+	for i, cand := range ch.pending {
+		if !refused[i] {
 			keep = append(keep, cand)
 		}
 	}
 	return keep, problems, nil
+}
+
+// localLink is a link from one row of a chunk of people held together to
+// another: row names target.
+type localLink struct {
+	row, target int // indexes in the chunk's pending rows
+	text        string
+	field       importing.Field
+}
+
+// chooseIDs gives every person of a chunk held together its id before any
+// is written, and returns how resolveLinks finds a row of the chunk that a
+// link names (recording the link in named, filled as resolveLinks runs).
+// For other chunks, local finds none.
+func (r *importRun[T]) chooseIDs(ch chunk[T]) (local localRows, named *[]localLink) {
+	named = new([]localLink)
+	if !ch.together {
+		return func(int, string, importing.Field) (string, bool) { return "", false }, named
+	}
+	byLine := make(map[int]int, len(ch.pending))
+	for i := range ch.pending {
+		*r.p.k.id(&ch.pending[i].party) = event.NewID().String()
+		byLine[ch.pending[i].row.Line] = i
+	}
+	return func(row int, text string, field importing.Field) (string, bool) {
+		line, ok := r.named.Line(text)
+		target, in := byLine[line]
+		if !ok || !in || target == row {
+			return "", false
+		}
+		*named = append(*named, localLink{row: row, target: target, text: text, field: field})
+		return *r.p.k.id(&ch.pending[target].party), true
+	}, named
 }

@@ -192,7 +192,7 @@ func TestRowsNamingAnotherRowAreHeldUntilItIsWritten(t *testing.T) {
 	}
 	add("Trường THCS Ninh Nhất", "", "Phòng GD&ĐT Hoa Lư") // in chunk 1, level 2
 
-	orgs, err := importing.ReadFileOrgs(rowsOf(rows), importing.NewChecker(importing.Options{}))
+	orgs, err := importing.ReadFileParties(rowsOf(rows), importing.NewChecker(importing.Options{}), importing.Organisations)
 	if err != nil {
 		t.Fatal(err)
 	}

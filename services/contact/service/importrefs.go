@@ -5,82 +5,125 @@ import (
 	"slices"
 
 	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// namedOrg is an organisation a row names (its supervising unit, a person's
-// workplace): link points into the row's party at the name as written,
-// which resolveOrgs replaces by the organisation's id.
-type namedOrg struct {
+// namedParty is a party a row names (its supervising unit, a person's
+// workplace or relative): link points into the row's party at the name as
+// written, which resolveLinks replaces by the party's id.
+type namedParty struct {
 	row  int // index in the chunk's pending rows
 	link *string
-	ref  importing.OrgRef
+	ref  importing.Ref
+	want store.Type
+	// field is the field that named it, whose column a problem is reported in.
+	field importing.Field
 }
 
-// orgMiss is an organisation a row names that is not one stored one: the
-// stored ones so named number matches, 0 or several.
-type orgMiss struct {
-	ref     importing.OrgRef
+// linkMiss is a party a row names that is not one stored one: the stored
+// ones so named number matches, 0 or several.
+type linkMiss struct {
+	ref     importing.Ref
 	matches int
+	field   importing.Field
 }
 
-// resolveOrgs looks up the organisations the pending rows name, in one
-// query per way of naming one, and points each row's link at the one it
-// names. It returns, by row index, the organisations of rows that could not
-// be told: none, or several, are so named.
-func resolveOrgs[T any](ctx context.Context, db store.DB, pending []candidate[T]) (map[int][]orgMiss, error) {
-	var named []namedOrg
-	var refs []importing.OrgRef
+// localRows returns the id of the row of a chunk, other than row, that a
+// link of row in field names, if one does.
+type localRows func(row int, text string, field importing.Field) (string, bool)
+
+// resolveLinks looks up the parties the pending rows name, in one query per
+// type of party and way of naming one, and points each row's link at the
+// one it names. A person local names (another row of the chunk, whose id is
+// already chosen) is not looked up: local returns its id. It returns, by
+// row index, the parties of rows that could not be told: none, or several,
+// are so named.
+func resolveLinks[T any](ctx context.Context, db store.DB, pending []candidate[T], local localRows) (map[int][]linkMiss, error) {
+	var named []namedParty
+	refs := map[store.Type][]importing.Ref{}
 	for i := range pending {
-		for _, l := range linksOf(&pending[i].party) {
-			if l.want != store.Organization || *l.id == "" {
+		kinds := linkKinds(pending[i].party)
+		for j, l := range linksOf(&pending[i].party) {
+			if *l.id == "" {
 				continue
 			}
-			ref := importing.ParseOrgRef(*l.id)
-			named, refs = append(named, namedOrg{row: i, link: l.id, ref: ref}), append(refs, ref)
+			n := namedParty{row: i, link: l.id, ref: importing.ParseOrgRef(*l.id), want: l.want, field: importing.LinkField(kinds[j])}
+			if l.want == store.Person {
+				if id, ok := local(i, *l.id, n.field); ok {
+					*l.id = id
+					continue
+				}
+				n.ref = importing.ParsePersonRef(*l.id)
+			}
+			named, refs[l.want] = append(named, n), append(refs[l.want], n.ref)
 		}
 	}
 	if len(named) == 0 {
 		return nil, nil
 	}
-	found, err := findOrgs(ctx, db, refs)
-	if err != nil {
-		return nil, err
+	found := map[store.Type]store.Matches{}
+	for t, rs := range refs {
+		m, err := findParties(ctx, db, t, rs)
+		if err != nil {
+			return nil, err
+		}
+		found[t] = m
 	}
-	misses := map[int][]orgMiss{}
+	misses := map[int][]linkMiss{}
 	for _, n := range named {
-		if ids := matching(found, n.ref); len(ids) == 1 {
+		if ids := matching(found[n.want], n.ref); len(ids) == 1 {
 			*n.link = ids[0]
 		} else {
-			misses[n.row] = append(misses[n.row], orgMiss{ref: n.ref, matches: len(ids)})
+			misses[n.row] = append(misses[n.row], linkMiss{ref: n.ref, matches: len(ids), field: n.field})
 		}
 	}
 	return misses, nil
 }
 
-// findOrgs looks up the organisations refs name, in one query per way of
-// naming one, each value asked once.
-func findOrgs(ctx context.Context, db store.DB, refs []importing.OrgRef) (store.OrgMatches, error) {
+// linkKinds returns the relationship kind of each of v's links, in the
+// order linksOf lists them: "" for an organisation's supervising unit.
+func linkKinds(v any) []party.RelationKind {
+	p, ok := v.(party.Person)
+	if !ok {
+		return []party.RelationKind{""}
+	}
+	kinds := make([]party.RelationKind, len(p.Relationships))
+	for i, r := range p.Relationships {
+		kinds[i] = r.Kind
+	}
+	return kinds
+}
+
+// findParties looks up the parties of table t that refs name, in one query
+// per way of naming one, each value asked once.
+func findParties(ctx context.Context, db store.DB, t store.Type, refs []importing.Ref) (store.Matches, error) {
 	var ask [3][]string // by importing.RefKind
 	for _, ref := range refs {
 		ask[ref.By] = append(ask[ref.By], ref.Value)
+		if ref.Name != "" {
+			ask[importing.ByName] = append(ask[importing.ByName], ref.Name)
+		}
 	}
 	for i := range ask {
 		// A chunk's rows often name one workplace thousands of times.
 		slices.Sort(ask[i])
 		ask[i] = slices.Compact(ask[i])
 	}
-	return store.FindOrganisations(ctx, db, ask[importing.ByID], ask[importing.ByTaxCode], ask[importing.ByName])
+	return store.FindParties(ctx, db, t, ask[importing.ByID], ask[importing.ByKey], ask[importing.ByName])
 }
 
-// matching returns the ids of the organisations found that ref names.
-func matching(found store.OrgMatches, ref importing.OrgRef) []string {
+// matching returns the ids of the parties found that ref names.
+func matching(found store.Matches, ref importing.Ref) []string {
 	switch ref.By {
 	case importing.ByID:
 		if id, ok := found.ByID[ref.Value]; ok {
 			return []string{id}
 		}
-	case importing.ByTaxCode:
+		if ref.Name != "" { // an id from another Rapport's export
+			return found.ByName[ref.Name]
+		}
+	case importing.ByKey:
 		if id, ok := found.ByKey[ref.Value]; ok {
 			return []string{id}
 		}

@@ -261,14 +261,14 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 		return nil, nil
 	}
 	problems := d.Check(r, m, headers, importing.Options{Schema: s.Schema, Today: s.today()})
-	refs := map[importing.Field]importing.OrgRef{}
+	refs := map[importing.Field]importing.Ref{}
 	for _, f := range []importing.Field{importing.FieldSupervisingUnit, importing.FieldWorkplace} {
 		if text, ok := d[f]; ok && problems[f] == "" {
 			refs[f] = importing.ParseOrgRef(strings.TrimSpace(text))
 		}
 	}
 	if len(refs) > 0 {
-		found, err := findOrgs(ctx, s.Pool, slices.Collect(maps.Values(refs)))
+		found, err := findParties(ctx, s.Pool, store.Organization, slices.Collect(maps.Values(refs)))
 		if err != nil {
 			return nil, fmt.Errorf("defaults: %w", err)
 		}

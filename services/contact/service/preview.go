@@ -80,12 +80,9 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 // nothing) and returns them in file order.
 func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
 	up upload, file []byte, n int) ([]PreviewRow, error) {
-	var orgs importing.FileOrgs
-	if up.resource == importing.Organisations {
-		var err error
-		if orgs, err = importing.ReadFileOrgs(readRows(up.format, file, opts.Mapping), importing.NewChecker(opts)); err != nil {
-			return nil, unreadableFile(err)
-		}
+	named, err := importing.ReadFileParties(readRows(up.format, file, opts.Mapping), importing.NewChecker(opts), up.resource)
+	if err != nil {
+		return nil, unreadableFile(err)
 	}
 	var sample []importing.Row
 	for row, err := range readRows(up.format, file, opts.Mapping) {
@@ -97,7 +94,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, nil, orgs, rowsOf(sample))
+	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, nil, named, rowsOf(sample))
 	var all []chunk[T]
 	for ch := range chunks {
 		all = append(all, ch)
@@ -105,25 +102,30 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	// A held row names a row of the file, which is not stored: it is looked
-	// up among the stored ones without that link, and shown as written.
-	written := map[int]string{}
+	// A held row names rows of the file, which are not stored: it is looked
+	// up among the stored ones without those links, and shown as written.
+	written := map[int]map[int]string{} // line -> link index -> the party as written
+	held.together = p.k.table == store.Person
 	for _, ch := range held.chunks() {
 		if !ch.loop {
 			for i := range ch.pending {
-				for _, l := range linksOf(&ch.pending[i].party) {
-					if l.want == store.Organization && *l.id != "" {
-						written[ch.pending[i].row.Line], *l.id = *l.id, ""
+				for j, l := range linksOf(&ch.pending[i].party) {
+					if _, ok := named.Line(*l.id); ok {
+						line := ch.pending[i].row.Line
+						if written[line] == nil {
+							written[line] = map[int]string{}
+						}
+						written[line][j], *l.id = *l.id, ""
 					}
 				}
 			}
 		}
 		all = append(all, ch)
 	}
-	run := &importRun[T]{p: p, job: store.Import{CreatedBy: Actor(ctx)}}
+	run := &importRun[T]{p: p, job: store.Import{CreatedBy: Actor(ctx)}, named: named}
 	columns := importing.NewChecker(opts)
 	byLine := map[int]*PreviewRow{}
-	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		for _, ch := range all {
 			keep, problems, err := run.refuseExisting(ctx, tx, columns, ch)
 			if err != nil {
@@ -131,8 +133,8 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			}
 			for _, c := range keep {
 				v := run.owned(c.party)
-				for _, l := range linksOf(&v) {
-					if text, ok := written[c.row.Line]; ok && l.want == store.Organization && *l.id == "" {
+				for j, l := range linksOf(&v) {
+					if text, ok := written[c.row.Line][j]; ok {
 						*l.id = text
 					}
 				}

@@ -5,26 +5,37 @@ import (
 	"fmt"
 )
 
-// linkedOrgs is, per table, a query over the party p listing the ids of
-// the organisations it links to: an organisation's supervising unit, a
-// person's workplaces.
-var linkedOrgs = map[Type]string{
-	Organization: `SELECT p.supervising_unit_id`,
-	Person:       `SELECT (l #>> '{}')::uuid FROM jsonb_path_query(p.doc, '$.relationships[*] ? (@.kind == "works_at").party_id') l`,
+// orgNames and personNames are, over the ids a subquery lists, a JSON
+// object giving each party's name by id (a merged party's id gives its
+// survivor's): an organisation's name, or a person's with the phone, email
+// or id that tells them from others of the same name, as
+// importing.ParsePersonRef reads it.
+const (
+	orgNames = `(SELECT coalesce(jsonb_object_agg(l.id, o.name), '{}')
+    FROM (%s) AS l(id)
+    LEFT JOIN party_alias a ON a.alias_id = l.id AND a.party_type = 'organization'
+    JOIN organization o ON o.id = coalesce(a.survivor_id, l.id))`
+	personNames = `(SELECT coalesce(jsonb_object_agg(l.id, q.name || ' (' || coalesce(q.doc->'phones'->>0, q.doc->'emails'->>0, q.id::text) || ')'), '{}')
+    FROM (%s) AS l(id)
+    LEFT JOIN party_alias a ON a.alias_id = l.id AND a.party_type = 'person'
+    JOIN person q ON q.id = coalesce(a.survivor_id, l.id))`
+	linkIDs = `SELECT (l #>> '{}')::uuid FROM jsonb_path_query(p.doc, '$.relationships[*] ? (@.kind %s "works_at").party_id') l`
+)
+
+// linkedNames is, per table, the names of the parties a party p links to:
+// an organisation's supervising unit, a person's workplaces and relatives.
+var linkedNames = map[Type]string{
+	Organization: fmt.Sprintf(orgNames, `SELECT p.supervising_unit_id`),
+	Person:       fmt.Sprintf(orgNames, fmt.Sprintf(linkIDs, "==")) + " || " + fmt.Sprintf(personNames, fmt.Sprintf(linkIDs, "!=")),
 }
 
 // Export streams every party a filter selects, in search order, to fn,
-// with the names of the organisations it links to, by the ids it holds (a
-// merged organisation's id gives its survivor's name), so a file shows
-// names people can read. Rows are read as they arrive, so memory stays
-// flat for any count.
+// with the names of the parties it links to, by the ids it holds, so a file
+// shows names people can read. Rows are read as they arrive, so memory
+// stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
 	where, args := f.where(t)
-	rows, err := db.Query(ctx, `SELECT p.doc, (
-    SELECT coalesce(jsonb_object_agg(l.id, o.name), '{}')
-    FROM (`+linkedOrgs[t]+`) AS l(id)
-    LEFT JOIN party_alias a ON a.alias_id = l.id AND a.party_type = 'organization'
-    JOIN organization o ON o.id = coalesce(a.survivor_id, l.id))
+	rows, err := db.Query(ctx, `SELECT p.doc, `+linkedNames[t]+`
 FROM `+string(t)+` p WHERE `+where+` ORDER BY p.search_name, p.id`, args...)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", t, err)

@@ -312,41 +312,40 @@ func CopyParties(ctx context.Context, tx pgx.Tx, t Type, rs []Row, importID, act
 	return nil
 }
 
-// OrgMatches are the live organisations that an import's ids, tax codes
-// and names name.
-type OrgMatches struct {
-	ByID   map[string]string   // an id, or the id of a merged organisation -> the live id
-	ByKey  map[string]string   // a tax code's key -> the id
-	ByName map[string][]string // a folded name -> the ids of every organisation so named
+// Matches are the parties FindParties found, by what they were asked by.
+type Matches struct {
+	ByID   map[string]string   // an id, or the id of a merged party -> the live id
+	ByKey  map[string]string   // a key (tax code, phone, email) -> the id
+	ByName map[string][]string // a folded name -> the ids of every party so named
 }
 
-// FindOrganisations looks up the organisations ids, tax-code keys and folded
+// FindParties looks up the parties of table t that ids, keys and folded
 // names name, and locks them FOR KEY SHARE, as a link written by hand locks
 // its target, so none is deleted before the parties linking to it commit.
-func FindOrganisations(ctx context.Context, db DB, ids, keys, names []string) (OrgMatches, error) {
-	m := OrgMatches{ByID: map[string]string{}, ByKey: map[string]string{}, ByName: map[string][]string{}}
+func FindParties(ctx context.Context, db DB, t Type, ids, keys, names []string) (Matches, error) {
+	m := Matches{ByID: map[string]string{}, ByKey: map[string]string{}, ByName: map[string][]string{}}
 	lookups := []struct {
-		ask  []string
+		args []any // what is asked first
 		sql  string
 		into func(asked, id string)
 	}{
-		{ids, `SELECT q::text, o.id::text FROM unnest($1::uuid[]) q
- LEFT JOIN party_alias a ON a.alias_id = q AND a.party_type = 'organization'
- JOIN organization o ON o.id = coalesce(a.survivor_id, q) FOR KEY SHARE OF o`,
+		{[]any{ids, string(t)}, `SELECT q::text, p.id::text FROM unnest($1::uuid[]) q
+ LEFT JOIN party_alias a ON a.alias_id = q AND a.party_type = $2
+ JOIN ` + string(t) + ` p ON p.id = coalesce(a.survivor_id, q) FOR KEY SHARE OF p`,
 			func(asked, id string) { m.ByID[asked] = id }},
-		{keys, `SELECT k.key, o.id::text FROM party_key k JOIN organization o ON o.id = k.party_id
- WHERE k.party_type = 'organization' AND k.key = ANY($1) FOR KEY SHARE OF o`,
+		{[]any{keys, string(t)}, `SELECT k.key, p.id::text FROM party_key k JOIN ` + string(t) + ` p ON p.id = k.party_id
+ WHERE k.party_type = $2 AND k.key = ANY($1) FOR KEY SHARE OF p`,
 			func(asked, id string) { m.ByKey[asked] = id }},
-		{names, `SELECT search_name, id::text FROM organization WHERE search_name = ANY($1) ORDER BY id FOR KEY SHARE`,
+		{[]any{names}, `SELECT search_name, id::text FROM ` + string(t) + ` WHERE search_name = ANY($1) ORDER BY id FOR KEY SHARE`,
 			func(asked, id string) { m.ByName[asked] = append(m.ByName[asked], id) }},
 	}
 	for _, l := range lookups {
-		if len(l.ask) == 0 {
+		if len(l.args[0].([]string)) == 0 {
 			continue
 		}
-		rows, err := db.Query(ctx, l.sql, l.ask)
+		rows, err := db.Query(ctx, l.sql, l.args...)
 		if err != nil {
-			return m, fmt.Errorf("find organisations: %w", err)
+			return m, fmt.Errorf("find %s: %w", t, err)
 		}
 		var asked, id string
 		_, err = pgx.ForEachRow(rows, []any{&asked, &id}, func() error {
@@ -354,7 +353,7 @@ func FindOrganisations(ctx context.Context, db DB, ids, keys, names []string) (O
 			return nil
 		})
 		if err != nil {
-			return m, fmt.Errorf("find organisations: %w", err)
+			return m, fmt.Errorf("find %s: %w", t, err)
 		}
 	}
 	return m, nil
