@@ -53,7 +53,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		}
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today(),
-		Received: job.CreatedAt, Import: job.ID, Location: s.Location}
+		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
 	}
