@@ -82,8 +82,9 @@ func ParsePersonRef(text string) Ref {
 }
 
 // NotFound says that no stored party is the one r names, and how to name
-// it so that one is; inFile says whether it could be a row of the file too
-// (an organisations file holds supervising units, a people file relatives).
+// it so that one is; inFile says whether an organisation could be a row of
+// the file too (an organisations file holds supervising units). A person
+// always could: a people file holds relatives.
 func (r Ref) NotFound(inFile bool) string {
 	create := "create it first"
 	if inFile {

@@ -561,7 +561,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			case held: // the row of the file it names was refused
 				why = miss.ref.NotImported(line)
 			default:
-				why = miss.ref.NotFound(r.p.k.table == store.Organization || miss.ref.Person)
+				why = miss.ref.NotFound(r.p.k.table == store.Organization)
 			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field), Message: why})
 		}
