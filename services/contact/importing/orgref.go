@@ -59,16 +59,13 @@ func ParseOrgRef(text string) Ref {
 // is looked up, and the name beside it is for people to read.
 func ParsePersonRef(text string) Ref {
 	ref := Ref{By: ByName, Value: party.Fold(text), Text: text, Person: true}
-	inner := text
+	inner, name := text, ""
 	if open := strings.LastIndex(text, "("); open > 0 && strings.HasSuffix(text, ")") {
-		inner = strings.TrimSpace(text[open+1 : len(text)-1])
+		inner, name = strings.TrimSpace(text[open+1:len(text)-1]), strings.TrimSpace(text[:open])
 	}
 	switch {
 	case party.ValidID(inner):
-		ref.By, ref.Value = ByID, inner
-		if inner != text {
-			ref.Name = party.Fold(strings.TrimSpace(text[:strings.LastIndex(text, "(")]))
-		}
+		ref.By, ref.Value, ref.Name = ByID, inner, party.Fold(name)
 	case strings.Contains(inner, "@"):
 		if email, err := party.NormalizeEmail(inner); err == nil {
 			ref.By, ref.Value = ByKey, party.Key{Type: party.KeyEmail, Value: email}.String()

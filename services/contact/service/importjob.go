@@ -136,21 +136,20 @@ type heldRow[T any] struct {
 type heldBack[T any] struct {
 	rows []heldRow[T]
 	next int
-	// together holds people: a link to a person needs only its id, not a
-	// written row, so they need no levels and may name each other.
-	together bool
 }
 
 // chunks returns the held rows in chunks to write in order, each after the
 // ones before: a level's rows once the rows they name are written. A row's
 // level is 1 + the level of the row it names, if that one is held too;
 // rows whose supervising units go round in a loop come first, in chunks
-// marked loop, to be refused.
+// marked loop, to be refused. Held people are one chunk, marked together:
+// a link to a person needs only its id, not a written row, so they need no
+// levels and may name each other.
 func (h *heldBack[T]) chunks() []chunk[T] {
-	if h.together {
-		if len(h.rows) == 0 {
-			return nil
-		}
+	if len(h.rows) == 0 {
+		return nil
+	}
+	if _, people := any(h.rows[0].party).(party.Person); people {
 		ch := chunk[T]{no: h.next, names: map[int]int{}, together: true}
 		for _, r := range h.rows {
 			ch.pending = append(ch.pending, r.candidate)
@@ -226,9 +225,8 @@ type importRun[T any] struct {
 // are the parties the file's rows create, for the rows naming one.
 func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
 	job store.Import, token string, skip map[int]bool, named *importing.FileParties, rows iter.Seq2[importing.Row, error]) error {
-	run := &importRun[T]{p: p, job: job, token: token}
+	run := &importRun[T]{p: p, job: job, token: token, named: named}
 	g, gctx := errgroup.WithContext(ctx)
-	run.named = named
 	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, named, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
@@ -245,7 +243,6 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 		return err
 	}
 	columns := importing.NewChecker(opts)
-	held.together = p.k.table == store.Person
 	for _, ch := range held.chunks() {
 		if skip[ch.no] {
 			continue
@@ -415,7 +412,7 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 // names one.
 func namesFileRow[T any](named *importing.FileParties, line int, v T) (int, bool) {
 	for _, l := range linksOf(&v) {
-		if l.want == store.Organization && l.field != "supervising_unit_id" {
+		if l.kind == party.RelWorksAt {
 			continue // a workplace is never a row of a people file
 		}
 		if other, ok := named.Line(*l.id); ok && other != line {
@@ -524,7 +521,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
-	local, named := r.chooseIDs(ch)
+	local := r.chooseIDs(ch)
 	unresolved, err := resolveLinks(ctx, tx, ch.pending, local)
 	if err != nil {
 		return nil, nil, err
@@ -569,9 +566,9 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,
 	// so no link is left pointing at an id that was never written.
-	for again := true; again; {
+	for again := local != nil; again; {
 		again = false
-		for _, n := range *named {
+		for _, n := range local.links {
 			if refused[n.target] && !refused[n.row] {
 				cand := ch.pending[n.row]
 				refused[n.row], again = true, true
@@ -589,35 +586,18 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	return keep, problems, nil
 }
 
-// localLink is a link from one row of a chunk of people held together to
-// another: row names target.
-type localLink struct {
-	row, target int // indexes in the chunk's pending rows
-	text        string
-	field       importing.Field
-}
-
 // chooseIDs gives every person of a chunk held together its id before any
-// is written, and returns how resolveLinks finds a row of the chunk that a
-// link names (recording the link in named, filled as resolveLinks runs).
-// For other chunks, local finds none.
-func (r *importRun[T]) chooseIDs(ch chunk[T]) (local localRows, named *[]localLink) {
-	named = new([]localLink)
+// is written, and returns them for resolveLinks to find rows of the chunk
+// by; nil for other chunks.
+func (r *importRun[T]) chooseIDs(ch chunk[T]) *heldPeople {
 	if !ch.together {
-		return func(int, string, importing.Field) (string, bool) { return "", false }, named
+		return nil
 	}
-	byLine := make(map[int]int, len(ch.pending))
+	h := &heldPeople{named: r.named, byLine: make(map[int]int, len(ch.pending)), ids: make([]string, len(ch.pending))}
 	for i := range ch.pending {
-		*r.p.k.id(&ch.pending[i].party) = event.NewID().String()
-		byLine[ch.pending[i].row.Line] = i
+		h.ids[i] = event.NewID().String()
+		*r.p.k.id(&ch.pending[i].party) = h.ids[i]
+		h.byLine[ch.pending[i].row.Line] = i
 	}
-	return func(row int, text string, field importing.Field) (string, bool) {
-		line, ok := r.named.Line(text)
-		target, in := byLine[line]
-		if !ok || !in || target == row {
-			return "", false
-		}
-		*named = append(*named, localLink{row: row, target: target, text: text, field: field})
-		return *r.p.k.id(&ch.pending[target].party), true
-	}, named
+	return h
 }

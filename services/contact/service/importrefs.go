@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/rapportcrm/rapport/services/contact/importing"
-	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -29,28 +28,57 @@ type linkMiss struct {
 	field   importing.Field
 }
 
-// localRows returns the id of the row of a chunk, other than row, that a
-// link of row in field names, if one does.
-type localRows func(row int, text string, field importing.Field) (string, bool)
+// heldPeople are the people of a chunk held together, each with its id
+// chosen before any is written, so that rows naming each other link.
+type heldPeople struct {
+	named  *importing.FileParties
+	byLine map[int]int // a row's line -> its index in the chunk
+	ids    []string    // by index
+	// links are the links found between rows of the chunk, so a row naming
+	// a refused one is refused too.
+	links []localLink
+}
+
+// localLink is a link from one row of a chunk of people held together to
+// another: row names target.
+type localLink struct {
+	row, target int // indexes in the chunk's pending rows
+	text        string
+	field       importing.Field
+}
+
+// find returns the id of the row of the chunk, other than row, that a link
+// of row in field names, if one does; a nil h finds none.
+func (h *heldPeople) find(row int, text string, field importing.Field) (string, bool) {
+	if h == nil {
+		return "", false
+	}
+	line, ok := h.named.Line(text)
+	target, in := h.byLine[line]
+	if !ok || !in || target == row {
+		return "", false
+	}
+	h.links = append(h.links, localLink{row: row, target: target, text: text, field: field})
+	return h.ids[target], true
+}
 
 // resolveLinks looks up the parties the pending rows name, in one query per
 // type of party and way of naming one, and points each row's link at the
-// one it names. A person local names (another row of the chunk, whose id is
-// already chosen) is not looked up: local returns its id. It returns, by
+// one it names. A person another row of the chunk is (its id already
+// chosen) is not looked up: local finds it. It returns, by
 // row index, the parties of rows that could not be told: none, or several,
 // are so named.
-func resolveLinks[T any](ctx context.Context, db store.DB, pending []candidate[T], local localRows) (map[int][]linkMiss, error) {
+func resolveLinks[T any](ctx context.Context, db store.DB, pending []candidate[T], local *heldPeople) (map[int][]linkMiss, error) {
 	var named []namedParty
 	refs := map[store.Type][]importing.Ref{}
 	for i := range pending {
-		kinds := linkKinds(pending[i].party)
-		for j, l := range linksOf(&pending[i].party) {
+		for _, l := range linksOf(&pending[i].party) {
 			if *l.id == "" {
 				continue
 			}
-			n := namedParty{row: i, link: l.id, ref: importing.ParseOrgRef(*l.id), want: l.want, field: importing.LinkField(kinds[j])}
+			n := namedParty{row: i, link: l.id, ref: importing.ParseOrgRef(*l.id), want: l.want, field: importing.LinkField(l.kind)}
 			if l.want == store.Person {
-				if id, ok := local(i, *l.id, n.field); ok {
+				if id, ok := local.find(i, *l.id, n.field); ok {
 					*l.id = id
 					continue
 				}
@@ -79,20 +107,6 @@ func resolveLinks[T any](ctx context.Context, db store.DB, pending []candidate[T
 		}
 	}
 	return misses, nil
-}
-
-// linkKinds returns the relationship kind of each of v's links, in the
-// order linksOf lists them: "" for an organisation's supervising unit.
-func linkKinds(v any) []party.RelationKind {
-	p, ok := v.(party.Person)
-	if !ok {
-		return []party.RelationKind{""}
-	}
-	kinds := make([]party.RelationKind, len(p.Relationships))
-	for i, r := range p.Relationships {
-		kinds[i] = r.Kind
-	}
-	return kinds
 }
 
 // findParties looks up the parties of table t that refs name, in one query

@@ -150,6 +150,8 @@ type link struct {
 	field string
 	id    *string
 	want  store.Type
+	// kind is the relationship's kind, "" for a supervising unit.
+	kind party.RelationKind
 }
 
 // linksOf lists v's references to other parties (a person's relationships
@@ -158,7 +160,7 @@ func linksOf[T any](v *T) []link {
 	var links []link
 	switch x := any(v).(type) {
 	case *party.Organisation:
-		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, store.Organization})
+		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, store.Organization, ""})
 	case *party.Person:
 		x.Relationships = slices.Clone(x.Relationships)
 		for i := range x.Relationships {
@@ -167,7 +169,7 @@ func linksOf[T any](v *T) []link {
 			if r.Kind == party.RelWorksAt {
 				want = store.Organization
 			}
-			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, want})
+			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, want, r.Kind})
 		}
 	}
 	return links

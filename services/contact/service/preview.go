@@ -105,7 +105,6 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	// A held row names rows of the file, which are not stored: it is looked
 	// up among the stored ones without those links, and shown as written.
 	written := map[int]map[int]string{} // line -> link index -> the party as written
-	held.together = p.k.table == store.Person
 	for _, ch := range held.chunks() {
 		if !ch.loop {
 			for i := range ch.pending {
