@@ -965,3 +965,82 @@ func TestTheActivityReportShowsWhoReallyCallsAndCares(t *testing.T) {
 		}
 	}
 }
+
+func TestPeopleAreFoundByWhatTheyAreLinkedTo(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Trainer)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"]}`)
+	annex := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng (cơ sở 2)","kinds":["school"]}`)
+	child := create(t, h, tok, people, `{"full_name":"Phan Thị Út"}`)
+	link := func(name string, rels ...string) {
+		create(t, h, tok, people, fmt.Sprintf(`{"full_name":%q,"relationships":[%s]}`, name, strings.Join(rels, ",")))
+	}
+	rel := func(kind, id, extra string) string {
+		return fmt.Sprintf(`{"kind":%q,"party_id":%q%s}`, kind, id, extra)
+	}
+	// A parent who teaches at the school: linked to both, by different links.
+	link("Phan Văn Bố", rel("parent_of", child, ""), rel("works_at", school, `,"title":"Giáo viên"`))
+	link("Lê Thị Giám Hộ", rel("guardian_of", child, ""))
+	link("Phan Văn Anh", rel("related_to", child, `,"label":"anh trai"`))
+	link("Đỗ Thị Hiệu Trưởng", rel("works_at", school, `,"title":"Hiệu trưởng"`))
+	link("Ngô Văn Cơ Sở", rel("works_at", annex, ""))
+	link("Vũ Văn Khác", rel("parent_of", create(t, h, tok, people, `{"full_name":"Vũ Thị Con"}`), ""))
+
+	for q, want := range map[string][]string{
+		"linked_to=" + school:                            {"Đỗ Thị Hiệu Trưởng", "Phan Văn Bố"},
+		"linked_to=" + child:                             {"Lê Thị Giám Hộ", "Phan Văn Anh", "Phan Văn Bố"},
+		"linked_to=" + child + "&relationship=parent_of": {"Phan Văn Bố"},
+		"relationship=parent_of":                         {"Phan Văn Bố", "Vũ Văn Khác"},
+		"relationship=guardian_of":                       {"Lê Thị Giám Hộ"},
+		// The parent works at the school, but is no parent of it.
+		"linked_to=" + school + "&relationship=parent_of": {},
+		"linked_to=" + school + "&q=phan":                 {"Phan Văn Bố"},
+	} {
+		if got := names(t, h, tok, people+"?"+q); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+
+	// The annex merged into the school: its people are the school's, and its
+	// old id, in a bookmark or a saved segment, still finds them.
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, annex)), 200)
+	want := []string{"Đỗ Thị Hiệu Trưởng", "Ngô Văn Cơ Sở", "Phan Văn Bố"}
+	for _, id := range []string{school, annex} {
+		if got := names(t, h, tok, people+"?linked_to="+id); !slices.Equal(got, want) {
+			t.Errorf("linked to %s after the merge: %q, want %q", id, got, want)
+		}
+	}
+	// So does a supervising unit's.
+	phong := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"]}`)
+	oldPhong := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Ba Đình","kinds":["supervising_unit"]}`)
+	create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường Tiểu học Kim Đồng","kinds":["school"],"supervising_unit_id":%q}`, oldPhong))
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+phong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, oldPhong)), 200)
+	if got := names(t, h, tok, orgs+"?supervising_unit="+oldPhong); !slices.Equal(got, []string{"Trường Tiểu học Kim Đồng"}) {
+		t.Errorf("supervised by a merged unit: %q", got)
+	}
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, fmt.Sprintf(`{"name":"Giáo viên Kim Đồng","resource":"people","filter":{"linked_to":%q,"relationship":"works_at"}}`, annex))
+	mustStatus(t, r, 201)
+	if !strings.Contains(string(r.Body), `"count":3`) {
+		t.Fatalf("segment: %s", r.Body)
+	}
+	rows := readCSV(t, h.Do(t, "GET", people+"/export?format=csv&relationship=guardian_of", tok, nil))
+	if len(rows) != 2 || rows[1][1] != "Lê Thị Giám Hộ" {
+		t.Fatalf("export of the guardians: %q", rows)
+	}
+
+	for q, field := range map[string]string{
+		people + "?linked_to=kim-dong":                  "linked_to",
+		people + "?relationship=cousin_of":              "relationship",
+		orgs + "?linked_to=" + school:                   "linked_to",
+		orgs + "?relationship=works_at":                 "relationship",
+		people + "?linked_to=" + school + "&linked_to=": "linked_to",
+	} {
+		r := h.Do(t, "GET", q, tok, nil)
+		mustStatus(t, r, 422)
+		if got := fieldsOf(t, r); !slices.Equal(got, []string{field}) {
+			t.Errorf("%s: problems on %q, want %q", q, got, field)
+		}
+	}
+	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"X","resource":"organizations","filter":{"relationship":"works_at"}}`)
+	mustStatus(t, r, 422)
+}

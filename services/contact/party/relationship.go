@@ -1,6 +1,9 @@
 package party
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // RelationKind is how a person relates to another party.
 type RelationKind string
@@ -13,6 +16,21 @@ const (
 	// RelRelatedTo is any other person-to-person link, described by a label.
 	RelRelatedTo RelationKind = "related_to"
 )
+
+// relationKinds lists the kinds in the order they are documented.
+var relationKinds = []RelationKind{RelWorksAt, RelParentOf, RelGuardianOf, RelRelatedTo}
+
+// Valid reports whether k is a known relationship kind.
+func (k RelationKind) Valid() bool { return slices.Contains(relationKinds, k) }
+
+// RelationKindNames lists the kinds, for messages that name them.
+func RelationKindNames() []string {
+	out := make([]string, len(relationKinds))
+	for i, k := range relationKinds {
+		out[i] = string(k)
+	}
+	return out
+}
 
 // Relationship links a person to another party.
 type Relationship struct {

@@ -34,20 +34,28 @@ type Query struct {
 	// within this many days from today (1 is today only); a saved segment
 	// keeps the window, so "birthdays this week" moves with the calendar.
 	DatesWithin int `json:"dates_within,omitempty"`
+	// LinkedTo selects the people whose relationships name this party: the
+	// staff of a school, the parents of a student. A merged party's id
+	// names its survivor.
+	LinkedTo string `json:"linked_to,omitempty"`
+	// Relationship selects people by a kind of link they have (parent_of:
+	// every parent), or, with LinkedTo, by how they are linked to it.
+	Relationship string `json:"relationship,omitempty"`
 }
 
 // organisationOnly and peopleOnly are the filters that apply to one
 // resource: on the other they could only ever select nothing.
 var (
 	organisationOnly = []string{"kind", "stage", "province", "supervising_unit"}
-	peopleOnly       = []string{"dates_within"}
+	peopleOnly       = []string{"dates_within", "linked_to", "relationship"}
 )
 
 // set lists the filters q sets, by their parameter names.
 func (q Query) set() []string {
 	var out []string
 	for name, v := range map[string]bool{"kind": q.Kind != "", "stage": q.Stage != "", "province": q.Province != "",
-		"supervising_unit": q.Supervising != "", "dates_within": q.DatesWithin != 0} {
+		"supervising_unit": q.Supervising != "", "dates_within": q.DatesWithin != 0, "linked_to": q.LinkedTo != "",
+		"relationship": q.Relationship != ""} {
 		if v {
 			out = append(out, name)
 		}
@@ -60,7 +68,8 @@ func (q Query) set() []string {
 // matches folded name words by prefix, or a phone, email or tax code in
 // any written form; dates_within counts from today.
 func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
-	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising}
+	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising,
+		LinkedTo: q.LinkedTo, Relationship: q.Relationship}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
@@ -87,6 +96,12 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 	}
 	if q.Supervising != "" && !party.ValidID(q.Supervising) {
 		bad = append(bad, problem.FieldError{Field: "supervising_unit", Message: "must be an organisation id"})
+	}
+	if q.LinkedTo != "" && !party.ValidID(q.LinkedTo) {
+		bad = append(bad, problem.FieldError{Field: "linked_to", Message: "must be the id of an organisation or a person"})
+	}
+	if q.Relationship != "" && !party.RelationKind(q.Relationship).Valid() {
+		bad = append(bad, problem.FieldError{Field: "relationship", Message: "must be one of " + strings.Join(party.RelationKindNames(), ", ")})
 	}
 	if q.Province != "" {
 		f.Province = q.Province

@@ -34,6 +34,10 @@ var linkedNames = map[Type]string{
 // shows names people can read. Rows are read as they arrive, so memory
 // stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return err
+	}
 	where, args := f.where(t)
 	rows, err := db.Query(ctx, `SELECT p.doc, `+linkedNames[t]+`
 FROM `+string(t)+` p WHERE `+where+` ORDER BY p.search_name, p.id`, args...)

@@ -58,8 +58,12 @@ func (q nameQuery) matches(searchName string) bool {
 
 // onlyName reports whether f filters by name alone.
 func (f Filter) onlyName() bool {
-	return len(f.NameWords) > 0 && len(f.Keys) == 0 && f.Kind == "" && f.Stage == "" && f.Tag == "" &&
-		f.Owner == "" && f.Province == "" && f.Supervising == "" && f.NextActionDue == nil && f.ReminderDays == nil
+	// Asked of where itself, so that a filter added later cannot be
+	// forgotten here and silently dropped from name searches.
+	rest := f
+	rest.NameWords = nil
+	cond, _ := rest.where(Person)
+	return len(f.NameWords) > 0 && cond == "TRUE"
 }
 
 // searchByName returns up to limit positions after `after` whose names

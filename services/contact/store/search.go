@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,12 +26,35 @@ type Filter struct {
 	// ReminderDays selects people with a yearly reminder on one of these
 	// days of the year (party.MonthDay).
 	ReminderDays []int16
+	// LinkedTo selects people whose relationships name this party, or the
+	// survivor it was merged into; Relationship, people with a link of this
+	// kind (to LinkedTo when both are set).
+	LinkedTo     string
+	Relationship string
 }
 
 // Position is where a page ends: the last item's sort key.
 type Position struct {
 	Name string `json:"n"`
 	ID   string `json:"i"`
+}
+
+// survivors returns f with the parties it names (linked_to,
+// supervising_unit) replaced by their survivors if they were merged, as
+// the links to them were. They are looked up before the query rather than
+// inside it, so the planner sees the id itself and plans for a school's
+// ten teachers, not for a value any number of people might hold.
+func (f Filter) survivors(ctx context.Context, db DB) (Filter, error) {
+	for _, id := range []*string{&f.LinkedTo, &f.Supervising} {
+		if *id == "" {
+			continue
+		}
+		err := db.QueryRow(ctx, `SELECT survivor_id::text FROM party_alias WHERE alias_id = $1`, *id).Scan(id)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return f, fmt.Errorf("resolve alias %s: %w", *id, err)
+		}
+	}
+	return f, nil
 }
 
 func (f Filter) where(t Type) (string, []any) {
@@ -71,6 +95,19 @@ func (f Filter) where(t Type) (string, []any) {
 	if f.ReminderDays != nil {
 		conds = append(conds, "p.reminder_days && "+arg(f.ReminderDays)+"::smallint[]")
 	}
+	if f.LinkedTo != "" {
+		// The expressions of person_links_idx and person_link_kinds_idx.
+		id := arg(f.LinkedTo)
+		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].party_id') ? "+id)
+		if f.Relationship != "" {
+			// Both in one link: a parent who teaches at the school is not
+			// the school's parent.
+			conds = append(conds, "p.doc->'relationships' @> jsonb_build_array(jsonb_build_object('kind', "+arg(f.Relationship)+"::text, 'party_id', "+id+"::text))")
+		}
+	}
+	if f.Relationship != "" {
+		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].kind') ? "+arg(f.Relationship))
+	}
 	if len(conds) == 0 {
 		return "TRUE", args
 	}
@@ -79,6 +116,10 @@ func (f Filter) where(t Type) (string, []any) {
 
 // Search returns up to limit documents after pos, ordered by folded name and id.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
 	if f.onlyName() {
 		from := Position{ID: "00000000-0000-0000-0000-000000000000"}
 		if after != nil {
@@ -119,9 +160,13 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 
 // Count counts the parties a filter selects.
 func Count(ctx context.Context, db DB, t Type, f Filter) (int64, error) {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return 0, err
+	}
 	where, args := f.where(t)
 	var n int64
-	err := db.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` p WHERE `+where, args...).Scan(&n)
+	err = db.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` p WHERE `+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count %s: %w", t, err)
 	}
