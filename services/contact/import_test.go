@@ -1073,14 +1073,21 @@ func TestAPreviewShowsWhatEachRowWouldCreateAndWritesNothing(t *testing.T) {
 		}
 	}
 
-	// A unit under a unit listed below it shows its supervising unit as written.
-	units := []byte("Tên đơn vị;Đơn vị chủ quản\nTrường Tiểu học Ninh Mỹ;Phòng GD&ĐT Hoa Lư\nPhòng GD&ĐT Hoa Lư;\n")
+	// A unit under a unit listed below it shows its supervising unit as
+	// written; one under a unit the import would refuse is refused too.
+	units := []byte("Tên đơn vị;Đơn vị chủ quản;Mã số thuế\nTrường Tiểu học Ninh Mỹ;Phòng GD&ĐT Hoa Lư;\nPhòng GD&ĐT Hoa Lư;;\n" +
+		"Trường Mầm non Sai;Phòng GD&ĐT Sai;\nPhòng GD&ĐT Sai;;12ab\n")
 	r = previewForm(t, h, tok, "", units, map[string]string{"resource": "organizations"})
 	mustStatus(t, r, 200)
 	p = importPreview{}
 	r.JSON(t, &p)
-	if len(p.Rows) != 2 || p.Rows[0].Party["supervising_unit_id"] != "Phòng GD&ĐT Hoa Lư" || p.Rows[1].Party["name"] != "Phòng GD&ĐT Hoa Lư" {
+	if len(p.Rows) != 4 || p.Rows[0].Party["supervising_unit_id"] != "Phòng GD&ĐT Hoa Lư" || p.Rows[1].Party["name"] != "Phòng GD&ĐT Hoa Lư" ||
+		p.Rows[3].Party != nil || len(p.Rows[3].Problems) != 1 {
 		t.Errorf("units preview: %s", r.Body)
+	}
+	want := []importProblem{{Row: 4, Column: "Đơn vị chủ quản", Message: `names row 5 of this file ("Phòng GD&ĐT Sai"), which was not imported: see that row's problems`}}
+	if row := p.Rows[2]; row.Party != nil || !slices.Equal(row.Problems, want) {
+		t.Errorf("a unit under a refused one: %+v", row)
 	}
 
 	mustStatus(t, previewForm(t, h, tok, "?rows=0", file, map[string]string{"resource": "people"}), 422)
@@ -1215,6 +1222,12 @@ func TestAPeopleFileLinksTheRelativesItsRowsName(t *testing.T) {
 	if len(p.Rows) != 9 || fmt.Sprint(p.Rows[1].Party["relationships"]) != "[map[kind:parent_of party_id:Nguyễn Minh Khang] map[kind:related_to label:chồng party_id:nguyen van bo]]" ||
 		len(p.Rows[1].Problems) != 0 || len(p.Rows[3].Problems) != 1 {
 		t.Fatalf("preview: %s", r.Body)
+	}
+	// Row 6 names row 5, which a stored person's phone refuses: as the import
+	// will, the preview refuses it too.
+	cascade := []importProblem{{Row: 6, Column: "Người thân", Message: `names row 5 of this file ("Lê Văn Sai"), which was not imported: see that row's problems`}}
+	if row := p.Rows[4]; row.Party != nil || !slices.Equal(row.Problems, cascade) {
+		t.Errorf("preview of row 6: %+v", row)
 	}
 	job := importFile(t, h, tok, "families.csv", []byte(file), "people", 30*time.Second)
 	if job.Progress.Created != 4 || job.Progress.Failed != 5 {

@@ -104,17 +104,19 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	}
 	// A held row names rows of the file, which are not stored: it is looked
 	// up among the stored ones without those links, and shown as written.
-	written := map[int]map[int]string{} // line -> link index -> the party as written
+	columns := importing.NewChecker(opts)
+	written := map[int]map[int]fileLink{} // line -> link index -> the row it names
 	for _, ch := range held.chunks() {
 		if !ch.loop {
 			for i := range ch.pending {
+				row := ch.pending[i].row
 				for j, l := range linksOf(&ch.pending[i].party) {
-					if _, ok := named.Line(*l.id); ok {
-						line := ch.pending[i].row.Line
-						if written[line] == nil {
-							written[line] = map[int]string{}
+					if target, ok := named.Line(*l.id); ok {
+						if written[row.Line] == nil {
+							written[row.Line] = map[int]fileLink{}
 						}
-						written[line][j], *l.id = *l.id, ""
+						written[row.Line][j] = fileLink{text: *l.id, target: target, column: columns.Column(row, importing.LinkField(l.kind))}
+						*l.id = ""
 					}
 				}
 			}
@@ -122,7 +124,6 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 		all = append(all, ch)
 	}
 	run := &importRun[T]{p: p, job: store.Import{CreatedBy: Actor(ctx)}, named: named}
-	columns := importing.NewChecker(opts)
 	byLine := map[int]*PreviewRow{}
 	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		for _, ch := range all {
@@ -133,8 +134,8 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			for _, c := range keep {
 				v := run.owned(c.party)
 				for j, l := range linksOf(&v) {
-					if text, ok := written[c.row.Line][j]; ok {
-						*l.id = text
+					if named, ok := written[c.row.Line][j]; ok {
+						*l.id = named.text
 					}
 				}
 				shown, err := withoutID(v)
@@ -157,11 +158,41 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
+	refuseNamingRefused(byLine, written)
 	out := make([]PreviewRow, 0, len(byLine))
 	for _, line := range slices.Sorted(maps.Keys(byLine)) {
 		out = append(out, *byLine[line])
 	}
 	return out, nil
+}
+
+// fileLink is a link of a previewed row to another row of the file, at
+// line target, as written in the row's column.
+type fileLink struct {
+	text   string
+	target int
+	column string
+}
+
+// refuseNamingRefused refuses, as the import would, the previewed rows that
+// name a row of the file the preview refuses, and so on until none is
+// left. A row naming one past the rows previewed is shown as it would be
+// created: that row's fate is not known.
+func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fileLink) {
+	for again := true; again; {
+		again = false
+		for _, line := range slices.Sorted(maps.Keys(written)) {
+			r := byLine[line]
+			for _, j := range slices.Sorted(maps.Keys(written[line])) {
+				l := written[line][j]
+				if target := byLine[l.target]; r != nil && r.Party != nil && target != nil && target.Party == nil {
+					r.Party, again = nil, true
+					r.Problems = append(r.Problems, importing.Problem{Row: line, Column: l.column,
+						Message: importing.Ref{Text: l.text}.NotImported(l.target)})
+				}
+			}
+		}
+	}
 }
 
 // withoutID returns v's JSON object without its id, which a party gets
