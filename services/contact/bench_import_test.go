@@ -87,6 +87,56 @@ func BenchmarkImport(b *testing.B) {
 				budget/float64(runtime.NumCPU()), runtime.NumCPU(), budget, 100*budget/cpu.total().Seconds())
 		})
 	}
+	b.Run("undo", func(b *testing.B) { benchmarkUndo(b, h, tok, files["csv"], n) })
+}
+
+// benchmarkUndo times POST /imports/{id}/undo of an import of n rows, one
+// request in one transaction, against the same rows imported again and
+// deleted with their keys by two plain DELETEs: what deleting them costs
+// before the undo's checks, history entries and deleted events.
+func benchmarkUndo(b *testing.B, h *servicetest.Harness, tok string, file []byte, n int) {
+	ctx := context.Background()
+	imported := func() string {
+		b.StopTimer()
+		defer b.StartTimer()
+		resetImported(b, h)
+		job := importFile(b, h, tok, "bench.csv", file, "organizations", 10*time.Minute)
+		if job.Progress.Created != n {
+			b.Fatalf("import: %+v", job)
+		}
+		return job.ID
+	}
+	var undo, plain time.Duration
+	for i := 0; i < b.N; i++ {
+		id := imported()
+		start := time.Now()
+		r := h.Do(b, "POST", imports+"/"+id+"/undo", tok, nil)
+		undo += time.Since(start)
+		var v struct{ Deleted int }
+		if r.Status != 200 || json.Unmarshal(r.Body, &v) != nil || v.Deleted != n {
+			b.Fatalf("undo: %d %.300s", r.Status, r.Body)
+		}
+		id = imported()
+		b.StopTimer()
+		start = time.Now()
+		err := pgx.BeginFunc(ctx, h.Pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `DELETE FROM party_key WHERE party_id IN (SELECT id FROM organization WHERE import_id = $1)`, id); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM organization WHERE import_id = $1`, id)
+			return err
+		})
+		plain += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	undo, plain = undo/time.Duration(b.N), plain/time.Duration(b.N)
+	b.ReportMetric(float64(n)/undo.Seconds(), "rows/s")
+	b.ReportMetric(float64(n)/plain.Seconds(), "plain_delete_rows/s")
+	fmt.Printf("contact undo of an import of %d rows: %.1fs = %.0f rows/s, one request; plain DELETE of the same rows and their keys %.1fs = %.0f rows/s, ratio %.1f%%\n",
+		n, undo.Seconds(), float64(n)/undo.Seconds(), plain.Seconds(), float64(n)/plain.Seconds(), 100*plain.Seconds()/undo.Seconds())
 }
 
 // copyRates copies the file's rows, already checked and encoded, with the
@@ -176,7 +226,7 @@ func copyRates(b *testing.B, h *servicetest.Harness, meter cpuMeter, file []byte
 // the same file into the same (empty) state. TRUNCATE fires no delete
 // trigger, so the word list is named too.
 func resetImported(b *testing.B, h *servicetest.Harness) {
-	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, organization_word, party_key, owner_audit, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
+	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, organization_word, party_key, owner_audit, history, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
 	if err != nil {
 		b.Fatal(err)
 	}
