@@ -17,6 +17,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
 )
 
@@ -136,7 +137,12 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, 200)
 	d.do(t, "GET", orgs+"/"+org.ID+"/care", tok, "", 200)
 	d.do(t, "GET", people+"/"+p1.ID+"/history?limit=2", tok, "", 200)
+	testkit.Eventually(t, 10*time.Second, "the interaction on the timeline", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry`) > 0
+	})
 	d.do(t, "GET", people+"/"+p1.ID+"/timeline", tok, "", 200)
+	d.do(t, "GET", orgs+"/"+org.ID+"/timeline?with=people&limit=5", tok, "", 200)
+	d.do(t, "GET", people+"?linked_to="+org.ID+"&relationship=works_at", tok, "", 200)
 	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 200)
 	d.do(t, "POST", "/api/contact/v1/handovers", tok, `{"from_owner_id":"user-lead","to_owner_id":"user-sales"}`, 403)
 	d.do(t, "GET", "/api/contact/v1/activity", boss, "", 200)

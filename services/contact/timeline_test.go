@@ -132,3 +132,88 @@ func TestInteractionsPageNewestFirst(t *testing.T) {
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/interactions?party_id="+p.ID+"&cursor=not-a-cursor", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/interactions?party="+p.ID, tok, nil), 422)
 }
+
+// TestAnOrganisationsTimelineShowsWhatHappenedWithItsPeople checks that an
+// organisation's timeline with its people holds its own entries and those
+// of the people who work at it, newest first, each event once (a course
+// registration names the unit and its contact person), and nobody else's.
+func TestAnOrganisationsTimelineShowsWhatHappenedWithItsPeople(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	ctx := context.Background()
+	if _, err := stream.Ensure(ctx, h.JS, stream.Config{Context: "training"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := h.Token(t, auth.Sales)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"]}`)
+	worksAt := fmt.Sprintf(`"relationships":[{"kind":"works_at","party_id":%q,"title":"Kế toán"}]`, school)
+	accountant := create(t, h, tok, people, `{"full_name":"Lê Thị Kế Toán",`+worksAt+`}`)
+	head := create(t, h, tok, people, `{"full_name":"Đỗ Văn Hiệu Trưởng",`+worksAt+`}`)
+	parent := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Phan Văn Phụ Huynh","relationships":[{"kind":"parent_of","party_id":%q}]}`, head))
+	for i, who := range []string{school, accountant, head, parent} {
+		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok,
+			fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-2%dT09:00:00+07:00","outcome":"gọi %d"}`, who, i+1, i+1)), 201)
+	}
+	course := contract.CourseInfo{CourseID: "c-1", ModuleCode: "QLHS", ModuleName: "Quản lý học sinh", FirstSession: "2026-12-07",
+		UnitIDs: []string{school}, ContactPersonIDs: []string{accountant}}
+	registered, err := contract.Rapport().Event("pa-1", time.Date(2026, 10, 30, 9, 0, 0, 0, time.UTC),
+		contract.ParticipantRegistered(contract.Participant{ParticipantID: "pa-1", Course: course, UnitID: school, ContactPersonIDs: []string{accountant}, Attendees: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered.Sequence = 1
+	if _, err := h.JS.PublishMsg(ctx, registered.Msg(nil)); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 10*time.Second, "every entry", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry`) == 6 // 4 calls, the registration twice
+	})
+
+	type entry struct {
+		Type    string
+		PartyID string `json:"party_id"`
+		Summary struct{ Outcome string }
+	}
+	var got []entry
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("the cursor does not end")
+		}
+		var pg struct {
+			Items      []entry
+			NextCursor string `json:"next_cursor"`
+		}
+		r := h.Do(t, "GET", orgs+"/"+school+"/timeline?with=people&limit=2&cursor="+cursor, tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &pg)
+		got = append(got, pg.Items...)
+		if cursor = pg.NextCursor; cursor == "" {
+			break
+		}
+	}
+	want := []entry{
+		{Type: "rapport.training.participant.registered.v1", PartyID: school},
+		{Type: "rapport.contact.interaction.logged.v1", PartyID: head, Summary: struct{ Outcome string }{"gọi 3"}},
+		{Type: "rapport.contact.interaction.logged.v1", PartyID: accountant, Summary: struct{ Outcome string }{"gọi 2"}},
+		{Type: "rapport.contact.interaction.logged.v1", PartyID: school, Summary: struct{ Outcome string }{"gọi 1"}},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the school's timeline with its people:\n got %+v\nwant %+v", got, want)
+	}
+	var own struct{ Items []entry }
+	h.Do(t, "GET", orgs+"/"+school+"/timeline", tok, nil).JSON(t, &own)
+	if len(own.Items) != 2 || own.Items[1].Summary.Outcome != "gọi 1" {
+		t.Fatalf("the school's own timeline: %+v", own.Items)
+	}
+	for path, field := range map[string]string{
+		people + "/" + head + "/timeline?with=people": "with",
+		orgs + "/" + school + "/timeline?with=staff":  "with",
+		orgs + "/" + school + "/timeline?whit=people": "whit",
+	} {
+		r := h.Do(t, "GET", path, tok, nil)
+		mustStatus(t, r, 422)
+		if got := fieldsOf(t, r); !slices.Equal(got, []string{field}) {
+			t.Errorf("%s: problems on %q", path, got)
+		}
+	}
+}

@@ -524,8 +524,14 @@ func (p *Parties[T]) History(ctx context.Context, id string, after int64, limit 
 	return store.ListHistory(ctx, p.s.Pool, resolved, after, limit)
 }
 
-// Timeline pages through what happened with a party, newest first.
-func (p *Parties[T]) Timeline(ctx context.Context, id string, before time.Time, beforeID string, limit int) ([]store.TimelineEntry, error) {
+// Timeline pages through what happened with a party, newest first. With
+// its people, an organisation's timeline holds what happened with the
+// people who work at it too (the calls with a school's accountant), each
+// event once: the whole picture of a customer unit.
+func (p *Parties[T]) Timeline(ctx context.Context, id string, withPeople bool, before time.Time, beforeID string, limit int) ([]store.TimelineEntry, error) {
+	if withPeople && p.k.table != store.Organization {
+		return nil, problem.Invalid("bad timeline", problem.FieldError{Field: "with", Message: "does not apply to people: a person's timeline is their own"})
+	}
 	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
 	if err != nil {
 		return nil, err
@@ -533,5 +539,13 @@ func (p *Parties[T]) Timeline(ctx context.Context, id string, before time.Time, 
 	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
 		return nil, err
 	}
-	return store.ListTimeline(ctx, p.s.Pool, resolved, before, beforeID, limit)
+	ids := []string{resolved}
+	if withPeople {
+		staff, err := store.Select(ctx, p.s.Pool, store.Person, store.Filter{LinkedTo: resolved, Relationship: string(party.RelWorksAt)})
+		if err != nil {
+			return nil, fmt.Errorf("the people of %s: %w", resolved, err)
+		}
+		ids = append(ids, staff...)
+	}
+	return store.ListTimeline(ctx, p.s.Pool, ids, before, beforeID, limit)
 }

@@ -204,6 +204,9 @@ type TimelineEntry struct {
 	Type       string          `json:"type" db:"type"`
 	Source     string          `json:"source" db:"source"`
 	Summary    json.RawMessage `json:"summary" db:"summary"`
+	// PartyID is the party the entry is about: on an organisation's
+	// timeline with its people, the organisation or one of them.
+	PartyID string `json:"party_id" db:"party_id"`
 }
 
 // InsertTimeline records a timeline entry once per event and party. An
@@ -216,10 +219,13 @@ ON CONFLICT DO NOTHING`,
 	return err
 }
 
-// ListTimeline pages a party's timeline, newest first.
-func ListTimeline(ctx context.Context, db DB, partyID string, before time.Time, beforeID string, limit int) ([]TimelineEntry, error) {
-	rows, err := db.Query(ctx, `SELECT event_id::text, occurred_at, type, source, summary FROM timeline_entry
-WHERE party_id=$1 AND (occurred_at, event_id::text) < ($2, $3) ORDER BY occurred_at DESC, event_id::text DESC LIMIT $4`, partyID, before, beforeID, limit)
+// ListTimeline pages the timeline of the parties ids, newest first. An
+// event about several of them (a course registration names the unit and
+// its contact people) is listed once, as the first one's if it is about it.
+func ListTimeline(ctx context.Context, db DB, ids []string, before time.Time, beforeID string, limit int) ([]TimelineEntry, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT ON (occurred_at, event_id::text) event_id::text, occurred_at, type, source, summary, party_id::text
+FROM timeline_entry WHERE party_id = ANY($1::uuid[]) AND (occurred_at, event_id::text) < ($2, $3)
+ORDER BY occurred_at DESC, event_id::text DESC, party_id = ($1::uuid[])[1] DESC LIMIT $4`, ids, before, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}

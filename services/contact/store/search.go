@@ -158,6 +158,20 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	return docs, pos, rows.Err()
 }
 
+// Select returns the ids of the parties a filter selects, in no order.
+func Select(ctx context.Context, db DB, t Type, f Filter) ([]string, error) {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	where, args := f.where(t)
+	rows, err := db.Query(ctx, `SELECT p.id::text FROM `+string(t)+` p WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("select %s: %w", t, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 // Count counts the parties a filter selects.
 func Count(ctx context.Context, db DB, t Type, f Filter) (int64, error) {
 	f, err := f.survivors(ctx, db)

@@ -238,9 +238,10 @@ type timelinePos struct {
 var newest = timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~"}
 
 type timelineRequest struct {
-	ID    string
-	Limit int
-	Pos   timelinePos
+	ID         string
+	WithPeople bool
+	Limit      int
+	Pos        timelinePos
 }
 
 func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
@@ -248,15 +249,26 @@ func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
 	if err := validID(req.ID); err != nil {
 		return nil, err
 	}
-	pr, err := page.ParseFrom(r.URL.Query(), &req.Pos)
+	q := r.URL.Query()
+	pr, err := page.ParseFrom(q, &req.Pos, "with")
+	if err != nil {
+		return nil, err
+	}
+	switch q.Get("with") {
+	case "people":
+		req.WithPeople = true
+	case "":
+	default:
+		return nil, problem.Invalid("bad timeline", problem.FieldError{Field: "with", Message: `must be "people": the people who work at the organisation`})
+	}
 	req.Limit = pr.Limit
-	return req, err
+	return req, nil
 }
 
 func timeline[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(timelineRequest)
-		rows, err := p.Timeline(ctx, in.ID, in.Pos.At, in.Pos.ID, in.Limit+1)
+		rows, err := p.Timeline(ctx, in.ID, in.WithPeople, in.Pos.At, in.Pos.ID, in.Limit+1)
 		if err != nil {
 			return nil, err
 		}
