@@ -1,9 +1,6 @@
 package party
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // RelationKind is how a person relates to another party.
 type RelationKind string
@@ -17,19 +14,13 @@ const (
 	RelRelatedTo RelationKind = "related_to"
 )
 
-// relationKinds lists the kinds in the order they are documented.
-var relationKinds = []RelationKind{RelWorksAt, RelParentOf, RelGuardianOf, RelRelatedTo}
-
 // Valid reports whether k is a known relationship kind.
-func (k RelationKind) Valid() bool { return slices.Contains(relationKinds, k) }
-
-// RelationKindNames lists the kinds, for messages that name them.
-func RelationKindNames() []string {
-	out := make([]string, len(relationKinds))
-	for i, k := range relationKinds {
-		out[i] = string(k)
+func (k RelationKind) Valid() bool {
+	switch k {
+	case RelWorksAt, RelParentOf, RelGuardianOf, RelRelatedTo:
+		return true
 	}
-	return out
+	return false
 }
 
 // Relationship links a person to another party.
@@ -55,14 +46,11 @@ func checkRelationships(c *checks, selfID string, rels []Relationship) []Relatio
 		field := indexed("relationships", i)
 		r.Title, r.Label = cleanText(r.Title), cleanText(r.Label)
 		r.PartyID = strings.TrimSpace(r.PartyID)
-		switch r.Kind {
-		case RelWorksAt, RelParentOf, RelGuardianOf:
-		case RelRelatedTo:
-			if r.Label == "" {
-				c.add(field+".label", "required: say how the two people are related")
-			}
-		default:
+		switch {
+		case !r.Kind.Valid():
 			c.add(field+".kind", "unknown relationship %q", r.Kind)
+		case r.Kind == RelRelatedTo && r.Label == "":
+			c.add(field+".label", "required: say how the two people are related")
 		}
 		switch {
 		case r.PartyID == "":

@@ -101,7 +101,7 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 		bad = append(bad, problem.FieldError{Field: "linked_to", Message: "must be the id of an organisation or a person"})
 	}
 	if q.Relationship != "" && !party.RelationKind(q.Relationship).Valid() {
-		bad = append(bad, problem.FieldError{Field: "relationship", Message: "must be one of " + strings.Join(party.RelationKindNames(), ", ")})
+		bad = append(bad, problem.FieldError{Field: "relationship", Message: "must be one of works_at, parent_of, guardian_of, related_to"})
 	}
 	if q.Province != "" {
 		f.Province = q.Province
