@@ -1044,3 +1044,91 @@ func TestPeopleAreFoundByWhatTheyAreLinkedTo(t *testing.T) {
 	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"X","resource":"organizations","filter":{"relationship":"works_at"}}`)
 	mustStatus(t, r, 422)
 }
+
+// A record answers with the names of the parties it links to, looked up when
+// it is read: a renamed school shows its new name on its staff's records, and
+// a name sent in is ignored rather than stored.
+func TestARecordNamesThePartiesItLinksTo(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	type named struct {
+		SupervisingUnitName string `json:"supervising_unit_name"`
+		Relationships       []struct {
+			PartyID   string `json:"party_id"`
+			PartyName string `json:"party_name"`
+		}
+	}
+	linkNames := func(r servicetest.Response) []string {
+		t.Helper()
+		var v named
+		r.JSON(t, &v)
+		out := []string{v.SupervisingUnitName}
+		for _, rel := range v.Relationships {
+			out = append(out, rel.PartyName)
+		}
+		return out
+	}
+	phong := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Cầu Giấy","kinds":["supervising_unit"]}`)
+	r := h.Do(t, "POST", orgs, tok, fmt.Sprintf(`{"name":"Trường THCS Nghĩa Tân","kinds":["school"],"supervising_unit_id":%q,"supervising_unit_name":"Bộ Giáo dục"}`, phong))
+	mustStatus(t, r, 201)
+	if got := linkNames(r); !slices.Equal(got, []string{"Phòng GD&ĐT Cầu Giấy"}) {
+		t.Errorf("a new school names its supervising unit %q", got)
+	}
+	var school struct{ ID string }
+	r.JSON(t, &school)
+	child := create(t, h, tok, people, `{"full_name":"Lý Thị Nhỏ"}`)
+	r = h.Do(t, "POST", people, tok, fmt.Sprintf(`{"full_name":"Lý Văn Cha","relationships":[
+		{"kind":"works_at","party_id":%q,"title":"Kế toán","party_name":"Trường Khác"},
+		{"kind":"parent_of","party_id":%q}]}`, school.ID, child))
+	mustStatus(t, r, 201)
+	if got := linkNames(r); !slices.Equal(got, []string{"", "Trường THCS Nghĩa Tân", "Lý Thị Nhỏ"}) {
+		t.Errorf("a new person names their links %q", got)
+	}
+	var parent struct{ ID string }
+	r.JSON(t, &parent)
+
+	// The school and the child are renamed: every answer shows the new names.
+	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+school.ID, tok, `{"name":"Trường THCS Nghĩa Tân (Cầu Giấy)"}`), 200)
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+child, tok, `{"full_name":"Lý Thị Út"}`), 200)
+	renamed := []string{"", "Trường THCS Nghĩa Tân (Cầu Giấy)", "Lý Thị Út"}
+	for what, r := range map[string]servicetest.Response{
+		"GET":    h.Do(t, "GET", people+"/"+parent.ID, tok, nil),
+		"PATCH":  h.Do(t, "PATCH", people+"/"+parent.ID, tok, `{"notes":"gọi sau 17h"}`),
+		"owner":  h.Do(t, "POST", people+"/"+parent.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"nghỉ phép"}`),
+		"search": h.Do(t, "GET", people+"?linked_to="+child, tok, nil),
+	} {
+		mustStatus(t, r, 200)
+		if what == "search" {
+			var pg struct{ Items []json.RawMessage }
+			r.JSON(t, &pg)
+			if len(pg.Items) != 1 {
+				t.Fatalf("search: %s", r.Body)
+			}
+			r.Body = pg.Items[0]
+		}
+		if got := linkNames(r); !slices.Equal(got, renamed) {
+			t.Errorf("%s names %q, want %q", what, got, renamed)
+		}
+	}
+
+	// Names sent back with a record are ignored: nothing changes, nothing is
+	// recorded, and the stored document holds ids only.
+	r = h.Do(t, "PATCH", people+"/"+parent.ID, tok, fmt.Sprintf(`{"relationships":[
+		{"kind":"works_at","party_id":%q,"title":"Kế toán","party_name":"Trường Cũ"},
+		{"kind":"parent_of","party_id":%q,"party_name":"Lý Thị Nhỏ"}]}`, school.ID, child))
+	mustStatus(t, r, 200)
+	if got := linkNames(r); !slices.Equal(got, renamed) {
+		t.Errorf("a PATCH sending names answers %q, want %q", got, renamed)
+	}
+	var hist struct{ Items []struct{ Field string } }
+	h.Do(t, "GET", people+"/"+parent.ID+"/history", tok, nil).JSON(t, &hist)
+	for _, c := range hist.Items {
+		if c.Field == "relationships" {
+			t.Errorf("sending names back recorded a change of relationships")
+		}
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE doc::text LIKE '%party_name%'`) +
+		testkit.Count(t, h.Pool, `SELECT count(*) FROM organization WHERE doc::text LIKE '%supervising_unit_name%'`); n != 0 {
+		t.Errorf("%d stored documents hold a name looked up for an answer", n)
+	}
+}

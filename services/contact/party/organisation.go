@@ -68,12 +68,15 @@ type Organisation struct {
 	Emails   []string `json:"emails,omitempty"`
 	Website  string   `json:"website,omitempty"`
 	// SupervisingUnitID is the organisation that governs this one.
-	SupervisingUnitID string         `json:"supervising_unit_id,omitempty"`
-	Stage             Stage          `json:"stage"`
-	Tags              []string       `json:"tags,omitempty"`
-	OwnerID           string         `json:"owner_id,omitempty"` // staff user id
-	Notes             string         `json:"notes,omitempty"`
-	CustomFields      map[string]any `json:"custom_fields,omitempty"`
+	SupervisingUnitID string `json:"supervising_unit_id,omitempty"`
+	// SupervisingUnitName is looked up on every read and never stored, as
+	// a relationship's party name is.
+	SupervisingUnitName string         `json:"supervising_unit_name,omitempty"`
+	Stage               Stage          `json:"stage"`
+	Tags                []string       `json:"tags,omitempty"`
+	OwnerID             string         `json:"owner_id,omitempty"` // staff user id
+	Notes               string         `json:"notes,omitempty"`
+	CustomFields        map[string]any `json:"custom_fields,omitempty"`
 	// MergedIDs are the ids of parties merged into this one, so links to
 	// them keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
@@ -107,6 +110,7 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 		o.CurrentProvince = current
 	}
 	o.District, o.Ward, o.Address = cleanText(o.District), cleanText(o.Ward), cleanText(o.Address)
+	o.SupervisingUnitName = ""
 	o.Phones = normalizeList(&c, "phones", o.Phones, NormalizePhone)
 	o.Emails = normalizeList(&c, "emails", o.Emails, NormalizeEmail)
 	if o.Website = strings.TrimSpace(o.Website); o.Website != "" {

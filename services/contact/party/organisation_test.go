@@ -18,16 +18,18 @@ var schoolSchema = CustomFieldSchema{
 
 func TestValidOrganisationIsNormalised(t *testing.T) {
 	got, err := NewOrganisation(Organisation{
-		ID:           "org-1",
-		Kinds:        []Kind{KindSchool, KindUnit, KindSchool},
-		Name:         "  Trường  Tiểu học   Kim Đồng ",
-		TaxCode:      "0101 234 567",
-		Province:     "Tỉnh Bình Dương",
-		Phones:       []string{"0912 345 678", "+84 912 345 678", "024 3825 1234"},
-		Emails:       []string{"KeToan@KimDong.edu.vn"},
-		Website:      "KimDong.edu.vn",
-		Tags:         []string{"Tiềm năng", "tiem nang", " VIP "},
-		CustomFields: map[string]any{"student_count": 850.0, "level": "primary", "founded": "1998-09-05"},
+		ID:       "org-1",
+		Kinds:    []Kind{KindSchool, KindUnit, KindSchool},
+		Name:     "  Trường  Tiểu học   Kim Đồng ",
+		TaxCode:  "0101 234 567",
+		Province: "Tỉnh Bình Dương",
+		Phones:   []string{"0912 345 678", "+84 912 345 678", "024 3825 1234"},
+		Emails:   []string{"KeToan@KimDong.edu.vn"},
+		Website:  "KimDong.edu.vn",
+		// Looked up on reads, never stored.
+		SupervisingUnitName: "Phòng GD&ĐT",
+		Tags:                []string{"Tiềm năng", "tiem nang", " VIP "},
+		CustomFields:        map[string]any{"student_count": 850.0, "level": "primary", "founded": "1998-09-05"},
 	}, schoolSchema)
 	if err != nil {
 		t.Fatal(err)

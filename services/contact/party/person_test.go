@@ -26,9 +26,9 @@ func TestValidPersonIsNormalised(t *testing.T) {
 		},
 		Consents: map[Channel]Consent{ChannelZalo: {Granted: true, At: consentTime, Source: "web form"}},
 		Relationships: []Relationship{
-			{Kind: RelWorksAt, PartyID: "org-1", Title: " Kế toán trưởng "},
+			{Kind: RelWorksAt, PartyID: "org-1", Title: " Kế toán trưởng ", PartyName: "looked up on reads"},
 			{Kind: RelParentOf, PartyID: "p2"},
-			{Kind: RelParentOf, PartyID: "p2"},
+			{Kind: RelParentOf, PartyID: "p2", PartyName: "Nguyễn Thị Bé"},
 		},
 		Tags: []string{"phụ huynh", "Phụ Huynh"},
 	}, today)

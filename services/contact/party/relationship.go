@@ -32,6 +32,10 @@ type Relationship struct {
 	Title string `json:"title,omitempty"`
 	// Label says what a related_to link is ("vợ", "đồng nghiệp").
 	Label string `json:"label,omitempty"`
+	// PartyName is the linked party's name when the record is answered. It
+	// is looked up on every read and never stored, so a renamed school
+	// shows its new name; a name sent in is ignored.
+	PartyName string `json:"party_name,omitempty"`
 }
 
 // sameLink reports whether r and s describe the same link, ignoring the job
@@ -46,6 +50,7 @@ func checkRelationships(c *checks, selfID string, rels []Relationship) []Relatio
 		field := indexed("relationships", i)
 		r.Title, r.Label = cleanText(r.Title), cleanText(r.Label)
 		r.PartyID = strings.TrimSpace(r.PartyID)
+		r.PartyName = ""
 		switch {
 		case !r.Kind.Valid():
 			c.add(field+".kind", "unknown relationship %q", r.Kind)

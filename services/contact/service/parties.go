@@ -139,16 +139,20 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, nil, *r.OwnerID, actor, "created", nil, now); err != nil {
 			return err
 		}
-		return p.s.emit(ctx, tx, r.ID, p.k.created(v))
+		if err := p.s.emit(ctx, tx, r.ID, p.k.created(v)); err != nil {
+			return err
+		}
+		return named(ctx, tx, &v)
 	})
 	return v, err
 }
 
-// link is one reference from a party to another: a pointer into the party,
-// so that checkRefs can point it at a survivor.
+// link is one reference from a party to another: pointers into the party,
+// so that checkRefs can point it at a survivor and named can name it.
 type link struct {
 	field string
 	id    *string
+	name  *string
 	want  store.Type
 	// kind is the relationship's kind, "" for a supervising unit.
 	kind party.RelationKind
@@ -160,7 +164,7 @@ func linksOf[T any](v *T) []link {
 	var links []link
 	switch x := any(v).(type) {
 	case *party.Organisation:
-		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, store.Organization, ""})
+		links = append(links, link{"supervising_unit_id", &x.SupervisingUnitID, &x.SupervisingUnitName, store.Organization, ""})
 	case *party.Person:
 		x.Relationships = slices.Clone(x.Relationships)
 		for i := range x.Relationships {
@@ -169,10 +173,38 @@ func linksOf[T any](v *T) []link {
 			if r.Kind == party.RelWorksAt {
 				want = store.Organization
 			}
-			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, want, r.Kind})
+			links = append(links, link{fmt.Sprintf("relationships[%d].party_id", i), &r.PartyID, &r.PartyName, want, r.Kind})
 		}
 	}
 	return links
+}
+
+// named fills in the names of the parties each of vs links to, in one
+// query, so an answer reads "works at Trường THCS Lê Lợi" and not only an
+// id. Names are looked up when a record is answered and never stored: a
+// renamed school shows its new name on every record linked to it.
+func named[T any](ctx context.Context, db store.DB, vs ...*T) error {
+	var links []link
+	var ids []string
+	for _, v := range vs {
+		for _, l := range linksOf(v) {
+			if *l.id != "" {
+				links = append(links, l)
+				ids = append(ids, *l.id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := store.Names(ctx, db, ids)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		*l.name = names[*l.id]
+	}
+	return nil
 }
 
 // checkRefs refuses a new link to a party that does not exist or is of the
@@ -261,7 +293,10 @@ func (p *Parties[T]) Get(ctx context.Context, id string) (View[T], error) {
 		return v, err
 	}
 	v.Meta = meta
-	return v, json.Unmarshal(doc, &v.Party)
+	if err := json.Unmarshal(doc, &v.Party); err != nil {
+		return v, fmt.Errorf("decode %s %s: %w", p.k.table, resolved, err)
+	}
+	return v, named(ctx, p.s.Pool, &v.Party)
 }
 
 // load locks and decodes a live party inside tx.
@@ -317,7 +352,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		out = next
 		changes := p.k.diff(before, next)
 		if len(changes) == 0 {
-			return nil
+			return named(ctx, tx, &out)
 		}
 		r, err := row(p.k, next)
 		if err != nil {
@@ -345,7 +380,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			}
 			payloads = append(payloads, p.k.ownerChanged(r.ID, oldOwner, newOwner, actor, ""))
 		}
-		return p.s.emit(ctx, tx, r.ID, payloads...)
+		if err := p.s.emit(ctx, tx, r.ID, payloads...); err != nil {
+			return err
+		}
+		return named(ctx, tx, &out)
 	})
 	return out, err
 }
@@ -507,7 +545,10 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 				return err
 			}
 		}
-		return p.s.People.relink(ctx, tx, gone, sid, actor, now)
+		if err := p.s.People.relink(ctx, tx, gone, sid, actor, now); err != nil {
+			return err
+		}
+		return named(ctx, tx, &out)
 	})
 	return out, err
 }

@@ -153,12 +153,14 @@ func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position,
 		return nil, nil, err
 	}
 	out := make([]T, len(docs))
+	page := make([]*T, len(docs))
 	for i, d := range docs {
 		if err := jsonUnmarshal(d, &out[i]); err != nil {
 			return nil, nil, err
 		}
+		page[i] = &out[i]
 	}
-	return out, pos, nil
+	return out, pos, named(ctx, p.s.Pool, page...)
 }
 
 // Reassign gives one party a new owner, with an audit record.
@@ -177,8 +179,10 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string) (T,
 		if err != nil {
 			return err
 		}
-		out, err = p.setOwner(ctx, tx, v, owner, actor, reason, "", now)
-		return err
+		if out, err = p.setOwner(ctx, tx, v, owner, actor, reason, "", now); err != nil {
+			return err
+		}
+		return named(ctx, tx, &out)
 	})
 	return out, err
 }

@@ -229,3 +229,23 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// Names returns the names of the live parties, organisations and people
+// alike, that ids name, by id; an id no live party has is left out.
+func Names(ctx context.Context, db DB, ids []string) (map[string]string, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, name FROM organization WHERE id = ANY($1::uuid[])
+UNION ALL SELECT id::text, name FROM person WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("names of %d parties: %w", len(ids), err)
+	}
+	names := make(map[string]string, len(ids))
+	var id, name string
+	_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+		names[id] = name
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("names of %d parties: %w", len(ids), err)
+	}
+	return names, nil
+}
