@@ -92,6 +92,11 @@ func EncodeJSON(_ context.Context, w http.ResponseWriter, response any) error {
 		return nil
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if h, ok := response.(kithttp.Headerer); ok {
+		for k, vs := range h.Headers() {
+			w.Header()[k] = vs
+		}
+	}
 	if sc, ok := response.(StatusCoder); ok {
 		w.WriteHeader(sc.StatusCode())
 	}

@@ -95,6 +95,12 @@ func NotFound(detail string) *Problem { return newProblem(http.StatusNotFound, "
 // Conflict is a 409 for a state conflict or a duplicate.
 func Conflict(detail string) *Problem { return newProblem(http.StatusConflict, "conflict", detail) }
 
+// PreconditionFailed is a 412: the request's If-Match names a version of
+// the record that is no longer current.
+func PreconditionFailed(detail string) *Problem {
+	return newProblem(http.StatusPreconditionFailed, "precondition-failed", detail)
+}
+
 // Unauthorized is a 401: no credentials, or credentials that do not verify.
 func Unauthorized(detail string) *Problem {
 	return newProblem(http.StatusUnauthorized, "unauthorized", detail)

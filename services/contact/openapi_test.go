@@ -60,17 +60,31 @@ func (d documented) do(t *testing.T, method, path, tok, body string, status int)
 	return d.send(t, method, path, tok, contentType, []byte(body), status)
 }
 
+// doIfMatch is do with an If-Match header.
+func (d documented) doIfMatch(t *testing.T, method, path, tok, body, etag string, status int) servicetest.Response {
+	t.Helper()
+	return d.sendWith(t, method, path, tok, http.Header{"Content-Type": {"application/json"}, "If-Match": {etag}}, []byte(body), status)
+}
+
 // send is do with any content type.
 func (d documented) send(t *testing.T, method, path, tok, contentType string, body []byte, status int) servicetest.Response {
+	t.Helper()
+	header := http.Header{}
+	if contentType != "" {
+		header.Set("Content-Type", contentType)
+	}
+	return d.sendWith(t, method, path, tok, header, body, status)
+}
+
+// sendWith is send with any headers.
+func (d documented) sendWith(t *testing.T, method, path, tok string, header http.Header, body []byte, status int) servicetest.Response {
 	t.Helper()
 	ctx := context.Background()
 	req, err := http.NewRequest(method, d.h.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
+	req.Header = header
 	req.Header.Set("Authorization", "Bearer "+tok)
 	route, params, err := d.router.FindRoute(req)
 	if err != nil {
@@ -128,7 +142,11 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", people+"/"+p1.ID, tok, "", 200)
 	d.do(t, "GET", orgs+"?q=kim+dong&kind=school&stage=customer&tag=vip&province=Bình+Dương&supervising_unit="+so.ID+"&limit=1", tok, "", 200)
 	d.do(t, "GET", people+"?q="+url.QueryEscape("do minh")+"&dates_within=366", tok, "", 200)
-	d.do(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":null,"consents":{"email":{"granted":false,"at":"2026-11-01T10:00:00Z","source":"email"}}}`, 200)
+	read := d.do(t, "GET", people+"/"+p1.ID, tok, "", 200).Header.Get("ETag")
+	changed := d.doIfMatch(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":null,"consents":{"email":{"granted":false,"at":"2026-11-01T10:00:00Z","source":"email"}}}`, read, 200).Header.Get("ETag")
+	d.doIfMatch(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":"đã đổi"}`, read, 412)
+	d.doIfMatch(t, "DELETE", people+"/"+p1.ID, tok, "", read, 412)
+	d.doIfMatch(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":"đã đổi"}`, changed, 200)
 	d.do(t, "POST", "/api/contact/v1/interactions", tok, `{"party_id":"`+p1.ID+`","kind":"call","occurred_at":"2026-11-02T08:00:00+07:00",
  "outcome":"hẹn gặp","notes":"gọi lại","next_action_on":"2026-11-09"}`, 201)
 	d.do(t, "GET", "/api/contact/v1/interactions?party_id="+p1.ID, tok, "", 200)

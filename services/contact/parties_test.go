@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -1043,6 +1044,101 @@ func TestPeopleAreFoundByWhatTheyAreLinkedTo(t *testing.T) {
 	}
 	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"X","resource":"organizations","filter":{"relationship":"works_at"}}`)
 	mustStatus(t, r, 422)
+}
+
+// ifMatch sends a JSON request (none when body is "") with an If-Match header.
+func ifMatch(t *testing.T, h *servicetest.Harness, method, path, tok, body, etag string) servicetest.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, h.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("If-Match", etag)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return servicetest.Send(t, req)
+}
+
+// Two staff open the same record; the second to save, with the version they
+// read in If-Match, is refused instead of replacing the first's phones unseen.
+func TestAWriteOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	etag := func(r servicetest.Response) string {
+		t.Helper()
+		mustStatus(t, r, r.Status)
+		return r.Header.Get("ETag")
+	}
+	r := h.Do(t, "POST", people, tok, `{"full_name":"Trịnh Văn Bình","phones":["0912000111"]}`)
+	mustStatus(t, r, 201)
+	var p item
+	r.JSON(t, &p)
+	path := people + "/" + p.ID
+	if got := etag(r); got != `"1"` {
+		t.Fatalf("a new record's ETag is %q", got)
+	}
+	read := etag(h.Do(t, "GET", path, tok, nil))
+
+	// A adds a phone; B, who read the same version, replaces the list.
+	r = ifMatch(t, h, "PATCH", path, tok, `{"phones":["0912000111","0988000222"]}`, read)
+	mustStatus(t, r, 200)
+	if got := etag(r); got != `"2"` {
+		t.Fatalf("after a change the ETag is %q", got)
+	}
+	events := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`)
+	r = ifMatch(t, h, "PATCH", path, tok, `{"phones":["0977000333"]}`, read)
+	mustStatus(t, r, 412)
+	var prob struct{ ETag string }
+	r.JSON(t, &prob)
+	if prob.ETag != `"2"` {
+		t.Errorf("the 412 names the current version %q, want \"2\"", prob.ETag)
+	}
+	h.Do(t, "GET", path, tok, nil).JSON(t, &p)
+	if !slices.Equal(p.Phones, []string{"+84912000111", "+84988000222"}) {
+		t.Errorf("phones after the refused write: %q", p.Phones)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`); n != events {
+		t.Errorf("the refused write appended %d events", n-events)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM history WHERE party_id=$1 AND field='phones'`, p.ID); n != 1 {
+		t.Errorf("%d changes of phones in history, want A's only", n)
+	}
+
+	// "*" allows any version; a weak tag never matches (RFC 9110); a header
+	// that is no list of tags is a 422 naming it.
+	mustStatus(t, ifMatch(t, h, "PATCH", path, tok, `{"notes":"gọi buổi sáng"}`, "*"), 200)
+	mustStatus(t, ifMatch(t, h, "PATCH", path, tok, `{"notes":"x"}`, `W/"3"`), 412)
+	r = ifMatch(t, h, "PATCH", path, tok, `{"notes":"x"}`, `3`)
+	mustStatus(t, r, 422)
+	if got := fieldsOf(t, r); !slices.Equal(got, []string{"If-Match"}) {
+		t.Errorf("a malformed If-Match: problems on %q", got)
+	}
+	// A PATCH that changes nothing keeps the version.
+	if got := etag(ifMatch(t, h, "PATCH", path, tok, `{"notes":"gọi buổi sáng"}`, `"3"`)); got != `"3"` {
+		t.Errorf("a PATCH changing nothing answers %q", got)
+	}
+
+	// A new owner is a change of the record; a logged call is not.
+	mustStatus(t, h.Do(t, "POST", path+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại"}`), 200)
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-02T08:00:00+07:00"}`, p.ID)), 201)
+	if got := etag(h.Do(t, "GET", path, tok, nil)); got != `"4"` {
+		t.Errorf("after a new owner and a call the ETag is %q, want \"4\"", got)
+	}
+
+	// A delete of an older version is refused too, and the record stays.
+	mustStatus(t, ifMatch(t, h, "DELETE", path, tok, "", `"3"`), 412)
+	mustStatus(t, h.Do(t, "GET", path, tok, nil), 200)
+	mustStatus(t, ifMatch(t, h, "DELETE", path, tok, "", `"4"`), 204)
+
+	// Organisations work the same way.
+	r = h.Do(t, "POST", orgs, tok, `{"name":"Trường Mầm non Hoa Sen","kinds":["school"]}`)
+	mustStatus(t, r, 201)
+	var o item
+	r.JSON(t, &o)
+	mustStatus(t, ifMatch(t, h, "PATCH", orgs+"/"+o.ID, tok, `{"stage":"prospect"}`, `"1"`), 200)
+	mustStatus(t, ifMatch(t, h, "PATCH", orgs+"/"+o.ID, tok, `{"stage":"customer"}`, `"1"`), 412)
 }
 
 // A record answers with the names of the parties it links to, looked up when

@@ -34,6 +34,29 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
 }
 
+// Precondition is what a write asks of the version of the record it
+// changes: a client sends the version it read, so that a change made since
+// is not overwritten unseen. A nil Precondition allows any version.
+type Precondition func(version int64) bool
+
+// StaleError is a write refused by its Precondition.
+type StaleError struct {
+	ID      string
+	Version int64 // the current one
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("%s is at version %d, which the write does not expect", e.ID, e.Version)
+}
+
+// check refuses the write to a record at version unless pre allows it.
+func (pre Precondition) check(id string, version int64) error {
+	if pre != nil && !pre(version) {
+		return &StaleError{ID: id, Version: version}
+	}
+	return nil
+}
+
 // Service is the contact use cases.
 type Service struct {
 	Pool          *pgxpool.Pool
@@ -312,8 +335,8 @@ func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string) (T, store.M
 // Patch applies a JSON merge patch (RFC 7386: objects such as consents and
 // custom_fields merge member by member, null removes, arrays are replaced)
 // to a party, validates the result and records every changed field in history.
-func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage) (T, error) {
-	var out T
+func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (View[T], error) {
+	var out View[T]
 	for _, f := range []string{"id", "merged_ids", "current_province"} {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
@@ -325,10 +348,14 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err != nil {
 			return err
 		}
-		before, _, err := p.load(ctx, tx, resolved)
+		before, meta, err := p.load(ctx, tx, resolved)
 		if err != nil {
 			return err
 		}
+		if err := pre.check(resolved, meta.Version); err != nil {
+			return err
+		}
+		out.Meta.Version = meta.Version
 		doc, _ := json.Marshal(before)
 		body, _ := json.Marshal(patch)
 		merged, err := jsonpatch.MergePatch(doc, body)
@@ -349,10 +376,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if next, err = p.checkRefs(ctx, tx, next, &before); err != nil {
 			return err
 		}
-		out = next
+		out.Party = next
 		changes := p.k.diff(before, next)
 		if len(changes) == 0 {
-			return named(ctx, tx, &out)
+			return named(ctx, tx, &out.Party)
 		}
 		r, err := row(p.k, next)
 		if err != nil {
@@ -370,7 +397,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		} else if len(matches) > 0 {
 			return &DuplicateError{Matches: raw(matches)}
 		}
-		if err := p.save(ctx, tx, r, changes, actor, now); err != nil {
+		if out.Meta.Version, err = p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
 		}
 		payloads := []any{p.k.updated(next, fieldNames(changes))}
@@ -383,17 +410,19 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err := p.s.emit(ctx, tx, r.ID, payloads...); err != nil {
 			return err
 		}
-		return named(ctx, tx, &out)
+		return named(ctx, tx, &out.Party)
 	})
 	return out, err
 }
 
-// save writes a changed party's new row and records its changes in history.
-func (p *Parties[T]) save(ctx context.Context, tx pgx.Tx, r store.Row, changes []party.Change, actor string, now time.Time) error {
-	if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
-		return err
+// save writes a changed party's new row and records its changes in
+// history; it returns the row's new version.
+func (p *Parties[T]) save(ctx context.Context, tx pgx.Tx, r store.Row, changes []party.Change, actor string, now time.Time) (int64, error) {
+	version, err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now)
+	if err != nil {
+		return 0, err
 	}
-	return store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes))
+	return version, store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes))
 }
 
 func toStore(cs []party.Change) []store.Change {
@@ -415,7 +444,7 @@ func fieldNames(cs []party.Change) []string {
 // Delete removes a party; its history stays. An organisation that still
 // supervises others is refused: they would point at nothing. People linked
 // to it lose those links, each change recorded and published.
-func (p *Parties[T]) Delete(ctx context.Context, id string) error {
+func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
@@ -424,8 +453,11 @@ func (p *Parties[T]) Delete(ctx context.Context, id string) error {
 		}
 		// Locked first, so a link being written to it right now either
 		// commits before the checks below or finds it gone.
-		v, _, err := p.load(ctx, tx, id)
+		v, meta, err := p.load(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := pre.check(id, meta.Version); err != nil {
 			return err
 		}
 		if p.k.table == store.Organization {
@@ -474,7 +506,7 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 		if err != nil {
 			return err
 		}
-		if err := p.save(ctx, tx, r, changes, actor, now); err != nil {
+		if _, err := p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
 		}
 		if err := p.s.emit(ctx, tx, id, p.k.updated(after, fieldNames(changes))); err != nil {
@@ -529,7 +561,7 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 		if err := store.Repoint(ctx, tx, p.k.table, mid, sid, now); err != nil {
 			return err
 		}
-		if err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+		if _, err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
 			return err
 		}
 		changes := append(toStore(p.k.diff(survivor, result)), store.Change{Field: "merged_from", Old: nil, New: mid})

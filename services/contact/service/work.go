@@ -198,7 +198,7 @@ func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, owner, actor,
 	if err != nil {
 		return v, err
 	}
-	if err := p.save(ctx, tx, r, p.k.diff(before, v), actor, now); err != nil {
+	if _, err := p.save(ctx, tx, r, p.k.diff(before, v), actor, now); err != nil {
 		return v, err
 	}
 	if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(old), owner, actor, reason, ptr(handover), now); err != nil {

@@ -57,6 +57,8 @@ type Meta struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	NextActionOn  *time.Time `json:"next_action_on"`
+	// Version counts the writes of the document, from 1.
+	Version int64 `json:"-"`
 }
 
 // InsertParty stores a new party and its duplicate keys.
@@ -72,16 +74,19 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$15)`,
 	return ReplaceKeys(ctx, db, t, r.ID, r.Keys)
 }
 
-// UpdateParty replaces a party's document, columns and keys.
-func UpdateParty(ctx context.Context, db DB, t Type, r Row, actor string, now time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE `+string(t)+` SET doc=$2, name=$3, search_name=$4, kinds=$5, stage=$6, tags=$7, owner_id=$8,
- province=$9, supervising_unit_id=$10, reminder_days=$11, last_touched_by=$12, last_touched_at=$13, updated_at=$13 WHERE id=$1`,
+// UpdateParty replaces a party's document, columns and keys, and returns
+// the document's new version.
+func UpdateParty(ctx context.Context, db DB, t Type, r Row, actor string, now time.Time) (int64, error) {
+	var version int64
+	err := db.QueryRow(ctx, `UPDATE `+string(t)+` SET doc=$2, name=$3, search_name=$4, kinds=$5, stage=$6, tags=$7, owner_id=$8,
+ province=$9, supervising_unit_id=$10, reminder_days=$11, last_touched_by=$12, last_touched_at=$13, updated_at=$13, version=version+1
+ WHERE id=$1 RETURNING version`,
 		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID,
-		nonNil(r.ReminderDays), actor, now)
+		nonNil(r.ReminderDays), actor, now).Scan(&version)
 	if err != nil {
-		return fmt.Errorf("update %s %s: %w", t, r.ID, err)
+		return 0, fmt.Errorf("update %s %s: %w", t, r.ID, err)
 	}
-	return ReplaceKeys(ctx, db, t, r.ID, r.Keys)
+	return version, ReplaceKeys(ctx, db, t, r.ID, r.Keys)
 }
 
 // ReplaceKeys sets the duplicate keys of a party.
@@ -143,13 +148,13 @@ func ExistingKeys(ctx context.Context, db DB, t Type, keys []string) (map[string
 
 // GetParty loads a live party's document; lock takes a row lock for an update.
 func GetParty(ctx context.Context, db DB, t Type, id string, lock bool) ([]byte, Meta, error) {
-	q := `SELECT doc, owner_id, force_reason, last_touched_by, last_touched_at, created_at, updated_at, next_action_on::timestamptz FROM ` + string(t) + ` WHERE id=$1`
+	q := `SELECT doc, owner_id, force_reason, last_touched_by, last_touched_at, created_at, updated_at, next_action_on::timestamptz, version FROM ` + string(t) + ` WHERE id=$1`
 	if lock {
 		q += ` FOR UPDATE`
 	}
 	var doc []byte
 	var m Meta
-	err := db.QueryRow(ctx, q, id).Scan(&doc, &m.OwnerID, &m.ForceReason, &m.LastTouchedBy, &m.LastTouchedAt, &m.CreatedAt, &m.UpdatedAt, &m.NextActionOn)
+	err := db.QueryRow(ctx, q, id).Scan(&doc, &m.OwnerID, &m.ForceReason, &m.LastTouchedBy, &m.LastTouchedAt, &m.CreatedAt, &m.UpdatedAt, &m.NextActionOn, &m.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, m, ErrNotFound
 	}

@@ -55,7 +55,7 @@ func create[T any](p *service.Parties[T]) endpoint.Endpoint {
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.Created{Body: v}, nil
+		return httpapi.Tagged{Body: v, Version: 1, Status: http.StatusCreated}, nil
 	}
 }
 
@@ -75,33 +75,57 @@ func validID(id string) error {
 func get[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		v, err := p.Get(ctx, req.(idRequest).ID)
-		return v.Party, err
+		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }
 
 type patchRequest struct {
 	ID    string
 	Patch map[string]json.RawMessage
+	Pre   service.Precondition
 }
 
-func decodePatch(_ context.Context, r *http.Request) (any, error) {
-	req := patchRequest{ID: r.PathValue("id")}
-	if err := validID(req.ID); err != nil {
+func decodePatch(ctx context.Context, r *http.Request) (any, error) {
+	del, err := decodeDelete(ctx, r)
+	if err != nil {
 		return nil, err
 	}
+	req := patchRequest{ID: del.(deleteRequest).ID, Pre: del.(deleteRequest).Pre}
 	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
 }
 
 func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(patchRequest)
-		return p.Patch(ctx, in.ID, in.Patch)
+		v, err := p.Patch(ctx, in.ID, in.Patch, in.Pre)
+		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
+}
+
+// deleteRequest is a record's id and the versions the client allows, from
+// If-Match: a write of a record changed since the client read it is refused.
+type deleteRequest struct {
+	ID  string
+	Pre service.Precondition
+}
+
+func decodeDelete(_ context.Context, r *http.Request) (any, error) {
+	req := deleteRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	m, err := httpapi.ParseIfMatch(r)
+	if err != nil {
+		return nil, err
+	}
+	req.Pre = m.Allows
+	return req, nil
 }
 
 func del[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
-		return nil, p.Delete(ctx, req.(idRequest).ID)
+		in := req.(deleteRequest)
+		return nil, p.Delete(ctx, in.ID, in.Pre)
 	}
 }
 

@@ -81,7 +81,7 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 		{"GET", b + "/export", "export_" + plural, readers, decodeExport, exportParties(p), nil},
 		{"GET", b + "/{id}", "get_" + plural, readers, decodeID, get(p), nil},
 		{"PATCH", b + "/{id}", "update_" + plural, writers, decodePatch, patch(p), nil},
-		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeID, del(p), nil},
+		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeDelete, del(p), nil},
 		{"POST", b + "/{id}/merge", "merge_" + plural, writers, decodeMerge, merge(p), nil},
 		{"POST", b + "/{id}/owner", "reassign_" + plural, owners, decodeReassign, reassign(p), nil},
 		{"GET", b + "/{id}/care", "care_" + plural, readers, decodeID, care(p), nil},
@@ -116,6 +116,7 @@ func Handler(s *service.Service, v *auth.Verifier, log *slog.Logger, tp trace.Tr
 func mapError(err error) *problem.Problem {
 	var verr *party.ValidationError
 	var dup *service.DuplicateError
+	var stale *service.StaleError
 	switch {
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
@@ -125,6 +126,9 @@ func mapError(err error) *problem.Problem {
 		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
 	case errors.As(err, &dup):
 		return problem.Conflict("a party with the same phone, email or tax code exists; send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
+	case errors.As(err, &stale):
+		return problem.PreconditionFailed("the record changed since the version If-Match names: GET it again and make the change on what it holds now").
+			With("etag", httpapi.ETag(stale.Version))
 	case errors.Is(err, party.ErrSelfMerge):
 		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
 	case errors.Is(err, store.ErrNotFound):
