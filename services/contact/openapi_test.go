@@ -169,6 +169,9 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Trường VIP","resource":"organizations","filter":{"kind":"school","tag":"vip"}}`, 201).JSON(t, &seg)
 	d.do(t, "GET", "/api/contact/v1/segments", tok, "", 200)
 	d.do(t, "GET", "/api/contact/v1/segments/"+seg.ID, tok, "", 200)
+	d.do(t, "POST", orgs+"/bulk-changes", tok, `{"segment_id":"`+seg.ID+`","stage":"customer","add_tags":["đối tác"],"remove_tags":["cũ"]}`, 200)
+	d.do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"phụ huynh","q":"châu"},"add_tags":["tiềm năng"]}`, 200)
+	d.do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"phụ huynh"}}`, 422)
 	d.do(t, "DELETE", "/api/contact/v1/segments/"+seg.ID, tok, "", 204)
 
 	var form bytes.Buffer

@@ -110,6 +110,17 @@ func normalizeTags(raw []string) []string {
 	return out
 }
 
+// Retag returns tags with add appended and remove taken out, each compared
+// folded as tags are ("tiem nang" removes "Tiềm năng"); a tag already held
+// keeps its written form.
+func Retag(tags, add, remove []string) []string {
+	gone := make(map[string]bool, len(remove))
+	for _, t := range remove {
+		gone[Fold(cleanText(t))] = true
+	}
+	return slices.DeleteFunc(normalizeTags(append(slices.Clone(tags), add...)), func(t string) bool { return gone[Fold(t)] })
+}
+
 // cleanText trims s and collapses inner white space, since names pasted from
 // spreadsheets often carry double spaces that would defeat equality.
 func cleanText(s string) string {

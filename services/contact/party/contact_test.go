@@ -2,6 +2,7 @@ package party
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -98,5 +99,23 @@ func TestMalformedTaxCodeIsRefused(t *testing.T) {
 				t.Errorf("NormalizeTaxCode(%q) = %q, %v; want ErrInvalidTaxCode", in, got, err)
 			}
 		})
+	}
+}
+
+func TestRetagAddsAndRemovesTagsComparedFolded(t *testing.T) {
+	for _, c := range []struct {
+		tags, add, remove, want []string
+	}{
+		{nil, []string{"Tiềm năng"}, nil, []string{"Tiềm năng"}},
+		// A tag held keeps its written form; a new one is cleaned.
+		{[]string{"Tiềm năng"}, []string{"tiem nang", "  Khối  6 "}, nil, []string{"Tiềm năng", "Khối 6"}},
+		{[]string{"Tiềm năng", "VIP"}, nil, []string{"TIEM NANG"}, []string{"VIP"}},
+		{[]string{"VIP"}, nil, []string{"không có"}, []string{"VIP"}},
+		{[]string{"VIP"}, nil, []string{"VIP"}, []string{}},
+	} {
+		got := Retag(c.tags, c.add, c.remove)
+		if !slices.Equal(got, c.want) && len(got)+len(c.want) > 0 {
+			t.Errorf("Retag(%q, +%q, -%q) = %q, want %q", c.tags, c.add, c.remove, got, c.want)
+		}
 	}
 }

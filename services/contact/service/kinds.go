@@ -17,6 +17,8 @@ type kind[T any] struct {
 	validate     func(v T, today party.Date) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
+	tags         func(*T) *[]string
+	stage        func(*T) *party.Stage // nil: people have no stage
 	keys         func(T) []party.Key
 	diff         func(a, b T) []party.Change
 	merge        func(a, b T) (T, error)
@@ -68,6 +70,8 @@ func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
 		},
 		id:       func(o *party.Organisation) *string { return &o.ID },
 		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
+		tags:     func(o *party.Organisation) *[]string { return &o.Tags },
+		stage:    func(o *party.Organisation) *party.Stage { return &o.Stage },
 		keys:     party.Organisation.DuplicateKeys,
 		diff:     party.DiffOrganisation,
 		merge:    party.MergeOrganisation,
@@ -104,6 +108,7 @@ func people() kind[party.Person] {
 		validate: party.NewPerson,
 		id:       func(p *party.Person) *string { return &p.ID },
 		owner:    func(p *party.Person) *string { return &p.OwnerID },
+		tags:     func(p *party.Person) *[]string { return &p.Tags },
 		keys:     party.Person.DuplicateKeys,
 		diff:     party.DiffPerson,
 		merge:    party.MergePerson,

@@ -56,23 +56,28 @@ type HistoryEntry struct {
 
 // InsertHistory writes field-level change rows.
 func InsertHistory(ctx context.Context, db DB, t Type, id, actor string, at time.Time, changes []Change) error {
-	if len(changes) == 0 {
+	return InsertHistories(ctx, db, t, actor, at, map[string][]Change{id: changes})
+}
+
+// InsertHistories writes the field-level change rows of many parties, by
+// id, in one statement.
+func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.Time, changes map[string][]Change) error {
+	var ids, fields, olds, news []string
+	for id, cs := range changes {
+		for _, c := range cs {
+			o, _ := json.Marshal(c.Old)
+			n, _ := json.Marshal(c.New)
+			ids, fields, olds, news = append(ids, id), append(fields, c.Field), append(olds, string(o)), append(news, string(n))
+		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	fields := make([]string, len(changes))
-	olds := make([]string, len(changes))
-	news := make([]string, len(changes))
-	for i, c := range changes {
-		fields[i] = c.Field
-		o, _ := json.Marshal(c.Old)
-		n, _ := json.Marshal(c.New)
-		olds[i], news[i] = string(o), string(n)
-	}
 	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value)
-SELECT $1, $2, $3, $4, f, o::jsonb, n::jsonb FROM unnest($5::text[], $6::text[], $7::text[]) AS u(f, o, n)`,
-		string(t), id, actor, at, fields, olds, news)
+SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS u(i, f, o, n)`,
+		string(t), actor, at, ids, fields, olds, news)
 	if err != nil {
-		return fmt.Errorf("insert history of %s: %w", id, err)
+		return fmt.Errorf("insert history of %d parties: %w", len(changes), err)
 	}
 	return nil
 }

@@ -82,6 +82,8 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"ImportPreviewColumn": service.PreviewColumn{},
 		"ImportPreviewRow":    service.PreviewRow{},
 		"ImportUndo":          service.UndoView{},
+		"BulkChange":          service.BulkChange{},
+		"BulkResult":          service.BulkResult{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

@@ -155,6 +155,17 @@ func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
+func decodeBulk(_ context.Context, r *http.Request) (any, error) {
+	var req service.BulkChange
+	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
+}
+
+func bulk[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		return p.Bulk(ctx, req.(service.BulkChange))
+	}
+}
+
 type reassignRequest struct {
 	ID      string `json:"-"`
 	OwnerID string `json:"owner_id"`

@@ -79,6 +79,7 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 		{"POST", b, "create_" + plural, writers, decodeCreate[T], create(p), nil},
 		{"GET", b, "search_" + plural, readers, decodeSearch, search(p), nil},
 		{"GET", b + "/export", "export_" + plural, readers, decodeExport, exportParties(p), nil},
+		{"POST", b + "/bulk-changes", "bulk_change_" + plural, writers, decodeBulk, bulk(p), nil},
 		{"GET", b + "/{id}", "get_" + plural, readers, decodeID, get(p), nil},
 		{"PATCH", b + "/{id}", "update_" + plural, writers, decodePatch, patch(p), nil},
 		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeDelete, del(p), nil},

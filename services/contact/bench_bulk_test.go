@@ -1,0 +1,82 @@
+package contact_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/service"
+)
+
+// BenchmarkBulkChange times one POST /people/bulk-changes that tags the
+// largest selection one change takes (service.MaxBulk people, one in ten
+// of the table), next to one plain UPDATE of the same rows' tags in the
+// same run: what the history entries, events and per-party checks cost.
+func BenchmarkBulkChange(b *testing.B) {
+	const every = 10
+	n := service.MaxBulk * every
+	h := servicetest.Start(b, contact.Service(), servicetest.Options{})
+	ctx := context.Background()
+	now := time.Now()
+	for start := 0; start < n; start += 5000 {
+		i, end := start, min(start+5000, n)
+		_, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"person"}, []string{"id", "doc", "name", "search_name", "tags", "owner_id", "created_at", "updated_at"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				if i == end {
+					return nil, nil
+				}
+				name := family[i%len(family)] + " " + middle[(i/16)%len(middle)] + " " + given[(i/160)%len(given)] + " " + strconv.Itoa(i)
+				tags := []string{"phụ huynh"}
+				if i%every == 0 {
+					tags = append(tags, "khối 6")
+				}
+				id, owner := event.NewID().String(), fmt.Sprintf("user-%02d", i%50)
+				doc, err := json.Marshal(party.Person{ID: id, FullName: name, OwnerID: owner, Tags: tags})
+				i++
+				return []any{id, doc, name, party.Fold(name), tags, owner, now, now}, err
+			}))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := h.Pool.Exec(ctx, "VACUUM ANALYZE person"); err != nil {
+		b.Fatal(err)
+	}
+	tok := h.Token(b, auth.Sales)
+	var bulk, plain time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		r := h.Do(b, "POST", people+"/bulk-changes", tok, fmt.Sprintf(`{"filter":{"tag":"khối 6"},"add_tags":["đợt %d"]}`, i))
+		bulk += time.Since(start)
+		var res service.BulkResult
+		if r.Status != 200 || json.Unmarshal(r.Body, &res) != nil || res.Changed != service.MaxBulk {
+			b.Fatalf("bulk change: %d %s", r.Status, r.Body)
+		}
+		b.StopTimer()
+		start = time.Now()
+		tag := fmt.Sprintf("lần %d", i)
+		_, err := h.Pool.Exec(ctx, `UPDATE person SET tags = tags || $1::text, doc = jsonb_set(doc, '{tags}', doc->'tags' || to_jsonb($1::text))
+WHERE tags @> ARRAY['khối 6']`, tag)
+		plain += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	bulk, plain = bulk/time.Duration(b.N), plain/time.Duration(b.N)
+	m := float64(service.MaxBulk)
+	b.ReportMetric(m/bulk.Seconds(), "parties/s")
+	b.ReportMetric(m/plain.Seconds(), "plain_update_rows/s")
+	fmt.Printf("contact bulk change of %d of %d people, one request: %.2fs = %.0f parties/s; a plain UPDATE of the same rows' tags %.2fs = %.0f rows/s, ratio %.1f%%\n",
+		service.MaxBulk, n, bulk.Seconds(), m/bulk.Seconds(), plain.Seconds(), m/plain.Seconds(), 100*plain.Seconds()/bulk.Seconds())
+}

@@ -1,0 +1,199 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/pkg/postgres"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// MaxBulk bounds the parties one bulk change may touch, so that its single
+// transaction holds its row locks for seconds, not minutes. A variable only
+// so that a test can lower it.
+var MaxBulk = 10_000
+
+// BulkChange is one change made to every party a filter or a saved segment
+// selects: the 3,500 parents picked out as likely to enrol are tagged at
+// once, a list of schools moves to the next stage.
+type BulkChange struct {
+	// Filter or SegmentID (exactly one) selects the parties, as a search
+	// or the segment would now.
+	Filter     *Query   `json:"filter,omitempty"`
+	SegmentID  string   `json:"segment_id,omitempty"`
+	AddTags    []string `json:"add_tags,omitempty"`
+	RemoveTags []string `json:"remove_tags,omitempty"`
+	// Stage is the lifecycle stage to set (organisations only).
+	Stage string `json:"stage,omitempty"`
+}
+
+// BulkResult says how many parties the selection held and how many of them
+// the change changed (a party that already had the tag is not changed).
+type BulkResult struct {
+	Matched int `json:"matched"`
+	Changed int `json:"changed"`
+}
+
+// Bulk applies c to every party it selects, in one transaction: each
+// changed party gets its history entry and its updated event, and either
+// every party is changed or none is. The parties are read, written, and
+// their history and events appended in one statement each, whatever their
+// number: a tag or a stage is neither a name, a key nor a link, so none of
+// the per-party checks of an edit applies.
+func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error) {
+	var res BulkResult
+	f, err := p.bulkSelection(ctx, c)
+	if err != nil {
+		return res, err
+	}
+	actor, now := Actor(ctx), p.s.Clock.Now()
+	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		// Locked in id order, as a hand-over locks, so that two bulk
+		// changes cannot deadlock.
+		selected, err := store.LockSelected(ctx, tx, p.k.table, f, MaxBulk+1)
+		if err != nil {
+			return err
+		}
+		if len(selected) > MaxBulk {
+			field := "filter"
+			if c.SegmentID != "" {
+				field = "segment_id"
+			}
+			return problem.Invalid("too many parties for one bulk change", problem.FieldError{Field: field,
+				Message: fmt.Sprintf("selects more than %d parties, which one bulk change takes at most: narrow the selection", MaxBulk)})
+		}
+		res = BulkResult{Matched: len(selected)}
+		var docs []store.Doc
+		history := map[string][]store.Change{}
+		var events []*event.Event
+		for _, d := range selected {
+			var before T
+			if err := json.Unmarshal(d.Doc, &before); err != nil {
+				return fmt.Errorf("decode %s %s: %w", p.k.table, d.ID, err)
+			}
+			next := applyBulk(p.k, c, before)
+			changes := p.k.diff(before, next)
+			if len(changes) == 0 {
+				continue
+			}
+			doc, err := json.Marshal(next)
+			if err != nil {
+				return err
+			}
+			e, err := p.s.Catalogue.Event(d.ID, now, p.k.updated(next, fieldNames(changes)))
+			if err != nil {
+				return err
+			}
+			docs, history[d.ID], events = append(docs, store.Doc{ID: d.ID, Doc: doc}), toStore(changes), append(events, &e)
+		}
+		res.Changed = len(docs)
+		if len(docs) == 0 {
+			return nil
+		}
+		if err := store.UpdateClassification(ctx, tx, p.k.table, docs, actor, now); err != nil {
+			return err
+		}
+		if err := store.InsertHistories(ctx, tx, p.k.table, actor, now, history); err != nil {
+			return err
+		}
+		return outbox.Append(ctx, tx, events...)
+	})
+	return res, err
+}
+
+// applyBulk returns v with c's tags and stage.
+func applyBulk[T any](k kind[T], c BulkChange, v T) T {
+	tags := k.tags(&v)
+	*tags = party.Retag(*tags, c.AddTags, c.RemoveTags)
+	if c.Stage != "" {
+		*k.stage(&v) = party.Stage(c.Stage)
+	}
+	return v
+}
+
+// bulkSelection checks c and returns the filter that selects its parties.
+func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Filter, error) {
+	var bad []problem.FieldError
+	if len(c.AddTags)+len(c.RemoveTags) == 0 && c.Stage == "" {
+		bad = append(bad, problem.FieldError{Field: "add_tags", Message: "a bulk change needs add_tags, remove_tags or stage"})
+	}
+	added := map[string]bool{}
+	for _, t := range c.AddTags {
+		added[party.Fold(strings.TrimSpace(t))] = true
+	}
+	for i, t := range c.RemoveTags {
+		if added[party.Fold(strings.TrimSpace(t))] {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("remove_tags[%d]", i), Message: "is also in add_tags"})
+		}
+	}
+	switch {
+	case c.Stage == "":
+	case p.k.stage == nil:
+		bad = append(bad, problem.FieldError{Field: "stage", Message: "people have no stage"})
+	case !party.Stage(c.Stage).Valid():
+		bad = append(bad, problem.FieldError{Field: "stage", Message: "must be one of lead, prospect, customer, inactive"})
+	}
+	q, err := p.bulkQuery(ctx, c)
+	if err != nil {
+		return store.Filter{}, err
+	}
+	f, err := q.Filter(p.k.table, p.s.today())
+	if err != nil {
+		var fp *problem.Problem
+		if !errors.As(err, &fp) {
+			return f, err
+		}
+		for _, e := range fp.Errors {
+			if c.SegmentID != "" {
+				bad = append(bad, problem.FieldError{Field: "segment_id", Message: "its filter's " + e.Field + " " + e.Message})
+				continue
+			}
+			bad = append(bad, problem.FieldError{Field: "filter." + e.Field, Message: e.Message})
+		}
+	}
+	if len(bad) > 0 {
+		return f, problem.Invalid("the bulk change is not valid", bad...)
+	}
+	return f, nil
+}
+
+// bulkQuery is c's selection as a query: its filter, or its segment's.
+func (p *Parties[T]) bulkQuery(ctx context.Context, c BulkChange) (Query, error) {
+	switch {
+	case (c.Filter == nil) == (c.SegmentID == ""):
+		return Query{}, problem.Invalid("say which parties to change", problem.FieldError{Field: "filter", Message: "send either filter or segment_id"})
+	case c.Filter != nil && *c.Filter == (Query{}):
+		// An empty filter selects everyone: far more likely a mistake
+		// than the intent, and the same change is a segment away.
+		return Query{}, problem.Invalid("an empty filter selects every party", problem.FieldError{Field: "filter", Message: "must set at least one condition"})
+	case c.Filter != nil:
+		return *c.Filter, nil
+	}
+	if !party.ValidID(c.SegmentID) {
+		return Query{}, problem.Invalid("no such segment", problem.FieldError{Field: "segment_id", Message: "is not a segment id"})
+	}
+	seg, err := store.GetSegment(ctx, p.s.Pool, c.SegmentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Query{}, problem.Invalid("no such segment", problem.FieldError{Field: "segment_id", Message: "is not a saved segment"})
+	}
+	if err != nil {
+		return Query{}, err
+	}
+	if segmentType(seg.Resource) != p.k.table {
+		return Query{}, problem.Invalid("the segment selects other parties", problem.FieldError{Field: "segment_id", Message: "is a segment of " + seg.Resource})
+	}
+	var q Query
+	if err := json.Unmarshal(seg.Filter, &q); err != nil {
+		return q, fmt.Errorf("segment %s: filter: %w", seg.ID, err)
+	}
+	return q, nil
+}
