@@ -4,14 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/rapportcrm/rapport/pkg/auth"
-	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/services/contact"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -27,28 +23,13 @@ func BenchmarkBulkChange(b *testing.B) {
 	n := service.MaxBulk * every
 	h := servicetest.Start(b, contact.Service(), servicetest.Options{})
 	ctx := context.Background()
-	now := time.Now()
-	for start := 0; start < n; start += 5000 {
-		i, end := start, min(start+5000, n)
-		_, err := h.Pool.CopyFrom(ctx, pgx.Identifier{"person"}, []string{"id", "doc", "name", "search_name", "tags", "owner_id", "created_at", "updated_at"},
-			pgx.CopyFromFunc(func() ([]any, error) {
-				if i == end {
-					return nil, nil
-				}
-				name := family[i%len(family)] + " " + middle[(i/16)%len(middle)] + " " + given[(i/160)%len(given)] + " " + strconv.Itoa(i)
-				tags := []string{"phụ huynh"}
-				if i%every == 0 {
-					tags = append(tags, "khối 6")
-				}
-				id, owner := event.NewID().String(), fmt.Sprintf("user-%02d", i%50)
-				doc, err := json.Marshal(party.Person{ID: id, FullName: name, OwnerID: owner, Tags: tags})
-				i++
-				return []any{id, doc, name, party.Fold(name), tags, owner, now, now}, err
-			}))
-		if err != nil {
-			b.Fatal(err)
+	copyPeople(b, h, n, []string{"tags", "owner_id"}, func(i int, p *party.Person) []any {
+		p.Tags, p.OwnerID = []string{"phụ huynh"}, fmt.Sprintf("user-%02d", i%50)
+		if i%every == 0 {
+			p.Tags = append(p.Tags, "khối 6")
 		}
-	}
+		return []any{p.Tags, p.OwnerID}
+	})
 	if _, err := h.Pool.Exec(ctx, "VACUUM ANALYZE person"); err != nil {
 		b.Fatal(err)
 	}
