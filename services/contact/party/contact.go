@@ -93,14 +93,18 @@ func normalizeList(c *checks, field string, raw []string, norm func(string) (str
 	return out
 }
 
-// normalizeTags trims tags and drops empty and repeated ones, comparing folded
-// so "Tiềm năng" and "tiem nang" are one tag.
+// TagKey is what tags are compared by: "Tiềm năng", "tiem nang" and
+// " Tiềm  năng" are one tag.
+func TagKey(t string) string { return Fold(cleanText(t)) }
+
+// normalizeTags trims tags and drops empty and repeated ones, compared by
+// TagKey.
 func normalizeTags(raw []string) []string {
 	var out []string
 	seen := make(map[string]bool, len(raw))
 	for _, t := range raw {
-		t = strings.Join(strings.Fields(t), " ")
-		k := Fold(t)
+		t = cleanText(t)
+		k := TagKey(t)
 		if t == "" || seen[k] {
 			continue
 		}
@@ -110,15 +114,15 @@ func normalizeTags(raw []string) []string {
 	return out
 }
 
-// Retag returns tags with add appended and remove taken out, each compared
-// folded as tags are ("tiem nang" removes "Tiềm năng"); a tag already held
-// keeps its written form.
+// Retag returns tags with add appended and remove taken out, compared by
+// TagKey ("tiem nang" removes "Tiềm năng"); a tag already held keeps its
+// written form.
 func Retag(tags, add, remove []string) []string {
 	gone := make(map[string]bool, len(remove))
 	for _, t := range remove {
-		gone[Fold(cleanText(t))] = true
+		gone[TagKey(t)] = true
 	}
-	return slices.DeleteFunc(normalizeTags(append(slices.Clone(tags), add...)), func(t string) bool { return gone[Fold(t)] })
+	return slices.DeleteFunc(normalizeTags(append(slices.Clone(tags), add...)), func(t string) bool { return gone[TagKey(t)] })
 }
 
 // cleanText trims s and collapses inner white space, since names pasted from

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -128,10 +127,10 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 	}
 	added := map[string]bool{}
 	for _, t := range c.AddTags {
-		added[party.Fold(strings.TrimSpace(t))] = true
+		added[party.TagKey(t)] = true
 	}
 	for i, t := range c.RemoveTags {
-		if added[party.Fold(strings.TrimSpace(t))] {
+		if added[party.TagKey(t)] {
 			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("remove_tags[%d]", i), Message: "is also in add_tags"})
 		}
 	}
@@ -181,19 +180,12 @@ func (p *Parties[T]) bulkQuery(ctx context.Context, c BulkChange) (Query, error)
 	if !party.ValidID(c.SegmentID) {
 		return Query{}, problem.Invalid("no such segment", problem.FieldError{Field: "segment_id", Message: "is not a segment id"})
 	}
-	seg, err := store.GetSegment(ctx, p.s.Pool, c.SegmentID)
+	seg, q, err := p.s.savedQuery(ctx, c.SegmentID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Query{}, problem.Invalid("no such segment", problem.FieldError{Field: "segment_id", Message: "is not a saved segment"})
+		return q, problem.Invalid("no such segment", problem.FieldError{Field: "segment_id", Message: "is not a saved segment"})
 	}
-	if err != nil {
-		return Query{}, err
+	if err == nil && segmentType(seg.Resource) != p.k.table {
+		return q, problem.Invalid("the segment selects other parties", problem.FieldError{Field: "segment_id", Message: "is a segment of " + seg.Resource})
 	}
-	if segmentType(seg.Resource) != p.k.table {
-		return Query{}, problem.Invalid("the segment selects other parties", problem.FieldError{Field: "segment_id", Message: "is a segment of " + seg.Resource})
-	}
-	var q Query
-	if err := json.Unmarshal(seg.Filter, &q); err != nil {
-		return q, fmt.Errorf("segment %s: filter: %w", seg.ID, err)
-	}
-	return q, nil
+	return q, err
 }

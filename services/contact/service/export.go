@@ -71,13 +71,9 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 
 // SegmentExport streams the parties a saved segment selects now.
 func (s *Service) SegmentExport(ctx context.Context, id string) (Export, error) {
-	seg, err := store.GetSegment(ctx, s.Pool, id)
+	seg, q, err := s.savedQuery(ctx, id)
 	if err != nil {
 		return Export{}, err
-	}
-	var q Query
-	if err := json.Unmarshal(seg.Filter, &q); err != nil {
-		return Export{}, fmt.Errorf("segment %s: filter: %w", id, err)
 	}
 	if seg.Resource == "people" {
 		return s.People.Export(ctx, q)

@@ -53,6 +53,19 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 	return s.view(ctx, seg)
 }
 
+// savedQuery loads a saved segment and the query it saved.
+func (s *Service) savedQuery(ctx context.Context, id string) (store.Segment, Query, error) {
+	var q Query
+	seg, err := store.GetSegment(ctx, s.Pool, id)
+	if err != nil {
+		return seg, q, err
+	}
+	if err := json.Unmarshal(seg.Filter, &q); err != nil {
+		return seg, q, fmt.Errorf("segment %s: filter: %w", id, err)
+	}
+	return seg, q, nil
+}
+
 func (s *Service) view(ctx context.Context, seg store.Segment) (SegmentView, error) {
 	v := SegmentView{Segment: seg}
 	if err := json.Unmarshal(seg.Filter, &v.Filter); err != nil {

@@ -85,12 +85,12 @@ type patchRequest struct {
 	Pre   service.Precondition
 }
 
-func decodePatch(ctx context.Context, r *http.Request) (any, error) {
-	del, err := decodeDelete(ctx, r)
+func decodePatch(_ context.Context, r *http.Request) (any, error) {
+	id, pre, err := writeTarget(r)
 	if err != nil {
 		return nil, err
 	}
-	req := patchRequest{ID: del.(deleteRequest).ID, Pre: del.(deleteRequest).Pre}
+	req := patchRequest{ID: id, Pre: pre}
 	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
 }
 
@@ -102,24 +102,26 @@ func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
-// deleteRequest is a record's id and the versions the client allows, from
-// If-Match: a write of a record changed since the client read it is refused.
+// writeTarget reads the id of the record a PATCH or DELETE writes and, from
+// If-Match, the versions the client allows: a write of a record changed
+// since the client read it is refused.
+func writeTarget(r *http.Request) (string, service.Precondition, error) {
+	id := r.PathValue("id")
+	if err := validID(id); err != nil {
+		return id, nil, err
+	}
+	m, err := httpapi.ParseIfMatch(r)
+	return id, m.Allows, err
+}
+
 type deleteRequest struct {
 	ID  string
 	Pre service.Precondition
 }
 
 func decodeDelete(_ context.Context, r *http.Request) (any, error) {
-	req := deleteRequest{ID: r.PathValue("id")}
-	if err := validID(req.ID); err != nil {
-		return nil, err
-	}
-	m, err := httpapi.ParseIfMatch(r)
-	if err != nil {
-		return nil, err
-	}
-	req.Pre = m.Allows
-	return req, nil
+	id, pre, err := writeTarget(r)
+	return deleteRequest{ID: id, Pre: pre}, err
 }
 
 func del[T any](p *service.Parties[T]) endpoint.Endpoint {
