@@ -150,8 +150,10 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", "/api/contact/v1/interactions", tok, `{"party_id":"`+p1.ID+`","kind":"call","occurred_at":"2026-11-02T08:00:00+07:00",
  "outcome":"hẹn gặp","notes":"gọi lại","next_action_on":"2026-11-09"}`, 201)
 	d.do(t, "GET", "/api/contact/v1/interactions?party_id="+p1.ID, tok, "", 200)
+	d.doIfMatch(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, read, 412)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, 200)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p1.ID+`"}`, 422)
+	d.doIfMatch(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, `"999"`, 412)
 	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, 200)
 	d.do(t, "GET", orgs+"/"+org.ID+"/care", tok, "", 200)
 	d.do(t, "GET", people+"/"+p1.ID+"/history?limit=2", tok, "", 200)

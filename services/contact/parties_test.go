@@ -1141,6 +1141,91 @@ func TestAWriteOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) {
 	mustStatus(t, ifMatch(t, h, "PATCH", orgs+"/"+o.ID, tok, `{"stage":"customer"}`, `"1"`), 412)
 }
 
+// A merge and an owner change are writes of the record at their URL like a
+// PATCH: they answer its new ETag and refuse an If-Match it has moved past,
+// so of two staff handing one parent to different colleagues the second
+// learns of the first instead of overwriting it.
+func TestAMergeOrNewOwnerOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	parent := create(t, h, tok, people, `{"full_name":"Đào Thị Hạnh","phones":["0912000444"]}`)
+	path := people + "/" + parent
+	current := func() (owner, etag string) {
+		t.Helper()
+		r := h.Do(t, "GET", path, tok, nil)
+		mustStatus(t, r, 200)
+		var v struct {
+			OwnerID string `json:"owner_id"`
+		}
+		r.JSON(t, &v)
+		return v.OwnerID, r.Header.Get("ETag")
+	}
+	_, read := current()
+	audits := func() int64 {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM owner_audit WHERE party_id=$1`, parent)
+	}
+
+	// A hands her to one colleague, B (who read the same version) to another.
+	r := ifMatch(t, h, "POST", path+"/owner", tok, `{"owner_id":"user-lan","reason":"gần nhà"}`, read)
+	mustStatus(t, r, 200)
+	owner, etag := current()
+	if got := r.Header.Get("ETag"); got != etag || got == read {
+		t.Errorf("the owner change answers ETag %q; the record is at %q, was read at %q", got, etag, read)
+	}
+	events, before := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`), audits()
+	r = ifMatch(t, h, "POST", path+"/owner", tok, `{"owner_id":"user-minh","reason":"cùng lớp"}`, read)
+	mustStatus(t, r, 412)
+	var prob struct{ ETag string }
+	r.JSON(t, &prob)
+	if prob.ETag != etag {
+		t.Errorf("the 412 names version %q, want %q", prob.ETag, etag)
+	}
+	if now, _ := current(); now != owner || owner != "user-lan" {
+		t.Errorf("owner after the refused change %q, want user-lan", now)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`); n != events || audits() != before {
+		t.Errorf("the refused change wrote %d events and %d audit records", n-events, audits()-before)
+	}
+	// Giving her to the owner she has already is no write.
+	r = ifMatch(t, h, "POST", path+"/owner", tok, `{"owner_id":"user-lan"}`, etag)
+	mustStatus(t, r, 200)
+	if got := r.Header.Get("ETag"); got != etag {
+		t.Errorf("an owner change to the same owner answers %q, want %q", got, etag)
+	}
+
+	// A duplicate of her is merged into her record: refused on the version
+	// read before a colleague's edit, done on the current one.
+	dup := create(t, h, tok, people, `{"full_name":"Đào Hạnh","emails":["hanh.dao@example.vn"]}`)
+	mustStatus(t, h.Do(t, "PATCH", path, tok, `{"notes":"phụ huynh lớp 6A"}`), 200)
+	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup), etag)
+	mustStatus(t, r, 412)
+	mustStatus(t, h.Do(t, "GET", people+"/"+dup, tok, nil), 200)
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM party_alias WHERE alias_id=$1`, dup); n != 0 {
+		t.Errorf("the refused merge left %d aliases", n)
+	}
+	_, etag = current()
+	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup), etag)
+	mustStatus(t, r, 200)
+	var merged struct{ Emails []string }
+	r.JSON(t, &merged)
+	_, after := current()
+	if got := r.Header.Get("ETag"); got != after || got == etag {
+		t.Errorf("the merge answers ETag %q; the record is at %q, was at %q", got, after, etag)
+	}
+	if !slices.Contains(merged.Emails, "hanh.dao@example.vn") {
+		t.Errorf("the merge answers emails %q", merged.Emails)
+	}
+	// Organisations work the same way; a malformed header is a 422 naming it.
+	o := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Dịch Vọng","kinds":["school"]}`)
+	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `"2"`), 412)
+	r = ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `1`)
+	mustStatus(t, r, 422)
+	if got := fieldsOf(t, r); !slices.Equal(got, []string{"If-Match"}) {
+		t.Errorf("a malformed If-Match: problems on %q", got)
+	}
+	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `"1"`), 200)
+}
+
 // A record answers with the names of the parties it links to, looked up when
 // it is read: a renamed school shows its new name on its staff's records, and
 // a name sent in is ignored rather than stored.

@@ -306,20 +306,25 @@ type View[T any] struct {
 
 // Get returns a party by id, following the alias of a merged id.
 func (p *Parties[T]) Get(ctx context.Context, id string) (View[T], error) {
-	var v View[T]
 	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
 	if err != nil {
-		return v, err
+		return View[T]{}, err
 	}
-	doc, meta, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false)
+	return p.read(ctx, p.s.Pool, resolved)
+}
+
+// read returns the live party id as stored, naming the parties it links to.
+func (p *Parties[T]) read(ctx context.Context, db store.DB, id string) (View[T], error) {
+	var v View[T]
+	doc, meta, err := store.GetParty(ctx, db, p.k.table, id, false)
 	if err != nil {
 		return v, err
 	}
 	v.Meta = meta
 	if err := json.Unmarshal(doc, &v.Party); err != nil {
-		return v, fmt.Errorf("decode %s %s: %w", p.k.table, resolved, err)
+		return v, fmt.Errorf("decode %s %s: %w", p.k.table, id, err)
 	}
-	return v, named(ctx, p.s.Pool, &v.Party)
+	return v, named(ctx, db, &v.Party)
 }
 
 // load locks and decodes a live party inside tx.
@@ -518,8 +523,10 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
-func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T, error) {
-	var out T
+// pre is asked of the survivor's version, the record the client reviewed
+// the merge on.
+func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre Precondition) (View[T], error) {
+	var out View[T]
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		sid, err := store.ResolveAlias(ctx, tx, p.k.table, survivorID)
@@ -539,9 +546,14 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 		}
 		loaded := map[string]T{}
 		for _, id := range []string{first, second} {
-			v, _, err := p.load(ctx, tx, id)
+			v, meta, err := p.load(ctx, tx, id)
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", id, err)
+			}
+			if id == sid {
+				if err := pre.check(sid, meta.Version); err != nil {
+					return err
+				}
 			}
 			loaded[id] = v
 		}
@@ -550,7 +562,6 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 		if err != nil {
 			return err
 		}
-		out = result
 		r, err := row(p.k, result)
 		if err != nil {
 			return err
@@ -580,7 +591,10 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string) (T,
 		if err := p.s.People.relink(ctx, tx, gone, sid, actor, now); err != nil {
 			return err
 		}
-		return named(ctx, tx, &out)
+		// Read back as stored, so the answer and its version hold whatever
+		// the relinks above wrote too.
+		out, err = p.read(ctx, tx, sid)
+		return err
 	})
 	return out, err
 }

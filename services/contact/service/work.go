@@ -163,9 +163,11 @@ func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position,
 	return out, pos, named(ctx, p.s.Pool, page...)
 }
 
-// Reassign gives one party a new owner, with an audit record.
-func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string) (T, error) {
-	var out T
+// Reassign gives one party a new owner, with an audit record. pre is asked
+// of the party's version, so that of two staff handing the same party to
+// different colleagues the second learns of the first.
+func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string, pre Precondition) (View[T], error) {
+	var out View[T]
 	if strings.TrimSpace(owner) == "" {
 		return out, problem.Invalid("no owner", problem.FieldError{Field: "owner_id", Message: "is required"})
 	}
@@ -175,36 +177,41 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string) (T,
 		if err != nil {
 			return err
 		}
-		v, _, err := p.load(ctx, tx, resolved)
+		v, meta, err := p.load(ctx, tx, resolved)
 		if err != nil {
 			return err
 		}
-		if out, err = p.setOwner(ctx, tx, v, owner, actor, reason, "", now); err != nil {
+		if err := pre.check(resolved, meta.Version); err != nil {
 			return err
 		}
-		return named(ctx, tx, &out)
+		if out.Party, out.Meta.Version, err = p.setOwner(ctx, tx, v, meta.Version, owner, actor, reason, "", now); err != nil {
+			return err
+		}
+		return named(ctx, tx, &out.Party)
 	})
 	return out, err
 }
 
-func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, owner, actor, reason, handover string, now time.Time) (T, error) {
+// setOwner gives v, stored at version, a new owner inside tx and returns
+// it with its version after the write (the same if owner already had it).
+func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, version int64, owner, actor, reason, handover string, now time.Time) (T, int64, error) {
 	old := *p.k.owner(&v)
 	if old == owner {
-		return v, nil
+		return v, version, nil
 	}
 	before := v
 	*p.k.owner(&v) = owner
 	r, err := row(p.k, v)
 	if err != nil {
-		return v, err
+		return v, version, err
 	}
-	if _, err := p.save(ctx, tx, r, p.k.diff(before, v), actor, now); err != nil {
-		return v, err
+	if version, err = p.save(ctx, tx, r, p.k.diff(before, v), actor, now); err != nil {
+		return v, version, err
 	}
 	if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(old), owner, actor, reason, ptr(handover), now); err != nil {
-		return v, err
+		return v, version, err
 	}
-	return v, p.s.emit(ctx, tx, r.ID, p.k.ownerChanged(r.ID, old, owner, actor, handover))
+	return v, version, p.s.emit(ctx, tx, r.ID, p.k.ownerChanged(r.ID, old, owner, actor, handover))
 }
 
 // handOver moves every party of type T owned by from to to inside tx.
@@ -215,11 +222,11 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, from, to, reason, 
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	for _, id := range ids {
-		v, _, err := p.load(ctx, tx, id)
+		v, meta, err := p.load(ctx, tx, id)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := p.setOwner(ctx, tx, v, to, actor, reason, handover, now); err != nil {
+		if _, _, err := p.setOwner(ctx, tx, v, meta.Version, to, actor, reason, handover, now); err != nil {
 			return 0, err
 		}
 	}

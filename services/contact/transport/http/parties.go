@@ -102,9 +102,9 @@ func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
-// writeTarget reads the id of the record a PATCH or DELETE writes and, from
-// If-Match, the versions the client allows: a write of a record changed
-// since the client read it is refused.
+// writeTarget reads the id of the record a write (PATCH, DELETE, merge,
+// owner change) changes and, from If-Match, the versions the client
+// allows: a write of a record changed since the client read it is refused.
 func writeTarget(r *http.Request) (string, service.Precondition, error) {
 	id := r.PathValue("id")
 	if err := validID(id); err != nil {
@@ -132,13 +132,15 @@ func del[T any](p *service.Parties[T]) endpoint.Endpoint {
 }
 
 type mergeRequest struct {
-	ID       string `json:"-"`
-	MergedID string `json:"merged_id"`
+	ID       string               `json:"-"`
+	Pre      service.Precondition `json:"-"`
+	MergedID string               `json:"merged_id"`
 }
 
 func decodeMerge(_ context.Context, r *http.Request) (any, error) {
-	req := mergeRequest{ID: r.PathValue("id")}
-	if err := validID(req.ID); err != nil {
+	var req mergeRequest
+	var err error
+	if req.ID, req.Pre, err = writeTarget(r); err != nil {
 		return nil, err
 	}
 	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
@@ -153,7 +155,8 @@ func decodeMerge(_ context.Context, r *http.Request) (any, error) {
 func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(mergeRequest)
-		return p.Merge(ctx, in.ID, in.MergedID)
+		v, err := p.Merge(ctx, in.ID, in.MergedID, in.Pre)
+		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }
 
@@ -169,14 +172,16 @@ func bulk[T any](p *service.Parties[T]) endpoint.Endpoint {
 }
 
 type reassignRequest struct {
-	ID      string `json:"-"`
-	OwnerID string `json:"owner_id"`
-	Reason  string `json:"reason"`
+	ID      string               `json:"-"`
+	Pre     service.Precondition `json:"-"`
+	OwnerID string               `json:"owner_id"`
+	Reason  string               `json:"reason"`
 }
 
 func decodeReassign(_ context.Context, r *http.Request) (any, error) {
-	req := reassignRequest{ID: r.PathValue("id")}
-	if err := validID(req.ID); err != nil {
+	var req reassignRequest
+	var err error
+	if req.ID, req.Pre, err = writeTarget(r); err != nil {
 		return nil, err
 	}
 	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
@@ -185,7 +190,8 @@ func decodeReassign(_ context.Context, r *http.Request) (any, error) {
 func reassign[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(reassignRequest)
-		return p.Reassign(ctx, in.ID, in.OwnerID, in.Reason)
+		v, err := p.Reassign(ctx, in.ID, in.OwnerID, in.Reason, in.Pre)
+		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }
 
