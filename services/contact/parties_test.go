@@ -1258,7 +1258,7 @@ func TestARecordNamesThePartiesItLinksTo(t *testing.T) {
 	var school struct{ ID string }
 	r.JSON(t, &school)
 	child := create(t, h, tok, people, `{"full_name":"Lý Thị Nhỏ"}`)
-	r = h.Do(t, "POST", people, tok, fmt.Sprintf(`{"full_name":"Lý Văn Cha","relationships":[
+	r = h.Do(t, "POST", people, tok, fmt.Sprintf(`{"full_name":"Lý Văn Cha","phones":["0913555666"],"relationships":[
 		{"kind":"works_at","party_id":%q,"title":"Kế toán","party_name":"Trường Khác"},
 		{"kind":"parent_of","party_id":%q}]}`, school.ID, child))
 	mustStatus(t, r, 201)
@@ -1290,6 +1290,17 @@ func TestARecordNamesThePartiesItLinksTo(t *testing.T) {
 		if got := linkNames(r); !slices.Equal(got, renamed) {
 			t.Errorf("%s names %q, want %q", what, got, renamed)
 		}
+	}
+	// So does the 409 of someone entering him again, telling him apart.
+	r = h.Do(t, "POST", people, tok, `{"full_name":"Lý Văn Cha","phones":["0913 555 666"]}`)
+	mustStatus(t, r, 409)
+	var dup struct{ Matches []json.RawMessage }
+	r.JSON(t, &dup)
+	if len(dup.Matches) != 1 {
+		t.Fatalf("409: %s", r.Body)
+	}
+	if got := linkNames(servicetest.Response{Body: dup.Matches[0]}); !slices.Equal(got, renamed) {
+		t.Errorf("the 409's match names %q, want %q", got, renamed)
 	}
 
 	// Names sent back with a record are ignored: nothing changes, nothing is

@@ -27,8 +27,8 @@ import (
 )
 
 // DuplicateError is a creation refused because live parties share a
-// normalised phone, email or tax code; Matches are their documents.
-type DuplicateError struct{ Matches []json.RawMessage }
+// normalised phone, email or tax code; Matches are those parties.
+type DuplicateError struct{ Matches []any }
 
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
@@ -153,7 +153,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 				return err
 			}
 			if len(matches) > 0 && !force {
-				return &DuplicateError{Matches: raw(matches)}
+				return duplicate[T](ctx, tx, matches)
 			}
 		}
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(reason), nil, actor, now); err != nil {
@@ -290,12 +290,26 @@ func liveRef(ctx context.Context, db store.DB, id string, want store.Type) (reso
 	return resolved, "", nil
 }
 
-func raw(docs [][]byte) []json.RawMessage {
-	out := make([]json.RawMessage, len(docs))
+// duplicate is the error refusing a write whose keys the stored documents
+// docs hold; its matches name their links as every answer holding a record
+// does, so staff can tell the Lan of one school from another's.
+func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte) error {
+	vs := make([]T, len(docs))
+	ptrs := make([]*T, len(docs))
 	for i, d := range docs {
-		out[i] = d
+		if err := json.Unmarshal(d, &vs[i]); err != nil {
+			return fmt.Errorf("decode a duplicate: %w", err)
+		}
+		ptrs[i] = &vs[i]
 	}
-	return out
+	if err := named(ctx, db, ptrs...); err != nil {
+		return err
+	}
+	matches := make([]any, len(vs))
+	for i, v := range vs {
+		matches[i] = v
+	}
+	return &DuplicateError{Matches: matches}
 }
 
 // View is a party with what the store knows about it.
@@ -400,7 +414,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if matches, err := store.FindByKeys(ctx, tx, p.k.table, added, r.ID); err != nil {
 			return err
 		} else if len(matches) > 0 {
-			return &DuplicateError{Matches: raw(matches)}
+			return duplicate[T](ctx, tx, matches)
 		}
 		if out.Meta.Version, err = p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
