@@ -111,6 +111,24 @@ type InteractionLogged struct {
 	NextActionOn string    `json:"next_action_on"` // YYYY-MM-DD or ""
 }
 
+// InteractionCorrected replaces what was logged of an interaction with
+// what staff corrected it to (notes stay out, as when it was logged); the
+// event's aggregate id is the party's id.
+type InteractionCorrected struct {
+	InteractionLogged
+	CorrectedBy string   `json:"corrected_by"`
+	Fields      []string `json:"fields"` // the names of the fields corrected
+}
+
+// InteractionDeleted withdraws an interaction logged by mistake; the
+// event's aggregate id is the party's id.
+type InteractionDeleted struct {
+	ID        string `json:"id"`
+	PartyType string `json:"party_type"`
+	PartyID   string `json:"party_id"`
+	DeletedBy string `json:"deleted_by"`
+}
+
 // OrganizationOwnerChanged records a new owner (reassignment or hand-over).
 type OrganizationOwnerChanged struct {
 	ID         string `json:"id"`
@@ -143,5 +161,7 @@ func contactEntries() []Entry {
 		{Subject: "contact.person.merged", Version: 1, Payload: PersonMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
 		{Subject: "contact.person.owner_changed", Version: 1, Payload: PersonOwnerChanged{}, Description: "A person has a new owner (reassignment or hand-over)."},
 		{Subject: "contact.interaction.logged", Version: 1, Payload: InteractionLogged{}, Description: "A staff member logged a call, email, meeting, Zalo message or note with a party; aggregate id is the party id."},
+		{Subject: "contact.interaction.corrected", Version: 1, Payload: InteractionCorrected{}, Description: "A logged interaction was corrected; carries it whole as it now stands and the names of the fields corrected. Aggregate id is the party id."},
+		{Subject: "contact.interaction.deleted", Version: 1, Payload: InteractionDeleted{}, Description: "An interaction logged by mistake was deleted; drop local copies. Aggregate id is the party id."},
 	}
 }

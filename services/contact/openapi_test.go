@@ -150,6 +150,13 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", "/api/contact/v1/interactions", tok, `{"party_id":"`+p1.ID+`","kind":"call","occurred_at":"2026-11-02T08:00:00+07:00",
  "outcome":"hẹn gặp","notes":"gọi lại","next_action_on":"2026-11-09"}`, 201)
 	d.do(t, "GET", "/api/contact/v1/interactions?party_id="+p1.ID, tok, "", 200)
+	var it struct{ ID string }
+	d.do(t, "POST", "/api/contact/v1/interactions", tok, `{"party_id":"`+p1.ID+`","kind":"note","occurred_at":"2026-11-01T08:00:00+07:00"}`, 201).JSON(t, &it)
+	d.do(t, "GET", "/api/contact/v1/interactions/"+it.ID, tok, "", 200)
+	d.do(t, "PATCH", "/api/contact/v1/interactions/"+it.ID, tok, `{"kind":"call","outcome":null,"next_action_on":"2026-11-09"}`, 200)
+	d.do(t, "PATCH", "/api/contact/v1/interactions/"+it.ID, tok, `{"party_id":"`+p2.ID+`"}`, 422)
+	d.do(t, "DELETE", "/api/contact/v1/interactions/"+it.ID, tok, "", 204)
+	d.do(t, "GET", "/api/contact/v1/interactions/"+it.ID, tok, "", 404)
 	d.doIfMatch(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, read, 412)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, 200)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p1.ID+`"}`, 422)

@@ -671,7 +671,9 @@ func TestEveryContactEventIsDocumented(t *testing.T) {
 		mustStatus(t, h.Do(t, "PATCH", c.base+"/"+c.a, tok, `{"tags":["x"]}`), 200)
 		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, c.b)), 200)
 		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/owner", tok, `{"owner_id":"user-lead"}`), 200)
-		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a)), 201)
+		it := create(t, h, tok, "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a))
+		mustStatus(t, h.Do(t, "PATCH", "/api/contact/v1/interactions/"+it, tok, `{"kind":"call"}`), 200)
+		mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/interactions/"+it, tok, nil), 204)
 		mustStatus(t, h.Do(t, "DELETE", c.base+"/"+c.a, tok, nil), 204)
 	}
 	want := map[string]bool{}

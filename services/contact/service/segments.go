@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -129,13 +128,4 @@ func (s *Service) DeleteSegment(ctx context.Context, id string) error {
 		}
 		return store.DeleteSegment(ctx, tx, id)
 	})
-}
-
-// Interactions lists a party's interactions, newest first.
-func (s *Service) Interactions(ctx context.Context, partyID string, before time.Time, beforeID string, limit int) ([]store.Interaction, error) {
-	_, resolved, err := store.TypeOf(ctx, s.Pool, partyID)
-	if err != nil {
-		return nil, err
-	}
-	return store.ListInteractions(ctx, s.Pool, resolved, before, beforeID, limit)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
@@ -290,54 +289,4 @@ func (p *Parties[T]) Care(ctx context.Context, id string) (Care, error) {
 	}
 	c.OwnerSince, err = store.OwnerSince(ctx, p.s.Pool, *p.k.id(&v.Party))
 	return c, err
-}
-
-// InteractionInput is a call, email, meeting, Zalo message or note to log.
-type InteractionInput struct {
-	PartyID      string    `json:"party_id"`
-	Kind         string    `json:"kind"`
-	StaffID      string    `json:"staff_id"`
-	OccurredAt   time.Time `json:"occurred_at"`
-	Outcome      string    `json:"outcome"`
-	Notes        string    `json:"notes"`
-	NextActionOn string    `json:"next_action_on"`
-}
-
-// LogInteraction records an interaction with a party and moves its next action date.
-func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
-	now := s.Clock.Now()
-	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
-		NextActionOn: in.NextActionOn}, now.In(s.Location))
-	if err != nil {
-		return store.Interaction{}, err
-	}
-	var next *time.Time
-	if !nextOn.IsZero() {
-		d := nextOn.Start(time.UTC)
-		next = &d
-	}
-	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
-		Notes: in.Notes, NextActionOn: next, NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now}
-	if it.StaffID == "" {
-		it.StaffID = it.LoggedBy
-	}
-	if it.OccurredAt.IsZero() {
-		it.OccurredAt = now
-	}
-	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
-		if err != nil {
-			if err == store.ErrNotFound {
-				return problem.Invalid("unknown party", problem.FieldError{Field: "party_id", Message: "is not an existing organisation or person"})
-			}
-			return err
-		}
-		it.PartyType, it.PartyID = string(t), resolved
-		if err := store.InsertInteraction(ctx, tx, it); err != nil {
-			return err
-		}
-		return s.emit(ctx, tx, resolved, contract.InteractionLogged{ID: it.ID, PartyType: it.PartyType, PartyID: it.PartyID, Kind: it.Kind,
-			StaffID: it.StaffID, OccurredAt: it.OccurredAt, Outcome: it.Outcome, NextActionOn: in.NextActionOn})
-	})
-	return it, err
 }

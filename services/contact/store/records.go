@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,8 +22,7 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 		{`UPDATE interaction SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		// The survivor's next action is again the one its latest interaction
 		// set, which may be one of the merged party's: its follow-up is kept.
-		{`UPDATE ` + string(t) + ` SET next_action_on = (SELECT next_action_on FROM interaction WHERE party_id=$1
- ORDER BY occurred_at DESC, logged_at DESC LIMIT 1) WHERE id=$1`, []any{survivorID}},
+		{nextActionFromLatest(t), []any{survivorID}},
 		{`UPDATE history SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		// An event about both parties is already on the survivor's timeline.
@@ -188,18 +188,107 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, in.ID, in.PartyType, in.PartyID, i
 
 // ListInteractions pages a party's interactions, newest first.
 func ListInteractions(ctx context.Context, db DB, partyID string, before time.Time, beforeID string, limit int) ([]Interaction, error) {
-	rows, err := db.Query(ctx, `SELECT id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at
+	rows, err := db.Query(ctx, `SELECT `+interactionColumns+`
 FROM interaction WHERE party_id=$1 AND (occurred_at, id::text) < ($2, $3) ORDER BY occurred_at DESC, id::text DESC LIMIT $4`, partyID, before, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list interactions: %w", err)
 	}
+	return collectInteractions(rows)
+}
+
+const interactionColumns = `id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at`
+
+// collectInteractions reads rows of interactionColumns.
+func collectInteractions(rows pgx.Rows) ([]Interaction, error) {
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Interaction])
 	for i := range out {
 		if d := out[i].NextActionOn; d != nil {
-			out[i].NextAction = d.Format("2006-01-02")
+			out[i].NextAction = d.Format(time.DateOnly)
 		}
 	}
 	return out, err
+}
+
+// nextActionFromLatest sets the next action of the party $1 of type t to
+// the one its latest interaction set, as InsertInteraction keeps it.
+func nextActionFromLatest(t Type) string {
+	return `UPDATE ` + string(t) + ` SET next_action_on = (SELECT next_action_on FROM interaction WHERE party_id=$1
+ ORDER BY occurred_at DESC, logged_at DESC LIMIT 1) WHERE id=$1`
+}
+
+// LockInteraction locks a logged interaction and its party for a
+// correction, party first as InsertInteraction and merges lock them.
+func LockInteraction(ctx context.Context, db DB, id string) (Interaction, error) {
+	// A merge may move the interaction to another party between the read
+	// of its party and the lock; a few tries see it settled.
+	for range 3 {
+		var t, partyID string
+		err := db.QueryRow(ctx, `SELECT party_type, party_id::text FROM interaction WHERE id=$1`, id).Scan(&t, &partyID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Interaction{}, ErrNotFound
+		}
+		if err != nil {
+			return Interaction{}, fmt.Errorf("interaction %s: %w", id, err)
+		}
+		if _, err := db.Exec(ctx, `SELECT FROM `+t+` WHERE id=$1 FOR NO KEY UPDATE`, partyID); err != nil {
+			return Interaction{}, fmt.Errorf("lock %s: %w", partyID, err)
+		}
+		rows, err := db.Query(ctx, `SELECT `+interactionColumns+` FROM interaction WHERE id=$1 AND party_id=$2 FOR UPDATE`, id, partyID)
+		if err != nil {
+			return Interaction{}, fmt.Errorf("lock interaction %s: %w", id, err)
+		}
+		found, err := collectInteractions(rows)
+		if err != nil {
+			return Interaction{}, fmt.Errorf("lock interaction %s: %w", id, err)
+		}
+		if len(found) == 1 {
+			return found[0], nil
+		}
+	}
+	return Interaction{}, fmt.Errorf("lock interaction %s: it keeps moving between parties", id)
+}
+
+// GetInteraction reads one logged interaction.
+func GetInteraction(ctx context.Context, db DB, id string) (Interaction, error) {
+	rows, err := db.Query(ctx, `SELECT `+interactionColumns+` FROM interaction WHERE id=$1`, id)
+	if err != nil {
+		return Interaction{}, fmt.Errorf("interaction %s: %w", id, err)
+	}
+	found, err := collectInteractions(rows)
+	if err != nil {
+		return Interaction{}, fmt.Errorf("interaction %s: %w", id, err)
+	}
+	if len(found) == 0 {
+		return Interaction{}, ErrNotFound
+	}
+	return found[0], nil
+}
+
+// UpdateInteraction stores a corrected interaction and sets its party's
+// next action again from the latest interaction, which may now be another.
+func UpdateInteraction(ctx context.Context, db DB, in Interaction) error {
+	_, err := db.Exec(ctx, `UPDATE interaction SET kind=$2, staff_id=$3, occurred_at=$4, outcome=$5, notes=$6, next_action_on=$7 WHERE id=$1`,
+		in.ID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn)
+	if err != nil {
+		return fmt.Errorf("update interaction %s: %w", in.ID, err)
+	}
+	return setNextAction(ctx, db, in)
+}
+
+// DeleteInteraction removes a logged interaction and sets its party's next
+// action again from the latest interaction left.
+func DeleteInteraction(ctx context.Context, db DB, in Interaction) error {
+	if _, err := db.Exec(ctx, `DELETE FROM interaction WHERE id=$1`, in.ID); err != nil {
+		return fmt.Errorf("delete interaction %s: %w", in.ID, err)
+	}
+	return setNextAction(ctx, db, in)
+}
+
+func setNextAction(ctx context.Context, db DB, in Interaction) error {
+	if _, err := db.Exec(ctx, nextActionFromLatest(Type(in.PartyType)), in.PartyID); err != nil {
+		return fmt.Errorf("move the next action of %s: %w", in.PartyID, err)
+	}
+	return nil
 }
 
 // TimelineEntry is something that happened with a party, from any service.
@@ -221,6 +310,24 @@ func InsertTimeline(ctx context.Context, db DB, partyID string, e TimelineEntry)
 SELECT $1, coalesce((SELECT survivor_id FROM party_alias WHERE alias_id = $2::uuid), $2::uuid), $3, $4, $5, $6
 ON CONFLICT DO NOTHING`,
 		e.EventID, partyID, e.OccurredAt, e.Type, e.Source, []byte(e.Summary))
+	return err
+}
+
+// interactionEntry is the timeline entry of the interaction $2 of the
+// party $1, which may have been merged into another since.
+const interactionEntry = `party_id = coalesce((SELECT survivor_id FROM party_alias WHERE alias_id = $1::uuid), $1::uuid)
+ AND source = 'contact' AND summary->>'interaction_id' = $2`
+
+// UpdateInteractionEntry shows a corrected interaction on the timeline.
+func UpdateInteractionEntry(ctx context.Context, db DB, partyID, interactionID string, occurredAt time.Time, summary json.RawMessage) error {
+	_, err := db.Exec(ctx, `UPDATE timeline_entry SET occurred_at=$3, summary=$4 WHERE `+interactionEntry,
+		partyID, interactionID, occurredAt, []byte(summary))
+	return err
+}
+
+// DeleteInteractionEntry drops a deleted interaction from the timeline.
+func DeleteInteractionEntry(ctx context.Context, db DB, partyID, interactionID string) error {
+	_, err := db.Exec(ctx, `DELETE FROM timeline_entry WHERE `+interactionEntry, partyID, interactionID)
 	return err
 }
 

@@ -66,6 +66,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"FieldDefinition":     party.FieldDefinition{},
 		"InteractionInput":    service.InteractionInput{},
 		"Interaction":         store.Interaction{},
+		"InteractionPatch":    service.InteractionInput{},
 		"Filter":              service.Query{},
 		"SegmentInput":        segmentRequest{},
 		"Segment":             service.SegmentView{},

@@ -28,6 +28,9 @@ var (
 	writers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer}
 	owners  = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	leaders = []auth.Role{auth.Manager}
+	// correctors change a logged interaction: its own staff member (the
+	// service checks whose it is) or a manager, whose team's activity it is.
+	correctors = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	// overseers watch the team's work: the deployment lead, the department
 	// head and the director.
 	overseers = []auth.Role{auth.Lead, auth.Manager, auth.Director}
@@ -55,6 +58,9 @@ func Routes(s *service.Service) []Route {
 	return append(rs,
 		Route{"POST", base + "/interactions", "log_interaction", writers, decodeInteraction, logInteraction(s), nil},
 		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
+		Route{"GET", base + "/interactions/{id}", "get_interaction", readers, decodeID, getInteraction(s), nil},
+		Route{"PATCH", base + "/interactions/{id}", "correct_interaction", correctors, decodeInteractionPatch, correctInteraction(s), nil},
+		Route{"DELETE", base + "/interactions/{id}", "delete_interaction", correctors, decodeID, deleteInteraction(s), nil},
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},

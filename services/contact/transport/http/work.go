@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
@@ -32,6 +33,36 @@ func logInteraction(s *service.Service) endpoint.Endpoint {
 			return nil, err
 		}
 		return httpapi.Created{Body: it}, nil
+	}
+}
+
+func getInteraction(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) { return s.Interaction(ctx, req.(idRequest).ID) }
+}
+
+type interactionPatch struct {
+	ID    string
+	Patch map[string]json.RawMessage
+}
+
+func decodeInteractionPatch(_ context.Context, r *http.Request) (any, error) {
+	req := interactionPatch{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
+}
+
+func correctInteraction(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(interactionPatch)
+		return s.CorrectInteraction(ctx, in.ID, in.Patch)
+	}
+}
+
+func deleteInteraction(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		return nil, s.DeleteInteraction(ctx, req.(idRequest).ID)
 	}
 }
 

@@ -1,0 +1,164 @@
+package contact_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+// A call logged with the wrong kind, day or follow-up is corrected, and one
+// logged with the wrong party deleted: the party's next action follows, the
+// party's history keeps the interaction before and after, the timeline
+// shows what now stands, and only the staff member who logged it, the one
+// it was with, a manager or an admin may do it.
+func TestAnInteractionLoggedByMistakeIsCorrectedOrDeleted(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const path = "/api/contact/v1/interactions"
+	school := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Liên","kinds":["school"]}`)
+	due := func(day string) []string { return names(t, h, tok, orgs+"?next_action_due="+day) }
+	events := func() int64 { return testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`) }
+	type change struct {
+		Actor, Field string
+		Old, New     json.RawMessage
+	}
+	history := func() []change {
+		t.Helper()
+		var pg struct{ Items []change }
+		h.Do(t, "GET", orgs+"/"+school+"/history", tok, nil).JSON(t, &pg)
+		return slices.DeleteFunc(pg.Items, func(c change) bool { return c.Field != "interaction" })
+	}
+	type interaction struct {
+		Kind, Outcome, Notes string
+		NextActionOn         string `json:"next_action_on"`
+	}
+	get := func(id string) interaction {
+		t.Helper()
+		r := h.Do(t, "GET", path+"/"+id, tok, nil)
+		mustStatus(t, r, 200)
+		var v interaction
+		r.JSON(t, &v)
+		return v
+	}
+
+	// The clock says Monday 2 November, 09:00 in Hanoi.
+	first := create(t, h, tok, path, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-30T09:00:00+07:00",
+		"outcome":"gửi báo giá","next_action_on":"2026-11-04"}`, school))
+	second := create(t, h, tok, path, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"hẹn gặp","notes":"gọi nhầm số",
+		"next_action_on":"2026-11-10"}`, school))
+	testkit.Eventually(t, 10*time.Second, "both on the timeline", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE party_id=$1`, school) == 2
+	})
+
+	// It was a meeting, the follow-up is on the 12th, and the note was wrong.
+	r := h.Do(t, "PATCH", path+"/"+second, tok, `{"kind":"meeting","next_action_on":"2026-11-12","notes":null}`)
+	mustStatus(t, r, 200)
+	var v interaction
+	r.JSON(t, &v)
+	if want := (interaction{Kind: "meeting", Outcome: "hẹn gặp", NextActionOn: "2026-11-12"}); v != want || get(second) != want {
+		t.Errorf("corrected: answered %+v, reads %+v, want %+v", v, get(second), want)
+	}
+	if got, want := due("2026-11-11"), []string{}; !slices.Equal(got, want) {
+		t.Errorf("due by the 11th after the correction: %q", got)
+	}
+	if got := due("2026-11-12"); !slices.Equal(got, []string{"Trường Tiểu học Kim Liên"}) {
+		t.Errorf("due by the 12th after the correction: %q", got)
+	}
+	if hs := history(); len(hs) != 1 || hs[0].Actor != "user-sales" ||
+		!jsonHas(t, hs[0].Old, "kind", "call") || !jsonHas(t, hs[0].New, "kind", "meeting") || !jsonHas(t, hs[0].Old, "notes", "gọi nhầm số") {
+		t.Errorf("history of the correction: %+v", hs)
+	}
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.interaction.corrected", 10*time.Second, nil)
+	corrected, _ := contract.Decode[contract.InteractionCorrected](e)
+	if err := contract.Rapport().Check(e); err != nil || corrected.ID != second || corrected.Kind != "meeting" ||
+		corrected.CorrectedBy != "user-sales" || !slices.Equal(corrected.Fields, []string{"kind", "next_action_on", "notes"}) {
+		t.Errorf("interaction.corrected %s: %v", e.Data, err)
+	}
+	testkit.Eventually(t, 10*time.Second, "the timeline shows the meeting", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE party_id=$1 AND summary->>'interaction_id'=$2
+ AND summary->>'kind'='meeting' AND summary->>'corrected_by'='user-sales'`, school, second) == 1
+	})
+
+	// A patch that changes nothing writes nothing; a bad one is a 422
+	// naming the field and writes nothing either.
+	before := events()
+	mustStatus(t, h.Do(t, "PATCH", path+"/"+second, tok, `{"kind":"meeting","outcome":"hẹn gặp"}`), 200)
+	for body, field := range map[string]string{
+		fmt.Sprintf(`{"party_id":%q}`, school):        "party_id",
+		`{"logged_by":"user-lead"}`:                   "logged_by",
+		`{"occurred_at":null}`:                        "occurred_at",
+		`{"staff_id":null}`:                           "staff_id",
+		`{"kind":"telegram"}`:                         "kind",
+		`{"next_action_on":"2026-11-01"}`:             "next_action_on", // before the meeting's day
+		`{"occurred_at":"2026-11-03T09:00:00+07:00"}`: "occurred_at",    // tomorrow
+		`{"mood":"vui"}`:                              "mood",
+	} {
+		r := h.Do(t, "PATCH", path+"/"+second, tok, body)
+		mustStatus(t, r, 422)
+		if got := fieldsOf(t, r); !slices.Contains(got, field) {
+			t.Errorf("%s: problems on %q, want %s", body, got, field)
+		}
+	}
+	if n := events(); n != before || len(history()) != 1 {
+		t.Errorf("refused or empty patches wrote %d events and %d history entries", n-before, len(history())-1)
+	}
+
+	// Someone else's interaction is not theirs to change; a manager's it is.
+	for _, role := range []auth.Role{auth.Lead, auth.Trainer, auth.Director} {
+		mustStatus(t, h.Do(t, "PATCH", path+"/"+second, h.Token(t, role), `{"outcome":"x"}`), 403)
+		mustStatus(t, h.Do(t, "DELETE", path+"/"+second, h.Token(t, role), nil), 403)
+	}
+	mustStatus(t, h.Do(t, "PATCH", path+"/"+second, h.Token(t, auth.Manager), `{"occurred_at":"2026-10-29T15:00:00+07:00"}`), 200)
+	// The meeting now came before the first call, whose follow-up is again
+	// the school's next action.
+	if got := due("2026-11-04"); !slices.Equal(got, []string{"Trường Tiểu học Kim Liên"}) {
+		t.Errorf("due by the 4th once the meeting moved back: %q", got)
+	}
+
+	// The first call was with another school: it is deleted, and the
+	// meeting's follow-up is the next action again.
+	mustStatus(t, h.Do(t, "DELETE", path+"/"+first, tok, nil), 204)
+	mustStatus(t, h.Do(t, "GET", path+"/"+first, tok, nil), 404)
+	mustStatus(t, h.Do(t, "DELETE", path+"/"+first, tok, nil), 404)
+	if got := due("2026-11-11"); len(got) != 0 {
+		t.Errorf("due by the 11th after the delete: %q", got)
+	}
+	if got := due("2026-11-12"); len(got) != 1 {
+		t.Errorf("due by the 12th after the delete: %q", got)
+	}
+	if hs := history(); len(hs) != 3 || !jsonHas(t, hs[2].Old, "outcome", "gửi báo giá") || string(hs[2].New) != "null" {
+		t.Errorf("history of the delete: %+v", hs)
+	}
+	e = testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.interaction.deleted", 10*time.Second, nil)
+	if deleted, _ := contract.Decode[contract.InteractionDeleted](e); contract.Rapport().Check(e) != nil || deleted.ID != first || deleted.DeletedBy != "user-sales" {
+		t.Errorf("interaction.deleted %s", e.Data)
+	}
+	testkit.Eventually(t, 10*time.Second, "the deleted call off the timeline", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE party_id=$1`, school) == 1
+	})
+
+	for _, id := range []string{event.NewID().String(), "not-an-id"} {
+		mustStatus(t, h.Do(t, "GET", path+"/"+id, tok, nil), 404)
+		mustStatus(t, h.Do(t, "PATCH", path+"/"+id, tok, `{"outcome":"x"}`), 404)
+		mustStatus(t, h.Do(t, "DELETE", path+"/"+id, tok, nil), 404)
+	}
+}
+
+// jsonHas reports whether the JSON object doc has member key with value want.
+func jsonHas(t *testing.T, doc json.RawMessage, key, want string) bool {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return false
+	}
+	return m[key] == want
+}

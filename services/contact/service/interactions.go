@@ -1,0 +1,226 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/postgres"
+	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// InteractionInput is a call, email, meeting, Zalo message or note to log.
+type InteractionInput struct {
+	PartyID      string    `json:"party_id"`
+	Kind         string    `json:"kind"`
+	StaffID      string    `json:"staff_id"`
+	OccurredAt   time.Time `json:"occurred_at"`
+	Outcome      string    `json:"outcome"`
+	Notes        string    `json:"notes"`
+	NextActionOn string    `json:"next_action_on"`
+}
+
+// LogInteraction records an interaction with a party and moves its next action date.
+func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
+	now := s.Clock.Now()
+	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
+		NextActionOn: in.NextActionOn}, now.In(s.Location))
+	if err != nil {
+		return store.Interaction{}, err
+	}
+	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
+		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now}
+	if it.StaffID == "" {
+		it.StaffID = it.LoggedBy
+	}
+	if it.OccurredAt.IsZero() {
+		it.OccurredAt = now
+	}
+	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
+		if err != nil {
+			if err == store.ErrNotFound {
+				return problem.Invalid("unknown party", problem.FieldError{Field: "party_id", Message: "is not an existing organisation or person"})
+			}
+			return err
+		}
+		it.PartyType, it.PartyID = string(t), resolved
+		if err := store.InsertInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, resolved, logged(it))
+	})
+	return it, err
+}
+
+// Interactions lists a party's interactions, newest first.
+func (s *Service) Interactions(ctx context.Context, partyID string, before time.Time, beforeID string, limit int) ([]store.Interaction, error) {
+	_, resolved, err := store.TypeOf(ctx, s.Pool, partyID)
+	if err != nil {
+		return nil, err
+	}
+	return store.ListInteractions(ctx, s.Pool, resolved, before, beforeID, limit)
+}
+
+// Interaction returns one logged interaction.
+func (s *Service) Interaction(ctx context.Context, id string) (store.Interaction, error) {
+	return store.GetInteraction(ctx, s.Pool, id)
+}
+
+// CorrectInteraction applies a JSON merge patch (RFC 7386) to a logged
+// interaction: a call logged with the wrong outcome, day or follow-up. The
+// party's next action follows, the change is kept in the party's history
+// (who, when, the interaction before and after) and published.
+func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[string]json.RawMessage) (store.Interaction, error) {
+	for _, f := range []string{"id", "party_type", "logged_by", "logged_at"} {
+		if _, ok := patch[f]; ok {
+			return store.Interaction{}, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
+		}
+	}
+	if _, ok := patch["party_id"]; ok {
+		return store.Interaction{}, problem.Invalid("read-only field", problem.FieldError{Field: "party_id",
+			Message: "cannot be changed: delete the interaction and log it with the party it was with"})
+	}
+	var out store.Interaction
+	actor, now := Actor(ctx), s.Clock.Now()
+	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		before, err := store.LockInteraction(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := mayChange(ctx, before); err != nil {
+			return err
+		}
+		after, err := s.patchInteraction(before, patch, now)
+		if err != nil {
+			return err
+		}
+		out = after
+		fields := correctedFields(before, after)
+		if len(fields) == 0 {
+			return nil
+		}
+		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
+			return err
+		}
+		if err := store.InsertHistory(ctx, tx, store.Type(after.PartyType), after.PartyID, actor, now,
+			[]store.Change{{Field: "interaction", Old: before, New: after}}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, after.PartyID, contract.InteractionCorrected{InteractionLogged: logged(after), CorrectedBy: actor, Fields: fields})
+	})
+	return out, err
+}
+
+// patchInteraction returns it with patch applied, checked as a new one is.
+func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.RawMessage, now time.Time) (store.Interaction, error) {
+	doc, _ := json.Marshal(InteractionInput{PartyID: it.PartyID, Kind: it.Kind, StaffID: it.StaffID, OccurredAt: it.OccurredAt,
+		Outcome: it.Outcome, Notes: it.Notes, NextActionOn: it.NextAction})
+	body, _ := json.Marshal(patch)
+	merged, err := jsonpatch.MergePatch(doc, body)
+	if err != nil {
+		return it, fmt.Errorf("merge patch into interaction %s: %w", it.ID, err) // both sides are our own valid JSON
+	}
+	var in InteractionInput
+	if err := problem.Decode(bytes.NewReader(merged), &in, 1<<20); err != nil {
+		return it, err
+	}
+	// What a new interaction defaults (the logging staff member, the time
+	// it is logged) a correction cannot remove.
+	var removed []problem.FieldError
+	if in.StaffID == "" {
+		removed = append(removed, problem.FieldError{Field: "staff_id", Message: "cannot be removed"})
+	}
+	if in.OccurredAt.IsZero() {
+		removed = append(removed, problem.FieldError{Field: "occurred_at", Message: "cannot be removed"})
+	}
+	if len(removed) > 0 {
+		return it, problem.Invalid("the interaction is not valid", removed...)
+	}
+	next, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
+		NextActionOn: in.NextActionOn}, now.In(s.Location))
+	if err != nil {
+		return it, err
+	}
+	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes
+	it.NextActionOn, it.NextAction = nextActionTime(next), in.NextActionOn
+	return it, nil
+}
+
+// correctedFields names the fields of an interaction a correction changed.
+func correctedFields(before, after store.Interaction) []string {
+	var out []string
+	for field, same := range map[string]bool{
+		"kind":           before.Kind == after.Kind,
+		"staff_id":       before.StaffID == after.StaffID,
+		"occurred_at":    before.OccurredAt.Equal(after.OccurredAt),
+		"outcome":        before.Outcome == after.Outcome,
+		"notes":          before.Notes == after.Notes,
+		"next_action_on": before.NextAction == after.NextAction,
+	} {
+		if !same {
+			out = append(out, field)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DeleteInteraction removes an interaction logged by mistake. The party's
+// next action follows; the party's history keeps what was deleted, by whom.
+func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
+	actor, now := Actor(ctx), s.Clock.Now()
+	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		it, err := store.LockInteraction(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := mayChange(ctx, it); err != nil {
+			return err
+		}
+		if err := store.DeleteInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		if err := store.InsertHistory(ctx, tx, store.Type(it.PartyType), it.PartyID, actor, now,
+			[]store.Change{{Field: "interaction", Old: it, New: nil}}); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, it.PartyID, contract.InteractionDeleted{ID: it.ID, PartyType: it.PartyType, PartyID: it.PartyID, DeletedBy: actor})
+	})
+}
+
+// mayChange lets the staff member who logged an interaction, the one it
+// was with, a manager or an admin correct or delete it: the activity
+// report counts it as their work.
+func mayChange(ctx context.Context, it store.Interaction) error {
+	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
+		return nil
+	}
+	return problem.Forbidden(fmt.Sprintf("the interaction was logged by %s with %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
+}
+
+// logged is the event payload of an interaction as it stands.
+func logged(it store.Interaction) contract.InteractionLogged {
+	return contract.InteractionLogged{ID: it.ID, PartyType: it.PartyType, PartyID: it.PartyID, Kind: it.Kind,
+		StaffID: it.StaffID, OccurredAt: it.OccurredAt, Outcome: it.Outcome, NextActionOn: it.NextAction}
+}
+
+// nextActionTime is how the store keeps a follow-up date: nil for none.
+func nextActionTime(d party.Date) *time.Time {
+	if d.IsZero() {
+		return nil
+	}
+	t := d.Start(time.UTC)
+	return &t
+}
