@@ -142,6 +142,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", people+"/"+p1.ID, tok, "", 200)
 	d.do(t, "GET", orgs+"?q=kim+dong&kind=school&stage=customer&tag=vip&province=Bình+Dương&supervising_unit="+so.ID+"&limit=1", tok, "", 200)
 	d.do(t, "GET", people+"?q="+url.QueryEscape("do minh")+"&dates_within=366", tok, "", 200)
+	d.do(t, "GET", people+"?missing=consent,works_at&relationship=parent_of", tok, "", 200)
+	d.do(t, "GET", orgs+"?missing=birthday", tok, "", 422)
 	read := d.do(t, "GET", people+"/"+p1.ID, tok, "", 200).Header.Get("ETag")
 	changed := d.doIfMatch(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":null,"consents":{"email":{"granted":false,"at":"2026-11-01T10:00:00Z","source":"email"}}}`, read, 200).Header.Get("ETag")
 	d.doIfMatch(t, "PATCH", people+"/"+p1.ID, tok, `{"notes":"đã đổi"}`, read, 412)

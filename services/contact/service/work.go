@@ -40,6 +40,10 @@ type Query struct {
 	// Relationship selects people by a kind of link they have (parent_of:
 	// every parent), or, with LinkedTo, by how they are linked to it.
 	Relationship string `json:"relationship,omitempty"`
+	// Missing selects the parties lacking each of these comma-separated
+	// gaps (party.OrganisationGaps, party.PersonGaps): the units to
+	// complete before a course, the parents no channel reaches.
+	Missing string `json:"missing,omitempty"`
 }
 
 // organisationOnly and peopleOnly are the filters that apply to one
@@ -72,9 +76,9 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
-	other, resource := peopleOnly, "organisations"
+	other, resource, gaps := peopleOnly, "organisations", party.OrganisationGaps
 	if t == store.Person {
-		other, resource = organisationOnly, "people"
+		other, resource, gaps = organisationOnly, "people", party.PersonGaps
 	}
 	for _, name := range q.set() {
 		if slices.Contains(other, name) {
@@ -101,6 +105,13 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 	}
 	if q.Relationship != "" && !party.RelationKind(q.Relationship).Valid() {
 		bad = append(bad, problem.FieldError{Field: "relationship", Message: "must be one of works_at, parent_of, guardian_of, related_to"})
+	}
+	if q.Missing != "" {
+		var unknown string
+		if f.Missing, unknown = party.ParseGaps(q.Missing, gaps); unknown != "" {
+			bad = append(bad, problem.FieldError{Field: "missing", Message: fmt.Sprintf("%q is not something %s may lack: one or more of %s, separated by commas",
+				unknown, resource, strings.Join(gaps, ", "))})
+		}
 	}
 	if q.Province != "" {
 		f.Province = q.Province

@@ -31,6 +31,9 @@ type Filter struct {
 	// kind (to LinkedTo when both are set).
 	LinkedTo     string
 	Relationship string
+	// Missing selects parties lacking every one of these gaps
+	// (party.OrganisationGaps, party.PersonGaps).
+	Missing []string
 }
 
 // Position is where a page ends: the last item's sort key.
@@ -108,10 +111,28 @@ func (f Filter) where(t Type) (string, []any) {
 	if f.Relationship != "" {
 		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].kind') ? "+arg(f.Relationship))
 	}
+	for _, gap := range f.Missing {
+		conds = append(conds, gapCondition(gap, arg))
+	}
 	if len(conds) == 0 {
 		return "TRUE", args
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// gapCondition is the condition of a party lacking gap. Documents omit an
+// empty member, so most gaps are a member absent.
+func gapCondition(gap string, arg func(any) string) string {
+	switch gap {
+	case "works_at":
+		return `NOT coalesce(p.doc->'relationships' @> '[{"kind":"works_at"}]', false)`
+	case "consent":
+		return `NOT jsonb_path_exists(p.doc, '$.consents.* ? (@.granted == true)')`
+	case "supervising_unit":
+		return "p.supervising_unit_id IS NULL"
+	default:
+		return "NOT (p.doc ? " + arg(gap) + ")"
+	}
 }
 
 // Search returns up to limit documents after pos, ordered by folded name and id.

@@ -78,12 +78,12 @@ type exportRequest struct {
 }
 
 // filterParams are the query parameters that filter a search or an export.
-var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due", "dates_within", "linked_to", "relationship"}
+var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due", "dates_within", "linked_to", "relationship", "missing"}
 
 func queryFrom(q url.Values) (service.Query, error) {
 	out := service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
 		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due"),
-		LinkedTo: q.Get("linked_to"), Relationship: q.Get("relationship")}
+		LinkedTo: q.Get("linked_to"), Relationship: q.Get("relationship"), Missing: q.Get("missing")}
 	if s := q.Get("dates_within"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n == 0 {
