@@ -95,11 +95,8 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 	var out store.Interaction
 	actor, now := Actor(ctx), s.Clock.Now()
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		before, err := store.LockInteraction(ctx, tx, id)
+		before, err := lockToChange(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := mayChange(ctx, before); err != nil {
 			return err
 		}
 		after, err := s.patchInteraction(before, patch, now)
@@ -182,11 +179,8 @@ func correctedFields(before, after store.Interaction) []string {
 func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
 	actor, now := Actor(ctx), s.Clock.Now()
 	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		it, err := store.LockInteraction(ctx, tx, id)
+		it, err := lockToChange(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := mayChange(ctx, it); err != nil {
 			return err
 		}
 		if err := store.DeleteInteraction(ctx, tx, it); err != nil {
@@ -200,14 +194,18 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
 	})
 }
 
-// mayChange lets the staff member who logged an interaction, the one it
-// was with, a manager or an admin correct or delete it: the activity
-// report counts it as their work.
-func mayChange(ctx context.Context, it store.Interaction) error {
-	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
-		return nil
+// lockToChange locks the interaction id for the caller to correct or
+// delete: the staff member who logged it, the one it was with, a manager
+// or an admin may, as the activity report counts it as their work.
+func lockToChange(ctx context.Context, tx pgx.Tx, id string) (store.Interaction, error) {
+	it, err := store.LockInteraction(ctx, tx, id)
+	if err != nil {
+		return it, err
 	}
-	return problem.Forbidden(fmt.Sprintf("the interaction was logged by %s with %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
+	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
+		return it, nil
+	}
+	return it, problem.Forbidden(fmt.Sprintf("the interaction was logged by %s with %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
 }
 
 // logged is the event payload of an interaction as it stands.

@@ -188,18 +188,21 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, in.ID, in.PartyType, in.PartyID, i
 
 // ListInteractions pages a party's interactions, newest first.
 func ListInteractions(ctx context.Context, db DB, partyID string, before time.Time, beforeID string, limit int) ([]Interaction, error) {
-	rows, err := db.Query(ctx, `SELECT `+interactionColumns+`
-FROM interaction WHERE party_id=$1 AND (occurred_at, id::text) < ($2, $3) ORDER BY occurred_at DESC, id::text DESC LIMIT $4`, partyID, before, beforeID, limit)
+	out, err := queryInteractions(ctx, db, `WHERE party_id=$1 AND (occurred_at, id::text) < ($2, $3) ORDER BY occurred_at DESC, id::text DESC LIMIT $4`,
+		partyID, before, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list interactions: %w", err)
 	}
-	return collectInteractions(rows)
+	return out, nil
 }
 
-const interactionColumns = `id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at`
-
-// collectInteractions reads rows of interactionColumns.
-func collectInteractions(rows pgx.Rows) ([]Interaction, error) {
+// queryInteractions reads the interactions the rest of a query selects.
+func queryInteractions(ctx context.Context, db DB, rest string, args ...any) ([]Interaction, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on,
+ logged_by, logged_at FROM interaction `+rest, args...)
+	if err != nil {
+		return nil, err
+	}
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Interaction])
 	for i := range out {
 		if d := out[i].NextActionOn; d != nil {
@@ -233,11 +236,7 @@ func LockInteraction(ctx context.Context, db DB, id string) (Interaction, error)
 		if _, err := db.Exec(ctx, `SELECT FROM `+t+` WHERE id=$1 FOR NO KEY UPDATE`, partyID); err != nil {
 			return Interaction{}, fmt.Errorf("lock %s: %w", partyID, err)
 		}
-		rows, err := db.Query(ctx, `SELECT `+interactionColumns+` FROM interaction WHERE id=$1 AND party_id=$2 FOR UPDATE`, id, partyID)
-		if err != nil {
-			return Interaction{}, fmt.Errorf("lock interaction %s: %w", id, err)
-		}
-		found, err := collectInteractions(rows)
+		found, err := queryInteractions(ctx, db, `WHERE id=$1 AND party_id=$2 FOR UPDATE`, id, partyID)
 		if err != nil {
 			return Interaction{}, fmt.Errorf("lock interaction %s: %w", id, err)
 		}
@@ -250,11 +249,7 @@ func LockInteraction(ctx context.Context, db DB, id string) (Interaction, error)
 
 // GetInteraction reads one logged interaction.
 func GetInteraction(ctx context.Context, db DB, id string) (Interaction, error) {
-	rows, err := db.Query(ctx, `SELECT `+interactionColumns+` FROM interaction WHERE id=$1`, id)
-	if err != nil {
-		return Interaction{}, fmt.Errorf("interaction %s: %w", id, err)
-	}
-	found, err := collectInteractions(rows)
+	found, err := queryInteractions(ctx, db, `WHERE id=$1`, id)
 	if err != nil {
 		return Interaction{}, fmt.Errorf("interaction %s: %w", id, err)
 	}
