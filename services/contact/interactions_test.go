@@ -18,8 +18,8 @@ import (
 // A call logged with the wrong kind, day or follow-up is corrected, and one
 // logged with the wrong party deleted: the party's next action follows, the
 // party's history keeps the interaction before and after, the timeline
-// shows what now stands, and only the staff member who logged it, the one
-// it was with, a manager or an admin may do it.
+// shows what now stands, and only the staff member who logged it or made
+// it, a manager or an admin may do it.
 func TestAnInteractionLoggedByMistakeIsCorrectedOrDeleted(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)

@@ -195,8 +195,8 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
 }
 
 // lockToChange locks the interaction id for the caller to correct or
-// delete: the staff member who logged it, the one it was with, a manager
-// or an admin may, as the activity report counts it as their work.
+// delete: the staff member who logged it or made it, a manager or an
+// admin may, as the activity report counts it as their work.
 func lockToChange(ctx context.Context, tx pgx.Tx, id string) (store.Interaction, error) {
 	it, err := store.LockInteraction(ctx, tx, id)
 	if err != nil {
@@ -205,7 +205,7 @@ func lockToChange(ctx context.Context, tx pgx.Tx, id string) (store.Interaction,
 	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
 		return it, nil
 	}
-	return it, problem.Forbidden(fmt.Sprintf("the interaction was logged by %s with %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
+	return it, problem.Forbidden(fmt.Sprintf("the interaction was logged by %s and made by %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
 }
 
 // logged is the event payload of an interaction as it stands.
