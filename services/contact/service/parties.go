@@ -341,11 +341,15 @@ func (p *Parties[T]) read(ctx context.Context, db store.DB, id string) (View[T],
 	return v, named(ctx, db, &v.Party)
 }
 
-// load locks and decodes a live party inside tx.
-func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string) (T, store.Meta, error) {
+// load locks and decodes a live party inside tx, refusing it if pre does
+// not allow its version (a nil pre allows any).
+func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string, pre Precondition) (T, store.Meta, error) {
 	var v T
 	doc, meta, err := store.GetParty(ctx, tx, p.k.table, id, true)
 	if err != nil {
+		return v, meta, err
+	}
+	if err := pre.check(id, meta.Version); err != nil {
 		return v, meta, err
 	}
 	return v, meta, json.Unmarshal(doc, &v)
@@ -367,11 +371,8 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err != nil {
 			return err
 		}
-		before, meta, err := p.load(ctx, tx, resolved)
+		before, meta, err := p.load(ctx, tx, resolved, pre)
 		if err != nil {
-			return err
-		}
-		if err := pre.check(resolved, meta.Version); err != nil {
 			return err
 		}
 		out.Meta.Version = meta.Version
@@ -472,11 +473,8 @@ func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) er
 		}
 		// Locked first, so a link being written to it right now either
 		// commits before the checks below or finds it gone.
-		v, meta, err := p.load(ctx, tx, id)
+		v, _, err := p.load(ctx, tx, id, pre)
 		if err != nil {
-			return err
-		}
-		if err := pre.check(id, meta.Version); err != nil {
 			return err
 		}
 		if p.k.table == store.Organization {
@@ -512,7 +510,7 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 		return err
 	}
 	for _, id := range ids {
-		before, _, err := p.load(ctx, tx, id)
+		before, _, err := p.load(ctx, tx, id, nil)
 		if err != nil {
 			return err
 		}
@@ -560,14 +558,13 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		}
 		loaded := map[string]T{}
 		for _, id := range []string{first, second} {
-			v, meta, err := p.load(ctx, tx, id)
+			var asked Precondition // of the survivor only
+			if id == sid {
+				asked = pre
+			}
+			v, _, err := p.load(ctx, tx, id, asked)
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", id, err)
-			}
-			if id == sid {
-				if err := pre.check(sid, meta.Version); err != nil {
-					return err
-				}
 			}
 			loaded[id] = v
 		}

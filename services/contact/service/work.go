@@ -187,11 +187,8 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string, pre
 		if err != nil {
 			return err
 		}
-		v, meta, err := p.load(ctx, tx, resolved)
+		v, meta, err := p.load(ctx, tx, resolved, pre)
 		if err != nil {
-			return err
-		}
-		if err := pre.check(resolved, meta.Version); err != nil {
 			return err
 		}
 		if out.Party, out.Meta.Version, err = p.setOwner(ctx, tx, v, meta.Version, owner, actor, reason, "", now); err != nil {
@@ -232,7 +229,7 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, from, to, reason, 
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	for _, id := range ids {
-		v, meta, err := p.load(ctx, tx, id)
+		v, meta, err := p.load(ctx, tx, id, nil)
 		if err != nil {
 			return 0, err
 		}
