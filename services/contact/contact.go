@@ -17,15 +17,18 @@ import (
 	transport "github.com/rapportcrm/rapport/services/contact/transport/http"
 )
 
-// Schema is the custom fields each organisation kind may carry when
-// CONTACT_CUSTOM_FIELDS_FILE names no schema of the deployment's own.
+// Schema is the custom fields each organisation kind may carry on a new
+// database when CONTACT_CUSTOM_FIELDS_FILE names no schema of the
+// deployment's own.
 var Schema = party.CustomFieldSchema{
 	party.KindSchool: {{Name: "student_count", Type: party.FieldNumber}},
 	party.KindUnit:   {{Name: "budget_chapter", Type: party.FieldString}},
 }
 
 // CustomFieldsVariable names the JSON file of a deployment's custom field
-// schema (see party.ParseCustomFieldSchema).
+// schema (see party.ParseCustomFieldSchema). It seeds a new database; from
+// then on an admin changes the fields through the API
+// (PUT /field-definitions), and the stored ones are used.
 const CustomFieldsVariable = "CONTACT_CUSTOM_FIELDS_FILE"
 
 // schemaFrom reads the schema named by the environment, or returns Schema.
@@ -58,7 +61,15 @@ func Service() runner.Service {
 			if err != nil {
 				return runner.Parts{}, err
 			}
-			svc := service.New(d.Pool, d.Clock, d.Location, d.Log, schema)
+			svc := service.New(d.Pool, d.Clock, d.Location, d.Log)
+			fields, err := svc.SeedFieldDefinitions(ctx, schema)
+			if err != nil {
+				return runner.Parts{}, err
+			}
+			if !fields.Schema.Equal(schema) && d.Config.Env != nil && d.Config.Env(CustomFieldsVariable) != "" {
+				d.Log.Warn("custom fields: the stored definitions are used; "+CustomFieldsVariable+" only seeds a new database",
+					"version", fields.Version, "file", d.Config.Env(CustomFieldsVariable))
+			}
 			svc.RegisterMetrics(d.Metrics)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)

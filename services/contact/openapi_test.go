@@ -176,6 +176,14 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", "/api/contact/v1/handovers", tok, `{"from_owner_id":"user-lead","to_owner_id":"user-sales"}`, 403)
 	d.do(t, "GET", "/api/contact/v1/activity", boss, "", 200)
 	d.do(t, "GET", "/api/contact/v1/field-definitions", tok, "", 200)
+	admin, defs := h.Token(t, auth.Admin), "/api/contact/v1/field-definitions"
+	d.doIfMatch(t, "PUT", defs, admin, `{"school":[{"name":"student_count","type":"number","required":false},
+ {"name":"level","type":"string","required":false,"allowed":["THCS","THPT"]}],"unit":[{"name":"budget_chapter","type":"string"}]}`, `"1"`, 200)
+	d.doIfMatch(t, "PUT", defs, admin, `{}`, `"1"`, 412)
+	d.do(t, "PUT", defs, admin, `{"school":[{"name":"size","type":"number"},{"name":"size","type":"number"}]}`, 422)
+	d.do(t, "PUT", defs, tok, `{}`, 403)
+	d.do(t, "POST", orgs, tok, `{"name":"Trường THCS Lê Lợi","kinds":["school"],"custom_fields":{"level":"THCS"}}`, 201)
+	d.do(t, "PUT", defs, admin, `{}`, 409)
 	var seg struct{ ID string }
 	d.do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Trường VIP","resource":"organizations","filter":{"kind":"school","tag":"vip"}}`, 201).JSON(t, &seg)
 	d.do(t, "GET", "/api/contact/v1/segments", tok, "", 200)

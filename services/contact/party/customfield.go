@@ -3,7 +3,6 @@ package party
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -67,6 +66,17 @@ func (s CustomFieldSchema) definitions(kinds []Kind) map[string]FieldDefinition 
 // reports unknown, missing and mistyped fields in a stable (sorted) order.
 func checkCustomFields(c *checks, schema CustomFieldSchema, kinds []Kind, values map[string]any) {
 	defs := schema.definitions(kinds)
+	for _, name := range fieldNames(defs, values) {
+		def, known := defs[name]
+		v, present := values[name]
+		if msg := fieldProblem(def, known, v, present && v != nil); msg != "" {
+			c.add("custom_fields."+name, "%s", msg)
+		}
+	}
+}
+
+// fieldNames are the names defs defines and values holds, sorted.
+func fieldNames(defs map[string]FieldDefinition, values map[string]any) []string {
 	names := make([]string, 0, len(defs)+len(values))
 	for name := range defs {
 		names = append(names, name)
@@ -77,23 +87,51 @@ func checkCustomFields(c *checks, schema CustomFieldSchema, kinds []Kind, values
 		}
 	}
 	slices.Sort(names)
-	for _, name := range names {
-		field := "custom_fields." + name
+	return names
+}
+
+// fieldProblem says why a custom field cannot hold v (or nothing, when
+// present is false), or returns "" if it can. known says whether def
+// defines the field at all.
+func fieldProblem(def FieldDefinition, known bool, v any, present bool) string {
+	switch {
+	case !known:
+		return "unknown field for this kind of organisation"
+	case !present:
+		if def.Required {
+			return "required"
+		}
+		return ""
+	default:
+		return def.check(v)
+	}
+}
+
+// Refused returns, sorted, the custom fields among values that an
+// organisation of kinds cannot hold under s: unknown to its kinds, or of
+// the wrong type or value. A required field it lacks is not among them:
+// lacking it refuses no value, and the organisation is asked for it on
+// its next edit.
+func (s CustomFieldSchema) Refused(kinds []Kind, values map[string]any) []string {
+	defs := s.definitions(kinds)
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(values)) {
 		def, known := defs[name]
-		v, present := values[name]
-		switch {
-		case !known:
-			c.add(field, "unknown field for this kind of organisation")
-		case !present || v == nil:
-			if def.Required {
-				c.add(field, "required")
-			}
-		default:
-			if msg := def.check(v); msg != "" {
-				c.add(field, "%s", msg)
-			}
+		if v := values[name]; v != nil && fieldProblem(def, known, v, true) != "" {
+			out = append(out, name)
 		}
 	}
+	return out
+}
+
+// Tightened returns the custom fields among values, held by an
+// organisation of kinds, that after refuses and before accepted: the values
+// a change of the schema from before to after would leave invalid. Values
+// before already refused (kept from an earlier schema) are not the
+// change's doing.
+func Tightened(before, after CustomFieldSchema, kinds []Kind, values map[string]any) []string {
+	was := before.Refused(kinds, values)
+	return slices.DeleteFunc(after.Refused(kinds, values), func(name string) bool { return slices.Contains(was, name) })
 }
 
 // check returns why v does not fit d, or "" if it does. Values arrive decoded
@@ -153,9 +191,7 @@ func (s CustomFieldSchema) Definition(kinds []Kind, name string) (FieldDefinitio
 //
 //	{"school": [{"name": "student_count", "type": "number", "required": true}]}
 //
-// and refuses what would make every organisation of a kind fail or pass
-// for the wrong reason: an unknown kind or type, a nameless or repeated
-// field, allowed values on a field that is not text.
+// and checks it (see Check).
 func ParseCustomFieldSchema(data []byte) (CustomFieldSchema, error) {
 	var s CustomFieldSchema
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -163,31 +199,69 @@ func ParseCustomFieldSchema(data []byte) (CustomFieldSchema, error) {
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("custom field schema: %w", err)
 	}
-	var errs []error
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s.Normalized(), nil
+}
+
+// Check refuses, field by field, what would make every organisation of a
+// kind fail or pass for the wrong reason: an unknown kind or type, a
+// nameless or repeated field, allowed values on a field that is not text
+// or repeated in its list. Paths are written "school[1].type".
+func (s CustomFieldSchema) Check() error {
+	var c checks
 	for _, k := range slices.Sorted(maps.Keys(s)) {
 		if !k.Valid() {
-			errs = append(errs, fmt.Errorf("unknown organisation kind %q", k))
+			c.add(string(k), "unknown organisation kind %q", k)
 		}
 		seen := map[string]bool{}
 		for i, d := range s[k] {
-			at := fmt.Sprintf("%s[%d]", k, i)
+			at := indexed(string(k), i)
 			switch {
 			case strings.TrimSpace(d.Name) == "":
-				errs = append(errs, fmt.Errorf("%s: a field needs a name", at))
+				c.add(at+".name", "a field needs a name")
+			case d.Name != strings.TrimSpace(d.Name):
+				c.add(at+".name", "must not start or end with spaces")
 			case seen[d.Name]:
-				errs = append(errs, fmt.Errorf("%s: %q is defined twice", at, d.Name))
+				c.add(at+".name", "%q is defined twice", d.Name)
 			}
 			seen[d.Name] = true
 			if !slices.Contains([]FieldType{FieldString, FieldNumber, FieldBool, FieldDate}, d.Type) {
-				errs = append(errs, fmt.Errorf("%s: unknown type %q (string, number, bool or date)", at, d.Type))
+				c.add(at+".type", "unknown type %q (string, number, bool or date)", d.Type)
 			}
 			if len(d.Allowed) > 0 && d.Type != FieldString {
-				errs = append(errs, fmt.Errorf("%s: allowed values are for string fields", at))
+				c.add(at+".allowed", "allowed values are for string fields")
+			}
+			if len(slices.Compact(slices.Sorted(slices.Values(d.Allowed)))) != len(d.Allowed) {
+				c.add(at+".allowed", "lists a value twice")
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("custom field schema: %w", err)
+	if len(c.fields) == 0 {
+		return nil
 	}
-	return s, nil
+	return &ValidationError{Of: "custom field schema", Fields: c.fields}
+}
+
+// Normalized returns s without the kinds that define no field, so that a
+// kind listed empty and a kind left out are the same schema.
+func (s CustomFieldSchema) Normalized() CustomFieldSchema {
+	out := make(CustomFieldSchema, len(s))
+	for k, defs := range s {
+		if len(defs) > 0 {
+			out[k] = defs
+		}
+	}
+	return out
+}
+
+// Equal reports whether s and t define the same fields, in the same order.
+func (s CustomFieldSchema) Equal(t CustomFieldSchema) bool {
+	s, t = s.Normalized(), t.Normalized()
+	return maps.EqualFunc(s, t, func(a, b []FieldDefinition) bool {
+		return slices.EqualFunc(a, b, func(x, y FieldDefinition) bool {
+			return x.Name == y.Name && x.Type == y.Type && x.Required == y.Required && slices.Equal(x.Allowed, y.Allowed)
+		})
+	})
 }

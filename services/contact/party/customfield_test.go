@@ -1,6 +1,7 @@
 package party
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,17 +29,64 @@ func TestABrokenCustomFieldSchemaSaysEverythingWrongWithIt(t *testing.T) {
  "bank":   [{"name": "swift", "type": "string"}],
  "school": [{"name": "", "type": "number"},
             {"name": "size", "type": "integer"},
-            {"name": "size", "type": "number", "allowed": ["1"]}]}`))
+            {"name": "size", "type": "number", "allowed": ["1"]},
+            {"name": " level", "type": "string", "allowed": ["THCS", "THCS"]}]}`))
 	if err == nil {
 		t.Fatal("a broken schema was accepted")
 	}
-	for _, want := range []string{`unknown organisation kind "bank"`, "school[0]: a field needs a name", `school[1]: unknown type "integer"`,
-		`school[2]: "size" is defined twice`, "school[2]: allowed values are for string fields"} {
+	for _, want := range []string{`unknown organisation kind "bank"`, "school[0].name: a field needs a name", `school[1].type: unknown type "integer"`,
+		`school[2].name: "size" is defined twice`, "school[2].allowed: allowed values are for string fields",
+		"school[3].name: must not start or end with spaces", "school[3].allowed: lists a value twice"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
 	if _, err := ParseCustomFieldSchema([]byte(`{"school": [{"name": "a", "type": "string", "label": "x"}]}`)); err == nil {
 		t.Error("an unknown member of a definition was accepted")
+	}
+}
+
+func TestAChangedSchemaNamesTheHeldValuesItWouldLeaveInvalid(t *testing.T) {
+	before := CustomFieldSchema{
+		KindSchool: {{Name: "student_count", Type: FieldNumber}, {Name: "level", Type: FieldString, Allowed: []string{"THCS", "THPT"}}},
+		KindUnit:   {{Name: "budget_chapter", Type: FieldString}},
+	}
+	school := []Kind{KindSchool}
+	for _, c := range []struct {
+		name   string
+		after  CustomFieldSchema
+		kinds  []Kind
+		values map[string]any
+		want   []string
+	}{
+		{"the same schema", before, school, map[string]any{"student_count": 900.0, "level": "THCS"}, nil},
+		{"a field removed", CustomFieldSchema{KindSchool: before[KindSchool][1:]}, school,
+			map[string]any{"student_count": 900.0, "level": "THCS"}, []string{"student_count"}},
+		{"a field removed that the value's other kind defines", CustomFieldSchema{KindSchool: before[KindSchool][1:], KindUnit: {{Name: "student_count", Type: FieldNumber}}},
+			[]Kind{KindSchool, KindUnit}, map[string]any{"student_count": 900.0}, nil},
+		{"a type changed", CustomFieldSchema{KindSchool: {{Name: "student_count", Type: FieldString}, before[KindSchool][1]}}, school,
+			map[string]any{"student_count": 900.0, "level": "THPT"}, []string{"student_count"}},
+		{"an allowed value dropped", CustomFieldSchema{KindSchool: {before[KindSchool][0], {Name: "level", Type: FieldString, Allowed: []string{"THPT"}}}}, school,
+			map[string]any{"level": "THCS"}, []string{"level"}},
+		{"an allowed value dropped that nobody holds", CustomFieldSchema{KindSchool: {before[KindSchool][0], {Name: "level", Type: FieldString, Allowed: []string{"THPT"}}}}, school,
+			map[string]any{"level": "THPT"}, nil},
+		{"a required field added", CustomFieldSchema{KindSchool: append([]FieldDefinition{{Name: "principal", Type: FieldString, Required: true}}, before[KindSchool]...)}, school,
+			map[string]any{"level": "THCS"}, nil},
+		{"a value refused before stays the old schema's doing", CustomFieldSchema{}, school,
+			map[string]any{"rating": "A"}, nil},
+	} {
+		if got := Tightened(before, c.after, c.kinds, c.values); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSchemasAreEqualWhenTheyDefineTheSameFields(t *testing.T) {
+	a := CustomFieldSchema{KindSchool: {{Name: "level", Type: FieldString, Allowed: []string{"THCS"}}}, KindVendor: {}}
+	if !a.Equal(CustomFieldSchema{KindSchool: {{Name: "level", Type: FieldString, Allowed: []string{"THCS"}}}}) {
+		t.Error("a kind listed empty made the schemas differ")
+	}
+	if a.Equal(CustomFieldSchema{KindSchool: {{Name: "level", Type: FieldString, Allowed: []string{"THCS"}, Required: true}}}) {
+		t.Error("a field made required left the schemas equal")
 	}
 }

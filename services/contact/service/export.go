@@ -44,9 +44,15 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 		return Export{}, err
 	}
 	name, cols := "organizations", organisationColumns
-	custom := p.s.Schema.Names()
-	if p.k.table == store.Person {
-		name, cols, custom = "people", personColumns, nil
+	var custom []string
+	if p.k.custom {
+		fields, err := p.s.FieldDefinitions(ctx)
+		if err != nil {
+			return Export{}, err
+		}
+		custom = fields.Schema.Names()
+	} else {
+		name, cols = "people", personColumns
 	}
 	cols = slices.Clone(cols)
 	for _, c := range custom {

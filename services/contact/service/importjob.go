@@ -52,7 +52,14 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 			return unreadable{fmt.Errorf("import %s: mapping: %w", job.ID, err)}
 		}
 	}
-	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: s.Schema, Today: s.today(),
+	// The rows are checked against the custom fields in force now; a chunk
+	// written after they changed fails the attempt (see flush), and the
+	// next one checks the rows left against the new ones.
+	fields, err := s.FieldDefinitions(ctx)
+	if err != nil {
+		return err
+	}
+	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema, Today: s.today(),
 		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
@@ -69,9 +76,11 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
 	if importing.Resource(job.Resource) == importing.People {
-		return importParties(ctx, s.People, opts, (*importing.Checker).PersonFields, job, token, skip, named, rows)
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version}
+		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
-	return importParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, job, token, skip, named, rows)
+	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version}
+	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
 // fieldCheck checks one row's fields with a Checker of the caller's.
@@ -217,22 +226,23 @@ type importRun[T any] struct {
 	token string
 	// named are the parties the file's rows create, by what names them.
 	named *importing.FileParties
+	// fields is the version of the custom field definitions the rows were
+	// checked against.
+	fields int64
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
 // chunks, each in a transaction of its own that also records the chunk as
-// written; then it writes the held rows' chunks, one after the other. named
-// are the parties the file's rows create, for the rows naming one.
-func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
-	job store.Import, token string, skip map[int]bool, named *importing.FileParties, rows iter.Seq2[importing.Row, error]) error {
-	run := &importRun[T]{p: p, job: job, token: token, named: named}
+// written; then it writes the held rows' chunks, one after the other.
+func (r *importRun[T]) importParties(ctx context.Context, opts importing.Options, fields fieldCheck[T],
+	skip map[int]bool, rows iter.Seq2[importing.Row, error]) error {
 	g, gctx := errgroup.WithContext(ctx)
-	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, skip, named, rows)
+	chunks, held := checkChunks(gctx, g, opts, fields, r.p.k.keys, skip, r.named, rows)
 	for range importWriters {
 		columns := importing.NewChecker(opts)
 		g.Go(func() error {
 			for ch := range chunks {
-				if err := run.flush(gctx, columns, ch); err != nil {
+				if err := r.flush(gctx, columns, ch); err != nil {
 					return err
 				}
 			}
@@ -247,7 +257,7 @@ func importParties[T any](ctx context.Context, p *Parties[T], opts importing.Opt
 		if skip[ch.no] {
 			continue
 		}
-		if err := run.flush(ctx, columns, ch); err != nil {
+		if err := r.flush(ctx, columns, ch); err != nil {
 			return err
 		}
 	}
@@ -440,6 +450,15 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 	s, k := r.p.s, r.p.k
 	created := 0
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if k.custom {
+			fields, err := s.customFields(ctx, tx, store.WriteUnderFields)
+			if err != nil {
+				return err
+			}
+			if fields.Version != r.fields {
+				return fmt.Errorf("the custom fields changed from version %d to %d while the file was imported: its rows left are checked again", r.fields, fields.Version)
+			}
+		}
 		keep, problems, err := r.refuseExisting(ctx, tx, columns, ch)
 		if err != nil {
 			return err

@@ -260,7 +260,11 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 	if len(d) == 0 {
 		return nil, nil
 	}
-	problems := d.Check(r, m, headers, importing.Options{Schema: s.Schema, Today: s.today()})
+	custom, err := s.FieldDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems := d.Check(r, m, headers, importing.Options{Schema: custom.Schema, Today: s.today()})
 	refs := map[importing.Field]importing.Ref{}
 	for _, f := range []importing.Field{importing.FieldSupervisingUnit, importing.FieldWorkplace} {
 		if text, ok := d[f]; ok && problems[f] == "" {

@@ -13,8 +13,11 @@ import (
 // kind adapts one party type (organisation or person) to the generic use
 // cases, so creation, update, merge and hand-over are written once.
 type kind[T any] struct {
-	table        store.Type
-	validate     func(v T, today party.Date) (T, error)
+	table store.Type
+	// custom says the party carries custom fields, checked against the
+	// stored definitions (organisations do, people do not).
+	custom       bool
+	validate     func(v T, today party.Date, fields party.CustomFieldSchema) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
 	tags         func(*T) *[]string
@@ -62,11 +65,12 @@ func row[T any](k kind[T], v T) (store.Row, error) {
 	return r, nil
 }
 
-func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
+func organisations() kind[party.Organisation] {
 	return kind[party.Organisation]{
-		table: store.Organization,
-		validate: func(o party.Organisation, _ party.Date) (party.Organisation, error) {
-			return party.NewOrganisation(o, schema)
+		table:  store.Organization,
+		custom: true,
+		validate: func(o party.Organisation, _ party.Date, fields party.CustomFieldSchema) (party.Organisation, error) {
+			return party.NewOrganisation(o, fields)
 		},
 		id:       func(o *party.Organisation) *string { return &o.ID },
 		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
@@ -104,8 +108,10 @@ func organisations(schema party.CustomFieldSchema) kind[party.Organisation] {
 
 func people() kind[party.Person] {
 	return kind[party.Person]{
-		table:    store.Person,
-		validate: party.NewPerson,
+		table: store.Person,
+		validate: func(p party.Person, today party.Date, _ party.CustomFieldSchema) (party.Person, error) {
+			return party.NewPerson(p, today)
+		},
 		id:       func(p *party.Person) *string { return &p.ID },
 		owner:    func(p *party.Person) *string { return &p.OwnerID },
 		tags:     func(p *party.Person) *[]string { return &p.Tags },

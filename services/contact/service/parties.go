@@ -65,8 +65,6 @@ type Service struct {
 	Catalogue     *contract.Catalogue
 	Organisations *Parties[party.Organisation]
 	People        *Parties[party.Person]
-	// Schema is the custom fields of each organisation kind (imports check it).
-	Schema party.CustomFieldSchema
 	// Location is the business time zone: it says which day today is.
 	Location *time.Location
 	// importQueued wakes this replica's import worker after an upload.
@@ -75,10 +73,10 @@ type Service struct {
 }
 
 // New wires the use cases.
-func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logger, schema party.CustomFieldSchema) *Service {
-	s := &Service{Pool: pool, Clock: clk, Location: loc, Log: log, Catalogue: contract.Rapport(), Schema: schema,
+func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logger) *Service {
+	s := &Service{Pool: pool, Clock: clk, Location: loc, Log: log, Catalogue: contract.Rapport(),
 		importQueued: make(chan struct{}, 1), metrics: newImportMetrics()}
-	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations(schema)}
+	s.Organisations = &Parties[party.Organisation]{s: s, k: organisations()}
 	s.People = &Parties[party.Person]{s: s, k: people()}
 	return s
 }
@@ -121,22 +119,26 @@ func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, paylo
 // Create validates and stores a new party. A party sharing a key with a
 // live one is refused with the matches unless force is set with a reason.
 func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string) (T, error) {
-	v, err := p.k.validate(in, p.s.today())
-	if err != nil {
-		return v, err
-	}
-	if force && strings.TrimSpace(reason) == "" {
-		return v, problem.Invalid("a forced creation needs a reason", problem.FieldError{Field: "force_reason", Message: "is required when force is true"})
-	}
-	if !force && reason != "" {
-		return v, problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
-	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
-	*p.k.id(&v) = event.NewID().String()
-	if *p.k.owner(&v) == "" {
-		*p.k.owner(&v) = actor
-	}
-	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	var v T
+	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		fields, err := p.fields(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if v, err = p.k.validate(in, p.s.today(), fields); err != nil {
+			return err
+		}
+		if force && strings.TrimSpace(reason) == "" {
+			return problem.Invalid("a forced creation needs a reason", problem.FieldError{Field: "force_reason", Message: "is required when force is true"})
+		}
+		if !force && reason != "" {
+			return problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
+		}
+		*p.k.id(&v) = event.NewID().String()
+		if *p.k.owner(&v) == "" {
+			*p.k.owner(&v) = actor
+		}
 		if v, err = p.checkRefs(ctx, tx, v, nil); err != nil {
 			return err
 		}
@@ -168,6 +170,17 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		return named(ctx, tx, &v)
 	})
 	return v, err
+}
+
+// fields reads the custom field definitions a write of a party inside tx
+// checks it against, and keeps them from changing until tx ends. People
+// carry no custom fields, and read none.
+func (p *Parties[T]) fields(ctx context.Context, tx pgx.Tx) (party.CustomFieldSchema, error) {
+	if !p.k.custom {
+		return nil, nil
+	}
+	f, err := p.s.customFields(ctx, tx, store.WriteUnderFields)
+	return f.Schema, err
 }
 
 // link is one reference from a party to another: pointers into the party,
@@ -387,7 +400,11 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return err
 		}
 		*p.k.id(&next) = *p.k.id(&before)
-		if next, err = p.k.validate(next, p.s.today()); err != nil {
+		fields, err := p.fields(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if next, err = p.k.validate(next, p.s.today(), fields); err != nil {
 			return err
 		}
 		if *p.k.owner(&next) == "" {

@@ -65,7 +65,11 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 		}
 		v.Columns = append(v.Columns, PreviewColumn{Header: h, Field: string(f)})
 	}
-	opts := importing.Options{Mapping: up.mapping, Schema: s.Schema, Today: s.today(), Defaults: up.defaults,
+	fields, err := s.FieldDefinitions(ctx)
+	if err != nil {
+		return v, err
+	}
+	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
 		Received: s.Clock.Now(), Location: s.Location}
 	if up.resource == importing.People {
 		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, up, in.File, n)

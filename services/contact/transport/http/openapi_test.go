@@ -26,7 +26,7 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("not OpenAPI 3: %q", doc.OpenAPI)
 	}
-	routes := Routes(service.New(nil, nil, nil, nil, party.CustomFieldSchema{}))
+	routes := Routes(service.New(nil, nil, nil, nil))
 	for _, r := range routes {
 		if _, ok := doc.Paths[r.Path][strings.ToLower(r.Method)]; !ok {
 			t.Errorf("%s %s is not documented", r.Method, r.Path)
@@ -64,6 +64,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"Consent":             party.Consent{},
 		"Relationship":        party.Relationship{},
 		"FieldDefinition":     party.FieldDefinition{},
+		"InUse":               service.InUse{},
 		"InteractionInput":    service.InteractionInput{},
 		"Interaction":         store.Interaction{},
 		"InteractionPatch":    service.InteractionInput{},

@@ -64,6 +64,7 @@ func Routes(s *service.Service) []Route {
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
+		Route{"PUT", base + "/field-definitions", "define_fields", nil, decodeDefineFields, defineFields(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},
@@ -124,6 +125,7 @@ func mapError(err error) *problem.Problem {
 	var verr *party.ValidationError
 	var dup *service.DuplicateError
 	var stale *service.StaleError
+	var inUse *service.InUseError
 	switch {
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
@@ -136,6 +138,9 @@ func mapError(err error) *problem.Problem {
 	case errors.As(err, &stale):
 		return problem.PreconditionFailed("the record changed since the version If-Match names: GET it again and make the change on what it holds now").
 			With("etag", httpapi.ETag(stale.Version))
+	case errors.As(err, &inUse):
+		return problem.Conflict("stored organisations hold values the new definitions refuse: change or clear those values first").
+			With("in_use", inUse.Fields)
 	case errors.Is(err, party.ErrSelfMerge):
 		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
 	case errors.Is(err, store.ErrNotFound):

@@ -158,7 +158,40 @@ func deleteSegment(s *service.Service) endpoint.Endpoint {
 // fieldDefinitions answers the custom fields of each organisation kind, so
 // a client can build its forms and import mappings from them.
 func fieldDefinitions(s *service.Service) endpoint.Endpoint {
-	return func(context.Context, any) (any, error) { return s.Schema, nil }
+	return func(ctx context.Context, _ any) (any, error) {
+		f, err := s.FieldDefinitions(ctx)
+		return httpapi.Tagged{Body: f.Schema, Version: f.Version}, err
+	}
+}
+
+type defineFieldsRequest struct {
+	Schema party.CustomFieldSchema
+	Pre    service.Precondition
+}
+
+// decodeDefineFields reads the whole new schema, kind by kind as GET
+// answers it, and the version it was made on from If-Match.
+func decodeDefineFields(_ context.Context, r *http.Request) (any, error) {
+	m, err := httpapi.ParseIfMatch(r)
+	if err != nil {
+		return nil, err
+	}
+	req := defineFieldsRequest{Pre: m.Allows}
+	if err := problem.DecodeJSON(nil, r, &req.Schema, bodyLimit); err != nil {
+		return nil, err
+	}
+	if req.Schema == nil { // null: send {} to define no field at all
+		return nil, problem.Invalid("no schema", problem.FieldError{Field: "(body)", Message: "must be an object of kinds; {} defines no field"})
+	}
+	return req, nil
+}
+
+func defineFields(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(defineFieldsRequest)
+		f, err := s.DefineFields(ctx, in.Schema, in.Pre)
+		return httpapi.Tagged{Body: f.Schema, Version: f.Version}, err
+	}
 }
 
 type activityRequest struct{ From, To party.Date }
