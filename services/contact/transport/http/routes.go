@@ -34,6 +34,8 @@ var (
 	// overseers watch the team's work: the deployment lead, the department
 	// head and the director.
 	overseers = []auth.Role{auth.Lead, auth.Manager, auth.Director}
+	// admins configure the service (the custom fields).
+	admins = []auth.Role{auth.Admin}
 )
 
 // Route is one API operation.
@@ -64,7 +66,7 @@ func Routes(s *service.Service) []Route {
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
-		Route{"PUT", base + "/field-definitions", "define_fields", nil, decodeDefineFields, defineFields(s), nil},
+		Route{"PUT", base + "/field-definitions", "define_fields", admins, decodeDefineFields, defineFields(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},
