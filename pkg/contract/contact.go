@@ -34,8 +34,20 @@ type OrganizationSnapshot struct {
 	OwnerID           string   `json:"owner_id"`
 }
 
+// ContactRelationship is one link of a person: works_at an organisation
+// (with the job title), parent_of or guardian_of a student, related_to
+// another person (with how: "vợ", "đồng nghiệp").
+type ContactRelationship struct {
+	Kind    string `json:"kind"`
+	PartyID string `json:"party_id"`
+	Title   string `json:"title"`
+	Label   string `json:"label"`
+}
+
 // PersonSnapshot is what other services keep of a person: name, channels,
-// consent per channel, important dates, the organisations they work at.
+// consent per channel, important dates, the organisations they work at and
+// every link to an organisation or a person (a fee notice goes to the
+// parents of the students a course lists).
 type PersonSnapshot struct {
 	ID              string                    `json:"id"`
 	FullName        string                    `json:"full_name"`
@@ -47,6 +59,7 @@ type PersonSnapshot struct {
 	ImportantDates  []ContactDate             `json:"important_dates"`
 	Consents        map[string]ContactConsent `json:"consents"`
 	OrganizationIDs []string                  `json:"organization_ids"`
+	Relationships   []ContactRelationship     `json:"relationships"`
 	Tags            []string                  `json:"tags"`
 	OwnerID         string                    `json:"owner_id"`
 }

@@ -256,7 +256,9 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 	created, _ := contract.Decode[contract.PersonCreated](e)
 	p := created.Person
 	if p.GivenName != "Đạt" || p.Birthday != "1985-03-02" || p.ZaloID != "dat.ly" || p.Phones[0] != "+84983111222" ||
-		!slices.Equal(p.OrganizationIDs, []string{school}) || len(p.ImportantDates) != 1 || p.ImportantDates[0].Date != "2010-10-10" ||
+		!slices.Equal(p.OrganizationIDs, []string{school}) ||
+		!slices.Equal(p.Relationships, []contract.ContactRelationship{{Kind: "works_at", PartyID: school, Title: "Kế toán trưởng"}, {Kind: "parent_of", PartyID: student}}) ||
+		len(p.ImportantDates) != 1 || p.ImportantDates[0].Date != "2010-10-10" ||
 		!p.Consents["zalo"].Granted || p.Consents["zalo"].Source != "phiếu đăng ký" || p.Consents["email"].Granted {
 		t.Fatalf("person.created carries %s", e.Data)
 	}

@@ -169,7 +169,7 @@ func orgSnapshot(o party.Organisation) contract.OrganizationSnapshot {
 func personSnapshot(p party.Person) contract.PersonSnapshot {
 	s := contract.PersonSnapshot{ID: p.ID, FullName: p.FullName, GivenName: p.GivenName(), Phones: list(p.Phones), Emails: list(p.Emails),
 		ZaloID: p.ZaloID, Consents: map[string]contract.ContactConsent{}, ImportantDates: []contract.ContactDate{},
-		OrganizationIDs: []string{}, Tags: list(p.Tags), OwnerID: p.OwnerID}
+		OrganizationIDs: []string{}, Relationships: []contract.ContactRelationship{}, Tags: list(p.Tags), OwnerID: p.OwnerID}
 	if !p.Birthday.IsZero() {
 		s.Birthday = p.Birthday.String()
 	}
@@ -183,6 +183,7 @@ func personSnapshot(p party.Person) contract.PersonSnapshot {
 		if r.Kind == party.RelWorksAt {
 			s.OrganizationIDs = append(s.OrganizationIDs, r.PartyID)
 		}
+		s.Relationships = append(s.Relationships, contract.ContactRelationship{Kind: string(r.Kind), PartyID: r.PartyID, Title: r.Title, Label: r.Label})
 	}
 	return s
 }
