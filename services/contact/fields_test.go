@@ -81,6 +81,24 @@ func TestAnAdminChangesTheCustomFieldsOfEachKind(t *testing.T) {
 		}
 	}
 	leLoi := create(t, h, tok, orgs, `{"name":"Trường THPT Lê Lợi","kinds":["school"],"custom_fields":{"level":"THPT","student_count":1200}}`)
+	// The schools still lacking it are found, saved as a segment; a unit,
+	// which has no level, lacks nothing.
+	create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Ba Đình","kinds":["unit"]}`)
+	if got := names(t, h, tok, orgs+"?missing=custom:level"); !slices.Equal(got, []string{"Trường THCS Kim Đồng"}) {
+		t.Errorf("missing=custom:level lists %q", got)
+	}
+	mustStatus(t, h.Do(t, "GET", orgs+"?missing=custom:rating", tok, nil), 422)
+	mustStatus(t, h.Do(t, "GET", people+"?missing=custom:level", tok, nil), 422)
+	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Trường chưa có cấp học","resource":"organizations","filter":{"missing":"custom:level,phones"}}`)
+	mustStatus(t, r, 201)
+	var seg struct {
+		ID    string
+		Count int
+	}
+	r.JSON(t, &seg)
+	if seg.Count != 1 {
+		t.Errorf("the segment counts %d", seg.Count)
+	}
 	// A school stored before the field was required is asked for it at its
 	// next edit, and keeps everything else meanwhile.
 	r = h.Do(t, "PATCH", orgs+"/"+kimDong, tok, `{"phones":["024 3825 1234"]}`)
@@ -89,6 +107,9 @@ func TestAnAdminChangesTheCustomFieldsOfEachKind(t *testing.T) {
 		t.Errorf("an edit of a school without a level: fields %q", got)
 	}
 	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+kimDong, tok, `{"phones":["024 3825 1234"],"custom_fields":{"level":"THCS"}}`), 200)
+	if got := names(t, h, tok, orgs+"?missing=custom:level"); len(got) != 0 {
+		t.Errorf("missing=custom:level lists %q once every school has one", got)
+	}
 
 	// Two admins: the second, sending the version both read, is refused.
 	r = defineFields(t, h, admin, `"1"`, `{}`)
@@ -106,13 +127,14 @@ func TestAnAdminChangesTheCustomFieldsOfEachKind(t *testing.T) {
 	}
 
 	// A change that would leave values staff entered invalid is refused,
-	// naming the fields, how many organisations hold them and some of them.
+	// naming the fields, how many organisations hold them and some of them,
+	// and so is one removing a field a saved segment lists the gaps of.
 	for name, c := range map[string]struct {
 		schema string
 		want   []service.InUse
 	}{
 		"level removed": {`{"school": [{"name": "student_count", "type": "number"}]}`,
-			[]service.InUse{{Field: "custom_fields.level", Organizations: 2, Examples: sorted(kimDong, leLoi)}}},
+			[]service.InUse{{Field: "custom_fields.level", Organizations: 2, Examples: sorted(kimDong, leLoi), Segments: []string{seg.ID}}}},
 		"student_count made text, THPT dropped": {`{"school": [{"name": "student_count", "type": "string"},
  {"name": "level", "type": "string", "required": true, "allowed": ["THCS"]}]}`,
 			[]service.InUse{{Field: "custom_fields.level", Organizations: 1, Examples: []string{leLoi}},

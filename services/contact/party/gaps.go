@@ -15,6 +15,32 @@ var (
 	PersonGaps       = []string{"phones", "emails", "zalo_id", "birthday", "works_at", "consent"}
 )
 
+// CustomGapPrefix starts the gap of a custom field ("custom:level"): the
+// organisations of the kinds defining it that hold no value of it.
+const CustomGapPrefix = "custom:"
+
+// Gaps returns the gaps of the custom fields s defines, sorted.
+func (s CustomFieldSchema) Gaps() []string {
+	names := s.Names()
+	for i, n := range names {
+		names[i] = CustomGapPrefix + n
+	}
+	return names
+}
+
+// KindsDefining returns the kinds whose organisations carry the custom
+// field name, sorted.
+func (s CustomFieldSchema) KindsDefining(name string) []Kind {
+	var out []Kind
+	for k, defs := range s {
+		if slices.ContainsFunc(defs, func(d FieldDefinition) bool { return d.Name == name }) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // ParseGaps reads a comma-separated list of gaps out of those allowed,
 // dropping blanks and repeats; it returns the first one not allowed, if any.
 func ParseGaps(list string, allowed []string) (gaps []string, unknown string) {

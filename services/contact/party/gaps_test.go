@@ -23,3 +23,19 @@ func TestGapsAreReadFromACommaSeparatedList(t *testing.T) {
 		}
 	}
 }
+
+func TestACustomFieldIsAGapOfTheKindsCarryingIt(t *testing.T) {
+	s := CustomFieldSchema{
+		KindSchool: {{Name: "level", Type: FieldString}, {Name: "student_count", Type: FieldNumber}},
+		KindUnit:   {{Name: "student_count", Type: FieldNumber}},
+	}
+	if got := s.Gaps(); !slices.Equal(got, []string{"custom:level", "custom:student_count"}) {
+		t.Errorf("gaps %q", got)
+	}
+	if got := s.KindsDefining("student_count"); !slices.Equal(got, []Kind{KindSchool, KindUnit}) {
+		t.Errorf("student_count is carried by %q", got)
+	}
+	if got := s.KindsDefining("rating"); got != nil {
+		t.Errorf("an undefined field is carried by %q", got)
+	}
+}

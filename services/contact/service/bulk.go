@@ -145,7 +145,7 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 	if err != nil {
 		return store.Filter{}, err
 	}
-	f, err := q.Filter(p.k.table, p.s.today())
+	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
 	if err != nil {
 		var fp *problem.Problem
 		if !errors.As(err, &fp) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -20,12 +21,14 @@ type FieldDefinitions struct {
 	Version int64
 }
 
-// InUse is a custom field whose values stored organisations hold and a
-// change of the definitions would leave invalid.
+// InUse is a custom field that a change of the definitions would leave
+// stored data invalid for: values organisations hold (how many, and some
+// of them), or saved segments listing the organisations lacking it.
 type InUse struct {
 	Field         string   `json:"field"`
 	Organizations int      `json:"organizations"`
 	Examples      []string `json:"examples"`
+	Segments      []string `json:"segments"`
 }
 
 // InUseError is a change of the custom fields refused because of the
@@ -55,6 +58,20 @@ func (s *Service) customFields(ctx context.Context, db store.DB, mode string) (F
 		return out, fmt.Errorf("custom fields version %d: %w", f.Version, err)
 	}
 	return out, nil
+}
+
+// filter turns q into a store filter for parties of type t. A custom field
+// gap (missing=custom:level) is checked against the fields in force, read
+// from db locked in mode; a query without one reads none.
+func (s *Service) filter(ctx context.Context, db store.DB, t store.Type, q Query, mode string) (store.Filter, error) {
+	var fields FieldDefinitions
+	if t == store.Organization && strings.Contains(q.Missing, party.CustomGapPrefix) {
+		var err error
+		if fields, err = s.customFields(ctx, db, mode); err != nil {
+			return store.Filter{}, err
+		}
+	}
+	return q.Filter(t, s.today(), fields.Schema)
 }
 
 // SeedFieldDefinitions stores schema as the first version of the custom
@@ -102,7 +119,11 @@ func (s *Service) DefineFields(ctx context.Context, schema party.CustomFieldSche
 		if err != nil {
 			return err
 		}
-		if err := refusedValues(current.Schema, schema, held); err != nil {
+		segments, err := store.ListSegments(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := inUse(current.Schema, schema, held, segments); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(schema)
@@ -115,26 +136,45 @@ func (s *Service) DefineFields(ctx context.Context, schema party.CustomFieldSche
 	return out, err
 }
 
-// refusedValues returns an InUseError naming the fields whose held values
-// after refuses and before accepted, or nil when there are none.
-func refusedValues(before, after party.CustomFieldSchema, held []store.HeldFields) error {
+// inUse returns an InUseError naming the fields whose held values after
+// refuses and before accepted, and the fields after no longer defines that
+// saved segments name as a gap, or nil when there are none.
+func inUse(before, after party.CustomFieldSchema, held []store.HeldFields, segments []store.Segment) error {
 	byField := map[string]*InUse{}
 	var order []string
+	field := func(name string) *InUse {
+		u, ok := byField[name]
+		if !ok {
+			u = &InUse{Field: "custom_fields." + name, Examples: []string{}, Segments: []string{}}
+			byField[name] = u
+			order = append(order, name)
+		}
+		return u
+	}
 	for _, h := range held {
 		kinds := make([]party.Kind, len(h.Kinds))
 		for i, k := range h.Kinds {
 			kinds[i] = party.Kind(k)
 		}
 		for _, name := range party.Tightened(before, after, kinds, h.Values) {
-			u, ok := byField[name]
-			if !ok {
-				u = &InUse{Field: "custom_fields." + name, Examples: []string{}}
-				byField[name] = u
-				order = append(order, name)
-			}
+			u := field(name)
 			u.Organizations++
 			if len(u.Examples) < inUseExamples {
 				u.Examples = append(u.Examples, h.ID)
+			}
+		}
+	}
+	kept := after.Gaps()
+	for _, seg := range segments {
+		var q Query
+		if seg.Resource != "organizations" || json.Unmarshal(seg.Filter, &q) != nil {
+			continue
+		}
+		gaps, _ := party.ParseGaps(q.Missing, append(slices.Clone(party.OrganisationGaps), before.Gaps()...))
+		for _, gap := range gaps {
+			if strings.HasPrefix(gap, party.CustomGapPrefix) && !slices.Contains(kept, gap) {
+				u := field(strings.TrimPrefix(gap, party.CustomGapPrefix))
+				u.Segments = append(u.Segments, seg.ID)
 			}
 		}
 	}

@@ -39,7 +39,7 @@ var (
 // the same order, and a relative's phone, email or id follows their name
 // in brackets, since people share names.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
-	f, err := q.Filter(p.k.table, p.s.today())
+	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
 	if err != nil {
 		return Export{}, err
 	}

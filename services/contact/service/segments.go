@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -32,21 +33,27 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 	if resource != "organizations" && resource != "people" {
 		fields = append(fields, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
-	if _, err := q.Filter(segmentType(resource), s.today()); err != nil {
-		var bad *problem.Problem
-		if !errors.As(err, &bad) {
-			return SegmentView{}, err
-		}
-		for _, f := range bad.Errors {
-			fields = append(fields, problem.FieldError{Field: "filter." + f.Field, Message: f.Message})
-		}
-	}
-	if len(fields) > 0 {
-		return SegmentView{}, problem.Invalid("the segment is not valid", fields...)
-	}
 	f, _ := json.Marshal(q)
 	seg := store.Segment{ID: event.NewID().String(), Name: strings.TrimSpace(name), Resource: resource, Filter: f, CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now()}
-	if err := store.InsertSegment(ctx, s.Pool, seg); err != nil {
+	// A segment naming a custom field holds the fields while it is saved:
+	// a change of the fields sees it, and keeps the field it names.
+	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		invalid := slices.Clone(fields)
+		if _, err := s.filter(ctx, tx, segmentType(resource), q, store.WriteUnderFields); err != nil {
+			var bad *problem.Problem
+			if !errors.As(err, &bad) {
+				return err
+			}
+			for _, f := range bad.Errors {
+				invalid = append(invalid, problem.FieldError{Field: "filter." + f.Field, Message: f.Message})
+			}
+		}
+		if len(invalid) > 0 {
+			return problem.Invalid("the segment is not valid", invalid...)
+		}
+		return store.InsertSegment(ctx, tx, seg)
+	})
+	if err != nil {
 		return SegmentView{}, err
 	}
 	return s.view(ctx, seg)
@@ -71,7 +78,7 @@ func (s *Service) view(ctx context.Context, seg store.Segment) (SegmentView, err
 		return v, err
 	}
 	t := segmentType(seg.Resource)
-	f, err := v.Filter.Filter(t, s.today())
+	f, err := s.filter(ctx, s.Pool, t, v.Filter, store.ReadFields)
 	if err != nil {
 		return v, err
 	}

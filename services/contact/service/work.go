@@ -69,14 +69,15 @@ func (q Query) set() []string {
 
 // Filter turns a query over parties of type t into a store filter: q
 // matches folded name words by prefix, or a phone, email or tax code in
-// any written form; dates_within counts from today.
-func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
+// any written form; dates_within counts from today; a custom field gap
+// (missing=custom:level) must be a field of fields.
+func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSchema) (store.Filter, error) {
 	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising,
 		LinkedTo: q.LinkedTo, Relationship: q.Relationship}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
-	other, resource, gaps := peopleOnly, "organisations", party.OrganisationGaps
+	other, resource, gaps := peopleOnly, "organisations", append(slices.Clone(party.OrganisationGaps), fields.Gaps()...)
 	if t == store.Person {
 		other, resource, gaps = organisationOnly, "people", party.PersonGaps
 	}
@@ -111,6 +112,16 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 		if f.Missing, unknown = party.ParseGaps(q.Missing, gaps); unknown != "" {
 			bad = append(bad, problem.FieldError{Field: "missing", Message: fmt.Sprintf("%q is not something %s may lack: one or more of %s, separated by commas",
 				unknown, resource, strings.Join(gaps, ", "))})
+		}
+		for _, gap := range f.Missing {
+			if name, ok := strings.CutPrefix(gap, party.CustomGapPrefix); ok {
+				if f.CustomKinds == nil {
+					f.CustomKinds = map[string][]string{}
+				}
+				for _, k := range fields.KindsDefining(name) {
+					f.CustomKinds[gap] = append(f.CustomKinds[gap], string(k))
+				}
+			}
 		}
 	}
 	if q.Province != "" {
@@ -154,7 +165,7 @@ func (q Query) Filter(t store.Type, today party.Date) (store.Filter, error) {
 
 // Search lists parties matching q after the cursor position.
 func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position, limit int) ([]T, []store.Position, error) {
-	f, err := q.Filter(p.k.table, p.s.today())
+	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -32,8 +32,12 @@ type Filter struct {
 	LinkedTo     string
 	Relationship string
 	// Missing selects parties lacking every one of these gaps
-	// (party.OrganisationGaps, party.PersonGaps).
+	// (party.OrganisationGaps, party.PersonGaps, or a custom field's).
 	Missing []string
+	// CustomKinds are, for each custom field gap among Missing
+	// ("custom:level"), the organisation kinds that carry the field: only
+	// their organisations lack it.
+	CustomKinds map[string][]string
 }
 
 // Position is where a page ends: the last item's sort key.
@@ -112,6 +116,10 @@ func (f Filter) where(t Type) (string, []any) {
 		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].kind') ? "+arg(f.Relationship))
 	}
 	for _, gap := range f.Missing {
+		if name, ok := strings.CutPrefix(gap, "custom:"); ok {
+			conds = append(conds, "NOT coalesce(p.doc->'custom_fields' ? "+arg(name)+", false) AND p.kinds && "+arg(f.CustomKinds[gap])+"::text[]")
+			continue
+		}
 		conds = append(conds, gapCondition(gap, arg))
 	}
 	if len(conds) == 0 {
