@@ -17,7 +17,8 @@ type ContactConsent struct {
 }
 
 // OrganizationSnapshot is what other services keep of an organisation: its
-// names, codes, place, supervising unit, channels, stage and owner.
+// names, codes, place, supervising unit, channels, stage, owner and the
+// custom fields a deployment defines (a school's student count).
 type OrganizationSnapshot struct {
 	ID                string   `json:"id"`
 	Name              string   `json:"name"`
@@ -32,6 +33,9 @@ type OrganizationSnapshot struct {
 	Stage             string   `json:"stage"`
 	Tags              []string `json:"tags"`
 	OwnerID           string   `json:"owner_id"`
+	// CustomFields are by name, as GET /api/contact/v1/field-definitions
+	// types them: text, number, true or false, or a YYYY-MM-DD date.
+	CustomFields map[string]any `json:"custom_fields"`
 }
 
 // ContactRelationship is one link of a person: works_at an organisation

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/contract"
+	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
@@ -81,6 +83,13 @@ func TestAnAdminChangesTheCustomFieldsOfEachKind(t *testing.T) {
 		}
 	}
 	leLoi := create(t, h, tok, orgs, `{"name":"Trường THPT Lê Lợi","kinds":["school"],"custom_fields":{"level":"THPT","student_count":1200}}`)
+	// Other services get the values with the organisation.
+	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.created", 10*time.Second,
+		func(e event.Event) bool { return e.AggregateID == leLoi })
+	created, _ := contract.Decode[contract.OrganizationCreated](e)
+	if v := created.Organization.CustomFields; v["level"] != "THPT" || v["student_count"] != 1200.0 {
+		t.Errorf("organization.created carries %s", e.Data)
+	}
 	// The schools still lacking it are found, saved as a segment; a unit,
 	// which has no level, lacks nothing.
 	create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Ba Đình","kinds":["unit"]}`)

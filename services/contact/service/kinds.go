@@ -161,9 +161,14 @@ func orgSnapshot(o party.Organisation) contract.OrganizationSnapshot {
 	for i, k := range o.Kinds {
 		kinds[i] = string(k)
 	}
-	return contract.OrganizationSnapshot{ID: o.ID, Name: o.Name, Kinds: kinds, TaxCode: o.TaxCode, Province: o.Province,
+	s := contract.OrganizationSnapshot{ID: o.ID, Name: o.Name, Kinds: kinds, TaxCode: o.TaxCode, Province: o.Province,
 		CurrentProvince: o.CurrentProvince, Address: o.Address, Phones: list(o.Phones), Emails: list(o.Emails),
-		SupervisingUnitID: o.SupervisingUnitID, Stage: string(o.Stage), Tags: list(o.Tags), OwnerID: o.OwnerID}
+		SupervisingUnitID: o.SupervisingUnitID, Stage: string(o.Stage), Tags: list(o.Tags), OwnerID: o.OwnerID,
+		CustomFields: o.CustomFields}
+	if s.CustomFields == nil {
+		s.CustomFields = map[string]any{}
+	}
+	return s
 }
 
 func personSnapshot(p party.Person) contract.PersonSnapshot {
