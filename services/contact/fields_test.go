@@ -232,14 +232,7 @@ func TestAnImportWhoseFieldsChangedMidwayChecksItsRowsAgain(t *testing.T) {
 	mustStatus(t, defineFields(t, h, admin, "", `{"school": [{"name": "level", "type": "string", "allowed": ["THCS", "THPT"]}]}`), 200)
 
 	ctx := context.Background()
-	hold, err := h.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = hold.Rollback(ctx) }()
-	if _, err := hold.Exec(ctx, `LOCK TABLE custom_field_schema IN EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	hold := holdLock(t, h, "custom_field_schema", "EXCLUSIVE")
 	file := "name,kinds,custom:level\nTrường THCS Kim Đồng,school,THCS\nTrường THPT Lê Lợi,school,THPT\nTrường THCS Nghĩa Tân,school,THCS\n"
 	r := uploadForm(t, h, tok, "truong.csv", []byte(file), map[string]string{"resource": "organizations"})
 	mustStatus(t, r, 202)

@@ -367,6 +367,22 @@ VALUES ($1, 'people', 'csv', $2, 'failed', 'write chunk 1: the database went awa
 // A database that goes away in the middle of an import (a restart, a
 // failover) does not fail the job: the attempt's transactions roll back, the
 // job waits a little, saying why, and runs again, creating every row once.
+// holdLock begins a transaction holding table locked in mode, so that a
+// test can stop an import's writers at a point of its choosing. It is
+// rolled back when the test ends, unless committed before.
+func holdLock(t *testing.T, h *servicetest.Harness, table, mode string) pgx.Tx {
+	t.Helper()
+	hold, err := h.Pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = hold.Rollback(context.Background()) })
+	if _, err := hold.Exec(t.Context(), "LOCK TABLE "+table+" IN "+mode+" MODE"); err != nil {
+		t.Fatal(err)
+	}
+	return hold
+}
+
 func TestAnImportWhoseDatabaseConnectionDiedIsRetried(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
@@ -379,14 +395,7 @@ func TestAnImportWhoseDatabaseConnectionDiedIsRetried(t *testing.T) {
 	// The chunks' transactions record themselves in import_chunk last:
 	// holding that table makes the first one wait there, with its parties
 	// written, until its connection is cut.
-	hold, err := h.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = hold.Rollback(ctx) }()
-	if _, err := hold.Exec(ctx, `LOCK TABLE import_chunk IN SHARE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	hold := holdLock(t, h, "import_chunk", "SHARE")
 	r := uploadForm(t, h, tok, "people.csv", file.Bytes(), map[string]string{"resource": "people"})
 	mustStatus(t, r, 202)
 	var job importJob

@@ -32,11 +32,11 @@ type InUse struct {
 }
 
 // InUseError is a change of the custom fields refused because of the
-// values stored organisations hold, field by field.
+// values stored organisations hold, or the saved segments, field by field.
 type InUseError struct{ Fields []InUse }
 
 func (e *InUseError) Error() string {
-	return fmt.Sprintf("stored organisations hold values of %d custom fields that the new definitions refuse", len(e.Fields))
+	return fmt.Sprintf("stored organisations or saved segments use %d custom fields as the new definitions do not allow", len(e.Fields))
 }
 
 // inUseExamples is how many organisations an InUse names.
