@@ -141,7 +141,7 @@ func mapError(err error) *problem.Problem {
 		return problem.PreconditionFailed("the record changed since the version If-Match names: GET it again and make the change on what it holds now").
 			With("etag", httpapi.ETag(stale.Version))
 	case errors.As(err, &inUse):
-		return problem.Conflict("stored organisations hold values, or saved segments list gaps, that the new definitions refuse: " +
+		return problem.Conflict("stored organisations hold values, or saved segments list gaps, that the new definitions refuse: "+
 			"change or clear those values, or delete those segments, first").
 			With("in_use", inUse.Fields)
 	case errors.Is(err, party.ErrSelfMerge):
