@@ -31,24 +31,25 @@ var Schema = party.CustomFieldSchema{
 // (PUT /field-definitions), and the stored ones are used.
 const CustomFieldsVariable = "CONTACT_CUSTOM_FIELDS_FILE"
 
-// schemaFrom reads the schema named by the environment, or returns Schema.
-func schemaFrom(getenv func(string) string) (party.CustomFieldSchema, error) {
+// schemaFrom reads the schema named by the environment and returns it with
+// the file's path, or returns Schema and no path.
+func schemaFrom(getenv func(string) string) (party.CustomFieldSchema, string, error) {
 	path := ""
 	if getenv != nil {
 		path = strings.TrimSpace(getenv(CustomFieldsVariable))
 	}
 	if path == "" {
-		return Schema, nil
+		return Schema, "", nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", CustomFieldsVariable, err)
+		return nil, path, fmt.Errorf("%s: %w", CustomFieldsVariable, err)
 	}
 	s, err := party.ParseCustomFieldSchema(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", CustomFieldsVariable, path, err)
+		return nil, path, fmt.Errorf("%s %s: %w", CustomFieldsVariable, path, err)
 	}
-	return s, nil
+	return s, path, nil
 }
 
 // Service is the contact service for the runner.
@@ -57,7 +58,7 @@ func Service() runner.Service {
 		Name:       "contact",
 		Migrations: migrations.FS,
 		Build: func(ctx context.Context, d runner.Deps) (runner.Parts, error) {
-			schema, err := schemaFrom(d.Config.Env)
+			schema, file, err := schemaFrom(d.Config.Env)
 			if err != nil {
 				return runner.Parts{}, err
 			}
@@ -66,9 +67,9 @@ func Service() runner.Service {
 			if err != nil {
 				return runner.Parts{}, err
 			}
-			if !fields.Schema.Equal(schema) && d.Config.Env != nil && d.Config.Env(CustomFieldsVariable) != "" {
+			if file != "" && !fields.Schema.Equal(schema) {
 				d.Log.Warn("custom fields: the stored definitions are used; "+CustomFieldsVariable+" only seeds a new database",
-					"version", fields.Version, "file", d.Config.Env(CustomFieldsVariable))
+					"version", fields.Version, "file", file)
 			}
 			svc.RegisterMetrics(d.Metrics)
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,

@@ -19,6 +19,12 @@ var (
 // organisations of the kinds defining it that hold no value of it.
 const CustomGapPrefix = "custom:"
 
+// OrganisationGaps returns the gaps an organisation may have under s:
+// OrganisationGaps, then a gap per custom field.
+func (s CustomFieldSchema) OrganisationGaps() []string {
+	return append(slices.Clone(OrganisationGaps), s.Gaps()...)
+}
+
 // Gaps returns the gaps of the custom fields s defines, sorted.
 func (s CustomFieldSchema) Gaps() []string {
 	names := s.Names()

@@ -170,7 +170,7 @@ func inUse(before, after party.CustomFieldSchema, held []store.HeldFields, segme
 		if seg.Resource != "organizations" || json.Unmarshal(seg.Filter, &q) != nil {
 			continue
 		}
-		gaps, _ := party.ParseGaps(q.Missing, append(slices.Clone(party.OrganisationGaps), before.Gaps()...))
+		gaps, _ := party.ParseGaps(q.Missing, before.OrganisationGaps())
 		for _, gap := range gaps {
 			if strings.HasPrefix(gap, party.CustomGapPrefix) && !slices.Contains(kept, gap) {
 				u := field(strings.TrimPrefix(gap, party.CustomGapPrefix))

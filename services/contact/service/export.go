@@ -39,21 +39,20 @@ var (
 // the same order, and a relative's phone, email or id follows their name
 // in brackets, since people share names.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
-	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
+	name, cols := "people", personColumns
+	var fields FieldDefinitions
+	if p.k.custom { // a column per custom field, and a filter may name one
+		var err error
+		if fields, err = p.s.FieldDefinitions(ctx); err != nil {
+			return Export{}, err
+		}
+		name, cols = "organizations", organisationColumns
+	}
+	f, err := q.Filter(p.k.table, p.s.today(), fields.Schema)
 	if err != nil {
 		return Export{}, err
 	}
-	name, cols := "organizations", organisationColumns
-	var custom []string
-	if p.k.custom {
-		fields, err := p.s.FieldDefinitions(ctx)
-		if err != nil {
-			return Export{}, err
-		}
-		custom = fields.Schema.Names()
-	} else {
-		name, cols = "people", personColumns
-	}
+	custom := fields.Schema.Names()
 	cols = slices.Clone(cols)
 	for _, c := range custom {
 		cols = append(cols, "custom:"+c) // the header the importer reads the field under

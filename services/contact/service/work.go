@@ -77,7 +77,7 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
-	other, resource, gaps := peopleOnly, "organisations", append(slices.Clone(party.OrganisationGaps), fields.Gaps()...)
+	other, resource, gaps := peopleOnly, "organisations", fields.OrganisationGaps()
 	if t == store.Person {
 		other, resource, gaps = organisationOnly, "people", party.PersonGaps
 	}

@@ -116,11 +116,7 @@ func (f Filter) where(t Type) (string, []any) {
 		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].kind') ? "+arg(f.Relationship))
 	}
 	for _, gap := range f.Missing {
-		if name, ok := strings.CutPrefix(gap, "custom:"); ok {
-			conds = append(conds, "NOT coalesce(p.doc->'custom_fields' ? "+arg(name)+", false) AND p.kinds && "+arg(f.CustomKinds[gap])+"::text[]")
-			continue
-		}
-		conds = append(conds, gapCondition(gap, arg))
+		conds = append(conds, gapCondition(gap, f.CustomKinds[gap], arg))
 	}
 	if len(conds) == 0 {
 		return "TRUE", args
@@ -129,8 +125,12 @@ func (f Filter) where(t Type) (string, []any) {
 }
 
 // gapCondition is the condition of a party lacking gap. Documents omit an
-// empty member, so most gaps are a member absent.
-func gapCondition(gap string, arg func(any) string) string {
+// empty member, so most gaps are a member absent; a custom field's is
+// lacked only by the kinds carrying it.
+func gapCondition(gap string, kinds []string, arg func(any) string) string {
+	if name, ok := strings.CutPrefix(gap, "custom:"); ok {
+		return "NOT coalesce(p.doc->'custom_fields' ? " + arg(name) + ", false) AND p.kinds && " + arg(kinds) + "::text[]"
+	}
 	switch gap {
 	case "works_at":
 		return `NOT coalesce(p.doc->'relationships' @> '[{"kind":"works_at"}]', false)`
