@@ -191,6 +191,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", orgs+"/bulk-changes", tok, `{"segment_id":"`+seg.ID+`","stage":"customer","add_tags":["đối tác"],"remove_tags":["cũ"]}`, 200)
 	d.do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"phụ huynh","q":"châu"},"add_tags":["tiềm năng"]}`, 200)
 	d.do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"phụ huynh"}}`, 422)
+	d.do(t, "POST", orgs+"/bulk-changes", tok, `{"filter":{"kind":"school"},"custom_fields":{"level":"THPT","student_count":null}}`, 200)
+	d.do(t, "POST", orgs+"/bulk-changes", tok, `{"filter":{"kind":"school"},"custom_fields":{"level":"Đại học"}}`, 422)
 	d.do(t, "DELETE", "/api/contact/v1/segments/"+seg.ID, tok, "", 204)
 
 	var form bytes.Buffer

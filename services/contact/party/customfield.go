@@ -124,6 +124,45 @@ func (s CustomFieldSchema) Refused(kinds []Kind, values map[string]any) []string
 	return out
 }
 
+// Set returns values with set applied as a JSON merge patch: a nil value
+// removes its field, any other sets it. refused says, by field of set, why
+// an organisation of kinds cannot take the change: a value its kinds do not
+// define or that does not fit, or the removal of a required field it holds.
+// Removing a value of a field its kinds do not define is always allowed:
+// that is how a value kept from an earlier schema is cleared. values is
+// not modified.
+func (s CustomFieldSchema) Set(kinds []Kind, values, set map[string]any) (out map[string]any, refused map[string]string) {
+	defs := s.definitions(kinds)
+	out = maps.Clone(values)
+	refuse := func(name, msg string) {
+		if refused == nil {
+			refused = map[string]string{}
+		}
+		refused[name] = msg
+	}
+	for name, v := range set {
+		def, known := defs[name]
+		if v == nil {
+			if _, held := values[name]; held && known && def.Required {
+				refuse(name, "is required, so it cannot be removed")
+			}
+			delete(out, name)
+			continue
+		}
+		if msg := fieldProblem(def, known, v, true); msg != "" {
+			refuse(name, msg)
+		}
+		if out == nil {
+			out = map[string]any{}
+		}
+		out[name] = v
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, refused
+}
+
 // Tightened returns the custom fields among values, held by an
 // organisation of kinds, that after refuses and before accepted: the values
 // a change of the schema from before to after would leave invalid. Values

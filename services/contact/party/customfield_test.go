@@ -1,6 +1,8 @@
 package party
 
 import (
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -77,6 +79,47 @@ func TestAChangedSchemaNamesTheHeldValuesItWouldLeaveInvalid(t *testing.T) {
 	} {
 		if got := Tightened(before, c.after, c.kinds, c.values); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestABulkSetOfCustomFieldsSaysWhichValuesAnOrganisationCannotTake(t *testing.T) {
+	schema := CustomFieldSchema{
+		KindSchool: {{Name: "student_count", Type: FieldNumber}, {Name: "level", Type: FieldString, Required: true, Allowed: []string{"THCS", "THPT"}}},
+		KindUnit:   {{Name: "budget_chapter", Type: FieldString}},
+	}
+	school, unit := []Kind{KindSchool}, []Kind{KindUnit}
+	held := map[string]any{"student_count": 900.0, "level": "THCS", "rating": "A"}
+	for _, c := range []struct {
+		name    string
+		kinds   []Kind
+		values  map[string]any
+		set     map[string]any
+		want    map[string]any
+		refused map[string]string
+	}{
+		{"a value set and one removed", school, held, map[string]any{"level": "THPT", "student_count": nil},
+			map[string]any{"level": "THPT", "rating": "A"}, nil},
+		{"a value kept from an earlier schema removed", school, held, map[string]any{"rating": nil},
+			map[string]any{"student_count": 900.0, "level": "THCS"}, nil},
+		{"the last value removed leaves none", unit, map[string]any{"budget_chapter": "422"}, map[string]any{"budget_chapter": nil}, nil, nil},
+		{"a value set on an organisation with none", unit, nil, map[string]any{"budget_chapter": "422"}, map[string]any{"budget_chapter": "422"}, nil},
+		{"a required field held cannot be removed", school, held, map[string]any{"level": nil},
+			map[string]any{"student_count": 900.0, "rating": "A"}, map[string]string{"level": "is required, so it cannot be removed"}},
+		{"a required field not held may be removed", school, nil, map[string]any{"level": nil}, nil, nil},
+		{"a value that does not fit", school, nil, map[string]any{"level": "Đại học", "student_count": "many"},
+			map[string]any{"level": "Đại học", "student_count": "many"},
+			map[string]string{"level": "must be one of the allowed values", "student_count": "must be a number"}},
+		{"a field the kind does not define", unit, nil, map[string]any{"level": "THCS"},
+			map[string]any{"level": "THCS"}, map[string]string{"level": "unknown field for this kind of organisation"}},
+	} {
+		before := maps.Clone(c.values)
+		got, refused := schema.Set(c.kinds, c.values, c.set)
+		if !reflect.DeepEqual(got, c.want) || !maps.Equal(refused, c.refused) {
+			t.Errorf("%s: %v %q, want %v %q", c.name, got, refused, c.want, c.refused)
+		}
+		if !maps.Equal(c.values, before) {
+			t.Errorf("%s: the values set from changed to %v", c.name, c.values)
 		}
 	}
 }

@@ -1,10 +1,14 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -33,6 +37,11 @@ type BulkChange struct {
 	RemoveTags []string `json:"remove_tags,omitempty"`
 	// Stage is the lifecycle stage to set (organisations only).
 	Stage string `json:"stage,omitempty"`
+	// CustomFields are custom field values to set, or with null to remove
+	// (organisations only), as a JSON merge patch of each organisation's
+	// custom_fields: a level given to a list of schools at once, or the
+	// values of a field to retire cleared so that an admin can remove it.
+	CustomFields map[string]any `json:"custom_fields,omitempty"`
 }
 
 // BulkResult says how many parties the selection held and how many of them
@@ -56,6 +65,19 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		// The fields are held before any party is locked, as every write
+		// of an organisation holds them, so that no lock waits on another
+		// in the opposite order.
+		var fields party.CustomFieldSchema
+		if len(c.CustomFields) > 0 {
+			var err error
+			if fields, err = p.fields(ctx, tx); err != nil {
+				return err
+			}
+			if err := definedFields(fields, c.CustomFields); err != nil {
+				return err
+			}
+		}
 		// Locked in id order, as a hand-over locks, so that two bulk
 		// changes cannot deadlock.
 		selected, err := store.LockSelected(ctx, tx, p.k.table, f, MaxBulk+1)
@@ -74,12 +96,17 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 		var docs []store.Doc
 		history := map[string][]store.Change{}
 		var events []*event.Event
+		var refusals refusals
 		for _, d := range selected {
 			var before T
 			if err := json.Unmarshal(d.Doc, &before); err != nil {
 				return fmt.Errorf("decode %s %s: %w", p.k.table, d.ID, err)
 			}
-			next := applyBulk(p.k, c, before)
+			next, refused := applyBulk(p.k, c, fields, before)
+			if len(refused) > 0 {
+				refusals.add(refused, p.k.columns(before).Name, d.ID)
+				continue
+			}
 			changes := p.k.diff(before, next)
 			if len(changes) == 0 {
 				continue
@@ -93,6 +120,9 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 				return err
 			}
 			docs, history[d.ID], events = append(docs, store.Doc{ID: d.ID, Doc: doc}), toStore(changes), append(events, &e)
+		}
+		if len(refusals) > 0 {
+			return refusals.invalid(len(selected))
 		}
 		res.Changed = len(docs)
 		if len(docs) == 0 {
@@ -109,21 +139,92 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 	return res, err
 }
 
-// applyBulk returns v with c's tags and stage.
-func applyBulk[T any](k kind[T], c BulkChange, v T) T {
+// applyBulk returns v with c's tags, stage and custom fields, checked
+// against fields, and why v cannot take its custom fields, by field.
+func applyBulk[T any](k kind[T], c BulkChange, fields party.CustomFieldSchema, v T) (T, map[string]string) {
 	tags := k.tags(&v)
 	*tags = party.Retag(*tags, c.AddTags, c.RemoveTags)
 	if c.Stage != "" {
 		*k.stage(&v) = party.Stage(c.Stage)
 	}
-	return v
+	if len(c.CustomFields) == 0 {
+		return v, nil
+	}
+	return k.custom(v, fields, c.CustomFields)
+}
+
+// definedFields refuses the custom fields of set that no kind defines, for
+// a value: a typing mistake would otherwise be reported against every
+// organisation selected. Removing one is allowed: it may be a value kept
+// from an earlier schema.
+func definedFields(fields party.CustomFieldSchema, set map[string]any) error {
+	names := fields.Names()
+	var bad []problem.FieldError
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		if set[name] != nil && !slices.Contains(names, name) {
+			bad = append(bad, problem.FieldError{Field: "custom_fields." + name,
+				Message: "is no custom field of any kind of organisation: they are " + strings.Join(names, ", ")})
+		}
+	}
+	if len(bad) > 0 {
+		return problem.Invalid("the bulk change names an unknown custom field", bad...)
+	}
+	return nil
+}
+
+// refusals counts the selected parties that cannot take a bulk change's
+// custom fields, by field and reason, with a few of them for example.
+type refusals map[problem.FieldError]*refusal
+
+type refusal struct {
+	count    int
+	examples []string
+}
+
+const refusalExamples = 3
+
+func (r *refusals) add(refused map[string]string, name, id string) {
+	if *r == nil {
+		*r = refusals{}
+	}
+	for field, msg := range refused {
+		key := problem.FieldError{Field: "custom_fields." + field, Message: msg}
+		f := (*r)[key]
+		if f == nil {
+			f = &refusal{}
+			(*r)[key] = f
+		}
+		f.count++
+		if len(f.examples) < refusalExamples {
+			f.examples = append(f.examples, fmt.Sprintf("%q (%s)", name, id))
+		}
+	}
+}
+
+// invalid is the 422 of a bulk change of selected parties that some of
+// them cannot take: nothing is changed, and each field says how many
+// refuse it and which.
+func (r refusals) invalid(selected int) error {
+	bad := make([]problem.FieldError, 0, len(r))
+	for key, f := range r {
+		bad = append(bad, problem.FieldError{Field: key.Field,
+			Message: fmt.Sprintf("%s for %d of the %d organisations selected, such as %s: narrow the selection or change the value",
+				key.Message, f.count, selected, strings.Join(f.examples, ", "))})
+	}
+	slices.SortFunc(bad, func(a, b problem.FieldError) int {
+		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.Message, b.Message))
+	})
+	return problem.Invalid("the bulk change does not fit every organisation selected", bad...)
 }
 
 // bulkSelection checks c and returns the filter that selects its parties.
 func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Filter, error) {
 	var bad []problem.FieldError
-	if len(c.AddTags)+len(c.RemoveTags) == 0 && c.Stage == "" {
-		bad = append(bad, problem.FieldError{Field: "add_tags", Message: "a bulk change needs add_tags, remove_tags or stage"})
+	if len(c.AddTags)+len(c.RemoveTags) == 0 && c.Stage == "" && len(c.CustomFields) == 0 {
+		bad = append(bad, problem.FieldError{Field: "add_tags", Message: "a bulk change needs add_tags, remove_tags, stage or custom_fields"})
+	}
+	if len(c.CustomFields) > 0 && p.k.custom == nil {
+		bad = append(bad, problem.FieldError{Field: "custom_fields", Message: "people have no custom fields"})
 	}
 	added := map[string]bool{}
 	for _, t := range c.AddTags {

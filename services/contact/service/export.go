@@ -41,7 +41,7 @@ var (
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	name, cols := "people", personColumns
 	var fields FieldDefinitions
-	if p.k.custom { // a column per custom field, and a filter may name one
+	if p.k.custom != nil { // a column per custom field, and a filter may name one
 		var err error
 		if fields, err = p.s.FieldDefinitions(ctx); err != nil {
 			return Export{}, err

@@ -450,7 +450,7 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 	s, k := r.p.s, r.p.k
 	created := 0
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if k.custom {
+		if k.custom != nil {
 			fields, err := s.customFields(ctx, tx, store.WriteUnderFields)
 			if err != nil {
 				return err

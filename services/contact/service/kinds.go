@@ -14,9 +14,10 @@ import (
 // cases, so creation, update, merge and hand-over are written once.
 type kind[T any] struct {
 	table store.Type
-	// custom says the party carries custom fields, checked against the
-	// stored definitions (organisations do, people do not).
-	custom       bool
+	// custom sets custom fields on a party as a bulk change does (see
+	// party.CustomFieldSchema.Set); nil: the party carries none (people).
+	// Organisations carry them, checked against the stored definitions.
+	custom       func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
 	validate     func(v T, today party.Date, fields party.CustomFieldSchema) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
@@ -67,8 +68,12 @@ func row[T any](k kind[T], v T) (store.Row, error) {
 
 func organisations() kind[party.Organisation] {
 	return kind[party.Organisation]{
-		table:  store.Organization,
-		custom: true,
+		table: store.Organization,
+		custom: func(o party.Organisation, fields party.CustomFieldSchema, set map[string]any) (party.Organisation, map[string]string) {
+			var refused map[string]string
+			o.CustomFields, refused = fields.Set(o.Kinds, o.CustomFields, set)
+			return o, refused
+		},
 		validate: func(o party.Organisation, _ party.Date, fields party.CustomFieldSchema) (party.Organisation, error) {
 			return party.NewOrganisation(o, fields)
 		},

@@ -176,7 +176,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 // checks it against, and keeps them from changing until tx ends. People
 // carry no custom fields, and read none.
 func (p *Parties[T]) fields(ctx context.Context, tx pgx.Tx) (party.CustomFieldSchema, error) {
-	if !p.k.custom {
+	if p.k.custom == nil {
 		return nil, nil
 	}
 	f, err := p.s.customFields(ctx, tx, store.WriteUnderFields)
