@@ -162,3 +162,76 @@ func jsonHas(t *testing.T, doc json.RawMessage, key, want string) bool {
 	}
 	return m[key] == want
 }
+
+// A manager and the staff member who made a call correct it at once: the
+// second, sent on the version both read, is refused and sees the first's
+// correction instead of overwriting it; so is a delete. A merge moving the
+// call to the survivor is a new version too.
+func TestACorrectionOfAnInteractionChangedSinceItWasReadIsRefused(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok, boss := h.Token(t, auth.Sales), h.Token(t, auth.Manager)
+	const path = "/api/contact/v1/interactions"
+	parent := create(t, h, tok, people, `{"full_name":"Lý Thị Hoa","phones":["0912000555"]}`)
+	r := h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"hẹn gặp"}`, parent))
+	mustStatus(t, r, 201)
+	var it struct{ ID, Outcome string }
+	r.JSON(t, &it)
+	call := path + "/" + it.ID
+	current := func() (outcome, etag string) {
+		t.Helper()
+		r := h.Do(t, "GET", call, tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &it)
+		return it.Outcome, r.Header.Get("ETag")
+	}
+	_, read := current()
+	if created := r.Header.Get("ETag"); created != `"1"` || read != created {
+		t.Fatalf("logged with ETag %q, read with %q", created, read)
+	}
+
+	r = ifMatch(t, h, "PATCH", call, boss, `{"outcome":"đã gặp, ký hợp đồng"}`, read)
+	mustStatus(t, r, 200)
+	outcome, etag := current()
+	if got := r.Header.Get("ETag"); got != `"2"` || got != etag {
+		t.Errorf("the correction answers ETag %q; the interaction is at %q", got, etag)
+	}
+	events, entries := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`), testkit.Count(t, h.Pool, `SELECT count(*) FROM history`)
+	r = ifMatch(t, h, "PATCH", call, tok, `{"outcome":"không nghe máy"}`, read)
+	mustStatus(t, r, 412)
+	var prob struct{ ETag string }
+	r.JSON(t, &prob)
+	if prob.ETag != etag {
+		t.Errorf("the 412 names version %q, want %q", prob.ETag, etag)
+	}
+	mustStatus(t, ifMatch(t, h, "DELETE", call, tok, "", read), 412)
+	if now, _ := current(); now != outcome || outcome != "đã gặp, ký hợp đồng" {
+		t.Errorf("outcome after the refused writes %q", now)
+	}
+	if n, m := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox`), testkit.Count(t, h.Pool, `SELECT count(*) FROM history`); n != events || m != entries {
+		t.Errorf("the refused writes wrote %d events and %d history entries", n-events, m-entries)
+	}
+	// A correction that changes nothing is no write.
+	r = ifMatch(t, h, "PATCH", call, tok, `{"outcome":"đã gặp, ký hợp đồng"}`, etag)
+	mustStatus(t, r, 200)
+	if got := r.Header.Get("ETag"); got != etag {
+		t.Errorf("a correction changing nothing answers %q, want %q", got, etag)
+	}
+	// Someone else's role check comes first: a trainer who did not make
+	// the call is refused whatever version they name.
+	mustStatus(t, ifMatch(t, h, "PATCH", call, h.Token(t, auth.Trainer), `{"outcome":"x"}`, etag), 403)
+
+	dup := create(t, h, tok, people, `{"full_name":"Lý Hoa","emails":["hoa.ly@example.vn"]}`)
+	r = h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"zalo"}`, dup))
+	mustStatus(t, r, 201)
+	var moved struct{ ID string }
+	r.JSON(t, &moved)
+	mustStatus(t, h.Do(t, "POST", people+"/"+parent+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup)), 200)
+	r = h.Do(t, "GET", path+"/"+moved.ID, tok, nil)
+	mustStatus(t, r, 200)
+	if got := r.Header.Get("ETag"); got != `"2"` {
+		t.Errorf("a call moved by a merge is at %q, want \"2\"", got)
+	}
+	mustStatus(t, ifMatch(t, h, "DELETE", path+"/"+moved.ID, tok, "", `"1"`), 412)
+	mustStatus(t, ifMatch(t, h, "DELETE", path+"/"+moved.ID, tok, "", `"2"`), 204)
+	mustStatus(t, ifMatch(t, h, "DELETE", call, tok, "", etag), 204)
+}

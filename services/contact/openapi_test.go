@@ -157,6 +157,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", "/api/contact/v1/interactions/"+it.ID, tok, "", 200)
 	d.do(t, "PATCH", "/api/contact/v1/interactions/"+it.ID, tok, `{"kind":"call","outcome":null,"next_action_on":"2026-11-09"}`, 200)
 	d.do(t, "PATCH", "/api/contact/v1/interactions/"+it.ID, tok, `{"party_id":"`+p2.ID+`"}`, 422)
+	d.doIfMatch(t, "PATCH", "/api/contact/v1/interactions/"+it.ID, tok, `{"outcome":"gọi lại"}`, `"1"`, 412)
+	d.doIfMatch(t, "DELETE", "/api/contact/v1/interactions/"+it.ID, tok, "", `"1"`, 412)
 	d.do(t, "DELETE", "/api/contact/v1/interactions/"+it.ID, tok, "", 204)
 	d.do(t, "GET", "/api/contact/v1/interactions/"+it.ID, tok, "", 404)
 	d.doIfMatch(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, read, 412)

@@ -40,7 +40,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		return store.Interaction{}, err
 	}
 	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
-		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now}
+		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
 	if it.StaffID == "" {
 		it.StaffID = it.LoggedBy
 	}
@@ -81,8 +81,9 @@ func (s *Service) Interaction(ctx context.Context, id string) (store.Interaction
 // CorrectInteraction applies a JSON merge patch (RFC 7386) to a logged
 // interaction: a call logged with the wrong outcome, day or follow-up. The
 // party's next action follows, the change is kept in the party's history
-// (who, when, the interaction before and after) and published.
-func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[string]json.RawMessage) (store.Interaction, error) {
+// (who, when, the interaction before and after) and published. pre refuses
+// a correction of a version the caller did not read.
+func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (store.Interaction, error) {
 	for _, f := range []string{"id", "party_type", "logged_by", "logged_at"} {
 		if _, ok := patch[f]; ok {
 			return store.Interaction{}, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
@@ -95,7 +96,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 	var out store.Interaction
 	actor, now := Actor(ctx), s.Clock.Now()
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		before, err := lockToChange(ctx, tx, id)
+		before, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {
 			return err
 		}
@@ -111,6 +112,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
 			return err
 		}
+		out.Version++
 		if err := store.InsertHistory(ctx, tx, store.Type(after.PartyType), after.PartyID, actor, now,
 			[]store.Change{{Field: "interaction", Old: before, New: after}}); err != nil {
 			return err
@@ -176,10 +178,11 @@ func correctedFields(before, after store.Interaction) []string {
 
 // DeleteInteraction removes an interaction logged by mistake. The party's
 // next action follows; the party's history keeps what was deleted, by whom.
-func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
+// pre refuses the delete of a version the caller did not read.
+func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), s.Clock.Now()
 	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		it, err := lockToChange(ctx, tx, id)
+		it, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {
 			return err
 		}
@@ -196,14 +199,15 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string) error {
 
 // lockToChange locks the interaction id for the caller to correct or
 // delete: the staff member who logged it or made it, a manager or an
-// admin may, as the activity report counts it as their work.
-func lockToChange(ctx context.Context, tx pgx.Tx, id string) (store.Interaction, error) {
+// admin may, as the activity report counts it as their work; and only on
+// a version pre allows.
+func lockToChange(ctx context.Context, tx pgx.Tx, id string, pre Precondition) (store.Interaction, error) {
 	it, err := store.LockInteraction(ctx, tx, id)
 	if err != nil {
 		return it, err
 	}
 	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
-		return it, nil
+		return it, pre.check(id, it.Version)
 	}
 	return it, problem.Forbidden(fmt.Sprintf("the interaction was logged by %s and made by %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
 }

@@ -19,7 +19,7 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 	}{
 		{`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`, []any{mergedID, survivorID}},
 		{`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`, []any{mergedID, survivorID, string(t), now}},
-		{`UPDATE interaction SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
+		{`UPDATE interaction SET party_id=$2, version=version+1 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		// The survivor's next action is again the one its latest interaction
 		// set, which may be one of the merged party's: its follow-up is kept.
 		{nextActionFromLatest(t), []any{survivorID}},
@@ -156,6 +156,8 @@ type Interaction struct {
 	NextAction   string     `json:"next_action_on,omitempty" db:"-"`
 	LoggedBy     string     `json:"logged_by" db:"logged_by"`
 	LoggedAt     time.Time  `json:"logged_at" db:"logged_at"`
+	// Version counts its writes, from 1; answered as its ETag.
+	Version int64 `json:"-" db:"version"`
 }
 
 // InsertInteraction stores an interaction and moves the party's next action
@@ -199,7 +201,7 @@ func ListInteractions(ctx context.Context, db DB, partyID string, before time.Ti
 // queryInteractions reads the interactions the rest of a query selects.
 func queryInteractions(ctx context.Context, db DB, rest string, args ...any) ([]Interaction, error) {
 	rows, err := db.Query(ctx, `SELECT id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on,
- logged_by, logged_at FROM interaction `+rest, args...)
+ logged_by, logged_at, version FROM interaction `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -259,10 +261,11 @@ func GetInteraction(ctx context.Context, db DB, id string) (Interaction, error) 
 	return found[0], nil
 }
 
-// UpdateInteraction stores a corrected interaction and sets its party's
-// next action again from the latest interaction, which may now be another.
+// UpdateInteraction stores a corrected interaction as its next version and
+// sets its party's next action again from the latest interaction, which
+// may now be another.
 func UpdateInteraction(ctx context.Context, db DB, in Interaction) error {
-	_, err := db.Exec(ctx, `UPDATE interaction SET kind=$2, staff_id=$3, occurred_at=$4, outcome=$5, notes=$6, next_action_on=$7 WHERE id=$1`,
+	_, err := db.Exec(ctx, `UPDATE interaction SET kind=$2, staff_id=$3, occurred_at=$4, outcome=$5, notes=$6, next_action_on=$7, version=version+1 WHERE id=$1`,
 		in.ID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn)
 	if err != nil {
 		return fmt.Errorf("update interaction %s: %w", in.ID, err)

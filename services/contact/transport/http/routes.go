@@ -62,7 +62,7 @@ func Routes(s *service.Service) []Route {
 		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
 		Route{"GET", base + "/interactions/{id}", "get_interaction", readers, decodeID, getInteraction(s), nil},
 		Route{"PATCH", base + "/interactions/{id}", "correct_interaction", correctors, decodeInteractionPatch, correctInteraction(s), nil},
-		Route{"DELETE", base + "/interactions/{id}", "delete_interaction", correctors, decodeID, deleteInteraction(s), nil},
+		Route{"DELETE", base + "/interactions/{id}", "delete_interaction", correctors, decodeDelete, deleteInteraction(s), nil},
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},

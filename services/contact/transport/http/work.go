@@ -32,22 +32,27 @@ func logInteraction(s *service.Service) endpoint.Endpoint {
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.Created{Body: it}, nil
+		return httpapi.Tagged{Body: it, Version: it.Version, Status: http.StatusCreated}, nil
 	}
 }
 
 func getInteraction(s *service.Service) endpoint.Endpoint {
-	return func(ctx context.Context, req any) (any, error) { return s.Interaction(ctx, req.(idRequest).ID) }
+	return func(ctx context.Context, req any) (any, error) {
+		it, err := s.Interaction(ctx, req.(idRequest).ID)
+		return httpapi.Tagged{Body: it, Version: it.Version}, err
+	}
 }
 
 type interactionPatch struct {
 	ID    string
 	Patch map[string]json.RawMessage
+	Pre   service.Precondition
 }
 
 func decodeInteractionPatch(_ context.Context, r *http.Request) (any, error) {
-	req := interactionPatch{ID: r.PathValue("id")}
-	if err := validID(req.ID); err != nil {
+	var req interactionPatch
+	var err error
+	if req.ID, req.Pre, err = writeTarget(r); err != nil {
 		return nil, err
 	}
 	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
@@ -56,13 +61,15 @@ func decodeInteractionPatch(_ context.Context, r *http.Request) (any, error) {
 func correctInteraction(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(interactionPatch)
-		return s.CorrectInteraction(ctx, in.ID, in.Patch)
+		it, err := s.CorrectInteraction(ctx, in.ID, in.Patch, in.Pre)
+		return httpapi.Tagged{Body: it, Version: it.Version}, err
 	}
 }
 
 func deleteInteraction(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
-		return nil, s.DeleteInteraction(ctx, req.(idRequest).ID)
+		in := req.(deleteRequest)
+		return nil, s.DeleteInteraction(ctx, in.ID, in.Pre)
 	}
 }
 
