@@ -184,6 +184,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.doIfMatch(t, "PUT", defs, admin, `{}`, `"1"`, 412)
 	d.do(t, "PUT", defs, admin, `{"school":[{"name":"size","type":"number"},{"name":"size","type":"number"}]}`, 422)
 	d.do(t, "PUT", defs, tok, `{}`, 403)
+	d.do(t, "GET", defs+"/versions?limit=1", tok, "", 200)
+	d.do(t, "GET", defs+"/versions?cursor=x", tok, "", 422)
 	d.do(t, "POST", orgs, tok, `{"name":"Trường THCS Lê Lợi","kinds":["school"],"custom_fields":{"level":"THCS"}}`, 201)
 	d.do(t, "PUT", defs, admin, `{}`, 409)
 	var seg struct{ ID string }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,6 +20,33 @@ import (
 type FieldDefinitions struct {
 	Schema  party.CustomFieldSchema
 	Version int64
+}
+
+// FieldVersion is one version of the custom fields, as an admin set it:
+// the fields, who set them (the seed's is "system") and when.
+type FieldVersion struct {
+	Version   int64                   `json:"version"`
+	Schema    party.CustomFieldSchema `json:"schema"`
+	ChangedBy string                  `json:"changed_by"`
+	ChangedAt time.Time               `json:"changed_at"`
+}
+
+// FieldVersions returns up to limit versions of the custom fields older
+// than before, newest first: what the fields were when an organisation's
+// value was entered, and who changed them since.
+func (s *Service) FieldVersions(ctx context.Context, before int64, limit int) ([]FieldVersion, error) {
+	stored, err := store.ListCustomFields(ctx, s.Pool, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FieldVersion, len(stored))
+	for i, f := range stored {
+		out[i] = FieldVersion{Version: f.Version, ChangedBy: f.ChangedBy, ChangedAt: f.ChangedAt}
+		if err := json.Unmarshal(f.Doc, &out[i].Schema); err != nil {
+			return nil, fmt.Errorf("custom fields version %d: %w", f.Version, err)
+		}
+	}
+	return out, nil
 }
 
 // InUse is a custom field that a change of the definitions would leave

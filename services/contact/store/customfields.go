@@ -51,6 +51,24 @@ func CustomFields(ctx context.Context, db DB, mode string) (FieldSchema, error) 
 	return f, nil
 }
 
+// ListCustomFields returns up to limit versions of the definitions older
+// than before, newest first.
+func ListCustomFields(ctx context.Context, db DB, before int64, limit int) ([]FieldSchema, error) {
+	rows, err := db.Query(ctx, `SELECT schema, version, changed_by, changed_at FROM custom_field_schema
+ WHERE version < $1 ORDER BY version DESC LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list custom field versions: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FieldSchema, error) {
+		var f FieldSchema
+		return f, r.Scan(&f.Doc, &f.Version, &f.ChangedBy, &f.ChangedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list custom field versions: %w", err)
+	}
+	return out, nil
+}
+
 // InsertCustomFields stores a new version of the definitions.
 func InsertCustomFields(ctx context.Context, db DB, f FieldSchema) error {
 	_, err := db.Exec(ctx, `INSERT INTO custom_field_schema (version, schema, changed_by, changed_at) VALUES ($1, $2, $3, $4)`,

@@ -65,6 +65,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"Relationship":        party.Relationship{},
 		"FieldDefinition":     party.FieldDefinition{},
 		"InUse":               service.InUse{},
+		"FieldVersion":        service.FieldVersion{},
 		"InteractionInput":    service.InteractionInput{},
 		"Interaction":         store.Interaction{},
 		"InteractionPatch":    service.InteractionInput{},

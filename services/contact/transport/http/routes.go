@@ -67,6 +67,7 @@ func Routes(s *service.Service) []Route {
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
 		Route{"PUT", base + "/field-definitions", "define_fields", admins, decodeDefineFields, defineFields(s), nil},
+		Route{"GET", base + "/field-definitions/versions", "field_versions", readers, decodeFieldVersions, fieldVersions(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
 		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -168,6 +169,29 @@ func fieldDefinitions(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, _ any) (any, error) {
 		f, err := s.FieldDefinitions(ctx)
 		return httpapi.Tagged{Body: f.Schema, Version: f.Version}, err
+	}
+}
+
+type fieldVersionsRequest struct {
+	Before int64
+	Limit  int
+}
+
+func decodeFieldVersions(_ context.Context, r *http.Request) (any, error) {
+	req := fieldVersionsRequest{Before: math.MaxInt64}
+	pr, err := page.ParseFrom(r.URL.Query(), &req.Before)
+	req.Limit = pr.Limit
+	return req, err
+}
+
+func fieldVersions(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(fieldVersionsRequest)
+		vs, err := s.FieldVersions(ctx, in.Before, in.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(vs, in.Limit, func(last service.FieldVersion) any { return last.Version }), nil
 	}
 }
 
