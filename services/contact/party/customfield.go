@@ -183,7 +183,7 @@ func (d FieldDefinition) check(v any) string {
 			return "must be text"
 		}
 		if len(d.Allowed) > 0 && !slices.Contains(d.Allowed, s) {
-			return "must be one of the allowed values"
+			return "must be one of " + strings.Join(d.Allowed, ", ")
 		}
 	case FieldNumber:
 		switch n := v.(type) {

@@ -109,7 +109,7 @@ func TestABulkSetOfCustomFieldsSaysWhichValuesAnOrganisationCannotTake(t *testin
 		{"a required field not held may be removed", school, nil, map[string]any{"level": nil}, nil, nil},
 		{"a value that does not fit", school, nil, map[string]any{"level": "Đại học", "student_count": "many"},
 			map[string]any{"level": "Đại học", "student_count": "many"},
-			map[string]string{"level": "must be one of the allowed values", "student_count": "must be a number"}},
+			map[string]string{"level": "must be one of THCS, THPT", "student_count": "must be a number"}},
 		{"a field the kind does not define", unit, nil, map[string]any{"level": "THCS"},
 			map[string]any{"level": "THCS"}, map[string]string{"level": "unknown field for this kind of organisation"}},
 	} {

@@ -108,7 +108,7 @@ func TestInvalidOrganisationListsEveryBadField(t *testing.T) {
 				{"custom_fields.colour", "unknown field for this kind of organisation"},
 				{"custom_fields.contract_no", "required"},
 				{"custom_fields.founded", "must be a date written YYYY-MM-DD"},
-				{"custom_fields.level", "must be one of the allowed values"},
+				{"custom_fields.level", "must be one of primary, secondary, high"},
 				{"custom_fields.student_count", "must be a number"},
 			},
 		},
