@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,11 +91,5 @@ func (m IfMatch) Allows(n int64) bool {
 	if !m.set || m.any {
 		return true
 	}
-	tag := ETag(n)
-	for _, t := range m.tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(m.tags, ETag(n))
 }

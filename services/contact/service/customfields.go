@@ -42,11 +42,20 @@ func (s *Service) FieldVersions(ctx context.Context, before int64, limit int) ([
 	out := make([]FieldVersion, len(stored))
 	for i, f := range stored {
 		out[i] = FieldVersion{Version: f.Version, ChangedBy: f.ChangedBy, ChangedAt: f.ChangedAt}
-		if err := json.Unmarshal(f.Doc, &out[i].Schema); err != nil {
-			return nil, fmt.Errorf("custom fields version %d: %w", f.Version, err)
+		if out[i].Schema, err = schemaOf(f); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// schemaOf decodes the fields of a stored version.
+func schemaOf(f store.FieldSchema) (party.CustomFieldSchema, error) {
+	var s party.CustomFieldSchema
+	if err := json.Unmarshal(f.Doc, &s); err != nil {
+		return nil, fmt.Errorf("custom fields version %d: %w", f.Version, err)
+	}
+	return s, nil
 }
 
 // InUse is a custom field that a change of the definitions would leave
@@ -81,11 +90,8 @@ func (s *Service) customFields(ctx context.Context, db store.DB, mode string) (F
 	if err != nil || f.Version == 0 {
 		return FieldDefinitions{Schema: party.CustomFieldSchema{}}, err
 	}
-	out := FieldDefinitions{Version: f.Version}
-	if err := json.Unmarshal(f.Doc, &out.Schema); err != nil {
-		return out, fmt.Errorf("custom fields version %d: %w", f.Version, err)
-	}
-	return out, nil
+	schema, err := schemaOf(f)
+	return FieldDefinitions{Schema: schema, Version: f.Version}, err
 }
 
 // filter turns q into a store filter for parties of type t. A custom field

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,16 +39,11 @@ func CustomFields(ctx context.Context, db DB, mode string) (FieldSchema, error) 
 			return FieldSchema{}, fmt.Errorf("lock custom fields: %w", err)
 		}
 	}
-	var f FieldSchema
-	err := db.QueryRow(ctx, `SELECT schema, version, changed_by, changed_at FROM custom_field_schema ORDER BY version DESC LIMIT 1`).
-		Scan(&f.Doc, &f.Version, &f.ChangedBy, &f.ChangedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return FieldSchema{}, nil
+	latest, err := ListCustomFields(ctx, db, math.MaxInt64, 1)
+	if err != nil || len(latest) == 0 {
+		return FieldSchema{}, err
 	}
-	if err != nil {
-		return FieldSchema{}, fmt.Errorf("read custom fields: %w", err)
-	}
-	return f, nil
+	return latest[0], nil
 }
 
 // ListCustomFields returns up to limit versions of the definitions older
