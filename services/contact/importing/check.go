@@ -44,6 +44,9 @@ type Options struct {
 	Import string
 	// Location reads a consent's time written without a zone; nil means UTC.
 	Location *time.Location
+	// Families are the parents the file's rows name (ReadFamilies): a row
+	// whose parent other rows contradict is refused.
+	Families *Families
 }
 
 // Checker turns rows into parties one at a time, remembering only the
@@ -180,6 +183,10 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	}
 	p.ImportantDates = v.importantDates()
 	p.Consents = v.consents()
+	if parents := v.parents(); len(parents) > 0 {
+		v.checkParents(parents, party.KeysOfValid(p.Phones, p.Emails, ""))
+	}
+	v.reported = append(v.reported, c.opts.Families.Problems(row.Line)...)
 	if s := v.text(FieldBirthday); s != "" {
 		d, err := parseCellDate(s)
 		if err != nil {

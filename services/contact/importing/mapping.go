@@ -59,6 +59,23 @@ const (
 	FieldParentOf   Field = "parent_of"
 	FieldGuardianOf Field = "guardian_of"
 	FieldRelatedTo  Field = "related_to"
+	// The parent fields name, on a student's row of a class list, the
+	// student's parent, father, mother or guardian by name, phone and email
+	// ("Họ tên mẹ", "SĐT mẹ"): the import finds that person, among the
+	// stored people or the parents other rows name, or creates them, and
+	// links them to the student (see Families).
+	FieldParentName    Field = "parent_name"
+	FieldParentPhone   Field = "parent_phone"
+	FieldParentEmail   Field = "parent_email"
+	FieldFatherName    Field = "father_name"
+	FieldFatherPhone   Field = "father_phone"
+	FieldFatherEmail   Field = "father_email"
+	FieldMotherName    Field = "mother_name"
+	FieldMotherPhone   Field = "mother_phone"
+	FieldMotherEmail   Field = "mother_email"
+	FieldGuardianName  Field = "guardian_name"
+	FieldGuardianPhone Field = "guardian_phone"
+	FieldGuardianEmail Field = "guardian_email"
 )
 
 // linkFields are the fields naming another party, by the kind of link each
@@ -105,7 +122,7 @@ func (f Field) Known() bool {
 		FieldParentOf, FieldGuardianOf, FieldRelatedTo:
 		return true
 	}
-	return false
+	return f.parentSlot() != nil
 }
 
 // canonical returns the field f's values are read as: the supervising
@@ -133,7 +150,9 @@ func (r Resource) Known() bool { return r == Organisations || r == People }
 // known field, and the name, phones, emails, tags, owner and notes.
 var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
 	FieldWorkplace, FieldTitle, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone,
-	FieldParentOf, FieldGuardianOf, FieldRelatedTo}
+	FieldParentOf, FieldGuardianOf, FieldRelatedTo,
+	FieldParentName, FieldParentPhone, FieldParentEmail, FieldFatherName, FieldFatherPhone, FieldFatherEmail,
+	FieldMotherName, FieldMotherPhone, FieldMotherEmail, FieldGuardianName, FieldGuardianPhone, FieldGuardianEmail}
 
 // sharedFields are the fields of personFields an organisation has too.
 var sharedFields = []Field{FieldName, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
@@ -312,6 +331,18 @@ func DefaultMapping() Mapping {
 	add(FieldParentOf, "parent_of", "Phụ huynh của", "Cha mẹ của", "Parent of")
 	add(FieldGuardianOf, "guardian_of", "Người giám hộ của", "Giám hộ của", "Guardian of")
 	add(FieldRelatedTo, "related_to", "Người thân", "Quan hệ", "Related to")
+	add(FieldParentName, "parent_name", "Họ tên phụ huynh", "Họ và tên phụ huynh", "Tên phụ huynh", "Phụ huynh", "Parent", "Parent name")
+	add(FieldParentPhone, "parent_phone", "SĐT phụ huynh", "Số điện thoại phụ huynh", "Điện thoại phụ huynh", "ĐT phụ huynh", "Parent phone")
+	add(FieldParentEmail, "parent_email", "Email phụ huynh", "Parent email")
+	add(FieldFatherName, "father_name", "Họ tên cha", "Họ và tên cha", "Tên cha", "Họ tên bố", "Họ và tên bố", "Tên bố", "Father", "Father name")
+	add(FieldFatherPhone, "father_phone", "SĐT cha", "Số điện thoại cha", "Điện thoại cha", "SĐT bố", "Số điện thoại bố", "Điện thoại bố", "Father phone")
+	add(FieldFatherEmail, "father_email", "Email cha", "Email bố", "Father email")
+	add(FieldMotherName, "mother_name", "Họ tên mẹ", "Họ và tên mẹ", "Tên mẹ", "Mother", "Mother name")
+	add(FieldMotherPhone, "mother_phone", "SĐT mẹ", "Số điện thoại mẹ", "Điện thoại mẹ", "Mother phone")
+	add(FieldMotherEmail, "mother_email", "Email mẹ", "Mother email")
+	add(FieldGuardianName, "guardian_name", "Người giám hộ", "Họ tên người giám hộ", "Guardian", "Guardian name")
+	add(FieldGuardianPhone, "guardian_phone", "SĐT người giám hộ", "Số điện thoại người giám hộ", "Điện thoại người giám hộ", "Guardian phone")
+	add(FieldGuardianEmail, "guardian_email", "Email người giám hộ", "Guardian email")
 	return m
 }
 

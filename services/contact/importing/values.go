@@ -76,6 +76,9 @@ func (v *rowValues) refusedPlace(taxCode bool) KeyPlace {
 }
 
 func isList(f Field) bool {
+	if s := f.parentSlot(); s != nil {
+		return f != s.name
+	}
 	return f == FieldPhones || f == FieldEmails || f == FieldTags || f == FieldKinds
 }
 
@@ -83,7 +86,7 @@ func isList(f Field) bool {
 // "/", which people put between numbers but never inside one.
 func splitList(f Field, s string) []string {
 	seps := ",;\n"
-	if f == FieldPhones {
+	if s := f.parentSlot(); f == FieldPhones || s != nil && f == s.phone {
 		seps += "/"
 	}
 	var out []string

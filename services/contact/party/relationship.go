@@ -1,6 +1,9 @@
 package party
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // RelationKind is how a person relates to another party.
 type RelationKind string
@@ -77,4 +80,29 @@ func containsLink(rels []Relationship, r Relationship) bool {
 		}
 	}
 	return false
+}
+
+// WithLinks returns p holding the links of rels it does not hold yet, and
+// how many of them it did not.
+func (p Person) WithLinks(rels ...Relationship) (Person, int) {
+	p.Relationships = slices.Clone(p.Relationships)
+	added := 0
+	for _, r := range rels {
+		if !containsLink(p.Relationships, r) {
+			p.Relationships = append(p.Relationships, r)
+			added++
+		}
+	}
+	return p, added
+}
+
+// WithoutLinks returns p without its links of the kinds given to any of ids.
+func (p Person) WithoutLinks(kinds []RelationKind, ids []string) Person {
+	p.Relationships = slices.DeleteFunc(slices.Clone(p.Relationships), func(r Relationship) bool {
+		return slices.Contains(kinds, r.Kind) && slices.Contains(ids, r.PartyID)
+	})
+	if len(p.Relationships) == 0 {
+		p.Relationships = nil
+	}
+	return p
 }

@@ -76,7 +76,13 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
 	if importing.Resource(job.Resource) == importing.People {
-		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version}
+		// A row's parents are told from the parents every other row names.
+		families, err := importing.ReadFamilies(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts))
+		if err != nil {
+			return unreadable{fmt.Errorf("read the file: %w", err)}
+		}
+		opts.Families = families
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: families}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
 	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version}
@@ -229,6 +235,9 @@ type importRun[T any] struct {
 	// fields is the version of the custom field definitions the rows were
 	// checked against.
 	fields int64
+	// families are the parents a people file names beside its students,
+	// found or created once every row is written; nil for other files.
+	families *importing.Families
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
@@ -253,7 +262,8 @@ func (r *importRun[T]) importParties(ctx context.Context, opts importing.Options
 		return err
 	}
 	columns := importing.NewChecker(opts)
-	for _, ch := range held.chunks() {
+	last := held.chunks()
+	for _, ch := range last {
 		if skip[ch.no] {
 			continue
 		}
@@ -261,7 +271,7 @@ func (r *importRun[T]) importParties(ctx context.Context, opts importing.Options
 			return err
 		}
 	}
-	return nil
+	return r.p.s.linkParents(ctx, r.job, r.token, r.families, held.next+len(last), skip)
 }
 
 // checkChunks starts a pipeline on g and returns its chunks, in file order:
@@ -469,7 +479,7 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		for _, cand := range keep {
 			v := r.owned(cand.party)
 			if *k.id(&v) == "" { // a held person's was chosen to link to it
-				*k.id(&v) = event.NewID().String()
+				*k.id(&v) = r.newID(cand.row.Line)
 			}
 			row, err := row(k, v)
 			if err != nil {
@@ -545,6 +555,10 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
+	parents, err := refuseParents(ctx, tx, r.families, ch.pending)
+	if err != nil {
+		return nil, nil, err
+	}
 	noun := "organisation"
 	if r.p.k.table == store.Person {
 		noun = "person"
@@ -581,6 +595,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field), Message: why})
 		}
+		problems = append(problems, parents[i]...)
 		refused[i] = len(problems) > before
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,
@@ -614,9 +629,18 @@ func (r *importRun[T]) chooseIDs(ch chunk[T]) *heldPeople {
 	}
 	h := &heldPeople{named: r.named, byLine: make(map[int]int, len(ch.pending)), ids: make([]string, len(ch.pending))}
 	for i := range ch.pending {
-		h.ids[i] = event.NewID().String()
+		h.ids[i] = r.newID(ch.pending[i].row.Line)
 		*r.p.k.id(&ch.pending[i].party) = h.ids[i]
 		h.byLine[ch.pending[i].row.Line] = i
 	}
 	return h
+}
+
+// newID returns the id of the party the row at line creates: a new one, or
+// childID for a row naming parents, which are linked to it later.
+func (r *importRun[T]) newID(line int) string {
+	if r.families.Of(line) == nil {
+		return event.NewID().String()
+	}
+	return childID(r.job.ID, line)
 }

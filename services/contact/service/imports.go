@@ -36,6 +36,12 @@ type ImportProgress struct {
 	Processed int `json:"processed"`
 	Created   int `json:"created"`
 	Failed    int `json:"failed"`
+	// ParentsCreated counts the parents and guardians a class list names
+	// beside its students that the import created, ParentsLinked the
+	// stored people it found and linked to their children. Both are
+	// counted once every row is written.
+	ParentsCreated int `json:"parents_created"`
+	ParentsLinked  int `json:"parents_linked"`
 }
 
 // ImportView is an import job as the API shows it.
@@ -75,8 +81,9 @@ func importView(j store.Import) ImportView {
 		j.Defaults = map[string]string{}
 	}
 	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
-		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed},
-		Error:    j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed,
+			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
+		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt}
 }
 
@@ -224,20 +231,24 @@ func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 		}
 		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping or other defaults: "+
 			"wait for that job to end, then upload it again", j.ID)
-	case j.Created == j.Undone: // nothing it created is left
+	case j.Created+j.ParentsCreated == j.Undone: // nothing it created is left
 		return replaceEarlier, ""
 	case j.Status == "failed":
 		if sameMapping {
 			return resumeEarlier, ""
 		}
 		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping and defaults it had, "+
-			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, j.Created-j.Undone, j.ID)
+			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, left(j), j.ID)
 	case sameMapping:
 		return answerEarlier, ""
 	}
 	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping or other defaults would create them twice; "+
-		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, j.Created-j.Undone, j.ID)
+		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, left(j), j.ID)
 }
+
+// left counts the parties an import created that are still there: its
+// rows' and the parents it created beside them.
+func left(j store.Import) int { return j.Created + j.ParentsCreated - j.Undone }
 
 // sameMapping reports whether a job's stored mapping reads a file as the
 // explicit one does, however either spells the headers.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -72,6 +73,10 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
 		Received: s.Clock.Now(), Location: s.Location}
 	if up.resource == importing.People {
+		// Parents are told from every row of the file, as the import tells them.
+		if opts.Families, err = importing.ReadFamilies(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts)); err != nil {
+			return v, unreadableFile(err)
+		}
 		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, up, in.File, n)
 	} else {
 		v.Rows, err = previewParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, up, in.File, n)
@@ -127,7 +132,9 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 		}
 		all = append(all, ch)
 	}
-	run := &importRun[T]{p: p, job: store.Import{CreatedBy: Actor(ctx)}, named: named}
+	// The job the upload would be: its id gives the ids of rows naming parents.
+	job := store.Import{ID: event.NewID().String(), CreatedBy: Actor(ctx)}
+	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families}
 	byLine := map[int]*PreviewRow{}
 	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		for _, ch := range all {

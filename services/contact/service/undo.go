@@ -25,6 +25,10 @@ type UndoView struct {
 	// someone worked on them since; KeptIDs lists the first of them.
 	Kept    int      `json:"kept"`
 	KeptIDs []string `json:"kept_ids"`
+	// ParentsUnlinked counts the stored people a class list's import had
+	// linked to their children that this undo took the links back from.
+	// A person changed since keeps them, and so their children are kept.
+	ParentsUnlinked int `json:"parents_unlinked"`
 }
 
 // UndoImport deletes, in one transaction, the parties an import created
@@ -47,6 +51,9 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 		t, deleted := store.Organization, func(id string) any { return s.Organisations.k.deleted(id) }
 		if job.Resource == "people" {
 			t, deleted = store.Person, func(id string) any { return s.People.k.deleted(id) }
+			if v.ParentsUnlinked, err = s.unlinkParents(ctx, tx, id, actor, now); err != nil {
+				return err
+			}
 		}
 		ids, err := store.UntouchedImports(ctx, tx, t, id)
 		if err != nil {

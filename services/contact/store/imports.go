@@ -36,10 +36,14 @@ type Import struct {
 	Undone int `json:"undone" db:"undone"`
 	// UndoneAt is when the import was last undone.
 	UndoneAt *time.Time `json:"undone_at,omitempty" db:"undone_at"`
+	// ParentsCreated counts the parents a class list named that the import
+	// created, ParentsLinked the stored people it linked to their children.
+	ParentsCreated int `json:"parents_created" db:"parents_created"`
+	ParentsLinked  int `json:"parents_linked" db:"parents_linked"`
 }
 
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
- ignored_columns, attempts, defaults, undone, undone_at`
+ ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR

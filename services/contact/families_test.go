@@ -1,0 +1,123 @@
+package contact_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+// classListCSV is a school's class list: a student per row, the parents
+// beside. Rows 2 and 3 are brother and sister.
+const classListCSV = "Họ và tên,Ngày sinh,Họ tên cha,SĐT cha,Họ tên mẹ,SĐT mẹ\n" +
+	"Lê Minh An,02/03/2015,Lê Văn Bình,0912000111,Phạm Thị Cúc,0987 000 222\n" + // 2 a new father, a stored mother
+	"Lê Minh Châu,05/09/2017,,+84912000111,pham thi cuc,0987000222\n" + // 3 her brother: the same parents
+	"Trần Gia Huy,01/01/2016,Đỗ Văn Tâm,0912000111,,\n" + // 4 row 2's father's phone, another name
+	"Ngô Bảo,01/01/2016,Trần Văn Sai,0903000999,,\n" + // 5 a stored person's phone, another name
+	"Hồ Na,01/01/2016,Hồ Văn Sơn,0912,,\n" + // 6 no phone
+	"Vũ Lan,01/01/2016,,,,0977000444\n" + // 7 a phone nobody holds, no name
+	"Đinh Tú,01/01/2016,,,Mai Thị Hồng,0977000555\n" // 8 a new mother
+
+type importProgress struct {
+	Created        int `json:"created"`
+	Failed         int `json:"failed"`
+	ParentsCreated int `json:"parents_created"`
+	ParentsLinked  int `json:"parents_linked"`
+}
+
+// familyOf returns, by person, the people they are parent of, of the
+// people named.
+func familyOf(t *testing.T, h *servicetest.Harness) map[string]string {
+	t.Helper()
+	return namePairs(t, h, `SELECT p.name, string_agg(r->>'kind' || ' ' || q.name, ', ' ORDER BY q.name)
+FROM person p CROSS JOIN jsonb_array_elements(p.doc->'relationships') AS l(r)
+JOIN person q ON q.id = (r->>'party_id')::uuid GROUP BY p.name`)
+}
+
+// A class list names each student's parents beside them. The import finds
+// each parent among the stored people by phone, or creates them once for
+// all their children, and links them to the children; a row whose parent
+// cannot be told is refused and says why. Undoing the import takes the
+// links back from the stored parents.
+func TestAClassListLinksEachStudentToTheirParents(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	cuc := create(t, h, tok, people, `{"full_name":"Phạm Thị Cúc","phones":["0987000222"]}`)
+	khac := create(t, h, tok, people, `{"full_name":"Trần Văn Khác","phones":["0903000999"]}`)
+	updated := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox WHERE subject='contact.person.updated'`)
+
+	job := importFile(t, h, tok, "lop-1a.csv", []byte(classListCSV), "people", 30*time.Second)
+	var progress struct{ Progress importProgress }
+	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
+	if want := (importProgress{Created: 3, Failed: 4, ParentsCreated: 2, ParentsLinked: 1}); progress.Progress != want {
+		t.Fatalf("progress %+v, want %+v", progress.Progress, want)
+	}
+	want := []importProblem{
+		{Row: 4, Column: "Họ tên cha", Message: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's: " +
+			"a phone identifies one person; correct the name or the phone"},
+		{Row: 5, Column: "Họ tên cha", Message: "names the father, but the stored person holding their phone +84903000999 is Trần Văn Khác (" + khac +
+			"), not Trần Văn Sai: correct the name or the phone, or leave the name blank to link to Trần Văn Khác"},
+		{Row: 6, Column: "SĐT cha", Message: `holds "0912", which is not a valid phone number`},
+		{Row: 7, Column: "Họ tên mẹ", Message: "names the mother, but no stored person has the phone +84977000444, and no row gives their name: " +
+			"add it, so that they can be created"},
+	}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
+	}
+	family := map[string]string{
+		"Lê Văn Bình":  "parent_of Lê Minh An, parent_of Lê Minh Châu",
+		"Phạm Thị Cúc": "parent_of Lê Minh An, parent_of Lê Minh Châu",
+		"Mai Thị Hồng": "parent_of Đinh Tú",
+	}
+	if got := familyOf(t, h); !maps.Equal(got, family) {
+		t.Fatalf("families %v, want %v", got, family)
+	}
+	// A parent created is the first child's owner's, with the phone the
+	// rows give; the stored mother's change is in her history and published.
+	owners := namePairs(t, h, `SELECT name, owner_id || ' ' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'phones')), ',')
+FROM person WHERE name IN ('Lê Văn Bình', 'Mai Thị Hồng')`)
+	if owners["Lê Văn Bình"] != "user-sales +84912000111" || owners["Mai Thị Hồng"] != "user-sales +84977000555" {
+		t.Errorf("parents created: %v", owners)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM history WHERE party_id = $1 AND field = 'relationships' AND actor = 'user-sales'`, cuc); n != 1 {
+		t.Errorf("%d history entries of the mother's links, want 1", n)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox WHERE subject='contact.person.updated'`) - updated; n != 1 {
+		t.Errorf("%d updated events, want 1 (the stored mother)", n)
+	}
+
+	// Undone, the students and the parents created go, and the stored
+	// mother is as she was.
+	u, body := undoImport(t, h, tok, job.ID)
+	var undo struct {
+		ParentsUnlinked int `json:"parents_unlinked"`
+	}
+	servicetest.Response{Body: body}.JSON(t, &undo)
+	if u.Deleted != 5 || u.Kept != 0 || undo.ParentsUnlinked != 1 {
+		t.Fatalf("undo: %s", body)
+	}
+	if got := familyOf(t, h); len(got) != 0 {
+		t.Fatalf("links left after the undo: %v", got)
+	}
+
+	// The same file again: once someone changed the stored mother since,
+	// an undo leaves her links, and so her children, as they are.
+	job = importFile(t, h, tok, "lop-1a.csv", []byte(classListCSV), "people", 30*time.Second)
+	if job.Progress.Created != 3 {
+		t.Fatalf("imported again: %+v", job)
+	}
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+cuc, tok, `{"tags":["hội phụ huynh"]}`), 200)
+	u, body = undoImport(t, h, tok, job.ID)
+	servicetest.Response{Body: body}.JSON(t, &undo)
+	if u.Deleted != 3 || u.Kept != 2 || undo.ParentsUnlinked != 0 {
+		t.Fatalf("undo after a change: %s", body)
+	}
+	if got := familyOf(t, h); !maps.Equal(got, map[string]string{"Phạm Thị Cúc": "parent_of Lê Minh An, parent_of Lê Minh Châu"}) {
+		t.Fatalf("families after the undo: %v", got)
+	}
+}

@@ -1,0 +1,142 @@
+package importing
+
+import (
+	"iter"
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/services/contact/party"
+)
+
+// classList is a school's class list: a student per row, the parents beside.
+var classList = []string{"Họ và tên", "Ngày sinh", "SĐT", "Họ tên cha", "SĐT cha", "Họ tên mẹ", "SĐT mẹ", "Email mẹ"}
+
+func classRows(cells ...[]string) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		for i, values := range cells {
+			row := Row{Line: i + 2, Headers: classList}
+			for j, v := range values {
+				if v != "" {
+					row.Cells = append(row.Cells, Cell{classList[j], v})
+				}
+			}
+			if !yield(row, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
+	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
+	f, err := ReadFamilies(classRows(
+		[]string{"Lê Minh An", "02/03/2015", "", "Lê Văn Bình", "0912 000 111", "Phạm Thị Cúc", "0987000222", ""},
+		// Her brother: the father's phone written another way, the mother
+		// named without diacritics and with her email.
+		[]string{"Lê Minh Châu", "05/09/2017", "", "", "+84912000111", "pham thi cuc", "0987 000 222", "cuc@gmail.com"},
+		[]string{"Trần Gia Huy", "01/01/2016", "", "", "", "Ngô Thị Mai", "0903000333", ""},
+	), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Parents) != 3 {
+		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
+	}
+	father, mother := f.Parents[0], f.Parents[1]
+	if father.Name != "Lê Văn Bình" || strings.Join(father.Phones(), ",") != "+84912000111" || len(father.Children) != 2 ||
+		father.Children[1] != (Child{Line: 3, Kind: party.RelParentOf, Column: "Họ tên cha", Who: "the father"}) {
+		t.Errorf("father = %+v", father)
+	}
+	if mother.Name != "Phạm Thị Cúc" || strings.Join(mother.Emails(), ",") != "cuc@gmail.com" || len(mother.Children) != 2 ||
+		mother.Children[0].Column != "Họ tên mẹ" {
+		t.Errorf("mother = %+v", mother)
+	}
+	if got := f.Of(4); len(got) != 1 || got[0].Name != "Ngô Thị Mai" {
+		t.Errorf("row 4's parents = %+v", got)
+	}
+	for line := 2; line <= 4; line++ {
+		if p := f.Problems(line); p != nil {
+			t.Errorf("row %d: %+v", line, p)
+		}
+	}
+}
+
+func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
+	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
+	f, err := ReadFamilies(classRows(
+		[]string{"Lê Minh An", "", "", "Lê Văn Bình", "0912000111", "Phạm Thị Cúc", "0987000222", ""},
+		[]string{"Đỗ Hải", "", "", "Đỗ Văn Tâm", "0912000111", "", "", ""},             // another father, same phone
+		[]string{"Vũ Lan", "", "", "", "", "Vũ Thị Hà", "0912000111", "cuc@gmail.com"}, // the father's phone as a mother's
+		[]string{"Hồ Nam", "", "0977000444", "", "", "", "", ""},                       // a person of the file
+		[]string{"Hồ Bắc", "", "", "Hồ Văn Sơn", "0977000444", "", "", ""},             // whose phone is given to a father
+		[]string{"Mai Anh", "", "", "", "", "", "0987000222 / 0912000111", ""},         // two parents' phones as one's
+	), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{
+		3: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
+		4: "names the mother Vũ Thị Hà, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
+		6: "gives the father the phone +84977000444, which row 5 gives its own person (Hồ Nam)",
+		7: "gives the mother the phones or emails of two people: +84987000222 is the one row 2 names, +84912000111 the one row 2 names",
+	}
+	for line, msg := range want {
+		if p := f.Problems(line); len(p) != 1 || !strings.Contains(p[0].Message, msg) {
+			t.Errorf("row %d: %+v, want %q", line, p, msg)
+		}
+	}
+	if got := f.Of(3); got != nil {
+		t.Errorf("a refused parent is still row 3's: %+v", got)
+	}
+	if n := len(f.Parents[0].Children); n != 1 {
+		t.Errorf("the father has %d children, want 1", n)
+	}
+}
+
+func TestAParentIsCheckedOnTheRowNamingThem(t *testing.T) {
+	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
+	tests := []struct {
+		cells  []string
+		column string
+		want   string
+	}{
+		{[]string{"Lê An", "", "", "Lê Bình", "", "", "", ""}, "Họ tên cha", "names the father without a phone or an email: add one"},
+		{[]string{"Lê An", "", "0912000111", "Lê Bình", "", "", "", ""}, "Họ tên cha", `or, if the phone under "SĐT" is theirs, map that column to father_phone`},
+		{[]string{"Lê An", "", "", "Lê Bình", "0912", "", "", ""}, "SĐT cha", `holds "0912", which is not a valid phone number`},
+		{[]string{"Lê An", "", "", "", "", "Cúc", "0987000222", "cuc@"}, "Email mẹ", `holds "cuc@", which is not a valid email address`},
+		{[]string{"Lê An", "", "0912000111", "Lê Bình", "0912 000 111", "", "", ""}, "SĐT cha", `which the row gives its own person too ("SĐT")`},
+		{[]string{"Lê An", "", "", "Lê Bình", "0912000111", "Cúc", "0912000111", ""}, "SĐT mẹ", "which the row gives another parent too"},
+	}
+	for _, tt := range tests {
+		for row := range classRows(tt.cells) {
+			_, problems := c.Person(row)
+			if len(problems) != 1 || problems[0].Column != tt.column || !strings.Contains(problems[0].Message, tt.want) {
+				t.Errorf("%q: problems %+v, want one under %q saying %q", tt.cells, problems, tt.column, tt.want)
+			}
+		}
+	}
+}
+
+func TestAParentIsMatchedToTheStoredPersonHoldingTheirPhone(t *testing.T) {
+	cuc := &Parent{Name: "Phạm Thị Cúc", Keys: []party.Key{{Type: party.KeyPhone, Value: "+84987000222"}}}
+	unnamed := &Parent{Keys: cuc.Keys}
+	tests := []struct {
+		p      *Parent
+		stored []StoredPerson
+		id     string
+		why    string
+	}{
+		{cuc, nil, "", ""}, // to be created
+		{unnamed, nil, "", "no stored person has the phone +84987000222, and no row gives their name"},
+		{cuc, []StoredPerson{{"p1", "PHẠM THỊ CÚC"}}, "p1", ""},
+		{unnamed, []StoredPerson{{"p1", "Phạm Thị Cúc"}}, "p1", ""},
+		{cuc, []StoredPerson{{"p1", "Phạm Thị Cúc Hoa"}}, "", "is Phạm Thị Cúc Hoa (p1), not Phạm Thị Cúc: correct the name or the phone"},
+		{cuc, []StoredPerson{{"p1", "Phạm Thị Cúc"}, {"p2", "Phạm Cúc"}}, "", "held by 2 stored people, Phạm Thị Cúc (p1), Phạm Cúc (p2): merge them first"},
+	}
+	for _, tt := range tests {
+		id, why := tt.p.Match(tt.stored)
+		if id != tt.id || (tt.why == "") != (why == "") || !strings.Contains(why, tt.why) {
+			t.Errorf("%q among %v: %q, %q; want %q, %q", tt.p.Name, tt.stored, id, why, tt.id, tt.why)
+		}
+	}
+}

@@ -1,0 +1,359 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/party"
+	"github.com/rapportcrm/rapport/services/contact/store"
+)
+
+// parentBatch is how many of a class list's parents one transaction finds
+// or creates and links.
+const parentBatch = 1000
+
+// parentKinds are the kinds of link a class list gives a parent to a child.
+var parentKinds = []party.RelationKind{party.RelParentOf, party.RelGuardianOf}
+
+// childID is the id of the person the row at line of an import creates when
+// the row names parents: derived from the job and the line, so that the
+// parents, linked once every row is written, find their children after a
+// restart as before it.
+func childID(importID string, line int) string {
+	return uuid.NewSHA1(uuid.MustParse(importID), []byte(strconv.Itoa(line))).String()
+}
+
+// storedParents groups the stored people holding a parent's keys by parent.
+func storedParents(ps []*importing.Parent, holders []store.KeyHolder) map[*importing.Parent][]importing.StoredPerson {
+	byKey := map[string][]store.KeyHolder{}
+	for _, h := range holders {
+		byKey[h.Key] = append(byKey[h.Key], h)
+	}
+	out := make(map[*importing.Parent][]importing.StoredPerson, len(ps))
+	for _, p := range ps {
+		var stored []importing.StoredPerson
+		for _, k := range p.Keys {
+			for _, h := range byKey[k.String()] {
+				if !slices.ContainsFunc(stored, func(s importing.StoredPerson) bool { return s.ID == h.ID }) {
+					stored = append(stored, importing.StoredPerson{ID: h.ID, Name: h.Name})
+				}
+			}
+		}
+		out[p] = stored
+	}
+	return out
+}
+
+func parentKeys(ps []*importing.Parent) []string {
+	var keys []string
+	for _, p := range ps {
+		keys = append(keys, keyStrings(p.Keys)...)
+	}
+	return keys
+}
+
+// refuseParents returns, by index in pending, the problems of the parents
+// each row names that the stored people make impossible to tell: several
+// hold their phones, or one does under another name, or none does and no
+// row names them. Such a row is refused with its chunk, so that no student
+// is created whose parents cannot be linked.
+func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Families, pending []candidate[T]) (map[int][]store.ImportProblem, error) {
+	var ps []*importing.Parent
+	for _, cand := range pending {
+		for _, p := range f.Of(cand.row.Line) {
+			if !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	holders, err := store.PeopleWithKeys(ctx, db, parentKeys(ps), false)
+	if err != nil {
+		return nil, err
+	}
+	stored := storedParents(ps, holders)
+	out := map[int][]store.ImportProblem{}
+	for i, cand := range pending {
+		line := cand.row.Line
+		for _, p := range f.Of(line) {
+			if _, why := p.Match(stored[p]); why != "" {
+				c := childAt(p, line)
+				out[i] = append(out[i], store.ImportProblem{Row: line, Column: c.Column, Message: fmt.Sprintf("names %s, but %s", c.Who, why)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func childAt(p *importing.Parent, line int) importing.Child {
+	i := slices.IndexFunc(p.Children, func(c importing.Child) bool { return c.Line == line })
+	return p.Children[i]
+}
+
+// linkParents finds or creates the parents a class list names, once every
+// row is written, parentBatch at a time from chunk number first on, past
+// the batches written before a restart (skip).
+func (s *Service) linkParents(ctx context.Context, job store.Import, token string, f *importing.Families, first int, skip map[int]bool) error {
+	if f == nil {
+		return nil
+	}
+	for i, no := 0, first; i < len(f.Parents); i, no = i+parentBatch, no+1 {
+		if skip[no] {
+			continue
+		}
+		if err := s.writeParents(ctx, job, token, no, f.Parents[i:min(i+parentBatch, len(f.Parents))]); err != nil {
+			return fmt.Errorf("import %s: write the parents of chunk %d: %w", job.ID, no, err)
+		}
+	}
+	return nil
+}
+
+// parentsWrite is what one batch of parents writes.
+type parentsWrite struct {
+	rows     []store.Row
+	docs     []store.Doc
+	history  map[string][]store.Change
+	events   []*event.Event
+	links    []store.ParentLink
+	problems []store.ImportProblem
+}
+
+// writeParents links, in one transaction, the parents ps to the children
+// the import created: a stored person holding their phone or email is
+// linked, a parent no stored person is gets created. Their keys are
+// locked first, as a person created through the API locks them, so that
+// no one creates the same parent meanwhile. A parent the stored people
+// make impossible to tell now, which they did not when the rows were
+// written, is reported on each child's row.
+func (s *Service) writeParents(ctx context.Context, job store.Import, token string, no int, ps []*importing.Parent) error {
+	k := s.People.k
+	created := 0
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var ids []string
+		for _, p := range ps {
+			for _, c := range p.Children {
+				ids = append(ids, childID(job.ID, c.Line))
+			}
+		}
+		owners, err := store.ImportedPeople(ctx, tx, job.ID, ids)
+		if err != nil {
+			return err
+		}
+		live := slices.DeleteFunc(slices.Clone(ps), func(p *importing.Parent) bool {
+			return !slices.ContainsFunc(p.Children, func(c importing.Child) bool { _, ok := owners[childID(job.ID, c.Line)]; return ok })
+		})
+		keys := parentKeys(live)
+		if err := store.LockKeys(ctx, tx, keys); err != nil {
+			return err
+		}
+		holders, err := store.PeopleWithKeys(ctx, tx, keys, true)
+		if err != nil {
+			return err
+		}
+		stored := storedParents(live, holders)
+		docs := map[string]store.KeyHolder{}
+		for _, h := range holders {
+			docs[h.ID] = h
+		}
+		now := s.Clock.Now()
+		w := parentsWrite{history: map[string][]store.Change{}}
+		changed := map[string]*party.Person{} // stored people linked, by id, as they will be
+		var order []string
+		for _, p := range live {
+			var links []party.Relationship
+			var children []importing.Child
+			for _, c := range p.Children {
+				id := childID(job.ID, c.Line)
+				if _, ok := owners[id]; ok {
+					links, children = append(links, party.Relationship{Kind: c.Kind, PartyID: id}), append(children, c)
+				}
+			}
+			id, why := p.Match(stored[p])
+			switch {
+			case why != "":
+				for _, c := range children {
+					w.problems = append(w.problems, store.ImportProblem{Row: c.Line, Column: c.Column,
+						Message: fmt.Sprintf("was imported, but not linked to %s: %s", c.Who, why)})
+				}
+			case id == "":
+				owner := owners[childID(job.ID, children[0].Line)]
+				if err := w.create(s, k, p, links, owner, now); err != nil {
+					for _, c := range children {
+						w.problems = append(w.problems, store.ImportProblem{Row: c.Line, Column: c.Column,
+							Message: fmt.Sprintf("was imported, but %s could not be created: %v", c.Who, err)})
+					}
+				}
+			default:
+				v, ok := changed[id]
+				if !ok {
+					v = new(party.Person)
+					if err := json.Unmarshal(docs[id].Doc, v); err != nil {
+						return fmt.Errorf("decode person %s: %w", id, err)
+					}
+					changed[id], order = v, append(order, id)
+				}
+				*v, _ = v.WithLinks(links...)
+			}
+		}
+		for _, id := range order {
+			if err := w.link(s, k, docs[id], *changed[id], now); err != nil {
+				return err
+			}
+		}
+		created = len(w.rows)
+		return w.save(ctx, tx, job, token, no, now)
+	})
+	if err == nil {
+		s.metrics.rows.WithLabelValues(job.Resource, "parent_created").Add(float64(created))
+	}
+	return err
+}
+
+// create adds a new parent p with links to their children, owned by the
+// first child's owner, so that one member of staff cares for the family.
+func (w *parentsWrite) create(s *Service, k kind[party.Person], p *importing.Parent, links []party.Relationship, owner string, now time.Time) error {
+	v, err := party.NewPerson(party.Person{FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), OwnerID: owner, Relationships: links}, s.today())
+	if err != nil {
+		return err
+	}
+	v.ID = event.NewID().String()
+	r, err := row(k, v)
+	if err != nil {
+		return err
+	}
+	e, err := s.Catalogue.Event(v.ID, now, k.created(v))
+	if err != nil {
+		return err
+	}
+	w.rows, w.events = append(w.rows, r), append(w.events, &e)
+	return nil
+}
+
+// link writes the stored person h as next, with the links the import gave
+// them, and records the links for an undo to take back.
+func (w *parentsWrite) link(s *Service, k kind[party.Person], h store.KeyHolder, next party.Person, now time.Time) error {
+	var before party.Person
+	if err := json.Unmarshal(h.Doc, &before); err != nil {
+		return fmt.Errorf("decode person %s: %w", h.ID, err)
+	}
+	changes := k.diff(before, next)
+	if len(changes) == 0 {
+		return nil // already linked: an earlier attempt's, or a hand-made link
+	}
+	doc, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	e, err := s.Catalogue.Event(h.ID, now, k.updated(next, fieldNames(changes)))
+	if err != nil {
+		return err
+	}
+	var children []string
+	for _, r := range next.Relationships {
+		if slices.Contains(parentKinds, r.Kind) && !slices.ContainsFunc(before.Relationships, func(b party.Relationship) bool { return b == r }) {
+			children = append(children, r.PartyID)
+		}
+	}
+	w.docs, w.history[h.ID], w.events = append(w.docs, store.Doc{ID: h.ID, Doc: doc}), toStore(changes), append(w.events, &e)
+	w.links = append(w.links, store.ParentLink{PersonID: h.ID, Version: h.Version + 1, Children: children})
+	return nil
+}
+
+// save writes the batch and records it as the import's chunk no.
+func (w *parentsWrite) save(ctx context.Context, tx pgx.Tx, job store.Import, token string, no int, now time.Time) error {
+	if err := store.CopyParties(ctx, tx, store.Person, w.rows, job.ID, job.CreatedBy, now); err != nil {
+		return err
+	}
+	if len(w.docs) > 0 {
+		if err := store.UpdateClassification(ctx, tx, store.Person, w.docs, job.CreatedBy, now); err != nil {
+			return err
+		}
+		if err := store.InsertHistories(ctx, tx, store.Person, job.CreatedBy, now, w.history); err != nil {
+			return err
+		}
+		if err := store.InsertParentLinks(ctx, tx, job.ID, w.links); err != nil {
+			return err
+		}
+	}
+	if err := outbox.Append(ctx, tx, w.events...); err != nil {
+		return err
+	}
+	if err := store.InsertProblems(ctx, tx, job.ID, w.problems); err != nil {
+		return err
+	}
+	if err := store.ParentsWritten(ctx, tx, job.ID, len(w.rows), len(w.docs)); err != nil {
+		return err
+	}
+	return store.ChunkWritten(ctx, tx, job.ID, token, no, 0, 0, 0)
+}
+
+// unlinkParents takes back the links an import gave people it did not
+// create, from each person nobody changed since: their children, which
+// the undo deletes, would otherwise be kept for being linked to. A person
+// changed since keeps the links, and so their children are kept.
+func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor string, now time.Time) (int, error) {
+	links, err := store.ParentLinks(ctx, tx, importID)
+	if err != nil || len(links) == 0 {
+		return 0, err
+	}
+	ids := make([]string, len(links))
+	for i, l := range links {
+		ids[i] = l.PersonID
+	}
+	locked, err := store.LockDocs(ctx, tx, store.Person, ids)
+	if err != nil {
+		return 0, err
+	}
+	k := s.People.k
+	var docs []store.Doc
+	var events []*event.Event
+	var unlinked []string
+	history := map[string][]store.Change{}
+	for _, d := range locked {
+		l := links[slices.IndexFunc(links, func(l store.ParentLink) bool { return l.PersonID == d.ID })]
+		if d.Version != l.Version {
+			continue
+		}
+		var before party.Person
+		if err := json.Unmarshal(d.Doc, &before); err != nil {
+			return 0, fmt.Errorf("decode person %s: %w", d.ID, err)
+		}
+		next := before.WithoutLinks(parentKinds, l.Children)
+		changes := k.diff(before, next)
+		doc, err := json.Marshal(next)
+		if err != nil {
+			return 0, err
+		}
+		e, err := s.Catalogue.Event(d.ID, now, k.updated(next, fieldNames(changes)))
+		if err != nil {
+			return 0, err
+		}
+		docs, history[d.ID], events = append(docs, store.Doc{ID: d.ID, Doc: doc}), toStore(changes), append(events, &e)
+		unlinked = append(unlinked, d.ID)
+	}
+	if len(docs) == 0 {
+		return 0, nil
+	}
+	if err := store.UpdateClassification(ctx, tx, store.Person, docs, actor, now); err != nil {
+		return 0, err
+	}
+	if err := store.InsertHistories(ctx, tx, store.Person, actor, now, history); err != nil {
+		return 0, err
+	}
+	if err := outbox.Append(ctx, tx, events...); err != nil {
+		return 0, err
+	}
+	return len(unlinked), store.DeleteParentLinks(ctx, tx, importID, unlinked)
+}

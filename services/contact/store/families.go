@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// KeyHolder is a live person holding a key asked for.
+type KeyHolder struct {
+	Key     string `db:"key"`
+	ID      string `db:"id"`
+	Name    string `db:"name"`
+	Doc     []byte `db:"doc"`
+	Version int64  `db:"version"`
+}
+
+// PeopleWithKeys returns the live people holding any of keys, a row per key
+// held; lock takes their rows FOR UPDATE, in id order.
+func PeopleWithKeys(ctx context.Context, db DB, keys []string, lock bool) ([]KeyHolder, error) {
+	sql := `SELECT k.key, p.id::text AS id, p.name, p.doc, p.version FROM party_key k JOIN person p ON p.id = k.party_id
+WHERE k.party_type = 'person' AND k.key = ANY($1) ORDER BY p.id`
+	if lock {
+		sql += ` FOR UPDATE OF p`
+	}
+	rows, err := db.Query(ctx, sql, keys)
+	if err != nil {
+		return nil, fmt.Errorf("people with %d keys: %w", len(keys), err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[KeyHolder])
+	if err != nil {
+		return nil, fmt.Errorf("people with %d keys: %w", len(keys), err)
+	}
+	return out, nil
+}
+
+// ImportedPeople returns, by id, the owners of those of ids that are people
+// the import created and that are still there.
+func ImportedPeople(ctx context.Context, db DB, importID string, ids []string) (map[string]string, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, coalesce(owner_id, '') FROM person WHERE id = ANY($1::uuid[]) AND import_id = $2`, ids, importID)
+	if err != nil {
+		return nil, fmt.Errorf("people of import %s: %w", importID, err)
+	}
+	defer rows.Close()
+	out := make(map[string]string, len(ids))
+	for rows.Next() {
+		var id, owner string
+		if err := rows.Scan(&id, &owner); err != nil {
+			return nil, fmt.Errorf("people of import %s: %w", importID, err)
+		}
+		out[id] = owner
+	}
+	return out, rows.Err()
+}
+
+// ParentLink records the children an import linked a person it did not
+// create to, and the person's version once it had.
+type ParentLink struct {
+	PersonID string   `db:"person_id"`
+	Version  int64    `db:"version"`
+	Children []string `db:"children"`
+}
+
+// InsertParentLinks records links an import added to people it did not
+// create; a person linked again by the same import keeps one record, with
+// every child and the latest version.
+func InsertParentLinks(ctx context.Context, tx pgx.Tx, importID string, links []ParentLink) error {
+	var b pgx.Batch
+	for _, l := range links {
+		b.Queue(`INSERT INTO import_parent_link (import_id, person_id, version, children) VALUES ($1, $2, $3, $4::uuid[])
+ON CONFLICT (import_id, person_id) DO UPDATE SET version = excluded.version, children = import_parent_link.children || excluded.children`,
+			importID, l.PersonID, l.Version, l.Children)
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("import %s: record the links to %d parents: %w", importID, len(links), err)
+	}
+	return nil
+}
+
+// ParentLinks returns the links the import added to people it did not create.
+func ParentLinks(ctx context.Context, db DB, importID string) ([]ParentLink, error) {
+	rows, err := db.Query(ctx, `SELECT person_id::text AS person_id, version, children::text[] AS children FROM import_parent_link
+WHERE import_id = $1 ORDER BY person_id`, importID)
+	if err != nil {
+		return nil, fmt.Errorf("links of import %s: %w", importID, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ParentLink])
+	if err != nil {
+		return nil, fmt.Errorf("links of import %s: %w", importID, err)
+	}
+	return out, nil
+}
+
+// DeleteParentLinks forgets the links of the import to people, once taken back.
+func DeleteParentLinks(ctx context.Context, tx pgx.Tx, importID string, people []string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM import_parent_link WHERE import_id = $1 AND person_id = ANY($2::uuid[])`, importID, people); err != nil {
+		return fmt.Errorf("import %s: forget the links to %d parents: %w", importID, len(people), err)
+	}
+	return nil
+}
+
+// ParentsWritten counts the parents an import created and the stored ones
+// it linked to their children.
+func ParentsWritten(ctx context.Context, tx pgx.Tx, importID string, created, linked int) error {
+	if _, err := tx.Exec(ctx, `UPDATE import_job SET parents_created = parents_created + $2, parents_linked = parents_linked + $3 WHERE id = $1`,
+		importID, created, linked); err != nil {
+		return fmt.Errorf("import %s: count its parents: %w", importID, err)
+	}
+	return nil
+}
+
+// VersionedDoc is a party's document and its version.
+type VersionedDoc struct {
+	ID      string `db:"id"`
+	Doc     []byte `db:"doc"`
+	Version int64  `db:"version"`
+}
+
+// LockDocs returns the documents of those of ids that are live parties of
+// t, locked FOR UPDATE in id order.
+func LockDocs(ctx context.Context, tx pgx.Tx, t Type, ids []string) ([]VersionedDoc, error) {
+	rows, err := tx.Query(ctx, `SELECT id::text AS id, doc, version FROM `+string(t)+` WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("lock %d %s: %w", len(ids), t, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[VersionedDoc])
+	if err != nil {
+		return nil, fmt.Errorf("lock %d %s: %w", len(ids), t, err)
+	}
+	return out, nil
+}
