@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -50,6 +51,18 @@ func TestAClassListLinksEachStudentToTheirParents(t *testing.T) {
 	cuc := create(t, h, tok, people, `{"full_name":"Phạm Thị Cúc","phones":["0987000222"]}`)
 	khac := create(t, h, tok, people, `{"full_name":"Trần Văn Khác","phones":["0903000999"]}`)
 	updated := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox WHERE subject='contact.person.updated'`)
+
+	// The preview shows whom each row would link its student to, and
+	// refuses what the import refuses.
+	r := previewForm(t, h, tok, "?rows=7", []byte(classListCSV), map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	siblings := "[{parent_of Lê Văn Bình [+84912000111] } {parent_of Phạm Thị Cúc [+84987000222] " + cuc + "}]"
+	if len(p.Rows) != 7 || fmt.Sprint(p.Rows[0].Parents) != siblings || fmt.Sprint(p.Rows[1].Parents) != siblings ||
+		len(p.Rows[2].Problems) != 1 || len(p.Rows[3].Problems) != 1 || p.Rows[3].Parents != nil {
+		t.Fatalf("preview: %s", r.Body)
+	}
 
 	job := importFile(t, h, tok, "lop-1a.csv", []byte(classListCSV), "people", 30*time.Second)
 	var progress struct{ Progress importProgress }

@@ -1035,7 +1035,16 @@ type importPreview struct {
 		Row      int
 		Party    map[string]any
 		Problems []importProblem
+		Parents  []previewParent
 	}
+}
+
+// previewParent is a parent a previewed row names.
+type previewParent struct {
+	Kind     string   `json:"kind"`
+	FullName string   `json:"full_name"`
+	Phones   []string `json:"phones"`
+	ID       string   `json:"id"`
 }
 
 // A preview runs the first rows of a file through every check of an import,

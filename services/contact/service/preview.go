@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -43,6 +44,19 @@ type PreviewRow struct {
 	Row      int                 `json:"row"`
 	Party    any                 `json:"party,omitempty"`
 	Problems []importing.Problem `json:"problems"`
+	// Parents are the parents a class list's row names beside its person,
+	// as the import would link them.
+	Parents []PreviewParent `json:"parents,omitempty"`
+}
+
+// PreviewParent is a parent a row names: the stored person the import
+// would link to the row's person (ID), or the person it would create.
+type PreviewParent struct {
+	Kind     party.RelationKind `json:"kind"`
+	FullName string             `json:"full_name"`
+	Phones   []string           `json:"phones,omitempty"`
+	Emails   []string           `json:"emails,omitempty"`
+	ID       string             `json:"id,omitempty"`
 }
 
 // Preview reads the first n rows of an upload's file as its import would,
@@ -164,7 +178,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 				r.Problems = append(r.Problems, problemOf(pr))
 			}
 		}
-		return nil
+		return previewParents(ctx, tx, opts.Families, byLine)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -175,6 +189,41 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 		out = append(out, *byLine[line])
 	}
 	return out, nil
+}
+
+// previewParents shows, on each previewed row that would be created, the
+// parents it names: the stored person each is, or the person to create.
+func previewParents(ctx context.Context, db store.DB, f *importing.Families, byLine map[int]*PreviewRow) error {
+	var ps []*importing.Parent
+	for line, r := range byLine {
+		for _, p := range f.Of(line) {
+			if r.Party != nil && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	holders, err := store.PeopleWithKeys(ctx, db, parentKeys(ps), false)
+	if err != nil {
+		return err
+	}
+	stored := storedParents(ps, holders)
+	for line, r := range byLine {
+		for _, p := range f.Of(line) {
+			if r.Party == nil {
+				continue
+			}
+			v := PreviewParent{Kind: childAt(p, line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails()}
+			if id, _ := p.Match(stored[p]); id != "" {
+				v.ID = id
+				v.FullName = stored[p][0].Name
+			}
+			r.Parents = append(r.Parents, v)
+		}
+	}
+	return nil
 }
 
 // fileLink is a link of a previewed row to another row of the file, at

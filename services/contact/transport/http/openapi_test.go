@@ -84,6 +84,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"ImportPreview":       service.PreviewView{},
 		"ImportPreviewColumn": service.PreviewColumn{},
 		"ImportPreviewRow":    service.PreviewRow{},
+		"ImportPreviewParent": service.PreviewParent{},
 		"ImportUndo":          service.UndoView{},
 		"BulkChange":          service.BulkChange{},
 		"BulkResult":          service.BulkResult{},
