@@ -88,6 +88,53 @@ func BenchmarkImport(b *testing.B) {
 		})
 	}
 	b.Run("undo", func(b *testing.B) { benchmarkUndo(b, h, tok, files["csv"], n) })
+	b.Run("classlist", func(b *testing.B) { benchmarkClassList(b, h, tok, n) })
+}
+
+// benchmarkClassList times the import of a class list of n students with
+// their parents beside them (importtest.ClassList) against the same
+// students without the parents' columns: what finding, creating and
+// linking the parents costs.
+func benchmarkClassList(b *testing.B, h *servicetest.Harness, tok string, n int) {
+	full := importtest.ClassList(n, 1)
+	alone := importtest.Table{Header: full.Header[:2], Rows: func(yield func([]string) bool) {
+		for row := range full.Rows {
+			if !yield(row[:2]) {
+				return
+			}
+		}
+	}}
+	var students, withParents time.Duration
+	var parents int
+	for i := 0; i < b.N; i++ {
+		for _, t := range []struct {
+			table   importtest.Table
+			elapsed *time.Duration
+		}{{alone, &students}, {full, &withParents}} {
+			var buf bytes.Buffer
+			if err := t.table.WriteCSV(&buf); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			resetImported(b, h)
+			b.StartTimer()
+			start := time.Now()
+			job := importFile(b, h, tok, "lop.csv", buf.Bytes(), "people", 10*time.Minute)
+			*t.elapsed += time.Since(start)
+			var progress struct{ Progress importProgress }
+			h.Do(b, "GET", imports+"/"+job.ID, tok, nil).JSON(b, &progress)
+			if job.Status != "done" || progress.Progress.Created != n {
+				b.Fatalf("import: %+v", progress)
+			}
+			parents = progress.Progress.ParentsCreated
+		}
+	}
+	alonePerS := float64(n) / (students / time.Duration(b.N)).Seconds()
+	rate := float64(n) / (withParents / time.Duration(b.N)).Seconds()
+	b.ReportMetric(rate, "students/s")
+	b.ReportMetric(100*rate/alonePerS, "%_of_students_alone")
+	fmt.Printf("contact import of a class list: %d students with %d parents created and linked in %.1fs = %.0f students/s; "+
+		"the same students alone %.0f rows/s, ratio %.1f%%\n", n, parents, (withParents / time.Duration(b.N)).Seconds(), rate, alonePerS, 100*rate/alonePerS)
 }
 
 // benchmarkUndo times POST /imports/{id}/undo of an import of n rows, one
@@ -233,7 +280,7 @@ func copyRates(b *testing.B, h *servicetest.Harness, meter cpuMeter, file []byte
 // the same file into the same (empty) state. TRUNCATE fires no delete
 // trigger, so the word list is named too.
 func resetImported(b *testing.B, h *servicetest.Harness) {
-	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, organization_word, party_key, owner_audit, history, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
+	_, err := h.Pool.Exec(context.Background(), `TRUNCATE organization, organization_word, person, person_word, import_parent_link, party_key, owner_audit, history, import_problem, import_chunk, import_job, outbox, outbox_sequence`)
 	if err != nil {
 		b.Fatal(err)
 	}

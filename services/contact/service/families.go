@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/outbox"
@@ -104,20 +105,39 @@ func childAt(p *importing.Parent, line int) importing.Child {
 
 // linkParents finds or creates the parents a class list names, once every
 // row is written, parentBatch at a time from chunk number first on, past
-// the batches written before a restart (skip).
+// the batches written before a restart (skip). importWriters write batches
+// at once, as they write the rows' chunks: no two batches name one parent,
+// and a stored person two batches link waits for the first to commit.
 func (s *Service) linkParents(ctx context.Context, job store.Import, token string, f *importing.Families, first int, skip map[int]bool) error {
 	if f == nil {
 		return nil
 	}
-	for i, no := 0, first; i < len(f.Parents); i, no = i+parentBatch, no+1 {
-		if skip[no] {
-			continue
-		}
-		if err := s.writeParents(ctx, job, token, no, f.Parents[i:min(i+parentBatch, len(f.Parents))]); err != nil {
-			return fmt.Errorf("import %s: write the parents of chunk %d: %w", job.ID, no, err)
-		}
+	type batch struct {
+		no      int
+		parents []*importing.Parent
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan batch)
+	g.Go(func() error {
+		defer close(batches)
+		for i, no := 0, first; i < len(f.Parents); i, no = i+parentBatch, no+1 {
+			if !skip[no] && !trySend(gctx, batches, batch{no, f.Parents[i:min(i+parentBatch, len(f.Parents))]}) {
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	for range importWriters {
+		g.Go(func() error {
+			for b := range batches {
+				if err := s.writeParents(gctx, job, token, b.no, b.parents); err != nil {
+					return fmt.Errorf("import %s: write the parents of chunk %d: %w", job.ID, b.no, err)
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // parentsWrite is what one batch of parents writes.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,19 +19,44 @@ type KeyHolder struct {
 }
 
 // PeopleWithKeys returns the live people holding any of keys, a row per key
-// held; lock takes their rows FOR UPDATE, in id order.
+// held; lock takes their rows FOR UPDATE, in id order. The keys' holders
+// are read first and the people by id then: in one join, a table grown
+// by an import since it was last analysed was read whole.
 func PeopleWithKeys(ctx context.Context, db DB, keys []string, lock bool) ([]KeyHolder, error) {
-	sql := `SELECT k.key, p.id::text AS id, p.name, p.doc, p.version FROM party_key k JOIN person p ON p.id = k.party_id
-WHERE k.party_type = 'person' AND k.key = ANY($1) ORDER BY p.id`
-	if lock {
-		sql += ` FOR UPDATE OF p`
+	// A join, not "key = ANY": a table the planner thinks small is read
+	// whole, comparing each of its keys with every key asked for.
+	rows, err := db.Query(ctx, `SELECT k.key, k.party_id::text FROM unnest($1::text[]) AS q(key)
+JOIN party_key k ON k.party_type = 'person' AND k.key = q.key`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("holders of %d keys: %w", len(keys), err)
 	}
-	rows, err := db.Query(ctx, sql, keys)
+	held := map[string][]string{} // id -> keys
+	var key, id string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &id}, func() error {
+		held[id] = append(held[id], key)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("holders of %d keys: %w", len(keys), err)
+	}
+	if len(held) == 0 {
+		return nil, nil
+	}
+	sql := `SELECT id::text AS id, name, doc, version FROM person WHERE id = ANY($1::uuid[]) ORDER BY id`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	rows, err = db.Query(ctx, sql, slices.Collect(maps.Keys(held)))
 	if err != nil {
 		return nil, fmt.Errorf("people with %d keys: %w", len(keys), err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[KeyHolder])
-	if err != nil {
+	var out []KeyHolder
+	var h KeyHolder
+	if _, err := pgx.ForEachRow(rows, []any{&h.ID, &h.Name, &h.Doc, &h.Version}, func() error {
+		for _, k := range held[h.ID] {
+			out = append(out, KeyHolder{Key: k, ID: h.ID, Name: h.Name, Doc: slices.Clone(h.Doc), Version: h.Version})
+		}
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("people with %d keys: %w", len(keys), err)
 	}
 	return out, nil

@@ -70,6 +70,41 @@ func People(n int, seed uint64) Table {
 	}
 }
 
+// ClassList returns n student rows of a school's class lists, each with
+// their father and mother beside them: brothers and sisters follow each
+// other, two in three families having one child at the school and the
+// others two or three, and every parent has a phone of their own.
+func ClassList(n int, seed uint64) Table {
+	return Table{
+		Header: []string{"Họ và tên", "Ngày sinh", "Họ tên cha", "SĐT cha", "Họ tên mẹ", "SĐT mẹ"},
+		Rows: func(yield func([]string) bool) {
+			rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+			for i, family := 0, 0; i < n; family++ {
+				surname := pick(rng, families)
+				father := surname + " " + pick(rng, middles) + " " + pick(rng, givens)
+				mother := pick(rng, families) + " Thị " + pick(rng, givens)
+				children := 1
+				if rng.IntN(3) == 0 {
+					children = 2 + rng.IntN(2)
+				}
+				for range min(children, n-i) {
+					row := []string{surname + " " + pick(rng, middles) + " " + pick(rng, givens), student(rng),
+						father, mobile(2 * family), mother, mobile(2*family + 1)}
+					if !yield(row) {
+						return
+					}
+					i++
+				}
+			}
+		},
+	}
+}
+
+func student(rng *rand.Rand) string {
+	day, month, year := 1+rng.IntN(28), 1+rng.IntN(12), 2008+rng.IntN(12)
+	return pad(day, 2) + "/" + pad(month, 2) + "/" + strconv.Itoa(year)
+}
+
 // WriteCSV writes t as comma-separated UTF-8.
 func (t Table) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
