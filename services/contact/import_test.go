@@ -316,7 +316,7 @@ func TestAReUploadReplacesAJobThatCreatedNothingAndResumesAFailedOne(t *testing.
 
 	r = upload([]byte(peopleCSV), `{"Email":""}`)
 	mustStatus(t, r, 409)
-	if !strings.Contains(string(r.Body), "which created 3 of its rows") {
+	if !strings.Contains(string(r.Body), "and 3 of the parties it created are still there") {
 		t.Fatalf("another mapping after rows were created: %s", r.Body)
 	}
 	r = upload([]byte(peopleCSV), `{"HỌ VÀ TÊN":"name"}`) // the default, spelt otherwise
@@ -1168,7 +1168,7 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 	}
 	r := uploadForm(t, h, tok, "staff.csv", file, map[string]string{"resource": "people", "mapping": `{"Điện thoại":""}`})
 	mustStatus(t, r, 409)
-	if !strings.Contains(string(r.Body), "created 3 of its rows") || !strings.Contains(string(r.Body), "undo") {
+	if !strings.Contains(string(r.Body), "3 of the parties it created are still there") || !strings.Contains(string(r.Body), "undo") {
 		t.Errorf("409: %s", r.Body)
 	}
 

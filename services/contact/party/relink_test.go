@@ -2,6 +2,7 @@ package party
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -71,5 +72,23 @@ func TestRelinkMovesASupervisingUnitAndNeverMakesALoop(t *testing.T) {
 	}
 	if got := o.Relink([]string{"x"}, "y").SupervisingUnitID; got != "old-so" {
 		t.Errorf("unrelated merge: %q, want old-so", got)
+	}
+}
+
+func TestAParentGainsOnlyTheLinksTheyLackAndLosesOnlyThoseNamed(t *testing.T) {
+	cuc := Person{FullName: "Phạm Thị Cúc", Relationships: []Relationship{
+		{Kind: RelParentOf, PartyID: "an"}, {Kind: RelRelatedTo, PartyID: "binh", Label: "chồng"}}}
+	linked, added := cuc.WithLinks(Relationship{Kind: RelParentOf, PartyID: "an"}, Relationship{Kind: RelParentOf, PartyID: "chau"},
+		Relationship{Kind: RelGuardianOf, PartyID: "tu"})
+	if added != 2 || len(linked.Relationships) != 4 || len(cuc.Relationships) != 2 {
+		t.Fatalf("added %d: %+v (before: %+v)", added, linked.Relationships, cuc.Relationships)
+	}
+	// The husband is no child: a related_to link to one of the ids stays.
+	back := linked.WithoutLinks([]RelationKind{RelParentOf, RelGuardianOf}, []string{"chau", "tu", "binh"})
+	if !slices.Equal(back.Relationships, cuc.Relationships) {
+		t.Errorf("taken back: %+v, want %+v", back.Relationships, cuc.Relationships)
+	}
+	if none := (Person{Relationships: []Relationship{{Kind: RelParentOf, PartyID: "an"}}}).WithoutLinks([]RelationKind{RelParentOf}, []string{"an"}); none.Relationships != nil {
+		t.Errorf("no link left: %+v", none.Relationships)
 	}
 }

@@ -237,12 +237,12 @@ func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 		if sameMapping {
 			return resumeEarlier, ""
 		}
-		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed after creating %d of its rows: upload it with the mapping and defaults it had, "+
+		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed, and %d of the parties it created are still there: upload it with the mapping and defaults it had, "+
 			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, left(j), j.ID)
 	case sameMapping:
 		return answerEarlier, ""
 	}
-	return refuseUpload, fmt.Sprintf("this file was imported by job %s, which created %d of its rows: importing it again with another mapping or other defaults would create them twice; "+
+	return refuseUpload, fmt.Sprintf("this file was imported by job %s, and %d of the parties it created are still there: importing it again with another mapping or other defaults would create them twice; "+
 		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, left(j), j.ID)
 }
 

@@ -23,16 +23,25 @@ func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
 		{"running", 40, 0, true, answerEarlier, ""},
 		{"running", 40, 0, false, refuseUpload, "being imported"},
 		{"done", 40, 0, true, answerEarlier, ""},
-		{"done", 40, 0, false, refuseUpload, "created 40 of its rows"},
+		{"done", 40, 0, false, refuseUpload, "40 of the parties it created are still there"},
 		{"done", 0, 0, true, replaceEarlier, ""},
 		{"done", 0, 0, false, replaceEarlier, ""},
 		{"failed", 0, 0, false, replaceEarlier, ""},
 		{"failed", 40, 0, true, resumeEarlier, ""},
-		{"failed", 40, 0, false, refuseUpload, "after creating 40 of its rows: upload it with the mapping and defaults it had"},
+		{"failed", 40, 0, false, refuseUpload, "failed, and 40 of the parties it created are still there: upload it with the mapping and defaults it had"},
 		{"done", 40, 40, false, replaceEarlier, ""}, // undone: nothing it created is left
 		{"failed", 40, 40, true, replaceEarlier, ""},
 		{"done", 40, 10, true, answerEarlier, ""},
-		{"done", 40, 10, false, refuseUpload, "created 30 of its rows: importing it again with another mapping or other defaults would create them twice; undo that import"},
+		{"done", 40, 10, false, refuseUpload, "30 of the parties it created are still there: importing it again with another mapping or other defaults would create them twice; undo that import"},
+	}
+	// A class list's job also created parents: they are left until undone too.
+	j := store.Import{ID: "job-2", Status: "done", Created: 40, ParentsCreated: 25, Undone: 40}
+	if got, why := decideReupload(j, false); got != refuseUpload || !strings.Contains(why, "25 of the parties it created are still there") {
+		t.Errorf("a class list's parents left: got %d %q", got, why)
+	}
+	j.Undone = 65
+	if got, _ := decideReupload(j, false); got != replaceEarlier {
+		t.Errorf("a class list undone whole: got %d, want it uploaded again", got)
 	}
 	for _, tt := range tests {
 		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created, Undone: tt.undone}
