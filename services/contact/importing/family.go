@@ -1,6 +1,7 @@
 package importing
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -41,6 +42,9 @@ type namedParent struct {
 	slot *parentSlot
 	name string
 	keys []party.Key // phones first, normalised
+	// column is where a problem with them is reported: the name's column,
+	// or the first of the slot's the file has.
+	column string
 }
 
 // parents reads the parents the row names beside its person, reporting
@@ -51,7 +55,8 @@ func (v *rowValues) parents() []namedParent {
 	var out []namedParent
 	for i := range parentSlots {
 		s := &parentSlots[i]
-		p := namedParent{slot: s, name: strings.Join(strings.Fields(v.text(s.name)), " ")}
+		p := namedParent{slot: s, name: strings.Join(strings.Fields(v.text(s.name)), " "),
+			column: cmp.Or(v.header(s.name), v.header(s.phone), v.header(s.email))}
 		phones, emails := v.list(s.phone), v.list(s.email)
 		if p.name == "" && len(phones)+len(emails) == 0 {
 			continue
@@ -148,9 +153,9 @@ func (p *Parent) values(t party.KeyType) []string {
 // Families are the parents and guardians the rows of a people file name
 // beside their students, each once: rows giving one phone or email name
 // one person, so brothers and sisters share their parents. They are read
-// from the whole file before any row is written, so a row that names a
-// parent as no other row does, or whose parent's phone is a person's of
-// the file, is refused with its other problems.
+// from the whole file before any row is written, so that a row
+// contradicting another about a parent, or giving a parent the phone of a
+// person of the file, is refused with its other problems.
 type Families struct {
 	// Parents are in the order the file first names them.
 	Parents []*Parent
@@ -181,7 +186,6 @@ type familyRow struct {
 	line    int
 	own     []party.Key
 	parents []namedParent
-	columns map[Field]string
 }
 
 // ReadFamilies reads the parents every row of a people file names, or
@@ -211,12 +215,7 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 			break
 		}
 		v := c.collect(row)
-		r := familyRow{line: row.Line, own: party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), ""), parents: v.parents(), columns: map[Field]string{}}
-		for _, p := range r.parents {
-			r.columns[p.slot.name] = v.header(p.slot.name)
-			r.columns[p.slot.phone] = v.header(p.slot.phone)
-			r.columns[p.slot.email] = v.header(p.slot.email)
-		}
+		r := familyRow{line: row.Line, own: party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), ""), parents: v.parents()}
 		names[row.Line] = v.text(FieldName)
 		for _, k := range r.own {
 			if _, ok := own[k]; !ok {
@@ -233,16 +232,6 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 	first := map[*Parent]int{} // the line first naming each parent
 	for _, r := range read {
 		for _, p := range r.parents {
-			column := r.columns[p.slot.name]
-			if column == "" {
-				column = r.columns[p.slot.phone]
-			}
-			if column == "" {
-				column = r.columns[p.slot.email]
-			}
-			refuse := func(msg string) {
-				f.problems[r.line] = append(f.problems[r.line], Problem{Row: r.line, Column: column, Message: msg})
-			}
 			var found *Parent
 			var via party.Key // the key found was found by
 			var why string
@@ -258,8 +247,8 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 				case found == nil:
 					found, via = q, k
 				case q != found:
-					why = fmt.Sprintf("gives %s the %s of two people: %s is the one row %d names, %s the one row %d names; correct one of them",
-						p.slot.who, "phones or emails", via.Value, first[found], k.Value, first[q])
+					why = fmt.Sprintf("gives %s the phones or emails of two people: %s is the one row %d names, %s the one row %d names; correct one of them",
+						p.slot.who, via.Value, first[found], k.Value, first[q])
 				}
 			}
 			switch {
@@ -273,7 +262,7 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 					p.slot.who, p.name, via.Type, via.Value, first[found], found.Name, via.Type, via.Type)
 			}
 			if why != "" {
-				refuse(why)
+				f.problems[r.line] = append(f.problems[r.line], Problem{Row: r.line, Column: p.column, Message: why})
 				continue
 			}
 			if found == nil {
@@ -290,7 +279,7 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 					byKey[k] = found
 				}
 			}
-			found.Children = append(found.Children, Child{Line: r.line, Kind: p.slot.kind, Column: column, Who: p.slot.who})
+			found.Children = append(found.Children, Child{Line: r.line, Kind: p.slot.kind, Column: p.column, Who: p.slot.who})
 			f.byLine[r.line] = append(f.byLine[r.line], found)
 		}
 	}

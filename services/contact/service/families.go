@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -209,11 +210,14 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 				}
 			case id == "":
 				owner := owners[childID(job.ID, children[0].Line)]
-				if err := w.create(s, k, p, links, owner, now); err != nil {
+				var invalid *party.ValidationError
+				if err := w.create(s, k, p, links, owner, now); errors.As(err, &invalid) {
 					for _, c := range children {
 						w.problems = append(w.problems, store.ImportProblem{Row: c.Line, Column: c.Column,
 							Message: fmt.Sprintf("was imported, but %s could not be created: %v", c.Who, err)})
 					}
+				} else if err != nil {
+					return err
 				}
 			default:
 				v, ok := changed[id]
