@@ -15,7 +15,7 @@ import (
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 // Two transactions lock two rows in opposite orders. Postgres aborts one to
-// break the deadlock; InTx runs it again, so both complete, each exactly once.
+// break the deadlock; InTx runs it again, so both complete, each committed once.
 func TestATransactionThatLosesADeadlockIsRunAgain(t *testing.T) {
 	ctx := context.Background()
 	pool := testkit.NewDatabase(t).Pool(t)
@@ -52,8 +52,11 @@ INSERT INTO counter VALUES (1, 0), (2, 0); SET deadlock_timeout = '100ms'`); err
 			t.Fatalf("a transaction failed: %v", err)
 		}
 	}
-	if callsA+callsB != 3 {
-		t.Fatalf("ran %d and %d times, want one of them run again once", callsA, callsB)
+	// A retry may lose again on a busy machine: when the aborted one runs
+	// again before the winner is woken, it takes the row back first. What
+	// counts is that one was run again and each committed once (below).
+	if callsA+callsB < 3 {
+		t.Fatalf("ran %d and %d times, want one of them run again", callsA, callsB)
 	}
 	if n := testkit.Count(t, pool, `SELECT sum(n) FROM counter WHERE n = 2`); n != 4 {
 		t.Fatalf("the rows were incremented to a sum of %d, want each to 2", n)
