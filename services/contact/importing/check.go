@@ -44,7 +44,7 @@ type Options struct {
 	Import string
 	// Location reads a consent's time written without a zone; nil means UTC.
 	Location *time.Location
-	// Families are the parents the file's rows name (ReadFamilies): a row
+	// Families are the parents the file's rows name (ReadFile): a row
 	// whose parent other rows contradict is refused.
 	Families *Families
 }
@@ -306,9 +306,14 @@ func (c *Checker) KeyColumn(row Row, k party.Key) string {
 
 // Feeds reports whether one of headers is a column mapped to f.
 func (c *Checker) Feeds(headers []string, f Field) bool {
+	return c.feedsAny(headers, f)
+}
+
+// feedsAny reports whether one of headers is a column mapped to one of fs.
+func (c *Checker) feedsAny(headers []string, fs ...Field) bool {
 	return slices.ContainsFunc(headers, func(h string) bool {
 		col := c.column(h)
-		return col.mapped && col.field == f
+		return col.mapped && slices.Contains(fs, col.field)
 	})
 }
 

@@ -3,7 +3,6 @@ package importing
 import (
 	"cmp"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 
@@ -181,56 +180,61 @@ func (f *Families) Problems(line int) []Problem {
 	return f.problems[line]
 }
 
-// familyRow is a row as ReadFamilies keeps it until the file is read.
+// parentFields are the fields of every parent slot.
+func parentFields() []Field {
+	var out []Field
+	for _, s := range parentSlots {
+		out = append(out, s.name, s.phone, s.email)
+	}
+	return out
+}
+
+// familyRow is a row as familyReader keeps it until the file is read.
 type familyRow struct {
 	line    int
 	own     []party.Key
 	parents []namedParent
 }
 
-// ReadFamilies reads the parents every row of a people file names, or
-// returns nil when no column of the file names one. A parent named with a
-// phone or email that an earlier row's parent holds is that parent; rows
-// that give such a parent another name, give one parent keys two parents
-// hold, or give a parent a phone or email a person of the file holds, are
+// familyReader gathers the parents every row of a people file names, for
+// families to tell them once the whole file is read.
+type familyReader struct {
+	read  []familyRow
+	own   map[party.Key]int // a row's own person's keys -> its line
+	names map[int]string    // a row's own person's name, by line
+}
+
+// add keeps the parents the row at line names, and its own keys; a nil fr
+// keeps nothing.
+func (fr *familyReader) add(line int, v *rowValues) {
+	if fr == nil {
+		return
+	}
+	row := familyRow{line: line, own: party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), ""), parents: v.parents()}
+	fr.names[line] = v.text(FieldName)
+	for _, k := range row.own {
+		if _, ok := fr.own[k]; !ok {
+			fr.own[k] = line
+		}
+	}
+	fr.read = append(fr.read, row)
+}
+
+// families tells the parents the rows name: a parent named with a phone
+// or email that an earlier row's parent holds is that parent; rows that
+// give such a parent another name, give one parent keys two parents hold,
+// or give a parent a phone or email a person of the file holds, are
 // refused (see Problems): the first row naming a parent wins, as the first
-// row holding a key does.
-func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
-	var read []familyRow
-	own := map[party.Key]int{} // a row's own person's keys -> its line
-	names := map[int]string{}
-	for row, err := range rows {
-		if err != nil {
-			return nil, err
-		}
-		if read == nil && !slices.ContainsFunc(parentSlots, func(s parentSlot) bool {
-			return c.Feeds(row.Headers, s.name) || c.Feeds(row.Headers, s.phone) || c.Feeds(row.Headers, s.email)
-		}) {
-			return nil, nil
-		}
-		if read == nil {
-			read = []familyRow{}
-		}
-		if row.End != nil {
-			break
-		}
-		v := c.collect(row)
-		r := familyRow{line: row.Line, own: party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), ""), parents: v.parents()}
-		names[row.Line] = v.text(FieldName)
-		for _, k := range r.own {
-			if _, ok := own[k]; !ok {
-				own[k] = row.Line
-			}
-		}
-		read = append(read, r)
+// row holding a key does. A nil fr tells none.
+func (fr *familyReader) families() *Families {
+	if fr == nil {
+		return nil
 	}
-	if read == nil {
-		return nil, nil
-	}
+	own, names := fr.own, fr.names
 	f := &Families{byLine: map[int][]*Parent{}, problems: map[int][]Problem{}}
 	byKey := map[party.Key]*Parent{}
 	first := map[*Parent]int{} // the line first naming each parent
-	for _, r := range read {
+	for _, r := range fr.read {
 		for _, p := range r.parents {
 			var found *Parent
 			var via party.Key // the key found was found by
@@ -283,7 +287,7 @@ func ReadFamilies(rows iter.Seq2[Row, error], c *Checker) (*Families, error) {
 			f.byLine[r.line] = append(f.byLine[r.line], found)
 		}
 	}
-	return f, nil
+	return f
 }
 
 // StoredPerson is a stored person holding one of a parent's keys.

@@ -29,16 +29,17 @@ func classRows(cells ...[]string) iter.Seq2[Row, error] {
 
 func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
-	f, err := ReadFamilies(classRows(
+	refs, err := ReadFile(classRows(
 		[]string{"Lê Minh An", "02/03/2015", "", "Lê Văn Bình", "0912 000 111", "Phạm Thị Cúc", "0987000222", ""},
 		// Her brother: the father's phone written another way, the mother
 		// named without diacritics and with her email.
 		[]string{"Lê Minh Châu", "05/09/2017", "", "", "+84912000111", "pham thi cuc", "0987 000 222", "cuc@gmail.com"},
 		[]string{"Trần Gia Huy", "01/01/2016", "", "", "", "Ngô Thị Mai", "0903000333", ""},
-	), c)
+	), c, People)
 	if err != nil {
 		t.Fatal(err)
 	}
+	f := refs.Families
 	if len(f.Parents) != 3 {
 		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
 	}
@@ -63,17 +64,18 @@ func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 
 func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
 	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
-	f, err := ReadFamilies(classRows(
+	refs, err := ReadFile(classRows(
 		[]string{"Lê Minh An", "", "", "Lê Văn Bình", "0912000111", "Phạm Thị Cúc", "0987000222", ""},
 		[]string{"Đỗ Hải", "", "", "Đỗ Văn Tâm", "0912000111", "", "", ""},             // another father, same phone
 		[]string{"Vũ Lan", "", "", "", "", "Vũ Thị Hà", "0912000111", "cuc@gmail.com"}, // the father's phone as a mother's
 		[]string{"Hồ Nam", "", "0977000444", "", "", "", "", ""},                       // a person of the file
 		[]string{"Hồ Bắc", "", "", "Hồ Văn Sơn", "0977000444", "", "", ""},             // whose phone is given to a father
 		[]string{"Mai Anh", "", "", "", "", "", "0987000222 / 0912000111", ""},         // two parents' phones as one's
-	), c)
+	), c, People)
 	if err != nil {
 		t.Fatal(err)
 	}
+	f := refs.Families
 	want := map[int]string{
 		3: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
 		4: "names the mother Vũ Thị Hà, whose phone +84912000111 row 2 gives as Lê Văn Bình's",

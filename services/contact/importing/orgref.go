@@ -3,7 +3,6 @@ package importing
 import (
 	"fmt"
 	"iter"
-	"slices"
 	"strings"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -149,48 +148,77 @@ type FileParties struct {
 	people bool
 }
 
-// ReadFileParties reads the names and keys of every row of a file of r,
-// before the import checks them, or returns nil when no column of the file
-// can name a party of r: then no row is written after another.
-func ReadFileParties(rows iter.Seq2[Row, error], c *Checker, r Resource) (*FileParties, error) {
-	linking := []Field{FieldSupervisingUnit}
-	if r == People {
-		linking = []Field{FieldParentOf, FieldGuardianOf, FieldRelatedTo}
-	}
-	var f *FileParties
+// FileRefs are what an import reads from the whole file before it writes
+// a row: the parties the rows create, which other rows may name (Parties),
+// and the parents a people file names beside its students (Families).
+// Each is nil when no column of the file needs it.
+type FileRefs struct {
+	Parties  *FileParties
+	Families *Families
+}
+
+// ReadFile reads every row of a file of r once, for both FileRefs, or stops
+// at the header when no column of the file needs either: then no row is
+// written after another, and no row names a parent.
+func ReadFile(rows iter.Seq2[Row, error], c *Checker, r Resource) (FileRefs, error) {
+	var refs FileRefs
+	var families *familyReader
 	for row, err := range rows {
 		if err != nil {
-			return nil, err
+			return FileRefs{}, err
 		}
-		if f == nil {
-			if !slices.ContainsFunc(linking, func(field Field) bool { return c.Feeds(row.Headers, field) }) {
-				return nil, nil
+		if refs.Parties == nil && families == nil {
+			if c.feedsAny(row.Headers, linkingFields(r)...) {
+				refs.Parties = &FileParties{lines: map[string]int{}, people: r == People}
 			}
-			f = &FileParties{lines: map[string]int{}, people: r == People}
+			if r == People && c.feedsAny(row.Headers, parentFields()...) {
+				families = &familyReader{own: map[party.Key]int{}, names: map[int]string{}}
+			}
+			if refs.Parties == nil && families == nil {
+				return refs, nil
+			}
 		}
 		if row.End != nil {
 			break
 		}
 		v := c.collect(row)
-		name := party.Fold(v.text(FieldName))
-		if line, ok := f.lines[name]; f.people && ok && line != row.Line {
-			f.lines[name] = -1
-		}
-		keys := party.KeysOfValid(nil, nil, v.text(FieldTaxCode)) // what a ref to an organisation looks up
-		if f.people {
-			keys = party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), "")
-		}
-		values := []string{name}
-		for _, k := range keys {
-			values = append(values, k.String())
-		}
-		for _, value := range values {
-			if _, ok := f.lines[value]; !ok && value != "" {
-				f.lines[value] = row.Line
-			}
+		refs.Parties.add(row.Line, v)
+		families.add(row.Line, v)
+	}
+	refs.Families = families.families()
+	return refs, nil
+}
+
+// linkingFields are the fields that name a party of r a row may create.
+func linkingFields(r Resource) []Field {
+	if r == People {
+		return []Field{FieldParentOf, FieldGuardianOf, FieldRelatedTo}
+	}
+	return []Field{FieldSupervisingUnit}
+}
+
+// add records the name and keys of the row at line; a nil f records nothing.
+func (f *FileParties) add(line int, v *rowValues) {
+	if f == nil {
+		return
+	}
+	name := party.Fold(v.text(FieldName))
+	if other, ok := f.lines[name]; f.people && ok && other != line {
+		f.lines[name] = -1
+	}
+	keys := party.KeysOfValid(nil, nil, v.text(FieldTaxCode)) // what a ref to an organisation looks up
+	if f.people {
+		keys = party.KeysOfValid(v.list(FieldPhones), v.list(FieldEmails), "")
+	}
+	values := []string{name}
+	for _, k := range keys {
+		values = append(values, k.String())
+	}
+	for _, value := range values {
+		if _, ok := f.lines[value]; !ok && value != "" {
+			f.lines[value] = line
 		}
 	}
-	return f, nil
 }
 
 // Line returns the line of the party a cell names, by key or name, if a

@@ -70,19 +70,16 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	}
 	rows := readRows(job.Format, file, opts.Mapping)
 	// A row may name as its supervising unit, or as a relative, a row below
-	// it (an export lists parties by name), so every row's name is read first.
-	named, err := importing.ReadFileParties(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
+	// it (an export lists parties by name), and a row's parents are told
+	// from those every other row names, so the whole file is read first.
+	refs, err := importing.ReadFile(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
+	named := refs.Parties
 	if importing.Resource(job.Resource) == importing.People {
-		// A row's parents are told from the parents every other row names.
-		families, err := importing.ReadFamilies(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts))
-		if err != nil {
-			return unreadable{fmt.Errorf("read the file: %w", err)}
-		}
-		opts.Families = families
-		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: families}
+		opts.Families = refs.Families
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
 	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version}

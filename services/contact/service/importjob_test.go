@@ -192,13 +192,13 @@ func TestRowsNamingAnotherRowAreHeldUntilItIsWritten(t *testing.T) {
 	}
 	add("Trường THCS Ninh Nhất", "", "Phòng GD&ĐT Hoa Lư") // in chunk 1, level 2
 
-	orgs, err := importing.ReadFileParties(rowsOf(rows), importing.NewChecker(importing.Options{}), importing.Organisations)
+	refs, err := importing.ReadFile(rowsOf(rows), importing.NewChecker(importing.Options{}), importing.Organisations)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, skip := range []map[int]bool{nil, {0: true}} {
 		g, ctx := errgroup.WithContext(context.Background())
-		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, orgs, rowsOf(rows))
+		chunks, held := checkChunks(ctx, g, importing.Options{}, (*importing.Checker).OrganisationFields, party.Organisation.DuplicateKeys, skip, refs.Parties, rowsOf(rows))
 		var sent []chunk[party.Organisation]
 		for c := range chunks {
 			sent = append(sent, c)

@@ -86,27 +86,25 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
 		Received: s.Clock.Now(), Location: s.Location}
+	// Rows are told from every row of the file, as the import tells them.
+	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
+	if err != nil {
+		return v, unreadableFile(err)
+	}
+	opts.Families = refs.Families
 	if up.resource == importing.People {
-		// Parents are told from every row of the file, as the import tells them.
-		if opts.Families, err = importing.ReadFamilies(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts)); err != nil {
-			return v, unreadableFile(err)
-		}
-		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, up, in.File, n)
+		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, up, in.File, n, refs.Parties)
 	} else {
-		v.Rows, err = previewParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, up, in.File, n)
+		v.Rows, err = previewParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, up, in.File, n, refs.Parties)
 	}
 	return v, err
 }
 
 // previewParties runs the first n rows of the file through the import's
 // checks (checkChunks, then refuseExisting in a transaction that writes
-// nothing) and returns them in file order.
+// nothing) and returns them in file order; named are the file's parties.
 func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
-	up upload, file []byte, n int) ([]PreviewRow, error) {
-	named, err := importing.ReadFileParties(readRows(up.format, file, opts.Mapping), importing.NewChecker(opts), up.resource)
-	if err != nil {
-		return nil, unreadableFile(err)
-	}
+	up upload, file []byte, n int, named *importing.FileParties) ([]PreviewRow, error) {
 	var sample []importing.Row
 	for row, err := range readRows(up.format, file, opts.Mapping) {
 		if err != nil {
@@ -150,7 +148,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	job := store.Import{ID: event.NewID().String(), CreatedBy: Actor(ctx)}
 	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families}
 	byLine := map[int]*PreviewRow{}
-	err = pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		for _, ch := range all {
 			keep, problems, err := run.refuseExisting(ctx, tx, columns, ch)
 			if err != nil {
