@@ -12,8 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rapportcrm/rapport/pkg/event"
-	"github.com/rapportcrm/rapport/pkg/outbox"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -93,9 +91,7 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 				Message: fmt.Sprintf("selects more than %d parties, which one bulk change takes at most: narrow the selection", MaxBulk)})
 		}
 		res = BulkResult{Matched: len(selected)}
-		var docs []store.Doc
-		history := map[string][]store.Change{}
-		var events []*event.Event
+		var w rewrites
 		var refusals refusals
 		for _, d := range selected {
 			var before T
@@ -107,34 +103,15 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 				refusals.add(refused, p.k.columns(before).Name, d.ID)
 				continue
 			}
-			changes := p.k.diff(before, next)
-			if len(changes) == 0 {
-				continue
-			}
-			doc, err := json.Marshal(next)
-			if err != nil {
+			if _, err := rewrite(p.s, p.k, &w, d.ID, before, next, now); err != nil {
 				return err
 			}
-			e, err := p.s.Catalogue.Event(d.ID, now, p.k.updated(next, fieldNames(changes)))
-			if err != nil {
-				return err
-			}
-			docs, history[d.ID], events = append(docs, store.Doc{ID: d.ID, Doc: doc}), toStore(changes), append(events, &e)
 		}
 		if len(refusals) > 0 {
 			return refusals.invalid(len(selected))
 		}
-		res.Changed = len(docs)
-		if len(docs) == 0 {
-			return nil
-		}
-		if err := store.UpdateClassification(ctx, tx, p.k.table, docs, actor, now); err != nil {
-			return err
-		}
-		if err := store.InsertHistories(ctx, tx, p.k.table, actor, now, history); err != nil {
-			return err
-		}
-		return outbox.Append(ctx, tx, events...)
+		res.Changed = len(w.docs)
+		return w.save(ctx, tx, p.k.table, actor, now)
 	})
 	return res, err
 }

@@ -141,12 +141,12 @@ func (s *Service) linkParents(ctx context.Context, job store.Import, token strin
 	return g.Wait()
 }
 
-// parentsWrite is what one batch of parents writes.
+// parentsWrite is what one batch of parents writes: the parents created
+// (rows, with their created events), and the stored ones linked.
 type parentsWrite struct {
 	rows     []store.Row
-	docs     []store.Doc
-	history  map[string][]store.Change
 	events   []*event.Event
+	linked   rewrites
 	links    []store.ParentLink
 	problems []store.ImportProblem
 }
@@ -189,7 +189,7 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 			docs[h.ID] = h
 		}
 		now := s.Clock.Now()
-		w := parentsWrite{history: map[string][]store.Change{}}
+		var w parentsWrite
 		changed := map[string]*party.Person{} // stored people linked, by id, as they will be
 		var order []string
 		for _, p := range live {
@@ -272,17 +272,8 @@ func (w *parentsWrite) link(s *Service, k kind[party.Person], h store.KeyHolder,
 	if err := json.Unmarshal(h.Doc, &before); err != nil {
 		return fmt.Errorf("decode person %s: %w", h.ID, err)
 	}
-	changes := k.diff(before, next)
-	if len(changes) == 0 {
-		return nil // already linked: an earlier attempt's, or a hand-made link
-	}
-	doc, err := json.Marshal(next)
-	if err != nil {
-		return err
-	}
-	e, err := s.Catalogue.Event(h.ID, now, k.updated(next, fieldNames(changes)))
-	if err != nil {
-		return err
+	if changed, err := rewrite(s, k, &w.linked, h.ID, before, next, now); err != nil || !changed {
+		return err // unchanged: already linked, by hand
 	}
 	var children []string
 	for _, r := range next.Relationships {
@@ -290,7 +281,6 @@ func (w *parentsWrite) link(s *Service, k kind[party.Person], h store.KeyHolder,
 			children = append(children, r.PartyID)
 		}
 	}
-	w.docs, w.history[h.ID], w.events = append(w.docs, store.Doc{ID: h.ID, Doc: doc}), toStore(changes), append(w.events, &e)
 	w.links = append(w.links, store.ParentLink{PersonID: h.ID, Version: h.Version + 1, Children: children})
 	return nil
 }
@@ -300,16 +290,11 @@ func (w *parentsWrite) save(ctx context.Context, tx pgx.Tx, job store.Import, to
 	if err := store.CopyParties(ctx, tx, store.Person, w.rows, job.ID, job.CreatedBy, now); err != nil {
 		return err
 	}
-	if len(w.docs) > 0 {
-		if err := store.UpdateClassification(ctx, tx, store.Person, w.docs, job.CreatedBy, now); err != nil {
-			return err
-		}
-		if err := store.InsertHistories(ctx, tx, store.Person, job.CreatedBy, now, w.history); err != nil {
-			return err
-		}
-		if err := store.InsertParentLinks(ctx, tx, job.ID, w.links); err != nil {
-			return err
-		}
+	if err := w.linked.save(ctx, tx, store.Person, job.CreatedBy, now); err != nil {
+		return err
+	}
+	if err := store.InsertParentLinks(ctx, tx, job.ID, w.links); err != nil {
+		return err
 	}
 	if err := outbox.Append(ctx, tx, w.events...); err != nil {
 		return err
@@ -317,7 +302,7 @@ func (w *parentsWrite) save(ctx context.Context, tx pgx.Tx, job store.Import, to
 	if err := store.InsertProblems(ctx, tx, job.ID, w.problems); err != nil {
 		return err
 	}
-	if err := store.ParentsWritten(ctx, tx, job.ID, len(w.rows), len(w.docs)); err != nil {
+	if err := store.ParentsWritten(ctx, tx, job.ID, len(w.rows), len(w.linked.docs)); err != nil {
 		return err
 	}
 	return store.ChunkWritten(ctx, tx, job.ID, token, no, 0, 0, 0)
@@ -340,11 +325,8 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 	if err != nil {
 		return 0, err
 	}
-	k := s.People.k
-	var docs []store.Doc
-	var events []*event.Event
+	var w rewrites
 	var unlinked []string
-	history := map[string][]store.Change{}
 	for _, d := range locked {
 		l := links[slices.IndexFunc(links, func(l store.ParentLink) bool { return l.PersonID == d.ID })]
 		if d.Version != l.Version {
@@ -354,29 +336,15 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 		if err := json.Unmarshal(d.Doc, &before); err != nil {
 			return 0, fmt.Errorf("decode person %s: %w", d.ID, err)
 		}
-		next := before.WithoutLinks(parentKinds, l.Children)
-		changes := k.diff(before, next)
-		doc, err := json.Marshal(next)
-		if err != nil {
+		if _, err := rewrite(s, s.People.k, &w, d.ID, before, before.WithoutLinks(parentKinds, l.Children), now); err != nil {
 			return 0, err
 		}
-		e, err := s.Catalogue.Event(d.ID, now, k.updated(next, fieldNames(changes)))
-		if err != nil {
-			return 0, err
-		}
-		docs, history[d.ID], events = append(docs, store.Doc{ID: d.ID, Doc: doc}), toStore(changes), append(events, &e)
 		unlinked = append(unlinked, d.ID)
 	}
-	if len(docs) == 0 {
+	if len(unlinked) == 0 {
 		return 0, nil
 	}
-	if err := store.UpdateClassification(ctx, tx, store.Person, docs, actor, now); err != nil {
-		return 0, err
-	}
-	if err := store.InsertHistories(ctx, tx, store.Person, actor, now, history); err != nil {
-		return 0, err
-	}
-	if err := outbox.Append(ctx, tx, events...); err != nil {
+	if err := w.save(ctx, tx, store.Person, actor, now); err != nil {
 		return 0, err
 	}
 	return len(unlinked), store.DeleteParentLinks(ctx, tx, importID, unlinked)

@@ -282,9 +282,10 @@ func LockSelected(ctx context.Context, db DB, t Type, f Filter, limit int) ([]Do
 }
 
 // UpdateClassification writes new documents of parties whose change is
-// confined to their tags, stage and custom fields (the columns are read
-// from the documents; custom fields have none), in one statement: a bulk
-// change of thousands of parties.
+// confined to their tags, stage, custom fields and relationships (the
+// columns are read from the documents; custom fields and relationships
+// have none), in one statement: a bulk change of thousands of parties,
+// or the links an import gives the parents of a class list.
 func UpdateClassification(ctx context.Context, db DB, t Type, docs []Doc, actor string, now time.Time) error {
 	ids, texts := make([]string, len(docs)), make([]string, len(docs))
 	for i, d := range docs {
