@@ -11,11 +11,11 @@ import (
 
 // KeyHolder is a live person holding a key asked for.
 type KeyHolder struct {
-	Key     string `db:"key"`
-	ID      string `db:"id"`
-	Name    string `db:"name"`
-	Doc     []byte `db:"doc"`
-	Version int64  `db:"version"`
+	Key     string
+	ID      string
+	Name    string
+	Doc     []byte
+	Version int64
 }
 
 // PeopleWithKeys returns the live people holding any of keys, a row per key
