@@ -1,9 +1,12 @@
 package contact_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 )
 
 // classListCSV is a school's class list: a student per row, the parents
@@ -132,5 +136,103 @@ FROM person WHERE name IN ('Lê Văn Bình', 'Mai Thị Hồng')`)
 	}
 	if got := familyOf(t, h); !maps.Equal(got, map[string]string{"Phạm Thị Cúc": "parent_of Lê Minh An, parent_of Lê Minh Châu"}) {
 		t.Fatalf("families after the undo: %v", got)
+	}
+}
+
+// A job cut off while it links a class list's parents (a database restart,
+// a failover) is retried past the batches it wrote: it finds the students
+// written before by their ids, creates or links each parent once, and every
+// student ends with both parents; an undo takes it all back.
+func TestAClassListCutOffWhileLinkingParentsLinksEachOnceOnItsRetry(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	ctx := context.Background()
+	const n = 3000
+	list := importtest.ClassList(n, 7)
+	var file bytes.Buffer
+	if err := list.WriteCSV(&file); err != nil {
+		t.Fatal(err)
+	}
+	phones := map[string]bool{}
+	var first []string
+	siblings := 0 // the first row's mother's children
+	for row := range list.Rows {
+		if first == nil {
+			first = row
+		}
+		if row[5] == first[5] {
+			siblings++
+		}
+		phones[row[3]], phones[row[5]] = true, true
+	}
+	parents, batches := len(phones), (len(phones)+999)/1000
+	if batches < 3 {
+		t.Fatalf("%d parents: too few batches to cut one off between others", parents)
+	}
+	// The first family's mother is stored. Only linking a stored parent
+	// writes import_parent_link: holding that table stops her batch, the
+	// first, with every student written, while the other writer goes on.
+	mother := create(t, h, tok, people, fmt.Sprintf(`{"full_name":%q,"phones":[%q]}`, first[4], first[5]))
+	hold := holdLock(t, h, "import_parent_link", "SHARE")
+	r := uploadForm(t, h, tok, "lop.csv", file.Bytes(), map[string]string{"resource": "people"})
+	mustStatus(t, r, 202)
+	var job importJob
+	r.JSON(t, &job)
+	id := job.ID
+	testkit.Eventually(t, 30*time.Second, "every batch but the mother's written", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM import_chunk WHERE import_id = $1`, id) == int64(1+batches-1)
+	})
+	var pid int
+	err := h.Pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+ WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO import_parent_link%' LIMIT 1`).Scan(&pid)
+	if err != nil {
+		t.Fatalf("the mother's batch is not waiting: %v", err)
+	}
+	if _, err := h.Pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 10*time.Second, "the attempt to be retried", func() bool {
+		job = importJob{}
+		h.Do(t, "GET", imports+"/"+id, tok, nil).JSON(t, &job)
+		return job.Status == "pending" && strings.Contains(job.Error, "terminating connection")
+	})
+	if err := hold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	job = waitForImport(t, h, tok, id, time.Minute)
+	var progress struct{ Progress importProgress }
+	h.Do(t, "GET", imports+"/"+id, tok, nil).JSON(t, &progress)
+	if want := (importProgress{Created: n, ParentsCreated: parents - 1, ParentsLinked: 1}); job.Status != "done" || progress.Progress != want {
+		t.Fatalf("the retried job ended %s with %+v, want %+v", job.Status, progress.Progress, want)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person`); got != int64(1+n+parents-1) {
+		t.Errorf("%d people, want the mother, %d students and %d parents created", got, n, parents-1)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM (SELECT key FROM party_key GROUP BY key HAVING count(*) > 1) AS twice`); got != 0 {
+		t.Errorf("%d phones held twice: a parent was created twice", got)
+	}
+	// Each student has two parents, and no link is written twice.
+	children := `SELECT count(*) FROM (SELECT r->>'party_id' FROM person, jsonb_array_elements(doc->'relationships') AS l(r)
+ WHERE r->>'kind' = 'parent_of' GROUP BY 1 HAVING count(*) = 2 AND count(DISTINCT id) = 2) AS two`
+	if got := testkit.Count(t, h.Pool, children); got != n {
+		t.Errorf("%d students with their two parents, want %d", got, n)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT jsonb_array_length(doc->'relationships') FROM person WHERE id = $1`, mother); got != int64(siblings) {
+		t.Errorf("the stored mother has %d links, want her %d children", got, siblings)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM history WHERE party_id = $1 AND field = 'relationships'`, mother); got != 1 {
+		t.Errorf("%d history entries of the stored mother's links, want 1", got)
+	}
+
+	u, body := undoImport(t, h, tok, id)
+	var undo struct {
+		ParentsUnlinked int `json:"parents_unlinked"`
+	}
+	servicetest.Response{Body: body}.JSON(t, &undo)
+	if u.Deleted != n+parents-1 || u.Kept != 0 || undo.ParentsUnlinked != 1 {
+		t.Fatalf("undo: %s", body)
+	}
+	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person WHERE id = $1 AND doc->'relationships' IS NULL`, mother); got != 1 {
+		t.Fatalf("the stored mother after the undo: %v", namePairs(t, h, `SELECT name, doc::text FROM person`))
 	}
 }
