@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 )
@@ -115,7 +116,9 @@ func (v *rowValues) checkParents(ps []namedParent, keys []party.Key) {
 // Parent is one parent or guardian a class list names beside their
 // children: one person, however many rows name them.
 type Parent struct {
-	// Name is the name the first row naming them gives, or "" if none does.
+	// Name is the name the rows naming them give, or "" if none does: the
+	// longest, where one row cuts a middle name to its initial ("Phạm T.
+	// Cúc") and another spells it out (party.SameName).
 	Name string
 	// Keys are their phones and emails, normalised, as every row naming
 	// them gives them.
@@ -222,7 +225,8 @@ func (fr *familyReader) add(line int, v *rowValues) {
 
 // families tells the parents the rows name: a parent named with a phone
 // or email that an earlier row's parent holds is that parent; rows that
-// give such a parent another name, give one parent keys two parents hold,
+// give such a parent another name (initials aside: party.SameName), give
+// one parent keys two parents hold,
 // or give a parent a phone or email a person of the file holds, are
 // refused (see Problems): the first row naming a parent wins, as the first
 // row holding a key does. A nil fr tells none.
@@ -234,6 +238,7 @@ func (fr *familyReader) families() *Families {
 	f := &Families{byLine: map[int][]*Parent{}, problems: map[int][]Problem{}}
 	byKey := map[party.Key]*Parent{}
 	first := map[*Parent]int{} // the line first naming each parent
+	named := map[*Parent]int{} // the line giving each parent's Name
 	for _, r := range fr.read {
 		for _, p := range r.parents {
 			var found *Parent
@@ -261,9 +266,9 @@ func (fr *familyReader) families() *Families {
 				// Two slots of one row naming one person are reported by
 				// the row's own check (checkParents).
 				continue
-			case found != nil && p.name != "" && found.Name != "" && party.Fold(p.name) != party.Fold(found.Name):
+			case found != nil && p.name != "" && found.Name != "" && !party.SameName(p.name, found.Name):
 				why = fmt.Sprintf("names %s %s, whose %s %s row %d gives as %s's: a %s identifies one person; correct the name or the %s",
-					p.slot.who, p.name, via.Type, via.Value, first[found], found.Name, via.Type, via.Type)
+					p.slot.who, p.name, via.Type, via.Value, named[found], found.Name, via.Type, via.Type)
 			}
 			if why != "" {
 				f.problems[r.line] = append(f.problems[r.line], Problem{Row: r.line, Column: p.column, Message: why})
@@ -274,8 +279,8 @@ func (fr *familyReader) families() *Families {
 				f.Parents = append(f.Parents, found)
 				first[found] = r.line
 			}
-			if found.Name == "" {
-				found.Name = p.name
+			if utf8.RuneCountInString(p.name) > utf8.RuneCountInString(found.Name) {
+				found.Name, named[found] = p.name, r.line // spelt out where an earlier row gave initials
 			}
 			for _, k := range p.keys {
 				if !slices.Contains(found.Keys, k) {
@@ -308,7 +313,7 @@ func (p *Parent) Match(stored []StoredPerson) (id, why string) {
 		}
 		return "", ""
 	case 1:
-		if s := stored[0]; p.Name == "" || party.Fold(p.Name) == party.Fold(s.Name) {
+		if s := stored[0]; p.Name == "" || party.SameName(p.Name, s.Name) {
 			return s.ID, ""
 		}
 		return "", fmt.Sprintf("the stored person holding their %s %s is %s (%s), not %s: correct the name or the %s, or leave the name blank to link to %s",

@@ -30,10 +30,12 @@ func classRows(cells ...[]string) iter.Seq2[Row, error] {
 func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
 	refs, err := ReadFile(classRows(
-		[]string{"Lê Minh An", "02/03/2015", "", "Lê Văn Bình", "0912 000 111", "Phạm Thị Cúc", "0987000222", ""},
+		[]string{"Lê Minh An", "02/03/2015", "", "Lê V. Bình", "0912 000 111", "Phạm Thị Cúc", "0987000222", ""},
 		// Her brother: the father's phone written another way, the mother
 		// named without diacritics and with her email.
 		[]string{"Lê Minh Châu", "05/09/2017", "", "", "+84912000111", "pham thi cuc", "0987 000 222", "cuc@gmail.com"},
+		// Their sister: the father's middle name spelt out, the mother's cut.
+		[]string{"Lê Minh Thư", "05/09/2019", "", "Lê Văn Bình", "0912000111", "Phạm T. Cúc", "0987000222", ""},
 		[]string{"Trần Gia Huy", "01/01/2016", "", "", "", "Ngô Thị Mai", "0903000333", ""},
 	), c, People)
 	if err != nil {
@@ -44,18 +46,18 @@ func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
 	}
 	father, mother := f.Parents[0], f.Parents[1]
-	if father.Name != "Lê Văn Bình" || strings.Join(father.Phones(), ",") != "+84912000111" || len(father.Children) != 2 ||
+	if father.Name != "Lê Văn Bình" || strings.Join(father.Phones(), ",") != "+84912000111" || len(father.Children) != 3 ||
 		father.Children[1] != (Child{Line: 3, Kind: party.RelParentOf, Column: "Họ tên cha", Who: "the father"}) {
 		t.Errorf("father = %+v", father)
 	}
-	if mother.Name != "Phạm Thị Cúc" || strings.Join(mother.Emails(), ",") != "cuc@gmail.com" || len(mother.Children) != 2 ||
+	if mother.Name != "Phạm Thị Cúc" || strings.Join(mother.Emails(), ",") != "cuc@gmail.com" || len(mother.Children) != 3 ||
 		mother.Children[0].Column != "Họ tên mẹ" {
 		t.Errorf("mother = %+v", mother)
 	}
-	if got := f.Of(4); len(got) != 1 || got[0].Name != "Ngô Thị Mai" {
-		t.Errorf("row 4's parents = %+v", got)
+	if got := f.Of(5); len(got) != 1 || got[0].Name != "Ngô Thị Mai" {
+		t.Errorf("row 5's parents = %+v", got)
 	}
-	for line := 2; line <= 4; line++ {
+	for line := 2; line <= 5; line++ {
 		if p := f.Problems(line); p != nil {
 			t.Errorf("row %d: %+v", line, p)
 		}
@@ -131,6 +133,8 @@ func TestAParentIsMatchedToTheStoredPersonHoldingTheirPhone(t *testing.T) {
 		{cuc, nil, "", ""}, // to be created
 		{unnamed, nil, "", "no stored person has the phone +84987000222, and no row gives their name"},
 		{cuc, []StoredPerson{{"p1", "PHẠM THỊ CÚC"}}, "p1", ""},
+		{&Parent{Name: "Phạm T. Cúc", Keys: cuc.Keys}, []StoredPerson{{"p1", "Phạm Thị Cúc"}}, "p1", ""},
+		{cuc, []StoredPerson{{"p1", "Phạm H. Cúc"}}, "", "is Phạm H. Cúc (p1), not Phạm Thị Cúc"},
 		{unnamed, []StoredPerson{{"p1", "Phạm Thị Cúc"}}, "p1", ""},
 		{cuc, []StoredPerson{{"p1", "Phạm Thị Cúc Hoa"}}, "", "is Phạm Thị Cúc Hoa (p1), not Phạm Thị Cúc: correct the name or the phone"},
 		{cuc, []StoredPerson{{"p1", "Phạm Thị Cúc"}, {"p2", "Phạm Cúc"}}, "", "held by 2 stored people, Phạm Thị Cúc (p1), Phạm Cúc (p2): merge them first"},

@@ -3,6 +3,7 @@ package party
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -34,4 +35,33 @@ func Fold(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// SameName says whether a and b can name one person, as staff write names
+// in forms: the same words once folded, where a middle or family name may
+// be cut to its initial ("Trần T. Mai", "Trần T.Mai" for "Trần Thị Mai").
+// The given name, the last word, by which people are addressed, must be
+// spelt out in both: "Trần Thị M." names nobody for sure.
+func SameName(a, b string) bool {
+	wa, wb := nameWords(a), nameWords(b)
+	if len(wa) == 0 || len(wa) != len(wb) || wa[len(wa)-1] != wb[len(wb)-1] {
+		return false
+	}
+	for i, x := range wa {
+		y := wb[i]
+		if x != y && !initialOf(x, y) && !initialOf(y, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameWords are the folded words of a name, a dot ending a word.
+func nameWords(s string) []string {
+	return strings.FieldsFunc(Fold(s), func(r rune) bool { return r == ' ' || r == '.' })
+}
+
+// initialOf says whether i is the initial of word w.
+func initialOf(i, w string) bool {
+	return utf8.RuneCountInString(i) == 1 && len(w) > len(i) && strings.HasPrefix(w, i)
 }

@@ -62,3 +62,30 @@ func TestFoldIgnoresDiacriticsCaseAndExtraSpace(t *testing.T) {
 		})
 	}
 }
+
+func TestSameNameAllowsInitialsButNotAnotherGivenName(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Trần Thị Mai", "tran thi mai", true},
+		{"Trần T. Mai", "Trần Thị Mai", true},
+		{"Trần Thị Mai", "Trần T.Mai", true},
+		{"Đ. Văn Tâm", "Đỗ Văn Tâm", true},
+		{"Nguyễn V. A. Đào", "Nguyễn Văn Ánh Đào", true},
+		{"Trần Thị M.", "Trần Thị Mai", false},  // the given name cut
+		{"Trần Thị Lan", "Trần Thị Mai", false}, // another given name
+		{"Trần H. Mai", "Trần Thị Mai", false},  // another initial
+		{"Trần Mai", "Trần Thị Mai", false},     // a word left out
+		{"Trần Th. Mai", "Trần Thị Mai", false}, // not an initial
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := SameName(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameName(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameName(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameName(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
