@@ -226,10 +226,10 @@ func (fr *familyReader) add(line int, v *rowValues) {
 // families tells the parents the rows name: a parent named with a phone
 // or email that an earlier row's parent holds is that parent; rows that
 // give such a parent another name (initials aside: party.SameName), give
-// one parent keys two parents hold,
-// or give a parent a phone or email a person of the file holds, are
-// refused (see Problems): the first row naming a parent wins, as the first
-// row holding a key does. A nil fr tells none.
+// one parent keys two parents hold, or give a parent a phone or email a
+// person of the file holds, are refused (see Problems): the first row
+// naming a parent wins, as the first row holding a key does. A nil fr
+// tells none.
 func (fr *familyReader) families() *Families {
 	if fr == nil {
 		return nil
