@@ -39,29 +39,50 @@ func Fold(s string) string {
 
 // SameName says whether a and b can name one person, as staff write names
 // in forms: the same words once folded, where a middle or family name may
-// be cut to its initial ("Trần T. Mai", "Trần T.Mai" for "Trần Thị Mai").
-// The given name, the last word, by which people are addressed, must be
-// spelt out in both: "Trần Thị M." names nobody for sure.
+// be cut to its initial or to a few letters and a dot ("Trần T. Mai",
+// "Trần Th. Mai", "Trần T.Mai" for "Trần Thị Mai"). The given name, the
+// last word, by which people are addressed, must be spelt out in both:
+// "Trần Thị M." names nobody for sure (unless written the same in both).
 func SameName(a, b string) bool {
+	if f := Fold(a); f != "" && f == Fold(b) {
+		return true
+	}
 	wa, wb := nameWords(a), nameWords(b)
-	if len(wa) == 0 || len(wa) != len(wb) || wa[len(wa)-1] != wb[len(wb)-1] {
+	if len(wa) == 0 || len(wa) != len(wb) {
 		return false
 	}
+	last := len(wa) - 1
 	for i, x := range wa {
 		y := wb[i]
-		if x != y && !initialOf(x, y) && !initialOf(y, x) {
+		if i == last && (x.dotted || y.dotted || !x.is(y)) || !x.is(y) && !x.cuts(y) && !y.cuts(x) {
 			return false
 		}
 	}
 	return true
 }
 
-// nameWords are the folded words of a name, a dot ending a word.
-func nameWords(s string) []string {
-	return strings.FieldsFunc(Fold(s), func(r rune) bool { return r == ' ' || r == '.' })
+// nameWord is a folded word of a name, and whether a dot ended it.
+type nameWord struct {
+	text   string
+	dotted bool
 }
 
-// initialOf says whether i is the initial of word w.
-func initialOf(i, w string) bool {
-	return utf8.RuneCountInString(i) == 1 && len(w) > len(i) && strings.HasPrefix(w, i)
+func nameWords(s string) []nameWord {
+	var out []nameWord
+	for _, f := range strings.Fields(Fold(s)) {
+		for part := range strings.SplitAfterSeq(f, ".") {
+			if text := strings.TrimSuffix(part, "."); text != "" {
+				out = append(out, nameWord{text, text != part})
+			}
+		}
+	}
+	return out
+}
+
+func (w nameWord) is(v nameWord) bool { return w.text == v.text }
+
+// cuts says whether w is v cut short: an initial, or letters and a dot.
+func (w nameWord) cuts(v nameWord) bool {
+	short := w.dotted || utf8.RuneCountInString(w.text) == 1
+	return short && !v.dotted && len(v.text) > len(w.text) && strings.HasPrefix(v.text, w.text)
 }

@@ -77,8 +77,16 @@ func TestSameNameAllowsInitialsButNotAnotherGivenName(t *testing.T) {
 		{"Trần Thị Lan", "Trần Thị Mai", false}, // another given name
 		{"Trần H. Mai", "Trần Thị Mai", false},  // another initial
 		{"Trần Mai", "Trần Thị Mai", false},     // a word left out
-		{"Trần Th. Mai", "Trần Thị Mai", false}, // not an initial
+		{"Trần Th. Mai", "Trần Thị Mai", true},
+		{"Trần T Mai", "Trần Thị Mai", true},
+		{"Trần Th Mai", "Trần Thị Mai", false},  // no dot: another word
+		{"Trần Tr. Mai", "Trần Thị Mai", false}, // another cut
+		{"Trần T. Mai", "Trần Th. Mai", false},  // two cuts: nothing to compare
+		{"Trần Thị. Mai", "Trần Thị Mai", true},
+		{"Trần Thị M.", "trần thị m.", true},     // written the same
+		{"Trần Thị Mai.", "Trần Thị Mai", false}, // a given name cut, or not
 		{"", "", false},
+		{"Mai", "", false},
 	}
 	for _, tt := range tests {
 		if got := SameName(tt.a, tt.b); got != tt.want {
