@@ -304,13 +304,8 @@ func (c *Checker) KeyColumn(row Row, k party.Key) string {
 	return c.Column(row, keyField(k.Type))
 }
 
-// Feeds reports whether one of headers is a column mapped to f.
-func (c *Checker) Feeds(headers []string, f Field) bool {
-	return c.feedsAny(headers, f)
-}
-
-// feedsAny reports whether one of headers is a column mapped to one of fs.
-func (c *Checker) feedsAny(headers []string, fs ...Field) bool {
+// Feeds reports whether one of headers is a column mapped to one of fs.
+func (c *Checker) Feeds(headers []string, fs ...Field) bool {
 	return slices.ContainsFunc(headers, func(h string) bool {
 		col := c.column(h)
 		return col.mapped && slices.Contains(fs, col.field)

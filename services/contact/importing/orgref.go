@@ -168,10 +168,10 @@ func ReadFile(rows iter.Seq2[Row, error], c *Checker, r Resource) (FileRefs, err
 			return FileRefs{}, err
 		}
 		if refs.Parties == nil && families == nil {
-			if c.feedsAny(row.Headers, linkingFields(r)...) {
+			if c.Feeds(row.Headers, linkingFields(r)...) {
 				refs.Parties = &FileParties{lines: map[string]int{}, people: r == People}
 			}
-			if r == People && c.feedsAny(row.Headers, parentFields()...) {
+			if r == People && c.Feeds(row.Headers, parentFields()...) {
 				families = &familyReader{own: map[party.Key]int{}, names: map[int]string{}}
 			}
 			if refs.Parties == nil && families == nil {

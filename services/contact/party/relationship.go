@@ -82,18 +82,15 @@ func containsLink(rels []Relationship, r Relationship) bool {
 	return false
 }
 
-// WithLinks returns p holding the links of rels it does not hold yet, and
-// how many of them it did not.
-func (p Person) WithLinks(rels ...Relationship) (Person, int) {
+// WithLinks returns p holding the links of rels it does not hold yet.
+func (p Person) WithLinks(rels ...Relationship) Person {
 	p.Relationships = slices.Clone(p.Relationships)
-	added := 0
 	for _, r := range rels {
 		if !containsLink(p.Relationships, r) {
 			p.Relationships = append(p.Relationships, r)
-			added++
 		}
 	}
-	return p, added
+	return p
 }
 
 // WithoutLinks returns p without its links of the kinds given to any of ids.

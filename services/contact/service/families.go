@@ -70,9 +70,32 @@ func parentKeys(ps []*importing.Parent) []string {
 // row names them. Such a row is refused with its chunk, so that no student
 // is created whose parents cannot be linked.
 func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Families, pending []candidate[T]) (map[int][]store.ImportProblem, error) {
+	lines := make([]int, len(pending))
+	for i, cand := range pending {
+		lines[i] = cand.row.Line
+	}
+	stored, err := findParents(ctx, db, f, lines)
+	if err != nil || len(stored) == 0 {
+		return nil, err
+	}
+	out := map[int][]store.ImportProblem{}
+	for i, line := range lines {
+		for _, p := range f.Of(line) {
+			if _, why := p.Match(stored[p]); why != "" {
+				c := childAt(p, line)
+				out[i] = append(out[i], store.ImportProblem{Row: line, Column: c.Column, Message: fmt.Sprintf("names %s, but %s", c.Who, why)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// findParents returns the parents the rows at lines name, each with the
+// stored people holding their phones or emails; none if the rows name none.
+func findParents(ctx context.Context, db store.DB, f *importing.Families, lines []int) (map[*importing.Parent][]importing.StoredPerson, error) {
 	var ps []*importing.Parent
-	for _, cand := range pending {
-		for _, p := range f.Of(cand.row.Line) {
+	for _, line := range lines {
+		for _, p := range f.Of(line) {
 			if !slices.Contains(ps, p) {
 				ps = append(ps, p)
 			}
@@ -85,18 +108,7 @@ func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Familie
 	if err != nil {
 		return nil, err
 	}
-	stored := storedParents(ps, holders)
-	out := map[int][]store.ImportProblem{}
-	for i, cand := range pending {
-		line := cand.row.Line
-		for _, p := range f.Of(line) {
-			if _, why := p.Match(stored[p]); why != "" {
-				c := childAt(p, line)
-				out[i] = append(out[i], store.ImportProblem{Row: line, Column: c.Column, Message: fmt.Sprintf("names %s, but %s", c.Who, why)})
-			}
-		}
-	}
-	return out, nil
+	return storedParents(ps, holders), nil
 }
 
 func childAt(p *importing.Parent, line int) importing.Child {
@@ -228,7 +240,7 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 					}
 					changed[id], order = v, append(order, id)
 				}
-				*v, _ = v.WithLinks(links...)
+				*v = v.WithLinks(links...)
 			}
 		}
 		for _, id := range order {

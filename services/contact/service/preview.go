@@ -192,27 +192,19 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 // previewParents shows, on each previewed row that would be created, the
 // parents it names: the stored person each is, or the person to create.
 func previewParents(ctx context.Context, db store.DB, f *importing.Families, byLine map[int]*PreviewRow) error {
-	var ps []*importing.Parent
+	var lines []int
 	for line, r := range byLine {
-		for _, p := range f.Of(line) {
-			if r.Party != nil && !slices.Contains(ps, p) {
-				ps = append(ps, p)
-			}
+		if r.Party != nil {
+			lines = append(lines, line)
 		}
 	}
-	if len(ps) == 0 {
-		return nil
-	}
-	holders, err := store.PeopleWithKeys(ctx, db, parentKeys(ps), false)
+	stored, err := findParents(ctx, db, f, lines)
 	if err != nil {
 		return err
 	}
-	stored := storedParents(ps, holders)
-	for line, r := range byLine {
+	for _, line := range lines {
+		r := byLine[line]
 		for _, p := range f.Of(line) {
-			if r.Party == nil {
-				continue
-			}
 			v := PreviewParent{Kind: childAt(p, line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails()}
 			if id, _ := p.Match(stored[p]); id != "" {
 				v.ID = id
