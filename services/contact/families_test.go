@@ -236,3 +236,71 @@ func TestAClassListCutOffWhileLinkingParentsLinksEachOnceOnItsRetry(t *testing.T
 		t.Fatalf("the stored mother after the undo: %v", namePairs(t, h, `SELECT name, doc::text FROM person`))
 	}
 }
+
+// Two classes' lists share a father: the first creates him, the second
+// links him to its student. Undoing both leaves nothing of either, in
+// either order: the second list's links, taken back by its undo, are no
+// work on the father that keeps him. Undone first, the first list keeps
+// him for the second's student; once that is undone too, undoing the
+// first again deletes him.
+func TestTwoClassListsSharingAParentAreUndoneWholeInEitherOrder(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const header = "Họ và tên,Ngày sinh,Họ tên cha,SĐT cha\n"
+	first := []byte(header + "Lê Minh An,02/03/2015,Lê Văn Bình,0912000111\n")
+	second := []byte(header + "Lê Minh Châu,05/09/2017,Lê Văn Bình,0912 000 111\n")
+	both := map[string]string{"Lê Văn Bình": "parent_of Lê Minh An, parent_of Lê Minh Châu"}
+	imported := func() (string, string) {
+		t.Helper()
+		a := importFile(t, h, tok, "lop-6a.csv", first, "people", 30*time.Second)
+		b := importFile(t, h, tok, "lop-6b.csv", second, "people", 30*time.Second)
+		var progress struct{ Progress importProgress }
+		h.Do(t, "GET", imports+"/"+b.ID, tok, nil).JSON(t, &progress)
+		if a.Progress.Created != 1 || progress.Progress != (importProgress{Created: 1, ParentsLinked: 1}) {
+			t.Fatalf("imported %+v, then %+v", a.Progress, progress.Progress)
+		}
+		if got := familyOf(t, h); !maps.Equal(got, both) {
+			t.Fatalf("families %v, want %v", got, both)
+		}
+		return a.ID, b.ID
+	}
+	undone := func(id string, deleted, kept, unlinked int) {
+		t.Helper()
+		u, body := undoImport(t, h, tok, id)
+		var undo struct {
+			ParentsUnlinked int `json:"parents_unlinked"`
+		}
+		servicetest.Response{Body: body}.JSON(t, &undo)
+		if u.Deleted != deleted || u.Kept != kept || undo.ParentsUnlinked != unlinked {
+			t.Fatalf("undo: %s, want %d deleted, %d kept, %d unlinked", body, deleted, kept, unlinked)
+		}
+	}
+	nobody := func() {
+		t.Helper()
+		if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person`); n != 0 {
+			t.Fatalf("%d people left: %v", n, familyOf(t, h))
+		}
+	}
+
+	a, b := imported()
+	undone(b, 1, 0, 1)
+	undone(a, 2, 0, 0)
+	nobody()
+
+	a, b = imported()
+	undone(a, 0, 2, 0) // Châu's father, and so An
+	undone(b, 1, 0, 1)
+	undone(a, 2, 0, 0)
+	nobody()
+
+	// Work on the father since is still work: a change after the second
+	// list's undo keeps him, and An.
+	a, b = imported()
+	undone(b, 1, 0, 1)
+	var father string
+	if err := h.Pool.QueryRow(context.Background(), `SELECT id::text FROM person WHERE name = 'Lê Văn Bình'`).Scan(&father); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+father, tok, `{"tags":["hội phụ huynh"]}`), 200)
+	undone(a, 0, 2, 0)
+}

@@ -201,7 +201,7 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 			docs[h.ID] = h
 		}
 		now := s.Clock.Now()
-		var w parentsWrite
+		w := parentsWrite{linked: rewrites{importID: job.ID}}
 		changed := map[string]*party.Person{} // stored people linked, by id, as they will be
 		var order []string
 		for _, p := range live {
@@ -337,7 +337,7 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 	if err != nil {
 		return 0, err
 	}
-	var w rewrites
+	w := rewrites{importID: importID}
 	var unlinked []string
 	for _, d := range locked {
 		l := links[slices.IndexFunc(links, func(l store.ParentLink) bool { return l.PersonID == d.ID })]
@@ -359,5 +359,5 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 	if err := w.save(ctx, tx, store.Person, actor, now); err != nil {
 		return 0, err
 	}
-	return len(unlinked), store.DeleteParentLinks(ctx, tx, importID, unlinked)
+	return len(unlinked), store.ParentLinksTakenBack(ctx, tx, importID, unlinked, now)
 }

@@ -17,9 +17,12 @@ import (
 // back), each with its history entries and its updated event, written
 // together in one statement each, whatever their number.
 type rewrites struct {
-	docs    []store.Doc
-	history map[string][]store.Change
-	events  []*event.Event
+	// importID names the import whose class list links, or whose undo
+	// takes the links back; empty for staff's changes.
+	importID string
+	docs     []store.Doc
+	history  map[string][]store.Change
+	events   []*event.Event
 }
 
 // rewrite adds party id's change from before to next, and reports whether
@@ -52,7 +55,7 @@ func (w *rewrites) save(ctx context.Context, tx pgx.Tx, t store.Type, actor stri
 	if err := store.UpdateClassification(ctx, tx, t, w.docs, actor, now); err != nil {
 		return err
 	}
-	if err := store.InsertHistories(ctx, tx, t, actor, now, w.history); err != nil {
+	if err := store.InsertHistories(ctx, tx, t, actor, now, w.importID, w.history); err != nil {
 		return err
 	}
 	return outbox.Append(ctx, tx, w.events...)

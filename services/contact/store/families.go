@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -91,12 +92,14 @@ type ParentLink struct {
 
 // InsertParentLinks records links an import added to people it did not
 // create; a person linked again by the same import keeps one record, with
-// every child and the latest version.
+// every child and the latest version (only the new children, if an undo
+// had taken the earlier ones back).
 func InsertParentLinks(ctx context.Context, tx pgx.Tx, importID string, links []ParentLink) error {
 	var b pgx.Batch
 	for _, l := range links {
 		b.Queue(`INSERT INTO import_parent_link (import_id, person_id, version, children) VALUES ($1, $2, $3, $4::uuid[])
-ON CONFLICT (import_id, person_id) DO UPDATE SET version = excluded.version, children = import_parent_link.children || excluded.children`,
+ON CONFLICT (import_id, person_id) DO UPDATE SET version = excluded.version, unlinked_at = NULL,
+ children = CASE WHEN import_parent_link.unlinked_at IS NULL THEN import_parent_link.children || excluded.children ELSE excluded.children END`,
 			importID, l.PersonID, l.Version, l.Children)
 	}
 	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
@@ -105,10 +108,11 @@ ON CONFLICT (import_id, person_id) DO UPDATE SET version = excluded.version, chi
 	return nil
 }
 
-// ParentLinks returns the links the import added to people it did not create.
+// ParentLinks returns the links the import added to people it did not
+// create, and no undo has taken back.
 func ParentLinks(ctx context.Context, db DB, importID string) ([]ParentLink, error) {
 	rows, err := db.Query(ctx, `SELECT person_id::text AS person_id, version, children::text[] AS children FROM import_parent_link
-WHERE import_id = $1 ORDER BY person_id`, importID)
+WHERE import_id = $1 AND unlinked_at IS NULL ORDER BY person_id`, importID)
 	if err != nil {
 		return nil, fmt.Errorf("links of import %s: %w", importID, err)
 	}
@@ -119,10 +123,12 @@ WHERE import_id = $1 ORDER BY person_id`, importID)
 	return out, nil
 }
 
-// DeleteParentLinks forgets the links of the import to people, once taken back.
-func DeleteParentLinks(ctx context.Context, tx pgx.Tx, importID string, people []string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM import_parent_link WHERE import_id = $1 AND person_id = ANY($2::uuid[])`, importID, people); err != nil {
-		return fmt.Errorf("import %s: forget the links to %d parents: %w", importID, len(people), err)
+// ParentLinksTakenBack records that an undo took back the links of the
+// import to people. The records stay: the history entries of those links
+// are then known to be no work on the people (UntouchedImports).
+func ParentLinksTakenBack(ctx context.Context, tx pgx.Tx, importID string, people []string, now time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE import_parent_link SET unlinked_at = $3 WHERE import_id = $1 AND person_id = ANY($2::uuid[])`, importID, people, now); err != nil {
+		return fmt.Errorf("import %s: record the links to %d parents taken back: %w", importID, len(people), err)
 	}
 	return nil
 }

@@ -56,12 +56,13 @@ type HistoryEntry struct {
 
 // InsertHistory writes field-level change rows.
 func InsertHistory(ctx context.Context, db DB, t Type, id, actor string, at time.Time, changes []Change) error {
-	return InsertHistories(ctx, db, t, actor, at, map[string][]Change{id: changes})
+	return InsertHistories(ctx, db, t, actor, at, "", map[string][]Change{id: changes})
 }
 
 // InsertHistories writes the field-level change rows of many parties, by
-// id, in one statement.
-func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.Time, changes map[string][]Change) error {
+// id, in one statement. importID, if not empty, names the import whose
+// class list's links, or whose undo taking them back, the changes are.
+func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.Time, importID string, changes map[string][]Change) error {
 	var ids, fields, olds, news []string
 	for id, cs := range changes {
 		for _, c := range cs {
@@ -73,9 +74,9 @@ func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.T
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value)
-SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS u(i, f, o, n)`,
-		string(t), actor, at, ids, fields, olds, news)
+	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, import_id)
+SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS u(i, f, o, n)`,
+		string(t), actor, at, ids, fields, olds, news, importID)
 	if err != nil {
 		return fmt.Errorf("insert history of %d parties: %w", len(changes), err)
 	}

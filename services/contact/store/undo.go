@@ -16,10 +16,13 @@ import (
 // and no party other than these linking to them (a supervising unit, a
 // workplace, a relative): deleting one would change a party the import did
 // not create. An edit, a merge or a new owner leaves a history or owner
-// audit entry, which an import writes none of but the owner's.
+// audit entry, which an import writes none of but the owner's. The entries
+// of links another import's class list added, which its undo took back,
+// are no work: both imports can then be undone whole, in either order.
 func UntouchedImports(ctx context.Context, tx pgx.Tx, t Type, importID string) ([]string, error) {
 	rows, err := tx.Query(ctx, `SELECT p.id::text FROM `+string(t)+` p WHERE p.import_id = $1
- AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id)
+ AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND NOT EXISTS (SELECT 1 FROM import_parent_link l
+  WHERE l.import_id = h.import_id AND l.person_id = h.party_id AND l.unlinked_at IS NOT NULL))
  AND NOT EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason IS DISTINCT FROM 'imported')
  AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
  AND NOT EXISTS (SELECT 1 FROM timeline_entry e WHERE e.party_id = p.id)
