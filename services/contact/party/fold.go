@@ -1,6 +1,7 @@
 package party
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,23 +41,39 @@ func Fold(s string) string {
 // SameName says whether a and b can name one person, as staff write names
 // in forms: the same words once folded, where a middle or family name may
 // be cut to its initial or to a few letters and a dot ("Trần T. Mai",
-// "Trần Th. Mai", "Trần T.Mai" for "Trần Thị Mai"). The given name, the
-// last word, by which people are addressed, must be spelt out in both:
-// "Trần Thị M." names nobody for sure (unless written the same in both).
+// "Trần Th. Mai", "Trần T.Mai" for "Trần Thị Mai"), or middle names left
+// out ("Trần Mai", "Nguyễn Ngọc Lan" for "Nguyễn Thị Ngọc Lan"). The
+// family name, the first word, and the given name, the last, by which
+// people are addressed, are in both, written the same where middle names
+// are left out, and the given name is spelt out in both: "Trần Thị M." names nobody for sure (unless written the same in
+// both), nor does "Mai" alone.
 func SameName(a, b string) bool {
 	if f := Fold(a); f != "" && f == Fold(b) {
 		return true
 	}
-	wa, wb := nameWords(a), nameWords(b)
-	if len(wa) == 0 || len(wa) != len(wb) {
+	short, long := nameWords(a), nameWords(b)
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	if len(short) < 2 {
 		return false
 	}
-	last := len(wa) - 1
-	for i, x := range wa {
-		y := wb[i]
-		if i == last && (x.dotted || y.dotted || !x.is(y)) || !x.is(y) && !x.cuts(y) && !y.cuts(x) {
+	first, last := short[0], short[len(short)-1]
+	if len(short) < len(long) && !first.is(long[0]) {
+		return false // "T. Mai" is too little to go on
+	}
+	if !first.names(long[0]) || last.dotted || long[len(long)-1].dotted || !last.is(long[len(long)-1]) {
+		return false
+	}
+	// Each middle word of the shorter names the next middle word of the
+	// longer it can, in order; the longer's others are the ones left out.
+	middle := long[1 : len(long)-1]
+	for _, w := range short[1 : len(short)-1] {
+		i := slices.IndexFunc(middle, w.names)
+		if i < 0 {
 			return false
 		}
+		middle = middle[i+1:]
 	}
 	return true
 }
@@ -80,6 +97,10 @@ func nameWords(s string) []nameWord {
 }
 
 func (w nameWord) is(v nameWord) bool { return w.text == v.text }
+
+// names says whether w and v can be one word of a name: the same, or one
+// cut from the other.
+func (w nameWord) names(v nameWord) bool { return w.is(v) || w.cuts(v) || v.cuts(w) }
 
 // cuts says whether w is v cut short: an initial, or letters and a dot.
 func (w nameWord) cuts(v nameWord) bool {

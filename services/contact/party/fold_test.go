@@ -63,7 +63,7 @@ func TestFoldIgnoresDiacriticsCaseAndExtraSpace(t *testing.T) {
 	}
 }
 
-func TestSameNameAllowsInitialsButNotAnotherGivenName(t *testing.T) {
+func TestSameNameAllowsInitialsAndLeftOutMiddleNamesButNotAnotherGivenName(t *testing.T) {
 	tests := []struct {
 		a, b string
 		want bool
@@ -76,7 +76,21 @@ func TestSameNameAllowsInitialsButNotAnotherGivenName(t *testing.T) {
 		{"Trần Thị M.", "Trần Thị Mai", false},  // the given name cut
 		{"Trần Thị Lan", "Trần Thị Mai", false}, // another given name
 		{"Trần H. Mai", "Trần Thị Mai", false},  // another initial
-		{"Trần Mai", "Trần Thị Mai", false},     // a word left out
+		{"Trần Mai", "Trần Thị Mai", true},      // a middle name left out
+		{"Nguyễn Lan", "Nguyễn Thị Ngọc Lan", true},
+		{"Nguyễn Ngọc Lan", "Nguyễn Thị Ngọc Lan", true},
+		{"Nguyễn T. Lan", "Nguyễn Thị Ngọc Lan", true},
+		{"Nguyễn N. Lan", "Nguyễn Thị Ngọc Lan", true},
+		{"Nguyễn Hồng Lan", "Nguyễn Thị Ngọc Lan", false},     // a middle name neither has
+		{"Nguyễn Ngọc Thị Lan", "Nguyễn Thị Ngọc Lan", false}, // another order
+		{"Nguyễn Ngọc Thị Lan", "Nguyễn Thị Lan", true},       // Ngọc left out
+		{"Nguyễn Ngọc Thị Lan", "Nguyễn Thị Hồng Ngọc Lan", false},
+		{"Thị Mai", "Trần Thị Mai", false},  // the family name left out
+		{"Trần Thị", "Trần Thị Mai", false}, // the given name left out
+		{"Mai", "Trần Thị Mai", false},
+		{"Trần M.", "Trần Thị Mai", false},
+		{"T. Mai", "Trần Thị Mai", false}, // the family name cut, and a name left out
+		{"T. Thị Mai", "Trần Thị Mai", true},
 		{"Trần Th. Mai", "Trần Thị Mai", true},
 		{"Trần T Mai", "Trần Thị Mai", true},
 		{"Trần Th Mai", "Trần Thị Mai", false},  // no dot: another word
