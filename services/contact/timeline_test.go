@@ -217,3 +217,68 @@ func TestAnOrganisationsTimelineShowsWhatHappenedWithItsPeople(t *testing.T) {
 		}
 	}
 }
+
+// An organisation's timeline with its people holds what happened with
+// each of them while they worked there, as their history of links tells
+// it: the calls with a head teacher who has since moved to another school
+// stay on the first school's timeline and are not on the second's, and a
+// school merged into another brings its staff's past with it.
+func TestAnOrganisationsTimelineKeepsWhatHappenedWithPeopleWhileTheyWorkedThere(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	h.Clock.Set(day(1))
+	kimDong := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"]}`)
+	leLoi := create(t, h, tok, orgs, `{"name":"Trường THCS Lê Lợi","kinds":["school"]}`)
+	annex := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng (cơ sở 2)","kinds":["school"]}`)
+	worksAt := func(org string) string {
+		return fmt.Sprintf(`"relationships":[{"kind":"works_at","party_id":%q,"title":"Hiệu trưởng"}]`, org)
+	}
+	head := create(t, h, tok, people, `{"full_name":"Đỗ Thị Hạnh",`+worksAt(kimDong)+`}`)
+	newcomer := create(t, h, tok, people, `{"full_name":"Ngô Văn Minh",`+worksAt(leLoi)+`}`)
+	deputy := create(t, h, tok, people, `{"full_name":"Vũ Thị Lan",`+worksAt(annex)+`}`)
+	call := func(who string, d int, outcome string) {
+		t.Helper()
+		mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok,
+			fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":%q,"outcome":%q}`, who, day(d).Format(time.RFC3339), outcome)), 201)
+	}
+	call(head, 1, "Hạnh at Kim Đồng")
+	call(newcomer, 1, "Minh at Lê Lợi")
+	call(deputy, 1, "Lan at the annex")
+
+	// On the 10th the head teacher moves to Lê Lợi, Minh to Kim Đồng, and
+	// the annex is merged into Kim Đồng.
+	h.Clock.Set(day(10))
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+head, tok, `{`+worksAt(leLoi)+`}`), 200)
+	mustStatus(t, h.Do(t, "PATCH", people+"/"+newcomer, tok, `{`+worksAt(kimDong)+`}`), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+kimDong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, annex)), 200)
+	h.Clock.Set(day(20))
+	call(head, 15, "Hạnh at Lê Lợi")
+	call(newcomer, 16, "Minh at Kim Đồng")
+	testkit.Eventually(t, 10*time.Second, "every call on the timelines", func() bool {
+		return testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry`) == 5
+	})
+
+	timeline := func(org string) []string {
+		t.Helper()
+		var pg struct {
+			Items []struct{ Summary struct{ Outcome string } }
+		}
+		r := h.Do(t, "GET", orgs+"/"+org+"/timeline?with=people", tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &pg)
+		var out []string
+		for _, e := range pg.Items {
+			out = append(out, e.Summary.Outcome)
+		}
+		return out
+	}
+	for org, want := range map[string][]string{
+		kimDong: {"Minh at Kim Đồng", "Lan at the annex", "Hạnh at Kim Đồng"},
+		leLoi:   {"Hạnh at Lê Lợi", "Minh at Lê Lợi"},
+	} {
+		if got := timeline(org); !slices.Equal(got, want) {
+			t.Errorf("timeline of %s with its people: %q, want %q", org, got, want)
+		}
+	}
+}

@@ -654,13 +654,48 @@ func (p *Parties[T]) Timeline(ctx context.Context, id string, withPeople bool, b
 	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
 		return nil, err
 	}
-	ids := []string{resolved}
+	var staff []store.Tenure
 	if withPeople {
-		staff, err := store.Select(ctx, p.s.Pool, store.Person, store.Filter{LinkedTo: resolved, Relationship: string(party.RelWorksAt)})
-		if err != nil {
-			return nil, fmt.Errorf("the people of %s: %w", resolved, err)
+		if staff, err = p.s.staff(ctx, resolved); err != nil {
+			return nil, err
 		}
-		ids = append(ids, staff...)
 	}
-	return store.ListTimeline(ctx, p.s.Pool, ids, before, beforeID, limit)
+	return store.ListTimeline(ctx, p.s.Pool, resolved, staff, before, beforeID, limit)
+}
+
+// staff returns the periods in which people worked at organisation id,
+// now or in the past, as their history of relationships tells them.
+func (s *Service) staff(ctx context.Context, id string) ([]store.Tenure, error) {
+	aliases, err := store.Aliases(ctx, s.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := append([]string{id}, aliases...)
+	now, changes, err := store.Staff(ctx, s.Pool, ids)
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[string][]party.LinkChange{}
+	for _, c := range changes {
+		var lc party.LinkChange
+		if err := json.Unmarshal(c.Old, &lc.Old); err != nil {
+			return nil, fmt.Errorf("history of person %s: %w", c.PersonID, err)
+		}
+		if err := json.Unmarshal(c.New, &lc.New); err != nil {
+			return nil, fmt.Errorf("history of person %s: %w", c.PersonID, err)
+		}
+		lc.At = c.At
+		byPerson[c.PersonID] = append(byPerson[c.PersonID], lc)
+	}
+	var out []store.Tenure
+	for person, doc := range now {
+		var rels []party.Relationship
+		if err := json.Unmarshal(doc, &rels); err != nil {
+			return nil, fmt.Errorf("person %s: %w", person, err)
+		}
+		for _, p := range party.Tenure(ids, byPerson[person], rels) {
+			out = append(out, store.Tenure{PersonID: person, From: p.From, To: p.To})
+		}
+	}
+	return out, nil
 }

@@ -330,13 +330,27 @@ func DeleteInteractionEntry(ctx context.Context, db DB, partyID, interactionID s
 	return err
 }
 
-// ListTimeline pages the timeline of the parties ids, newest first. An
-// event about several of them (a course registration names the unit and
-// its contact people) is listed once, as the first one's if it is about it.
-func ListTimeline(ctx context.Context, db DB, ids []string, before time.Time, beforeID string, limit int) ([]TimelineEntry, error) {
+// ListTimeline pages the timeline of party id, newest first, with, for
+// an organisation, what happened with its staff while they worked there.
+// An event about several of them (a course registration names the unit
+// and its contact people) is listed once, as the party's if it is about
+// it.
+func ListTimeline(ctx context.Context, db DB, id string, staff []Tenure, before time.Time, beforeID string, limit int) ([]TimelineEntry, error) {
+	ids, people, froms, tos := []string{id}, make([]string, len(staff)), make([]*time.Time, len(staff)), make([]*time.Time, len(staff))
+	for i, s := range staff {
+		ids, people[i] = append(ids, s.PersonID), s.PersonID
+		if !s.From.IsZero() {
+			froms[i] = &s.From
+		}
+		if !s.To.IsZero() {
+			tos[i] = &s.To
+		}
+	}
 	rows, err := db.Query(ctx, `SELECT DISTINCT ON (occurred_at, event_id::text) event_id::text, occurred_at, type, source, summary, party_id::text
-FROM timeline_entry WHERE party_id = ANY($1::uuid[]) AND (occurred_at, event_id::text) < ($2, $3)
-ORDER BY occurred_at DESC, event_id::text DESC, party_id = ($1::uuid[])[1] DESC LIMIT $4`, ids, before, beforeID, limit)
+FROM timeline_entry e WHERE party_id = ANY($1::uuid[]) AND (occurred_at, event_id::text) < ($2, $3)
+ AND (party_id = $5 OR EXISTS (SELECT 1 FROM unnest($6::uuid[], $7::timestamptz[], $8::timestamptz[]) AS s(id, since, until)
+  WHERE s.id = e.party_id AND (s.since IS NULL OR e.occurred_at >= s.since) AND (s.until IS NULL OR e.occurred_at < s.until)))
+ORDER BY occurred_at DESC, event_id::text DESC, party_id = $5 DESC LIMIT $4`, ids, before, beforeID, limit, id, people, froms, tos)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
