@@ -62,7 +62,7 @@ func TestAClassListLinksEachStudentToTheirParents(t *testing.T) {
 	mustStatus(t, r, 200)
 	var p importPreview
 	r.JSON(t, &p)
-	siblings := "[{parent_of Lê Văn Bình [+84912000111] } {parent_of Phạm Thị Cúc [+84987000222] " + cuc + "}]"
+	siblings := "[{parent_of Lê Văn Bình [+84912000111]  0} {parent_of Phạm Thị Cúc [+84987000222] " + cuc + " 0}]"
 	if len(p.Rows) != 7 || fmt.Sprint(p.Rows[0].Parents) != siblings || fmt.Sprint(p.Rows[1].Parents) != siblings ||
 		len(p.Rows[2].Problems) != 1 || len(p.Rows[3].Problems) != 1 || p.Rows[3].Parents != nil {
 		t.Fatalf("preview: %s", r.Body)
@@ -303,4 +303,50 @@ func TestTwoClassListsSharingAParentAreUndoneWholeInEitherOrder(t *testing.T) {
 	}
 	mustStatus(t, h.Do(t, "PATCH", people+"/"+father, tok, `{"tags":["hội phụ huynh"]}`), 200)
 	undone(a, 0, 2, 0)
+}
+
+// A parent may be a row of the class list itself (a parent registered as
+// a contact of their own): their children's rows name them by that row's
+// phone, and are linked to the person the row creates. An undo takes it
+// all back.
+func TestAClassListLinksStudentsToAParentWhoIsARowOfTheFile(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	list := "Họ và tên,SĐT,Họ tên cha,SĐT cha\n" +
+		"Lê Văn Bình,0912000111,,\n" + // 2 the father, a row of his own
+		"Lê Minh An,,Lê Văn Bình,0912 000 111\n" + // 3
+		"Lê Minh Châu,,,+84912000111\n" + // 4 no name: row 2's
+		"Trần Huy,,Trần Văn Sai,0912000111\n" // 5 another name
+	r := previewForm(t, h, tok, "?rows=4", []byte(list), map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 4 || fmt.Sprint(p.Rows[1].Parents) != "[{parent_of Lê Văn Bình [+84912000111]  2}]" ||
+		fmt.Sprint(p.Rows[2].Parents) != "[{parent_of Lê Văn Bình [+84912000111]  2}]" || len(p.Rows[3].Problems) != 1 {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	job := importFile(t, h, tok, "lop.csv", []byte(list), "people", 30*time.Second)
+	var progress struct{ Progress importProgress }
+	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
+	if want := (importProgress{Created: 3, Failed: 1, ParentsLinked: 1}); progress.Progress != want {
+		t.Fatalf("progress %+v, want %+v", progress.Progress, want)
+	}
+	want := []importProblem{{Row: 5, Column: "Họ tên cha", Message: "names the father Trần Văn Sai, whose phone +84912000111 row 2 gives its own person, " +
+		"Lê Văn Bình: a phone identifies one person; correct the name or the phone, or leave the name blank to link to Lê Văn Bình"}}
+	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
+		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
+	}
+	if got, want := familyOf(t, h), map[string]string{"Lê Văn Bình": "parent_of Lê Minh An, parent_of Lê Minh Châu"}; !maps.Equal(got, want) {
+		t.Fatalf("families %v, want %v", got, want)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM party_key WHERE key LIKE '%84912000111'`); n != 1 {
+		t.Errorf("the father's phone is held %d times, want once", n)
+	}
+	u, body := undoImport(t, h, tok, job.ID)
+	if u.Deleted != 3 || u.Kept != 0 {
+		t.Fatalf("undo: %s", body)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person`); n != 0 {
+		t.Fatalf("%d people left after the undo", n)
+	}
 }

@@ -1045,6 +1045,7 @@ type previewParent struct {
 	FullName string   `json:"full_name"`
 	Phones   []string `json:"phones"`
 	ID       string   `json:"id"`
+	Row      int      `json:"row"`
 }
 
 // A preview runs the first rows of a file through every check of an import,

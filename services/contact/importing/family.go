@@ -125,6 +125,9 @@ type Parent struct {
 	Keys []party.Key
 	// Children are the rows naming them, in file order.
 	Children []Child
+	// Row is the line of the row whose own person they are (the row's
+	// phone or email), or 0: once written, that row's person is linked.
+	Row int
 }
 
 // Child is a row naming a parent, and the link the parent gets to it.
@@ -244,11 +247,16 @@ func (fr *familyReader) families() *Families {
 			var found *Parent
 			var via party.Key // the key found was found by
 			var why string
+			ownLine, ownKey := 0, party.Key{} // a row whose own person the parent is
 			for _, k := range p.keys {
 				if line, ok := own[k]; ok && line != r.line {
-					why = fmt.Sprintf("gives %s the %s %s, which row %d gives its own person (%s): a %s identifies one person; "+
-						"to link the two, name this row's person in that row's parent_of column instead", p.slot.who, k.Type, k.Value, line, names[line], k.Type)
-					break
+					switch {
+					case ownLine == 0:
+						ownLine, ownKey = line, k
+					case line != ownLine:
+						why = fmt.Sprintf("gives %s the phones or emails of two people: %s is row %d's own, %s row %d's; correct one of them",
+							p.slot.who, ownKey.Value, ownLine, k.Value, line)
+					}
 				}
 				q := byKey[k]
 				switch {
@@ -260,8 +268,18 @@ func (fr *familyReader) families() *Families {
 						p.slot.who, via.Value, first[found], k.Value, first[q])
 				}
 			}
+			said := p.name // or, if the row gives none, as other rows name them
+			if said == "" && found != nil {
+				said = found.Name
+			}
 			switch {
 			case why != "":
+			case found != nil && ownLine != 0 && found.Row != 0 && found.Row != ownLine:
+				why = fmt.Sprintf("gives %s the phones or emails of two people: %s is row %d's own, %s the one of row %d's parent, row %d's own; correct one of them",
+					p.slot.who, ownKey.Value, ownLine, via.Value, first[found], found.Row)
+			case ownLine != 0 && said != "" && !party.SameName(said, names[ownLine]):
+				why = fmt.Sprintf("names %s %s, whose %s %s row %d gives its own person, %s: a %s identifies one person; correct the name or the %s, "+
+					"or leave the name blank to link to %s", p.slot.who, said, ownKey.Type, ownKey.Value, ownLine, names[ownLine], ownKey.Type, ownKey.Type, names[ownLine])
 			case found != nil && slices.Contains(f.byLine[r.line], found):
 				// Two slots of one row naming one person are reported by
 				// the row's own check (checkParents).
@@ -279,8 +297,15 @@ func (fr *familyReader) families() *Families {
 				f.Parents = append(f.Parents, found)
 				first[found] = r.line
 			}
-			if utf8.RuneCountInString(p.name) > utf8.RuneCountInString(found.Name) {
-				found.Name, named[found] = p.name, r.line // spelt out where an earlier row gave initials
+			if ownLine != 0 {
+				found.Row = ownLine
+			}
+			name, line := p.name, r.line
+			if ownLine != 0 && p.name == "" {
+				name, line = names[ownLine], ownLine // the row's person the parent is, as that row names them
+			}
+			if utf8.RuneCountInString(name) > utf8.RuneCountInString(found.Name) {
+				found.Name, named[found] = name, line // spelt out where an earlier row gave initials
 			}
 			for _, k := range p.keys {
 				if !slices.Contains(found.Keys, k) {

@@ -73,7 +73,7 @@ func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
 		[]string{"Đỗ Hải", "", "", "Đỗ Văn Tâm", "0912000111", "", "", ""},             // another father, same phone
 		[]string{"Vũ Lan", "", "", "", "", "Vũ Thị Hà", "0912000111", "cuc@gmail.com"}, // the father's phone as a mother's
 		[]string{"Hồ Nam", "", "0977000444", "", "", "", "", ""},                       // a person of the file
-		[]string{"Hồ Bắc", "", "", "Hồ Văn Sơn", "0977000444", "", "", ""},             // whose phone is given to a father
+		[]string{"Hồ Bắc", "", "", "Hồ Văn Sơn", "0977000444", "", "", ""},             // whose phone is given to another father
 		[]string{"Mai Anh", "", "", "", "", "", "0987000222 / 0912000111", ""},         // two parents' phones as one's
 	), c, People)
 	if err != nil {
@@ -83,7 +83,7 @@ func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
 	want := map[int]string{
 		3: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
 		4: "names the mother Vũ Thị Hà, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
-		6: "gives the father the phone +84977000444, which row 5 gives its own person (Hồ Nam)",
+		6: "names the father Hồ Văn Sơn, whose phone +84977000444 row 5 gives its own person, Hồ Nam: a phone identifies one person",
 		7: "gives the mother the phones or emails of two people: +84987000222 is the one row 2 names, +84912000111 the one row 2 names",
 	}
 	for line, msg := range want {
@@ -96,6 +96,51 @@ func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
 	}
 	if n := len(f.Parents[0].Children); n != 1 {
 		t.Errorf("the father has %d children, want 1", n)
+	}
+}
+
+// A parent may be a row of the file: the phone that row gives its own
+// person names them, as a stored person's would.
+func TestAParentMayBeARowOfTheFile(t *testing.T) {
+	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
+	refs, err := ReadFile(classRows(
+		[]string{"Lê Văn Bình", "", "0912000111", "", "", "", "", ""},
+		[]string{"Lê Minh An", "", "", "Lê V. Bình", "0912000111", "", "", ""},
+		[]string{"Lê Minh Châu", "", "", "", "0912 000 111", "", "", ""}, // no name: row 2's
+		[]string{"Ngô Tú", "", "", "", "0912000111 / 0977000444", "", "", ""},
+		[]string{"Hồ Nam", "", "0977000444", "", "", "", "", ""},
+		[]string{"Đặng Thị Hoa", "", "0988000555", "", "", "", "", ""},
+		[]string{"Phan An", "", "", "", "", "", "0988000555 / 0966000666", ""},  // row 7, by her phone and another
+		[]string{"Phan Bảo", "", "", "", "", "", "0966000666 / 0977000444", ""}, // that other, and row 6's
+		[]string{"Trịnh Tâm", "", "", "", "", "Trịnh Thị Vân", "0955000777", ""},
+		[]string{"Trịnh Lâm", "", "", "", "", "", "0955000777 / 0977000444", ""}, // row 10's mother, and row 6's phone
+	), c, People)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := refs.Families
+	if len(f.Parents) != 3 {
+		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
+	}
+	if p := f.Parents[0]; p.Name != "Lê Văn Bình" || p.Row != 2 || len(p.Children) != 2 || p.Children[0].Line != 3 || p.Children[1].Line != 4 {
+		t.Errorf("father = %+v", p)
+	}
+	if p := f.Parents[1]; p.Name != "Đặng Thị Hoa" || p.Row != 7 || len(p.Children) != 1 || p.Children[0].Line != 8 {
+		t.Errorf("row 7's person as a mother = %+v", p)
+	}
+	for _, line := range []int{2, 3, 4, 6, 7, 8, 10} {
+		if p := f.Problems(line); p != nil {
+			t.Errorf("row %d: %+v", line, p)
+		}
+	}
+	for line, msg := range map[int]string{
+		5:  "gives the father the phones or emails of two people: +84912000111 is row 2's own, +84977000444 row 6's",
+		9:  "gives the mother the phones or emails of two people: +84977000444 is row 6's own, +84966000666 the one of row 8's parent, row 7's own",
+		11: "names the mother Trịnh Thị Vân, whose phone +84977000444 row 6 gives its own person, Hồ Nam",
+	} {
+		if p := f.Problems(line); len(p) != 1 || !strings.Contains(p[0].Message, msg) {
+			t.Errorf("row %d: %+v, want %q", line, p, msg)
+		}
 	}
 }
 

@@ -50,13 +50,17 @@ type PreviewRow struct {
 }
 
 // PreviewParent is a parent a row names: the stored person the import
-// would link to the row's person (ID), or the person it would create.
+// would link to the row's person (ID), a row of the file (Row), or the
+// person it would create.
 type PreviewParent struct {
 	Kind     party.RelationKind `json:"kind"`
 	FullName string             `json:"full_name"`
 	Phones   []string           `json:"phones,omitempty"`
 	Emails   []string           `json:"emails,omitempty"`
 	ID       string             `json:"id,omitempty"`
+	// Row is the row of the file whose own person they are, to be linked
+	// once that row is created.
+	Row int `json:"row,omitempty"`
 }
 
 // Preview reads the first n rows of an upload's file as its import would,
@@ -205,7 +209,7 @@ func previewParents(ctx context.Context, db store.DB, f *importing.Families, byL
 	for _, line := range lines {
 		r := byLine[line]
 		for _, p := range f.Of(line) {
-			v := PreviewParent{Kind: childAt(p, line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails()}
+			v := PreviewParent{Kind: childAt(p, line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), Row: p.Row}
 			if id, _ := p.Match(stored[p]); id != "" {
 				v.ID = id
 				v.FullName = stored[p][0].Name
