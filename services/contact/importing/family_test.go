@@ -27,9 +27,19 @@ func classRows(cells ...[]string) iter.Seq2[Row, error] {
 	}
 }
 
+// familiesOf reads a class list's rows as an import does, and returns the
+// families they name.
+func familiesOf(t *testing.T, rows ...[]string) *Families {
+	t.Helper()
+	refs, err := ReadFile(classRows(rows...), NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}}), People)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return refs.Families
+}
+
 func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
-	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
-	refs, err := ReadFile(classRows(
+	f := familiesOf(t,
 		[]string{"Lê Minh An", "02/03/2015", "", "Lê V. Bình", "0912 000 111", "Phạm Thị Cúc", "0987000222", ""},
 		// Her brother: the father's phone written another way, the mother
 		// named without diacritics and with her email.
@@ -39,11 +49,7 @@ func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 		// The youngest: the father's middle name left out.
 		[]string{"Lê Minh Khoa", "01/06/2021", "", "Lê Bình", "0912000111", "", "", ""},
 		[]string{"Trần Gia Huy", "01/01/2016", "", "", "", "Ngô Thị Mai", "0903000333", ""},
-	), c, People)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := refs.Families
+	)
 	if len(f.Parents) != 3 {
 		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
 	}
@@ -67,19 +73,14 @@ func TestBrothersAndSistersShareTheParentsTheirRowsName(t *testing.T) {
 }
 
 func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
-	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
-	refs, err := ReadFile(classRows(
+	f := familiesOf(t,
 		[]string{"Lê Minh An", "", "", "Lê Văn Bình", "0912000111", "Phạm Thị Cúc", "0987000222", ""},
 		[]string{"Đỗ Hải", "", "", "Đỗ Văn Tâm", "0912000111", "", "", ""},             // another father, same phone
 		[]string{"Vũ Lan", "", "", "", "", "Vũ Thị Hà", "0912000111", "cuc@gmail.com"}, // the father's phone as a mother's
 		[]string{"Hồ Nam", "", "0977000444", "", "", "", "", ""},                       // a person of the file
 		[]string{"Hồ Bắc", "", "", "Hồ Văn Sơn", "0977000444", "", "", ""},             // whose phone is given to another father
 		[]string{"Mai Anh", "", "", "", "", "", "0987000222 / 0912000111", ""},         // two parents' phones as one's
-	), c, People)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := refs.Families
+	)
 	want := map[int]string{
 		3: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
 		4: "names the mother Vũ Thị Hà, whose phone +84912000111 row 2 gives as Lê Văn Bình's",
@@ -102,8 +103,7 @@ func TestRowsContradictingTheParentsOfOtherRowsAreRefused(t *testing.T) {
 // A parent may be a row of the file: the phone that row gives its own
 // person names them, as a stored person's would.
 func TestAParentMayBeARowOfTheFile(t *testing.T) {
-	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
-	refs, err := ReadFile(classRows(
+	f := familiesOf(t,
 		[]string{"Lê Văn Bình", "", "0912000111", "", "", "", "", ""},
 		[]string{"Lê Minh An", "", "", "Lê V. Bình", "0912000111", "", "", ""},
 		[]string{"Lê Minh Châu", "", "", "", "0912 000 111", "", "", ""}, // no name: row 2's
@@ -114,11 +114,7 @@ func TestAParentMayBeARowOfTheFile(t *testing.T) {
 		[]string{"Phan Bảo", "", "", "", "", "", "0966000666 / 0977000444", ""}, // that other, and row 6's
 		[]string{"Trịnh Tâm", "", "", "", "", "Trịnh Thị Vân", "0955000777", ""},
 		[]string{"Trịnh Lâm", "", "", "", "", "", "0955000777 / 0977000444", ""}, // row 10's mother, and row 6's phone
-	), c, People)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := refs.Families
+	)
 	if len(f.Parents) != 3 {
 		t.Fatalf("%d parents, want 3: %+v", len(f.Parents), f.Parents)
 	}
