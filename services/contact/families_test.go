@@ -289,8 +289,10 @@ func TestTwoClassListsSharingAParentAreUndoneWholeInEitherOrder(t *testing.T) {
 
 	a, b = imported()
 	undone(a, 0, 2, 0) // Châu's father, and so An
-	undone(b, 1, 0, 1)
-	undone(a, 2, 0, 0)
+	u, body := undoImport(t, h, tok, b)
+	if u.Deleted != 1 || !slices.Equal(u.FinishedUndos, []finishedUndo{{a, 2, 0}}) {
+		t.Fatalf("undo of the second list: %s, want 1 deleted, finishing the first list's undo with 2 deleted", body)
+	}
 	nobody()
 
 	// Work on the father since is still work: a change after the second

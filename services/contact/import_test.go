@@ -1195,10 +1195,86 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 
 // importUndo is the answer of POST /imports/{id}/undo.
 type importUndo struct {
-	Job     importJob
-	Deleted int
-	Kept    int
-	KeptIDs []string `json:"kept_ids"`
+	Job           importJob
+	Deleted       int
+	Kept          int
+	KeptIDs       []string       `json:"kept_ids"`
+	FinishedUndos []finishedUndo `json:"finished_undos"`
+}
+
+// finishedUndo is an earlier undo that an undo finished.
+type finishedUndo struct {
+	ImportID string `json:"import_id"`
+	Deleted  int
+	Kept     int
+}
+
+// Undoing the file of units before the school file naming them keeps the
+// units, which the schools still link to; undoing the school file then
+// finishes the units' undo, and so on down a chain of files, whatever the
+// order they are undone in. A unit someone worked on stays.
+func TestUndoingTheFilesOfUnitsSchoolsAndStaffInAnyOrderLeavesNothing(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	units := []byte("Tên đơn vị;Loại\nPhòng GD&ĐT Yên Mô;supervising_unit\nPhòng GD&ĐT Kim Sơn;supervising_unit\n")
+	schools := []byte("Tên đơn vị;Đơn vị chủ quản\nTrường THCS Yên Mô;Phòng GD&ĐT Yên Mô\nTrường THCS Kim Sơn;Phòng GD&ĐT Kim Sơn\n")
+	staff := []byte("Họ và tên;Chức vụ;Đơn vị công tác\nPhạm Thu;Hiệu trưởng;Trường THCS Yên Mô\n")
+	imported := func() (u, s, p string) {
+		t.Helper()
+		u = importFile(t, h, tok, "units.csv", units, "organizations", 30*time.Second).ID
+		s = importFile(t, h, tok, "schools.csv", schools, "organizations", 30*time.Second).ID
+		p = importFile(t, h, tok, "staff.csv", staff, "people", 30*time.Second).ID
+		if n := testkit.Count(t, h.Pool, `SELECT (SELECT count(*) FROM organization) * 10 + (SELECT count(*) FROM person)`); n != 41 {
+			t.Fatalf("imported organisations*10 + people = %d, want 41", n)
+		}
+		return u, s, p
+	}
+	undone := func(id string, deleted, kept int, finished ...finishedUndo) {
+		t.Helper()
+		u, body := undoImport(t, h, tok, id)
+		if u.Deleted != deleted || u.Kept != kept || !slices.Equal(u.FinishedUndos, finished) || u.Job.Undone != deleted {
+			t.Fatalf("undo: %s\nwant %d deleted, %d kept, finishing %+v", body, deleted, kept, finished)
+		}
+	}
+	left := func() int64 {
+		t.Helper()
+		return testkit.Count(t, h.Pool, `SELECT (SELECT count(*) FROM organization) + (SELECT count(*) FROM person)`)
+	}
+
+	u, s, p := imported()
+	undone(u, 0, 2)
+	undone(s, 1, 1, finishedUndo{u, 1, 1}) // Kim Sơn's school and unit; Yên Mô's school has a head teacher
+	undone(p, 1, 0, finishedUndo{s, 1, 0}, finishedUndo{u, 1, 0})
+	if n := left(); n != 0 {
+		t.Fatalf("%d parties left", n)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM outbox WHERE subject LIKE 'contact.%.deleted'`); n != 5 {
+		t.Fatalf("%d deleted events, want 5", n)
+	}
+	var job importJob
+	h.Do(t, "GET", imports+"/"+u, tok, nil).JSON(t, &job)
+	if job.Undone != 2 {
+		t.Fatalf("the units' import counts %d undone, want 2", job.Undone)
+	}
+
+	// The other order deletes each file's parties with its own undo.
+	u, s, p = imported()
+	undone(p, 1, 0)
+	undone(s, 2, 0)
+	undone(u, 2, 0)
+	if n := left(); n != 0 {
+		t.Fatalf("%d parties left", n)
+	}
+
+	// Work on a kept unit keeps it: the school's undo finishes nothing.
+	u, s, _ = imported()
+	undone(u, 0, 2)
+	var yenMo string
+	if err := h.Pool.QueryRow(context.Background(), `SELECT id::text FROM organization WHERE name = 'Phòng GD&ĐT Yên Mô'`).Scan(&yenMo); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, h.Do(t, "PATCH", orgs+"/"+yenMo, tok, `{"tags":["đối tác"]}`), 200)
+	undone(s, 1, 1, finishedUndo{u, 1, 1})
 }
 
 // undoImport undoes an import, expecting 200, and returns the answer.

@@ -323,11 +323,12 @@ func (w *parentsWrite) save(ctx context.Context, tx pgx.Tx, job store.Import, to
 // unlinkParents takes back the links an import gave people it did not
 // create, from each person nobody changed since: their children, which
 // the undo deletes, would otherwise be kept for being linked to. A person
-// changed since keeps the links, and so their children are kept.
-func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor string, now time.Time) (int, error) {
+// changed since keeps the links, and so their children are kept. It
+// returns the people it took links back from.
+func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor string, now time.Time) ([]string, error) {
 	links, err := store.ParentLinks(ctx, tx, importID)
 	if err != nil || len(links) == 0 {
-		return 0, err
+		return nil, err
 	}
 	ids := make([]string, len(links))
 	for i, l := range links {
@@ -335,7 +336,7 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 	}
 	locked, err := store.LockDocs(ctx, tx, store.Person, ids)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	w := rewrites{importID: importID}
 	var unlinked []string
@@ -346,18 +347,18 @@ func (s *Service) unlinkParents(ctx context.Context, tx pgx.Tx, importID, actor 
 		}
 		var before party.Person
 		if err := json.Unmarshal(d.Doc, &before); err != nil {
-			return 0, fmt.Errorf("decode person %s: %w", d.ID, err)
+			return nil, fmt.Errorf("decode person %s: %w", d.ID, err)
 		}
 		if _, err := rewrite(s, s.People.k, &w, d.ID, before, before.WithoutLinks(parentKinds, l.Children), now); err != nil {
-			return 0, err
+			return nil, err
 		}
 		unlinked = append(unlinked, d.ID)
 	}
 	if len(unlinked) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	if err := w.save(ctx, tx, store.Person, actor, now); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(unlinked), store.ParentLinksTakenBack(ctx, tx, importID, unlinked, now)
+	return unlinked, store.ParentLinksTakenBack(ctx, tx, importID, unlinked, now)
 }

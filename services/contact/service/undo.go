@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,6 +31,21 @@ type UndoView struct {
 	// linked to their children that this undo took the links back from.
 	// A person changed since keeps them, and so their children are kept.
 	ParentsUnlinked int `json:"parents_unlinked"`
+	// FinishedUndos are the imports undone before whose undo kept parties
+	// only for links to or from the parties of this one, and which this
+	// undo finished: a unit file undone before the school file naming its
+	// units, or the first of two class lists sharing a parent.
+	FinishedUndos []FinishedUndo `json:"finished_undos"`
+}
+
+// FinishedUndo is an import undone before, of which this undo deleted the
+// parties left only for the links it took away.
+type FinishedUndo struct {
+	ImportID string `json:"import_id"`
+	// Deleted counts the parties this undo deleted; Kept those still left,
+	// which someone worked on.
+	Deleted int `json:"deleted"`
+	Kept    int `json:"kept"`
 }
 
 // UndoImport deletes, in one transaction, the parties an import created
@@ -37,10 +54,14 @@ type UndoView struct {
 // mapping or defaults can be imported again. The parties someone worked on
 // are kept and listed. Only an import that ended can be undone, and once
 // every party it created is gone, the same file may be uploaded again.
+// An import undone before, which kept parties only because this one's
+// parties linked to them or it linked its own parents, is finished too, so
+// the order two related imports are undone in does not matter.
 func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 	var v UndoView
 	actor, now := Actor(ctx), s.Clock.Now()
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		v = UndoView{} // an attempt that lost a race leaves nothing
 		job, err := store.LockImport(ctx, tx, id)
 		if err != nil {
 			return err
@@ -48,35 +69,25 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 		if job.Status == "pending" || job.Status == "running" {
 			return problem.Conflict(fmt.Sprintf("the import is %s: undo it once it has ended", job.Status))
 		}
-		t, deleted := store.Organization, func(id string) any { return s.Organisations.k.deleted(id) }
+		u := undo{s: s, tx: tx, actor: actor, now: now}
+		t := store.Organization
+		var freed []string // parties an earlier undo may have kept for links this one takes away
 		if job.Resource == "people" {
-			t, deleted = store.Person, func(id string) any { return s.People.k.deleted(id) }
-			if v.ParentsUnlinked, err = s.unlinkParents(ctx, tx, id, actor, now); err != nil {
+			t = store.Person
+			if freed, err = s.unlinkParents(ctx, tx, id, actor, now); err != nil {
 				return err
 			}
+			v.ParentsUnlinked = len(freed)
 		}
-		ids, err := store.UntouchedImports(ctx, tx, t, id)
+		deleted, linked, err := u.deleteUntouched(ctx, t, id)
 		if err != nil {
 			return err
 		}
-		if len(ids) > 0 {
-			if err := store.DeleteImported(ctx, tx, t, ids, actor, now); err != nil {
-				return err
-			}
-			events := make([]*event.Event, len(ids))
-			for i, pid := range ids {
-				e, err := s.Catalogue.Event(pid, now, deleted(pid))
-				if err != nil {
-					return err
-				}
-				events[i] = &e
-			}
-			if err := outbox.Append(ctx, tx, events...); err != nil {
-				return err
-			}
+		v.Deleted = deleted
+		if v.Kept, v.KeptIDs, err = store.Undone(ctx, tx, t, id, deleted, now, keptShown); err != nil {
+			return err
 		}
-		v.Deleted = len(ids)
-		if v.Kept, v.KeptIDs, err = store.Undone(ctx, tx, t, id, len(ids), now, keptShown); err != nil {
+		if v.FinishedUndos, err = u.finishEarlier(ctx, id, append(freed, linked...)); err != nil {
 			return err
 		}
 		job, err = store.GetImport(ctx, tx, id)
@@ -86,5 +97,83 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 	if v.KeptIDs == nil {
 		v.KeptIDs = []string{}
 	}
+	if v.FinishedUndos == nil {
+		v.FinishedUndos = []FinishedUndo{}
+	}
 	return v, err
+}
+
+// undo deletes the untouched parties of imports in one transaction.
+type undo struct {
+	s     *Service
+	tx    pgx.Tx
+	actor string
+	now   time.Time
+}
+
+// deleteUntouched deletes the parties of t the import created that nobody
+// has touched since, each with a history entry and a deleted event, and
+// returns how many it deleted and the parties they linked to.
+func (u *undo) deleteUntouched(ctx context.Context, t store.Type, importID string) (deleted int, linked []string, err error) {
+	ids, err := store.UntouchedImports(ctx, u.tx, t, importID)
+	if err != nil || len(ids) == 0 {
+		return 0, nil, err
+	}
+	if linked, err = store.LinkTargets(ctx, u.tx, t, ids); err != nil {
+		return 0, nil, err
+	}
+	if err := store.DeleteImported(ctx, u.tx, t, ids, u.actor, u.now); err != nil {
+		return 0, nil, err
+	}
+	deletedEvent := u.s.Organisations.k.deleted
+	if t == store.Person {
+		deletedEvent = u.s.People.k.deleted
+	}
+	events := make([]*event.Event, len(ids))
+	for i, pid := range ids {
+		e, err := u.s.Catalogue.Event(pid, u.now, deletedEvent(pid))
+		if err != nil {
+			return 0, nil, err
+		}
+		events[i] = &e
+	}
+	if err := outbox.Append(ctx, u.tx, events...); err != nil {
+		return 0, nil, err
+	}
+	return len(ids), linked, nil
+}
+
+// finishEarlier deletes, from the imports other than self undone before,
+// the parties that freed were kept for: those of freed that nobody touched,
+// and then those their own links kept, until a round deletes nothing more.
+func (u *undo) finishEarlier(ctx context.Context, self string, freed []string) ([]FinishedUndo, error) {
+	var out []FinishedUndo
+	for len(freed) > 0 {
+		earlier, err := store.UndoneImportsHolding(ctx, u.tx, freed, self)
+		if err != nil {
+			return nil, err
+		}
+		freed = nil
+		for _, im := range earlier {
+			deleted, linked, err := u.deleteUntouched(ctx, im.Type, im.ID)
+			if err != nil {
+				return nil, err
+			}
+			if deleted == 0 {
+				continue
+			}
+			kept, _, err := store.Undone(ctx, u.tx, im.Type, im.ID, deleted, u.now, 0)
+			if err != nil {
+				return nil, err
+			}
+			i := slices.IndexFunc(out, func(f FinishedUndo) bool { return f.ImportID == im.ID })
+			if i < 0 {
+				out, i = append(out, FinishedUndo{ImportID: im.ID}), len(out)
+			}
+			out[i].Deleted += deleted
+			out[i].Kept = kept
+			freed = append(freed, linked...)
+		}
+	}
+	return out, nil
 }

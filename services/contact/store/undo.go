@@ -95,3 +95,58 @@ func Undone(ctx context.Context, tx pgx.Tx, t Type, importID string, n int, now 
 	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	return left, ids, err
 }
+
+// LinkTargets returns the parties that the parties ids of t link to: the
+// supervising units of organisations, the workplaces and relatives of
+// people. Undoing an import reads them before deleting its parties, as the
+// parties an earlier undo kept for those links only (UndoneImportsHolding).
+func LinkTargets(ctx context.Context, tx pgx.Tx, t Type, ids []string) ([]string, error) {
+	q := `SELECT DISTINCT supervising_unit_id::text FROM organization WHERE id = ANY($1::uuid[]) AND supervising_unit_id IS NOT NULL`
+	if t == Person {
+		q = `SELECT DISTINCT l.id FROM person p, jsonb_array_elements_text(jsonb_path_query_array(p.doc, '$.relationships[*].party_id')) AS l(id)
+WHERE p.id = ANY($1::uuid[])`
+	}
+	rows, err := tx.Query(ctx, q, ids)
+	if err != nil {
+		return nil, fmt.Errorf("the parties %d %s link to: %w", len(ids), t, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("the parties %d %s link to: %w", len(ids), t, err)
+	}
+	return out, nil
+}
+
+// UndoneImport is an import undone already, and the type of its parties.
+type UndoneImport struct {
+	ID   string
+	Type Type
+}
+
+// UndoneImportsHolding returns, in id order and locked FOR UPDATE, the
+// imports other than except that created some of the parties ids and have
+// been undone already: their undo kept those parties, perhaps only for
+// links another undo has just deleted or taken back.
+func UndoneImportsHolding(ctx context.Context, tx pgx.Tx, ids []string, except string) ([]UndoneImport, error) {
+	rows, err := tx.Query(ctx, `SELECT j.id::text, j.resource FROM import_job j
+WHERE j.undone_at IS NOT NULL AND j.id <> $2 AND j.id IN (
+ SELECT import_id FROM organization WHERE id = ANY($1::uuid[]) UNION SELECT import_id FROM person WHERE id = ANY($1::uuid[]))
+ORDER BY j.id FOR UPDATE OF j`, ids, except)
+	if err != nil {
+		return nil, fmt.Errorf("undone imports of %d parties: %w", len(ids), err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UndoneImport, error) {
+		var u UndoneImport
+		var resource string
+		err := r.Scan(&u.ID, &resource)
+		u.Type = Organization
+		if resource == "people" {
+			u.Type = Person
+		}
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("undone imports of %d parties: %w", len(ids), err)
+	}
+	return out, nil
+}
