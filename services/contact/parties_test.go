@@ -96,6 +96,8 @@ func TestAnOrganisationLivesThroughCreateSearchUpdateMergeAndDelete(t *testing.T
 		"?supervising_unit=" + so:                               {"Trường Tiểu học Đoàn Thị Điểm"},
 		"?kind=unit&stage=prospect":                             {"Trường Tiểu học Đoàn Thị Điểm"},
 		"?tag=ti%E1%BB%83u%20h%E1%BB%8Dc":                       {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?tag=TIEU++HOC":                                        {"Trường Tiểu học Đoàn Thị Điểm"},
+		"?tag=tie%CC%82%CC%89u%20ho%CC%A3c":                     {"Trường Tiểu học Đoàn Thị Điểm"}, // decomposed (NFD)
 		"?province=H%C3%A0%20N%E1%BB%99i&kind=supervising_unit": {"Sở Giáo dục và Đào tạo Hà Nội"},
 		"?stage=customer":                                       {},
 		"?owner=user-lead&kind=vendor":                          {},
@@ -219,6 +221,9 @@ func TestBadOrganisationsAreProblemsNamingTheirFields(t *testing.T) {
 	repeated := h.Do(t, "GET", orgs+"?tag=a&stage=lead&tag=b", tok, nil)
 	if mustStatus(t, repeated, 422); !sameSet(fieldsOf(t, repeated), []string{"tag"}) {
 		t.Fatalf("a repeated filter: %s", repeated.Body)
+	}
+	if blank := h.Do(t, "GET", orgs+"?tag=%20%20", tok, nil); blank.Status != 422 || !sameSet(fieldsOf(t, blank), []string{"tag"}) {
+		t.Fatalf("a blank tag: %d %s", blank.Status, blank.Body)
 	}
 	mustStatus(t, h.Do(t, "GET", orgs+"?supervising_unit=S%E1%BB%9F", tok, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"/export?format=pdf", tok, nil), 422)

@@ -97,6 +97,16 @@ func normalizeList(c *checks, field string, raw []string, norm func(string) (str
 // " Tiềm  năng" are one tag.
 func TagKey(t string) string { return Fold(cleanText(t)) }
 
+// TagKeys returns the keys of tags (TagKey), which the tag filter
+// matches: "?tag=vip" finds a party tagged "VIP".
+func TagKeys(tags []string) []string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = TagKey(t)
+	}
+	return out
+}
+
 // normalizeTags trims tags and drops empty and repeated ones, compared by
 // TagKey.
 func normalizeTags(raw []string) []string {

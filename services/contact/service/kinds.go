@@ -61,6 +61,7 @@ func row[T any](k kind[T], v T) (store.Row, error) {
 	r.ID = *k.id(&v)
 	r.Doc = doc
 	r.SearchName = party.Fold(r.Name)
+	r.Tags = party.TagKeys(r.Tags)
 	r.Keys = keyStrings(k.keys(v))
 	r.OwnerID = ptr(*k.owner(&v))
 	return r, nil

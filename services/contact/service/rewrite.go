@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -20,7 +21,7 @@ type rewrites struct {
 	// importID names the import whose class list links, or whose undo
 	// takes the links back; empty for staff's changes.
 	importID string
-	docs     []store.Doc
+	docs     []store.Rewrite
 	history  map[string][]store.Change
 	events   []*event.Event
 }
@@ -43,7 +44,7 @@ func rewrite[T any](s *Service, k kind[T], w *rewrites, id string, before, next 
 	if w.history == nil {
 		w.history = map[string][]store.Change{}
 	}
-	w.docs, w.history[id], w.events = append(w.docs, store.Doc{ID: id, Doc: doc}), toStore(changes), append(w.events, &e)
+	w.docs, w.history[id], w.events = append(w.docs, store.Rewrite{ID: id, Doc: doc, Tags: party.TagKeys(*k.tags(&next))}), toStore(changes), append(w.events, &e)
 	return true, nil
 }
 

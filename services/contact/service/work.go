@@ -72,7 +72,7 @@ func (q Query) set() []string {
 // any written form; dates_within counts from today; a custom field gap
 // (missing=custom:level) must be a field of fields.
 func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSchema) (store.Filter, error) {
-	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: q.Tag, Owner: q.Owner, Supervising: q.Supervising,
+	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: party.TagKey(q.Tag), Owner: q.Owner, Supervising: q.Supervising,
 		LinkedTo: q.LinkedTo, Relationship: q.Relationship}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
@@ -91,6 +91,9 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 			bad = append(bad, problem.FieldError{Field: "dates_within", Message: fmt.Sprintf("must be a number of days from 1 to %d", party.MaxReminderWindow)})
 		}
 		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
+	}
+	if q.Tag != "" && f.Tag == "" {
+		bad = append(bad, problem.FieldError{Field: "tag", Message: "is blank: name a tag"})
 	}
 	if q.Kind != "" && !party.Kind(q.Kind).Valid() {
 		bad = append(bad, problem.FieldError{Field: "kind", Message: "must be one of unit, supervising_unit, partner, vendor, school"})

@@ -3,6 +3,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -33,12 +34,14 @@ var ErrNotFound = errors.New("not found")
 
 // Row is a party as stored: its document and the columns derived from it.
 type Row struct {
-	ID                string
-	Doc               []byte
-	Name              string
-	SearchName        string
-	Kinds             []string
-	Stage             *string
+	ID         string
+	Doc        []byte
+	Name       string
+	SearchName string
+	Kinds      []string
+	Stage      *string
+	// Tags are the keys of the party's tags (party.TagKey), which the tag
+	// filter compares; the document holds them as written.
 	Tags              []string
 	OwnerID           *string
 	Province          *string
@@ -261,6 +264,13 @@ type Doc struct {
 	Doc []byte
 }
 
+// Rewrite is a party's new document, and the keys of its tags (Row.Tags).
+type Rewrite struct {
+	ID   string
+	Doc  []byte
+	Tags []string
+}
+
 // LockSelected returns, in id order and locked for an update, the
 // documents of up to limit parties a filter selects.
 func LockSelected(ctx context.Context, db DB, t Type, f Filter, limit int) ([]Doc, error) {
@@ -286,15 +296,21 @@ func LockSelected(ctx context.Context, db DB, t Type, f Filter, limit int) ([]Do
 // columns are read from the documents; custom fields and relationships
 // have none), in one statement: a bulk change of thousands of parties,
 // or the links an import gives the parents of a class list.
-func UpdateClassification(ctx context.Context, db DB, t Type, docs []Doc, actor string, now time.Time) error {
-	ids, texts := make([]string, len(docs)), make([]string, len(docs))
+func UpdateClassification(ctx context.Context, db DB, t Type, docs []Rewrite, actor string, now time.Time) error {
+	ids, texts, tags := make([]string, len(docs)), make([]string, len(docs)), make([]string, len(docs))
 	for i, d := range docs {
-		ids[i], texts[i] = d.ID, string(d.Doc)
+		keys, err := json.Marshal(nonNil(d.Tags))
+		if err != nil {
+			return fmt.Errorf("update the classification of %s %s: %w", t, d.ID, err)
+		}
+		ids[i], texts[i], tags[i] = d.ID, string(d.Doc), string(keys)
 	}
+	// The tags travel as JSON arrays: unnest cannot take an array of
+	// arrays of different lengths.
 	_, err := db.Exec(ctx, `UPDATE `+string(t)+` p SET doc = u.doc::jsonb,
- tags = ARRAY(SELECT jsonb_array_elements_text(coalesce(u.doc::jsonb->'tags', '[]'))), stage = u.doc::jsonb->>'stage',
- last_touched_by = $3, last_touched_at = $4, updated_at = $4, version = p.version + 1
-FROM unnest($1::uuid[], $2::text[]) AS u(id, doc) WHERE p.id = u.id`, ids, texts, actor, now)
+ tags = ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), stage = u.doc::jsonb->>'stage',
+ last_touched_by = $4, last_touched_at = $5, updated_at = $5, version = p.version + 1
+FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, doc, tags) WHERE p.id = u.id`, ids, texts, tags, actor, now)
 	if err != nil {
 		return fmt.Errorf("update the classification of %d %s: %w", len(docs), t, err)
 	}
