@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/unicode/norm"
 )
 
 // DefaultRegion is the region assumed for phone numbers written without a
@@ -135,8 +136,16 @@ func Retag(tags, add, remove []string) []string {
 	return slices.DeleteFunc(normalizeTags(append(slices.Clone(tags), add...)), func(t string) bool { return gone[TagKey(t)] })
 }
 
-// cleanText trims s and collapses inner white space, since names pasted from
-// spreadsheets often carry double spaces that would defeat equality.
+// cleanText trims s, collapses inner white space and composes its letters
+// (NFC), since names pasted from spreadsheets often carry double spaces,
+// and text from some keyboards and Mac files decomposed letters ("e" and a
+// combining circumflex for "ê"), either of which would defeat equality
+// with the same name typed elsewhere.
 func cleanText(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+}
+
+// cleanNotes trims free text and composes it (NFC), keeping its lines.
+func cleanNotes(s string) string {
+	return norm.NFC.String(strings.TrimSpace(s))
 }

@@ -130,7 +130,7 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 	}
 	o.Tags = normalizeTags(o.Tags)
 	o.OwnerID = strings.TrimSpace(o.OwnerID)
-	o.Notes = strings.TrimSpace(o.Notes)
+	o.Notes = cleanNotes(o.Notes)
 	checkCustomFields(&c, schema, o.Kinds, o.CustomFields)
 	if err := c.err(); err != nil {
 		return Organisation{}, err

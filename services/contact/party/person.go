@@ -105,7 +105,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
 	p.Tags = normalizeTags(p.Tags)
 	p.OwnerID = strings.TrimSpace(p.OwnerID)
-	p.Notes = strings.TrimSpace(p.Notes)
+	p.Notes = cleanNotes(p.Notes)
 	if err := c.err(); err != nil {
 		return Person{}, err
 	}

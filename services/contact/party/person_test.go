@@ -15,7 +15,7 @@ var (
 func TestValidPersonIsNormalised(t *testing.T) {
 	got, err := NewPerson(Person{
 		ID:       "p1",
-		FullName: " Nguyễn  Văn   An ",
+		FullName: " Nguye\u0302\u0303n  Văn   An ", // ễ decomposed
 		Phones:   []string{"0912 345 678", "84912345678"},
 		Emails:   []string{"An@Gmail.com"},
 		ZaloID:   " 0912345678 ",
@@ -30,7 +30,8 @@ func TestValidPersonIsNormalised(t *testing.T) {
 			{Kind: RelParentOf, PartyID: "p2"},
 			{Kind: RelParentOf, PartyID: "p2", PartyName: "Nguyễn Thị Bé"},
 		},
-		Tags: []string{"phụ huynh", "Phụ Huynh"},
+		Tags:  []string{"phụ huynh", "Phụ Huynh"},
+		Notes: " Go\u0323i lại sau ",
 	}, today)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +49,8 @@ func TestValidPersonIsNormalised(t *testing.T) {
 			{Kind: RelWorksAt, PartyID: "org-1", Title: "Kế toán trưởng"},
 			{Kind: RelParentOf, PartyID: "p2"},
 		},
-		Tags: []string{"phụ huynh"},
+		Tags:  []string{"phụ huynh"},
+		Notes: "Gọi lại sau",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("NewPerson:\n got %+v\nwant %+v", got, want)
