@@ -185,12 +185,45 @@ func TestABirthdayAfterTheDayOfTheImportIsReportedInItsColumn(t *testing.T) {
 
 func TestPersonRowReadsDayFirstAndSpreadsheetSerialBirthdays(t *testing.T) {
 	for _, cell := range []string{"05/05/1990", "1990-05-05", "32998"} {
-		p, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{
+		p, problems := NewChecker(Options{Workbook: true}).Person(Row{Line: 2, Cells: []Cell{
 			{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", cell},
 		}})
 		if problems != nil || p.Birthday != (party.Date{Year: 1990, Month: 5, Day: 5}) {
 			t.Errorf("birthday %q: got %v, problems %v", cell, p.Birthday, problems)
 		}
+	}
+}
+
+// A number alone is a date only where a workbook's date cell holds its
+// serial: in a CSV file "1985" is a year, and "32998" was typed as a
+// number; a year alone is no date in a workbook either, nor inside an
+// important date's text.
+func TestANumberAloneIsNoDateButAWorkbooksSerial(t *testing.T) {
+	const year = "1985 is a year alone: a date needs day, month and year, as dd/mm/1985"
+	tests := []struct {
+		name     string
+		workbook bool
+		column   string
+		cell     string
+		want     string
+	}{
+		{"a year in a CSV birthday", false, "Ngày sinh", "1985", year},
+		{"a serial in a CSV birthday", false, "Ngày sinh", "32998", "32998 is a number, not a date: write the date as dd/mm/yyyy"},
+		{"a year in a workbook birthday", true, "Ngày sinh", "1985", year},
+		{"a year in a CSV important date", false, "Ngày quan trọng", "Ngày cưới: 2015",
+			`holds "Ngày cưới: 2015", whose date 2015 is a year alone: a date needs day, month and year, as dd/mm/2015`},
+		{"a serial in a workbook important date", true, "Ngày quan trọng", "Ngày cưới: 42175",
+			`holds "Ngày cưới: 42175", whose date 42175 is a number, not a date: write the date as dd/mm/yyyy`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := NewChecker(Options{Workbook: tt.workbook}).Person(Row{Line: 2, Cells: []Cell{
+				{"Họ và tên", "Năm Sinh Một"}, {tt.column, tt.cell}}})
+			want := []Problem{{Row: 2, Column: tt.column, Message: tt.want}}
+			if !reflect.DeepEqual(problems, want) {
+				t.Errorf("problems %+v, want %+v", problems, want)
+			}
+		})
 	}
 }
 

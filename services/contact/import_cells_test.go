@@ -1,0 +1,79 @@
+package contact_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/xuri/excelize/v2"
+)
+
+// problemAt returns the message of the report's problem at row and column,
+// or "".
+func problemAt(report []importProblem, row int, column string) string {
+	for _, p := range report {
+		if p.Row == row && p.Column == column {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// A number alone in a date column is a year or a number typed as such,
+// never silently a day of 1905: a CSV file's is refused, and so is a year
+// alone in a workbook, where only a date cell's serial number is a date.
+func TestANumberAloneInADateColumnIsRefusedUnlessAWorkbookDateCellHoldsIt(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := "Họ tên,Ngày sinh,Ngày quan trọng\n" +
+		"Năm Sinh Một,1985,\n" + // 2 a year alone
+		"Ngày Cưới Hai,,Ngày cưới: 2015\n" + // 3 a year alone
+		"Số Sê Ri Ba,32998,\n" + // 4 a number
+		"Đúng Ngày Bốn,07/06/1985,Ngày cưới: 20/06/2015\n" // 5 created
+	job := importFile(t, h, tok, "nam-sinh.csv", []byte(file), "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 1 || job.Progress.Failed != 3 {
+		t.Fatalf("job: %+v", job)
+	}
+	report := problemsOf(t, h, tok, job.ID)
+	for _, want := range []struct {
+		row            int
+		column, phrase string
+	}{{2, "Ngày sinh", "1985 is a year alone"}, {3, "Ngày quan trọng", "2015 is a year alone"}, {4, "Ngày sinh", "32998 is a number, not a date"}} {
+		if msg := problemAt(report, want.row, want.column); !strings.Contains(msg, want.phrase) {
+			t.Errorf("row %d, %s: %q, want %q", want.row, want.column, msg, want.phrase)
+		}
+	}
+	if got := namePairs(t, h, `SELECT name, doc->>'birthday' FROM person`); len(got) != 1 || got["Đúng Ngày Bốn"] != "1985-06-07" {
+		t.Fatalf("birthdays: %v", got)
+	}
+
+	// A workbook's date cell holds a serial number, read as its date; a
+	// number cell holding a year is refused.
+	f := excelize.NewFile()
+	defer f.Close()
+	for cell, value := range map[string]any{"A1": "Họ tên", "B1": "Ngày sinh",
+		"A2": "Ô Ngày Năm", "B2": time.Date(1990, 5, 5, 0, 0, 0, 0, time.UTC),
+		"A3": "Ô Số Sáu", "B3": 1985} {
+		if err := f.SetCellValue("Sheet1", cell, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var xlsx bytes.Buffer
+	if err := f.Write(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	job = importFile(t, h, tok, "nam-sinh.xlsx", xlsx.Bytes(), "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 1 || job.Progress.Failed != 1 {
+		t.Fatalf("workbook job: %+v", job)
+	}
+	if msg := problemAt(problemsOf(t, h, tok, job.ID), 3, "Ngày sinh"); !strings.Contains(msg, "1985 is a year alone") {
+		t.Errorf("workbook row 3: %q", msg)
+	}
+	if got := namePairs(t, h, `SELECT name, doc->>'birthday' FROM person WHERE name = 'Ô Ngày Năm'`); got["Ô Ngày Năm"] != "1990-05-05" {
+		t.Fatalf("the date cell's birthday: %v", got)
+	}
+}
