@@ -77,3 +77,30 @@ func TestANumberAloneInADateColumnIsRefusedUnlessAWorkbookDateCellHoldsIt(t *tes
 		t.Fatalf("the date cell's birthday: %v", got)
 	}
 }
+
+// A NUL character, which Postgres text cannot hold, refuses its row in the
+// preview and in the import alike; the other rows are created, and the job
+// neither fails nor waits for retries.
+func TestACellHoldingANulCharacterRefusesItsRowOnly(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := []byte("Họ tên,Điện thoại\nNul\x00 Tên,0912000001\nĐúng Tên,0912000002\n")
+	want := importProblem{Row: 2, Column: "Họ tên", Message: "holds a NUL character (0x00), which cannot be stored: remove it from the cell"}
+
+	r := previewForm(t, h, tok, "", file, map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 2 || p.Rows[0].Party != nil || len(p.Rows[0].Problems) != 1 || p.Rows[0].Problems[0] != want || p.Rows[1].Party == nil {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	job := importFile(t, h, tok, "nul.csv", file, "people", 30*time.Second)
+	if job.Status != "done" || job.Error != "" || job.Progress.Created != 1 || job.Progress.Failed != 1 {
+		t.Fatalf("job: %+v", job)
+	}
+	if report := problemsOf(t, h, tok, job.ID); len(report) != 1 || report[0] != want {
+		t.Fatalf("report: %+v", report)
+	}
+	// A header Postgres cannot store refuses the file at once.
+	mustStatus(t, uploadForm(t, h, tok, "nul.csv", []byte("Họ tên,Ghi\x00 chú\nAn,x\n"), map[string]string{"resource": "people"}), 422)
+}

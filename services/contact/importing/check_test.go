@@ -342,3 +342,23 @@ func TestASupervisingUnitIsReadAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// A cell Postgres cannot store as text refuses its row, saying what to
+// remove, and the rest of the row is checked as usual.
+func TestACellPostgresCannotStoreRefusesItsRow(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{"Nguyễn\x00 Văn An", "holds a NUL character (0x00), which cannot be stored: remove it from the cell"},
+		{"Nguyễn V\xe3n An", "holds bytes that are not UTF-8 text, which cannot be stored: type the value again"},
+	}
+	for _, tt := range tests {
+		_, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{{"Họ và tên", tt.cell}, {"SĐT", "0912 345 678"}}})
+		want := []Problem{{Row: 2, Column: "Họ và tên", Message: tt.want}}
+		if !reflect.DeepEqual(problems, want) {
+			t.Errorf("%q: problems %+v, want %+v", tt.cell, problems, want)
+		}
+	}
+	// An ignored column's cells are not stored, so they refuse nothing.
+	if _, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{{"Họ và tên", "An"}, {"STT", "1\x00"}}}); problems != nil {
+		t.Errorf("an ignored column: %+v", problems)
+	}
+}

@@ -61,6 +61,8 @@ func (d Defaults) Check(r Resource, m Mapping, headers []string, opts Options) m
 			problems[f] = "names a person's relatives, whom every row cannot share: put them in a column of the file"
 		case strings.TrimSpace(value) == "":
 			problems[f] = "is blank: leave the field out"
+		case unstorable(value) != "":
+			problems[f] = unstorable(value)
 		default:
 			valid[f] = value
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/xuri/excelize/v2"
@@ -41,6 +42,12 @@ func (c *Checker) collect(row Row) *rowValues {
 	}
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
+		if msg := unstorable(cell.Value); col.mapped && msg != "" {
+			// The row is refused; the rest of the cell is still checked,
+			// so that one round of fixes is enough.
+			v.reported = append(v.reported, Problem{Row: row.Line, Column: cell.Header, Message: msg})
+			cell.Value = storable(cell.Value)
+		}
 		switch {
 		case !col.mapped:
 		case isList(col.field):
@@ -63,6 +70,25 @@ func (c *Checker) collect(row Row) *rowValues {
 	}
 	c.opts.Defaults.apply(v)
 	return v
+}
+
+// unstorable says why Postgres cannot store s as text, or "": a NUL
+// character, which some programs leave in exported cells, or bytes that are
+// not UTF-8. Such a cell would fail the whole chunk's COPY, so its row is
+// refused instead.
+func unstorable(s string) string {
+	switch {
+	case strings.IndexByte(s, 0) >= 0:
+		return "holds a NUL character (0x00), which cannot be stored: remove it from the cell"
+	case !utf8.ValidString(s):
+		return "holds bytes that are not UTF-8 text, which cannot be stored: type the value again"
+	}
+	return ""
+}
+
+// storable returns s without what unstorable refuses.
+func storable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
 }
 
 // refusedPlace is the KeyPlace of a row refused for its fields, with the

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
@@ -418,6 +419,15 @@ type unreadable struct{ error }
 
 func (u unreadable) Unwrap() error { return u.error }
 
+// dataException reports whether Postgres refused a value the job wrote
+// (SQLSTATE class 22: a character text cannot hold, a number out of
+// range). The rows' checks should have refused it; either way the cause is
+// in the file, and another attempt would meet it again.
+func dataException(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22")
+}
+
 // RunImports claims import jobs one at a time until ctx ends: pending ones,
 // and running ones whose replica stopped sending heartbeats. Replicas may
 // all run it: a job is claimed with SKIP LOCKED.
@@ -469,7 +479,7 @@ func (s *Service) runImport(ctx context.Context, job store.Import, token string,
 		return
 	case ctx.Err() != nil:
 		err = store.RequeueImport(bg, s.Pool, job.ID, token)
-	case err != nil && !errors.As(err, new(unreadable)) && job.Attempts+1 < importAttempts:
+	case err != nil && !errors.As(err, new(unreadable)) && !dataException(err) && job.Attempts+1 < importAttempts:
 		after := time.Duration(job.Attempts+1) * importRetryAfter
 		s.Log.WarnContext(ctx, "import attempt failed, retrying", "import_id", job.ID, "attempt", job.Attempts+1, "after", after, "err", err)
 		if err = store.RetryImport(bg, s.Pool, job.ID, token, err.Error(), after); err == nil {
