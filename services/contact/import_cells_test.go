@@ -104,3 +104,26 @@ func TestACellHoldingANulCharacterRefusesItsRowOnly(t *testing.T) {
 	// A header Postgres cannot store refuses the file at once.
 	mustStatus(t, uploadForm(t, h, tok, "nul.csv", []byte("Họ tên,Ghi\x00 chú\nAn,x\n"), map[string]string{"resource": "people"}), 422)
 }
+
+// A quote inside a CSV field that does not start with one is a character
+// of it, as Excel reads it: the preview and the import read the row alike,
+// and the file is not refused for it.
+func TestACSVWithAStrayQuoteIsReadAsExcelReadsIt(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := []byte("Họ tên,Điện thoại\nGood Row,0912000000\nBad \"Quote,0912000001\n")
+	r := previewForm(t, h, tok, "", file, map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 2 || p.Rows[1].Party["full_name"] != `Bad "Quote` {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	job := importFile(t, h, tok, "quote.csv", file, "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 2 || job.Progress.Failed != 0 {
+		t.Fatalf("job: %+v", job)
+	}
+	if got := namePairs(t, h, `SELECT name, doc->'phones'->>0 FROM person`); got[`Bad "Quote`] != "+84912000001" {
+		t.Fatalf("people: %v", got)
+	}
+}

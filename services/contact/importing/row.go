@@ -64,8 +64,9 @@ var ErrNoHeader = errors.New("import: the file has no header row")
 // ReadCSV yields the data rows of a CSV file under its header row (see
 // rows for how the header is found). The delimiter (comma, semicolon or tab)
 // is sniffed from the first line, because Excel in a Vietnamese locale saves
-// CSV with semicolons; a UTF-8 byte order mark is skipped. Iteration stops
-// after the first error.
+// CSV with semicolons; a UTF-8 byte order mark is skipped. Quotes are read
+// as Excel reads them (see LazyQuotes below). Iteration stops after the
+// first error.
 func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	return rows(func(yield func(record, error) bool) {
 		br := bufio.NewReader(r)
@@ -73,6 +74,11 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 		cr := csv.NewReader(br)
 		cr.Comma = sniffDelimiter(br)
 		cr.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
+		// A quote inside a field that does not start with one is a
+		// character of it (Bad "Quote), as Excel reads it; an unclosed
+		// quoted field runs to the end of the file. Strict quoting would
+		// refuse a whole file for one typed quote.
+		cr.LazyQuotes = true
 		cr.ReuseRecord = true
 		next := 1 // the line after the previous record
 		for {
