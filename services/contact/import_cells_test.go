@@ -127,3 +127,33 @@ func TestACSVWithAStrayQuoteIsReadAsExcelReadsIt(t *testing.T) {
 		t.Fatalf("people: %v", got)
 	}
 }
+
+// A class list's "Họ và tên học sinh" is the students' name, a column may
+// be mapped to full_name, and a file with no name column is refused at
+// upload and in the preview, naming the headers it has, rather than every
+// row being refused for a blank name.
+func TestAStudentsNameColumnIsTheNameAndAFileWithoutOneIsRefused(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	job := importFile(t, h, tok, "lop.csv", []byte("STT,Họ và tên học sinh,Ngày sinh\n1,Nguyễn Minh Khang,05/05/2015\n"), "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 1 {
+		t.Fatalf("class list: %+v", job)
+	}
+	r := uploadForm(t, h, tok, "hoc-vien.csv", []byte("Học viên,Điện thoại\nTrần Thu Hà,0912000009\n"),
+		map[string]string{"resource": "people", "mapping": `{"Học viên":"full_name"}`})
+	mustStatus(t, r, 202)
+	r.JSON(t, &job)
+	if job = waitForImport(t, h, tok, job.ID, 30*time.Second); job.Progress.Created != 1 {
+		t.Fatalf("mapped to full_name: %+v", job)
+	}
+	noName := []byte("STT,Điện thoại\n1,0912000010\n")
+	for _, r := range []servicetest.Response{
+		uploadForm(t, h, tok, "khong-ten.csv", noName, map[string]string{"resource": "people"}),
+		previewForm(t, h, tok, "", noName, map[string]string{"resource": "people"}),
+	} {
+		mustStatus(t, r, 422)
+		if !strings.Contains(string(r.Body), `has no column holding the name (headers found: \"STT\", \"Điện thoại\")`) {
+			t.Errorf("no name column: %s", r.Body)
+		}
+	}
+}

@@ -297,7 +297,7 @@ func TestAReUploadReplacesAJobThatCreatedNothingAndResumesAFailedOne(t *testing.
 		return uploadForm(t, h, tok, "people.csv", file, fields)
 	}
 	var wrong importJob
-	r := upload([]byte(peopleCSV), `{"Họ và tên":"tags"}`) // no name: every row refused
+	r := upload([]byte(peopleCSV), `{"Số điện thoại":"birthday"}`) // phones read as birthdays: every row refused
 	mustStatus(t, r, 202)
 	r.JSON(t, &wrong)
 	if wrong = waitForImport(t, h, tok, wrong.ID, 30*time.Second); wrong.Progress.Created != 0 || wrong.Progress.Failed != 6 {

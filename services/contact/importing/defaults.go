@@ -13,12 +13,13 @@ import (
 // attendees with its tag and the colleague who will call them as owner.
 type Defaults map[Field]string
 
-// NewDefaults returns the defaults an upload gives by field name, reading
-// supervising_unit_id as supervising_unit, as a column is read.
+// NewDefaults returns the defaults an upload gives by field name (or API
+// name, see FieldNamed), reading supervising_unit_id as supervising_unit,
+// as a column is read.
 func NewDefaults(byName map[string]string) Defaults {
 	d := make(Defaults, len(byName))
 	for f, v := range byName {
-		d[Field(f).canonical()] = v
+		d[FieldNamed(f).canonical()] = v
 	}
 	return d
 }

@@ -101,15 +101,16 @@ type upload struct {
 
 // prepareUpload refuses a file that cannot be read, or a mapping naming an
 // unknown field, a field the resource lacks or a header the file lacks, or
-// two columns feeding one single-valued field, or defaults that cannot be
-// every row's.
+// two columns feeding one single-valued field, or no column feeding the
+// name, or defaults that cannot be every row's. A mapping may name a field
+// by its API name (importing.FieldNamed).
 func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, error) {
 	up := upload{resource: importing.Resource(in.Resource), explicit: make(map[string]importing.Field, len(in.Mapping))}
 	if !up.resource.Known() {
 		return up, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
 	for h, f := range in.Mapping {
-		up.explicit[h] = importing.Field(f)
+		up.explicit[h] = importing.FieldNamed(f)
 	}
 	up.mapping = importing.DefaultMapping().With(up.explicit)
 	var err error
@@ -129,6 +130,9 @@ func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, er
 			fields = append(fields, problem.FieldError{Field: "mapping." + h, Message: problems[h]})
 		}
 		return up, problem.Invalid("the mapping does not fit the file", fields...)
+	}
+	if msg := up.mapping.NameMissing(up.headers, up.resource); msg != "" {
+		return up, badFile(msg)
 	}
 	up.defaults, err = s.checkDefaults(ctx, defaults, up.resource, up.mapping, up.headers)
 	return up, err
