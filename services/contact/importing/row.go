@@ -65,8 +65,9 @@ var ErrNoHeader = errors.New("import: the file has no header row")
 // rows for how the header is found). The delimiter (comma, semicolon or tab)
 // is sniffed from the first line, because Excel in a Vietnamese locale saves
 // CSV with semicolons; a UTF-8 byte order mark is skipped. Quotes are read
-// as Excel reads them (see LazyQuotes below). Iteration stops after the
-// first error.
+// as Excel reads them (see LazyQuotes below), and the "'" an export puts
+// before a formula-like cell is dropped. Iteration stops after the first
+// error.
 func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	return rows(func(yield func(record, error) bool) {
 		br := bufio.NewReader(r)
@@ -90,6 +91,7 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 				yield(record{}, fmt.Errorf("import: %w", err))
 				return
 			}
+			dropFormulaQuotes(cells)
 			line, _ := cr.FieldPos(0)
 			// encoding/csv skips empty lines; they part a header from what
 			// is not part of it, so they are passed on as a blank record.
@@ -105,6 +107,22 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 			}
 		}
 	}, m)
+}
+
+// formulaStarts are the first characters of a cell that Rapport's CSV
+// exports, like OWASP's advice against CSV injection, make inert with a
+// leading "'" (see transport/http's inertCell).
+const formulaStarts = "=+-@\t\r"
+
+// dropFormulaQuotes takes back the "'" an export put before a cell starting
+// with one of formulaStarts, so an export imports back to the values it
+// was made of.
+func dropFormulaQuotes(cells []string) {
+	for i, c := range cells {
+		if len(c) > 1 && c[0] == '\'' && strings.IndexByte(formulaStarts, c[1]) >= 0 {
+			cells[i] = c[1:]
+		}
+	}
 }
 
 // ReadXLSX yields the data rows of the first sheet of an XLSX workbook under

@@ -133,6 +133,14 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			},
 		},
 		{
+			name: "the quote an export puts before a formula-like cell is dropped",
+			file: "Họ tên,Ghi chú,Điện thoại\n'=HYPERLINK(\"x\"),'+SUM(1;2),'0912000001\nAn,'@all,'x\n",
+			want: []Row{
+				{Line: 2, Cells: []Cell{{"Họ tên", `=HYPERLINK("x")`}, {"Ghi chú", "+SUM(1;2)"}, {"Điện thoại", "'0912000001"}}},
+				{Line: 3, Cells: []Cell{{"Họ tên", "An"}, {"Ghi chú", "@all"}, {"Điện thoại", "'x"}}},
+			},
+		},
+		{
 			name: "values under a blank header or past the last one are kept as unheaded",
 			file: "Tên,,Email\nTrường A,đã gọi,a@x.vn,,\nTrường B,,,  ,ghi thêm\n,x\n",
 			want: []Row{
