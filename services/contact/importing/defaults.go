@@ -13,12 +13,13 @@ import (
 // attendees with its tag and the colleague who will call them as owner.
 type Defaults map[Field]string
 
-// NewDefaults returns the defaults an upload gives by field name, reading
-// supervising_unit_id as supervising_unit, as a column is read.
+// NewDefaults returns the defaults an upload gives by field name (or API
+// name, see FieldNamed), reading supervising_unit_id as supervising_unit,
+// as a column is read.
 func NewDefaults(byName map[string]string) Defaults {
 	d := make(Defaults, len(byName))
 	for f, v := range byName {
-		d[Field(f).canonical()] = v
+		d[FieldNamed(f).canonical()] = v
 	}
 	return d
 }
@@ -61,6 +62,8 @@ func (d Defaults) Check(r Resource, m Mapping, headers []string, opts Options) m
 			problems[f] = "names a person's relatives, whom every row cannot share: put them in a column of the file"
 		case strings.TrimSpace(value) == "":
 			problems[f] = "is blank: leave the field out"
+		case unstorable(value) != "":
+			problems[f] = unstorable(value)
 		default:
 			valid[f] = value
 		}

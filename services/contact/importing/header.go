@@ -49,6 +49,9 @@ func (h *header) name(names []string, more int) error {
 	seen := make(map[string]bool, len(names))
 	for i, name := range names {
 		name = strings.Join(strings.Fields(name), " ")
+		if msg := unstorable(name); msg != "" {
+			return fmt.Errorf("import: the header %q %s", name, msg)
+		}
 		if name != "" && seen[name] {
 			return fmt.Errorf("import: column %q appears twice in the header", name)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -123,6 +124,19 @@ func (f Field) Known() bool {
 		return true
 	}
 	return f.parentSlot() != nil
+}
+
+// apiNames are the API's names of the fields the importer names otherwise:
+// a person's name is full_name in the API and in exports.
+var apiNames = map[string]Field{"full_name": FieldName}
+
+// FieldNamed returns the field a mapping or the defaults name: one of the
+// constants above, or a field by its API name ("full_name").
+func FieldNamed(name string) Field {
+	if f, ok := apiNames[name]; ok {
+		return f
+	}
+	return Field(name)
 }
 
 // canonical returns the field f's values are read as: the supervising
@@ -260,6 +274,28 @@ func CheckMapping(explicit map[string]Field, headers []string, r Resource) map[s
 	return problems
 }
 
+// NameMissing says, when no column of headers feeds the name every party
+// needs, which headers the file has and how to name the column; "" when
+// one does. Every row would be refused for it, so the upload is refused
+// instead, once.
+func (m Mapping) NameMissing(headers []string, r Resource) string {
+	if slices.ContainsFunc(headers, func(h string) bool { f, ok := m.Field(h); return ok && f == FieldName }) {
+		return ""
+	}
+	example := "Họ và tên"
+	if r == Organisations {
+		example = "Tên đơn vị"
+	}
+	var found []string
+	for _, h := range headers {
+		if h != "" {
+			found = append(found, strconv.Quote(h))
+		}
+	}
+	return fmt.Sprintf(`has no column holding the name (headers found: %s): head that column %q, or map it to "name"`,
+		strings.Join(found, ", "), example)
+}
+
 // Conflicts returns, per header, why its column cannot be read: it feeds a
 // field holding one value (a name, a tax code) that an earlier column feeds
 // too, or it holds job titles and neither a column nor the defaults d name
@@ -300,7 +336,9 @@ func DefaultMapping() Mapping {
 		}
 	}
 	add(FieldName, "Tên", "Tên đơn vị", "Tên tổ chức", "Tên khách hàng", "Tên trường", "Tên công ty",
-		"Họ tên", "Họ và tên", "Name", "Full name", "Organisation", "Organization", "Company")
+		"Họ tên", "Họ và tên", "Name", "Full name", "Organisation", "Organization", "Company",
+		// class lists
+		"Họ tên học sinh", "Họ và tên học sinh", "Tên học sinh", "Học sinh", "Họ tên HS", "Họ và tên HS", "Tên HS")
 	add(FieldKinds, "Loại", "Loại đơn vị", "Phân loại", "Kind", "Kinds", "Type")
 	add(FieldTaxCode, "Mã số thuế", "MST", "Mã ĐVQHNS", "Mã QHNS", "Mã số thuế/Mã ĐVQHNS",
 		"Tax code", "Tax ID", "Budget code")

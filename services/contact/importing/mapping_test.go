@@ -171,3 +171,26 @@ func TestACustomFieldsColumnIsReadUnderItsFieldName(t *testing.T) {
 		t.Error("a mapping leaving the column out is ignored")
 	}
 }
+
+// A class list heads its students' names "Họ và tên học sinh" or "Học
+// sinh"; a mapping may name the name by its API name, full_name; a file
+// with no name column is told so once, with the headers it has.
+func TestAStudentsNameColumnAndFullNameFeedTheName(t *testing.T) {
+	m := DefaultMapping()
+	for _, h := range []string{"Họ tên học sinh", "Họ và tên học sinh", "Tên học sinh", "Học sinh", "HỌ VÀ TÊN HS", "Họ tên HS"} {
+		if f, ok := m.Field(h); !ok || f != FieldName {
+			t.Errorf("Field(%q) = %q, %v; want name", h, f, ok)
+		}
+	}
+	explicit := map[string]Field{"Học viên": FieldNamed("full_name")}
+	if problems := CheckMapping(explicit, []string{"Học viên"}, People); len(problems) != 0 {
+		t.Errorf("full_name refused: %v", problems)
+	}
+	if msg := m.With(explicit).NameMissing([]string{"Học viên"}, People); msg != "" {
+		t.Errorf("a column mapped to full_name is no name: %s", msg)
+	}
+	want := `has no column holding the name (headers found: "STT", "Điện thoại"): head that column "Họ và tên", or map it to "name"`
+	if msg := m.NameMissing([]string{"STT", "", "Điện thoại"}, People); msg != want {
+		t.Errorf("no name column:\n got %s\nwant %s", msg, want)
+	}
+}

@@ -1,6 +1,7 @@
 package importing
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,6 +21,11 @@ func (v *rowValues) importantDates() []party.ImportantDate {
 		err := party.ErrInvalidDate
 		if i >= 0 {
 			d, err = parseCellDate(strings.TrimSpace(item[i+1:]))
+		}
+		var bare numberNotDateError
+		if errors.As(err, &bare) && strings.TrimSpace(item[:i]) != "" {
+			v.report(FieldImportantDates, fmt.Sprintf("holds %q, whose date %v", item, bare))
+			continue
 		}
 		if err != nil || strings.TrimSpace(item[:max(i, 0)]) == "" {
 			v.report(FieldImportantDates, fmt.Sprintf(`holds %q, which is not an important date: write each as "label: date", `+

@@ -64,8 +64,10 @@ var ErrNoHeader = errors.New("import: the file has no header row")
 // ReadCSV yields the data rows of a CSV file under its header row (see
 // rows for how the header is found). The delimiter (comma, semicolon or tab)
 // is sniffed from the first line, because Excel in a Vietnamese locale saves
-// CSV with semicolons; a UTF-8 byte order mark is skipped. Iteration stops
-// after the first error.
+// CSV with semicolons; a UTF-8 byte order mark is skipped. Quotes are read
+// as Excel reads them (see LazyQuotes below), and the "'" an export puts
+// before a formula-like cell is dropped. Iteration stops after the first
+// error.
 func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	return rows(func(yield func(record, error) bool) {
 		br := bufio.NewReader(r)
@@ -73,6 +75,11 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 		cr := csv.NewReader(br)
 		cr.Comma = sniffDelimiter(br)
 		cr.FieldsPerRecord = -1 // spreadsheets drop trailing empty cells
+		// A quote inside a field that does not start with one is a
+		// character of it (Bad "Quote), as Excel reads it; an unclosed
+		// quoted field runs to the end of the file. Strict quoting would
+		// refuse a whole file for one typed quote.
+		cr.LazyQuotes = true
 		cr.ReuseRecord = true
 		next := 1 // the line after the previous record
 		for {
@@ -84,6 +91,7 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 				yield(record{}, fmt.Errorf("import: %w", err))
 				return
 			}
+			dropFormulaQuotes(cells)
 			line, _ := cr.FieldPos(0)
 			// encoding/csv skips empty lines; they part a header from what
 			// is not part of it, so they are passed on as a blank record.
@@ -99,6 +107,22 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 			}
 		}
 	}, m)
+}
+
+// formulaStarts are the first characters of a cell that Rapport's CSV
+// exports, like OWASP's advice against CSV injection, make inert with a
+// leading "'" (see transport/http's inertCell).
+const formulaStarts = "=+-@\t\r"
+
+// dropFormulaQuotes takes back the "'" an export put before a cell starting
+// with one of formulaStarts, so an export imports back to the values it
+// was made of.
+func dropFormulaQuotes(cells []string) {
+	for i, c := range cells {
+		if len(c) > 1 && c[0] == '\'' && strings.IndexByte(formulaStarts, c[1]) >= 0 {
+			cells[i] = c[1:]
+		}
+	}
 }
 
 // ReadXLSX yields the data rows of the first sheet of an XLSX workbook under

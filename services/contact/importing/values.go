@@ -1,10 +1,13 @@
 package importing
 
 import (
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/xuri/excelize/v2"
@@ -39,6 +42,12 @@ func (c *Checker) collect(row Row) *rowValues {
 	}
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
+		if msg := unstorable(cell.Value); col.mapped && msg != "" {
+			// The row is refused; the rest of the cell is still checked,
+			// so that one round of fixes is enough.
+			v.reported = append(v.reported, Problem{Row: row.Line, Column: cell.Header, Message: msg})
+			cell.Value = storable(cell.Value)
+		}
 		switch {
 		case !col.mapped:
 		case isList(col.field):
@@ -61,6 +70,25 @@ func (c *Checker) collect(row Row) *rowValues {
 	}
 	c.opts.Defaults.apply(v)
 	return v
+}
+
+// unstorable says why Postgres cannot store s as text, or "": a NUL
+// character, which some programs leave in exported cells, or bytes that are
+// not UTF-8. Such a cell would fail the whole chunk's COPY, so its row is
+// refused instead.
+func unstorable(s string) string {
+	switch {
+	case strings.IndexByte(s, 0) >= 0:
+		return "holds a NUL character (0x00), which cannot be stored: remove it from the cell"
+	case !utf8.ValidString(s):
+		return "holds bytes that are not UTF-8 text, which cannot be stored: type the value again"
+	}
+	return ""
+}
+
+// storable returns s without what unstorable refuses.
+func storable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
 }
 
 // refusedPlace is the KeyPlace of a row refused for its fields, with the
@@ -178,7 +206,7 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 		}
 		out[name] = v.texts[f].Value
 		if def, ok := schema.Definition(kinds, name); ok {
-			if value, ok := convertCell(def.Type, v.texts[f].Value); ok {
+			if value, ok := v.convertCell(def.Type, v.texts[f].Value); ok {
 				out[name] = value
 			}
 		}
@@ -186,7 +214,7 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 	return out
 }
 
-func convertCell(t party.FieldType, s string) (any, bool) {
+func (v *rowValues) convertCell(t party.FieldType, s string) (any, bool) {
 	switch t {
 	case party.FieldNumber:
 		n, err := strconv.ParseFloat(strings.ReplaceAll(s, " ", ""), 64)
@@ -200,20 +228,24 @@ func convertCell(t party.FieldType, s string) (any, bool) {
 		}
 		return nil, false
 	case party.FieldDate:
-		d, err := parseCellDate(s)
+		d, err := v.cellDate(s)
 		return d.String(), err == nil
 	}
 	return s, true
 }
 
-// parseCellDate reads a typed date, or the serial number an XLSX date cell
-// holds when read raw.
-func parseCellDate(s string) (party.Date, error) {
-	if d, err := party.ParseDate(s); err == nil {
-		return d, nil
+// cellDate reads a cell that holds a date and nothing else. In a workbook
+// a number there is the serial number of a date cell, which ReadXLSX reads
+// raw; excelize's streaming reader hands over no cell's number format, so
+// every number is taken for a serial but a year alone (see parseCellDate).
+func (v *rowValues) cellDate(s string) (party.Date, error) {
+	d, err := parseCellDate(s)
+	var bare numberNotDateError
+	if !v.c.opts.Workbook || !errors.As(err, &bare) || bare.year {
+		return d, err
 	}
-	serial, err := strconv.ParseFloat(s, 64)
-	if err != nil || serial < 1 || serial > 2958465 { // 2958465 is 9999-12-31
+	serial, _ := strconv.ParseFloat(s, 64)
+	if serial < 1 || serial > 2958465 { // 2958465 is 9999-12-31
 		return party.Date{}, party.ErrInvalidDate
 	}
 	t, err := excelize.ExcelDateToTime(serial, false)
@@ -221,4 +253,39 @@ func parseCellDate(s string) (party.Date, error) {
 		return party.Date{}, party.ErrInvalidDate
 	}
 	return party.DateOf(t), nil
+}
+
+// parseCellDate reads a date as people type it ("20/06/2015",
+// "2015-06-20"). A number alone is no date: in a CSV file it was typed so
+// (a year, an age), and a spreadsheet's date cell is saved as the date.
+func parseCellDate(s string) (party.Date, error) {
+	if d, err := party.ParseDate(s); err == nil {
+		return d, nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return party.Date{}, numberNotDateError{value: s, year: yearAlone(s)}
+	}
+	return party.Date{}, party.ErrInvalidDate
+}
+
+// yearAlone reports whether s is four digits a year of a birthday or an
+// anniversary could be: 1900 to 2100. As a serial it would be a day of
+// 1905 (1985 is 7 June 1905), which no one means.
+func yearAlone(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && len(s) == 4 && n >= 1900 && n <= 2100
+}
+
+// numberNotDateError refuses a number alone where a date belongs, saying
+// how to write the date.
+type numberNotDateError struct {
+	value string
+	year  bool // four digits from 1900 to 2100
+}
+
+func (e numberNotDateError) Error() string {
+	if e.year {
+		return fmt.Sprintf("%s is a year alone: a date needs day, month and year, as dd/mm/%s", e.value, e.value)
+	}
+	return fmt.Sprintf("%s is a number, not a date: write the date as dd/mm/yyyy", e.value)
 }

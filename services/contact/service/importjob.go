@@ -60,7 +60,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return err
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema, Today: s.today(),
-		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location}
+		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx"}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
 	}

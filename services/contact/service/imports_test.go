@@ -1,8 +1,12 @@
 package service
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -71,5 +75,17 @@ func TestMappingsAreComparedAsTheyReadTheFile(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("stored %s, explicit %v: %v, %v; want %v", tt.stored, tt.explicit, got, err, tt.want)
 		}
+	}
+}
+
+// A value Postgres refuses (SQLSTATE class 22) fails an import at once,
+// as its file's fault; a connection cut is retried.
+func TestAValuePostgresRefusesIsTheFilesFault(t *testing.T) {
+	nul := fmt.Errorf("write chunk 0: %w", &pgconn.PgError{Code: "22021", Message: "invalid byte sequence for encoding \"UTF8\": 0x00"})
+	if !dataException(nul) {
+		t.Errorf("%v is not taken for the file's fault", nul)
+	}
+	if cut := fmt.Errorf("write chunk 0: %w", &pgconn.PgError{Code: "57P01"}); dataException(cut) || dataException(errors.New("EOF")) {
+		t.Errorf("a connection cut is taken for the file's fault")
 	}
 }
