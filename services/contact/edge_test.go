@@ -1,0 +1,75 @@
+package contact_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+// fieldErrors returns the field errors of a problem answer.
+func fieldErrors(t *testing.T, r servicetest.Response) []struct{ Field, Message string } {
+	t.Helper()
+	var p struct {
+		Errors []struct{ Field, Message string }
+	}
+	r.JSON(t, &p)
+	return p.Errors
+}
+
+// mustName fails t unless r is a 422 naming field with a message holding want.
+func mustName(t *testing.T, r servicetest.Response, field, want string) {
+	t.Helper()
+	mustStatus(t, r, 422)
+	for _, e := range fieldErrors(t, r) {
+		if e.Field == field && strings.Contains(e.Message, want) {
+			return
+		}
+	}
+	t.Fatalf("422 does not name %s with %q: %s", field, want, r.Body)
+}
+
+func TestTextWithTheNULCharacterIsRefusedNamingWhereItIs(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	p := create(t, h, tok, people, `{"full_name":"Lê Văn Nul"}`)
+	const interactions = "/api/contact/v1/interactions"
+	bodies := []struct{ method, path, body, field string }{
+		{"POST", people, `{"full_name":"A\u0000B"}`, "full_name"},
+		{"POST", orgs, `{"name":"A\u0000B","kinds":["school"]}`, "name"},
+		{"POST", people, `{"full_name":"An","notes":"x\u0000"}`, "notes"},
+		{"POST", people, `{"full_name":"An","tags":["ok","\u0000"]}`, "tags[1]"},
+		{"POST", people, `{"full_name":"An","zalo_id":"\u0000"}`, "zalo_id"},
+		{"POST", people, `{"full_name":"An","force":true,"force_reason":"\u0000"}`, "force_reason"},
+		{"PATCH", people + "/" + p, `{"notes":"a\u0000"}`, "notes"},
+		{"POST", interactions, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"\u0000"}`, p), "outcome"},
+		{"POST", interactions, fmt.Sprintf(`{"party_id":%q,"kind":"call","notes":"\u0000"}`, p), "notes"},
+		{"POST", "/api/contact/v1/segments", `{"name":"\u0000","resource":"people","filter":{}}`, "name"},
+	}
+	for _, c := range bodies {
+		mustName(t, h.Do(t, c.method, c.path, tok, c.body), c.field, "NUL character")
+	}
+	cursor := base64.RawURLEncoding.EncodeToString([]byte(`{"n":"a\u0000","i":"` + p + `"}`))
+	queries := []struct{ path, field string }{
+		{people + "?tag=%00", "tag"},
+		{orgs + "?province=%00", "province"},
+		{people + "?owner=%00", "owner"},
+		{people + "?q=a%00", "q"},
+		{people + "/export?tag=%00", "tag"},
+		{interactions + "?party_id=" + p + "&cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"i":"\u0000"}`)), "cursor"},
+		{people + "?cursor=" + cursor, "cursor"},
+	}
+	for _, c := range queries {
+		mustName(t, h.Do(t, "GET", c.path, tok, nil), c.field, "NUL character")
+	}
+	up := uploadForm(t, h, tok, "staff.csv", []byte("Họ tên\nAn\n"), map[string]string{"resource": "people", "defaults": `{"tags":"\u0000"}`})
+	mustName(t, up, "defaults.tags", "NUL character")
+	if n := testkit.Count(t, h.Pool, "SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM organization) + (SELECT count(*) FROM interaction) + (SELECT count(*) FROM import_job)"); n != 1 {
+		t.Fatalf("%d rows, want only the person created first", n)
+	}
+}
