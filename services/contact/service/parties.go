@@ -36,7 +36,8 @@ func (e *DuplicateError) Error() string {
 
 // Precondition is what a write asks of the version of the record it
 // changes: a client sends the version it read, so that a change made since
-// is not overwritten unseen. A nil Precondition allows any version.
+// is not overwritten unseen. A nil Precondition allows any version, and
+// says the client named none: a write through a merged id is then refused.
 type Precondition func(version int64) bool
 
 // StaleError is a write refused by its Precondition.
@@ -380,7 +381,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
 		}
@@ -478,13 +479,14 @@ func fieldNames(cs []party.Change) []string {
 	return out
 }
 
-// Delete removes a party; its history stays. An organisation that still
+// Delete removes a party; its history stays. An old id of a merged party is
+// refused (MergedError): it would delete the survivor. An organisation that still
 // supervises others is refused: they would point at nothing. People linked
 // to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		id, err := p.writeTarget(ctx, tx, id, nil, "delete")
 		if err != nil {
 			return err
 		}
@@ -553,18 +555,24 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
 // pre is asked of the survivor's version, the record the client reviewed
-// the merge on.
+// the merge on. Neither id may be an old id of a merged party unless, for
+// the survivor, pre names the version read (MergedError).
 func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre Precondition) (View[T], error) {
 	var out View[T]
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		sid, err := store.ResolveAlias(ctx, tx, p.k.table, survivorID)
+		sid, err := p.writeTarget(ctx, tx, survivorID, pre, "merge into")
 		if err != nil {
 			return err
 		}
 		mid, err := store.ResolveAlias(ctx, tx, p.k.table, mergedID)
 		if err != nil {
 			return err
+		}
+		// An old id of another party would merge its survivor, which the
+		// caller did not review.
+		if mid != mergedID && mid != sid {
+			return &MergedError{ID: mergedID, SurvivorID: mid, Action: "merge", Field: "merged_id"}
 		}
 		if sid == mid {
 			return party.ErrSelfMerge
