@@ -94,7 +94,7 @@ func (m IfMatch) Allows(n int64) bool {
 	return slices.Contains(m.tags, ETag(n))
 }
 
-// NamesVersion reports whether the header names a version of the record
-// (an entity tag, not only "*"): the client read that version, and so
-// knows which record it changes.
-func (m IfMatch) NamesVersion() bool { return len(m.tags) > 0 }
+// Given reports whether the request carries If-Match at all: the client
+// says which version of the record, or with "*" that any version, it means
+// to change, and so knows which record it changes.
+func (m IfMatch) Given() bool { return m.set }

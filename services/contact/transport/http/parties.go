@@ -105,15 +105,15 @@ func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 // writeTarget reads the id of the record a write (PATCH, DELETE, merge,
 // owner change) changes and, from If-Match, the versions the client
 // allows: a write of a record changed since the client read it is refused.
-// Without a version named the precondition is nil, which the service
-// reads as "the client did not say which record it read".
+// Without If-Match the precondition is nil, which the service reads as
+// "the client did not say which record it read".
 func writeTarget(r *http.Request) (string, service.Precondition, error) {
 	id := r.PathValue("id")
 	if err := validID(id); err != nil {
 		return id, nil, err
 	}
 	m, err := httpapi.ParseIfMatch(r)
-	if err != nil || !m.NamesVersion() {
+	if err != nil || !m.Given() {
 		return id, nil, err
 	}
 	return id, m.Allows, nil
