@@ -381,6 +381,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		_, supervision := patch["supervising_unit_id"]
+		if err := p.holdSupervision(ctx, tx, supervision); err != nil {
+			return err
+		}
 		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
@@ -412,6 +416,9 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
 		}
 		if next, err = p.checkRefs(ctx, tx, next, &before); err != nil {
+			return err
+		}
+		if err := p.refuseNewLoop(ctx, tx, before, next, "supervising_unit_id"); err != nil {
 			return err
 		}
 		out.Party = next
@@ -561,6 +568,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 	var out View[T]
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+		if err := p.holdSupervision(ctx, tx, true); err != nil {
+			return err
+		}
 		sid, err := p.writeTarget(ctx, tx, survivorID, pre, "merge into")
 		if err != nil {
 			return err
@@ -598,6 +608,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		if err != nil {
 			return err
 		}
+		if result, err = p.dropInheritedLoop(ctx, tx, survivor, result, mid); err != nil {
+			return err
+		}
 		r, err := row(p.k, result)
 		if err != nil {
 			return err
@@ -626,6 +639,13 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		}
 		if err := p.s.People.relink(ctx, tx, gone, sid, actor, now); err != nil {
 			return err
+		}
+		// The units under the merged one are now under the survivor: one
+		// of them may be above it too.
+		if o, ok := any(result).(party.Organisation); ok {
+			if err := refuseSupervisionLoop(ctx, tx, o, "merged_id"); err != nil {
+				return err
+			}
 		}
 		// Read back as stored, so the answer and its version hold whatever
 		// the relinks above wrote too.
