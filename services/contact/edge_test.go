@@ -73,3 +73,32 @@ func TestTextWithTheNULCharacterIsRefusedNamingWhereItIs(t *testing.T) {
 		t.Fatalf("%d rows, want only the person created first", n)
 	}
 }
+
+func TestASegmentOrBulkFilterIsCheckedAsTheListsQueryIs(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, people, `{"full_name":"Hồ Văn Em","tags":["phụ huynh"]}`)
+	const segments = "/api/contact/v1/segments"
+	cases := []struct{ filter, list, field string }{
+		{`{"dates_within":0}`, "dates_within=0", "dates_within"},
+		{`{"dates_within":-3}`, "dates_within=-3", "dates_within"},
+		{`{"tag":"phụ huynh","dates_within":0}`, "tag=x&dates_within=0", "dates_within"},
+		{`{"stauts":"lead"}`, "stauts=lead", "stauts"},
+		{`{"relationship":"boss_of"}`, "relationship=boss_of", "relationship"},
+		{`{"linked_to":"zzz"}`, "linked_to=zzz", "linked_to"},
+		{`{"next_action_due":"tomorrow"}`, "next_action_due=tomorrow", "next_action_due"},
+	}
+	for _, c := range cases {
+		mustName(t, h.Do(t, "GET", people+"?"+c.list, tok, nil), c.field, "")
+		mustName(t, h.Do(t, "POST", segments, tok, fmt.Sprintf(`{"name":"x","resource":"people","filter":%s}`, c.filter)), "filter."+c.field, "")
+		mustName(t, h.Do(t, "POST", people+"/bulk-changes", tok, fmt.Sprintf(`{"filter":%s,"add_tags":["x"]}`, c.filter)), "filter."+c.field, "")
+	}
+	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM segment"); n != 0 {
+		t.Fatalf("%d segments saved from bad filters", n)
+	}
+	r := h.Do(t, "POST", segments, tok, `{"name":"Sắp sinh nhật","resource":"people","filter":{"dates_within":7,"tag":"phụ huynh"}}`)
+	mustStatus(t, r, 201)
+	if !strings.Contains(string(r.Body), `"filter":{"tag":"phụ huynh","dates_within":7}`) {
+		t.Fatalf("segment: %s", r.Body)
+	}
+}

@@ -165,9 +165,20 @@ func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
+// bulkRequest is a bulk change whose filter is read as a list's query.
+type bulkRequest struct {
+	service.BulkChange
+	Filter json.RawMessage `json:"filter,omitempty"` // shadows BulkChange's
+}
+
 func decodeBulk(_ context.Context, r *http.Request) (any, error) {
-	var req service.BulkChange
-	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
+	var req bulkRequest
+	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
+		return nil, err
+	}
+	var err error
+	req.BulkChange.Filter, err = filterFromJSON(req.Filter)
+	return req.BulkChange, err
 }
 
 func bulk[T any](p *service.Parties[T]) endpoint.Endpoint {

@@ -124,14 +124,22 @@ func handOver(s *service.Service) endpoint.Endpoint {
 }
 
 type segmentRequest struct {
-	Name     string        `json:"name"`
-	Resource string        `json:"resource"`
-	Filter   service.Query `json:"filter"`
+	Name      string          `json:"name"`
+	Resource  string          `json:"resource"`
+	RawFilter json.RawMessage `json:"filter"`
+	Filter    service.Query   `json:"-"`
 }
 
 func decodeSegment(_ context.Context, r *http.Request) (any, error) {
 	var in segmentRequest
-	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
+	if err := problem.DecodeJSON(nil, r, &in, bodyLimit); err != nil {
+		return nil, err
+	}
+	q, err := filterFromJSON(in.RawFilter)
+	if q != nil {
+		in.Filter = *q
+	}
+	return in, err
 }
 
 func createSegment(s *service.Service) endpoint.Endpoint {
