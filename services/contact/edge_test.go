@@ -102,3 +102,24 @@ func TestASegmentOrBulkFilterIsCheckedAsTheListsQueryIs(t *testing.T) {
 		t.Fatalf("segment: %s", r.Body)
 	}
 }
+
+func TestUnknownRoutesAndWrongMethodsAreProblems(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		detail       string
+	}{
+		{"GET", "/api/contact/v1/peoples", 404, "no route /api/contact/v1/peoples"},
+		{"GET", "/api/nothing", 404, "no route /api/nothing"},
+		{"PUT", people, 405, "PUT is not allowed on " + people},
+		{"DELETE", "/api/contact/v1/segments", 405, "it allows GET, HEAD, POST"},
+	} {
+		r := h.Do(t, c.method, c.path, tok, nil)
+		mustStatus(t, r, c.status)
+		if !strings.Contains(string(r.Body), c.detail) {
+			t.Errorf("%s %s: %s", c.method, c.path, r.Body)
+		}
+	}
+}
