@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // DefaultBodyLimit bounds request bodies unless a route says otherwise.
@@ -51,6 +52,9 @@ func Decode(body io.Reader, dst any, limit int64) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		if p := timeProblem(raw, err); p != nil {
+			return p
+		}
 		return decodeProblem(err, limit)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -103,4 +107,23 @@ func jsonKind(goKind string) string {
 	default:
 		return "of another type"
 	}
+}
+
+// timeProblem is the 422 of a date-time field that is not RFC 3339, naming
+// the field (found by its value, as encoding/json does not say which field
+// a type's own UnmarshalJSON refused) and the form expected, or nil. Go's
+// own message would show its layout, 2006-01-02T15:04:05Z07:00, which
+// reads as an example date.
+func timeProblem(doc []byte, err error) *Problem {
+	var perr *time.ParseError
+	if !errors.As(err, &perr) || perr.Layout != time.RFC3339 {
+		return nil
+	}
+	value := strings.Trim(perr.Value, `"`)
+	field, found := findString(doc, func(s string) bool { return s == value })
+	if !found {
+		field = "(body)"
+	}
+	return Invalid("a date and time is not valid", FieldError{Field: field,
+		Message: "must be a date and time in RFC 3339 form, such as 2026-11-20T10:00:00+07:00"})
 }

@@ -38,9 +38,15 @@ func StringWithNUL(doc []byte) (string, bool) {
 	if !bytes.Contains(doc, []byte(`\u0000`)) {
 		return "", false
 	}
+	return findString(doc, func(s string) bool { return strings.ContainsRune(s, 0) })
+}
+
+// findString returns the path of the first string in the JSON document doc,
+// a member's name or a value, that match accepts, depth first.
+func findString(doc []byte, match func(string) bool) (string, bool) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
-	path, found, err := walkForNUL(dec, "")
+	path, found, err := walkStrings(dec, "", match)
 	if err != nil {
 		return "", false
 	}
@@ -50,16 +56,16 @@ func StringWithNUL(doc []byte) (string, bool) {
 	return path, found
 }
 
-// walkForNUL reads the next value from dec, depth first, and stops at the
-// first string holding the NUL character, returning its path under path.
-func walkForNUL(dec *json.Decoder, path string) (string, bool, error) {
+// walkStrings reads the next value from dec, depth first, and stops at the
+// first string match accepts, returning its path under path.
+func walkStrings(dec *json.Decoder, path string, match func(string) bool) (string, bool, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return "", false, err
 	}
 	switch t := tok.(type) {
 	case string:
-		return path, strings.ContainsRune(t, 0), nil
+		return path, match(t), nil
 	case json.Delim:
 		for i := 0; dec.More(); i++ {
 			inner := path + "[" + strconv.Itoa(i) + "]"
@@ -69,11 +75,11 @@ func walkForNUL(dec *json.Decoder, path string) (string, bool, error) {
 					return "", false, err
 				}
 				inner = member(path, key.(string))
-				if strings.ContainsRune(key.(string), 0) {
+				if match(key.(string)) {
 					return inner, true, nil
 				}
 			}
-			if p, found, err := walkForNUL(dec, inner); found || err != nil {
+			if p, found, err := walkStrings(dec, inner, match); found || err != nil {
 				return p, found, err
 			}
 		}

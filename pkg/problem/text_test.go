@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStringWithNULNamesWhereTheCharacterIs(t *testing.T) {
@@ -38,5 +39,23 @@ func TestABodyOrQueryWithNULIsRefusedNamingTheField(t *testing.T) {
 	p = From(KnownParams(q, "tag", "limit"))
 	if p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "tag" {
 		t.Fatalf("query: got %+v", p)
+	}
+}
+
+func TestADateTimeNotInRFC3339IsA422NamingTheField(t *testing.T) {
+	var dst struct {
+		Consents map[string]struct {
+			At time.Time `json:"at"`
+		} `json:"consents"`
+		OccurredAt time.Time `json:"occurred_at"`
+	}
+	for body, field := range map[string]string{
+		`{"occurred_at":"2026-11-20 10:00"}`:                                            "occurred_at",
+		`{"occurred_at":"2026-11-20T10:00:00Z","consents":{"zalo":{"at":"yesterday"}}}`: "consents.zalo.at",
+	} {
+		p := From(Decode(strings.NewReader(body), &dst, 1000))
+		if p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != field || !strings.Contains(p.Errors[0].Message, "RFC 3339") {
+			t.Errorf("%s: got %+v", body, p)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package contact_test
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,4 +123,44 @@ func TestUnknownRoutesAndWrongMethodsAreProblems(t *testing.T) {
 			t.Errorf("%s %s: %s", c.method, c.path, r.Body)
 		}
 	}
+}
+
+func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const interactions = "/api/contact/v1/interactions"
+	a := create(t, h, tok, people, `{"full_name":"Trần Thị Mai"}`)
+	b := create(t, h, tok, people, `{"full_name":"Tran Thi Mai"}`)
+	org := create(t, h, tok, orgs, `{"name":"Trường Mai","kinds":["school"]}`)
+
+	// A date-time not in RFC 3339 names its field and the form, not Go's layout.
+	for _, r := range []servicetest.Response{
+		h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-20 10:00"}`, a)),
+		h.Do(t, "POST", people, tok, `{"full_name":"An","consents":{"zalo":{"granted":true,"at":"yesterday"}}}`),
+		h.Do(t, "PATCH", people+"/"+a, tok, `{"consents":{"email":{"granted":true,"at":"hôm qua"}}}`),
+	} {
+		if strings.Contains(string(r.Body), "2006-01-02") {
+			t.Errorf("the answer shows Go's layout: %s", r.Body)
+		}
+		mustStatus(t, r, 422)
+		if errs := fieldErrors(t, r); len(errs) != 1 || !strings.Contains(errs[0].Message, "RFC 3339") ||
+			!slices.Contains([]string{"occurred_at", "consents.zalo.at", "consents.email.at"}, errs[0].Field) {
+			t.Errorf("not named with its form: %s", r.Body)
+		}
+	}
+
+	// An id that is no id is not missing.
+	mustName(t, h.Do(t, "POST", interactions, tok, `{"party_id":"zzz","kind":"call"}`), "party_id", "is not an id")
+	mustName(t, h.Do(t, "POST", interactions, tok, `{"kind":"call"}`), "party_id", "is required")
+	mustName(t, h.Do(t, "GET", interactions+"?party_id=zzz", tok, nil), "party_id", "is not an id")
+	mustName(t, h.Do(t, "GET", interactions, tok, nil), "party_id", "is required")
+
+	// A merge names the merged_id it cannot take, and why.
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, `{"merged_id":"zzz"}`), "merged_id", "is not an id")
+	unknown := "01900000-0000-7000-8000-000000000000"
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, unknown)), "merged_id", "is not an existing person")
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, org)), "merged_id", "is not an existing person")
+	mustStatus(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), 200)
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), "merged_id", "was already merged into "+a)
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a)), "merged_id", "must name another party")
 }

@@ -584,6 +584,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		if mid != mergedID && mid != sid {
 			return &MergedError{ID: mergedID, SurvivorID: mid, Action: "merge", Field: "merged_id"}
 		}
+		if sid == mid && mid != mergedID {
+			return problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "was already merged into " + sid})
+		}
 		if sid == mid {
 			return party.ErrSelfMerge
 		}
@@ -598,6 +601,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 				asked = pre
 			}
 			v, _, err := p.load(ctx, tx, id, asked)
+			if id == mid && errors.Is(err, store.ErrNotFound) {
+				return problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is not an existing " + p.k.noun()})
+			}
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", id, err)
 			}

@@ -151,10 +151,13 @@ func decodeMerge(_ context.Context, r *http.Request) (any, error) {
 	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
 		return nil, err
 	}
-	if req.MergedID == "" {
+	switch {
+	case req.MergedID == "":
 		return nil, problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is required"})
+	case !party.ValidID(req.MergedID):
+		return nil, problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is not an id"})
 	}
-	return req, validID(req.MergedID)
+	return req, nil
 }
 
 func merge[T any](p *service.Parties[T]) endpoint.Endpoint {

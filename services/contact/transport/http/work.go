@@ -87,8 +87,11 @@ func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !party.ValidID(in.PartyID) {
+	switch {
+	case in.PartyID == "":
 		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
+	case !party.ValidID(in.PartyID):
+		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is not an id: it must be the id of an organisation or person"})
 	}
 	in.Limit = pr.Limit
 	return in, nil
