@@ -164,3 +164,35 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), "merged_id", "was already merged into "+a)
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a)), "merged_id", "must name another party")
 }
+
+func TestAForcedCreationShowsWhyItWasForced(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, people, `{"full_name":"Trần Văn Bình","phones":["0912345678"]}`)
+	forced := create(t, h, tok, people, `{"full_name":"Binh Tran","phones":["0912345678"],"force":true,"force_reason":"hai người dùng chung số trường"}`)
+	plain := create(t, h, tok, people, `{"full_name":"Lê Văn Cường"}`)
+	create(t, h, tok, orgs, `{"name":"Trường A","kinds":["school"],"tax_code":"0101234567"}`)
+	forcedOrg := create(t, h, tok, orgs, `{"name":"Trường A (cơ sở 2)","kinds":["school"],"tax_code":"0101234567","force":true,"force_reason":"cơ sở 2 dùng chung mã số thuế"}`)
+
+	var p struct {
+		ForceReason *string `json:"force_reason"`
+	}
+	for path, want := range map[string]string{people + "/" + forced: "hai người dùng chung số trường", orgs + "/" + forcedOrg: "cơ sở 2 dùng chung mã số thuế"} {
+		p.ForceReason = nil
+		h.Do(t, "GET", path, tok, nil).JSON(t, &p)
+		if p.ForceReason == nil || *p.ForceReason != want {
+			t.Errorf("GET %s: force_reason %v, want %q", path, p.ForceReason, want)
+		}
+	}
+	p.ForceReason = nil
+	if h.Do(t, "GET", people+"/"+plain, tok, nil).JSON(t, &p); p.ForceReason != nil {
+		t.Errorf("a party created without force shows force_reason %q", *p.ForceReason)
+	}
+	// It is the record's history, not something to edit.
+	mustName(t, h.Do(t, "PATCH", people+"/"+forced, tok, `{"force_reason":"khác"}`), "force_reason", "cannot be changed")
+	r := h.Do(t, "PATCH", people+"/"+forced, tok, `{"tags":["phụ huynh"]}`)
+	mustStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), `"force_reason":"hai người dùng chung số trường"`) {
+		t.Errorf("a PATCH answer lacks force_reason: %s", r.Body)
+	}
+}

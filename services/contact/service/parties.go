@@ -137,6 +137,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 			return problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
 		}
 		*p.k.id(&v) = event.NewID().String()
+		setForceReason(&v, reason)
 		if *p.k.owner(&v) == "" {
 			*p.k.owner(&v) = actor
 		}
@@ -171,6 +172,18 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		return named(ctx, tx, &v)
 	})
 	return v, err
+}
+
+// setForceReason keeps in v's document why it was created although it
+// shares a key with another party, so that every answer holding it shows
+// why (the force_reason column keeps it too).
+func setForceReason[T any](v *T, reason string) {
+	switch x := any(v).(type) {
+	case *party.Organisation:
+		x.ForceReason = reason
+	case *party.Person:
+		x.ForceReason = reason
+	}
 }
 
 // fields reads the custom field definitions a write of a party inside tx
@@ -374,7 +387,7 @@ func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string, pre Precond
 // to a party, validates the result and records every changed field in history.
 func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (View[T], error) {
 	var out View[T]
-	for _, f := range []string{"id", "merged_ids", "current_province"} {
+	for _, f := range []string{"id", "merged_ids", "current_province", "force_reason"} {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}
