@@ -93,3 +93,8 @@ func (m IfMatch) Allows(n int64) bool {
 	}
 	return slices.Contains(m.tags, ETag(n))
 }
+
+// Given reports whether the request carries If-Match at all: the client
+// says which version of the record, or with "*" that any version, it means
+// to change, and so knows which record it changes.
+func (m IfMatch) Given() bool { return m.set }

@@ -65,7 +65,9 @@ func Encode(position any) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Decode reads a cursor made by Encode into position; a tampered one is a 422.
+// Decode reads a cursor made by Encode into position; a tampered one is a
+// 422, and so is one holding the NUL character, which no position holds
+// and which Postgres would refuse to compare with text.
 func Decode(cursor string, position any) error {
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err == nil {
@@ -73,6 +75,9 @@ func Decode(cursor string, position any) error {
 	}
 	if err != nil {
 		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+	}
+	if _, found := problem.StringWithNUL(b); found {
+		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned: it holds the NUL character (\\u0000)"})
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // DefaultBodyLimit bounds request bodies unless a route says otherwise.
@@ -39,21 +41,26 @@ func isJSON(ct string) bool {
 	return ok && (sub == "json" || strings.HasSuffix(sub, "+json"))
 }
 
-// Decode is DecodeJSON over any reader; it is the fuzzed core.
+// Decode is DecodeJSON over any reader; it is the fuzzed core. It also
+// refuses a string holding the NUL character, naming where it is: every
+// body of every service passes here, so no text field has to check it.
 func Decode(body io.Reader, dst any, limit int64) error {
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return decodeProblem(err, limit)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		if p := timeProblem(raw, err); p != nil {
+			return p
+		}
 		return decodeProblem(err, limit)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return TooLarge(limit)
-		}
 		return BadRequest("request body must hold a single JSON value")
 	}
-	return nil
+	return RefuseNUL(raw, "")
 }
 
 func decodeProblem(err error, limit int64) *Problem {
@@ -100,4 +107,23 @@ func jsonKind(goKind string) string {
 	default:
 		return "of another type"
 	}
+}
+
+// timeProblem is the 422 of a date-time field that is not RFC 3339, naming
+// the field (found by its value, as encoding/json does not say which field
+// a type's own UnmarshalJSON refused) and the form expected, or nil. Go's
+// own message would show its layout, 2006-01-02T15:04:05Z07:00, which
+// reads as an example date.
+func timeProblem(doc []byte, err error) *Problem {
+	var perr *time.ParseError
+	if !errors.As(err, &perr) || perr.Layout != time.RFC3339 {
+		return nil
+	}
+	value := strings.Trim(perr.Value, `"`)
+	field, found := findString(doc, func(s string) bool { return s == value })
+	if !found {
+		field = "(body)"
+	}
+	return Invalid("a date and time is not valid", FieldError{Field: field,
+		Message: "must be a date and time in RFC 3339 form, such as 2026-11-20T10:00:00+07:00"})
 }

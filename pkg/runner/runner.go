@@ -156,7 +156,9 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 	mux.HandleFunc("GET /readyz", checks.Ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}))
 
-	handler := otelhttp.NewHandler(httpapi.Instrument(tel.Registry, mux), "http",
+	// Every service's unknown paths and wrong methods, and the process's,
+	// answer problem+json like every other error.
+	handler := otelhttp.NewHandler(httpapi.Instrument(tel.Registry, httpapi.Unrouted(mux)), "http",
 		otelhttp.WithTracerProvider(tel.Tracer),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }))
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}

@@ -34,8 +34,11 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 	if !slices.Contains(InteractionKinds, in.Kind) {
 		c.add("kind", "must be one of %s", strings.Join(InteractionKinds, ", "))
 	}
-	if !ValidID(in.PartyID) {
+	switch {
+	case in.PartyID == "":
 		c.add("party_id", "is required: the id of an organisation or person")
+	case !ValidID(in.PartyID):
+		c.add("party_id", "is not an id: it must be the id of an organisation or person")
 	}
 	occurred := in.OccurredAt
 	if occurred.IsZero() {

@@ -29,9 +29,10 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 			[]FieldError{{"occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on"}}},
 		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", NextActionOn: "mai"}, Date{}, []FieldError{
 			{"kind", "must be one of call, email, meeting, zalo, sms, note"},
-			{"party_id", "is required: the id of an organisation or person"},
+			{"party_id", "is not an id: it must be the id of an organisation or person"},
 			{"next_action_on", "must be a date YYYY-MM-DD"},
 		}},
+		{"no party", Interaction{Kind: "call"}, Date{}, []FieldError{{"party_id", "is required: the id of an organisation or person"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

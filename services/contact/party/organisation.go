@@ -80,6 +80,9 @@ type Organisation struct {
 	// MergedIDs are the ids of parties merged into this one, so links to
 	// them keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
+	// ForceReason is why staff created the organisation although its phone,
+	// email or tax code was another party's (a create with force); set only then.
+	ForceReason string `json:"force_reason,omitempty"`
 }
 
 // NewOrganisation returns o normalised (trimmed text, E.164 phones, lower-case

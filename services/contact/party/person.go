@@ -60,6 +60,9 @@ type Person struct {
 	// MergedIDs are the ids of people merged into this one, so links to them
 	// keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
+	// ForceReason is why staff created the person although their phone or
+	// email was another party's (a create with force); set only then.
+	ForceReason string `json:"force_reason,omitempty"`
 }
 
 // GivenName returns the name a person is addressed by, the last word of the

@@ -198,3 +198,12 @@ func personSnapshot(p party.Person) contract.PersonSnapshot {
 	}
 	return s
 }
+
+// noun is what one party of k is called in a message: "organisation" or
+// "person".
+func (k kind[T]) noun() string {
+	if k.table == store.Organization {
+		return "organisation"
+	}
+	return "person"
+}

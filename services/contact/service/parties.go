@@ -36,7 +36,8 @@ func (e *DuplicateError) Error() string {
 
 // Precondition is what a write asks of the version of the record it
 // changes: a client sends the version it read, so that a change made since
-// is not overwritten unseen. A nil Precondition allows any version.
+// is not overwritten unseen. A nil Precondition allows any version, and
+// says the client named none: a write through a merged id is then refused.
 type Precondition func(version int64) bool
 
 // StaleError is a write refused by its Precondition.
@@ -136,6 +137,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 			return problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
 		}
 		*p.k.id(&v) = event.NewID().String()
+		setForceReason(&v, reason)
 		if *p.k.owner(&v) == "" {
 			*p.k.owner(&v) = actor
 		}
@@ -170,6 +172,18 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		return named(ctx, tx, &v)
 	})
 	return v, err
+}
+
+// setForceReason keeps in v's document why it was created although it
+// shares a key with another party, so that every answer holding it shows
+// why (the force_reason column keeps it too).
+func setForceReason[T any](v *T, reason string) {
+	switch x := any(v).(type) {
+	case *party.Organisation:
+		x.ForceReason = reason
+	case *party.Person:
+		x.ForceReason = reason
+	}
 }
 
 // fields reads the custom field definitions a write of a party inside tx
@@ -373,14 +387,18 @@ func (p *Parties[T]) load(ctx context.Context, tx pgx.Tx, id string, pre Precond
 // to a party, validates the result and records every changed field in history.
 func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (View[T], error) {
 	var out View[T]
-	for _, f := range []string{"id", "merged_ids", "current_province"} {
+	for _, f := range []string{"id", "merged_ids", "current_province", "force_reason"} {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		_, supervision := patch["supervising_unit_id"]
+		if err := p.holdSupervision(ctx, tx, supervision); err != nil {
+			return err
+		}
+		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
 		}
@@ -411,6 +429,9 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
 		}
 		if next, err = p.checkRefs(ctx, tx, next, &before); err != nil {
+			return err
+		}
+		if err := p.refuseNewLoop(ctx, tx, before, next, "supervising_unit_id"); err != nil {
 			return err
 		}
 		out.Party = next
@@ -478,13 +499,14 @@ func fieldNames(cs []party.Change) []string {
 	return out
 }
 
-// Delete removes a party; its history stays. An organisation that still
+// Delete removes a party; its history stays. An old id of a merged party is
+// refused (MergedError): it would delete the survivor. An organisation that still
 // supervises others is refused: they would point at nothing. People linked
 // to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		id, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		id, err := p.writeTarget(ctx, tx, id, nil, "delete")
 		if err != nil {
 			return err
 		}
@@ -553,18 +575,30 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
 // pre is asked of the survivor's version, the record the client reviewed
-// the merge on.
+// the merge on. Neither id may be an old id of a merged party unless, for
+// the survivor, pre names the version read (MergedError).
 func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre Precondition) (View[T], error) {
 	var out View[T]
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		sid, err := store.ResolveAlias(ctx, tx, p.k.table, survivorID)
+		if err := p.holdSupervision(ctx, tx, true); err != nil {
+			return err
+		}
+		sid, err := p.writeTarget(ctx, tx, survivorID, pre, "merge into")
 		if err != nil {
 			return err
 		}
 		mid, err := store.ResolveAlias(ctx, tx, p.k.table, mergedID)
 		if err != nil {
 			return err
+		}
+		// An old id of another party would merge its survivor, which the
+		// caller did not review.
+		if mid != mergedID && mid != sid {
+			return &MergedError{ID: mergedID, SurvivorID: mid, Action: "merge", Field: "merged_id"}
+		}
+		if sid == mid && mid != mergedID {
+			return problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "was already merged into " + sid})
 		}
 		if sid == mid {
 			return party.ErrSelfMerge
@@ -580,6 +614,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 				asked = pre
 			}
 			v, _, err := p.load(ctx, tx, id, asked)
+			if id == mid && errors.Is(err, store.ErrNotFound) {
+				return problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is not an existing " + p.k.noun()})
+			}
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", id, err)
 			}
@@ -588,6 +625,9 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		survivor, merged := loaded[sid], loaded[mid]
 		result, err := p.k.merge(survivor, merged)
 		if err != nil {
+			return err
+		}
+		if result, err = p.dropInheritedLoop(ctx, tx, survivor, result, mid); err != nil {
 			return err
 		}
 		r, err := row(p.k, result)
@@ -618,6 +658,13 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 		}
 		if err := p.s.People.relink(ctx, tx, gone, sid, actor, now); err != nil {
 			return err
+		}
+		// The units under the merged one are now under the survivor: one
+		// of them may be above it too.
+		if o, ok := any(result).(party.Organisation); ok {
+			if err := refuseSupervisionLoop(ctx, tx, o, "merged_id"); err != nil {
+				return err
+			}
 		}
 		// Read back as stored, so the answer and its version hold whatever
 		// the relinks above wrote too.

@@ -197,7 +197,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string, pre
 	}
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		resolved, err := store.ResolveAlias(ctx, tx, p.k.table, id)
+		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
 		}

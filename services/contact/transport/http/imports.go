@@ -86,7 +86,7 @@ func readObjectPart(part *multipart.Part, v *map[string]string, title, example s
 	if err := json.Unmarshal(b, v); err != nil {
 		return problem.Invalid(title, problem.FieldError{Field: part.FormName(), Message: "must be a JSON object such as " + example})
 	}
-	return nil
+	return problem.RefuseNUL(b, part.FormName())
 }
 
 func uploadError(err error) error {

@@ -105,13 +105,18 @@ func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 // writeTarget reads the id of the record a write (PATCH, DELETE, merge,
 // owner change) changes and, from If-Match, the versions the client
 // allows: a write of a record changed since the client read it is refused.
+// Without If-Match the precondition is nil, which the service reads as
+// "the client did not say which record it read".
 func writeTarget(r *http.Request) (string, service.Precondition, error) {
 	id := r.PathValue("id")
 	if err := validID(id); err != nil {
 		return id, nil, err
 	}
 	m, err := httpapi.ParseIfMatch(r)
-	return id, m.Allows, err
+	if err != nil || !m.Given() {
+		return id, nil, err
+	}
+	return id, m.Allows, nil
 }
 
 type deleteRequest struct {
@@ -146,10 +151,13 @@ func decodeMerge(_ context.Context, r *http.Request) (any, error) {
 	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
 		return nil, err
 	}
-	if req.MergedID == "" {
+	switch {
+	case req.MergedID == "":
 		return nil, problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is required"})
+	case !party.ValidID(req.MergedID):
+		return nil, problem.Invalid("nothing to merge", problem.FieldError{Field: "merged_id", Message: "is not an id"})
 	}
-	return req, validID(req.MergedID)
+	return req, nil
 }
 
 func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
@@ -160,9 +168,20 @@ func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
+// bulkRequest is a bulk change whose filter is read as a list's query.
+type bulkRequest struct {
+	service.BulkChange
+	Filter json.RawMessage `json:"filter,omitempty"` // shadows BulkChange's
+}
+
 func decodeBulk(_ context.Context, r *http.Request) (any, error) {
-	var req service.BulkChange
-	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
+	var req bulkRequest
+	if err := problem.DecodeJSON(nil, r, &req, bodyLimit); err != nil {
+		return nil, err
+	}
+	var err error
+	req.BulkChange.Filter, err = filterFromJSON(req.Filter)
+	return req.BulkChange, err
 }
 
 func bulk[T any](p *service.Parties[T]) endpoint.Endpoint {

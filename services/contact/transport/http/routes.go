@@ -6,6 +6,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -129,6 +130,7 @@ func mapError(err error) *problem.Problem {
 	var dup *service.DuplicateError
 	var stale *service.StaleError
 	var inUse *service.InUseError
+	var merged *service.MergedError
 	switch {
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
@@ -145,6 +147,8 @@ func mapError(err error) *problem.Problem {
 		return problem.Conflict("stored organisations hold values, or saved segments list gaps, that the new definitions refuse: "+
 			"change or clear those values, or delete those segments, first").
 			With("in_use", inUse.Fields)
+	case errors.As(err, &merged):
+		return mergedProblem(merged)
 	case errors.Is(err, party.ErrSelfMerge):
 		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
 	case errors.Is(err, store.ErrNotFound):
@@ -154,3 +158,21 @@ func mapError(err error) *problem.Problem {
 }
 
 func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
+
+// mergedProblem is the 409 of a write through the old id of a merged party:
+// it names the survivor, and how to act on it if that is what was meant.
+func mergedProblem(e *service.MergedError) *problem.Problem {
+	what := "the record " + e.ID
+	if e.Field != "" {
+		what = e.Field + " " + e.ID
+	}
+	how := e.Action + " it by that id if that is what you mean"
+	if e.Action == "change" || e.Action == "merge into" {
+		how += ", or send If-Match with the ETag it has, read through this id"
+	}
+	p := problem.Conflict(fmt.Sprintf("%s was merged into %s: %s", what, e.SurvivorID, how)).With("survivor_id", e.SurvivorID)
+	if e.Field != "" {
+		p.Errors = []problem.FieldError{{Field: e.Field, Message: "was merged into " + e.SurvivorID}}
+	}
+	return p
+}

@@ -87,8 +87,11 @@ func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !party.ValidID(in.PartyID) {
+	switch {
+	case in.PartyID == "":
 		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is required: the id of an organisation or person"})
+	case !party.ValidID(in.PartyID):
+		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is not an id: it must be the id of an organisation or person"})
 	}
 	in.Limit = pr.Limit
 	return in, nil
@@ -124,14 +127,22 @@ func handOver(s *service.Service) endpoint.Endpoint {
 }
 
 type segmentRequest struct {
-	Name     string        `json:"name"`
-	Resource string        `json:"resource"`
-	Filter   service.Query `json:"filter"`
+	Name      string          `json:"name"`
+	Resource  string          `json:"resource"`
+	RawFilter json.RawMessage `json:"filter"`
+	Filter    service.Query   `json:"-"`
 }
 
 func decodeSegment(_ context.Context, r *http.Request) (any, error) {
 	var in segmentRequest
-	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
+	if err := problem.DecodeJSON(nil, r, &in, bodyLimit); err != nil {
+		return nil, err
+	}
+	q, err := filterFromJSON(in.RawFilter)
+	if q != nil {
+		in.Filter = *q
+	}
+	return in, err
 }
 
 func createSegment(s *service.Service) endpoint.Endpoint {
