@@ -21,6 +21,7 @@ type kind[T any] struct {
 	validate     func(v T, today party.Date, fields party.CustomFieldSchema) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
+	forceReason  func(*T) *string
 	tags         func(*T) *[]string
 	stage        func(*T) *party.Stage // nil: people have no stage
 	keys         func(T) []party.Key
@@ -78,15 +79,16 @@ func organisations() kind[party.Organisation] {
 		validate: func(o party.Organisation, _ party.Date, fields party.CustomFieldSchema) (party.Organisation, error) {
 			return party.NewOrganisation(o, fields)
 		},
-		id:       func(o *party.Organisation) *string { return &o.ID },
-		owner:    func(o *party.Organisation) *string { return &o.OwnerID },
-		tags:     func(o *party.Organisation) *[]string { return &o.Tags },
-		stage:    func(o *party.Organisation) *party.Stage { return &o.Stage },
-		keys:     party.Organisation.DuplicateKeys,
-		diff:     party.DiffOrganisation,
-		merge:    party.MergeOrganisation,
-		absorbed: func(o party.Organisation) []string { return o.MergedIDs },
-		relink:   party.Organisation.Relink,
+		id:          func(o *party.Organisation) *string { return &o.ID },
+		owner:       func(o *party.Organisation) *string { return &o.OwnerID },
+		forceReason: func(o *party.Organisation) *string { return &o.ForceReason },
+		tags:        func(o *party.Organisation) *[]string { return &o.Tags },
+		stage:       func(o *party.Organisation) *party.Stage { return &o.Stage },
+		keys:        party.Organisation.DuplicateKeys,
+		diff:        party.DiffOrganisation,
+		merge:       party.MergeOrganisation,
+		absorbed:    func(o party.Organisation) []string { return o.MergedIDs },
+		relink:      party.Organisation.Relink,
 		columns: func(o party.Organisation) store.Row {
 			kinds := make([]string, len(o.Kinds))
 			for i, k := range o.Kinds {
@@ -118,14 +120,15 @@ func people() kind[party.Person] {
 		validate: func(p party.Person, today party.Date, _ party.CustomFieldSchema) (party.Person, error) {
 			return party.NewPerson(p, today)
 		},
-		id:       func(p *party.Person) *string { return &p.ID },
-		owner:    func(p *party.Person) *string { return &p.OwnerID },
-		tags:     func(p *party.Person) *[]string { return &p.Tags },
-		keys:     party.Person.DuplicateKeys,
-		diff:     party.DiffPerson,
-		merge:    party.MergePerson,
-		absorbed: func(p party.Person) []string { return p.MergedIDs },
-		relink:   party.Person.Relink,
+		id:          func(p *party.Person) *string { return &p.ID },
+		owner:       func(p *party.Person) *string { return &p.OwnerID },
+		forceReason: func(p *party.Person) *string { return &p.ForceReason },
+		tags:        func(p *party.Person) *[]string { return &p.Tags },
+		keys:        party.Person.DuplicateKeys,
+		diff:        party.DiffPerson,
+		merge:       party.MergePerson,
+		absorbed:    func(p party.Person) []string { return p.MergedIDs },
+		relink:      party.Person.Relink,
 		columns: func(p party.Person) store.Row {
 			return store.Row{Name: p.FullName, Tags: p.Tags, ReminderDays: monthDays(p.ReminderDays())}
 		},

@@ -137,7 +137,8 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 			return problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
 		}
 		*p.k.id(&v) = event.NewID().String()
-		setForceReason(&v, reason)
+		// The document keeps why too, so every answer holding it shows it.
+		*p.k.forceReason(&v) = reason
 		if *p.k.owner(&v) == "" {
 			*p.k.owner(&v) = actor
 		}
@@ -172,18 +173,6 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		return named(ctx, tx, &v)
 	})
 	return v, err
-}
-
-// setForceReason keeps in v's document why it was created although it
-// shares a key with another party, so that every answer holding it shows
-// why (the force_reason column keeps it too).
-func setForceReason[T any](v *T, reason string) {
-	switch x := any(v).(type) {
-	case *party.Organisation:
-		x.ForceReason = reason
-	case *party.Person:
-		x.ForceReason = reason
-	}
 }
 
 // fields reads the custom field definitions a write of a party inside tx
