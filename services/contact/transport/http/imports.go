@@ -236,7 +236,7 @@ func writeProblems(w io.Writer, ps []importing.Problem) error {
 		if p.DuplicateOfRow > 0 {
 			dup = strconv.Itoa(p.DuplicateOfRow)
 		}
-		_ = cw.Write(inertCells([]string{strconv.Itoa(p.Row), p.Column, p.Message, dup}))
+		_ = cw.Write(importing.InertCells([]string{strconv.Itoa(p.Row), p.Column, p.Message, dup}))
 	}
 	cw.Flush()
 	return cw.Error()
