@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -53,6 +55,9 @@ func Decode(body io.Reader, dst any, limit int64) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		if p := timeProblem(raw, err); p != nil {
+			return p
+		}
+		if p := timeNotStringProblem(raw, reflect.TypeOf(dst), err); p != nil {
 			return p
 		}
 		return decodeProblem(err, limit)
@@ -124,6 +129,98 @@ func timeProblem(doc []byte, err error) *Problem {
 	if !found {
 		field = "(body)"
 	}
-	return Invalid("a date and time is not valid", FieldError{Field: field,
-		Message: "must be a date and time in RFC 3339 form, such as 2026-11-20T10:00:00+07:00"})
+	return Invalid("a date and time is not valid", FieldError{Field: field, Message: rfc3339Message})
+}
+
+const rfc3339Message = "must be a date and time in RFC 3339 form, such as 2026-11-20T10:00:00+07:00"
+
+// timeNotStringProblem is the 422 of a date-time sent as a number, an object
+// or true, or nil. time.Time's own refusal says neither which field nor what
+// was wrong, so the field is found by walking the document along dst's type
+// to the first date-time member that is not a string.
+func timeNotStringProblem(doc []byte, dst reflect.Type, err error) *Problem {
+	if err.Error() != "Time.UnmarshalJSON: input is not a JSON string" {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(doc, &v) != nil {
+		return nil
+	}
+	field, found := timeNotString(v, dst, "")
+	if !found {
+		field = "(body)"
+	}
+	return Invalid("a date and time is not valid", FieldError{Field: field, Message: rfc3339Message})
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// timeNotString returns the path of the first value in v, decoded JSON, that
+// t declares a time.Time and that is neither a string nor null.
+func timeNotString(v any, t reflect.Type, path string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		switch v.(type) {
+		case string, nil:
+			return "", false
+		}
+		return path, true
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, _ := v.(map[string]any)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" || !f.IsExported() && !f.Anonymous {
+				continue
+			}
+			if name == "" && f.Anonymous {
+				// An embedded struct's members are the outer object's own.
+				if p, found := timeNotString(v, f.Type, path); found {
+					return p, true
+				}
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if inner, ok := jsonMember(obj, name); ok {
+				if p, found := timeNotString(inner, f.Type, member(path, name)); found {
+					return p, true
+				}
+			}
+		}
+	case reflect.Map:
+		obj, _ := v.(map[string]any)
+		for key, inner := range obj {
+			if p, found := timeNotString(inner, t.Elem(), member(path, key)); found {
+				return p, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		list, _ := v.([]any)
+		for i, inner := range list {
+			if p, found := timeNotString(inner, t.Elem(), path+"["+strconv.Itoa(i)+"]"); found {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// jsonMember finds a member as encoding/json does: by exact name first,
+// then ignoring case.
+func jsonMember(obj map[string]any, name string) (any, bool) {
+	if v, ok := obj[name]; ok {
+		return v, true
+	}
+	for k, v := range obj {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
 }

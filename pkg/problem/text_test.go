@@ -52,6 +52,9 @@ func TestADateTimeNotInRFC3339IsA422NamingTheField(t *testing.T) {
 	for body, field := range map[string]string{
 		`{"occurred_at":"2026-11-20 10:00"}`:                                            "occurred_at",
 		`{"occurred_at":"2026-11-20T10:00:00Z","consents":{"zalo":{"at":"yesterday"}}}`: "consents.zalo.at",
+		`{"occurred_at":1763600000}`:                                                    "occurred_at",
+		`{"consents":{"sms":{"at":null},"zalo":{"at":{"when":"now"}}}}`:                 "consents.zalo.at",
+		`{"occurred_at":true}`:                                                          "occurred_at",
 	} {
 		p := From(Decode(strings.NewReader(body), &dst, 1000))
 		if p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != field || !strings.Contains(p.Errors[0].Message, "RFC 3339") {

@@ -138,6 +138,9 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 		h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-20 10:00"}`, a)),
 		h.Do(t, "POST", people, tok, `{"full_name":"An","consents":{"zalo":{"granted":true,"at":"yesterday"}}}`),
 		h.Do(t, "PATCH", people+"/"+a, tok, `{"consents":{"email":{"granted":true,"at":"hôm qua"}}}`),
+		// A number (seconds since 1970, as some clients send) is no date-time either.
+		h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":1763600000}`, a)),
+		h.Do(t, "PATCH", people+"/"+a, tok, `{"consents":{"email":{"granted":true,"at":1763600000}}}`),
 	} {
 		if strings.Contains(string(r.Body), "2006-01-02") {
 			t.Errorf("the answer shows Go's layout: %s", r.Body)
