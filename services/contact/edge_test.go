@@ -152,6 +152,10 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 		}
 	}
 
+	// A year long past is a typo, not a call.
+	mustName(t, h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"1800-11-20T10:00:00+07:00"}`, a)),
+		"occurred_at", "must not be before 2000-01-01")
+
 	// An id that is no id is not missing.
 	mustName(t, h.Do(t, "POST", interactions, tok, `{"party_id":"zzz","kind":"call"}`), "party_id", "is not an id")
 	mustName(t, h.Do(t, "POST", interactions, tok, `{"kind":"call"}`), "party_id", "is required")

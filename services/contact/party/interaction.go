@@ -15,6 +15,11 @@ var InteractionKinds = []string{"call", "email", "meeting", "zalo", "sms", "note
 // the activity report as work already done.
 const ClockSkew = 5 * time.Minute
 
+// earliestInteraction bounds interactions from below: Rapport logs the
+// care of customers today, and a call dated 1800 or 0001 is a typo that would
+// sort first in every timeline and count in no report.
+var earliestInteraction = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
 // Interaction is what the rules check of a logged call, email, meeting,
 // Zalo message, SMS or note.
 type Interaction struct {
@@ -44,8 +49,11 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 	if occurred.IsZero() {
 		occurred = now
 	}
-	if occurred.After(now.Add(ClockSkew)) {
+	switch {
+	case occurred.After(now.Add(ClockSkew)):
 		c.add("occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on")
+	case occurred.Before(earliestInteraction):
+		c.add("occurred_at", "must not be before %s", earliestInteraction.Format(time.DateOnly))
 	}
 	var next Date
 	if in.NextActionOn != "" {

@@ -27,6 +27,9 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 			[]FieldError{{"next_action_on", "must not be before the day of the interaction (2026-11-03)"}}},
 		{"a call tomorrow", Interaction{Kind: "call", PartyID: party, OccurredAt: now.Add(24 * time.Hour)}, Date{},
 			[]FieldError{{"occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on"}}},
+		{"a call in 1800", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(1800, time.November, 3, 9, 0, 0, 0, hcm)}, Date{},
+			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
+		{"the first call of 2000", Interaction{Kind: "call", PartyID: party, OccurredAt: earliestInteraction}, Date{}, nil},
 		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", NextActionOn: "mai"}, Date{}, []FieldError{
 			{"kind", "must be one of call, email, meeting, zalo, sms, note"},
 			{"party_id", "is not an id: it must be the id of an organisation or person"},
