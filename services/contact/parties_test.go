@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -602,6 +603,57 @@ func TestSegmentsAreListedReadAndDeleted(t *testing.T) {
 	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+seg, tok, nil), 404)
 	other := create(t, h, colleague, "/api/contact/v1/segments", `{"name":"Đầu mối","resource":"organizations","filter":{"stage":"lead"}}`)
 	mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/segments/"+other, h.Token(t, auth.Manager), nil), 204)
+}
+
+func TestSegmentsArePagedByNameAndFilteredByResource(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	const segments = "/api/contact/v1/segments"
+	// Two segments share a name: the id orders them, and paging splits them.
+	for _, s := range []struct{ name, resource string }{
+		{"Phụ huynh", "people"}, {"Khách hàng", "organizations"}, {"Đầu mối", "organizations"},
+		{"Khách hàng", "people"}, {"Trường mầm non", "organizations"},
+	} {
+		create(t, h, tok, segments, fmt.Sprintf(`{"name":%q,"resource":%q,"filter":{}}`, s.name, s.resource))
+	}
+	type list struct {
+		Items      []struct{ ID, Name, Resource string }
+		NextCursor string `json:"next_cursor"`
+	}
+	walk := func(limit int, query string) (names []string, pages int) {
+		seen := map[string]bool{}
+		for cursor := ""; ; pages++ {
+			var l list
+			r := h.Do(t, "GET", segments+"?limit="+strconv.Itoa(limit)+query+cursor, tok, nil)
+			mustStatus(t, r, 200)
+			r.JSON(t, &l)
+			for _, it := range l.Items {
+				if seen[it.ID] {
+					t.Fatalf("%s listed twice", it.ID)
+				}
+				seen[it.ID] = true
+				names = append(names, it.Name+"/"+it.Resource)
+			}
+			if l.NextCursor == "" {
+				return names, pages + 1
+			}
+			cursor = "&cursor=" + l.NextCursor
+		}
+	}
+	// Pages of two list what one page lists, in the same order (by name
+	// in the database's collation, then id).
+	paged, pages := walk(2, "")
+	whole, _ := walk(500, "")
+	if len(paged) != 5 || pages != 3 || !slices.Equal(paged, whole) {
+		t.Fatalf("%d pages: %q, in one page: %q", pages, paged, whole)
+	}
+	if people, _ := walk(2, "&resource=people"); !sameSet(people, []string{"Phụ huynh/people", "Khách hàng/people"}) {
+		t.Fatalf("people's segments: %q", people)
+	}
+	mustName(t, h.Do(t, "GET", segments+"?resource=schools", tok, nil), "resource", "must be organizations or people")
+	mustName(t, h.Do(t, "GET", segments+"?limit=0", tok, nil), "limit", "must be a whole number")
+	mustName(t, h.Do(t, "GET", segments+"?cursor=bm9wZQ", tok, nil), "cursor", "is not a cursor")
+	mustName(t, h.Do(t, "GET", segments+"?name=Khách", tok, nil), "name", "")
 }
 
 func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {

@@ -153,7 +153,7 @@ func (s *Service) DefineFields(ctx context.Context, schema party.CustomFieldSche
 		if err != nil {
 			return err
 		}
-		segments, err := store.ListSegments(ctx, tx)
+		segments, err := store.AllSegments(ctx, tx)
 		if err != nil {
 			return err
 		}

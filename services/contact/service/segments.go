@@ -103,9 +103,14 @@ func (s *Service) Segment(ctx context.Context, id string) (SegmentView, error) {
 	return s.view(ctx, seg)
 }
 
-// Segments lists every segment with its current count.
-func (s *Service) Segments(ctx context.Context) ([]SegmentView, error) {
-	segs, err := store.ListSegments(ctx, s.Pool)
+// Segments lists up to limit segments by name after position, those of
+// resource ("organizations" or "people") only unless it is "", each with its
+// current count. Paging bounds the counts one request runs.
+func (s *Service) Segments(ctx context.Context, after store.SegmentPosition, resource string, limit int) ([]SegmentView, error) {
+	if resource != "" && resource != "organizations" && resource != "people" {
+		return nil, problem.Invalid("bad filter", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
+	}
+	segs, err := store.ListSegments(ctx, s.Pool, after, resource, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -246,11 +247,28 @@ func GetSegment(ctx context.Context, db DB, id string) (Segment, error) {
 	return s, err
 }
 
-// ListSegments lists segments by name.
-func ListSegments(ctx context.Context, db DB) ([]Segment, error) {
-	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment ORDER BY name, id`)
+// AllSegments lists every segment by name.
+func AllSegments(ctx context.Context, db DB) ([]Segment, error) {
+	return ListSegments(ctx, db, SegmentPosition{}, "", math.MaxInt32)
+}
+
+// SegmentPosition is where a page of segments starts: after the segment
+// of this name and id. The zero position is the start of the list.
+type SegmentPosition struct {
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+// ListSegments lists up to limit segments by name after position, those of
+// resource only unless it is "".
+func ListSegments(ctx context.Context, db DB, after SegmentPosition, resource string, limit int) ([]Segment, error) {
+	if after.ID == "" {
+		after.ID = "00000000-0000-0000-0000-000000000000"
+	}
+	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment
+WHERE (name, id) > ($1, $2::uuid) AND ($3 = '' OR resource = $3) ORDER BY name, id LIMIT $4`, after.Name, after.ID, resource, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list segments: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Segment])
 }

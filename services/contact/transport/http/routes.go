@@ -70,7 +70,7 @@ func Routes(s *service.Service) []Route {
 		Route{"PUT", base + "/field-definitions", "define_fields", admins, decodeDefineFields, defineFields(s), nil},
 		Route{"GET", base + "/field-definitions/versions", "field_versions", readers, decodeFieldVersions, fieldVersions(s), nil},
 		Route{"POST", base + "/segments", "create_segment", readers, decodeSegment, createSegment(s), nil},
-		Route{"GET", base + "/segments", "list_segments", readers, decodeNone, listSegments(s), nil},
+		Route{"GET", base + "/segments", "list_segments", readers, decodeSegmentList, listSegments(s), nil},
 		Route{"GET", base + "/segments/{id}", "get_segment", readers, decodeID, getSegment(s), nil},
 		Route{"DELETE", base + "/segments/{id}", "delete_segment", readers, decodeID, deleteSegment(s), nil},
 		Route{"GET", base + "/segments/{id}/export", "export_segment", readers, decodeExport, exportSegment(s), nil},

@@ -156,13 +156,33 @@ func createSegment(s *service.Service) endpoint.Endpoint {
 	}
 }
 
+type segmentList struct {
+	After    store.SegmentPosition
+	Resource string
+	Limit    int
+}
+
+func decodeSegmentList(_ context.Context, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	req := segmentList{Resource: q.Get("resource")}
+	pr, err := page.ParseFrom(q, &req.After, "resource")
+	if err == nil && pr.Cursor != "" && !party.ValidID(req.After.ID) {
+		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+	}
+	req.Limit = pr.Limit
+	return req, err
+}
+
 func listSegments(s *service.Service) endpoint.Endpoint {
-	return func(ctx context.Context, _ any) (any, error) {
-		items, err := s.Segments(ctx)
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(segmentList)
+		items, err := s.Segments(ctx, in.After, in.Resource, in.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(items, len(items)+1, func(service.SegmentView) any { return "" }), nil
+		return page.Of(items, in.Limit, func(last service.SegmentView) any {
+			return store.SegmentPosition{Name: last.Name, ID: last.ID}
+		}), nil
 	}
 }
 
