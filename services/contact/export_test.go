@@ -3,6 +3,7 @@ package contact_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -255,5 +256,37 @@ func TestACSVExportMakesFormulasInertAndImportsBackTheSame(t *testing.T) {
 	}
 	if got := namePairs(t, other, `SELECT name, (doc->>'notes') || ' ' || (doc->>'tags') FROM person`); got[evil] != `+SUM(1,2) ["@all", "-1"]` {
 		t.Fatalf("imported back: %v", got)
+	}
+}
+
+func TestLabelsAndTagsComeBackFromAnExportAsTheyWent(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	uncle := create(t, h, tok, people, `{"full_name":"Trần Văn Chú","phones":["0912000111"]}`)
+	createPerson(t, h, tok, fmt.Sprintf(`{"full_name":"Trần Thị Cháu","tags":["khách: VIP"],
+ "relationships":[{"kind":"related_to","label":"họ hàng: chú","party_id":%q}],
+ "important_dates":[{"label":"Ngày: cưới","date":"2015-06-20"}]}`, uncle))
+
+	// A separator inside a tag, label or title would split it in a file.
+	for body, field := range map[string]string{
+		`{"full_name":"An","tags":["Hà Nội, 2026"]}`: "tags[0]",
+		`{"full_name":"An","tags":["a","b;c"]}`:      "tags[1]",
+		fmt.Sprintf(`{"full_name":"An","relationships":[{"kind":"related_to","label":"vợ; mẹ","party_id":%q}]}`, uncle): "relationships[0].label",
+		`{"full_name":"An","important_dates":[{"label":"cưới; hỏi","date":"2015-06-20"}]}`:                              "important_dates[0].label",
+	} {
+		mustName(t, h.Do(t, "POST", people, tok, body), field, `may not hold`)
+	}
+	mustName(t, h.Do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"khách: VIP"},"add_tags":["x,y"]}`), "add_tags[0]", `may not hold`)
+
+	r := h.Do(t, "GET", people+"/export?format=csv", tok, nil)
+	mustStatus(t, r, 200)
+	other := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	if job := importFile(t, other, other.Token(t, auth.Sales), "export.csv", r.Body, "people", 30*time.Second); job.Status != "done" || job.Progress.Created != 2 {
+		t.Fatalf("import back: %+v", job)
+	}
+	got := namePairs(t, other, `SELECT p.doc->>'full_name', concat_ws(' | ', p.doc->>'tags', r->>'label', q.doc->>'full_name', p.doc->'important_dates'->0->>'label')
+ FROM person p LEFT JOIN jsonb_array_elements(p.doc->'relationships') r ON true LEFT JOIN person q ON q.id::text = r->>'party_id'`)
+	if want := `["khách: VIP"] | họ hàng: chú | Trần Văn Chú | Ngày: cưới`; got["Trần Thị Cháu"] != want {
+		t.Fatalf("imported back: %q, want %q", got["Trần Thị Cháu"], want)
 	}
 }

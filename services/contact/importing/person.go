@@ -129,8 +129,11 @@ func (v *rowValues) relatives() []party.Relationship {
 		for _, item := range splitNames(v.text(f), false) {
 			r := party.Relationship{Kind: kind, PartyID: item}
 			if kind == party.RelRelatedTo {
-				label, who, ok := strings.Cut(item, ":")
-				if !ok || strings.TrimSpace(label) == "" || strings.TrimSpace(who) == "" {
+				// After the last colon, as important dates are: a label may
+				// hold one ("họ hàng: chú"), a name, phone or id never does.
+				i := strings.LastIndex(item, ":")
+				label, who := item[:max(i, 0)], item[i+1:]
+				if i < 0 || strings.TrimSpace(label) == "" || strings.TrimSpace(who) == "" {
 					v.report(f, fmt.Sprintf(`holds %q, which does not say how the two are related: write "how: who", `+
 						`for example "vợ: Trần Thị Mai", separated by ";"`, item))
 					continue

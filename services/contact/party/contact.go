@@ -108,6 +108,33 @@ func TagKeys(tags []string) []string {
 	return out
 }
 
+// CheckTag refuses a tag holding "," or ";": an export joins a party's tags
+// with them and an import splits a tags cell on them, so such a tag would
+// come back from a round trip as two.
+func CheckTag(t string) error {
+	if strings.ContainsAny(t, ",;") {
+		return errors.New(`may not hold "," or ";": they separate tags in an import or export file`)
+	}
+	return nil
+}
+
+// checkNoListSeparator refuses a label holding ";", which separates the
+// items of an import or export cell ("vợ: Mai; con: An"). A title may hold
+// one: the import takes a whole cell as the title of a single workplace.
+func checkNoListSeparator(c *checks, field, s string) {
+	if strings.Contains(s, ";") {
+		c.add(field, `may not hold ";": it separates the items of a cell in an import or export file`)
+	}
+}
+
+func checkTags(c *checks, tags []string) {
+	for i, t := range tags {
+		if err := CheckTag(t); err != nil {
+			c.add(indexed("tags", i), "%v", err)
+		}
+	}
+}
+
 // normalizeTags trims tags and drops empty and repeated ones, compared by
 // TagKey.
 func normalizeTags(raw []string) []string {

@@ -131,6 +131,7 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 	} else if !o.Stage.Valid() {
 		c.add("stage", "unknown lifecycle stage %q", o.Stage)
 	}
+	checkTags(&c, o.Tags)
 	o.Tags = normalizeTags(o.Tags)
 	o.OwnerID = strings.TrimSpace(o.OwnerID)
 	o.Notes = cleanNotes(o.Notes)

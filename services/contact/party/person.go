@@ -106,6 +106,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 		checkConsent(&c, ch, p.Consents[ch], today)
 	}
 	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
+	checkTags(&c, p.Tags)
 	p.Tags = normalizeTags(p.Tags)
 	p.OwnerID = strings.TrimSpace(p.OwnerID)
 	p.Notes = cleanNotes(p.Notes)
@@ -122,6 +123,7 @@ func checkImportantDates(c *checks, dates []ImportantDate) []ImportantDate {
 		if d.Label == "" {
 			c.add(indexed("important_dates", i)+".label", "required")
 		}
+		checkNoListSeparator(c, indexed("important_dates", i)+".label", d.Label)
 		if !d.Date.Valid() {
 			c.add(indexed("important_dates", i)+".date", "%v", ErrInvalidDate)
 		}

@@ -60,6 +60,7 @@ func checkRelationships(c *checks, selfID string, rels []Relationship) []Relatio
 		case r.Kind == RelRelatedTo && r.Label == "":
 			c.add(field+".label", "required: say how the two people are related")
 		}
+		checkNoListSeparator(c, field+".label", r.Label)
 		switch {
 		case r.PartyID == "":
 			c.add(field+".party_id", "required")

@@ -204,8 +204,11 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 		bad = append(bad, problem.FieldError{Field: "custom_fields", Message: "people have no custom fields"})
 	}
 	added := map[string]bool{}
-	for _, t := range c.AddTags {
+	for i, t := range c.AddTags {
 		added[party.TagKey(t)] = true
+		if err := party.CheckTag(t); err != nil {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("add_tags[%d]", i), Message: err.Error()})
+		}
 	}
 	for i, t := range c.RemoveTags {
 		if added[party.TagKey(t)] {
