@@ -156,7 +156,7 @@ func TestMergeKeepsTheSurvivorAndResolvesTheOldID(t *testing.T) {
 	b := createPerson(t, h, tok, `{"full_name":"Vo Thi Lan","emails":["lan@x.vn"]}`)
 	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"ok"}`, b.ID)), 201)
 	mustStatus(t, h.Do(t, "POST", people+"/"+a.ID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a.ID)), 422)
-	mustStatus(t, h.Do(t, "POST", people+"/"+a.ID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b.ID)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+a.ID+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, b.ID)), 200)
 	var got item
 	r := h.Do(t, "GET", people+"/"+b.ID, tok, nil)
 	mustStatus(t, r, 200)

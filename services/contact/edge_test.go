@@ -167,7 +167,7 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 	unknown := "01900000-0000-7000-8000-000000000000"
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, unknown)), "merged_id", "is not an existing person")
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, org)), "merged_id", "is not an existing person")
-	mustStatus(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, b)), 200)
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), "merged_id", "was already merged into "+a)
 	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a)), "merged_id", "must name another party")
 }

@@ -225,7 +225,7 @@ func TestACorrectionOfAnInteractionChangedSinceItWasReadIsRefused(t *testing.T) 
 	mustStatus(t, r, 201)
 	var moved struct{ ID string }
 	r.JSON(t, &moved)
-	mustStatus(t, h.Do(t, "POST", people+"/"+parent+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+parent+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, dup)), 200)
 	r = h.Do(t, "GET", path+"/"+moved.ID, tok, nil)
 	mustStatus(t, r, 200)
 	if got := r.Header.Get("ETag"); got != `"2"` {

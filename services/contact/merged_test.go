@@ -27,8 +27,8 @@ func TestAWriteThroughAMergedIDDoesNotReachTheSurvivorUnseen(t *testing.T) {
 	b := create(t, h, tok, people, `{"full_name":"Vo Thi An"}`)
 	c := create(t, h, tok, people, `{"full_name":"Võ An"}`)
 	d := create(t, h, tok, people, `{"full_name":"Đỗ Văn Dũng"}`)
-	mustStatus(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)), 200)
-	mustStatus(t, h.Do(t, "POST", people+"/"+c+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, b)), 200)
+	mustStatus(t, h.Do(t, "POST", people+"/"+c+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, a)), 200)
 
 	// B now names C: reading through it is meant, deleting through it is not.
 	var got item
@@ -56,7 +56,7 @@ func TestAWriteThroughAMergedIDDoesNotReachTheSurvivorUnseen(t *testing.T) {
 
 	orgA := create(t, h, tok, orgs, `{"name":"Trường A","kinds":["school"]}`)
 	orgB := create(t, h, tok, orgs, `{"name":"Trường A (cũ)","kinds":["school"]}`)
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+orgA+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, orgB)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+orgA+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, orgB)), 200)
 	mustBeMergedInto(t, h.Do(t, "DELETE", orgs+"/"+orgB, tok, nil), orgA, "delete it by that id")
 	mustStatus(t, h.Do(t, "GET", orgs+"/"+orgA, tok, nil), 200)
 }

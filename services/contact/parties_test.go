@@ -129,7 +129,7 @@ func TestAnOrganisationLivesThroughCreateSearchUpdateMergeAndDelete(t *testing.T
 	dup := h.Do(t, "POST", orgs, tok, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567"}`)
 	mustStatus(t, dup, 409)
 	copyID := create(t, h, tok, orgs, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567","phones":["0243 765 4000"],"force":true,"force_reason":"nhập từ file cũ"}`)
-	r = h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, copyID))
+	r = h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, copyID))
 	mustStatus(t, r, 200)
 	var merged struct {
 		Phones    []string
@@ -313,7 +313,7 @@ func TestAPersonCarriesRelationshipsConsentsAndDatesIntoItsEvents(t *testing.T) 
 
 	// A link to a merged organisation is stored as a link to its survivor.
 	old := create(t, h, tok, orgs, `{"name":"THPT Chu Văn An (cũ)","kinds":["school"]}`)
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, old)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, old)), 200)
 	r := h.Do(t, "PATCH", people+"/"+parent, tok, fmt.Sprintf(`{"relationships":[{"kind":"works_at","party_id":%q}]}`, old))
 	mustStatus(t, r, 200)
 	if !strings.Contains(string(r.Body), school) || strings.Contains(string(r.Body), old) {
@@ -384,9 +384,9 @@ func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
 	// become one, keeping the title she had at the survivor. Merging the
 	// twin into the child moves her parent link; merging the old supervising
 	// unit into the new one moves the school's.
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, schoolCopy)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, schoolCopy)), 200)
 	mustStatus(t, h.Do(t, "POST", people+"/"+child+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, twin)), 200)
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+so+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, oldSo)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+so+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, oldSo)), 200)
 	want := []rel{{"works_at", school, "Tổ trưởng"}, {"parent_of", child, ""}}
 	if got := relationships(); !slices.Equal(got, want) {
 		t.Fatalf("after the merges the teacher links %+v, want %+v", got, want)
@@ -400,7 +400,7 @@ func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
 	if unit.SupervisingUnitID != so {
 		t.Fatalf("the school is supervised by %s, want the surviving unit %s", unit.SupervisingUnitID, so)
 	}
-	if got := historyOf(orgs + "/" + school); !slices.Equal(got, []string{"merged_ids", "merged_from", "supervising_unit_id"}) {
+	if got := historyOf(orgs + "/" + school); !slices.Equal(got, []string{"merged_ids", "merged_from", "merge_conflict.name", "supervising_unit_id"}) {
 		t.Fatalf("school history %q", got)
 	}
 	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.updated", 10*time.Second,
@@ -711,7 +711,7 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 	dup := create(t, h, tok, orgs, `{"name":"UBND P. Tây Hồ (cũ)","kinds":["unit"]}`)
 	h.Clock.Advance(time.Hour)
 	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"zalo","next_action_on":"2026-11-20"}`, dup)), 201)
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+o+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+o+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, dup)), 200)
 	if got := due("2026-11-20"); !slices.Equal(got, []string{"UBND Phường Tây Hồ"}) {
 		t.Fatalf("after the merge, due by 20 November: %q", got)
 	}
@@ -727,9 +727,9 @@ func TestEveryContactEventIsDocumented(t *testing.T) {
 	o2 := create(t, h, tok, orgs, `{"name":"Trường A cũ","kinds":["school"]}`)
 	p1 := create(t, h, tok, people, `{"full_name":"Nguyễn Văn A"}`)
 	p2 := create(t, h, tok, people, `{"full_name":"Nguyen Van A"}`)
-	for _, c := range []struct{ base, a, b string }{{orgs, o1, o2}, {people, p1, p2}} {
+	for _, c := range []struct{ base, a, b, name string }{{orgs, o1, o2, "name"}, {people, p1, p2, "full_name"}} {
 		mustStatus(t, h.Do(t, "PATCH", c.base+"/"+c.a, tok, `{"tags":["x"]}`), 200)
-		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, c.b)), 200)
+		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{%q:"survivor"}}`, c.b, c.name)), 200)
 		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/owner", tok, `{"owner_id":"user-lead"}`), 200)
 		it := create(t, h, tok, "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a))
 		mustStatus(t, h.Do(t, "PATCH", "/api/contact/v1/interactions/"+it, tok, `{"kind":"call"}`), 200)
@@ -1066,7 +1066,7 @@ func TestPeopleAreFoundByWhatTheyAreLinkedTo(t *testing.T) {
 
 	// The annex merged into the school: its people are the school's, and its
 	// old id, in a bookmark or a saved segment, still finds them.
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, annex)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, annex)), 200)
 	want := []string{"Đỗ Thị Hiệu Trưởng", "Ngô Văn Cơ Sở", "Phan Văn Bố"}
 	for _, id := range []string{school, annex} {
 		if got := names(t, h, tok, people+"?linked_to="+id); !slices.Equal(got, want) {
@@ -1077,7 +1077,7 @@ func TestPeopleAreFoundByWhatTheyAreLinkedTo(t *testing.T) {
 	phong := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"]}`)
 	oldPhong := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Ba Đình","kinds":["supervising_unit"]}`)
 	create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường Tiểu học Kim Đồng","kinds":["school"],"supervising_unit_id":%q}`, oldPhong))
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+phong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, oldPhong)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+phong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, oldPhong)), 200)
 	if got := names(t, h, tok, orgs+"?supervising_unit="+oldPhong); !slices.Equal(got, []string{"Trường Tiểu học Kim Đồng"}) {
 		t.Errorf("supervised by a merged unit: %q", got)
 	}
@@ -1259,14 +1259,14 @@ func TestAMergeOrNewOwnerOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) 
 	// read before a colleague's edit, done on the current one.
 	dup := create(t, h, tok, people, `{"full_name":"Đào Hạnh","emails":["hanh.dao@example.vn"]}`)
 	mustStatus(t, h.Do(t, "PATCH", path, tok, `{"notes":"phụ huynh lớp 6A"}`), 200)
-	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup), etag)
+	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor","owner_id":"survivor"}}`, dup), etag)
 	mustStatus(t, r, 412)
 	mustStatus(t, h.Do(t, "GET", people+"/"+dup, tok, nil), 200)
 	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM party_alias WHERE alias_id=$1`, dup); n != 0 {
 		t.Errorf("the refused merge left %d aliases", n)
 	}
 	_, etag = current()
-	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, dup), etag)
+	r = ifMatch(t, h, "POST", path+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor","owner_id":"survivor"}}`, dup), etag)
 	mustStatus(t, r, 200)
 	var merged struct{ Emails []string }
 	r.JSON(t, &merged)

@@ -34,12 +34,12 @@ func TestSupervisingUnitsCannotBeMadeToGoRound(t *testing.T) {
 	a := create(t, h, tok, orgs, `{"name":"Đơn vị A","kinds":["unit"]}`)
 	b := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Đơn vị B","kinds":["unit"],"supervising_unit_id":%q}`, a))
 	c := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Đơn vị C","kinds":["unit"],"supervising_unit_id":%q}`, b))
-	mustName(t, h.Do(t, "POST", orgs+"/"+c+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, a)), "merged_id",
+	mustName(t, h.Do(t, "POST", orgs+"/"+c+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, a)), "merged_id",
 		"Đơn vị C → Đơn vị B → Đơn vị C")
 	mustStatus(t, h.Do(t, "GET", orgs+"/"+a, tok, nil), 200)
 	// The bottom merged into the top is no loop: the top does not take the
 	// bottom's supervising unit, which is below it.
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, c)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, c)), 200)
 	units := namePairs(t, h, "SELECT o.name, coalesce(s.name, '') FROM organization o LEFT JOIN organization s ON s.id = o.supervising_unit_id WHERE o.id = ANY($1::uuid[])", []string{a, b})
 	if units["Đơn vị A"] != "" || units["Đơn vị B"] != "Đơn vị A" {
 		t.Fatalf("after the merge: %v", units)

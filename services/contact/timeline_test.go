@@ -33,7 +33,7 @@ func TestTrainingEventsReachTheTimelinesOfTheUnitAndItsPeople(t *testing.T) {
 	r.JSON(t, &unit)
 	teacher := createPerson(t, h, tok, `{"full_name":"Đặng Thị Thu","phones":["0912 000 111"]}`)
 	twin := createPerson(t, h, tok, `{"full_name":"Đặng Thị Thu (trùng)","phones":["0912 000 222"]}`)
-	mustStatus(t, h.Do(t, "POST", fmt.Sprintf("%s/%s/merge", people, teacher.ID), tok, fmt.Sprintf(`{"merged_id":%q}`, twin.ID)), 200)
+	mustStatus(t, h.Do(t, "POST", fmt.Sprintf("%s/%s/merge", people, teacher.ID), tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"full_name":"survivor"}}`, twin.ID)), 200)
 
 	course := contract.CourseInfo{CourseID: "c-1", ModuleCode: "QLHS", ModuleName: "Quản lý học sinh", FirstSession: "2026-12-07",
 		UnitIDs: []string{unit.ID}, ContactPersonIDs: []string{teacher.ID}}
@@ -251,7 +251,7 @@ func TestAnOrganisationsTimelineKeepsWhatHappenedWithPeopleWhileTheyWorkedThere(
 	h.Clock.Set(day(10))
 	mustStatus(t, h.Do(t, "PATCH", people+"/"+head, tok, `{`+worksAt(leLoi)+`}`), 200)
 	mustStatus(t, h.Do(t, "PATCH", people+"/"+newcomer, tok, `{`+worksAt(kimDong)+`}`), 200)
-	mustStatus(t, h.Do(t, "POST", orgs+"/"+kimDong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, annex)), 200)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+kimDong+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, annex)), 200)
 	h.Clock.Set(day(20))
 	call(head, 15, "Hạnh at Lê Lợi")
 	call(newcomer, 16, "Minh at Kim Đồng")

@@ -7,60 +7,110 @@ import (
 )
 
 // MergeOrganisation folds merged into survivor, the record that stays. The
-// survivor keeps every value it has and gains the ones it lacks; lists (kinds,
-// phones, emails, tags) become the union; custom fields it lacks are added; the
-// merged id joins MergedIDs so links to it keep resolving.
-func MergeOrganisation(survivor, merged Organisation) (Organisation, error) {
+// survivor gains the values it lacks; lists (kinds, phones, emails, tags)
+// become the union; custom fields it lacks are added; the merged id joins
+// MergedIDs so links to it keep resolving. Where both hold a single value
+// differently (OrganisationConflicts), keep decides whose stays: a conflict
+// it leaves undecided refuses the merge (*ConflictError), and a keep naming
+// an unknown field or side is a *ValidationError on "keep.<field>". The
+// survivor's stage stays.
+func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, error) {
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Organisation{}, err
 	}
+	if err := checkKeep(keep, organisationConflictFields, true); err != nil {
+		return Organisation{}, err
+	}
+	conflicts := OrganisationConflicts(survivor, merged)
+	if err := undecided(conflicts, keep); err != nil {
+		return Organisation{}, err
+	}
+	take := func(dst *string, field, v string) {
+		if takesMerged(conflicts, keep, field) {
+			*dst = v
+		}
+		fill(dst, v)
+	}
 	out := survivor
 	out.Kinds = union(survivor.Kinds, merged.Kinds)
-	fill(&out.Name, merged.Name)
-	fill(&out.TaxCode, merged.TaxCode)
-	if out.Province == "" {
-		out.Province, out.CurrentProvince = merged.Province, merged.CurrentProvince
-	}
-	fill(&out.District, merged.District)
-	fill(&out.Ward, merged.Ward)
-	fill(&out.Address, merged.Address)
+	take(&out.Name, "name", merged.Name)
+	take(&out.TaxCode, "tax_code", merged.TaxCode)
+	mergeAddress(&out, merged, conflicts, keep)
 	out.Phones = union(survivor.Phones, merged.Phones)
 	out.Emails = union(survivor.Emails, merged.Emails)
-	fill(&out.Website, merged.Website)
-	fill(&out.SupervisingUnitID, merged.SupervisingUnitID)
-	if out.SupervisingUnitID == survivor.ID || out.SupervisingUnitID == merged.ID {
-		// One of the two supervised the other; after the merge that is a loop.
-		out.SupervisingUnitID = ""
-	}
+	take(&out.Website, "website", merged.Website)
+	// A link from one of the two to the other would be a loop after the
+	// merge: it counts as none, and the other side's unit may fill it.
+	out.SupervisingUnitID = supervisor(survivor, merged.ID)
+	take(&out.SupervisingUnitID, "supervising_unit_id", supervisor(merged, survivor.ID))
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
-	fill(&out.OwnerID, merged.OwnerID)
+	take(&out.OwnerID, "owner_id", merged.OwnerID)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	if len(merged.CustomFields) > 0 {
 		out.CustomFields = maps.Clone(merged.CustomFields)
 		if out.CustomFields == nil {
 			out.CustomFields = map[string]any{}
 		}
-		maps.Copy(out.CustomFields, survivor.CustomFields)
+		for k, v := range survivor.CustomFields {
+			if !takesMerged(conflicts, keep, "custom_fields."+k) {
+				out.CustomFields[k] = v
+			}
+		}
 	}
 	out.MergedIDs = mergedIDs(survivor.MergedIDs, merged.ID, merged.MergedIDs)
 	return out, nil
 }
 
-// MergePerson folds merged into survivor, the record that stays. The survivor
-// keeps every value it has and gains the ones it lacks; phones, emails, tags,
-// important dates and relationships become the union; for each consent channel
-// the most recent decision wins, because a later opt-out must never be undone
-// by an older opt-in.
-func MergePerson(survivor, merged Person) (Person, error) {
+// mergeAddress gives out, a copy of the survivor, the address of the side
+// keep chose when the two addresses conflict, whole and with its derived
+// current province; else the parts the survivor lacks.
+func mergeAddress(out *Organisation, merged Organisation, conflicts []Conflict, keep Keep) {
+	switch {
+	case takesMerged(conflicts, keep, "address"):
+		out.Province, out.CurrentProvince = merged.Province, merged.CurrentProvince
+		out.District, out.Ward, out.Address = merged.District, merged.Ward, merged.Address
+	case slices.ContainsFunc(conflicts, func(c Conflict) bool { return c.Field == "address" }):
+		// The survivor's address stays whole: a part of the other would
+		// belong to another place.
+	default:
+		if out.Province == "" {
+			out.Province, out.CurrentProvince = merged.Province, merged.CurrentProvince
+		}
+		fill(&out.District, merged.District)
+		fill(&out.Ward, merged.Ward)
+		fill(&out.Address, merged.Address)
+	}
+}
+
+// MergePerson folds merged into survivor, the record that stays. The
+// survivor gains the values it lacks; phones, emails, tags, important dates
+// and relationships become the union; for each consent channel the most
+// recent decision wins, because a later opt-out must never be undone by an
+// older opt-in. Where both hold a single value differently
+// (PersonConflicts), keep decides whose stays, as for MergeOrganisation.
+func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Person{}, err
 	}
+	if err := checkKeep(keep, personConflictFields, false); err != nil {
+		return Person{}, err
+	}
+	conflicts := PersonConflicts(survivor, merged)
+	if err := undecided(conflicts, keep); err != nil {
+		return Person{}, err
+	}
+	take := func(dst *string, field, v string) {
+		if takesMerged(conflicts, keep, field) {
+			*dst = v
+		}
+		fill(dst, v)
+	}
 	out := survivor
-	fill(&out.FullName, merged.FullName)
+	take(&out.FullName, "full_name", merged.FullName)
 	out.Phones = union(survivor.Phones, merged.Phones)
 	out.Emails = union(survivor.Emails, merged.Emails)
-	fill(&out.ZaloID, merged.ZaloID)
-	if out.Birthday.IsZero() {
+	take(&out.ZaloID, "zalo_id", merged.ZaloID)
+	if out.Birthday.IsZero() || takesMerged(conflicts, keep, "birthday") {
 		out.Birthday = merged.Birthday
 	}
 	out.ImportantDates = slices.Clone(survivor.ImportantDates)
@@ -72,7 +122,7 @@ func MergePerson(survivor, merged Person) (Person, error) {
 	out.Consents = latestConsents(survivor.Consents, merged.Consents)
 	out.Relationships = mergeRelationships(survivor, merged)
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
-	fill(&out.OwnerID, merged.OwnerID)
+	take(&out.OwnerID, "owner_id", merged.OwnerID)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	out.MergedIDs = mergedIDs(survivor.MergedIDs, merged.ID, merged.MergedIDs)
 	return out, nil
@@ -132,7 +182,6 @@ func mergedIDs(survivorIDs []string, mergedID string, mergedIDs []string) []stri
 	return union(survivorIDs, append([]string{mergedID}, mergedIDs...))
 }
 
-// fill sets *dst to v when *dst is empty: the survivor's own values win.
 // joinNotes keeps the notes of both parties, the survivor's first: notes are
 // free text that no other field holds, so neither may be dropped.
 func joinNotes(survivor, merged string) string {
@@ -145,6 +194,7 @@ func joinNotes(survivor, merged string) string {
 	return survivor + "\n\n" + merged
 }
 
+// fill sets *dst to v when *dst is empty: the survivor gains what it lacks.
 func fill(dst *string, v string) {
 	if *dst == "" {
 		*dst = v

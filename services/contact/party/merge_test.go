@@ -18,11 +18,11 @@ func TestMergingAPartyIntoItselfIsRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := MergePerson(tt.survivor, tt.merged); !errors.Is(err, ErrSelfMerge) {
+			if _, err := MergePerson(tt.survivor, tt.merged, nil); !errors.Is(err, ErrSelfMerge) {
 				t.Errorf("MergePerson err = %v, want ErrSelfMerge", err)
 			}
 			o1, o2 := Organisation{ID: tt.survivor.ID, MergedIDs: tt.survivor.MergedIDs}, Organisation{ID: tt.merged.ID, MergedIDs: tt.merged.MergedIDs}
-			if _, err := MergeOrganisation(o1, o2); !errors.Is(err, ErrSelfMerge) {
+			if _, err := MergeOrganisation(o1, o2, nil); !errors.Is(err, ErrSelfMerge) {
 				t.Errorf("MergeOrganisation err = %v, want ErrSelfMerge", err)
 			}
 		})
@@ -30,7 +30,7 @@ func TestMergingAPartyIntoItselfIsRefused(t *testing.T) {
 }
 
 func TestMergingUnsavedPartiesIsRefused(t *testing.T) {
-	_, err := MergePerson(Person{}, Person{ID: "p2"})
+	_, err := MergePerson(Person{}, Person{ID: "p2"}, nil)
 	var verr *ValidationError
 	if !errors.As(err, &verr) || verr.Fields[0].Field != "survivor.id" {
 		t.Errorf("err = %v, want a ValidationError on survivor.id", err)
@@ -70,7 +70,7 @@ func TestMergedPersonKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		MergedIDs: []string{"p3"},
 		Notes:     "Con học lớp 5A.",
 	}
-	got, err := MergePerson(survivor, merged)
+	got, err := MergePerson(survivor, merged, Keep{"full_name": KeepSurvivor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestMergedOrganisationKeepsSurvivorValuesAndGainsTheRest(t *testing.T) {
 		CustomFields: map[string]any{"level": "primary", "student_count": 500.0},
 		Notes:        "Kế toán nghỉ thứ Sáu.",
 	}
-	got, err := MergeOrganisation(survivor, merged)
+	got, err := MergeOrganisation(survivor, merged, Keep{"name": KeepSurvivor, "custom_fields.level": KeepSurvivor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestAMergeKeepsTheNotesOfBothParties(t *testing.T) {
 		{"A", "B", "A\n\nB"},
 		{"A\n\nB", "B", "A\n\nB"},
 	} {
-		got, err := MergePerson(Person{ID: "p1", Notes: c.survivor}, Person{ID: "p2", Notes: c.merged})
+		got, err := MergePerson(Person{ID: "p1", Notes: c.survivor}, Person{ID: "p2", Notes: c.merged}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,8 @@ type kind[T any] struct {
 	stage        func(*T) *party.Stage // nil: people have no stage
 	keys         func(T) []party.Key
 	diff         func(a, b T) []party.Change
-	merge        func(a, b T) (T, error)
+	merge        func(a, b T, keep party.Keep) (T, error)
+	conflicts    func(a, b T) []party.Conflict
 	absorbed     func(T) []string
 	relink       func(v T, gone []string, to string) T
 	columns      func(T) store.Row
@@ -87,6 +88,7 @@ func organisations() kind[party.Organisation] {
 		keys:        party.Organisation.DuplicateKeys,
 		diff:        party.DiffOrganisation,
 		merge:       party.MergeOrganisation,
+		conflicts:   party.OrganisationConflicts,
 		absorbed:    func(o party.Organisation) []string { return o.MergedIDs },
 		relink:      party.Organisation.Relink,
 		columns: func(o party.Organisation) store.Row {
@@ -127,6 +129,7 @@ func people() kind[party.Person] {
 		keys:        party.Person.DuplicateKeys,
 		diff:        party.DiffPerson,
 		merge:       party.MergePerson,
+		conflicts:   party.PersonConflicts,
 		absorbed:    func(p party.Person) []string { return p.MergedIDs },
 		relink:      party.Person.Relink,
 		columns: func(p party.Person) store.Row {

@@ -563,10 +563,15 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
+// keep decides whose value stays where both hold a single value
+// differently; a conflict it leaves open refuses the merge
+// (*party.ConflictError) and nothing is written. The history entry of the
+// merge records each decided conflict with both values, as the merged
+// party's record, which held the value kept away, is deleted.
 // pre is asked of the survivor's version, the record the client reviewed
 // the merge on. Neither id may be an old id of a merged party unless, for
 // the survivor, pre names the version read (MergedError).
-func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre Precondition) (View[T], error) {
+func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, keep party.Keep, pre Precondition) (View[T], error) {
 	var out View[T]
 	actor, now := Actor(ctx), p.s.Clock.Now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
@@ -612,7 +617,7 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 			loaded[id] = v
 		}
 		survivor, merged := loaded[sid], loaded[mid]
-		result, err := p.k.merge(survivor, merged)
+		result, err := p.k.merge(survivor, merged, keep)
 		if err != nil {
 			return err
 		}
@@ -633,10 +638,20 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, pre
 			return err
 		}
 		changes := append(toStore(p.k.diff(survivor, result)), store.Change{Field: "merged_from", Old: nil, New: mid})
+		changes = append(changes, toStore(party.MergeRecord(p.k.conflicts(survivor, merged), keep))...)
 		if err := store.InsertHistory(ctx, tx, p.k.table, sid, actor, now, changes); err != nil {
 			return err
 		}
-		if err := p.s.emit(ctx, tx, sid, p.k.merged(result, mid)); err != nil {
+		payloads := []any{p.k.merged(result, mid)}
+		// The merged party's owner, chosen in keep, takes the survivor over
+		// as a hand-over would: the owner audit and its event say so.
+		if oldOwner, newOwner := *p.k.owner(&survivor), *p.k.owner(&result); oldOwner != newOwner {
+			if err := store.InsertOwnerAudit(ctx, tx, p.k.table, sid, ptr(oldOwner), newOwner, actor, "merged", nil, now); err != nil {
+				return err
+			}
+			payloads = append(payloads, p.k.ownerChanged(sid, oldOwner, newOwner, actor, ""))
+		}
+		if err := p.s.emit(ctx, tx, sid, payloads...); err != nil {
 			return err
 		}
 		gone := append([]string{mid}, p.k.absorbed(merged)...)

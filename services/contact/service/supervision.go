@@ -61,10 +61,12 @@ func refuseSupervisionLoop(ctx context.Context, tx pgx.Tx, o party.Organisation,
 }
 
 // dropInheritedLoop drops the supervising unit a merge's result took from
-// the merged organisation (the survivor had none) when that unit is below
-// either of the two: the units under the merged one move to the survivor,
-// so the survivor would be above its own supervising unit. party's merge
-// drops it likewise when one of the two supervised the other directly.
+// the merged organisation (the survivor had none, or only the merged one)
+// when that unit is below either of the two: the units under the merged
+// one move to the survivor, so the survivor would be above its own
+// supervising unit. party's merge drops it likewise when one of the two
+// supervised the other directly. A unit chosen over the survivor's own
+// (keep) is refused instead.
 func (p *Parties[T]) dropInheritedLoop(ctx context.Context, tx pgx.Tx, survivor, result T, mergedID string) (T, error) {
 	s, ok := any(survivor).(party.Organisation)
 	r, _ := any(result).(party.Organisation)
@@ -77,6 +79,12 @@ func (p *Parties[T]) dropInheritedLoop(ctx context.Context, tx pgx.Tx, survivor,
 	}
 	for _, u := range chain {
 		if u.ID == s.ID || u.ID == mergedID {
+			if s.SupervisingUnitID != "" && s.SupervisingUnitID != mergedID {
+				// The survivor had a unit of its own and the caller chose the
+				// merged one's: dropping both would lose a value unasked.
+				return result, problem.Invalid("the chosen supervising unit is below the merged parties",
+					problem.FieldError{Field: "keep.supervising_unit_id", Message: "the merged organisation's unit is below one of the two: keep the survivor's"})
+			}
 			r.SupervisingUnitID, r.SupervisingUnitName = "", ""
 			return any(r).(T), nil
 		}

@@ -75,6 +75,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"Care":                service.Care{},
 		"OwnerChange":         reassignRequest{},
 		"MergeInput":          mergeRequest{},
+		"MergeConflict":       party.Conflict{},
 		"HandoverInput":       handoverRequest{},
 		"Handover":            service.Handover{},
 		"HistoryEntry":        store.HistoryEntry{},

@@ -140,6 +140,9 @@ type mergeRequest struct {
 	ID       string               `json:"-"`
 	Pre      service.Precondition `json:"-"`
 	MergedID string               `json:"merged_id"`
+	// Keep decides the conflicts of the merge, by field; checked by the
+	// party rules, which know the fields.
+	Keep party.Keep `json:"keep,omitempty"`
 }
 
 func decodeMerge(_ context.Context, r *http.Request) (any, error) {
@@ -163,7 +166,7 @@ func decodeMerge(_ context.Context, r *http.Request) (any, error) {
 func merge[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(mergeRequest)
-		v, err := p.Merge(ctx, in.ID, in.MergedID, in.Pre)
+		v, err := p.Merge(ctx, in.ID, in.MergedID, in.Keep, in.Pre)
 		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }

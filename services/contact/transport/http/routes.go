@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -131,6 +132,7 @@ func mapError(err error) *problem.Problem {
 	var stale *service.StaleError
 	var inUse *service.InUseError
 	var merged *service.MergedError
+	var conflict *party.ConflictError
 	switch {
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
@@ -149,6 +151,8 @@ func mapError(err error) *problem.Problem {
 			With("in_use", inUse.Fields)
 	case errors.As(err, &merged):
 		return mergedProblem(merged)
+	case errors.As(err, &conflict):
+		return mergeConflictProblem(conflict)
 	case errors.Is(err, party.ErrSelfMerge):
 		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
 	case errors.Is(err, store.ErrNotFound):
@@ -174,5 +178,21 @@ func mergedProblem(e *service.MergedError) *problem.Problem {
 	if e.Field != "" {
 		p.Errors = []problem.FieldError{{Field: e.Field, Message: "was merged into " + e.SurvivorID}}
 	}
+	return p
+}
+
+// mergeConflictProblem is the 409 of a merge the caller did not decide:
+// both parties hold a single value differently, and only one can stay.
+// conflicts lists each with both values; its own type tells a client to
+// show the choice rather than a generic conflict.
+func mergeConflictProblem(e *party.ConflictError) *problem.Problem {
+	fields := make([]string, len(e.Conflicts))
+	for i, c := range e.Conflicts {
+		fields[i] = c.Field
+	}
+	p := problem.Conflict("the two parties hold different values of "+strings.Join(fields, ", ")+" and only one of each can stay: "+
+		`name each in keep with "survivor" or "merged" and send the merge again; nothing was merged`).
+		With("conflicts", e.Conflicts)
+	p.Type = "https://rapport.dev/problems/merge-conflict"
 	return p
 }
