@@ -60,7 +60,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return err
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema, Today: s.today(),
-		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx"}
+		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx", Sheets: job.Sheets}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
 	}
@@ -79,10 +79,10 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	named := refs.Parties
 	if importing.Resource(job.Resource) == importing.People {
 		opts.Families = refs.Families
-		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families}
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families, sheets: job.Sheets}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
-	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version}
+	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version, sheets: job.Sheets}
 	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
@@ -235,6 +235,8 @@ type importRun[T any] struct {
 	// families are the parents a people file names beside its students,
 	// found or created once every row is written; nil for other files.
 	families *importing.Families
+	// sheets name the rows of a workbook of several sheets in messages.
+	sheets importing.Sheets
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
@@ -528,7 +530,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		problems := ch.problems
 		for _, cand := range ch.pending {
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnit),
-				Message: importing.InLoop(ch.names[cand.row.Line])})
+				Message: importing.InLoop(r.sheets.Row(ch.names[cand.row.Line]))})
 		}
 		return nil, problems, nil
 	}
@@ -586,7 +588,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			case miss.matches > 0:
 				why = miss.ref.Ambiguous(miss.matches)
 			case held: // the row of the file it names was refused
-				why = miss.ref.NotImported(line)
+				why = miss.ref.NotImported(r.sheets.Row(line))
 			default:
 				why = miss.ref.NotFound(r.p.k.table == store.Organization)
 			}
@@ -604,7 +606,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 				cand := ch.pending[n.row]
 				refused[n.row], again = true, true
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, n.field),
-					Message: importing.ParsePersonRef(n.text).NotImported(ch.pending[n.target].row.Line)})
+					Message: importing.ParsePersonRef(n.text).NotImported(r.sheets.Row(ch.pending[n.target].row.Line))})
 			}
 		}
 	}
