@@ -169,6 +169,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 		o.Kinds = slices.Clone(c.opts.DefaultKinds)
 	}
 	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
+	v.checkID()
 	o, err := party.NewOrganisation(o, c.opts.Schema)
 	if err != nil || len(v.reported) > 0 {
 		return party.Organisation{}, v.refusedPlace(true), v.problems(err)
@@ -204,6 +205,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		}
 		p.Birthday = d
 	}
+	v.checkID()
 	p, err := party.NewPerson(p, c.opts.Today)
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
@@ -381,4 +383,22 @@ func (v *rowValues) problems(err error) []Problem {
 func lostLeadingZero(code string) bool {
 	n := len(code)
 	return (n == 9 || n == 12) && strings.Trim(code, "0123456789") == ""
+}
+
+// checkID refuses a row whose id column holds no party id: the import
+// would not know which stored party the row is, so it cannot tell whether
+// creating it would make that party twice.
+func (v *rowValues) checkID() {
+	if id := v.text(FieldID); id != "" && !party.ValidID(strings.ToLower(id)) {
+		v.report(FieldID, fmt.Sprintf(`holds %q, which is not a Rapport id (such as 0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20, as exports write them): `+
+			`correct it, or clear it to create the row as a new party; if the column numbers the rows of your own file, map it to "" to leave it out`, id))
+	}
+}
+
+// ID returns the stored party's id a row names in its id column, in the
+// lower case stored ids are written in, and that column; "" if none. Only
+// a row that passed the checks has one (see checkID).
+func (c *Checker) ID(row Row) (id, column string) {
+	column = c.Column(row, FieldID)
+	return strings.ToLower(row.Get(column)), column
 }

@@ -549,6 +549,21 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
+	// A row naming a stored party by id (an export imported back) is that
+	// party again. An id this service never issued is another Rapport's,
+	// whose export is imported as new parties.
+	var ids []string
+	for _, cand := range ch.pending {
+		if id, _ := columns.ID(cand.row); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	var stored map[string]store.StoredID
+	if len(ids) > 0 {
+		if stored, err = store.LookupIDs(ctx, tx, r.p.k.table, ids); err != nil {
+			return nil, nil, err
+		}
+	}
 	local := r.chooseIDs(ch)
 	unresolved, err := resolveLinks(ctx, tx, ch.pending, local)
 	if err != nil {
@@ -563,7 +578,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		noun = "person"
 	}
 	problems := ch.problems
-	stored := func(row importing.Row, keys []party.Key) {
+	storedKeys := func(row importing.Row, keys []party.Key) {
 		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
 				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
@@ -572,12 +587,20 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		}
 	}
 	for _, ref := range ch.refused {
-		stored(ref.row, ref.keys)
+		storedKeys(ref.row, ref.keys)
 	}
 	refused := make([]bool, len(ch.pending))
 	for i, cand := range ch.pending {
 		before := len(problems)
-		stored(cand.row, r.p.k.keys(cand.party))
+		storedKeys(cand.row, r.p.k.keys(cand.party))
+		if id, column := columns.ID(cand.row); id != "" {
+			switch s, ok := stored[id]; {
+			case ok && s.Live != "":
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
+			case ok:
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
+			}
+		}
 		for _, miss := range unresolved[i] {
 			line, held := ch.names[cand.row.Line]
 			if ch.together { // people may name several rows
