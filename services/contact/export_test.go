@@ -161,8 +161,11 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 				path, resource string
 				ignored        []string
 			}{
-				{orgs, "organizations", []string{"id", "current_province"}},
-				{people, "people", []string{"id"}},
+				// The id column is read, to find the stored party a row
+				// is; this Rapport never issued these ids, so every row
+				// is created.
+				{orgs, "organizations", []string{"current_province"}},
+				{people, "people", nil},
 			} {
 				r := h.Do(t, "GET", c.path+"/export?format="+format, tok, nil)
 				before := read(t, r)

@@ -157,3 +157,43 @@ func TestAStudentsNameColumnIsTheNameAndAFileWithoutOneIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Phone cells are read as people type them: two numbers on either side of
+// a spaced dash, a dash inside a number, a note in brackets after a number
+// and an extension. The number is stored, and what the cell said beside it
+// is kept in the notes, never lost; the same goes for a parent's phone.
+func TestPhoneCellsAsPeopleTypeThemKeepTheirNotesAndExtensions(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	file := []byte("Họ và tên,Điện thoại,Ghi chú,Họ tên mẹ,SĐT mẹ\n" +
+		"Hai Số Điện,0913999003 - 0913999004,,,\n" + // 2
+		"Gạch Trong Số,091-399-9005,,,\n" + // 3
+		"Có Ghi Chú,0913.999.012 (Zalo),Gọi sau 17h,,\n" + // 4
+		"Có Số Lẻ,0913 999 013 ext 5,,,\n" + // 5
+		"Con Của Mẹ,0913999014,,Trần Thị Hạnh,0913999015 (chỉ Zalo)\n") // 6
+	r := previewForm(t, h, tok, "", file, map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 5 || p.Rows[2].Party["notes"] != "Gọi sau 17h\nĐiện thoại: 0913.999.012 (Zalo)" {
+		t.Fatalf("preview: %s", r.Body)
+	}
+	job := importFile(t, h, tok, "sdt.csv", file, "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 5 || job.Progress.Failed != 0 {
+		t.Fatalf("job: %+v, report %+v", job, problemsOf(t, h, tok, job.ID))
+	}
+	phones := namePairs(t, h, `SELECT name, doc->>'phones' FROM person`)
+	notes := namePairs(t, h, `SELECT name, coalesce(doc->>'notes', '') FROM person`)
+	for name, want := range map[string]struct{ phones, notes string }{
+		"Hai Số Điện":   {`["+84913999003", "+84913999004"]`, ""},
+		"Gạch Trong Số": {`["+84913999005"]`, ""},
+		"Có Ghi Chú":    {`["+84913999012"]`, "Gọi sau 17h\nĐiện thoại: 0913.999.012 (Zalo)"},
+		"Có Số Lẻ":      {`["+84913999013"]`, "Điện thoại: 0913 999 013 ext 5"},
+		"Con Của Mẹ":    {`["+84913999014"]`, "SĐT mẹ: 0913999015 (chỉ Zalo)"},
+		"Trần Thị Hạnh": {`["+84913999015"]`, ""},
+	} {
+		if phones[name] != want.phones || notes[name] != want.notes {
+			t.Errorf("%s: phones %s, notes %q; want %s, %q", name, phones[name], notes[name], want.phones, want.notes)
+		}
+	}
+}

@@ -48,10 +48,12 @@ type importJob struct {
 }
 
 type importProblem struct {
-	Row            int    `json:"row"`
-	Column         string `json:"column"`
-	Message        string `json:"message"`
-	DuplicateOfRow int    `json:"duplicate_of_row"`
+	Row              int    `json:"row"`
+	Column           string `json:"column"`
+	Message          string `json:"message"`
+	DuplicateOfRow   int    `json:"duplicate_of_row"`
+	Sheet            string `json:"sheet"`
+	DuplicateOfSheet string `json:"duplicate_of_sheet"`
 }
 
 // problemsOf returns an import's problem report.
@@ -1079,6 +1081,7 @@ type importPreview struct {
 	Defaults       map[string]string
 	Rows           []struct {
 		Row      int
+		Sheet    string
 		Party    map[string]any
 		Problems []importProblem
 		Parents  []previewParent

@@ -21,6 +21,10 @@ type Problem struct {
 	// DuplicateOfRow is the earlier row holding the same phone, email or tax
 	// code, for duplicate-within-file problems.
 	DuplicateOfRow int `json:"duplicate_of_row,omitempty"`
+	// Sheet and DuplicateOfSheet are the sheets of Row and DuplicateOfRow
+	// in a workbook of several sheets (see Sheets.Shown).
+	Sheet            string `json:"sheet,omitempty"`
+	DuplicateOfSheet string `json:"duplicate_of_sheet,omitempty"`
 }
 
 // Options configure a Checker.
@@ -47,6 +51,9 @@ type Options struct {
 	// Families are the parents the file's rows name (ReadFile): a row
 	// whose parent other rows contradict is refused.
 	Families *Families
+	// Sheets are the workbook's sheets, which a message naming a row names
+	// it by (Sheets.Row); nil for a CSV file or a workbook of one sheet.
+	Sheets Sheets
 	// Workbook says the rows are an XLSX workbook's, whose date cells hold
 	// serial numbers (see ReadXLSX). In a CSV file a number is never a date.
 	Workbook bool
@@ -143,7 +150,7 @@ func (at KeyPlace) column(t party.KeyType) string {
 // each), and then passed through one Checker's Duplicates in file order.
 func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []Problem) {
 	if row.End != nil {
-		return party.Organisation{}, KeyPlace{line: row.Line}, pastTheEnd(row)
+		return party.Organisation{}, KeyPlace{line: row.Line}, c.pastTheEnd(row)
 	}
 	v := c.collect(row)
 	o := party.Organisation{
@@ -162,6 +169,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 		o.Kinds = slices.Clone(c.opts.DefaultKinds)
 	}
 	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
+	v.checkID()
 	o, err := party.NewOrganisation(o, c.opts.Schema)
 	if err != nil || len(v.reported) > 0 {
 		return party.Organisation{}, v.refusedPlace(true), v.problems(err)
@@ -172,7 +180,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 // PersonFields is OrganisationFields for a person.
 func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	if row.End != nil {
-		return party.Person{}, KeyPlace{line: row.Line}, pastTheEnd(row)
+		return party.Person{}, KeyPlace{line: row.Line}, c.pastTheEnd(row)
 	}
 	v := c.collect(row)
 	p := party.Person{
@@ -197,6 +205,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		}
 		p.Birthday = d
 	}
+	v.checkID()
 	p, err := party.NewPerson(p, c.opts.Today)
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
@@ -255,7 +264,7 @@ func splitNames(s string, keepBlank bool) []string {
 
 // pastTheEnd refuses a row at or below the end of the list, in its first
 // column, so the report shows the form's footer was read and left out.
-func pastTheEnd(row Row) []Problem {
+func (c *Checker) pastTheEnd(row Row) []Problem {
 	column := ""
 	if len(row.Cells) > 0 {
 		column = row.Cells[0].Header
@@ -264,7 +273,7 @@ func pastTheEnd(row Row) []Problem {
 	}
 	msg := fmt.Sprintf("ends the list (%q): a total or signature block is not a party, so neither it nor the rows below it are imported", row.End.Text)
 	if row.End.Line != row.Line {
-		msg = fmt.Sprintf("is below the end of the list at row %d (%q), so it is not imported", row.End.Line, row.End.Text)
+		msg = fmt.Sprintf("is below the end of the list at %s (%q), so it is not imported", c.opts.Sheets.Row(row.End.Line), row.End.Text)
 	}
 	return []Problem{{Row: row.Line, Column: column, Message: msg}}
 }
@@ -289,7 +298,7 @@ func (c *Checker) duplicates(at KeyPlace, keys []party.Key, record bool) []Probl
 		if first, ok := c.seen[k]; ok {
 			problems = append(problems, Problem{
 				Row: at.line, Column: at.column(k.Type), DuplicateOfRow: first,
-				Message: fmt.Sprintf("same %s %s as row %d", strings.ReplaceAll(string(k.Type), "_", " "), k.Value, first),
+				Message: fmt.Sprintf("same %s %s as %s", strings.ReplaceAll(string(k.Type), "_", " "), k.Value, c.opts.Sheets.Row(first)),
 			})
 			continue
 		}
@@ -374,4 +383,22 @@ func (v *rowValues) problems(err error) []Problem {
 func lostLeadingZero(code string) bool {
 	n := len(code)
 	return (n == 9 || n == 12) && strings.Trim(code, "0123456789") == ""
+}
+
+// checkID refuses a row whose id column holds no party id: the import
+// would not know which stored party the row is, so it cannot tell whether
+// creating it would make that party twice.
+func (v *rowValues) checkID() {
+	if id := v.text(FieldID); id != "" && !party.ValidID(strings.ToLower(id)) {
+		v.report(FieldID, fmt.Sprintf(`holds %q, which is not a Rapport id (such as 0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20, as exports write them): `+
+			`correct it, or clear it to create the row as a new party; if the column numbers the rows of your own file, map it to "" to leave it out`, id))
+	}
+}
+
+// ID returns the stored party's id a row names in its id column, in the
+// lower case stored ids are written in, and that column; "" if none. Only
+// a row that passed the checks has one (see checkID).
+func (c *Checker) ID(row Row) (id, column string) {
+	column = c.Column(row, FieldID)
+	return strings.ToLower(row.Get(column)), column
 }

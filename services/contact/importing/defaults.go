@@ -36,7 +36,7 @@ func (d Defaults) ByName() map[string]string {
 
 // identifying are the fields that tell one party from another: every row
 // sharing one value would make all rows but the first duplicates.
-var identifying = []Field{FieldName, FieldTaxCode, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday}
+var identifying = []Field{FieldName, FieldID, FieldTaxCode, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday}
 
 // DefaultsColumn is how a report names the column of a value a row took
 // from the defaults.

@@ -208,6 +208,8 @@ type familyReader struct {
 	read  []familyRow
 	own   map[party.Key]int // a row's own person's keys -> its line
 	names map[int]string    // a row's own person's name, by line
+	// sheets name the rows in messages (Sheets.Row).
+	sheets Sheets
 }
 
 // add keeps the parents the row at line names, and its own keys; a nil fr
@@ -237,7 +239,7 @@ func (fr *familyReader) families() *Families {
 	if fr == nil {
 		return nil
 	}
-	own, names := fr.own, fr.names
+	own, names, at := fr.own, fr.names, fr.sheets.Row
 	f := &Families{byLine: map[int][]*Parent{}, problems: map[int][]Problem{}}
 	byKey := map[party.Key]*Parent{}
 	first := map[*Parent]int{} // the line first naming each parent
@@ -254,8 +256,8 @@ func (fr *familyReader) families() *Families {
 					case ownLine == 0:
 						ownLine, ownKey = line, k
 					case line != ownLine:
-						why = fmt.Sprintf("gives %s the phones or emails of two people: %s is row %d's own, %s row %d's; correct one of them",
-							p.slot.who, ownKey.Value, ownLine, k.Value, line)
+						why = fmt.Sprintf("gives %s the phones or emails of two people: %s is %s's own, %s %s's; correct one of them",
+							p.slot.who, ownKey.Value, at(ownLine), k.Value, at(line))
 					}
 				}
 				q := byKey[k]
@@ -264,8 +266,8 @@ func (fr *familyReader) families() *Families {
 				case found == nil:
 					found, via = q, k
 				case q != found:
-					why = fmt.Sprintf("gives %s the phones or emails of two people: %s is the one row %d names, %s the one row %d names; correct one of them",
-						p.slot.who, via.Value, first[found], k.Value, first[q])
+					why = fmt.Sprintf("gives %s the phones or emails of two people: %s is the one %s names, %s the one %s names; correct one of them",
+						p.slot.who, via.Value, at(first[found]), k.Value, at(first[q]))
 				}
 			}
 			said := p.name // or, if the row gives none, as other rows name them
@@ -275,18 +277,18 @@ func (fr *familyReader) families() *Families {
 			switch {
 			case why != "":
 			case found != nil && ownLine != 0 && found.Row != 0 && found.Row != ownLine:
-				why = fmt.Sprintf("gives %s the phones or emails of two people: %s is row %d's own, %s the one of row %d's parent, row %d's own; correct one of them",
-					p.slot.who, ownKey.Value, ownLine, via.Value, first[found], found.Row)
+				why = fmt.Sprintf("gives %s the phones or emails of two people: %s is %s's own, %s the one of %s's parent, %s's own; correct one of them",
+					p.slot.who, ownKey.Value, at(ownLine), via.Value, at(first[found]), at(found.Row))
 			case ownLine != 0 && said != "" && !party.SameName(said, names[ownLine]):
-				why = fmt.Sprintf("names %s %s, whose %s %s row %d gives its own person, %s: a %s identifies one person; correct the name or the %s, "+
-					"or leave the name blank to link to %s", p.slot.who, said, ownKey.Type, ownKey.Value, ownLine, names[ownLine], ownKey.Type, ownKey.Type, names[ownLine])
+				why = fmt.Sprintf("names %s %s, whose %s %s %s gives its own person, %s: a %s identifies one person; correct the name or the %s, "+
+					"or leave the name blank to link to %s", p.slot.who, said, ownKey.Type, ownKey.Value, at(ownLine), names[ownLine], ownKey.Type, ownKey.Type, names[ownLine])
 			case found != nil && slices.Contains(f.byLine[r.line], found):
 				// Two slots of one row naming one person are reported by
 				// the row's own check (checkParents).
 				continue
 			case found != nil && p.name != "" && found.Name != "" && !party.SameName(p.name, found.Name):
-				why = fmt.Sprintf("names %s %s, whose %s %s row %d gives as %s's: a %s identifies one person; correct the name or the %s",
-					p.slot.who, p.name, via.Type, via.Value, named[found], found.Name, via.Type, via.Type)
+				why = fmt.Sprintf("names %s %s, whose %s %s %s gives as %s's: a %s identifies one person; correct the name or the %s",
+					p.slot.who, p.name, via.Type, via.Value, at(named[found]), found.Name, via.Type, via.Type)
 			}
 			if why != "" {
 				f.problems[r.line] = append(f.problems[r.line], Problem{Row: r.line, Column: p.column, Message: why})

@@ -18,7 +18,10 @@ type Field string
 // Fields a column can map to. FieldName is the organisation's name or the
 // person's full name.
 const (
-	FieldName              Field = "name"
+	FieldName Field = "name"
+	// FieldID is a stored party's id, as exports write it: a row holding
+	// one is that party again, and is not created (see Checker.ID).
+	FieldID                Field = "id"
 	FieldKinds             Field = "kinds"
 	FieldTaxCode           Field = "tax_code"
 	FieldProvince          Field = "province"
@@ -116,7 +119,7 @@ func (f Field) Known() bool {
 		return name != ""
 	}
 	switch f {
-	case FieldName, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
+	case FieldName, FieldID, FieldKinds, FieldTaxCode, FieldProvince, FieldDistrict, FieldWard, FieldAddress,
 		FieldPhones, FieldEmails, FieldWebsite, FieldSupervisingUnitID, FieldStage, FieldTags,
 		FieldOwnerID, FieldNotes, FieldZaloID, FieldBirthday, FieldSupervisingUnit, FieldWorkplace, FieldTitle,
 		FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone,
@@ -162,14 +165,14 @@ func (r Resource) Known() bool { return r == Organisations || r == People }
 
 // personFields are the fields a person has; an organisation has every other
 // known field, and the name, phones, emails, tags, owner and notes.
-var personFields = []Field{FieldName, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
+var personFields = []Field{FieldName, FieldID, FieldPhones, FieldEmails, FieldZaloID, FieldBirthday, FieldTags, FieldOwnerID, FieldNotes,
 	FieldWorkplace, FieldTitle, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone,
 	FieldParentOf, FieldGuardianOf, FieldRelatedTo,
 	FieldParentName, FieldParentPhone, FieldParentEmail, FieldFatherName, FieldFatherPhone, FieldFatherEmail,
 	FieldMotherName, FieldMotherPhone, FieldMotherEmail, FieldGuardianName, FieldGuardianPhone, FieldGuardianEmail}
 
 // sharedFields are the fields of personFields an organisation has too.
-var sharedFields = []Field{FieldName, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
+var sharedFields = []Field{FieldName, FieldID, FieldPhones, FieldEmails, FieldTags, FieldOwnerID, FieldNotes}
 
 // Has reports whether the resource's parties have field f, so that a column
 // feeding a field they lack (a tax code for people) is not taken as imported.
@@ -339,6 +342,9 @@ func DefaultMapping() Mapping {
 		"Họ tên", "Họ và tên", "Name", "Full name", "Organisation", "Organization", "Company",
 		// class lists
 		"Họ tên học sinh", "Họ và tên học sinh", "Tên học sinh", "Học sinh", "Họ tên HS", "Họ và tên HS", "Tên HS")
+	// Only the exports' own header: a file's "Mã" or "STT" is its own
+	// numbering, which names no stored party.
+	add(FieldID, "id")
 	add(FieldKinds, "Loại", "Loại đơn vị", "Phân loại", "Kind", "Kinds", "Type")
 	add(FieldTaxCode, "Mã số thuế", "MST", "Mã ĐVQHNS", "Mã QHNS", "Mã số thuế/Mã ĐVQHNS",
 		"Tax code", "Tax ID", "Budget code")

@@ -123,18 +123,18 @@ func (r Ref) Ambiguous(n int) string {
 	return fmt.Sprintf("%d organisations are named %q: write the tax code or the id of the one you mean", n, r.Text)
 }
 
-// NotImported says that r names the file's row at line, which was not
-// imported, so neither can the row naming it be.
-func (r Ref) NotImported(line int) string {
-	return fmt.Sprintf("names row %d of this file (%q), which was not imported: see that row's problems", line, r.Text)
+// NotImported says that r names a row of the file (Sheets.Row names it),
+// which was not imported, so neither can the row naming it be.
+func (r Ref) NotImported(row string) string {
+	return fmt.Sprintf("names %s of this file (%q), which was not imported: see that row's problems", row, r.Text)
 }
 
-// InLoop says that the row names the file's row at line as its supervising
-// unit, and that the units above that row come back round to it, so none of
-// them can be written first.
-func InLoop(line int) string {
-	return fmt.Sprintf("names row %d of this file as its supervising unit, and the supervising units above that row go round "+
-		"in a loop (a unit named, directly or not, as its own supervising unit): name one outside the loop", line)
+// InLoop says that the row names a row of the file (Sheets.Row names it)
+// as its supervising unit, and that the units above that row come back
+// round to it, so none of them can be written first.
+func InLoop(row string) string {
+	return fmt.Sprintf("names %s of this file as its supervising unit, and the supervising units above that row go round "+
+		"in a loop (a unit named, directly or not, as its own supervising unit): name one outside the loop", row)
 }
 
 // FileParties are the parties a file's rows create, by the values a Ref
@@ -159,27 +159,32 @@ type FileRefs struct {
 
 // ReadFile reads every row of a file of r once, for both FileRefs, or stops
 // at the header when no column of the file needs either: then no row is
-// written after another, and no row names a parent.
+// written after another, and no row names a parent. Each sheet of a
+// workbook has its own header, so each is asked in turn; a sheet whose
+// header needs one that the sheets above did not is read for it from
+// there on (their rows name nothing, so none is needed above it).
 func ReadFile(rows iter.Seq2[Row, error], c *Checker, r Resource) (FileRefs, error) {
 	var refs FileRefs
 	var families *familyReader
+	sheet := -1
 	for row, err := range rows {
 		if err != nil {
 			return FileRefs{}, err
 		}
-		if refs.Parties == nil && families == nil {
-			if c.Feeds(row.Headers, linkingFields(r)...) {
+		if s := row.Line / SheetRows; s != sheet {
+			sheet = s
+			if refs.Parties == nil && c.Feeds(row.Headers, linkingFields(r)...) {
 				refs.Parties = &FileParties{lines: map[string]int{}, people: r == People}
 			}
-			if r == People && c.Feeds(row.Headers, parentFields()...) {
-				families = &familyReader{own: map[party.Key]int{}, names: map[int]string{}}
+			if families == nil && r == People && c.Feeds(row.Headers, parentFields()...) {
+				families = &familyReader{own: map[party.Key]int{}, names: map[int]string{}, sheets: c.opts.Sheets}
 			}
-			if refs.Parties == nil && families == nil {
+			if refs.Parties == nil && families == nil && c.opts.Sheets == nil {
 				return refs, nil
 			}
 		}
-		if row.End != nil {
-			break
+		if row.End != nil || refs.Parties == nil && families == nil {
+			continue // a sheet's list has ended; the next sheet's has not
 		}
 		v := c.collect(row)
 		refs.Parties.add(row.Line, v)

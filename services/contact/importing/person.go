@@ -80,9 +80,9 @@ func (v *rowValues) consents() map[party.Channel]party.Consent {
 			c.At = t
 		}
 		if c.Source == "" {
-			c.Source = fmt.Sprintf("import %s, row %d", v.c.opts.Import, v.line)
+			c.Source = fmt.Sprintf("import %s, %s", v.c.opts.Import, v.c.opts.Sheets.Row(v.line))
 			if v.c.opts.Import == "" {
-				c.Source = fmt.Sprintf("import, row %d", v.line)
+				c.Source = "import, " + v.c.opts.Sheets.Row(v.line)
 			}
 		}
 		if out == nil {

@@ -17,7 +17,9 @@ import (
 // Row is one data row of an imported file.
 type Row struct {
 	// Line is the row number the user sees in the file (the header is 1),
-	// so a problem report can send them straight to it.
+	// so a problem report can send them straight to it. In a workbook of
+	// several sheets it also counts the sheets before (see SheetRows):
+	// lines stay unique in the file, and Sheets.Place tells them apart.
 	Line int
 	// Cells are the row's non-blank cells, trimmed, in column order; order
 	// matters because the first of several phone columns is the main number.
@@ -29,6 +31,9 @@ type Row struct {
 	// the header row has none: no field can take such a value, and dropping
 	// it unannounced would lose what the user typed.
 	Unheaded []string
+	// Sheet names the workbook's sheet the row is on, when the workbook has
+	// several (see Sheets); "" otherwise.
+	Sheet string
 	// End is where the form's list ended, at this row or above it: a total
 	// ("Tổng cộng") or the signature block ("Người lập biểu", "Hà Nội,
 	// ngày ... tháng ... năm ..."). Neither that row nor the signers' names
@@ -162,43 +167,91 @@ func dropFormulaQuotes(cells []string) {
 	}
 }
 
-// ReadXLSX yields the data rows of the first sheet of an XLSX workbook under
-// its header row (see rows). Rows are streamed, so a 100,000-row sheet is
-// never held in memory as cells. Values are read raw (unformatted) so that
-// numbers typed into cells keep all their digits and dates arrive as serial
-// numbers rather than in the workbook's display format.
+// ReadXLSX yields the data rows of every sheet of an XLSX workbook, in
+// order, each sheet under its own header row (see rows): a class list
+// often has one sheet per class. A sheet with no header (an empty one) is
+// skipped; a workbook with none is ErrNoHeader. A row's Line places it in
+// the workbook (see SheetRows) and Sheet names its sheet. Rows are
+// streamed, so a 100,000-row sheet is never held in memory as cells.
+// Values are read raw (unformatted) so that numbers typed into cells keep
+// all their digits and dates arrive as serial numbers rather than in the
+// workbook's display format.
 func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
-	return rows(func(yield func(record, error) bool) {
+	return readXLSX(r, m, false)
+}
+
+// ReadXLSXHeads is ReadXLSX yielding each sheet's first data row only, so
+// every sheet's header is known without reading the workbook through.
+func ReadXLSXHeads(r io.Reader, m Mapping) iter.Seq2[Row, error] {
+	return readXLSX(r, m, true)
+}
+
+func readXLSX(r io.Reader, m Mapping, heads bool) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
 		f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 		if err != nil {
-			yield(record{}, fmt.Errorf("import: not a readable XLSX file: %w", err))
+			yield(Row{}, fmt.Errorf("import: not a readable XLSX file: %w", err))
 			return
 		}
 		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return
+		names := workbookSheets(f)
+		read := false // a sheet had a header
+		for i, name := range f.GetSheetList() {
+			for row, err := range rows(sheetRecords(f, name, i*SheetRows, names), m) {
+				if errors.Is(err, ErrNoHeader) {
+					break // an empty sheet: nothing to lose
+				}
+				if err != nil {
+					yield(Row{}, fmt.Errorf("import: %w", err))
+					return
+				}
+				read = true
+				row.Line += i * SheetRows
+				if row.End != nil {
+					end := *row.End
+					end.Line += i * SheetRows
+					row.End = &end
+				}
+				row.Sheet = names.Of(row.Line)
+				if !yield(row, nil) {
+					return
+				}
+				if heads {
+					break
+				}
+			}
 		}
-		sheet, err := f.Rows(sheets[0])
+		if !read {
+			yield(Row{}, ErrNoHeader)
+		}
+	}
+}
+
+// sheetRecords yields the rows of one sheet of f, numbered from 1; the
+// sheet's lines start after offset (see SheetRows), and names names a row
+// in an error.
+func sheetRecords(f *excelize.File, sheet string, offset int, names Sheets) iter.Seq2[record, error] {
+	return func(yield func(record, error) bool) {
+		rs, err := f.Rows(sheet)
 		if err != nil {
-			yield(record{}, fmt.Errorf("import: %w", err))
+			yield(record{}, err)
 			return
 		}
-		defer sheet.Close()
-		for line := 1; sheet.Next(); line++ {
-			cells, err := sheet.Columns(excelize.Options{RawCellValue: true})
+		defer rs.Close()
+		for line := 1; rs.Next(); line++ {
+			cells, err := rs.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				yield(record{}, fmt.Errorf("import: row %d: %w", line, err))
+				yield(record{}, fmt.Errorf("%s: %w", names.Row(offset+line), err))
 				return
 			}
 			if !yield(record{line, cells}, nil) {
 				return
 			}
 		}
-		if err := sheet.Error(); err != nil {
-			yield(record{}, fmt.Errorf("import: %w", err))
+		if err := rs.Error(); err != nil {
+			yield(record{}, err)
 		}
-	}, m)
+	}
 }
 
 // record is one line of a file, as its cells; the reader may reuse cells.

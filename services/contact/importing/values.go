@@ -40,6 +40,7 @@ func (c *Checker) collect(row Row) *rowValues {
 		v.reported = append(v.reported, Problem{Row: row.Line, Column: label,
 			Message: "has a value but no header, so no field can take it: name the column or clear the cell"})
 	}
+	var phoneNotes []Cell // the phone cells saying more than their numbers
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
 		if msg := unstorable(cell.Value); col.mapped && msg != "" {
@@ -57,6 +58,12 @@ func (c *Checker) collect(row Row) *rowValues {
 				v.lists[col.field] = l
 			}
 			for _, item := range splitList(col.field, cell.Value) {
+				if isPhone(col.field) {
+					var noted bool
+					if item, noted = phoneNote(item); noted {
+						phoneNotes = append(phoneNotes, Cell{Header: cell.Header, Value: strings.TrimSpace(cell.Value)})
+					}
+				}
 				l.values = append(l.values, item)
 				l.headers = append(l.headers, cell.Header)
 			}
@@ -68,6 +75,7 @@ func (c *Checker) collect(row Row) *rowValues {
 			v.texts[col.field] = cell
 		}
 	}
+	v.notePhones(slices.Compact(phoneNotes))
 	c.opts.Defaults.apply(v)
 	return v
 }
@@ -110,13 +118,13 @@ func isList(f Field) bool {
 	return f == FieldPhones || f == FieldEmails || f == FieldTags || f == FieldKinds
 }
 
-// splitList splits a cell holding several values. Phones are also split on
-// "/", which people put between numbers but never inside one.
+// splitList splits a cell holding several values; phones as splitPhones
+// says.
 func splitList(f Field, s string) []string {
-	seps := ",;\n"
-	if s := f.parentSlot(); f == FieldPhones || s != nil && f == s.phone {
-		seps += "/"
+	if isPhone(f) {
+		return splitPhones(s)
 	}
+	seps := ",;\n"
 	var out []string
 	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
 		if item = strings.TrimSpace(item); item != "" {

@@ -32,6 +32,17 @@ func NormalizePhone(raw string) (string, error) {
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }
 
+// PhoneExtension returns the extension a phone number is written with
+// ("0243 825 1234 ext 105", "x105", "#105"), or "": NormalizePhone drops
+// it, as E.164 has none, so a caller that must not lose it asks first.
+func PhoneExtension(raw string) string {
+	num, err := phonenumbers.Parse(raw, DefaultRegion)
+	if err != nil {
+		return ""
+	}
+	return num.GetExtension()
+}
+
 // NormalizeEmail returns a bare address, trimmed and lower-cased. Display-name
 // forms ("An <an@x.vn>") are refused because a stored email must be a key, and
 // the local part is lower-cased too because staff type addresses in any case and

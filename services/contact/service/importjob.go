@@ -60,7 +60,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return err
 	}
 	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema, Today: s.today(),
-		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx"}
+		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx", Sheets: job.Sheets}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)
 	}
@@ -79,10 +79,10 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	named := refs.Parties
 	if importing.Resource(job.Resource) == importing.People {
 		opts.Families = refs.Families
-		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families}
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families, sheets: job.Sheets}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
-	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version}
+	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version, sheets: job.Sheets}
 	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
@@ -235,6 +235,8 @@ type importRun[T any] struct {
 	// families are the parents a people file names beside its students,
 	// found or created once every row is written; nil for other files.
 	families *importing.Families
+	// sheets name the rows of a workbook of several sheets in messages.
+	sheets importing.Sheets
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
@@ -528,7 +530,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		problems := ch.problems
 		for _, cand := range ch.pending {
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnit),
-				Message: importing.InLoop(ch.names[cand.row.Line])})
+				Message: importing.InLoop(r.sheets.Row(ch.names[cand.row.Line]))})
 		}
 		return nil, problems, nil
 	}
@@ -547,6 +549,21 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
+	// A row naming a stored party by id (an export imported back) is that
+	// party again. An id this service never issued is another Rapport's,
+	// whose export is imported as new parties.
+	var ids []string
+	for _, cand := range ch.pending {
+		if id, _ := columns.ID(cand.row); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	var stored map[string]store.StoredID
+	if len(ids) > 0 {
+		if stored, err = store.LookupIDs(ctx, tx, r.p.k.table, ids); err != nil {
+			return nil, nil, err
+		}
+	}
 	local := r.chooseIDs(ch)
 	unresolved, err := resolveLinks(ctx, tx, ch.pending, local)
 	if err != nil {
@@ -561,7 +578,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		noun = "person"
 	}
 	problems := ch.problems
-	stored := func(row importing.Row, keys []party.Key) {
+	storedKeys := func(row importing.Row, keys []party.Key) {
 		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
 				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
@@ -570,12 +587,20 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		}
 	}
 	for _, ref := range ch.refused {
-		stored(ref.row, ref.keys)
+		storedKeys(ref.row, ref.keys)
 	}
 	refused := make([]bool, len(ch.pending))
 	for i, cand := range ch.pending {
 		before := len(problems)
-		stored(cand.row, r.p.k.keys(cand.party))
+		storedKeys(cand.row, r.p.k.keys(cand.party))
+		if id, column := columns.ID(cand.row); id != "" {
+			switch s, ok := stored[id]; {
+			case ok && s.Live != "":
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
+			case ok:
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
+			}
+		}
 		for _, miss := range unresolved[i] {
 			line, held := ch.names[cand.row.Line]
 			if ch.together { // people may name several rows
@@ -586,7 +611,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			case miss.matches > 0:
 				why = miss.ref.Ambiguous(miss.matches)
 			case held: // the row of the file it names was refused
-				why = miss.ref.NotImported(line)
+				why = miss.ref.NotImported(r.sheets.Row(line))
 			default:
 				why = miss.ref.NotFound(r.p.k.table == store.Organization)
 			}
@@ -604,7 +629,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 				cand := ch.pending[n.row]
 				refused[n.row], again = true, true
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, n.field),
-					Message: importing.ParsePersonRef(n.text).NotImported(ch.pending[n.target].row.Line)})
+					Message: importing.ParsePersonRef(n.text).NotImported(r.sheets.Row(ch.pending[n.target].row.Line))})
 			}
 		}
 	}

@@ -93,7 +93,10 @@ func importView(j store.Import) ImportView {
 type upload struct {
 	resource importing.Resource
 	format   string
+	// headers are every sheet's headers, each once, in file order; sheets
+	// a workbook's sheets, if it has several (see importing.Sheets).
 	headers  []string
+	sheets   importing.Sheets
 	explicit map[string]importing.Field // the upload's own mapping
 	mapping  importing.Mapping          // explicit over the default one
 	defaults importing.Defaults         // organisations named by id
@@ -113,15 +116,18 @@ func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, er
 		up.explicit[h] = importing.FieldNamed(f)
 	}
 	up.mapping = importing.DefaultMapping().With(up.explicit)
-	var err error
-	if up.format, up.headers, err = checkFile(in.Filename, in.File, up.mapping); err != nil {
+	f, err := checkFile(in.Filename, in.File, up.mapping)
+	if err != nil {
 		return up, err
 	}
+	up.format, up.headers, up.sheets = f.format, f.headers(), f.sheets
 	defaults := importing.NewDefaults(in.Defaults)
 	problems := importing.CheckMapping(up.explicit, up.headers, up.resource)
-	for h, msg := range up.mapping.Conflicts(up.headers, up.resource, defaults) {
-		if _, ok := problems[h]; !ok {
-			problems[h] = msg
+	for _, head := range f.heads {
+		for h, msg := range up.mapping.Conflicts(head.headers, up.resource, defaults) {
+			if _, ok := problems[h]; !ok {
+				problems[h] = onSheet(head.sheet, msg)
+			}
 		}
 	}
 	if len(problems) > 0 {
@@ -131,8 +137,13 @@ func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, er
 		}
 		return up, problem.Invalid("the mapping does not fit the file", fields...)
 	}
-	if msg := up.mapping.NameMissing(up.headers, up.resource); msg != "" {
-		return up, badFile(msg)
+	for _, head := range f.heads {
+		if msg := up.mapping.NameMissing(head.headers, up.resource); msg != "" {
+			if head.sheet != "" {
+				msg += fmt.Sprintf("; if the sheet holds no %s, delete it from the workbook", up.resource)
+			}
+			return up, badFile(onSheet(head.sheet, msg))
+		}
 	}
 	up.defaults, err = s.checkDefaults(ctx, defaults, up.resource, up.mapping, up.headers)
 	return up, err
@@ -158,7 +169,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
-	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp,
+	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp, Sheets: up.sheets,
 		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
 		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	var v ImportView
@@ -313,41 +324,84 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 	return nil, problem.Invalid("the defaults cannot be every row's", fields...)
 }
 
+// sheetHead is a sheet's header, as the first row under it has it; the
+// sheet is "" but in a workbook of several.
+type sheetHead struct {
+	sheet   string
+	headers []string
+}
+
+// uploadedFile is what checkFile reads of a file: its format, its sheets'
+// headers (one for a CSV file) and a workbook's sheets.
+type uploadedFile struct {
+	format string
+	heads  []sheetHead
+	sheets importing.Sheets
+}
+
+// headers returns every sheet's headers, each once, in file order.
+func (f uploadedFile) headers() []string {
+	var out []string
+	for _, head := range f.heads {
+		for _, h := range head.headers {
+			if !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// onSheet puts the sheet a message about a header is about before it.
+func onSheet(sheet, msg string) string {
+	if sheet == "" {
+		return msg
+	}
+	return fmt.Sprintf("sheet %q %s", sheet, msg)
+}
+
 // checkFile tells CSV from XLSX (an XLSX file is a zip archive) and reads
 // its header and rows, so an unreadable file, or one with nothing under its
 // header, is refused at upload, as the preview refuses it, not in the job.
 // A CSV file is read to its end (100,000 rows in a tenth of a second); a
-// workbook to its first row only, as reading 100,000 rows of one takes
-// nearly 2 s: one that breaks below it fails its job at once.
-func checkFile(name string, file []byte, m importing.Mapping) (format string, headers []string, err error) {
+// workbook to the first row of each sheet only, as reading 100,000 rows of
+// one takes nearly 2 s: one that breaks below them fails its job at once.
+// Every sheet of a workbook is read, each under its own header, so each
+// sheet's header is checked.
+func checkFile(name string, file []byte, m importing.Mapping) (uploadedFile, error) {
+	f := uploadedFile{format: "csv"}
 	if len(file) == 0 {
-		return "", nil, badFile("is empty")
+		return f, badFile("is empty")
 	}
 	ext := strings.ToLower(path.Ext(name))
-	format = "csv"
 	switch {
 	case bytes.HasPrefix(file, []byte("PK\x03\x04")):
-		format = "xlsx"
+		f.format = "xlsx"
 	case ext == ".xlsx" || ext == ".xls":
-		return "", nil, badFile("is not an XLSX workbook; save it as .xlsx or .csv")
+		return f, badFile("is not an XLSX workbook; save it as .xlsx or .csv")
 	case !utf8.Valid(file):
-		return "", nil, badFile("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
+		return f, badFile("is not UTF-8 text; save it as CSV UTF-8 or as .xlsx")
 	}
-	for row, err := range readRows(format, file, m) {
+	rows := importing.ReadCSV(bytes.NewReader(file), m)
+	if f.format == "xlsx" {
+		var err error
+		if f.sheets, err = importing.SheetNames(bytes.NewReader(file)); err != nil {
+			return f, unreadableFile(err)
+		}
+		rows = importing.ReadXLSXHeads(bytes.NewReader(file), m)
+	}
+	for row, err := range rows {
 		if err != nil {
-			return "", nil, unreadableFile(err)
+			return f, unreadableFile(err)
 		}
-		if headers == nil {
-			headers = row.Headers
-		}
-		if format == "xlsx" {
-			break
+		if len(f.heads) == 0 || f.format == "xlsx" {
+			f.heads = append(f.heads, sheetHead{sheet: row.Sheet, headers: row.Headers})
 		}
 	}
-	if headers == nil {
-		return "", nil, badFile("has no rows under its header")
+	if len(f.heads) == 0 {
+		return f, badFile("has no rows under its header")
 	}
-	return format, headers, nil
+	return f, nil
 }
 
 // badFile refuses an uploaded file, saying what is wrong with it.
@@ -390,24 +444,26 @@ var importStatuses = []string{"pending", "running", "done", "failed"}
 
 // ImportProblems returns an import's report, in row order.
 func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Problem, error) {
-	if _, err := store.GetImport(ctx, s.Pool, id); err != nil {
+	job, err := store.GetImport(ctx, s.Pool, id)
+	if err != nil {
 		return nil, err
 	}
 	ps, err := store.ListProblems(ctx, s.Pool, id)
 	out := make([]importing.Problem, len(ps))
 	for i, p := range ps {
-		out[i] = problemOf(p)
+		out[i] = problemOf(p, job.Sheets)
 	}
 	return out, err
 }
 
-// problemOf is a stored problem as the API shows it.
-func problemOf(p store.ImportProblem) importing.Problem {
+// problemOf is a stored problem as the API shows it, its rows placed on
+// the workbook's sheets.
+func problemOf(p store.ImportProblem, sheets importing.Sheets) importing.Problem {
 	out := importing.Problem{Row: p.Row, Column: p.Column, Message: p.Message}
 	if p.DuplicateOfRow != nil {
 		out.DuplicateOfRow = *p.DuplicateOfRow
 	}
-	return out
+	return sheets.Shown(out)
 }
 
 const (

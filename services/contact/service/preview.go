@@ -41,7 +41,9 @@ type PreviewColumn struct {
 // PreviewRow is one row of the file: the party it would create, without an
 // id, or the problems that would refuse it.
 type PreviewRow struct {
-	Row      int                 `json:"row"`
+	Row int `json:"row"`
+	// Sheet is the row's sheet, in a workbook of several.
+	Sheet    string              `json:"sheet,omitempty"`
 	Party    any                 `json:"party,omitempty"`
 	Problems []importing.Problem `json:"problems"`
 	// Parents are the parents a class list's row names beside its person,
@@ -59,8 +61,9 @@ type PreviewParent struct {
 	Emails   []string           `json:"emails,omitempty"`
 	ID       string             `json:"id,omitempty"`
 	// Row is the row of the file whose own person they are, to be linked
-	// once that row is created.
-	Row int `json:"row,omitempty"`
+	// once that row is created; Sheet its sheet, in a workbook of several.
+	Row   int    `json:"row,omitempty"`
+	Sheet string `json:"sheet,omitempty"`
 }
 
 // Preview reads the first n rows of an upload's file as its import would,
@@ -89,7 +92,7 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 		return v, err
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
-		Received: s.Clock.Now(), Location: s.Location, Workbook: up.format == "xlsx"}
+		Received: s.Clock.Now(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
 	// Rows are told from every row of the file, as the import tells them.
 	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
 	if err != nil {
@@ -150,7 +153,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	}
 	// The job the upload would be: its id gives the ids of rows naming parents.
 	job := store.Import{ID: event.NewID().String(), CreatedBy: Actor(ctx)}
-	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families}
+	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families, sheets: opts.Sheets}
 	byLine := map[int]*PreviewRow{}
 	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		for _, ch := range all {
@@ -177,7 +180,7 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 					r = &PreviewRow{Row: pr.Row}
 					byLine[pr.Row] = r
 				}
-				r.Problems = append(r.Problems, problemOf(pr))
+				r.Problems = append(r.Problems, problemOf(pr, opts.Sheets))
 			}
 		}
 		return previewParents(ctx, tx, opts.Families, byLine)
@@ -185,10 +188,17 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	refuseNamingRefused(byLine, written)
+	refuseNamingRefused(byLine, written, opts.Sheets)
 	out := make([]PreviewRow, 0, len(byLine))
 	for _, line := range slices.Sorted(maps.Keys(byLine)) {
-		out = append(out, *byLine[line])
+		r := *byLine[line]
+		r.Sheet, r.Row = opts.Sheets.Place(r.Row)
+		for i, p := range r.Parents {
+			if p.Row > 0 {
+				r.Parents[i].Sheet, r.Parents[i].Row = opts.Sheets.Place(p.Row)
+			}
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -232,7 +242,7 @@ type fileLink struct {
 // name a row of the file the preview refuses, and so on until none is
 // left. A row naming one past the rows previewed is shown as it would be
 // created: that row's fate is not known.
-func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fileLink) {
+func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fileLink, sheets importing.Sheets) {
 	for again := true; again; {
 		again = false
 		for _, line := range slices.Sorted(maps.Keys(written)) {
@@ -241,8 +251,8 @@ func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fil
 				l := written[line][j]
 				if target := byLine[l.target]; r != nil && r.Party != nil && target != nil && target.Party == nil {
 					r.Party, again = nil, true
-					r.Problems = append(r.Problems, importing.Problem{Row: line, Column: l.column,
-						Message: importing.Ref{Text: l.text}.NotImported(l.target)})
+					r.Problems = append(r.Problems, sheets.Shown(importing.Problem{Row: line, Column: l.column,
+						Message: importing.Ref{Text: l.text}.NotImported(sheets.Row(l.target))}))
 				}
 			}
 		}

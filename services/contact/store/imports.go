@@ -40,10 +40,13 @@ type Import struct {
 	// created, ParentsLinked the stored people it linked to their children.
 	ParentsCreated int `json:"parents_created" db:"parents_created"`
 	ParentsLinked  int `json:"parents_linked" db:"parents_linked"`
+	// Sheets are the sheets of a workbook of several, which its report's
+	// rows are numbered across (importing.Sheets); empty otherwise.
+	Sheets []string `json:"sheets" db:"sheets"`
 }
 
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
- ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked`
+ ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked, sheets`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR
@@ -53,9 +56,9 @@ func InsertImport(ctx context.Context, tx pgx.Tx, in Import, file []byte, mappin
 	if defaults == nil {
 		defaults = map[string]string{}
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns, defaults)
-VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10) ON CONFLICT (resource, fingerprint) DO NOTHING`,
-		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns), defaults)
+	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns, defaults, sheets)
+VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (resource, fingerprint) DO NOTHING`,
+		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns), defaults, nonNil(in.Sheets))
 	if err != nil {
 		return Import{}, nil, false, fmt.Errorf("insert import: %w", err)
 	}

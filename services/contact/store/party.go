@@ -316,3 +316,41 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, doc, tags) WHERE p.id =
 	}
 	return nil
 }
+
+// StoredID is what a party id a file names is here: the live party of the
+// table asked that it is, or that it was merged into (Live), or, for none,
+// whether this service issued it all the same (Known): a party deleted
+// since, merged into one deleted since, or a party of the other table.
+type StoredID struct {
+	Live  string
+	Known bool
+}
+
+// LookupIDs returns, for each of ids, what it is in table t (StoredID);
+// an id never issued here is left out.
+func LookupIDs(ctx context.Context, db DB, t Type, ids []string) (map[string]StoredID, error) {
+	rows, err := db.Query(ctx, `SELECT q::text,
+ coalesce((SELECT p.id::text FROM `+string(t)+` p
+  WHERE p.id = coalesce((SELECT a.survivor_id FROM party_alias a WHERE a.alias_id = q AND a.party_type = $2), q)), ''),
+ EXISTS (SELECT 1 FROM history h WHERE h.party_id = q AND h.field = 'deleted')
+  OR EXISTS (SELECT 1 FROM party_alias a WHERE a.alias_id = q)
+  OR EXISTS (SELECT 1 FROM organization o WHERE o.id = q)
+  OR EXISTS (SELECT 1 FROM person p WHERE p.id = q)
+ FROM unnest($1::uuid[]) q`, ids, string(t))
+	if err != nil {
+		return nil, fmt.Errorf("look up ids: %w", err)
+	}
+	out := map[string]StoredID{}
+	var id string
+	var s StoredID
+	_, err = pgx.ForEachRow(rows, []any{&id, &s.Live, &s.Known}, func() error {
+		if s.Live != "" || s.Known {
+			out[id] = s
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up ids: %w", err)
+	}
+	return out, nil
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -230,13 +231,25 @@ func writeProblems(w io.Writer, ps []importing.Problem) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"row", "column", "message", "duplicate_of_row"})
+	// A workbook of several sheets' report ends with the sheets of the
+	// rows, after the columns every report has, so that a reader of those
+	// finds them where it always did.
+	sheets := slices.ContainsFunc(ps, func(p importing.Problem) bool { return p.Sheet != "" })
+	header := []string{"row", "column", "message", "duplicate_of_row"}
+	if sheets {
+		header = append(header, "sheet", "duplicate_of_sheet")
+	}
+	_ = cw.Write(header)
 	for _, p := range ps {
 		dup := ""
 		if p.DuplicateOfRow > 0 {
 			dup = strconv.Itoa(p.DuplicateOfRow)
 		}
-		_ = cw.Write(importing.InertCells([]string{strconv.Itoa(p.Row), p.Column, p.Message, dup}))
+		cells := []string{strconv.Itoa(p.Row), p.Column, p.Message, dup}
+		if sheets {
+			cells = append(cells, p.Sheet, p.DuplicateOfSheet)
+		}
+		_ = cw.Write(importing.InertCells(cells))
 	}
 	cw.Flush()
 	return cw.Error()

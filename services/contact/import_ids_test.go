@@ -1,0 +1,91 @@
+package contact_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/pkg/auth"
+	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/services/contact"
+)
+
+// An export, or a corrected export, imported back creates nobody again,
+// even a party with no phone, email or tax code to be found by: its id
+// column names it, and the row is reported as a duplicate of it, a merged
+// id as one of its survivor. An id that is no id, or of a party deleted
+// since or of the other kind, refuses the row in the id column; an id this
+// Rapport never issued is another's, whose export is imported as new.
+func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	an := create(t, h, tok, people, `{"full_name":"Nguyễn Văn An"}`)
+	binh := create(t, h, tok, people, `{"full_name":"Lê Thị Bình"}`)
+	school := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Đồng","kinds":["school"]}`)
+
+	// The export, a name corrected in it.
+	r := h.Do(t, "GET", people+"/export?format=csv", tok, nil)
+	mustStatus(t, r, 200)
+	export := strings.Replace(string(r.Body), "Lê Thị Bình", "Lê Thị Bình (sửa)", 1)
+	job := importFile(t, h, tok, "export.csv", []byte(export), "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 0 || job.Progress.Failed != 2 || len(job.IgnoredColumns) != 0 {
+		t.Fatalf("export imported back: %+v", job)
+	}
+	report := problemsOf(t, h, tok, job.ID)
+	for _, id := range []string{an, binh} {
+		want := fmt.Sprintf("same id %s as existing person %s", id, id)
+		found := false
+		for _, p := range report {
+			found = found || p.Column == "id" && p.Message == want
+		}
+		if !found {
+			t.Errorf("no %q in %+v", want, report)
+		}
+	}
+
+	// Merged, Bình's id names An; deleted, Cường's names nobody.
+	mustStatus(t, h.Do(t, "POST", people+"/"+an+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, binh)), 200)
+	cuong := create(t, h, tok, people, `{"full_name":"Trần Văn Cường"}`)
+	mustStatus(t, h.Do(t, "DELETE", people+"/"+cuong, tok, nil), 204)
+	other := event.NewID().String()
+	file := "id,Họ và tên\n" +
+		binh + ",Lê Thị Bình\n" + // 2 merged into An
+		cuong + ",Trần Văn Cường\n" + // 3 deleted
+		school + ",Trường Tiểu học Kim Đồng\n" + // 4 an organisation
+		"12,Phạm Thị Dung\n" + // 5 no id
+		strings.ToUpper(an) + ",Nguyễn Văn An\n" + // 6 An, in capitals
+		other + ",Đỗ Văn Em\n" + // 7 another Rapport's: created
+		",Hoàng Thị Gấm\n" // 8 no id: created
+	job = importFile(t, h, tok, "ids.csv", []byte(file), "people", 30*time.Second)
+	if job.Status != "done" || job.Progress.Created != 2 || job.Progress.Failed != 5 {
+		t.Fatalf("ids: %+v, %+v", job, problemsOf(t, h, tok, job.ID))
+	}
+	report = problemsOf(t, h, tok, job.ID)
+	for _, want := range []struct {
+		row    int
+		phrase string
+	}{
+		{2, fmt.Sprintf("same id %s as existing person %s, which it was merged into", binh, an)},
+		{3, fmt.Sprintf("names %s, which is no stored person (deleted since, or not a person): clear the id", cuong)},
+		{4, fmt.Sprintf("names %s, which is no stored person", school)},
+		{5, `holds "12", which is not a Rapport id`},
+		{6, fmt.Sprintf("same id %s as existing person %s", an, an)},
+	} {
+		if msg := problemAt(report, want.row, "id"); !strings.Contains(msg, want.phrase) {
+			t.Errorf("row %d: %q, want %q", want.row, msg, want.phrase)
+		}
+	}
+	if got := namePairs(t, h, `SELECT name, id::text FROM person WHERE name IN ('Đỗ Văn Em', 'Hoàng Thị Gấm')`); len(got) != 2 || got["Đỗ Văn Em"] == other {
+		t.Fatalf("created: %v", got)
+	}
+	// The preview tells the same.
+	r = previewForm(t, h, tok, "", []byte(file), map[string]string{"resource": "people"})
+	mustStatus(t, r, 200)
+	var p importPreview
+	r.JSON(t, &p)
+	if len(p.Rows) != 7 || p.Rows[0].Party != nil || len(p.Rows[0].Problems) != 1 || p.Rows[0].Problems[0].Column != "id" || p.Rows[5].Party == nil {
+		t.Fatalf("preview: %s", r.Body)
+	}
+}

@@ -1,0 +1,22 @@
+package importing
+
+import "fmt"
+
+// SameID says that a row's id column names the stored party live, so the
+// row is that party again and is not created: a duplicate, reported as a
+// shared key is, never merged into it. A merged party's id names its
+// survivor.
+func SameID(id, live, noun string) string {
+	if live != id {
+		return fmt.Sprintf("same id %s as existing %s %s, which it was merged into", id, noun, live)
+	}
+	return fmt.Sprintf("same id %s as existing %s %s", id, noun, live)
+}
+
+// GoneID says that a row's id column names a party this service issued
+// but no longer holds as a noun: deleted since (or merged into one deleted
+// since), or of the other kind. Creating the row would bring back what
+// someone deleted, or make a person of an organisation, unasked.
+func GoneID(id, noun string) string {
+	return fmt.Sprintf("names %s, which is no stored %s (deleted since, or not a %s): clear the id to create the row as a new %s", id, noun, noun, noun)
+}

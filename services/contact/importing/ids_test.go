@@ -1,0 +1,49 @@
+package importing
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
+	const id = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20"
+	c := NewChecker(Options{})
+	for _, tt := range []struct {
+		cell, problem string
+	}{
+		{id, ""},
+		{strings.ToUpper(id), ""},
+		{"12", `holds "12", which is not a Rapport id`},
+		{id + "x", "which is not a Rapport id"},
+	} {
+		row := Row{Line: 2, Cells: []Cell{{"id", tt.cell}, {"Họ và tên", "Nguyễn Văn An"}}}
+		_, problems := c.Person(row)
+		switch {
+		case tt.problem == "" && problems != nil:
+			t.Errorf("%q: %v", tt.cell, problems)
+		case tt.problem != "" && (len(problems) != 1 || problems[0].Column != "id" || !strings.Contains(problems[0].Message, tt.problem)):
+			t.Errorf("%q: %v, want %q in column id", tt.cell, problems, tt.problem)
+		case tt.problem == "":
+			if got, column := c.ID(row); got != id || column != "id" {
+				t.Errorf("ID(%q) = %q, %q", tt.cell, got, column)
+			}
+		}
+	}
+	// A file's own numbering ("STT") feeds nothing.
+	if f, ok := DefaultMapping().Field("STT"); ok {
+		t.Errorf("STT feeds %q", f)
+	}
+}
+
+func TestARowNamingAStoredPartyByIdSaysWhichItIs(t *testing.T) {
+	const a, b = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20", "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21"
+	if got, want := SameID(a, a, "person"), "same id "+a+" as existing person "+a; got != want {
+		t.Errorf("SameID: %q", got)
+	}
+	if got := SameID(a, b, "person"); !strings.HasSuffix(got, "existing person "+b+", which it was merged into") {
+		t.Errorf("SameID merged: %q", got)
+	}
+	if got := GoneID(a, "organisation"); !strings.Contains(got, "no stored organisation") || !strings.Contains(got, "clear the id") {
+		t.Errorf("GoneID: %q", got)
+	}
+}

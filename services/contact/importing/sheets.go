@@ -1,0 +1,84 @@
+package importing
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// SheetRows is one more than the rows a worksheet may have in Excel. A workbook's
+// row is numbered, as its Line, its sheet's index (from 0) times SheetRows
+// plus its row number: lines stay unique in the file and in file order, as
+// the import's duplicate checks, held rows and report need, and a CSV
+// file's or a first sheet's lines are their row numbers.
+const SheetRows = 1<<20 + 1 // Excel's last row, 1<<20, stays on its sheet
+
+// maxSheets keeps every line of a workbook within an int32 (a report's
+// row number column), which 2,047 sheets of SheetRows rows fill.
+const maxSheets = 2047
+
+// Sheets are the names of a workbook's sheets, in order, when it has more
+// than one; nil for a CSV file or a workbook of one sheet, whose problems
+// need no sheet to be found.
+type Sheets []string
+
+// SheetNames returns the sheets of an XLSX workbook (see Sheets).
+func SheetNames(r io.Reader) (Sheets, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
+	}
+	defer f.Close()
+	names := workbookSheets(f)
+	if len(names) > maxSheets {
+		return nil, fmt.Errorf("import: the workbook has %d sheets; at most %d can be imported at once: split it", len(names), maxSheets)
+	}
+	return names, nil
+}
+
+func workbookSheets(f *excelize.File) Sheets {
+	if names := f.GetSheetList(); len(names) > 1 {
+		return names
+	}
+	return nil
+}
+
+// Place returns the sheet and the row number a line is at (see SheetRows);
+// the sheet is "" when s is nil.
+func (s Sheets) Place(line int) (sheet string, row int) {
+	if s == nil {
+		return "", line
+	}
+	if i := line / SheetRows; i < len(s) {
+		sheet = s[i]
+	}
+	return sheet, line % SheetRows
+}
+
+// Of returns the sheet a line is on, or "".
+func (s Sheets) Of(line int) string {
+	sheet, _ := s.Place(line)
+	return sheet
+}
+
+// Row names a line in a message: "row 12", or `row 12 of sheet "Lớp 10A2"`
+// in a workbook of several sheets.
+func (s Sheets) Row(line int) string {
+	sheet, row := s.Place(line)
+	if sheet == "" {
+		return "row " + strconv.Itoa(row)
+	}
+	return fmt.Sprintf("row %d of sheet %q", row, sheet)
+}
+
+// Shown returns p as a report shows it: its rows as the sheets number
+// them, with their sheets, where the checks number them by line.
+func (s Sheets) Shown(p Problem) Problem {
+	p.Sheet, p.Row = s.Place(p.Row)
+	if p.DuplicateOfRow > 0 {
+		p.DuplicateOfSheet, p.DuplicateOfRow = s.Place(p.DuplicateOfRow)
+	}
+	return p
+}

@@ -1,0 +1,117 @@
+package importing
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// workbook returns an XLSX file of the sheets, each a list of rows of cells.
+func workbook(t *testing.T, sheets map[string][][]any, order ...string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, name := range order {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range sheets[name] {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(name, cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestEverySheetOfAWorkbookIsReadUnderItsOwnHeader(t *testing.T) {
+	file := workbook(t, map[string][][]any{
+		"10A1":  {{"Họ và tên", "SĐT"}, {"Nguyễn An", "0912000001"}},
+		"Trống": nil,
+		"10A2":  {{"DANH SÁCH LỚP 10A2"}, {}, {"STT", "Họ và tên", "Điện thoại"}, {1, "Lê Bình", "0912000002"}, {"Tổng cộng"}},
+		"10A3":  {{"Họ và tên"}},
+	}, "10A1", "Trống", "10A2", "10A3")
+	var got []Row
+	for row, err := range ReadXLSX(bytes.NewReader(file), DefaultMapping()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		row.Headers = nil
+		got = append(got, row)
+	}
+	want := []Row{
+		{Line: 2, Sheet: "10A1", Cells: []Cell{{"Họ và tên", "Nguyễn An"}, {"SĐT", "0912000001"}}},
+		{Line: 2*SheetRows + 4, Sheet: "10A2", Cells: []Cell{{"STT", "1"}, {"Họ và tên", "Lê Bình"}, {"Điện thoại", "0912000002"}}},
+		{Line: 2*SheetRows + 5, Sheet: "10A2", Cells: []Cell{{"STT", "Tổng cộng"}}, End: &ListEnd{Line: 2*SheetRows + 5, Text: "Tổng cộng"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %+v\nwant %+v", got, want)
+	}
+	var heads []string
+	for row, err := range ReadXLSXHeads(bytes.NewReader(file), DefaultMapping()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads = append(heads, row.Sheet)
+	}
+	if !reflect.DeepEqual(heads, []string{"10A1", "10A2"}) {
+		t.Errorf("heads of %q", heads)
+	}
+	sheets, err := SheetNames(bytes.NewReader(file))
+	if err != nil || !reflect.DeepEqual(sheets, Sheets{"10A1", "Trống", "10A2", "10A3"}) {
+		t.Fatalf("sheets %q, %v", sheets, err)
+	}
+	if got := sheets.Row(2*SheetRows + 4); got != `row 4 of sheet "10A2"` {
+		t.Errorf("Row: %q", got)
+	}
+}
+
+func TestAWorkbookWithNoHeaderOnAnySheetHasNone(t *testing.T) {
+	file := workbook(t, map[string][][]any{}, "A", "B")
+	for _, err := range ReadXLSX(bytes.NewReader(file), DefaultMapping()) {
+		if err != ErrNoHeader {
+			t.Fatalf("err %v, want ErrNoHeader", err)
+		}
+		return
+	}
+	t.Fatal("no error")
+}
+
+func TestAProblemIsShownAtItsSheetsRow(t *testing.T) {
+	s := Sheets{"10A1", "10A2"}
+	got := s.Shown(Problem{Row: SheetRows + 7, DuplicateOfRow: 3, Message: "m"})
+	want := Problem{Row: 7, Sheet: "10A2", DuplicateOfRow: 3, DuplicateOfSheet: "10A1", Message: "m"}
+	if got != want {
+		t.Errorf("Shown: %+v, want %+v", got, want)
+	}
+	// A CSV file's rows are their lines, however many.
+	if got := Sheets(nil).Shown(Problem{Row: 3 * SheetRows}); got != (Problem{Row: 3 * SheetRows}) {
+		t.Errorf("CSV: %+v", got)
+	}
+	if got := Sheets(nil).Row(12); got != "row 12" {
+		t.Errorf("Row: %q", got)
+	}
+}
+
+func TestRowsOfTwoSheetsHoldingOneKeyAreDuplicatesNamingTheSheet(t *testing.T) {
+	c := NewChecker(Options{Sheets: Sheets{"10A1", "10A2"}})
+	if _, problems := c.Person(Row{Line: 2, Sheet: "10A1", Cells: []Cell{{"Họ và tên", "An"}, {"SĐT", "0912000001"}}}); problems != nil {
+		t.Fatal(problems)
+	}
+	_, problems := c.Person(Row{Line: SheetRows + 2, Sheet: "10A2", Cells: []Cell{{"Họ và tên", "An"}, {"SĐT", "0912000001"}}})
+	want := []Problem{{Row: SheetRows + 2, Column: "SĐT", Message: `same phone +84912000001 as row 2 of sheet "10A1"`, DuplicateOfRow: 2}}
+	if !reflect.DeepEqual(problems, want) {
+		t.Errorf("problems %+v, want %+v", problems, want)
+	}
+}
