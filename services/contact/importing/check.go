@@ -387,9 +387,11 @@ func lostLeadingZero(code string) bool {
 
 // checkID refuses a row whose id column holds no party id: the import
 // would not know which stored party the row is, so it cannot tell whether
-// creating it would make that party twice.
+// creating it would make that party twice. A whole number is the file's own
+// numbering of its rows ("ID" over 1, 2, 3), never a damaged id, and names
+// no party.
 func (v *rowValues) checkID() {
-	if id := v.text(FieldID); id != "" && !party.ValidID(strings.ToLower(id)) {
+	if id := v.text(FieldID); id != "" && !rowNumber(id) && !party.ValidID(strings.ToLower(id)) {
 		v.report(FieldID, fmt.Sprintf(`holds %q, which is not a Rapport id (such as 0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20, as exports write them): `+
 			`correct it, or clear it to create the row as a new party; if the column numbers the rows of your own file, map it to "" to leave it out`, id))
 	}
@@ -400,5 +402,13 @@ func (v *rowValues) checkID() {
 // a row that passed the checks has one (see checkID).
 func (c *Checker) ID(row Row) (id, column string) {
 	column = c.Column(row, FieldID)
-	return strings.ToLower(row.Get(column)), column
+	if id = row.Get(column); rowNumber(id) {
+		return "", column
+	}
+	return strings.ToLower(id), column
+}
+
+// rowNumber reports whether s is a whole number, as a file numbers its rows.
+func rowNumber(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

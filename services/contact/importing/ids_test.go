@@ -13,7 +13,7 @@ func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
 	}{
 		{id, ""},
 		{strings.ToUpper(id), ""},
-		{"12", `holds "12", which is not a Rapport id`},
+		{"HS-12", `holds "HS-12", which is not a Rapport id`},
 		{id + "x", "which is not a Rapport id"},
 	} {
 		row := Row{Line: 2, Cells: []Cell{{"id", tt.cell}, {"Họ và tên", "Nguyễn Văn An"}}}
@@ -28,6 +28,14 @@ func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
 				t.Errorf("ID(%q) = %q, %q", tt.cell, got, column)
 			}
 		}
+	}
+	// A whole number is the file's numbering of its rows: it names no party.
+	row := Row{Line: 2, Cells: []Cell{{"id", "12"}, {"Họ và tên", "Nguyễn Văn An"}}}
+	if _, problems := c.Person(row); problems != nil {
+		t.Errorf("12: %v", problems)
+	}
+	if got, _ := c.ID(row); got != "" {
+		t.Errorf("ID(12) = %q", got)
 	}
 	// A file's own numbering ("STT") feeds nothing.
 	if f, ok := DefaultMapping().Field("STT"); ok {
