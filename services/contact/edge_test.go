@@ -152,6 +152,11 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 		}
 	}
 
+	// A phone's extension has no place in E.164: refused, not dropped.
+	mustName(t, h.Do(t, "POST", orgs, tok, `{"name":"Sở GD&ĐT","kinds":["unit"],"phones":["024 3825 1234","0243 825 1235 ext 105"]}`),
+		"phones[1]", "has an extension (105)")
+	mustName(t, h.Do(t, "PATCH", people+"/"+a, tok, `{"phones":["0913 999 003 x5"]}`), "phones[0]", "has an extension (5)")
+
 	// A year long past is a typo, not a call.
 	mustName(t, h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"1800-11-20T10:00:00+07:00"}`, a)),
 		"occurred_at", "must not be before 2000-01-01")

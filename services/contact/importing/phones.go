@@ -55,10 +55,9 @@ func spaced(runes []rune, i int) bool {
 
 // phoneNote returns the number a phone item holds, and whether the item
 // says more than a stored phone can hold: a note in brackets after the
-// number ("0913.999.012 (Zalo)", "0913999003 (anh Nam)"), cut off here, or
-// an extension ("0913 999 003 ext 5"), left for NormalizePhone, which
-// drops it, as E.164 has no extension. The caller keeps such an item, as
-// typed, in the party's notes (see rowValues.notePhones): refusing the row
+// number ("0913.999.012 (Zalo)", "0913999003 (anh Nam)"), or an extension
+// ("0913 999 003 ext 5"), which E.164 has no place for: both are cut off
+// here. The caller keeps such an item, as typed, in the party's notes (see rowValues.notePhones): refusing the row
 // would make people retype a cell whose number is right, and dropping the
 // rest unannounced would lose who answers it, or on which app. Brackets
 // before the number ("(091) 234-5678") hold an area code, not a note.
@@ -72,6 +71,10 @@ func phoneNote(item string) (number string, noted bool) {
 	// "#" or "~" in it; most numbers have none, and are parsed only once.
 	if strings.ContainsFunc(number, func(r rune) bool { return unicode.IsLetter(r) || r == '#' || r == '~' }) &&
 		party.PhoneExtension(number) != "" {
+		// The party refuses a phone with an extension: the notes keep it.
+		if e164, err := party.NormalizePhone(number); err == nil {
+			number = e164
+		}
 		noted = true
 	}
 	return number, noted

@@ -43,8 +43,8 @@ func TestAPhonesNoteOrExtensionIsToldFromItsNumber(t *testing.T) {
 	}{
 		{"0913.999.012 (Zalo)", "0913.999.012", true},
 		{"0913999003 (anh Nam)", "0913999003", true},
-		{"0913 999 003 ext 5", "0913 999 003 ext 5", true},
-		{"0243 825 1234 x105", "0243 825 1234 x105", true},
+		{"0913 999 003 ext 5", "+84913999003", true},
+		{"0243 825 1234 x105", "+842438251234", true},
 		{"(091) 234-5678", "(091) 234-5678", false},
 		{"0912 (345) 678", "0912 (345) 678", false}, // digits in brackets are no note
 		{"0913999003", "0913999003", false},

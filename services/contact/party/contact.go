@@ -2,6 +2,7 @@ package party
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -30,6 +31,17 @@ func NormalizePhone(raw string) (string, error) {
 		return "", ErrInvalidPhone
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// storedPhone is NormalizePhone for a phone a party keeps: one written with
+// an extension is refused, since E.164 has none and the extension would
+// be dropped unseen. The import keeps such a cell in the notes and stores
+// the number alone (importing.phoneNote).
+func storedPhone(raw string) (string, error) {
+	if ext := PhoneExtension(raw); ext != "" {
+		return "", fmt.Errorf("has an extension (%s), which a stored phone cannot hold: send the number alone, and the extension in notes", ext)
+	}
+	return NormalizePhone(raw)
 }
 
 // PhoneExtension returns the extension a phone number is written with

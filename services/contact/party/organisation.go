@@ -114,7 +114,7 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 	}
 	o.District, o.Ward, o.Address = cleanText(o.District), cleanText(o.Ward), cleanText(o.Address)
 	o.SupervisingUnitName = ""
-	o.Phones = normalizeList(&c, "phones", o.Phones, NormalizePhone)
+	o.Phones = normalizeList(&c, "phones", o.Phones, storedPhone)
 	o.Emails = normalizeList(&c, "emails", o.Emails, NormalizeEmail)
 	if o.Website = strings.TrimSpace(o.Website); o.Website != "" {
 		site, ok := normalizeWebsite(o.Website)

@@ -89,7 +89,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 	if p.FullName == "" {
 		c.add("full_name", "required")
 	}
-	p.Phones = normalizeList(&c, "phones", p.Phones, NormalizePhone)
+	p.Phones = normalizeList(&c, "phones", p.Phones, storedPhone)
 	p.Emails = normalizeList(&c, "emails", p.Emails, NormalizeEmail)
 	p.ZaloID = strings.TrimSpace(p.ZaloID)
 	switch {
