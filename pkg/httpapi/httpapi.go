@@ -35,11 +35,15 @@ func ServerOptions(v *auth.Verifier, log *slog.Logger, mapErr ErrorMapper) []kit
 }
 
 // Guard checks the caller's roles before dec reads the body, so that an
-// unauthorised caller learns nothing from validation and costs no decoding.
+// unauthorised caller learns nothing from validation and costs no decoding,
+// then that the query string reads whole (problem.CheckQuery).
 // Keep auth.Require on the endpoint too: it guards non-HTTP callers.
 func Guard(roles []auth.Role, dec kithttp.DecodeRequestFunc) kithttp.DecodeRequestFunc {
 	return func(ctx context.Context, r *http.Request) (any, error) {
 		if err := auth.Check(ctx, roles...); err != nil {
+			return nil, err
+		}
+		if err := problem.CheckQuery(r.URL.RawQuery); err != nil {
 			return nil, err
 		}
 		return dec(ctx, r)

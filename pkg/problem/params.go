@@ -30,3 +30,25 @@ func KnownParams(q url.Values, names ...string) error {
 	}
 	return nil
 }
+
+// CheckQuery refuses a query string that Go's parser reads only in part:
+// url.Values drops a pair holding ";" or a broken %-escape, so a filter
+// written "tag=vip;hn" would vanish and the list or export select every
+// record. Every such pair is named.
+func CheckQuery(raw string) error {
+	if _, err := url.ParseQuery(raw); err == nil {
+		return nil
+	}
+	var bad []FieldError
+	for _, pair := range strings.Split(raw, "&") {
+		if _, err := url.ParseQuery(pair); err == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(pair, "=")
+		if n, err := url.QueryUnescape(name); err == nil && !strings.Contains(n, ";") {
+			name = n
+		}
+		bad = append(bad, FieldError{Field: name, Message: `is not read: a ";" or a "%" that starts no escape must be sent escaped, as %3B and %25`})
+	}
+	return Invalid("bad query string", bad...)
+}

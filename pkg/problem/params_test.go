@@ -3,6 +3,7 @@ package problem
 import (
 	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -20,5 +21,31 @@ func TestKnownParamsNamesEveryUnknownOrRepeatedParameter(t *testing.T) {
 	ok, _ := url.ParseQuery("status=open&limit=5")
 	if err := KnownParams(ok, "status", "limit"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestAQueryStringReadOnlyInPartIsRefusedNamingThePairs(t *testing.T) {
+	for raw, want := range map[string][]string{
+		"tag=vip&q=an":            nil,
+		"tag=vip%3Bhn":            nil,
+		"tag=vip;hn":              {"tag"},
+		"q=khoa;x&format=csv":     {"q"},
+		"q=50%&tag=a;b&owner=lan": {"q", "tag"},
+		"foo=1;bar&q=xyz":         {"foo"},
+		"":                        nil,
+	} {
+		p := From(CheckQuery(raw))
+		var got []string
+		if p != nil {
+			if p.Status != 422 {
+				t.Errorf("%q: status %d", raw, p.Status)
+			}
+			for _, e := range p.Errors {
+				got = append(got, e.Field)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: names %q, want %q", raw, got, want)
+		}
 	}
 }

@@ -157,6 +157,10 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 		"phones[1]", "has an extension (105)")
 	mustName(t, h.Do(t, "PATCH", people+"/"+a, tok, `{"phones":["0913 999 003 x5"]}`), "phones[0]", "has an extension (5)")
 
+	// A ";" in a query string would drop its pair unseen and widen the list.
+	mustName(t, h.Do(t, "GET", orgs+"?tag=vip;hn", tok, nil), "tag", `";"`)
+	mustName(t, h.Do(t, "GET", people+"/export?format=csv&q=khoa;x", tok, nil), "q", `";"`)
+
 	// A year long past is a typo, not a call.
 	mustName(t, h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"1800-11-20T10:00:00+07:00"}`, a)),
 		"occurred_at", "must not be before 2000-01-01")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/pkg/runner"
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/service"
@@ -93,7 +94,7 @@ func Handler(svc *service.Service, d runner.Deps) http.Handler {
 		// The request itself is the endpoint's input: decoding needs the
 		// caller's role checked first, so bad bodies from strangers cost nothing.
 		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep,
-			func(_ context.Context, req *http.Request) (any, error) { return req, nil },
+			func(_ context.Context, req *http.Request) (any, error) { return req, problem.CheckQuery(req.URL.RawQuery) },
 			httpapi.EncodeJSON, opts...))
 	}
 	mux.HandleFunc("GET /api/training/openapi.json", serveOpenAPI)
