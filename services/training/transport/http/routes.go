@@ -94,7 +94,9 @@ func Handler(svc *service.Service, d runner.Deps) http.Handler {
 		// The request itself is the endpoint's input: decoding needs the
 		// caller's role checked first, so bad bodies from strangers cost nothing.
 		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep,
-			func(_ context.Context, req *http.Request) (any, error) { return req, problem.CheckQuery(req.URL.RawQuery) },
+			func(_ context.Context, req *http.Request) (any, error) {
+				return req, problem.CheckQuery(req.URL.RawQuery)
+			},
 			httpapi.EncodeJSON, opts...))
 	}
 	mux.HandleFunc("GET /api/training/openapi.json", serveOpenAPI)
