@@ -276,9 +276,11 @@ func TestLabelsAndTagsComeBackFromAnExportAsTheyWent(t *testing.T) {
 		`{"full_name":"An","tags":["a","b;c"]}`:      "tags[1]",
 		fmt.Sprintf(`{"full_name":"An","relationships":[{"kind":"related_to","label":"vợ; mẹ","party_id":%q}]}`, uncle): "relationships[0].label",
 		`{"full_name":"An","important_dates":[{"label":"cưới; hỏi","date":"2015-06-20"}]}`:                              "important_dates[0].label",
+		`{"full_name":"Bé Na; Bé Nô"}`: "full_name",
 	} {
 		mustName(t, h.Do(t, "POST", people, tok, body), field, `may not hold`)
 	}
+	mustName(t, h.Do(t, "POST", orgs, tok, `{"name":"Trung tâm GDNN; GDTX Quận 1","kinds":["school"]}`), "name", "may not hold")
 	mustName(t, h.Do(t, "POST", people+"/bulk-changes", tok, `{"filter":{"tag":"khách: VIP"},"add_tags":["x,y"]}`), "add_tags[0]", `may not hold`)
 
 	r := h.Do(t, "GET", people+"/export?format=csv", tok, nil)

@@ -141,9 +141,10 @@ func CheckTag(t string) error {
 	return nil
 }
 
-// checkNoListSeparator refuses a label holding ";", which separates the
-// items of an import or export cell ("vợ: Mai; con: An"). A title may hold
-// one: the import takes a whole cell as the title of a single workplace.
+// checkNoListSeparator refuses a name or label holding ";", which separates
+// the items of an import or export cell ("vợ: Mai; con: An"): the party
+// would come back as two, or linked to another. A title may hold one: the
+// import takes a whole cell as the title of a single workplace.
 func checkNoListSeparator(c *checks, field, s string) {
 	if strings.Contains(s, ";") {
 		c.add(field, `may not hold ";": it separates the items of a cell in an import or export file`)

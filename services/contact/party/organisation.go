@@ -95,6 +95,9 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 	if o.Name == "" {
 		c.add("name", "required")
 	}
+	// A person's name is an item of a parent's, a relative's or a unit's
+	// staff cell, an organisation's of a workplace cell.
+	checkNoListSeparator(&c, "name", o.Name)
 	o.Kinds = checkKinds(&c, o.Kinds)
 	if o.TaxCode = strings.TrimSpace(o.TaxCode); o.TaxCode != "" {
 		code, err := NormalizeTaxCode(o.TaxCode)

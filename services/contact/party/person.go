@@ -89,6 +89,9 @@ func NewPerson(p Person, today Date) (Person, error) {
 	if p.FullName == "" {
 		c.add("full_name", "required")
 	}
+	// A person's name is an item of a parent's, a relative's or a unit's
+	// staff cell, an organisation's of a workplace cell.
+	checkNoListSeparator(&c, "full_name", p.FullName)
 	p.Phones = normalizeList(&c, "phones", p.Phones, storedPhone)
 	p.Emails = normalizeList(&c, "emails", p.Emails, NormalizeEmail)
 	p.ZaloID = strings.TrimSpace(p.ZaloID)
