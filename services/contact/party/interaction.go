@@ -18,7 +18,8 @@ const ClockSkew = 5 * time.Minute
 // earliestInteraction bounds interactions from below: Rapport logs the
 // care of customers today, and a call dated 1800 or 0001 is a typo that would
 // sort first in every timeline and count in no report.
-var earliestInteraction = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+// It is a day of the business time zone, as the follow-up is.
+var earliestInteraction = Date{2000, time.January, 1}
 
 // Interaction is what the rules check of a logged call, email, meeting,
 // Zalo message, SMS or note.
@@ -52,8 +53,8 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 	switch {
 	case occurred.After(now.Add(ClockSkew)):
 		c.add("occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on")
-	case occurred.Before(earliestInteraction):
-		c.add("occurred_at", "must not be before %s", earliestInteraction.Format(time.DateOnly))
+	case DateOf(occurred.In(now.Location())).Before(earliestInteraction):
+		c.add("occurred_at", "must not be before %s", earliestInteraction)
 	}
 	var next Date
 	if in.NextActionOn != "" {

@@ -29,7 +29,9 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 			[]FieldError{{"occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on"}}},
 		{"a call in 1800", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(1800, time.November, 3, 9, 0, 0, 0, hcm)}, Date{},
 			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
-		{"the first call of 2000", Interaction{Kind: "call", PartyID: party, OccurredAt: earliestInteraction}, Date{}, nil},
+		{"the first call of 2000 in Hanoi, still 1999 in UTC", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(2000, time.January, 1, 5, 0, 0, 0, hcm)}, Date{}, nil},
+		{"the last call of 1999 in Hanoi", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(1999, time.December, 31, 23, 0, 0, 0, hcm)}, Date{},
+			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
 		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", NextActionOn: "mai"}, Date{}, []FieldError{
 			{"kind", "must be one of call, email, meeting, zalo, sms, note"},
 			{"party_id", "is not an id: it must be the id of an organisation or person"},
