@@ -2,9 +2,9 @@ package problem
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -84,7 +84,12 @@ func decodeProblem(err error, limit int64) *Problem {
 		if field == "" {
 			field = "(body)"
 		}
-		return Invalid("a field has the wrong type", FieldError{Field: field, Message: fmt.Sprintf("must be %s", jsonKind(typ.Type.Kind().String()))})
+		kind := jsonKind(typ.Type.Kind().String())
+		if reflect.PointerTo(typ.Type).Implements(textUnmarshaler) {
+			// A date, say: a struct in Go, written as a string.
+			kind = "a string"
+		}
+		return Invalid("a field has the wrong type", FieldError{Field: field, Message: "must be " + kind})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return Invalid("the body has a field this endpoint does not know", FieldError{Field: name, Message: "unknown field"})
@@ -153,7 +158,10 @@ func timeNotStringProblem(doc []byte, dst reflect.Type, err error) *Problem {
 	return Invalid("a date and time is not valid", FieldError{Field: field, Message: rfc3339Message})
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
 
 // timeNotString returns the path of the first value in v, decoded JSON, that
 // t declares a time.Time and that is neither a string nor null.

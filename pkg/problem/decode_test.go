@@ -113,3 +113,18 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// day is a value written as a string but held in a struct, as a date is.
+type day struct{ text string }
+
+func (d *day) UnmarshalText(b []byte) error { d.text = string(b); return nil }
+
+func TestAStringValueSentAsANumberIsAskedForAsAString(t *testing.T) {
+	var dst struct {
+		Birthday day `json:"birthday"`
+	}
+	p := From(Decode(strings.NewReader(`{"birthday":19850302}`), &dst, 1000))
+	if p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "birthday" || p.Errors[0].Message != "must be a string" {
+		t.Fatalf("got %+v", p)
+	}
+}
