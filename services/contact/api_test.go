@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -237,5 +238,33 @@ func TestTheOpenAPIDocumentIsServed(t *testing.T) {
 	mustStatus(t, r, 200)
 	if !strings.Contains(string(r.Body), `"/api/contact/v1/people"`) {
 		t.Fatalf("document lacks the people resource")
+	}
+}
+
+func TestANameIsFoundByWordsNextToItsPunctuation(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	names := []string{"Công ty TNHH Sao Mai (Việt Nam)", "Phòng GD&ĐT Ba Đình", "Trường Tiểu học Lê Lợi, cơ sở 2"}
+	for _, n := range names {
+		create(t, h, tok, orgs, fmt.Sprintf(`{"name":%q,"kinds":["unit"]}`, n))
+	}
+	for q, want := range map[string]string{
+		"viet":                   names[0],
+		"viet nam":               names[0],
+		"sao mai (Việt Nam)":     names[0],
+		"dt":                     names[1],
+		"GD&ĐT":                  names[1],
+		"Phòng GD&ĐT Ba Đình":    names[1],
+		"loi, co":                names[2],
+		"Lê Lợi, cơ sở 2":        names[2],
+		"truong tieu hoc le loi": names[2],
+	} {
+		var list struct{ Items []struct{ Name string } }
+		r := h.Do(t, "GET", orgs+"?q="+url.QueryEscape(q), tok, nil)
+		mustStatus(t, r, 200)
+		r.JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].Name != want {
+			t.Errorf("q=%s found %s, want %s", q, r.Body, want)
+		}
 	}
 }

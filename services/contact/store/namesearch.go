@@ -45,9 +45,11 @@ func (q nameQuery) tsquery() string {
 }
 
 // matches reports whether a folded name has every whole word and a word
-// starting with the prefix.
+// starting with the prefix. The name's words are its runs of letters and
+// digits, as the word lists (Postgres's parser) and the query's words have
+// them: "gd&dt" is two words, "(viet" one.
 func (q nameQuery) matches(searchName string) bool {
-	fields := strings.Fields(searchName)
+	fields := strings.FieldsFunc(searchName, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') })
 	for _, w := range q.words {
 		if !slices.Contains(fields, w) {
 			return false
