@@ -171,13 +171,17 @@ func takesMerged(list []Conflict, keep Keep, field string) bool {
 // on, or a side other than survivor and merged, as "keep.<field>".
 func checkKeep(keep Keep, fields []string, custom bool) error {
 	var c checks
+	named := fields
+	if custom {
+		named = append(slices.Clone(fields), "custom_fields.<name>")
+	}
 	for _, f := range slices.Sorted(maps.Keys(keep)) {
 		name, isCustom := strings.CutPrefix(f, "custom_fields.")
 		switch {
 		case slices.Contains([]string{"province", "district", "ward"}, f) && slices.Contains(fields, "address"):
 			c.add("keep."+f, "is decided with the whole address: name address")
 		case !slices.Contains(fields, f) && !(custom && isCustom && name != ""):
-			c.add("keep."+f, "is no field a merge can conflict on (%s)", strings.Join(fields, ", "))
+			c.add("keep."+f, "is no field a merge can conflict on (%s)", strings.Join(named, ", "))
 		case keep[f] != KeepSurvivor && keep[f] != KeepMerged:
 			c.add("keep."+f, "must be %q or %q", KeepSurvivor, KeepMerged)
 		}
