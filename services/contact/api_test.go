@@ -100,7 +100,11 @@ func TestRolesAreChecked(t *testing.T) {
 	p := createPerson(t, h, h.Token(t, auth.Trainer), `{"full_name":"Lê Thị Hoa"}`)
 	mustStatus(t, h.Do(t, "POST", people, h.Token(t, auth.Director), `{"full_name":"X"}`), 403)
 	mustStatus(t, h.Do(t, "PATCH", people+"/"+p.ID, h.Token(t, auth.Manager), `{"tags":["vip"]}`), 403)
-	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Sales), `{"from_owner_id":"a","to_owner_id":"b"}`), 403)
+	r := h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Sales), `{"from_owner_id":"a","to_owner_id":"b"}`)
+	mustStatus(t, r, 403)
+	if !strings.Contains(string(r.Body), "[manager admin]") {
+		t.Errorf("the denial does not name every role allowed: %s", r.Body)
+	}
 	mustStatus(t, h.Do(t, "GET", people+"/"+p.ID, h.Token(t, auth.Director), nil), 200)
 	mustStatus(t, h.Do(t, "GET", people, "", nil), 401)
 }
