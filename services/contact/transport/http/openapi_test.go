@@ -128,3 +128,30 @@ func jsonFields(t reflect.Type) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A list answering a page takes limit and cursor, and its document says so.
+func TestEveryPagedListDocumentsItsPaging(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name string } `json:"parameters"`
+			Responses  map[string]json.RawMessage
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if !regexp.MustCompile(`Page"`).Match(append(op.Responses["200"], op.Responses["2XX"]...)) {
+				continue
+			}
+			var names []string
+			for _, p := range op.Parameters {
+				names = append(names, p.Name)
+			}
+			if !slices.Contains(names, "limit") || !slices.Contains(names, "cursor") {
+				t.Errorf("%s %s answers a page but documents only %v", method, path, names)
+			}
+		}
+	}
+}
