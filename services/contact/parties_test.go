@@ -640,12 +640,21 @@ func TestSegmentsArePagedByNameAndFilteredByResource(t *testing.T) {
 			cursor = "&cursor=" + l.NextCursor
 		}
 	}
-	// Pages of two list what one page lists, in the same order (by name
-	// in the database's collation, then id).
+	// Pages of two list what one page lists, in the same order: by name
+	// without diacritics or case ("Đầu mối" first, not after "Trường" as
+	// bytes would sort it), then id.
 	paged, pages := walk(2, "")
 	whole, _ := walk(500, "")
 	if len(paged) != 5 || pages != 3 || !slices.Equal(paged, whole) {
 		t.Fatalf("%d pages: %q, in one page: %q", pages, paged, whole)
+	}
+	var names []string
+	for _, n := range paged {
+		name, _, _ := strings.Cut(n, "/")
+		names = append(names, name)
+	}
+	if want := []string{"Đầu mối", "Khách hàng", "Khách hàng", "Phụ huynh", "Trường mầm non"}; !slices.Equal(names, want) {
+		t.Fatalf("order %q, want %q", names, want)
 	}
 	if people, _ := walk(2, "&resource=people"); !sameSet(people, []string{"Phụ huynh/people", "Khách hàng/people"}) {
 		t.Fatalf("people's segments: %q", people)

@@ -259,14 +259,19 @@ type SegmentPosition struct {
 	ID   string `json:"i"`
 }
 
-// ListSegments lists up to limit segments by name after position, those of
+// ListSegments lists up to limit segments by folded name after position, those of
 // resource only unless it is "".
 func ListSegments(ctx context.Context, db DB, after SegmentPosition, resource string, limit int) ([]Segment, error) {
 	if after.ID == "" {
 		after.ID = "00000000-0000-0000-0000-000000000000"
 	}
+	// By the names folded as party.Fold folds them (migration 00022 folds
+	// tags alike), so "Ánh" sorts with "anh", not after "Zalo" as bytes
+	// would have it; the cursor's name is folded by the same expression.
+	const fold = `lower(translate(regexp_replace(normalize(%s, NFD), '[\u0300-\u036f]', '', 'g'), 'đĐ', 'dD'))`
 	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment
-WHERE (name, id) > ($1, $2::uuid) AND ($3 = '' OR resource = $3) ORDER BY name, id LIMIT $4`, after.Name, after.ID, resource, limit)
+WHERE (`+fmt.Sprintf(fold, "name")+`, id) > (`+fmt.Sprintf(fold, "$1::text")+`, $2::uuid) AND ($3 = '' OR resource = $3)
+ORDER BY `+fmt.Sprintf(fold, "name")+`, id LIMIT $4`, after.Name, after.ID, resource, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list segments: %w", err)
 	}
