@@ -20,3 +20,24 @@ func SameID(id, live, noun string) string {
 func GoneID(id, noun string) string {
 	return fmt.Sprintf("names %s, which is no stored %s (deleted since, or not a %s): clear the id to create the row as a new %s", id, noun, noun, noun)
 }
+
+// StoredParty tells whether a row that is not created stands for a stored
+// party: it does when its id column names a live one (id, SameID) and
+// nothing else refuses it but the keys that party holds (an export's row
+// has its phones and emails). keys are the stored parties holding a key
+// of the row, other whether anything else refuses it. A row sharing only
+// a key with a stored party is a duplicate of it, not it: the name may be
+// another person's. A row of the file naming a row that stands for a stored
+// party names that party; a row naming one refused otherwise is refused
+// too (Ref.NotImported).
+func StoredParty(id string, keys []string, other bool) (string, bool) {
+	if id == "" || other {
+		return "", false
+	}
+	for _, k := range keys {
+		if k != id {
+			return "", false
+		}
+	}
+	return id, true
+}

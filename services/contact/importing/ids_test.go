@@ -55,3 +55,26 @@ func TestARowNamingAStoredPartyByIdSaysWhichItIs(t *testing.T) {
 		t.Errorf("GoneID: %q", got)
 	}
 }
+
+func TestARowStandsForAStoredPartyOnlyWhenItsIdNamesItAndNothingElseRefusesIt(t *testing.T) {
+	const a, b = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20", "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21"
+	for _, tt := range []struct {
+		name  string
+		id    string
+		keys  []string
+		other bool
+		want  string
+	}{
+		{"its id names a stored party", a, nil, false, a},
+		{"its id and its phone name the same one", a, []string{a, a}, false, a},
+		{"only its phone names one: a duplicate, maybe someone else", "", []string{b}, false, ""},
+		{"its id names one, its phone another", a, []string{b}, false, ""},
+		{"its id names one, and it has another problem", a, nil, true, ""},
+		{"it is no stored party", "", nil, true, ""},
+	} {
+		got, ok := StoredParty(tt.id, tt.keys, tt.other)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("%s: %q, %v; want %q", tt.name, got, ok, tt.want)
+		}
+	}
+}

@@ -79,10 +79,12 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	named := refs.Parties
 	if importing.Resource(job.Resource) == importing.People {
 		opts.Families = refs.Families
-		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families, sheets: job.Sheets}
+		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families,
+			sheets: job.Sheets, fileRows: newFileRows()}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
-	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version, sheets: job.Sheets}
+	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version,
+		sheets: job.Sheets, fileRows: newFileRows()}
 	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
@@ -237,6 +239,9 @@ type importRun[T any] struct {
 	families *importing.Families
 	// sheets name the rows of a workbook of several sheets in messages.
 	sheets importing.Sheets
+	// fileRows are the rows not created so far, which rows naming them
+	// link to the stored party of, or are refused with.
+	fileRows *fileRows
 }
 
 // importParties checks the rows (checkChunks) while importWriters write the
@@ -531,6 +536,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		for _, cand := range ch.pending {
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, importing.FieldSupervisingUnit),
 				Message: importing.InLoop(r.sheets.Row(ch.names[cand.row.Line]))})
+			r.fileRows.notCreated(cand.row.Line, "")
 		}
 		return nil, problems, nil
 	}
@@ -564,6 +570,10 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			return nil, nil, err
 		}
 	}
+	for _, p := range ch.problems {
+		r.fileRows.notCreated(p.Row, "") // refused for its fields, or as a duplicate of a row above
+	}
+	refusedNamed := r.linkFileRows(ch.pending)
 	local := r.chooseIDs(ch)
 	unresolved, err := resolveLinks(ctx, tx, ch.pending, local)
 	if err != nil {
@@ -578,28 +588,40 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		noun = "person"
 	}
 	problems := ch.problems
-	storedKeys := func(row importing.Row, keys []party.Key) {
+	// storedKeys reports the keys of row that stored parties hold, and
+	// returns those parties.
+	storedKeys := func(row importing.Row, keys []party.Key) (same []string) {
 		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
 				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
 					Message: fmt.Sprintf("same %s %s as existing %s %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, noun, id)})
+				same = append(same, id)
 			}
 		}
+		return same
 	}
 	for _, ref := range ch.refused {
 		storedKeys(ref.row, ref.keys)
 	}
 	refused := make([]bool, len(ch.pending))
+	standsFor := make([]string, len(ch.pending)) // the stored party a row not created is, if only that refuses it
 	for i, cand := range ch.pending {
 		before := len(problems)
-		storedKeys(cand.row, r.p.k.keys(cand.party))
+		keyed, same, gone := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false
 		if id, column := columns.ID(cand.row); id != "" {
 			switch s, ok := stored[id]; {
 			case ok && s.Live != "":
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
+				same = s.Live
 			case ok:
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
+				gone = true
 			}
+		}
+		asStored := len(problems) // the problems above say the row is a stored party, or a deleted one
+		for _, miss := range refusedNamed[i] {
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field),
+				Message: importing.Ref{Text: miss.text}.NotImported(r.sheets.Row(miss.line))})
 		}
 		for _, miss := range unresolved[i] {
 			line, held := ch.names[cand.row.Line]
@@ -619,12 +641,20 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		}
 		problems = append(problems, parents[i]...)
 		refused[i] = len(problems) > before
+		if refused[i] {
+			standsFor[i], _ = importing.StoredParty(same, keyed, gone || len(problems) > asStored)
+		}
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,
-	// so no link is left pointing at an id that was never written.
+	// so no link is left pointing at an id that was never written; one
+	// naming a row that is a stored party links to that party instead.
 	for again := local != nil; again; {
 		again = false
 		for _, n := range local.links {
+			if stored := standsFor[n.target]; stored != "" {
+				relink(&ch.pending[n.row].party, local.ids[n.target], stored)
+				continue
+			}
 			if refused[n.target] && !refused[n.row] {
 				cand := ch.pending[n.row]
 				refused[n.row], again = true, true
@@ -637,6 +667,8 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	for i, cand := range ch.pending {
 		if !refused[i] {
 			keep = append(keep, cand)
+		} else {
+			r.fileRows.notCreated(cand.row.Line, standsFor[i])
 		}
 	}
 	return keep, problems, nil

@@ -62,6 +62,15 @@ func (h *heldPeople) find(row int, text string, field importing.Field) (string, 
 	return h.ids[target], true
 }
 
+// relink points v's links to the party from at the party to.
+func relink[T any](v *T, from, to string) {
+	for _, l := range linksOf(v) {
+		if *l.id == from {
+			*l.id = to
+		}
+	}
+}
+
 // resolveLinks looks up the parties the pending rows name, in one query per
 // type of party and way of naming one, and points each row's link at the
 // one it names. A person another row of the chunk is (its id already

@@ -130,49 +130,29 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	// A held row names rows of the file, which are not stored: it is looked
-	// up among the stored ones without those links, and shown as written.
-	columns := importing.NewChecker(opts)
-	written := map[int]map[int]fileLink{} // line -> link index -> the row it names
-	for _, ch := range held.chunks() {
-		if !ch.loop {
-			for i := range ch.pending {
-				row := ch.pending[i].row
-				for j, l := range linksOf(&ch.pending[i].party) {
-					if target, ok := named.Line(*l.id); ok {
-						if written[row.Line] == nil {
-							written[row.Line] = map[int]fileLink{}
-						}
-						written[row.Line][j] = fileLink{text: *l.id, target: target, column: columns.Column(row, importing.LinkField(l.kind))}
-						*l.id = ""
-					}
-				}
-			}
-		}
-		all = append(all, ch)
-	}
+	main := len(all)
+	all = append(all, held.chunks()...)
 	// The job the upload would be: its id gives the ids of rows naming parents.
 	job := store.Import{ID: event.NewID().String(), CreatedBy: Actor(ctx)}
-	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families, sheets: opts.Sheets}
+	run := &importRun[T]{p: p, job: job, named: named, families: opts.Families, sheets: opts.Sheets, fileRows: newFileRows()}
+	columns := importing.NewChecker(opts)
+	written := map[int]map[int]fileLink{} // line -> link index -> the row it names
+	kept := map[int]T{}
 	byLine := map[int]*PreviewRow{}
 	err := pgx.BeginFunc(ctx, p.s.Pool, func(tx pgx.Tx) error {
-		for _, ch := range all {
+		for k, ch := range all {
+			if k >= main && !ch.loop {
+				run.unwritten(ch, columns, written)
+			}
 			keep, problems, err := run.refuseExisting(ctx, tx, columns, ch)
 			if err != nil {
 				return err
 			}
 			for _, c := range keep {
-				v := run.owned(c.party)
-				for j, l := range linksOf(&v) {
-					if named, ok := written[c.row.Line][j]; ok {
-						*l.id = named.text
-					}
-				}
-				shown, err := withoutID(v)
-				if err != nil {
-					return err
-				}
-				byLine[c.row.Line] = &PreviewRow{Row: c.row.Line, Party: shown, Problems: []importing.Problem{}}
+				// Shown once every row's fate is known: a row of the file it
+				// names may turn out to be a stored party.
+				kept[c.row.Line] = run.owned(c.party)
+				byLine[c.row.Line] = &PreviewRow{Row: c.row.Line, Party: true, Problems: []importing.Problem{}}
 			}
 			for _, pr := range problems {
 				r := byLine[pr.Row]
@@ -188,10 +168,15 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	refuseNamingRefused(byLine, written, opts.Sheets)
+	refuseNamingRefused(byLine, written, run.fileRows, opts.Sheets)
 	out := make([]PreviewRow, 0, len(byLine))
 	for _, line := range slices.Sorted(maps.Keys(byLine)) {
 		r := *byLine[line]
+		if r.Party != nil {
+			if r.Party, err = run.shown(kept[line], written[line]); err != nil {
+				return nil, err
+			}
+		}
 		r.Sheet, r.Row = opts.Sheets.Place(r.Row)
 		for i, p := range r.Parents {
 			if p.Row > 0 {
@@ -238,17 +223,59 @@ type fileLink struct {
 	column string
 }
 
+// unwritten clears the links of a chunk of held rows to the rows of the
+// file whose fate is not known yet (created, in the chunk itself, or past
+// the rows previewed), which are not stored, so that the rows are looked
+// up among the stored ones without them; written keeps them, for
+// refuseNamingRefused and shown. Links to rows known not to be created are
+// left to refuseExisting, which tells them as the import does.
+func (r *importRun[T]) unwritten(ch chunk[T], columns *importing.Checker, written map[int]map[int]fileLink) {
+	for i := range ch.pending {
+		row := ch.pending[i].row
+		for j, l := range linksOf(&ch.pending[i].party) {
+			target, ok := r.fileRowOf(row.Line, l)
+			if _, known := r.fileRows.of(target); !ok || known {
+				continue
+			}
+			if written[row.Line] == nil {
+				written[row.Line] = map[int]fileLink{}
+			}
+			written[row.Line][j] = fileLink{text: *l.id, target: target, column: columns.Column(row, importing.LinkField(l.kind))}
+			*l.id = ""
+		}
+	}
+}
+
+// shown returns a previewed party as the import would create it, without
+// its id: a link to a row of the file shows the stored party that row
+// stands for, or the row's party as written, which has no id yet.
+func (r *importRun[T]) shown(v T, written map[int]fileLink) (map[string]json.RawMessage, error) {
+	for j, l := range linksOf(&v) {
+		if named, ok := written[j]; ok {
+			*l.id = named.text
+			if id, _ := r.fileRows.of(named.target); id != "" {
+				*l.id = id
+			}
+		}
+	}
+	return withoutID(v)
+}
+
 // refuseNamingRefused refuses, as the import would, the previewed rows that
 // name a row of the file the preview refuses, and so on until none is
-// left. A row naming one past the rows previewed is shown as it would be
-// created: that row's fate is not known.
-func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fileLink, sheets importing.Sheets) {
+// left; a row naming one that stands for a stored party links to it. A row
+// naming one past the rows previewed is shown as it would be created: that
+// row's fate is not known.
+func refuseNamingRefused(byLine map[int]*PreviewRow, written map[int]map[int]fileLink, rows *fileRows, sheets importing.Sheets) {
 	for again := true; again; {
 		again = false
 		for _, line := range slices.Sorted(maps.Keys(written)) {
 			r := byLine[line]
 			for _, j := range slices.Sorted(maps.Keys(written[line])) {
 				l := written[line][j]
+				if id, _ := rows.of(l.target); id != "" {
+					continue
+				}
 				if target := byLine[l.target]; r != nil && r.Party != nil && target != nil && target.Party == nil {
 					r.Party, again = nil, true
 					r.Problems = append(r.Problems, sheets.Shown(importing.Problem{Row: line, Column: l.column,
