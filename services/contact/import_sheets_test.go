@@ -1,7 +1,6 @@
 package contact_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -9,36 +8,22 @@ import (
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/services/contact"
-	"github.com/xuri/excelize/v2"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 )
 
 // classWorkbook returns a workbook of the sheets, in order, each a list of
 // rows of cells.
 func classWorkbook(t *testing.T, sheets [][]string, rows map[string][][]any) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
+	order := make([]string, len(sheets))
 	for i, s := range sheets {
-		name := s[0]
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range rows[name] {
-			cell, _ := excelize.CoordinatesToCellName(1, r+1)
-			if err := f.SetSheetRow(name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
+		order[i] = s[0]
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	b, err := importtest.Workbook(rows, order...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return b
 }
 
 // A class list with a sheet per class is read whole: every sheet under its

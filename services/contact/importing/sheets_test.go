@@ -5,34 +5,17 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 )
 
 // workbook returns an XLSX file of the sheets, each a list of rows of cells.
 func workbook(t *testing.T, sheets map[string][][]any, order ...string) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, name := range order {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[name] {
-			cell, _ := excelize.CoordinatesToCellName(1, r+1)
-			if err := f.SetSheetRow(name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	b, err := importtest.Workbook(sheets, order...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return b
 }
 
 func TestEverySheetOfAWorkbookIsReadUnderItsOwnHeader(t *testing.T) {

@@ -5,6 +5,7 @@
 package importtest
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -185,3 +186,30 @@ func pad(n, width int) string {
 }
 
 func pick(rng *rand.Rand, list []string) string { return list[rng.IntN(len(list))] }
+
+// Workbook returns an XLSX file of the named sheets, in order, each a list
+// of rows of cells, as a class list with a sheet per class is.
+func Workbook(sheets map[string][][]any, order ...string) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, name := range order {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return nil, err
+		}
+		for r, row := range sheets[name] {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(name, cell, &row); err != nil {
+				return nil, fmt.Errorf("sheet %s row %d: %w", name, r+1, err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
