@@ -177,16 +177,6 @@ func dropFormulaQuotes(cells []string) {
 // all their digits and dates arrive as serial numbers rather than in the
 // workbook's display format.
 func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
-	return readXLSX(r, m, false)
-}
-
-// ReadXLSXHeads is ReadXLSX yielding each sheet's first data row only, so
-// every sheet's header is known without reading the workbook through.
-func ReadXLSXHeads(r io.Reader, m Mapping) iter.Seq2[Row, error] {
-	return readXLSX(r, m, true)
-}
-
-func readXLSX(r io.Reader, m Mapping, heads bool) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 		if err != nil {
@@ -194,7 +184,18 @@ func readXLSX(r io.Reader, m Mapping, heads bool) iter.Seq2[Row, error] {
 			return
 		}
 		defer f.Close()
-		names := workbookSheets(f)
+		for row, err := range sheetRows(f, workbookSheets(f), m, false) {
+			if !yield(row, err) {
+				return
+			}
+		}
+	}
+}
+
+// sheetRows yields the data rows of every sheet of f, named by names, or
+// with heads each sheet's first only (see ReadXLSX).
+func sheetRows(f *excelize.File, names Sheets, m Mapping, heads bool) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
 		read := false // a sheet had a header
 		for i, name := range f.GetSheetList() {
 			for row, err := range rows(sheetRecords(f, name, i*SheetRows, names), m) {

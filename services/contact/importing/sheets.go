@@ -3,6 +3,7 @@ package importing
 import (
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -24,18 +25,35 @@ const maxSheets = 2047
 // need no sheet to be found.
 type Sheets []string
 
-// SheetNames returns the sheets of an XLSX workbook (see Sheets).
-func SheetNames(r io.Reader) (Sheets, error) {
+// Workbook is an XLSX workbook opened once to list its sheets and read
+// their headers, as an upload checks it: opening unzips the whole file.
+type Workbook struct {
+	f *excelize.File
+	// Sheets names the workbook's sheets (see Sheets).
+	Sheets Sheets
+}
+
+// OpenWorkbook opens an XLSX workbook; the caller closes it.
+func OpenWorkbook(r io.Reader) (*Workbook, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
 	}
-	defer f.Close()
 	names := workbookSheets(f)
 	if len(names) > maxSheets {
+		f.Close()
 		return nil, fmt.Errorf("import: the workbook has %d sheets; at most %d can be imported at once: split it", len(names), maxSheets)
 	}
-	return names, nil
+	return &Workbook{f: f, Sheets: names}, nil
+}
+
+// Close releases the workbook's files.
+func (w *Workbook) Close() error { return w.f.Close() }
+
+// Heads yields each sheet's first data row only, as ReadXLSX reads it, so
+// every sheet's header is known without reading the workbook through.
+func (w *Workbook) Heads(m Mapping) iter.Seq2[Row, error] {
+	return sheetRows(w.f, w.Sheets, m, true)
 }
 
 func workbookSheets(f *excelize.File) Sheets {

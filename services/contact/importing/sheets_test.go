@@ -41,8 +41,13 @@ func TestEverySheetOfAWorkbookIsReadUnderItsOwnHeader(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n got %+v\nwant %+v", got, want)
 	}
+	wb, err := OpenWorkbook(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
 	var heads []string
-	for row, err := range ReadXLSXHeads(bytes.NewReader(file), DefaultMapping()) {
+	for row, err := range wb.Heads(DefaultMapping()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,9 +56,9 @@ func TestEverySheetOfAWorkbookIsReadUnderItsOwnHeader(t *testing.T) {
 	if !reflect.DeepEqual(heads, []string{"10A1", "10A2"}) {
 		t.Errorf("heads of %q", heads)
 	}
-	sheets, err := SheetNames(bytes.NewReader(file))
-	if err != nil || !reflect.DeepEqual(sheets, Sheets{"10A1", "Trống", "10A2", "10A3"}) {
-		t.Fatalf("sheets %q, %v", sheets, err)
+	sheets := wb.Sheets
+	if !reflect.DeepEqual(sheets, Sheets{"10A1", "Trống", "10A2", "10A3"}) {
+		t.Fatalf("sheets %q", sheets)
 	}
 	if got := sheets.Row(2*SheetRows + 4); got != `row 4 of sheet "10A2"` {
 		t.Errorf("Row: %q", got)

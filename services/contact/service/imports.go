@@ -384,11 +384,12 @@ func checkFile(name string, file []byte, m importing.Mapping) (uploadedFile, err
 	}
 	rows := importing.ReadCSV(bytes.NewReader(file), m)
 	if f.format == "xlsx" {
-		var err error
-		if f.sheets, err = importing.SheetNames(bytes.NewReader(file)); err != nil {
+		wb, err := importing.OpenWorkbook(bytes.NewReader(file))
+		if err != nil {
 			return f, unreadableFile(err)
 		}
-		rows = importing.ReadXLSXHeads(bytes.NewReader(file), m)
+		defer wb.Close()
+		f.sheets, rows = wb.Sheets, wb.Heads(m)
 	}
 	for row, err := range rows {
 		if err != nil {
