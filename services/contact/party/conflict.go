@@ -160,11 +160,43 @@ func undecided(list []Conflict, keep Keep) error {
 	return nil
 }
 
+// decision is a merge's conflicts as keep decided them.
+type decision struct {
+	conflicts []Conflict
+	keep      Keep
+}
+
+// decide checks keep against the fields a merge of the type can conflict
+// on (checkKeep) and refuses conflicts it leaves open (undecided).
+func decide(keep Keep, fields []string, custom bool, conflicts []Conflict) (decision, error) {
+	if err := checkKeep(keep, fields, custom); err != nil {
+		return decision{}, err
+	}
+	if err := undecided(conflicts, keep); err != nil {
+		return decision{}, err
+	}
+	return decision{conflicts: conflicts, keep: keep}, nil
+}
+
+// conflicting says whether the two parties conflict on field.
+func (d decision) conflicting(field string) bool {
+	return slices.ContainsFunc(d.conflicts, func(c Conflict) bool { return c.Field == field })
+}
+
 // takesMerged says whether the merge takes merged's value of field: a
 // conflict on it was decided for merged. A decision on a field without a
 // conflict changes nothing.
-func takesMerged(list []Conflict, keep Keep, field string) bool {
-	return keep[field] == KeepMerged && slices.ContainsFunc(list, func(c Conflict) bool { return c.Field == field })
+func (d decision) takesMerged(field string) bool {
+	return d.keep[field] == KeepMerged && d.conflicting(field)
+}
+
+// take sets *dst to v, merged's value of field, when the merge takes it or
+// *dst is empty: otherwise the survivor's value stays.
+func (d decision) take(dst *string, field, v string) {
+	if d.takesMerged(field) {
+		*dst = v
+	}
+	fill(dst, v)
 }
 
 // checkKeep refuses a keep naming a field no merge of the type can conflict

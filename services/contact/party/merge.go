@@ -18,33 +18,24 @@ func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, 
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Organisation{}, err
 	}
-	if err := checkKeep(keep, organisationConflictFields, true); err != nil {
+	d, err := decide(keep, organisationConflictFields, true, OrganisationConflicts(survivor, merged))
+	if err != nil {
 		return Organisation{}, err
-	}
-	conflicts := OrganisationConflicts(survivor, merged)
-	if err := undecided(conflicts, keep); err != nil {
-		return Organisation{}, err
-	}
-	take := func(dst *string, field, v string) {
-		if takesMerged(conflicts, keep, field) {
-			*dst = v
-		}
-		fill(dst, v)
 	}
 	out := survivor
 	out.Kinds = union(survivor.Kinds, merged.Kinds)
-	take(&out.Name, "name", merged.Name)
-	take(&out.TaxCode, "tax_code", merged.TaxCode)
-	mergeAddress(&out, merged, conflicts, keep)
+	d.take(&out.Name, "name", merged.Name)
+	d.take(&out.TaxCode, "tax_code", merged.TaxCode)
+	mergeAddress(&out, merged, d)
 	out.Phones = union(survivor.Phones, merged.Phones)
 	out.Emails = union(survivor.Emails, merged.Emails)
-	take(&out.Website, "website", merged.Website)
+	d.take(&out.Website, "website", merged.Website)
 	// A link from one of the two to the other would be a loop after the
 	// merge: it counts as none, and the other side's unit may fill it.
 	out.SupervisingUnitID = supervisor(survivor, merged.ID)
-	take(&out.SupervisingUnitID, "supervising_unit_id", supervisor(merged, survivor.ID))
+	d.take(&out.SupervisingUnitID, "supervising_unit_id", supervisor(merged, survivor.ID))
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
-	take(&out.OwnerID, "owner_id", merged.OwnerID)
+	d.take(&out.OwnerID, "owner_id", merged.OwnerID)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	if len(merged.CustomFields) > 0 {
 		out.CustomFields = maps.Clone(merged.CustomFields)
@@ -52,7 +43,7 @@ func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, 
 			out.CustomFields = map[string]any{}
 		}
 		for k, v := range survivor.CustomFields {
-			if !takesMerged(conflicts, keep, "custom_fields."+k) {
+			if !d.takesMerged("custom_fields." + k) {
 				out.CustomFields[k] = v
 			}
 		}
@@ -64,12 +55,12 @@ func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, 
 // mergeAddress gives out, a copy of the survivor, the address of the side
 // keep chose when the two addresses conflict, whole and with its derived
 // current province; else the parts the survivor lacks.
-func mergeAddress(out *Organisation, merged Organisation, conflicts []Conflict, keep Keep) {
+func mergeAddress(out *Organisation, merged Organisation, d decision) {
 	switch {
-	case takesMerged(conflicts, keep, "address"):
+	case d.takesMerged("address"):
 		out.Province, out.CurrentProvince = merged.Province, merged.CurrentProvince
 		out.District, out.Ward, out.Address = merged.District, merged.Ward, merged.Address
-	case slices.ContainsFunc(conflicts, func(c Conflict) bool { return c.Field == "address" }):
+	case d.conflicting("address"):
 		// The survivor's address stays whole: a part of the other would
 		// belong to another place.
 	default:
@@ -92,25 +83,16 @@ func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Person{}, err
 	}
-	if err := checkKeep(keep, personConflictFields, false); err != nil {
+	d, err := decide(keep, personConflictFields, false, PersonConflicts(survivor, merged))
+	if err != nil {
 		return Person{}, err
-	}
-	conflicts := PersonConflicts(survivor, merged)
-	if err := undecided(conflicts, keep); err != nil {
-		return Person{}, err
-	}
-	take := func(dst *string, field, v string) {
-		if takesMerged(conflicts, keep, field) {
-			*dst = v
-		}
-		fill(dst, v)
 	}
 	out := survivor
-	take(&out.FullName, "full_name", merged.FullName)
+	d.take(&out.FullName, "full_name", merged.FullName)
 	out.Phones = union(survivor.Phones, merged.Phones)
 	out.Emails = union(survivor.Emails, merged.Emails)
-	take(&out.ZaloID, "zalo_id", merged.ZaloID)
-	if out.Birthday.IsZero() || takesMerged(conflicts, keep, "birthday") {
+	d.take(&out.ZaloID, "zalo_id", merged.ZaloID)
+	if out.Birthday.IsZero() || d.takesMerged("birthday") {
 		out.Birthday = merged.Birthday
 	}
 	out.ImportantDates = slices.Clone(survivor.ImportantDates)
@@ -122,7 +104,7 @@ func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	out.Consents = latestConsents(survivor.Consents, merged.Consents)
 	out.Relationships = mergeRelationships(survivor, merged)
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
-	take(&out.OwnerID, "owner_id", merged.OwnerID)
+	d.take(&out.OwnerID, "owner_id", merged.OwnerID)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	out.MergedIDs = mergedIDs(survivor.MergedIDs, merged.ID, merged.MergedIDs)
 	return out, nil
