@@ -86,7 +86,11 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 		// refuse a whole file for one typed quote.
 		cr.LazyQuotes = true
 		cr.ReuseRecord = true
-		next := 1 // the line after the previous record
+		// A quoted cell may hold line breaks, which a spreadsheet shows
+		// inside one row: rows are numbered as it shows them, not by the
+		// file's lines, so a problem's row is the one the user scrolls to.
+		next := 1    // the line after the previous record
+		inCells := 0 // line breaks inside the cells of the records so far
 		for {
 			cells, err := cr.Read()
 			if err == io.EOF {
@@ -100,14 +104,17 @@ func ReadCSV(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 			line, _ := cr.FieldPos(0)
 			// encoding/csv skips empty lines; they part a header from what
 			// is not part of it, so they are passed on as a blank record.
-			if line > next && !yield(record{line: next}, nil) {
+			if line > next && !yield(record{line: next - inCells}, nil) {
 				return
 			}
+			row := line - inCells
 			next = line + 1
 			for _, c := range cells {
-				next += strings.Count(c, "\n")
+				n := strings.Count(c, "\n")
+				next += n
+				inCells += n
 			}
-			if !yield(record{line, cells}, nil) {
+			if !yield(record{row, cells}, nil) {
 				return
 			}
 		}

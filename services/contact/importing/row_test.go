@@ -54,11 +54,12 @@ func TestCSVRowsCarryTheirFileLineAndCellsByHeader(t *testing.T) {
 			want: []Row{{Line: 2, Cells: []Cell{{"Tên đơn vị", "Trường A"}, {"Mã số thuế", "0101234567"}}}},
 		},
 		{
-			name: "blank rows skipped, ragged rows tolerated, multi-line cell keeps numbering",
-			file: "Tên,Ghi chú,Email\n\n,,\n\"Trường A\",\"dòng 1\ndòng 2\"\nTrường B\n",
+			name: "blank rows skipped, ragged rows tolerated, a multi-line cell is one row as a spreadsheet shows it",
+			file: "Tên,Ghi chú,Email\n\n,,\n\"Trường A\",\"dòng 1\ndòng 2\r\ndòng 3\"\n\nTrường B\n\"Trường C\",x\n",
 			want: []Row{
-				{Line: 4, Cells: []Cell{{"Tên", "Trường A"}, {"Ghi chú", "dòng 1\ndòng 2"}}},
+				{Line: 4, Cells: []Cell{{"Tên", "Trường A"}, {"Ghi chú", "dòng 1\ndòng 2\ndòng 3"}}},
 				{Line: 6, Cells: []Cell{{"Tên", "Trường B"}}},
+				{Line: 7, Cells: []Cell{{"Tên", "Trường C"}, {"Ghi chú", "x"}}},
 			},
 		},
 		{
