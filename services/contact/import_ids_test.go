@@ -54,13 +54,14 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 		binh + ",Lê Thị Bình\n" + // 2 merged into An
 		cuong + ",Trần Văn Cường\n" + // 3 deleted
 		school + ",Trường Tiểu học Kim Đồng\n" + // 4 an organisation
-		"HS-12,Phạm Thị Dung\n" + // 5 no id
+		binh[:20] + ",Phạm Thị Dung\n" + // 5 an id cut short
 		strings.ToUpper(an) + ",Nguyễn Văn An\n" + // 6 An, in capitals
 		other + ",Đỗ Văn Em\n" + // 7 another Rapport's: created
 		",Hoàng Thị Gấm\n" + // 8 no id: created
-		"9,Vũ Văn Hải\n" // 9 the file's numbering: created
+		"9,Vũ Văn Hải\n" + // 9 the file's numbering: created
+		"HS-12,Ngô Thị Lan\n" // 10 the file's own code: created
 	job = importFile(t, h, tok, "ids.csv", []byte(file), "people", 30*time.Second)
-	if job.Status != "done" || job.Progress.Created != 3 || job.Progress.Failed != 5 {
+	if job.Status != "done" || job.Progress.Created != 4 || job.Progress.Failed != 5 {
 		t.Fatalf("ids: %+v, %+v", job, problemsOf(t, h, tok, job.ID))
 	}
 	report = problemsOf(t, h, tok, job.ID)
@@ -71,14 +72,14 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 		{2, fmt.Sprintf("same id %s as existing person %s, which it was merged into", binh, an)},
 		{3, fmt.Sprintf("names %s, which is no stored person (deleted since, or not a person): clear the id", cuong)},
 		{4, fmt.Sprintf("names %s, which is no stored person", school)},
-		{5, `holds "HS-12", which is not a Rapport id`},
+		{5, fmt.Sprintf("holds %q, which is not a Rapport id", binh[:20])},
 		{6, fmt.Sprintf("same id %s as existing person %s", an, an)},
 	} {
 		if msg := problemAt(report, want.row, "id"); !strings.Contains(msg, want.phrase) {
 			t.Errorf("row %d: %q, want %q", want.row, msg, want.phrase)
 		}
 	}
-	if got := namePairs(t, h, `SELECT name, id::text FROM person WHERE name IN ('Đỗ Văn Em', 'Hoàng Thị Gấm', 'Vũ Văn Hải')`); len(got) != 3 || got["Đỗ Văn Em"] == other {
+	if got := namePairs(t, h, `SELECT name, id::text FROM person WHERE name IN ('Đỗ Văn Em', 'Hoàng Thị Gấm', 'Vũ Văn Hải', 'Ngô Thị Lan')`); len(got) != 4 || got["Đỗ Văn Em"] == other {
 		t.Fatalf("created: %v", got)
 	}
 	// The preview tells the same.
@@ -86,7 +87,7 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 	mustStatus(t, r, 200)
 	var p importPreview
 	r.JSON(t, &p)
-	if len(p.Rows) != 8 || p.Rows[0].Party != nil || len(p.Rows[0].Problems) != 1 || p.Rows[0].Problems[0].Column != "id" || p.Rows[5].Party == nil {
+	if len(p.Rows) != 9 || p.Rows[0].Party != nil || len(p.Rows[0].Problems) != 1 || p.Rows[0].Problems[0].Column != "id" || p.Rows[5].Party == nil {
 		t.Fatalf("preview: %s", r.Body)
 	}
 }

@@ -385,15 +385,16 @@ func lostLeadingZero(code string) bool {
 	return (n == 9 || n == 12) && strings.Trim(code, "0123456789") == ""
 }
 
-// checkID refuses a row whose id column holds no party id: the import
-// would not know which stored party the row is, so it cannot tell whether
-// creating it would make that party twice. A whole number is the file's own
-// numbering of its rows ("ID" over 1, 2, 3), never a damaged id, and names
-// no party.
+// checkID refuses a row whose id column holds what looks like a party id
+// but is none (cut, or mistyped): the import would not know which stored
+// party the row is, so it cannot tell whether creating it would make that
+// party twice. Anything else is the file's own numbering or code of its
+// rows ("ID" over 1, 2, 3, or a school's "HS-12"), never a damaged id, and
+// names no party.
 func (v *rowValues) checkID() {
-	if id := v.text(FieldID); id != "" && !rowNumber(id) && !party.ValidID(strings.ToLower(id)) {
+	if id := v.text(FieldID); id != "" && idShaped(id) && !party.ValidID(strings.ToLower(id)) {
 		v.report(FieldID, fmt.Sprintf(`holds %q, which is not a Rapport id (such as 0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20, as exports write them): `+
-			`correct it, or clear it to create the row as a new party; if the column numbers the rows of your own file, map it to "" to leave it out`, id))
+			`correct it, or clear it to create the row as a new party`, id))
 	}
 }
 
@@ -402,13 +403,24 @@ func (v *rowValues) checkID() {
 // a row that passed the checks has one (see checkID).
 func (c *Checker) ID(row Row) (id, column string) {
 	column = c.Column(row, FieldID)
-	if id = row.Get(column); rowNumber(id) {
+	if id = row.Get(column); !idShaped(id) {
 		return "", column
 	}
 	return strings.ToLower(id), column
 }
 
-// rowNumber reports whether s is a whole number, as a file numbers its rows.
-func rowNumber(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
+// idShaped reports whether s begins as a party id is written, eight and
+// four hex digits with dashes ("0190a3c2-6b1e-"), so it is one, or one
+// damaged, rather than a file's own code for its row: no numbering a
+// person types looks like that.
+func idShaped(s string) bool {
+	if len(s) < 14 || s[8] != '-' || s[13] != '-' {
+		return false
+	}
+	for _, c := range s[:8] + s[9:13] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
 }

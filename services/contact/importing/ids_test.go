@@ -13,8 +13,9 @@ func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
 	}{
 		{id, ""},
 		{strings.ToUpper(id), ""},
-		{"HS-12", `holds "HS-12", which is not a Rapport id`},
 		{id + "x", "which is not a Rapport id"},
+		{id[:30], "which is not a Rapport id"},
+		{strings.Replace(id, "9a2f", "9g2f", 1), "which is not a Rapport id"},
 	} {
 		row := Row{Line: 2, Cells: []Cell{{"id", tt.cell}, {"Họ và tên", "Nguyễn Văn An"}}}
 		_, problems := c.Person(row)
@@ -29,13 +30,16 @@ func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
 			}
 		}
 	}
-	// A whole number is the file's numbering of its rows: it names no party.
-	row := Row{Line: 2, Cells: []Cell{{"id", "12"}, {"Họ và tên", "Nguyễn Văn An"}}}
-	if _, problems := c.Person(row); problems != nil {
-		t.Errorf("12: %v", problems)
-	}
-	if got, _ := c.ID(row); got != "" {
-		t.Errorf("ID(12) = %q", got)
+	// A whole number, or a code, is the file's numbering of its rows: it
+	// names no party.
+	for _, own := range []string{"12", "HS-12", "2023-0001", "A1B2C3D4", "0190a3c2"} {
+		row := Row{Line: 2, Cells: []Cell{{"id", own}, {"Họ và tên", "Nguyễn Văn An"}}}
+		if _, problems := c.Person(row); problems != nil {
+			t.Errorf("%s: %v", own, problems)
+		}
+		if got, _ := c.ID(row); got != "" {
+			t.Errorf("ID(%s) = %q", own, got)
+		}
 	}
 	// A file's own numbering ("STT") feeds nothing.
 	if f, ok := DefaultMapping().Field("STT"); ok {
