@@ -164,6 +164,14 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 	// A year long past is a typo, not a call.
 	mustName(t, h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"1800-11-20T10:00:00+07:00"}`, a)),
 		"occurred_at", "must not be before 2000-01-01")
+	// So is a client's unset time: year 1 is sent, not left out, so it is
+	// no "now", and a correction cannot slip it past the check either.
+	const unset = `"occurred_at":"0001-01-01T00:00:00Z"`
+	mustName(t, h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call",%s}`, a, unset)),
+		"occurred_at", "must not be before 2000-01-01")
+	logged := create(t, h, tok, interactions, fmt.Sprintf(`{"party_id":%q,"kind":"call"}`, a))
+	mustName(t, h.Do(t, "PATCH", interactions+"/"+logged, tok, "{"+unset+"}"), "occurred_at", "must not be before 2000-01-01")
+	mustName(t, h.Do(t, "PATCH", interactions+"/"+logged, tok, `{"occurred_at":null}`), "occurred_at", "cannot be removed")
 
 	// An id that is no id is not missing.
 	mustName(t, h.Do(t, "POST", interactions, tok, `{"party_id":"zzz","kind":"call"}`), "party_id", "is not an id")

@@ -47,9 +47,6 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 		c.add("party_id", "is not an id: it must be the id of an organisation or person")
 	}
 	occurred := in.OccurredAt
-	if occurred.IsZero() {
-		occurred = now
-	}
 	switch {
 	case occurred.After(now.Add(ClockSkew)):
 		c.add("occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on")

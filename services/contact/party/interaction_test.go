@@ -18,26 +18,28 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 		next Date
 		want []FieldError
 	}{
-		{"now, follow-up today", Interaction{Kind: "call", PartyID: party, NextActionOn: "2026-11-03"}, Date{2026, time.November, 3}, nil},
-		{"no follow-up", Interaction{Kind: "zalo", PartyID: party}, Date{}, nil},
+		{"now, follow-up today", Interaction{Kind: "call", PartyID: party, OccurredAt: now, NextActionOn: "2026-11-03"}, Date{2026, time.November, 3}, nil},
+		{"no follow-up", Interaction{Kind: "zalo", PartyID: party, OccurredAt: now}, Date{}, nil},
 		{"a client clock a minute fast", Interaction{Kind: "call", PartyID: party, OccurredAt: now.Add(time.Minute)}, Date{}, nil},
 		{"last week, follow-up yesterday", Interaction{Kind: "meeting", PartyID: party, OccurredAt: now.AddDate(0, 0, -7), NextActionOn: "2026-11-02"},
 			Date{2026, time.November, 2}, nil},
-		{"follow-up before the call's day", Interaction{Kind: "call", PartyID: party, NextActionOn: "2026-11-02"}, Date{},
+		{"follow-up before the call's day", Interaction{Kind: "call", PartyID: party, OccurredAt: now, NextActionOn: "2026-11-02"}, Date{},
 			[]FieldError{{"next_action_on", "must not be before the day of the interaction (2026-11-03)"}}},
 		{"a call tomorrow", Interaction{Kind: "call", PartyID: party, OccurredAt: now.Add(24 * time.Hour)}, Date{},
 			[]FieldError{{"occurred_at", "must not be in the future: log an interaction once it happened, and plan the next one with next_action_on"}}},
 		{"a call in 1800", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(1800, time.November, 3, 9, 0, 0, 0, hcm)}, Date{},
 			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
+		{"a client's unset time, year 1", Interaction{Kind: "call", PartyID: party}, Date{},
+			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
 		{"the first call of 2000 in Hanoi, still 1999 in UTC", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(2000, time.January, 1, 5, 0, 0, 0, hcm)}, Date{}, nil},
 		{"the last call of 1999 in Hanoi", Interaction{Kind: "call", PartyID: party, OccurredAt: time.Date(1999, time.December, 31, 23, 0, 0, 0, hcm)}, Date{},
 			[]FieldError{{"occurred_at", "must not be before 2000-01-01"}}},
-		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", NextActionOn: "mai"}, Date{}, []FieldError{
+		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", OccurredAt: now, NextActionOn: "mai"}, Date{}, []FieldError{
 			{"kind", "must be one of call, email, meeting, zalo, sms, note"},
 			{"party_id", "is not an id: it must be the id of an organisation or person"},
 			{"next_action_on", "must be a date YYYY-MM-DD"},
 		}},
-		{"no party", Interaction{Kind: "call"}, Date{}, []FieldError{{"party_id", "is required: the id of an organisation or person"}}},
+		{"no party", Interaction{Kind: "call", OccurredAt: now}, Date{}, []FieldError{{"party_id", "is required: the id of an organisation or person"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

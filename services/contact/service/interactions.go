@@ -22,30 +22,34 @@ import (
 
 // InteractionInput is a call, email, meeting, Zalo message or note to log.
 type InteractionInput struct {
-	PartyID      string    `json:"party_id"`
-	Kind         string    `json:"kind"`
-	StaffID      string    `json:"staff_id"`
-	OccurredAt   time.Time `json:"occurred_at"`
-	Outcome      string    `json:"outcome"`
-	Notes        string    `json:"notes"`
-	NextActionOn string    `json:"next_action_on"`
+	PartyID string `json:"party_id"`
+	Kind    string `json:"kind"`
+	StaffID string `json:"staff_id"`
+	// OccurredAt is when it happened: now if not sent. A pointer, so a
+	// zero time sent ("0001-01-01T00:00:00Z", a client's unset value) is
+	// refused as a date, not taken for none.
+	OccurredAt   *time.Time `json:"occurred_at"`
+	Outcome      string     `json:"outcome"`
+	Notes        string     `json:"notes"`
+	NextActionOn string     `json:"next_action_on"`
 }
 
 // LogInteraction records an interaction with a party and moves its next action date.
 func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
 	now := s.Clock.Now()
-	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
+	occurred := now
+	if in.OccurredAt != nil {
+		occurred = *in.OccurredAt
+	}
+	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: occurred,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))
 	if err != nil {
 		return store.Interaction{}, err
 	}
-	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: in.OccurredAt, Outcome: in.Outcome,
+	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: occurred, Outcome: in.Outcome,
 		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: in.NextActionOn, LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
 	if it.StaffID == "" {
 		it.StaffID = it.LoggedBy
-	}
-	if it.OccurredAt.IsZero() {
-		it.OccurredAt = now
 	}
 	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
@@ -124,7 +128,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 
 // patchInteraction returns it with patch applied, checked as a new one is.
 func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.RawMessage, now time.Time) (store.Interaction, error) {
-	doc, _ := json.Marshal(InteractionInput{PartyID: it.PartyID, Kind: it.Kind, StaffID: it.StaffID, OccurredAt: it.OccurredAt,
+	doc, _ := json.Marshal(InteractionInput{PartyID: it.PartyID, Kind: it.Kind, StaffID: it.StaffID, OccurredAt: &it.OccurredAt,
 		Outcome: it.Outcome, Notes: it.Notes, NextActionOn: it.NextAction})
 	body, _ := json.Marshal(patch)
 	merged, err := jsonpatch.MergePatch(doc, body)
@@ -141,18 +145,18 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 	if in.StaffID == "" {
 		removed = append(removed, problem.FieldError{Field: "staff_id", Message: "cannot be removed"})
 	}
-	if in.OccurredAt.IsZero() {
+	if in.OccurredAt == nil {
 		removed = append(removed, problem.FieldError{Field: "occurred_at", Message: "cannot be removed"})
 	}
 	if len(removed) > 0 {
 		return it, problem.Invalid("the interaction is not valid", removed...)
 	}
-	next, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: in.OccurredAt,
+	next, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: *in.OccurredAt,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))
 	if err != nil {
 		return it, err
 	}
-	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes
+	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, *in.OccurredAt, in.Outcome, in.Notes
 	it.NextActionOn, it.NextAction = nextActionTime(next), in.NextActionOn
 	return it, nil
 }
