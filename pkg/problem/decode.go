@@ -60,7 +60,7 @@ func Decode(body io.Reader, dst any, limit int64) error {
 		if p := timeNotStringProblem(raw, reflect.TypeOf(dst), err); p != nil {
 			return p
 		}
-		return decodeProblem(err, limit)
+		return decodeProblem(typeErrorAt(raw, err), limit)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return BadRequest("request body must hold a single JSON value")
@@ -100,6 +100,29 @@ func decodeProblem(err error, limit int64) *Problem {
 		}
 		return BadRequest("request body could not be read: " + err.Error())
 	}
+}
+
+// typeErrorAt returns err with the field of a type error set to the path
+// of the value it is about, found by its offset: encoding/json names the
+// struct field, so an element of a list ("phones": ["…", 123]) or a value
+// of a map ("keep": {"name": 5}) would be reported as the whole list or
+// map, with the element's type, which reads as the list's.
+func typeErrorAt(doc []byte, err error) error {
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) {
+		return err
+	}
+	// A mistyped value's offset is just past it, or, for an object or an
+	// array, past its opening delimiter.
+	path, found := findToken(doc, func(dec *json.Decoder, tok json.Token) bool {
+		return dec.InputOffset() == typ.Offset
+	})
+	if !found || path == "(body)" {
+		return err
+	}
+	at := *typ
+	at.Field = path
+	return &at
 }
 
 func jsonKind(goKind string) string {

@@ -128,3 +128,31 @@ func TestAStringValueSentAsANumberIsAskedForAsAString(t *testing.T) {
 		t.Fatalf("got %+v", p)
 	}
 }
+
+func TestAWrongTypeNamesTheElementOrMemberItIs(t *testing.T) {
+	var dst struct {
+		Phones  []string          `json:"phones"`
+		Keep    map[string]string `json:"keep"`
+		Address struct {
+			Street string `json:"street"`
+		} `json:"address"`
+		Links []struct {
+			ID string `json:"id"`
+		} `json:"links"`
+	}
+	for body, want := range map[string]FieldError{
+		`{"phones":["0913999003", 913999004]}`:    {"phones[1]", "must be a string"},
+		`{"phones":[["0913999003"]]}`:             {"phones[0]", "must be a string"},
+		`{"phones":"0913999003"}`:                 {"phones", "must be an array"},
+		`{"keep":{"tax_code":"merged","name":1}}`: {"keep.name", "must be a string"},
+		`{"address":{"street":true}}`:             {"address.street", "must be a string"},
+		`{"links":[{"id":"a"},{"id":{"x":"é"}}]}`: {"links[1].id", "must be a string"},
+		`{"keep":{"a\"b":"x"},"phones":[1]}`:      {"phones[0]", "must be a string"},
+		`[1]`:                                     {"(body)", "must be an object"},
+	} {
+		p := From(Decode(strings.NewReader(body), &dst, 1000))
+		if p == nil || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0] != want {
+			t.Errorf("%s: got %+v, want %+v", body, p, want)
+		}
+	}
+}

@@ -44,9 +44,19 @@ func StringWithNUL(doc []byte) (string, bool) {
 // findString returns the path of the first string in the JSON document doc,
 // a member's name or a value, that match accepts, depth first.
 func findString(doc []byte, match func(string) bool) (string, bool) {
+	return findToken(doc, func(_ *json.Decoder, tok json.Token) bool {
+		s, ok := tok.(string)
+		return ok && match(s)
+	})
+}
+
+// findToken returns the path of the first token of the JSON document doc,
+// depth first, that match accepts: a member's name, a scalar value or the
+// opening delimiter of an object or array, just read from dec.
+func findToken(doc []byte, match func(dec *json.Decoder, tok json.Token) bool) (string, bool) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
-	path, found, err := walkStrings(dec, "", match)
+	path, found, err := walkTokens(dec, "", match)
 	if err != nil {
 		return "", false
 	}
@@ -56,37 +66,38 @@ func findString(doc []byte, match func(string) bool) (string, bool) {
 	return path, found
 }
 
-// walkStrings reads the next value from dec, depth first, and stops at the
-// first string match accepts, returning its path under path.
-func walkStrings(dec *json.Decoder, path string, match func(string) bool) (string, bool, error) {
+// walkTokens reads the next value from dec, depth first, and stops at the
+// first token match accepts, returning its path under path.
+func walkTokens(dec *json.Decoder, path string, match func(*json.Decoder, json.Token) bool) (string, bool, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return "", false, err
 	}
-	switch t := tok.(type) {
-	case string:
-		return path, match(t), nil
-	case json.Delim:
-		for i := 0; dec.More(); i++ {
-			inner := path + "[" + strconv.Itoa(i) + "]"
-			if t == '{' {
-				key, err := dec.Token()
-				if err != nil {
-					return "", false, err
-				}
-				inner = member(path, key.(string))
-				if match(key.(string)) {
-					return inner, true, nil
-				}
+	if match(dec, tok) {
+		return path, true, nil
+	}
+	t, ok := tok.(json.Delim)
+	if !ok {
+		return "", false, nil
+	}
+	for i := 0; dec.More(); i++ {
+		inner := path + "[" + strconv.Itoa(i) + "]"
+		if t == '{' {
+			key, err := dec.Token()
+			if err != nil {
+				return "", false, err
 			}
-			if p, found, err := walkStrings(dec, inner, match); found || err != nil {
-				return p, found, err
+			inner = member(path, key.(string))
+			if match(dec, key) {
+				return inner, true, nil
 			}
 		}
-		_, err := dec.Token() // the closing delimiter
-		return "", false, err
+		if p, found, err := walkTokens(dec, inner, match); found || err != nil {
+			return p, found, err
+		}
 	}
-	return "", false, nil
+	_, err = dec.Token() // the closing delimiter
+	return "", false, err
 }
 
 func member(path, name string) string {

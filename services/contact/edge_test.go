@@ -152,6 +152,11 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 		}
 	}
 
+	// A value of the wrong type inside a list or a map is named as itself.
+	mustName(t, h.Do(t, "PATCH", people+"/"+a, tok, `{"phones":["0913 999 003", 913999004]}`), "phones[1]", "must be a string")
+	mustName(t, h.Do(t, "POST", people+"/"+a+"/merge", tok, `{"merged_id":"01900000-0000-7000-8000-000000000000","keep":{"full_name":1}}`),
+		"keep.full_name", "must be a string")
+
 	// A phone's extension has no place in E.164: refused, not dropped.
 	mustName(t, h.Do(t, "POST", orgs, tok, `{"name":"Sở GD&ĐT","kinds":["unit"],"phones":["024 3825 1234","0243 825 1235 ext 105"]}`),
 		"phones[1]", "has an extension (105)")
