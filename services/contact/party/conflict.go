@@ -168,7 +168,7 @@ type decision struct {
 
 // decide checks keep against the fields a merge of the type can conflict
 // on (checkKeep) and refuses conflicts it leaves open (undecided).
-func decide(keep Keep, fields []string, custom bool, conflicts []Conflict) (decision, error) {
+func decide(keep Keep, fields []string, custom []map[string]any, conflicts []Conflict) (decision, error) {
 	if err := checkKeep(keep, fields, custom); err != nil {
 		return decision{}, err
 	}
@@ -200,20 +200,28 @@ func (d decision) take(dst *string, field, v string) {
 }
 
 // checkKeep refuses a keep naming a field no merge of the type can conflict
-// on, or a side other than survivor and merged, as "keep.<field>".
-func checkKeep(keep Keep, fields []string, custom bool) error {
+// on, or a side other than survivor and merged, as "keep.<field>". custom
+// are the two parties' custom fields, nil for a type without them: a custom
+// field neither holds is a typo, which would otherwise decide nothing
+// unseen.
+func checkKeep(keep Keep, fields []string, custom []map[string]any) error {
 	var c checks
 	named := fields
-	if custom {
+	if custom != nil {
 		named = append(slices.Clone(fields), "custom_fields.<name>")
+	}
+	held := func(name string) bool {
+		return slices.ContainsFunc(custom, func(m map[string]any) bool { _, ok := m[name]; return ok })
 	}
 	for _, f := range slices.Sorted(maps.Keys(keep)) {
 		name, isCustom := strings.CutPrefix(f, "custom_fields.")
 		switch {
 		case slices.Contains([]string{"province", "district", "ward"}, f) && slices.Contains(fields, "address"):
 			c.add("keep."+f, "is decided with the whole address: name address")
-		case !slices.Contains(fields, f) && !(custom && isCustom && name != ""):
+		case !slices.Contains(fields, f) && !(custom != nil && isCustom && name != ""):
 			c.add("keep."+f, "is no field a merge can conflict on (%s)", strings.Join(named, ", "))
+		case isCustom && !held(name):
+			c.add("keep."+f, "is a custom field neither party holds")
 		case keep[f] != KeepSurvivor && keep[f] != KeepMerged:
 			c.add("keep."+f, "must be %q or %q", KeepSurvivor, KeepMerged)
 		}

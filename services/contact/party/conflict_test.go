@@ -156,13 +156,14 @@ func TestKeepDecidesWhoseValueAMergeKeeps(t *testing.T) {
 // field the two do not conflict on changes nothing: the survivor's value is
 // not replaced by an empty one, nor a value it gains dropped.
 func TestKeepOnAFieldWithoutAConflictChangesNothing(t *testing.T) {
-	s := Organisation{ID: "o1", Name: "Trường A", Province: "Hà Nội"}
+	s := Organisation{ID: "o1", Name: "Trường A", Province: "Hà Nội", CustomFields: map[string]any{"level": "THCS"}}
 	m := Organisation{ID: "o2", Name: "Trường A", TaxCode: "0109876543", Ward: "Phường Cửa Nam"}
 	got, err := MergeOrganisation(s, m, Keep{"name": KeepMerged, "tax_code": KeepSurvivor, "address": KeepMerged, "custom_fields.level": KeepMerged})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Organisation{ID: "o1", Name: "Trường A", TaxCode: "0109876543", Province: "Hà Nội", Ward: "Phường Cửa Nam", MergedIDs: []string{"o2"}}
+	want := Organisation{ID: "o1", Name: "Trường A", TaxCode: "0109876543", Province: "Hà Nội", Ward: "Phường Cửa Nam",
+		CustomFields: map[string]any{"level": "THCS"}, MergedIDs: []string{"o2"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("MergeOrganisation:\n got %+v\nwant %+v", got, want)
 	}
@@ -195,11 +196,14 @@ func TestABadKeepIsRefusedByField(t *testing.T) {
 	for _, f := range verr.Fields {
 		fields = append(fields, f.Field)
 	}
-	if want := []string{"keep.custom_fields.", "keep.name", "keep.province", "keep.stage"}; !reflect.DeepEqual(fields, want) {
+	if want := []string{"keep.custom_fields.", "keep.custom_fields.level", "keep.name", "keep.province", "keep.stage"}; !reflect.DeepEqual(fields, want) {
 		t.Errorf("fields = %q, want %q", fields, want)
 	}
-	if verr.Fields[2].Message != "is decided with the whole address: name address" {
-		t.Errorf("keep.province: %q", verr.Fields[2].Message)
+	if verr.Fields[1].Message != "is a custom field neither party holds" {
+		t.Errorf("keep.custom_fields.level: %q", verr.Fields[1].Message)
+	}
+	if verr.Fields[3].Message != "is decided with the whole address: name address" {
+		t.Errorf("keep.province: %q", verr.Fields[3].Message)
 	}
 	_, err = MergePerson(Person{ID: "p1"}, Person{ID: "p2"}, Keep{"custom_fields.level": KeepMerged, "birthday": "merge"})
 	if !errors.As(err, &verr) || len(verr.Fields) != 2 || verr.Fields[0].Field != "keep.birthday" || verr.Fields[1].Field != "keep.custom_fields.level" {

@@ -18,7 +18,8 @@ func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, 
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Organisation{}, err
 	}
-	d, err := decide(keep, organisationConflictFields, true, OrganisationConflicts(survivor, merged))
+	d, err := decide(keep, organisationConflictFields, []map[string]any{survivor.CustomFields, merged.CustomFields},
+		OrganisationConflicts(survivor, merged))
 	if err != nil {
 		return Organisation{}, err
 	}
@@ -83,7 +84,7 @@ func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Person{}, err
 	}
-	d, err := decide(keep, personConflictFields, false, PersonConflicts(survivor, merged))
+	d, err := decide(keep, personConflictFields, nil, PersonConflicts(survivor, merged))
 	if err != nil {
 		return Person{}, err
 	}
