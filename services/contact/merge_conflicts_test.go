@@ -11,6 +11,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
+	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 // conflict is one member of a merge-conflict problem's conflicts.
@@ -278,13 +279,20 @@ func TestChoosingASupervisingUnitBelowTheMergedPartiesIsRefused(t *testing.T) {
 	below := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường THCS Ba Đình","kinds":["school"],"supervising_unit_id":%q}`, a))
 	b := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"],"supervising_unit_id":%q}`, below))
 
-	got := conflictsOf(t, h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)))
+	r := h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b))
+	got := conflictsOf(t, r)
 	if want := []conflict{{"supervising_unit_id", so, below}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("conflicts %+v, want %+v", got, want)
 	}
+	// The user chooses between two units, not two ids.
+	var named struct{ Conflicts []party.Conflict }
+	r.JSON(t, &named)
+	if c := named.Conflicts[0]; c.SurvivorName != "Sở GD&ĐT Hà Nội" || c.MergedName != "Trường THCS Ba Đình" {
+		t.Errorf("conflict names: %s", r.Body)
+	}
 	mustName(t, h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"supervising_unit_id":"merged"}}`, b)),
 		"keep.supervising_unit_id", "keep the survivor's")
-	r := h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"supervising_unit_id":"survivor"}}`, b))
+	r = h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"supervising_unit_id":"survivor"}}`, b))
 	mustStatus(t, r, 200)
 	var v struct {
 		SupervisingUnitID string `json:"supervising_unit_id"`

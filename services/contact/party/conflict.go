@@ -33,7 +33,15 @@ type Conflict struct {
 	Field    string `json:"field"`
 	Survivor any    `json:"survivor"`
 	Merged   any    `json:"merged"`
+	// SurvivorName and MergedName name the parties a conflict on a link
+	// (supervising_unit_id) holds the ids of, so the user chooses between
+	// two units, not two ids; "" if it holds none.
+	SurvivorName string `json:"survivor_name,omitempty"`
+	MergedName   string `json:"merged_name,omitempty"`
 }
+
+// LinkConflictFields are the conflict fields whose values are party ids.
+var LinkConflictFields = []string{"supervising_unit_id"}
 
 // ConflictError refuses a merge with conflicts its Keep does not decide;
 // Conflicts lists each of them. Nothing was merged.

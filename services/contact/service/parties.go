@@ -561,6 +561,41 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 	return nil
 }
 
+// nameLinkConflicts gives the conflicts of err, a merge's refusal, on a
+// link the names of the parties either side links to; any other error is
+// returned as it is.
+func nameLinkConflicts(ctx context.Context, db store.DB, err error) error {
+	var conflict *party.ConflictError
+	if !errors.As(err, &conflict) {
+		return err
+	}
+	var ids []string
+	for _, c := range conflict.Conflicts {
+		if slices.Contains(party.LinkConflictFields, c.Field) {
+			for _, v := range []any{c.Survivor, c.Merged} {
+				if id, ok := v.(string); ok && id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return err
+	}
+	names, nerr := store.Names(ctx, db, ids)
+	if nerr != nil {
+		return fmt.Errorf("name the merge's conflicts: %w", nerr)
+	}
+	for i, c := range conflict.Conflicts {
+		if slices.Contains(party.LinkConflictFields, c.Field) {
+			s, _ := c.Survivor.(string)
+			m, _ := c.Merged.(string)
+			conflict.Conflicts[i].SurvivorName, conflict.Conflicts[i].MergedName = names[s], names[m]
+		}
+	}
+	return err
+}
+
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
 // keep decides whose value stays where both hold a single value
@@ -619,7 +654,7 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 		survivor, merged := loaded[sid], loaded[mid]
 		result, err := p.k.merge(survivor, merged, keep)
 		if err != nil {
-			return err
+			return nameLinkConflicts(ctx, tx, err)
 		}
 		if result, err = p.dropInheritedLoop(ctx, tx, survivor, result, mid); err != nil {
 			return err
