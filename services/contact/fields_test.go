@@ -170,7 +170,7 @@ func TestAnAdminChangesTheCustomFieldsOfEachKind(t *testing.T) {
 		`{"school": [{"name": "size", "type": "integer"}, {"name": "size", "type": "number"}]}`: {"school[0].type", "school[1].name"},
 		`{"vendor": [{"name": "rating", "type": "number", "allowed": ["1"]}, {"name": ""}]}`:    {"vendor[0].allowed", "vendor[1].name", "vendor[1].type"},
 		`{"vendor": [{"name": "rating", "type": "string", "label": "Xếp hạng"}]}`:               {"label"},
-		`{"vendor": {"name": "rating"}}`:                                                        {"(body)"},
+		`{"vendor": {"name": "rating"}}`:                                                        {"vendor"},
 		`null`:                                                                                  {"(body)"},
 	} {
 		r := defineFields(t, h, admin, "", schema)
