@@ -61,7 +61,7 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 	if err != nil {
 		return res, err
 	}
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		// The fields are held before any party is locked, as every write
 		// of an organisation holds them, so that no lock waits on another

@@ -117,7 +117,7 @@ func (s *Service) SeedFieldDefinitions(ctx context.Context, schema party.CustomF
 	if err != nil {
 		return FieldDefinitions{}, fmt.Errorf("seed custom fields: %w", err)
 	}
-	if _, err := store.SeedCustomFields(ctx, s.Pool, doc, s.Clock.Now()); err != nil {
+	if _, err := store.SeedCustomFields(ctx, s.Pool, doc, s.now()); err != nil {
 		return FieldDefinitions{}, err
 	}
 	return s.FieldDefinitions(ctx)
@@ -136,7 +136,7 @@ func (s *Service) DefineFields(ctx context.Context, schema party.CustomFieldSche
 		return FieldDefinitions{}, err
 	}
 	schema = schema.Normalized()
-	actor, now := Actor(ctx), s.Clock.Now()
+	actor, now := Actor(ctx), s.now()
 	var out FieldDefinitions
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		current, err := s.customFields(ctx, tx, store.ChangeFields)

@@ -200,7 +200,7 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 		for _, h := range holders {
 			docs[h.ID] = h
 		}
-		now := s.Clock.Now()
+		now := s.now()
 		w := parentsWrite{linked: rewrites{importID: job.ID}}
 		changed := map[string]*party.Person{} // stored people linked, by id, as they will be
 		var order []string

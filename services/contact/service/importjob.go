@@ -477,7 +477,7 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		if err != nil {
 			return err
 		}
-		now := s.Clock.Now()
+		now := s.now()
 		rows := make([]store.Row, 0, len(keep))
 		events := make([]*event.Event, 0, len(keep))
 		for _, cand := range keep {

@@ -170,7 +170,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 		return ImportView{}, err
 	}
 	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp, Sheets: up.sheets,
-		CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now(),
+		CreatedBy: Actor(ctx), CreatedAt: s.now(),
 		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	var v ImportView
 	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -571,7 +571,7 @@ func (s *Service) runImport(ctx context.Context, job store.Import, token string,
 
 // finishImport records how a job ended and counts it.
 func (s *Service) finishImport(ctx context.Context, id, token, status, msg string) error {
-	if err := store.FinishImport(ctx, s.Pool, id, token, status, msg, s.Clock.Now()); err != nil {
+	if err := store.FinishImport(ctx, s.Pool, id, token, status, msg, s.now()); err != nil {
 		return err
 	}
 	s.metrics.finished.WithLabelValues(status).Inc()

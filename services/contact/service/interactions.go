@@ -36,10 +36,10 @@ type InteractionInput struct {
 
 // LogInteraction records an interaction with a party and moves its next action date.
 func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
-	now := s.Clock.Now()
+	now := s.now()
 	occurred := now
 	if in.OccurredAt != nil {
-		occurred = *in.OccurredAt
+		occurred = stored(*in.OccurredAt)
 	}
 	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: occurred,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))
@@ -98,7 +98,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 			Message: "cannot be changed: delete the interaction and log it with the party it was with"})
 	}
 	var out store.Interaction
-	actor, now := Actor(ctx), s.Clock.Now()
+	actor, now := Actor(ctx), s.now()
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		before, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 	if err != nil {
 		return it, err
 	}
-	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, *in.OccurredAt, in.Outcome, in.Notes
+	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, stored(*in.OccurredAt), in.Outcome, in.Notes
 	it.NextActionOn, it.NextAction = nextActionTime(next), in.NextActionOn
 	return it, nil
 }
@@ -184,7 +184,7 @@ func correctedFields(before, after store.Interaction) []string {
 // next action follows; the party's history keeps what was deleted, by whom.
 // pre refuses the delete of a version the caller did not read.
 func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondition) error {
-	actor, now := Actor(ctx), s.Clock.Now()
+	actor, now := Actor(ctx), s.now()
 	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		it, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {

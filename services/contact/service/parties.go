@@ -82,9 +82,17 @@ func New(pool *pgxpool.Pool, clk clock.Clock, loc *time.Location, log *slog.Logg
 	return s
 }
 
+// now is the time now, as stored.
+func (s *Service) now() time.Time { return stored(s.Clock.Now()) }
+
+// stored returns t as Postgres keeps a timestamptz, in UTC to the
+// microsecond, so a write answers, and publishes, the times a read of it
+// answers, not a local offset and nanoseconds a read would not give back.
+func stored(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
 // today is the business day now, for reminders.
 func (s *Service) today() party.Date {
-	return party.DateOf(s.Clock.Now().In(s.Location))
+	return party.DateOf(s.now().In(s.Location))
 }
 
 // Parties are the use cases of one party type.
@@ -108,7 +116,7 @@ func Actor(ctx context.Context) string {
 func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, payloads ...any) error {
 	evs := make([]*event.Event, 0, len(payloads))
 	for _, p := range payloads {
-		e, err := s.Catalogue.Event(aggregateID, s.Clock.Now(), p)
+		e, err := s.Catalogue.Event(aggregateID, s.now(), p)
 		if err != nil {
 			return err
 		}
@@ -120,7 +128,7 @@ func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, paylo
 // Create validates and stores a new party. A party sharing a key with a
 // live one is refused with the matches unless force is set with a reason.
 func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string) (T, error) {
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	var v T
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		fields, err := p.fields(ctx, tx)
@@ -381,7 +389,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}
 	}
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		_, supervision := patch["supervising_unit_id"]
 		if err := p.holdSupervision(ctx, tx, supervision); err != nil {
@@ -493,7 +501,7 @@ func fieldNames(cs []party.Change) []string {
 // supervises others is refused: they would point at nothing. People linked
 // to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) error {
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		id, err := p.writeTarget(ctx, tx, id, nil, "delete")
 		if err != nil {
@@ -608,7 +616,7 @@ func nameLinkConflicts(ctx context.Context, db store.DB, err error) error {
 // the survivor, pre names the version read (MergedError).
 func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, keep party.Keep, pre Precondition) (View[T], error) {
 	var out View[T]
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		if err := p.holdSupervision(ctx, tx, true); err != nil {
 			return err

@@ -92,7 +92,7 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 		return v, err
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
-		Received: s.Clock.Now(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
+		Received: s.now(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
 	// Rows are told from every row of the file, as the import tells them.
 	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
 	if err != nil {

@@ -34,7 +34,7 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 		fields = append(fields, problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
 	f, _ := json.Marshal(q)
-	seg := store.Segment{ID: event.NewID().String(), Name: strings.TrimSpace(name), Resource: resource, Filter: f, CreatedBy: Actor(ctx), CreatedAt: s.Clock.Now()}
+	seg := store.Segment{ID: event.NewID().String(), Name: strings.TrimSpace(name), Resource: resource, Filter: f, CreatedBy: Actor(ctx), CreatedAt: s.now()}
 	// A segment naming a custom field holds the fields while it is saved:
 	// a change of the fields sees it, and keeps the field it names.
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {

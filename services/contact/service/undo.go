@@ -59,7 +59,7 @@ type FinishedUndo struct {
 // the order two related imports are undone in does not matter.
 func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 	var v UndoView
-	actor, now := Actor(ctx), s.Clock.Now()
+	actor, now := Actor(ctx), s.now()
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		v = UndoView{} // an attempt that lost a race leaves nothing
 		job, err := store.LockImport(ctx, tx, id)

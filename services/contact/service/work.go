@@ -195,7 +195,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, reason string, pre
 	if strings.TrimSpace(owner) == "" {
 		return out, problem.Invalid("no owner", problem.FieldError{Field: "owner_id", Message: "is required"})
 	}
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
@@ -241,7 +241,7 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, from, to, reason, 
 	if err != nil {
 		return 0, err
 	}
-	actor, now := Actor(ctx), p.s.Clock.Now()
+	actor, now := Actor(ctx), p.s.now()
 	for _, id := range ids {
 		v, meta, err := p.load(ctx, tx, id, nil)
 		if err != nil {
