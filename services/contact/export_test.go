@@ -90,6 +90,14 @@ func TestExportsStreamEveryMatchingRowAsCSVAndXLSX(t *testing.T) {
 	if len(sheet) != n+1 || sheet[0][1] != "name" || sheet[1][0] != all[1][0] || sheet[n][1] != all[n][1] {
 		t.Fatalf("xlsx: %d rows, first %v", len(sheet), sheet[1])
 	}
+	// Accept asks for a workbook as format does; format wins over it.
+	accept := map[string]string{"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+	if sheet := readXLSX(t, send(t, h, "GET", orgs+"/export", director, "", nil, accept)); len(sheet) != n+1 {
+		t.Fatalf("xlsx by Accept: %d rows", len(sheet))
+	}
+	if rows := readCSV(t, send(t, h, "GET", orgs+"/export?format=csv", director, "", nil, accept)); len(rows) != n+1 {
+		t.Fatalf("csv by format over Accept: %d rows", len(rows))
+	}
 	mustStatus(t, h.Do(t, "GET", orgs+"/export?format=pdf", director, nil), 422)
 	mustStatus(t, h.Do(t, "GET", orgs+"/export", "", nil), 401)
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -114,7 +115,12 @@ func decodeExport(_ context.Context, r *http.Request) (any, error) {
 	}
 	switch req.Format {
 	case "":
+		// A client asking for a workbook by Accept, as a browser's download
+		// or a spreadsheet's web query may, gets one; format wins over it.
 		req.Format = "csv"
+		if strings.Contains(r.Header.Get("Accept"), xlsxType) {
+			req.Format = "xlsx"
+		}
 	case "csv", "xlsx":
 	default:
 		return nil, problem.Invalid("unknown format", problem.FieldError{Field: "format", Message: "must be csv or xlsx"})
