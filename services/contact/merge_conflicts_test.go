@@ -11,7 +11,6 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
-	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 // conflict is one member of a merge-conflict problem's conflicts.
@@ -285,7 +284,12 @@ func TestChoosingASupervisingUnitBelowTheMergedPartiesIsRefused(t *testing.T) {
 		t.Fatalf("conflicts %+v, want %+v", got, want)
 	}
 	// The user chooses between two units, not two ids.
-	var named struct{ Conflicts []party.Conflict }
+	var named struct {
+		Conflicts []struct {
+			SurvivorName string `json:"survivor_name"`
+			MergedName   string `json:"merged_name"`
+		}
+	}
 	r.JSON(t, &named)
 	if c := named.Conflicts[0]; c.SurvivorName != "Sở GD&ĐT Hà Nội" || c.MergedName != "Trường THCS Ba Đình" {
 		t.Errorf("conflict names: %s", r.Body)

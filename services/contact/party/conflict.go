@@ -33,11 +33,6 @@ type Conflict struct {
 	Field    string `json:"field"`
 	Survivor any    `json:"survivor"`
 	Merged   any    `json:"merged"`
-	// SurvivorName and MergedName name the parties a conflict on a link
-	// (supervising_unit_id) holds the ids of, so the user chooses between
-	// two units, not two ids; "" if it holds none.
-	SurvivorName string `json:"survivor_name,omitempty"`
-	MergedName   string `json:"merged_name,omitempty"`
 }
 
 // LinkConflictFields are the conflict fields whose values are party ids.
@@ -47,6 +42,10 @@ var LinkConflictFields = []string{"supervising_unit_id"}
 // Conflicts lists each of them. Nothing was merged.
 type ConflictError struct {
 	Conflicts []Conflict
+	// Names are the names of the parties the conflicts on a link
+	// (LinkConflictFields) hold the ids of, by id, so the user chooses
+	// between two units, not two ids. The service fills them in.
+	Names map[string]string
 }
 
 // Error names the conflicting fields, never their values (names, tax

@@ -594,13 +594,7 @@ func nameLinkConflicts(ctx context.Context, db store.DB, err error) error {
 	if nerr != nil {
 		return fmt.Errorf("name the merge's conflicts: %w", nerr)
 	}
-	for i, c := range conflict.Conflicts {
-		if slices.Contains(party.LinkConflictFields, c.Field) {
-			s, _ := c.Survivor.(string)
-			m, _ := c.Merged.(string)
-			conflict.Conflicts[i].SurvivorName, conflict.Conflicts[i].MergedName = names[s], names[m]
-		}
-	}
+	conflict.Names = names
 	return err
 }
 

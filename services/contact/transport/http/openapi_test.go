@@ -75,7 +75,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"Care":                service.Care{},
 		"OwnerChange":         reassignRequest{},
 		"MergeInput":          mergeRequest{},
-		"MergeConflict":       party.Conflict{},
+		"MergeConflict":       mergeConflict{},
 		"HandoverInput":       handoverRequest{},
 		"Handover":            service.Handover{},
 		"HistoryEntry":        store.HistoryEntry{},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-kit/kit/endpoint"
@@ -192,7 +193,32 @@ func mergeConflictProblem(e *party.ConflictError) *problem.Problem {
 	}
 	p := problem.Conflict("the two parties hold different values of "+strings.Join(fields, ", ")+" and only one of each can stay: "+
 		`name each in keep with "survivor" or "merged" and send the merge again; nothing was merged`).
-		With("conflicts", e.Conflicts)
+		With("conflicts", namedConflicts(e))
 	p.Type = "https://rapport.dev/problems/merge-conflict"
 	return p
+}
+
+// mergeConflict is a conflict as a merge-conflict problem lists it: a
+// conflict on a link names the parties either side links to.
+type mergeConflict struct {
+	party.Conflict
+	SurvivorName string `json:"survivor_name,omitempty"`
+	MergedName   string `json:"merged_name,omitempty"`
+}
+
+func namedConflicts(e *party.ConflictError) []mergeConflict {
+	out := make([]mergeConflict, len(e.Conflicts))
+	for i, c := range e.Conflicts {
+		out[i].Conflict = c
+		if !slices.Contains(party.LinkConflictFields, c.Field) {
+			continue
+		}
+		if s, ok := c.Survivor.(string); ok {
+			out[i].SurvivorName = e.Names[s]
+		}
+		if m, ok := c.Merged.(string); ok {
+			out[i].MergedName = e.Names[m]
+		}
+	}
+	return out
 }
