@@ -3,6 +3,7 @@ package contact_test
 import (
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -94,6 +95,11 @@ func TestASegmentOrBulkFilterIsCheckedAsTheListsQueryIs(t *testing.T) {
 		mustName(t, h.Do(t, "POST", segments, tok, fmt.Sprintf(`{"name":"x","resource":"people","filter":%s}`, c.filter)), "filter."+c.field, "")
 		mustName(t, h.Do(t, "POST", people+"/bulk-changes", tok, fmt.Sprintf(`{"filter":%s,"add_tags":["x"]}`, c.filter)), "filter."+c.field, "")
 	}
+	// A province no party may hold would list none of them, as if none were there.
+	mustName(t, h.Do(t, "GET", orgs+"?province=Hanoi", tok, nil), "province", "is no province of Vietnam")
+	mustName(t, h.Do(t, "POST", segments, tok, `{"name":"x","resource":"organizations","filter":{"province":"Xyz"}}`), "filter.province", "is no province")
+	mustName(t, h.Do(t, "POST", orgs+"/bulk-changes", tok, `{"filter":{"province":"Hà Tây"},"add_tags":["x"]}`), "filter.province", "is no province")
+	mustStatus(t, h.Do(t, "GET", orgs+"?province="+url.QueryEscape("tp. Hồ Chí Minh"), tok, nil), 200)
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM segment"); n != 0 {
 		t.Fatalf("%d segments saved from bad filters", n)
 	}

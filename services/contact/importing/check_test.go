@@ -119,7 +119,7 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 			want: []Problem{
 				{Row: 7, Column: "Loại", Message: `unknown kind "khách lẻ"`},
 				{Row: 7, Column: "MST", Message: party.ErrInvalidTaxCode.Error()},
-				{Row: 7, Column: "Tỉnh", Message: "unknown province"},
+				{Row: 7, Column: "Tỉnh", Message: party.UnknownProvince},
 				{Row: 7, Column: "Email", Message: party.ErrInvalidEmail.Error()},
 			},
 		},

@@ -111,7 +111,7 @@ func NewOrganisation(o Organisation, schema CustomFieldSchema) (Organisation, er
 	if o.Province != "" {
 		current, ok := CurrentProvince(o.Province)
 		if !ok {
-			c.add("province", "unknown province")
+			c.add("province", UnknownProvince)
 		}
 		o.CurrentProvince = current
 	}

@@ -76,7 +76,7 @@ func TestInvalidOrganisationListsEveryBadField(t *testing.T) {
 			},
 			want: []FieldError{
 				{"tax_code", ErrInvalidTaxCode.Error()},
-				{"province", "unknown province"},
+				{"province", UnknownProvince},
 				{"phones[1]", ErrInvalidPhone.Error()},
 				{"emails[0]", ErrInvalidEmail.Error()},
 				{"website", "not a valid web address"},

@@ -55,6 +55,9 @@ func parseProvinces(data []byte) (map[string]string, error) {
 	return table, nil
 }
 
+// UnknownProvince is what a province CurrentProvince does not know is told.
+const UnknownProvince = "is no province of Vietnam, current or before the 2025 merger (such as Hà Nội, Bình Dương)"
+
 // CurrentProvince returns the province that, since 1 July 2025, covers the
 // province entered, so filters and reports group old records by today's
 // units. The match ignores case, diacritics, punctuation and the prefixes

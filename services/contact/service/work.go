@@ -129,9 +129,13 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	}
 	if q.Province != "" {
 		f.Province = q.Province
-		if cur, ok := party.CurrentProvince(q.Province); ok {
-			f.Province = cur
+		cur, ok := party.CurrentProvince(q.Province)
+		if !ok {
+			// It matches nothing stored, as a party's province is refused
+			// unless known: an empty page would read as "none there".
+			bad = append(bad, problem.FieldError{Field: "province", Message: party.UnknownProvince})
 		}
+		f.Province = cur
 	}
 	if q.NextActionDue != "" {
 		d, err := time.Parse("2006-01-02", q.NextActionDue)
