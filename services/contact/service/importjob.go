@@ -77,14 +77,19 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
 	named := refs.Parties
+	// The rows of the chunks skipped, which rows of later chunks may name.
+	written, err := writtenFileRows(ctx, s.Pool, job.ID, done)
+	if err != nil {
+		return err
+	}
 	if importing.Resource(job.Resource) == importing.People {
 		opts.Families = refs.Families
 		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families,
-			sheets: job.Sheets, fileRows: newFileRows()}
+			sheets: job.Sheets, fileRows: written}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
 	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version,
-		sheets: job.Sheets, fileRows: newFileRows()}
+		sheets: job.Sheets, fileRows: written}
 	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
@@ -607,10 +612,11 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	standsFor := make([]string, len(ch.pending)) // the stored party a row not created is, if only that refuses it
 	for i, cand := range ch.pending {
 		before := len(problems)
-		keyed, same, gone := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false
+		keyed, same, gone, sameAt := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false, -1
 		if id, column := columns.ID(cand.row); id != "" {
 			switch s, ok := stored[id]; {
 			case ok && s.Live != "":
+				sameAt = len(problems)
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
 				same = s.Live
 			case ok:
@@ -643,6 +649,9 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		refused[i] = len(problems) > before
 		if refused[i] {
 			standsFor[i], _ = importing.StoredParty(same, keyed, gone || len(problems) > asStored)
+		}
+		if standsFor[i] != "" { // for a restarted job to read back (writtenFileRows)
+			problems[sameAt].StoredParty = standsFor[i]
 		}
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,
