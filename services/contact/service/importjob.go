@@ -69,10 +69,23 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		skip[no] = true
 	}
 	rows := readRows(job.Format, file, opts.Mapping)
+	// A workbook's sheets are checked whole beside the first read, on the
+	// core it leaves idle, before anything is written: the reader ends a
+	// damaged sheet without an error, which would import the rows above
+	// the damage and drop the rest unannounced.
+	damaged := make(chan error, 1)
+	if job.Format == "xlsx" {
+		go func() { damaged <- importing.CheckWorkbook(file) }()
+	} else {
+		damaged <- nil
+	}
 	// A row may name as its supervising unit, or as a relative, a row below
 	// it (an export lists parties by name), and a row's parents are told
 	// from those every other row names, so the whole file is read first.
 	refs, err := importing.ReadFile(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
+	if damage := <-damaged; damage != nil {
+		return unreadable{fmt.Errorf("read the file: %w", damage)}
+	}
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
