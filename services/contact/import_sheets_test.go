@@ -1,12 +1,15 @@
 package contact_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
+	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
 )
@@ -103,6 +106,45 @@ func TestASheetWithoutANameColumnRefusesTheWorkbookNamingIt(t *testing.T) {
 		mustStatus(t, r, 422)
 		if !strings.Contains(string(r.Body), `sheet \"Danh mục\" has no column holding the name`) || !strings.Contains(string(r.Body), "delete it from the workbook") {
 			t.Errorf("refusal: %s", r.Body)
+		}
+	}
+}
+
+// A workbook whose sheet XML is damaged below the first rows (cut short,
+// or garbled) is accepted, as an upload reads each sheet to its first row
+// only; its job then fails at once, before writing anything, saying which
+// sheet is damaged after which row. The streaming reader ends a sheet at
+// such damage as at its end: the job imported the rows above it, reported
+// done, and dropped the rest unannounced.
+func TestAWorkbookWithADamagedSheetFailsItsJobNamingTheSheetAndCreatesNothing(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	sheet := func(class string) [][]any {
+		rows := [][]any{{"Họ và tên", "Điện thoại"}}
+		for i := range 50 {
+			rows = append(rows, []any{fmt.Sprintf("Học sinh %s %d", class, i), fmt.Sprintf("0912%03d%03d", len(class), i)})
+		}
+		return rows
+	}
+	file := classWorkbook(t, [][]string{{"Lớp 10A1"}, {"Lớp 10A2"}}, map[string][][]any{"Lớp 10A1": sheet("A"), "Lớp 10A2": sheet("BB")})
+	for name, edit := range map[string]func([]byte) []byte{
+		"cut short": func(b []byte) []byte { return b[:bytes.Index(b, []byte(`<row r="30"`))+5] },
+		"garbled":   func(b []byte) []byte { return bytes.Replace(b, []byte(`<row r="30"`), []byte(`<row r="30" <`), 1) },
+	} {
+		damaged := withPart(t, file, "xl/worksheets/sheet2.xml", edit)
+		r := uploadForm(t, h, tok, name+".xlsx", damaged, map[string]string{"resource": "people"})
+		mustStatus(t, r, 202)
+		var job importJob
+		r.JSON(t, &job)
+		job = waitForImport(t, h, tok, job.ID, 30*time.Second)
+		if job.Status != "failed" || !strings.Contains(job.Error, `sheet "Lớp 10A2" is damaged after row 29`) {
+			t.Errorf("%s: the job ended %s: %q, %+v", name, job.Status, job.Error, job.Progress)
+		}
+		if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM person`); n != 0 || job.Progress.Processed != 0 {
+			t.Errorf("%s: %d people created, %d rows processed", name, n, job.Progress.Processed)
+		}
+		if report := problemsOf(t, h, tok, job.ID); len(report) != 0 {
+			t.Errorf("%s: %d problems reported, the first %+v", name, len(report), report[0])
 		}
 	}
 }

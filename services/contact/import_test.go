@@ -458,22 +458,31 @@ func brokenWorkbook(t *testing.T) []byte {
 			t.Fatal(err)
 		}
 	}
-	var good, broken bytes.Buffer
+	var good bytes.Buffer
 	if err := f.Write(&good); err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(good.Bytes()), int64(good.Len()))
+	return withPart(t, good.Bytes(), "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+		return bytes.Replace(b, []byte(`r="A3"`), []byte(`r="3A"`), 1)
+	})
+}
+
+// withPart returns the XLSX file with the part named edited by edit.
+func withPart(t *testing.T, file []byte, part string, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	zw := zip.NewWriter(&broken)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
 	for _, entry := range zr.File {
 		b, err := fs.ReadFile(zr, entry.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if entry.Name == "xl/worksheets/sheet1.xml" {
-			b = bytes.Replace(b, []byte(`r="A3"`), []byte(`r="3A"`), 1)
+		if entry.Name == part {
+			b = edit(b)
 		}
 		w, err := zw.Create(entry.Name)
 		if err == nil {
@@ -486,7 +495,7 @@ func brokenWorkbook(t *testing.T) []byte {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return broken.Bytes()
+	return out.Bytes()
 }
 
 // Nothing in a file is dropped unannounced: the columns that feed no field of

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
@@ -109,5 +110,65 @@ UPDATE organization SET tags = ARRAY(SELECT jsonb_array_elements_text(coalesce(d
 	}
 	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM service_tags WHERE tags = '{vip,"hoi thao","doi tac","truong dai hoc","tiem nang"}'`); n != 1 {
 		t.Error("A's tag keys are not vip, hoi thao, doi tac, truong dai hoc, tiem nang")
+	}
+}
+
+// TestTheStoredPartyBackfillAgreesWithTheService runs the backfill of
+// migration 00027 over the problems of an import, as if it had failed and
+// could be resumed, and checks it finds the rows standing for a stored
+// party that the service recorded: by its id, by a merged one's, with the
+// party's own tax code; not with a problem of its own or another party's
+// tax code.
+func TestTheStoredPartyBackfillAgreesWithTheService(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	a := create(t, h, tok, orgs, `{"name":"A","kinds":["supervising_unit"]}`)
+	survivor := create(t, h, tok, orgs, `{"name":"B","kinds":["supervising_unit"]}`)
+	merged := create(t, h, tok, orgs, `{"name":"B cũ","kinds":["supervising_unit"]}`)
+	mustStatus(t, h.Do(t, "POST", orgs+"/"+survivor+"/merge", tok, `{"merged_id":"`+merged+`","keep":{"name":"survivor"}}`), 200)
+	c := create(t, h, tok, orgs, `{"name":"C","kinds":["supervising_unit"],"tax_code":"0101234567"}`)
+	d := create(t, h, tok, orgs, `{"name":"D","kinds":["supervising_unit"]}`)
+	e := create(t, h, tok, orgs, `{"name":"E","kinds":["supervising_unit"]}`)
+	create(t, h, tok, orgs, `{"name":"F","kinds":["supervising_unit"],"tax_code":"0109876543"}`)
+	file := "id,name,tax_code,emails\n" +
+		a + ",A,,\n" + // stands for A
+		merged + ",B cũ,,\n" + // for the survivor
+		c + ",C,0101234567,\n" + // for C, whose tax code it holds
+		d + ",D,,d.example\n" + // refused for its email
+		e + ",E,0109876543,\n" // F's tax code
+	job := importFile(t, h, tok, "export.csv", []byte(file), "organizations", 30*time.Second)
+	if job.Status != "done" || job.Progress.Failed != 5 {
+		t.Fatalf("the import: %+v", job)
+	}
+	service := `SELECT count(*) FROM import_problem WHERE stored_party IS NOT NULL`
+	if n := testkit.Count(t, h.Pool, service); n != 3 {
+		t.Fatalf("the service recorded %d rows standing for a stored party, want 3", n)
+	}
+	sql, err := fs.ReadFile(migrations.FS, "00027_import_stored_party.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(sql), "UPDATE import_problem")
+	end := strings.Index(string(sql[start:]), ";")
+	if start < 0 || end < 0 {
+		t.Fatal("no backfill statement in 00027_import_stored_party.sql")
+	}
+	if _, err := h.Pool.Exec(t.Context(), `CREATE TABLE service_stored AS SELECT row_no, stored_party FROM import_problem WHERE stored_party IS NOT NULL;
+UPDATE import_problem SET stored_party = NULL; UPDATE import_job SET status = 'failed'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Pool.Exec(t.Context(), string(sql[start:start+end])); err != nil {
+		t.Fatal(err)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM (SELECT row_no, stored_party FROM import_problem WHERE stored_party IS NOT NULL
+ EXCEPT SELECT row_no, stored_party FROM service_stored) AS differ`); n != 0 || testkit.Count(t, h.Pool, service) != 3 {
+		rows, _ := h.Pool.Query(t.Context(), `SELECT row_no, column_name, message, coalesce(stored_party::text, '') FROM import_problem ORDER BY row_no`)
+		for rows.Next() {
+			var row int
+			var column, message, stored string
+			_ = rows.Scan(&row, &column, &message, &stored)
+			t.Logf("row %d %s %q: %s", row, column, message, stored)
+		}
+		t.Fatal("the backfill disagrees with the service")
 	}
 }

@@ -182,7 +182,9 @@ func dropFormulaQuotes(cells []string) {
 // streamed, so a 100,000-row sheet is never held in memory as cells.
 // Values are read raw (unformatted) so that numbers typed into cells keep
 // all their digits and dates arrive as serial numbers rather than in the
-// workbook's display format.
+// workbook's display format. A sheet whose XML is damaged ends at the
+// damage without an error (excelize's reader drops the decoder's error):
+// CheckWorkbook tells such a workbook.
 func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})

@@ -1,9 +1,11 @@
 package service
 
 import (
+	"context"
 	"sync"
 
 	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
 // fileRows are the rows of a file that were not created, once their chunk
@@ -18,6 +20,28 @@ type fileRows struct {
 }
 
 func newFileRows() *fileRows { return &fileRows{stored: map[int]string{}} }
+
+// writtenFileRows returns the fileRows of the chunks a job wrote before it
+// was restarted, which it skips: the rows they did not create are the rows
+// their stored problems are about, and the stored party a row stands for
+// is on the problem saying its id names it (store.ImportProblem's
+// StoredParty). Checking those chunks again against the database cannot
+// tell it: their own rows are stored now, and would be found as the
+// duplicates of themselves. Problems about created rows (a parent not
+// linked) are written only once every chunk of rows is, when no chunk is
+// left to read the record.
+func writtenFileRows(ctx context.Context, db store.DB, jobID string, done []int) (*fileRows, error) {
+	f := newFileRows()
+	if len(done) == 0 {
+		return f, nil
+	}
+	stored, err := store.RowsNotCreated(ctx, db, jobID)
+	if err != nil {
+		return nil, err
+	}
+	f.stored = stored
+	return f, nil
+}
 
 // notCreated records that the row at line was not created, standing for
 // the stored party id, or for none ("").

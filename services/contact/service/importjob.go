@@ -69,22 +69,40 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 		skip[no] = true
 	}
 	rows := readRows(job.Format, file, opts.Mapping)
+	// A workbook's sheets are checked whole beside the first read, on the
+	// core it leaves idle, before anything is written: the reader ends a
+	// damaged sheet without an error, which would import the rows above
+	// the damage and drop the rest unannounced.
+	damaged := make(chan error, 1)
+	if job.Format == "xlsx" {
+		go func() { damaged <- importing.CheckWorkbook(file) }()
+	} else {
+		damaged <- nil
+	}
 	// A row may name as its supervising unit, or as a relative, a row below
 	// it (an export lists parties by name), and a row's parents are told
 	// from those every other row names, so the whole file is read first.
 	refs, err := importing.ReadFile(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
+	if damage := <-damaged; damage != nil {
+		return unreadable{fmt.Errorf("read the file: %w", damage)}
+	}
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
 	named := refs.Parties
+	// The rows of the chunks skipped, which rows of later chunks may name.
+	written, err := writtenFileRows(ctx, s.Pool, job.ID, done)
+	if err != nil {
+		return err
+	}
 	if importing.Resource(job.Resource) == importing.People {
 		opts.Families = refs.Families
 		run := &importRun[party.Person]{p: s.People, job: job, token: token, named: named, fields: fields.Version, families: refs.Families,
-			sheets: job.Sheets, fileRows: newFileRows()}
+			sheets: job.Sheets, fileRows: written}
 		return run.importParties(ctx, opts, (*importing.Checker).PersonFields, skip, rows)
 	}
 	run := &importRun[party.Organisation]{p: s.Organisations, job: job, token: token, named: named, fields: fields.Version,
-		sheets: job.Sheets, fileRows: newFileRows()}
+		sheets: job.Sheets, fileRows: written}
 	return run.importParties(ctx, opts, (*importing.Checker).OrganisationFields, skip, rows)
 }
 
@@ -607,10 +625,11 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	standsFor := make([]string, len(ch.pending)) // the stored party a row not created is, if only that refuses it
 	for i, cand := range ch.pending {
 		before := len(problems)
-		keyed, same, gone := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false
+		keyed, same, gone, sameAt := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false, -1
 		if id, column := columns.ID(cand.row); id != "" {
 			switch s, ok := stored[id]; {
 			case ok && s.Live != "":
+				sameAt = len(problems)
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
 				same = s.Live
 			case ok:
@@ -643,6 +662,9 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		refused[i] = len(problems) > before
 		if refused[i] {
 			standsFor[i], _ = importing.StoredParty(same, keyed, gone || len(problems) > asStored)
+		}
+		if standsFor[i] != "" { // for a restarted job to read back (writtenFileRows)
+			problems[sameAt].StoredParty = standsFor[i]
 		}
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,

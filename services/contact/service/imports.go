@@ -365,7 +365,9 @@ func onSheet(sheet, msg string) string {
 // header, is refused at upload, as the preview refuses it, not in the job.
 // A CSV file is read to its end (100,000 rows in a tenth of a second); a
 // workbook to the first row of each sheet only, as reading 100,000 rows of
-// one takes nearly 2 s: one that breaks below them fails its job at once.
+// one takes nearly 2 s: one that breaks below them, or whose sheet XML is
+// damaged (importing.CheckWorkbook), fails its job at once, before the job
+// writes anything.
 // Every sheet of a workbook is read, each under its own header, so each
 // sheet's header is checked.
 func checkFile(name string, file []byte, m importing.Mapping) (uploadedFile, error) {

@@ -1,0 +1,95 @@
+package importing
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+)
+
+// A workbook whose sheet XML is damaged is read by ReadXLSX to the damage
+// and no further, without an error; CheckWorkbook names the sheet and the
+// last row above the damage, and finds nothing wrong with a sound one.
+func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) {
+	rows := [][]any{{"Họ và tên", "Điện thoại"}}
+	for i := range 50 {
+		rows = append(rows, []any{fmt.Sprintf("Người %d", i), fmt.Sprintf("09123456%02d", i)})
+	}
+	file, err := importtest.Workbook(map[string][][]any{"Lớp A": rows, "Lớp B": rows}, "Lớp A", "Lớp B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckWorkbook(file); err != nil {
+		t.Fatalf("a sound workbook: %v", err)
+	}
+	row30 := []byte(`<row r="30"`)
+	for _, tt := range []struct {
+		name string
+		edit func([]byte) []byte
+		want string // "" for sound
+	}{
+		{"cut inside a tag", func(b []byte) []byte { return b[:bytes.Index(b, row30)+5] }, `sheet "Lớp B" is damaged after row 29`},
+		{"cut between rows", func(b []byte) []byte { return b[:bytes.Index(b, row30)] }, `sheet "Lớp B" is damaged after row 29`},
+		{"garbled", func(b []byte) []byte { return bytes.Replace(b, row30, []byte(`<row r="30" <`), 1) }, `sheet "Lớp B" is damaged after row 29`},
+		{"a row closed twice", func(b []byte) []byte { return bytes.Replace(b, row30, []byte(`</row><row r="30"`), 1) }, `sheet "Lớp B" is damaged after row 29`},
+		{"before the first row", func(b []byte) []byte { return bytes.Replace(b, []byte("<sheetData>"), []byte("<sheetData><"), 1) }, `sheet "Lớp B" is damaged before its first row`},
+		{"a cell name no sheet has", func(b []byte) []byte { return bytes.Replace(b, []byte(`r="A30"`), []byte(`r="30A"`), 1) }, ""},
+	} {
+		damaged := withPart(t, file, "xl/worksheets/sheet2.xml", tt.edit)
+		err := CheckWorkbook(damaged)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+		if tt.want == "" || tt.name == "a row closed twice" {
+			continue
+		}
+		read := 0
+		for _, err := range ReadXLSX(bytes.NewReader(damaged), DefaultMapping()) {
+			if err != nil {
+				t.Fatalf("%s: ReadXLSX says %v: the check may no longer be needed", tt.name, err)
+			}
+			read++
+		}
+		if read >= 100 {
+			t.Errorf("%s: ReadXLSX read %d rows", tt.name, read)
+		}
+	}
+}
+
+// withPart returns the XLSX file with the part named edited by edit.
+func withPart(t *testing.T, file []byte, part string, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, entry := range zr.File {
+		b, err := fs.ReadFile(zr, entry.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if entry.Name == part {
+			b = edit(b)
+		}
+		w, err := zw.Create(entry.Name)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
