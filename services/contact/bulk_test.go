@@ -114,6 +114,8 @@ func TestABulkChangeChangesEveryPartyItsSelectionHolds(t *testing.T) {
 		`{"segment_id":"` + other + `","add_tags":["x"]}`:                        "segment_id",
 		`{"filter":{"tag":"phụ huynh"},"add_tags":["x"],"owner_id":"user-lead"}`: "owner_id",
 		`{"filter":{"tag":"phụ huynh"},"custom_fields":{"level":"THCS"}}`:        "custom_fields",
+		`{"filter":{"tag":"phụ huynh"},"add_tags":["x"," "]}`:                    "add_tags[1]",
+		`{"filter":{"tag":"phụ huynh"},"remove_tags":[""]}`:                      "remove_tags[0]",
 	} {
 		r := h.Do(t, "POST", people+"/bulk-changes", tok, body)
 		mustStatus(t, r, 422)

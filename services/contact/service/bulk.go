@@ -210,6 +210,17 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("add_tags[%d]", i), Message: err.Error()})
 		}
 	}
+	// A blank tag would be dropped from every party: a change that reads
+	// as done and did nothing.
+	blank := func(field string, tags []string) {
+		for i, t := range tags {
+			if party.TagKey(t) == "" {
+				bad = append(bad, problem.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Message: "is blank: name a tag"})
+			}
+		}
+	}
+	blank("add_tags", c.AddTags)
+	blank("remove_tags", c.RemoveTags)
 	for i, t := range c.RemoveTags {
 		if added[party.TagKey(t)] {
 			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("remove_tags[%d]", i), Message: "is also in add_tags"})
