@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,4 +235,45 @@ func TestACorrectionOfAnInteractionChangedSinceItWasReadIsRefused(t *testing.T) 
 	mustStatus(t, ifMatch(t, h, "DELETE", path+"/"+moved.ID, tok, "", `"1"`), 412)
 	mustStatus(t, ifMatch(t, h, "DELETE", path+"/"+moved.ID, tok, "", `"2"`), 204)
 	mustStatus(t, ifMatch(t, h, "DELETE", call, tok, "", etag), 204)
+}
+
+// A follow-up is a date as every other: written day first as Vietnamese
+// users write it, answered YYYY-MM-DD, and a day the calendar lacks is
+// named as such. "today" in a filter moves with the calendar, so a saved
+// segment of the follow-ups due is right on every day.
+func TestAFollowUpIsReadAsDatesAreAndDueTodayMovesWithTheCalendar(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{}) // Monday 2 November, 09:00 in Hanoi
+	tok := h.Token(t, auth.Sales)
+	const path = "/api/contact/v1/interactions"
+	a := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Kim Liên","kinds":["school"]}`)
+	b := create(t, h, tok, orgs, `{"name":"Trường THCS Đống Đa","kinds":["school"]}`)
+
+	r := h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","next_action_on":"03/11/2026"}`, a))
+	mustStatus(t, r, 201)
+	if !strings.Contains(string(r.Body), `"next_action_on":"2026-11-03"`) {
+		t.Errorf("a follow-up written day first is answered %s", r.Body)
+	}
+	create(t, h, tok, path, fmt.Sprintf(`{"party_id":%q,"kind":"call","next_action_on":"2026-11-02"}`, b))
+	mustName(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","next_action_on":"2026-02-30"}`, a)),
+		"next_action_on", "is no day of the calendar")
+	mustName(t, h.Do(t, "GET", orgs+"?next_action_due=2026-11-31", tok, nil), "next_action_due", "is no day of the calendar")
+
+	due := func() []string { return names(t, h, tok, orgs+"?next_action_due=today") }
+	if got := due(); !slices.Equal(got, []string{"Trường THCS Đống Đa"}) {
+		t.Errorf("due today, 2 November: %q", got)
+	}
+	if got := names(t, h, tok, orgs+"?next_action_due=03/11/2026"); len(got) != 2 {
+		t.Errorf("due by 3 November, written day first: %q", got)
+	}
+	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Việc đến hạn","resource":"organizations","filter":{"next_action_due":"today"}}`)
+	mustStatus(t, r, 201)
+	var seg struct{ ID string }
+	r.JSON(t, &seg)
+	h.Clock.Advance(24 * time.Hour)
+	if got := due(); len(got) != 2 {
+		t.Errorf("due today, 3 November: %q", got)
+	}
+	if r := h.Do(t, "GET", "/api/contact/v1/segments/"+seg.ID, tok, nil); !strings.Contains(string(r.Body), `"count":2`) {
+		t.Errorf("the segment on 3 November: %s", r.Body)
+	}
 }

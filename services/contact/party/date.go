@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// ErrInvalidDate is returned for a date that is not a real calendar day.
-var ErrInvalidDate = errors.New("not a valid date (use YYYY-MM-DD or DD/MM/YYYY)")
+// ErrInvalidDate is returned for a date that is not a real calendar day,
+// or not written as one: 2026-02-30 is in the form, and no day.
+var ErrInvalidDate = errors.New("is no day of the calendar, or not written YYYY-MM-DD or DD/MM/YYYY")
 
 // Date is a calendar day without time or zone: a birthday falls on the same
 // day wherever it is read, which a time.Time at midnight would not guarantee.

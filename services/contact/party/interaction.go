@@ -27,7 +27,8 @@ type Interaction struct {
 	Kind       string
 	PartyID    string
 	OccurredAt time.Time
-	// NextActionOn is the date of the follow-up as sent, YYYY-MM-DD, or "".
+	// NextActionOn is the date of the follow-up as sent (YYYY-MM-DD, or
+	// day first as ParseDate reads it), or "".
 	NextActionOn string
 }
 
@@ -55,14 +56,14 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 	}
 	var next Date
 	if in.NextActionOn != "" {
-		t, err := time.Parse(time.DateOnly, in.NextActionOn)
+		d, err := ParseDate(in.NextActionOn)
 		switch {
 		case err != nil:
-			c.add("next_action_on", "must be a date YYYY-MM-DD")
-		case DateOf(t).Before(DateOf(occurred.In(now.Location()))):
+			c.add("next_action_on", "%v", err)
+		case d.Before(DateOf(occurred.In(now.Location()))):
 			c.add("next_action_on", "must not be before the day of the interaction (%s)", DateOf(occurred.In(now.Location())))
 		default:
-			next = DateOf(t)
+			next = d
 		}
 	}
 	if err := c.err(); err != nil {

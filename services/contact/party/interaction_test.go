@@ -19,6 +19,9 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 		want []FieldError
 	}{
 		{"now, follow-up today", Interaction{Kind: "call", PartyID: party, OccurredAt: now, NextActionOn: "2026-11-03"}, Date{2026, time.November, 3}, nil},
+		{"a follow-up written day first", Interaction{Kind: "call", PartyID: party, OccurredAt: now, NextActionOn: "5/11/2026"}, Date{2026, time.November, 5}, nil},
+		{"a follow-up on no day", Interaction{Kind: "call", PartyID: party, OccurredAt: now, NextActionOn: "2027-02-29"}, Date{},
+			[]FieldError{{"next_action_on", ErrInvalidDate.Error()}}},
 		{"no follow-up", Interaction{Kind: "zalo", PartyID: party, OccurredAt: now}, Date{}, nil},
 		{"a client clock a minute fast", Interaction{Kind: "call", PartyID: party, OccurredAt: now.Add(time.Minute)}, Date{}, nil},
 		{"last week, follow-up yesterday", Interaction{Kind: "meeting", PartyID: party, OccurredAt: now.AddDate(0, 0, -7), NextActionOn: "2026-11-02"},
@@ -37,7 +40,7 @@ func TestAnInteractionIsCheckedAgainstTheBusinessDay(t *testing.T) {
 		{"everything wrong", Interaction{Kind: "telegram", PartyID: "Trường A", OccurredAt: now, NextActionOn: "mai"}, Date{}, []FieldError{
 			{"kind", "must be one of call, email, meeting, zalo, sms, note"},
 			{"party_id", "is not an id: it must be the id of an organisation or person"},
-			{"next_action_on", "must be a date YYYY-MM-DD"},
+			{"next_action_on", ErrInvalidDate.Error()},
 		}},
 		{"no party", Interaction{Kind: "call", OccurredAt: now}, Date{}, []FieldError{{"party_id", "is required: the id of an organisation or person"}}},
 	}

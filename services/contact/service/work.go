@@ -138,11 +138,21 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 		f.Province = cur
 	}
 	if q.NextActionDue != "" {
-		d, err := time.Parse("2006-01-02", q.NextActionDue)
-		if err != nil {
-			bad = append(bad, problem.FieldError{Field: "next_action_due", Message: "must be a date YYYY-MM-DD"})
+		// "today" moves with the calendar, as dates_within does, so a
+		// segment of the follow-ups due is still right tomorrow.
+		var d party.Date
+		var err error
+		switch q.NextActionDue {
+		case "today":
+			d = today
+		default:
+			d, err = party.ParseDate(q.NextActionDue)
 		}
-		f.NextActionDue = &d
+		if err != nil {
+			bad = append(bad, problem.FieldError{Field: "next_action_due", Message: err.Error() + `, or "today"`})
+		}
+		due := d.Start(time.UTC)
+		f.NextActionDue = &due
 	}
 	if len(bad) > 0 {
 		return f, problem.Invalid("bad filter", bad...)
