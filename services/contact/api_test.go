@@ -234,6 +234,13 @@ func TestSegmentsCountWhatTheySelect(t *testing.T) {
 		t.Fatalf("segment: %s", r.Body)
 	}
 	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"","resource":"cats","filter":{}}`), 422)
+	// The team shares one list: a name that folds alike is taken, for that resource.
+	r = h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":" họ HO ","resource":"people","filter":{"tag":"x"}}`)
+	mustStatus(t, r, 409)
+	if !strings.Contains(string(r.Body), "already named so") {
+		t.Errorf("a segment named alike: %s", r.Body)
+	}
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Họ Hồ","resource":"organizations","filter":{"q":"ho"}}`), 201)
 }
 
 func TestTheOpenAPIDocumentIsServed(t *testing.T) {

@@ -51,6 +51,15 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 		if len(invalid) > 0 {
 			return problem.Invalid("the segment is not valid", invalid...)
 		}
+		// The list is shared by the whole team: two segments named alike
+		// ("Sinh nhật tuần này", "sinh nhat tuan nay") cannot be told apart.
+		if id, found, err := store.SegmentNamed(ctx, tx, resource, seg.Name); err != nil || found {
+			if err != nil {
+				return err
+			}
+			return problem.Conflict(fmt.Sprintf("a segment of %s is already named so (%s): choose another name, or delete that one first", resource, id)).
+				With("segment_id", id)
+		}
 		return store.InsertSegment(ctx, tx, seg)
 	})
 	if err != nil {

@@ -227,6 +227,30 @@ type Segment struct {
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
 }
 
+// foldSQL folds a text as party.Fold does (migration 00022 folds tags
+// alike): lower case, without diacritics, đ as d.
+const foldSQL = `lower(translate(regexp_replace(normalize(%s, NFD), '[\u0300-\u036f]', '', 'g'), 'đĐ', 'dD'))`
+
+// SegmentNamed returns the id of the segment of resource whose name folds
+// as name does, if one is saved. It waits for any other transaction
+// checking a name of the resource until that one ends, so two saving the
+// same name at once cannot both find none.
+func SegmentNamed(ctx context.Context, tx pgx.Tx, resource, name string) (string, bool, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('contact.segment.' || $1))`, resource); err != nil {
+		return "", false, fmt.Errorf("lock the segment names of %s: %w", resource, err)
+	}
+	var id string
+	err := tx.QueryRow(ctx, `SELECT id::text FROM segment WHERE resource = $1 AND `+fmt.Sprintf(foldSQL, "name")+` = `+
+		fmt.Sprintf(foldSQL, "$2::text")+` LIMIT 1`, resource, name).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("find the segment named %q: %w", name, err)
+	}
+	return id, true, nil
+}
+
 // InsertSegment saves a segment.
 func InsertSegment(ctx context.Context, db DB, s Segment) error {
 	_, err := db.Exec(ctx, `INSERT INTO segment (id, name, resource, filter, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
@@ -265,13 +289,11 @@ func ListSegments(ctx context.Context, db DB, after SegmentPosition, resource st
 	if after.ID == "" {
 		after.ID = "00000000-0000-0000-0000-000000000000"
 	}
-	// By the names folded as party.Fold folds them (migration 00022 folds
-	// tags alike), so "Ánh" sorts with "anh", not after "Zalo" as bytes
-	// would have it; the cursor's name is folded by the same expression.
-	const fold = `lower(translate(regexp_replace(normalize(%s, NFD), '[\u0300-\u036f]', '', 'g'), 'đĐ', 'dD'))`
+	// By the names folded, so "Ánh" sorts with "anh", not after "Zalo" as
+	// bytes would have it; the cursor's name is folded by the same expression.
 	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment
-WHERE (`+fmt.Sprintf(fold, "name")+`, id) > (`+fmt.Sprintf(fold, "$1::text")+`, $2::uuid) AND ($3 = '' OR resource = $3)
-ORDER BY `+fmt.Sprintf(fold, "name")+`, id LIMIT $4`, after.Name, after.ID, resource, limit)
+WHERE (`+fmt.Sprintf(foldSQL, "name")+`, id) > (`+fmt.Sprintf(foldSQL, "$1::text")+`, $2::uuid) AND ($3 = '' OR resource = $3)
+ORDER BY `+fmt.Sprintf(foldSQL, "name")+`, id LIMIT $4`, after.Name, after.ID, resource, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list segments: %w", err)
 	}
