@@ -130,16 +130,22 @@ type result struct {
 	err    error
 }
 
+// The ways a request lacks a token, told apart in the 401's detail.
+var (
+	errNoToken   = errors.New("no bearer token")
+	errNotBearer = errors.New("authorization header is not a bearer token")
+)
+
 // FromRequest verifies the request's bearer token and records the outcome
 // in the context, where Require reads it. It fits go-kit's ServerBefore.
 func (v *Verifier) FromRequest(ctx context.Context, r *http.Request) context.Context {
 	h := r.Header.Get("Authorization")
 	scheme, raw, ok := strings.Cut(h, " ")
 	if h == "" {
-		return context.WithValue(ctx, ctxKey{}, result{err: errors.New("no bearer token")})
+		return context.WithValue(ctx, ctxKey{}, result{err: errNoToken})
 	}
-	if !ok || !strings.EqualFold(scheme, "bearer") || raw == "" {
-		return context.WithValue(ctx, ctxKey{}, result{err: errors.New("authorization header is not a bearer token")})
+	if !ok || !strings.EqualFold(scheme, "bearer") || strings.TrimSpace(raw) == "" {
+		return context.WithValue(ctx, ctxKey{}, result{err: errNotBearer})
 	}
 	c, err := v.Verify(raw)
 	return context.WithValue(ctx, ctxKey{}, result{claims: c, err: err})
@@ -162,8 +168,15 @@ func ClaimsFrom(ctx context.Context) (*Claims, bool) {
 func Check(ctx context.Context, roles ...Role) error {
 	r, _ := ctx.Value(ctxKey{}).(result)
 	if r.claims == nil {
-		detail := "a valid bearer token is required"
-		if r.err != nil && !strings.Contains(r.err.Error(), "no bearer token") {
+		// Say which of the three it is: a client sending "Bearer " with
+		// an empty variable has a token to find, not one to renew.
+		var detail string
+		switch {
+		case r.err == nil, errors.Is(r.err, errNoToken):
+			detail = "a valid bearer token is required"
+		case errors.Is(r.err, errNotBearer):
+			detail = "the Authorization header holds no bearer token: send Authorization: Bearer <token>"
+		default:
 			detail = "the bearer token is invalid or expired"
 		}
 		return problem.Unauthorized(detail)

@@ -1,6 +1,7 @@
 package backbonetest
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -31,12 +32,13 @@ func TestAuthFailuresAreProblems(t *testing.T) {
 	cases := []struct {
 		name, token string
 		status      int
+		detail      string
 	}{
-		{"no token", "", 401},
-		{"wrong role", h.Token(t, auth.Director), 403},
-		{"tampered token", tampered, 401},
-		{"token signed with another key", otherKey, 401},
-		{"expired token", expired, 401},
+		{"no token", "", 401, "a valid bearer token is required"},
+		{"wrong role", h.Token(t, auth.Director), 403, "needs one of the roles"},
+		{"tampered token", tampered, 401, "invalid or expired"},
+		{"token signed with another key", otherKey, 401, "invalid or expired"},
+		{"expired token", expired, 401, "invalid or expired"},
 	}
 	// Auth comes before the body is read: a bad body without a token is a 401.
 	if r := h.Do(t, "POST", "/api/ledger/v1/entries", "", `{"nonsense":`); r.Status != 401 {
@@ -48,7 +50,18 @@ func TestAuthFailuresAreProblems(t *testing.T) {
 			if r.Status != c.status || r.Header.Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("status %d (%s), want %d problem+json: %s", r.Status, r.Header.Get("Content-Type"), c.status, r.Body)
 			}
+			if !strings.Contains(string(r.Body), c.detail) {
+				t.Errorf("detail: %s, want %q", r.Body, c.detail)
+			}
 		})
+	}
+	// "Bearer " and an empty variable: the token is missing, not expired.
+	for _, header := range []string{"Bearer ", "Basic dTpw", "token"} {
+		req, _ := http.NewRequest("POST", h.URL+"/api/ledger/v1/entries", strings.NewReader(`{"account":"a","amount":1}`))
+		req.Header.Set("Authorization", header)
+		if r := servicetest.Send(t, req); r.Status != 401 || !strings.Contains(string(r.Body), "holds no bearer token") {
+			t.Errorf("Authorization: %q: %d %s", header, r.Status, r.Body)
+		}
 	}
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM entry"); n != 0 {
 		t.Fatalf("%d entries written by refused requests", n)
