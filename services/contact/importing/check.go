@@ -67,6 +67,9 @@ type Checker struct {
 	opts    Options
 	columns map[string]column
 	seen    map[party.Key]int
+	// students are the students of a class list's rows seen so far, which
+	// have no keys: their parents tell them.
+	students students
 }
 
 type column struct {
@@ -91,7 +94,7 @@ func NewChecker(opts Options) *Checker {
 	if len(opts.DefaultKinds) == 0 {
 		opts.DefaultKinds = []party.Kind{party.KindUnit}
 	}
-	return &Checker{opts: opts, columns: map[string]column{}, seen: map[party.Key]int{}}
+	return &Checker{opts: opts, columns: map[string]column{}, seen: map[party.Key]int{}, students: students{}}
 }
 
 // Organisation turns row into an organisation. Any problem (an invalid field
@@ -123,6 +126,10 @@ type KeyPlace struct {
 	// values that are valid on their own, so that its duplicates are
 	// reported with its other problems and one round of fixes is enough.
 	refused []party.Key
+	// name and given are the row's student's name and given name, and
+	// nameColumn the column holding it, if the row names parents: the
+	// student has no key, the parents and the name tell them (sameStudent).
+	name, given, nameColumn string
 }
 
 // RefusedKeys returns the keys of a refused row's valid values.
@@ -134,6 +141,10 @@ func (v *rowValues) keyPlace() KeyPlace {
 	at := KeyPlace{line: v.line}
 	for i, t := range keyTypes {
 		at.columns[i] = v.header(keyField(t))
+	}
+	if v.c.opts.Families.Of(v.line) != nil {
+		at.name = v.text(FieldName)
+		at.given, at.nameColumn = party.GivenName(at.name), v.header(FieldName)
 	}
 	return at
 }
@@ -279,17 +290,20 @@ func (c *Checker) pastTheEnd(row Row) []Problem {
 }
 
 // Duplicates records the keys of the row at `at` and reports those an
-// earlier row holds. Rows must come in file order, so the report names the
-// first row holding a key.
+// earlier row holds, and the row's student if an earlier row names them
+// beside the same parent (sameStudent). Rows must come in file order, so
+// the report names the first row holding a key.
 func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
-	return c.duplicates(at, keys, true)
+	problems := c.duplicates(at, keys, true)
+	// A row not created holds no student for later rows to duplicate.
+	return append(problems, c.sameStudent(at, len(problems) == 0)...)
 }
 
 // DuplicatesOfRefused reports the keys of a row refused for its fields (see
 // KeyPlace.RefusedKeys) that an earlier row holds, without recording them:
 // the row will not be created, so later rows do not duplicate it.
 func (c *Checker) DuplicatesOfRefused(at KeyPlace) []Problem {
-	return c.duplicates(at, at.refused, false)
+	return append(c.duplicates(at, at.refused, false), c.sameStudent(at, false)...)
 }
 
 func (c *Checker) duplicates(at KeyPlace, keys []party.Key, record bool) []Problem {

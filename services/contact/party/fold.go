@@ -78,6 +78,18 @@ func SameName(a, b string) bool {
 	return true
 }
 
+// GivenName returns the given name of s, folded: the last word, which two
+// names SameName tells apart must share, written the same. Comparing it
+// first spares SameName's work on most pairs of names, those of brothers
+// and sisters among them.
+func GivenName(s string) string {
+	words := nameWords(s)
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1].text
+}
+
 // nameWord is a folded word of a name, and whether a dot ended it.
 type nameWord struct {
 	text   string

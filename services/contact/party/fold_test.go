@@ -103,11 +103,24 @@ func TestSameNameAllowsInitialsAndLeftOutMiddleNamesButNotAnotherGivenName(t *te
 		{"Mai", "", false},
 	}
 	for _, tt := range tests {
+		if tt.want && GivenName(tt.a) != GivenName(tt.b) {
+			t.Errorf("GivenName(%q) = %q and GivenName(%q) = %q: names SameName takes for one must share it", tt.a, GivenName(tt.a), tt.b, GivenName(tt.b))
+		}
 		if got := SameName(tt.a, tt.b); got != tt.want {
 			t.Errorf("SameName(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 		if got := SameName(tt.b, tt.a); got != tt.want {
 			t.Errorf("SameName(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+func TestGivenNameIsTheLastWordFolded(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn Văn Ánh Đào": "dao", "Trần T.Mai": "mai", "  Trần Thị Mai. ": "mai", "Mai": "mai", "": "", ".": "",
+	} {
+		if got := GivenName(in); got != want {
+			t.Errorf("GivenName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

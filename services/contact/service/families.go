@@ -64,12 +64,14 @@ func parentKeys(ps []*importing.Parent) []string {
 	return keys
 }
 
-// refuseParents returns, by index in pending, the problems of the parents
-// each row names that the stored people make impossible to tell: several
-// hold their phones, or one does under another name, or none does and no
-// row names them. Such a row is refused with its chunk, so that no student
-// is created whose parents cannot be linked.
-func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Families, pending []candidate[T]) (map[int][]store.ImportProblem, error) {
+// refuseParents returns, by index in pending, what refuses each row for
+// the parents it names: the stored people make them impossible to tell
+// (several hold their phones, or one does under another name, or none does
+// and no row names them), or the row's student is already a stored child of
+// one of them (importing.StoredStudent). Such a row is refused with its
+// chunk, so that no student is created whose parents cannot be linked, nor
+// one their parent already has.
+func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Families, pending []candidate[T]) (map[int]parentCheck, error) {
 	lines := make([]int, len(pending))
 	for i, cand := range pending {
 		lines[i] = cand.row.Line
@@ -78,13 +80,31 @@ func refuseParents[T any](ctx context.Context, db store.DB, f *importing.Familie
 	if err != nil || len(stored) == 0 {
 		return nil, err
 	}
-	out := map[int][]store.ImportProblem{}
+	out := map[int]parentCheck{}
+	matched := map[*importing.Parent]string{} // the stored person each parent is
 	for i, line := range lines {
 		for _, p := range f.Of(line) {
-			if _, why := p.Match(stored[p]); why != "" {
-				c := childAt(p, line)
-				out[i] = append(out[i], store.ImportProblem{Row: line, Column: c.Column, Message: fmt.Sprintf("names %s, but %s", c.Who, why)})
+			id, why := p.Match(stored[p])
+			if why != "" {
+				c, check := p.ChildAt(line), out[i]
+				check.problems = append(check.problems, store.ImportProblem{Row: line, Column: c.Column, Message: fmt.Sprintf("names %s, but %s", c.Who, why)})
+				out[i] = check
+			} else if id != "" {
+				matched[p] = id
 			}
+		}
+	}
+	if len(matched) == 0 {
+		return out, nil
+	}
+	children, err := storedChildren(ctx, db, matched)
+	if err != nil {
+		return nil, err
+	}
+	for i, cand := range pending {
+		if check, ok := sameStoredStudent(f, cand.row.Line, any(cand.party), matched, children); ok {
+			check.problems = out[i].problems
+			out[i] = check
 		}
 	}
 	return out, nil
@@ -109,11 +129,6 @@ func findParents(ctx context.Context, db store.DB, f *importing.Families, lines 
 		return nil, err
 	}
 	return storedParents(ps, holders), nil
-}
-
-func childAt(p *importing.Parent, line int) importing.Child {
-	i := slices.IndexFunc(p.Children, func(c importing.Child) bool { return c.Line == line })
-	return p.Children[i]
 }
 
 // linkParents finds or creates the parents a class list names, once every

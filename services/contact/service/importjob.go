@@ -658,7 +658,11 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			}
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field), Message: why})
 		}
-		problems = append(problems, parents[i]...)
+		problems = append(problems, parents[i].problems...)
+		if s := parents[i].same; s != nil && parents[i].student != same { // a row naming its stored student by id is told so above
+			s.Column = columns.Column(cand.row, importing.FieldName) // where a duplicate student within the file is reported
+			problems = append(problems, *s)
+		}
 		refused[i] = len(problems) > before
 		if refused[i] {
 			standsFor[i], _ = importing.StoredParty(same, keyed, gone || len(problems) > asStored)

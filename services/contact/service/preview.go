@@ -204,7 +204,7 @@ func previewParents(ctx context.Context, db store.DB, f *importing.Families, byL
 	for _, line := range lines {
 		r := byLine[line]
 		for _, p := range f.Of(line) {
-			v := PreviewParent{Kind: childAt(p, line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), Row: p.Row}
+			v := PreviewParent{Kind: p.ChildAt(line).Kind, FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), Row: p.Row}
 			if id, _ := p.Match(stored[p]); id != "" {
 				v.ID = id
 				v.FullName = stored[p][0].Name

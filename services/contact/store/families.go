@@ -63,6 +63,32 @@ JOIN party_key k ON k.party_type = 'person' AND k.key = q.key`, keys)
 	return out, nil
 }
 
+// ChildOf is a live person a person is linked to as one of kinds.
+type ChildOf struct {
+	ParentID string `db:"parent_id"`
+	ID       string `db:"id"`
+	Name     string `db:"name"`
+}
+
+// ChildrenOf returns the live people those of parents are linked to as
+// one of kinds (parent_of, guardian_of), by parent, in the order of the
+// parents' links.
+func ChildrenOf(ctx context.Context, db DB, parents []string, kinds []string) ([]ChildOf, error) {
+	rows, err := db.Query(ctx, `SELECT p.id::text AS parent_id, c.id::text AS id, c.name
+FROM person p CROSS JOIN LATERAL jsonb_array_elements(p.doc->'relationships') WITH ORDINALITY AS r(link, n)
+JOIN person c ON c.id = (r.link->>'party_id')::uuid
+WHERE p.id = ANY($1::uuid[]) AND r.link->>'kind' = ANY($2::text[])
+ORDER BY p.id, r.n`, parents, kinds)
+	if err != nil {
+		return nil, fmt.Errorf("children of %d people: %w", len(parents), err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ChildOf])
+	if err != nil {
+		return nil, fmt.Errorf("children of %d people: %w", len(parents), err)
+	}
+	return out, nil
+}
+
 // ImportedPeople returns, by id, the owners of those of ids that are people
 // the import created and that are still there.
 func ImportedPeople(ctx context.Context, db DB, importID string, ids []string) (map[string]string, error) {

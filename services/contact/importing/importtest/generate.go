@@ -11,6 +11,7 @@ import (
 	"io"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -72,8 +73,9 @@ func People(n int, seed uint64) Table {
 }
 
 // ClassList returns n student rows of a school's class lists, each with
-// their father and mother beside them: brothers and sisters follow each
-// other, two in three families having one child at the school and the
+// their father and mother beside them: brothers and sisters, each under a
+// name of their own (a second row of one name beside the same parents is
+// the same child again), follow each other, two in three families having one child at the school and the
 // others two or three, and every parent has a phone of their own.
 func ClassList(n int, seed uint64) Table {
 	return Table{
@@ -88,9 +90,14 @@ func ClassList(n int, seed uint64) Table {
 				if rng.IntN(3) == 0 {
 					children = 2 + rng.IntN(2)
 				}
+				var named []string // the family's children: parents give each a name of their own
 				for range min(children, n-i) {
-					row := []string{surname + " " + pick(rng, middles) + " " + pick(rng, givens), student(rng),
-						father, mobile(2 * family), mother, mobile(2*family + 1)}
+					name := surname + " " + pick(rng, middles) + " " + pick(rng, givens)
+					for slices.Contains(named, name) {
+						name = surname + " " + pick(rng, middles) + " " + pick(rng, givens)
+					}
+					named = append(named, name)
+					row := []string{name, student(rng), father, mobile(2 * family), mother, mobile(2*family + 1)}
 					if !yield(row) {
 						return
 					}
