@@ -80,9 +80,11 @@ type OrganizationUpdated struct {
 	ChangedFields []string             `json:"changed_fields"`
 }
 
-// OrganizationDeleted is published when an organisation is deleted.
+// OrganizationDeleted is published when an organisation is deleted; deleted_by is the
+// staff member who deleted it (or undid the import that created it).
 type OrganizationDeleted struct {
-	ID string `json:"id"`
+	ID        string `json:"id"`
+	DeletedBy string `json:"deleted_by"`
 }
 
 // OrganizationMerged says merged_id is now survivor_id: re-point copies.
@@ -103,9 +105,11 @@ type PersonUpdated struct {
 	ChangedFields []string       `json:"changed_fields"`
 }
 
-// PersonDeleted is published when a person is deleted.
+// PersonDeleted is published when a person is deleted; deleted_by is the
+// staff member who deleted it (or undid the import that created it).
 type PersonDeleted struct {
-	ID string `json:"id"`
+	ID        string `json:"id"`
+	DeletedBy string `json:"deleted_by"`
 }
 
 // PersonMerged says merged_id is now survivor_id: re-point copies.
@@ -153,6 +157,9 @@ type OrganizationOwnerChanged struct {
 	NewOwnerID string `json:"new_owner_id"`
 	ChangedBy  string `json:"changed_by"`
 	HandoverID string `json:"handover_id"` // set when part of a staff hand-over
+	// Reason is why: the one the staff member gave, or the service's own
+	// (merged, when a merge kept the merged party's owner).
+	Reason string `json:"reason"`
 }
 
 // PersonOwnerChanged records a new owner (reassignment or hand-over).
@@ -162,6 +169,7 @@ type PersonOwnerChanged struct {
 	NewOwnerID string `json:"new_owner_id"`
 	ChangedBy  string `json:"changed_by"`
 	HandoverID string `json:"handover_id"`
+	Reason     string `json:"reason"`
 }
 
 // contactEntries are the events of the contact context.
@@ -169,14 +177,14 @@ func contactEntries() []Entry {
 	return []Entry{
 		{Subject: "contact.organization.created", Version: 1, Payload: OrganizationCreated{}, Description: "An organisation was created; carries its full snapshot."},
 		{Subject: "contact.organization.updated", Version: 1, Payload: OrganizationUpdated{}, Description: "An organisation changed; carries the new snapshot and the changed field names."},
-		{Subject: "contact.organization.deleted", Version: 1, Payload: OrganizationDeleted{}, Description: "An organisation was deleted; drop local copies."},
+		{Subject: "contact.organization.deleted", Version: 1, Payload: OrganizationDeleted{}, Description: "An organisation was deleted, by deleted_by; drop local copies."},
 		{Subject: "contact.organization.merged", Version: 1, Payload: OrganizationMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
-		{Subject: "contact.organization.owner_changed", Version: 1, Payload: OrganizationOwnerChanged{}, Description: "An organisation has a new owner (reassignment or hand-over)."},
+		{Subject: "contact.organization.owner_changed", Version: 1, Payload: OrganizationOwnerChanged{}, Description: "An organisation has a new owner (reassignment, hand-over or merge), with who changed it and why."},
 		{Subject: "contact.person.created", Version: 1, Payload: PersonCreated{}, Description: "A person was created; carries their full snapshot."},
 		{Subject: "contact.person.updated", Version: 1, Payload: PersonUpdated{}, Description: "A person changed; carries the new snapshot and the changed field names."},
-		{Subject: "contact.person.deleted", Version: 1, Payload: PersonDeleted{}, Description: "A person was deleted; drop local copies."},
+		{Subject: "contact.person.deleted", Version: 1, Payload: PersonDeleted{}, Description: "A person was deleted, by deleted_by; drop local copies."},
 		{Subject: "contact.person.merged", Version: 1, Payload: PersonMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
-		{Subject: "contact.person.owner_changed", Version: 1, Payload: PersonOwnerChanged{}, Description: "A person has a new owner (reassignment or hand-over)."},
+		{Subject: "contact.person.owner_changed", Version: 1, Payload: PersonOwnerChanged{}, Description: "A person has a new owner (reassignment, hand-over or merge), with who changed it and why."},
 		{Subject: "contact.interaction.logged", Version: 1, Payload: InteractionLogged{}, Description: "A staff member logged a call, email, meeting, Zalo message or note with a party; aggregate id is the party id."},
 		{Subject: "contact.interaction.corrected", Version: 1, Payload: InteractionCorrected{}, Description: "A logged interaction was corrected; carries it whole as it now stands and the names of the fields corrected. Aggregate id is the party id."},
 		{Subject: "contact.interaction.deleted", Version: 1, Payload: InteractionDeleted{}, Description: "An interaction logged by mistake was deleted; drop local copies. Aggregate id is the party id."},

@@ -42,7 +42,7 @@ func TestAWriteThroughAMergedIDDoesNotReachTheSurvivorUnseen(t *testing.T) {
 
 	// A change through it must show, by If-Match, that the survivor was read.
 	mustBeMergedInto(t, h.Do(t, "PATCH", people+"/"+b, tok, `{"notes":"gọi lại"}`), c, "If-Match")
-	mustBeMergedInto(t, h.Do(t, "POST", people+"/"+b+"/owner", tok, `{"owner_id":"user-lead"}`), c, "If-Match")
+	mustBeMergedInto(t, h.Do(t, "POST", people+"/"+b+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại"}`), c, "If-Match")
 	mustBeMergedInto(t, h.Do(t, "POST", people+"/"+b+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, d)), c, "If-Match")
 	read := h.Do(t, "GET", people+"/"+b, tok, nil)
 	mustStatus(t, ifMatch(t, h, "PATCH", people+"/"+b, tok, `{"notes":"gọi lại"}`, read.Header.Get("ETag")), 200)

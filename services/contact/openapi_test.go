@@ -166,7 +166,9 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`","keep":{"full_name":"survivor"}}`, 200)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p1.ID+`"}`, 422)
 	d.doIfMatch(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, `"999"`, 412)
+	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"  "}`, 422)
 	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, 200)
+	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-sales","reason":"lấy lại"}`, 403)
 	d.do(t, "GET", orgs+"/"+org.ID+"/care", tok, "", 200)
 	d.do(t, "GET", people+"/"+p1.ID+"/history?limit=2", tok, "", 200)
 	testkit.Eventually(t, 10*time.Second, "the interaction on the timeline", func() bool {
@@ -175,8 +177,13 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", people+"/"+p1.ID+"/timeline", tok, "", 200)
 	d.do(t, "GET", orgs+"/"+org.ID+"/timeline?with=people&limit=5", tok, "", 200)
 	d.do(t, "GET", people+"?linked_to="+org.ID+"&relationship=works_at", tok, "", 200)
-	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 200)
-	d.do(t, "POST", "/api/contact/v1/handovers", tok, `{"from_owner_id":"user-lead","to_owner_id":"user-sales"}`, 403)
+	var ho struct{ ID string }
+	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 200).JSON(t, &ho)
+	d.do(t, "POST", "/api/contact/v1/handovers", tok, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 403)
+	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":""}`, 422)
+	d.do(t, "GET", "/api/contact/v1/handovers?limit=1", boss, "", 200)
+	d.do(t, "GET", "/api/contact/v1/handovers/"+ho.ID, boss, "", 200)
+	d.do(t, "GET", "/api/contact/v1/handovers", tok, "", 403)
 	d.do(t, "GET", "/api/contact/v1/activity", boss, "", 200)
 	d.do(t, "GET", "/api/contact/v1/field-definitions", tok, "", 200)
 	admin, defs := h.Token(t, auth.Admin), "/api/contact/v1/field-definitions"
@@ -214,6 +221,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", imports+"?status=done&resource=people&limit=1", tok, "", 200)
 	d.do(t, "GET", imports+"/"+job.ID+"/problems", tok, "", 200)
 
+	d.do(t, "DELETE", people+"/"+p1.ID, h.Token(t, auth.Trainer), "", 403)
 	d.do(t, "DELETE", people+"/"+p1.ID, tok, "", 204)
 	d.do(t, "GET", people+"/"+p1.ID, tok, "", 404)
+	d.do(t, "GET", people+"/"+p1.ID+"/history", tok, "", 200)
 }

@@ -486,7 +486,7 @@ func TestEveryDenialIsAForbiddenProblem(t *testing.T) {
 	p := createPerson(t, h, h.Token(t, auth.Lead), `{"full_name":"Đinh Thị Thu"}`)
 	q := createPerson(t, h, h.Token(t, auth.Lead), `{"full_name":"Dinh Thi Thu"}`)
 	seg := create(t, h, h.Token(t, auth.Lead), "/api/contact/v1/segments", `{"name":"Thu","resource":"people","filter":{"q":"thu"}}`)
-	handover := `{"from_owner_id":"user-lead","to_owner_id":"user-sales"}`
+	handover := `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`
 	denied := []struct {
 		role         auth.Role
 		method, path string
@@ -739,11 +739,12 @@ func TestEveryContactEventIsDocumented(t *testing.T) {
 	for _, c := range []struct{ base, a, b, name string }{{orgs, o1, o2, "name"}, {people, p1, p2, "full_name"}} {
 		mustStatus(t, h.Do(t, "PATCH", c.base+"/"+c.a, tok, `{"tags":["x"]}`), 200)
 		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{%q:"survivor"}}`, c.b, c.name)), 200)
-		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/owner", tok, `{"owner_id":"user-lead"}`), 200)
+		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại"}`), 200)
 		it := create(t, h, tok, "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a))
 		mustStatus(t, h.Do(t, "PATCH", "/api/contact/v1/interactions/"+it, tok, `{"kind":"call"}`), 200)
 		mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/interactions/"+it, tok, nil), 204)
-		mustStatus(t, h.Do(t, "DELETE", c.base+"/"+c.a, tok, nil), 204)
+		// Its new owner deletes it.
+		mustStatus(t, h.Do(t, "DELETE", c.base+"/"+c.a, h.Token(t, auth.Lead), nil), 204)
 	}
 	want := map[string]bool{}
 	for _, e := range contract.Rapport().Entries() {
@@ -1198,10 +1199,12 @@ func TestAWriteOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) {
 		t.Errorf("after a new owner and a call the ETag is %q, want \"4\"", got)
 	}
 
-	// A delete of an older version is refused too, and the record stays.
-	mustStatus(t, ifMatch(t, h, "DELETE", path, tok, "", `"3"`), 412)
+	// A delete of an older version is refused too, and the record stays
+	// (its owner now, the lead, deletes it).
+	lead := h.Token(t, auth.Lead)
+	mustStatus(t, ifMatch(t, h, "DELETE", path, lead, "", `"3"`), 412)
 	mustStatus(t, h.Do(t, "GET", path, tok, nil), 200)
-	mustStatus(t, ifMatch(t, h, "DELETE", path, tok, "", `"4"`), 204)
+	mustStatus(t, ifMatch(t, h, "DELETE", path, lead, "", `"4"`), 204)
 
 	// Organisations work the same way.
 	r = h.Do(t, "POST", orgs, tok, `{"name":"Trường Mầm non Hoa Sen","kinds":["school"]}`)
@@ -1258,7 +1261,7 @@ func TestAMergeOrNewOwnerOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) 
 		t.Errorf("the refused change wrote %d events and %d audit records", n-events, audits()-before)
 	}
 	// Giving her to the owner she has already is no write.
-	r = ifMatch(t, h, "POST", path+"/owner", tok, `{"owner_id":"user-lan"}`, etag)
+	r = ifMatch(t, h, "POST", path+"/owner", staffToken(t, "user-lan", auth.Sales), `{"owner_id":"user-lan","reason":"vẫn chị Lan"}`, etag)
 	mustStatus(t, r, 200)
 	if got := r.Header.Get("ETag"); got != etag {
 		t.Errorf("an owner change to the same owner answers %q, want %q", got, etag)
@@ -1288,13 +1291,13 @@ func TestAMergeOrNewOwnerOnAVersionChangedSinceItWasReadIsRefused(t *testing.T) 
 	}
 	// Organisations work the same way; a malformed header is a 422 naming it.
 	o := create(t, h, tok, orgs, `{"name":"Trường Tiểu học Dịch Vọng","kinds":["school"]}`)
-	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `"2"`), 412)
-	r = ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `1`)
+	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan","reason":"gần nhà"}`, `"2"`), 412)
+	r = ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan","reason":"gần nhà"}`, `1`)
 	mustStatus(t, r, 422)
 	if got := fieldsOf(t, r); !slices.Equal(got, []string{"If-Match"}) {
 		t.Errorf("a malformed If-Match: problems on %q", got)
 	}
-	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan"}`, `"1"`), 200)
+	mustStatus(t, ifMatch(t, h, "POST", orgs+"/"+o+"/owner", tok, `{"owner_id":"user-lan","reason":"gần nhà"}`, `"1"`), 200)
 }
 
 // A record answers with the names of the parties it links to, looked up when

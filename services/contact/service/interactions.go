@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -68,9 +69,15 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	return it, err
 }
 
-// Interactions lists a party's interactions, newest first.
+// Interactions lists a party's interactions, newest first, a deleted
+// party's too.
 func (s *Service) Interactions(ctx context.Context, partyID string, before time.Time, beforeID string, limit int) ([]store.Interaction, error) {
 	_, resolved, err := store.TypeOf(ctx, s.Pool, partyID)
+	if errors.Is(err, store.ErrNotFound) {
+		// A deleted party's interactions stay, to show what was lost.
+		_, err = store.Deleted(ctx, s.Pool, partyID)
+		resolved = partyID
+	}
 	if err != nil {
 		return nil, err
 	}

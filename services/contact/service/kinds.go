@@ -33,9 +33,9 @@ type kind[T any] struct {
 	columns      func(T) store.Row
 	created      func(T) any
 	updated      func(T, []string) any
-	deleted      func(id string) any
+	deleted      func(id, by string) any
 	merged       func(survivor T, mergedID string) any
-	ownerChanged func(id, old, new, by, handover string) any
+	ownerChanged func(c ownerChange) any
 }
 
 func ptr(s string) *string {
@@ -106,12 +106,12 @@ func organisations() kind[party.Organisation] {
 		updated: func(o party.Organisation, f []string) any {
 			return contract.OrganizationUpdated{Organization: orgSnapshot(o), ChangedFields: f}
 		},
-		deleted: func(id string) any { return contract.OrganizationDeleted{ID: id} },
+		deleted: func(id, by string) any { return contract.OrganizationDeleted{ID: id, DeletedBy: by} },
 		merged: func(o party.Organisation, m string) any {
 			return contract.OrganizationMerged{SurvivorID: o.ID, MergedID: m, Organization: orgSnapshot(o)}
 		},
-		ownerChanged: func(id, old, new, by, h string) any {
-			return contract.OrganizationOwnerChanged{ID: id, OldOwnerID: old, NewOwnerID: new, ChangedBy: by, HandoverID: h}
+		ownerChanged: func(c ownerChange) any {
+			return contract.OrganizationOwnerChanged{ID: c.id, OldOwnerID: c.old, NewOwnerID: c.new, ChangedBy: c.by, HandoverID: c.handover, Reason: c.reason}
 		},
 	}
 }
@@ -139,12 +139,12 @@ func people() kind[party.Person] {
 		updated: func(p party.Person, f []string) any {
 			return contract.PersonUpdated{Person: personSnapshot(p), ChangedFields: f}
 		},
-		deleted: func(id string) any { return contract.PersonDeleted{ID: id} },
+		deleted: func(id, by string) any { return contract.PersonDeleted{ID: id, DeletedBy: by} },
 		merged: func(p party.Person, m string) any {
 			return contract.PersonMerged{SurvivorID: p.ID, MergedID: m, Person: personSnapshot(p)}
 		},
-		ownerChanged: func(id, old, new, by, h string) any {
-			return contract.PersonOwnerChanged{ID: id, OldOwnerID: old, NewOwnerID: new, ChangedBy: by, HandoverID: h}
+		ownerChanged: func(c ownerChange) any {
+			return contract.PersonOwnerChanged{ID: c.id, OldOwnerID: c.old, NewOwnerID: c.new, ChangedBy: c.by, HandoverID: c.handover, Reason: c.reason}
 		},
 	}
 }

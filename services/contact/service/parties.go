@@ -22,6 +22,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/outbox"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -422,8 +423,8 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if next, err = p.k.validate(next, p.s.today(), fields); err != nil {
 			return err
 		}
-		if *p.k.owner(&next) == "" {
-			return problem.Invalid("every party has an owner", problem.FieldError{Field: "owner_id", Message: "cannot be empty"})
+		if *p.k.owner(&next) != *p.k.owner(&before) {
+			return p.ownerByPatch()
 		}
 		if next, err = p.checkRefs(ctx, tx, next, &before); err != nil {
 			return err
@@ -455,14 +456,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if out.Meta.Version, err = p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
 		}
-		payloads := []any{p.k.updated(next, fieldNames(changes))}
-		if oldOwner, newOwner := *p.k.owner(&before), *p.k.owner(&next); oldOwner != newOwner {
-			if err := store.InsertOwnerAudit(ctx, tx, p.k.table, r.ID, ptr(oldOwner), newOwner, actor, "updated", nil, now); err != nil {
-				return err
-			}
-			payloads = append(payloads, p.k.ownerChanged(r.ID, oldOwner, newOwner, actor, ""))
+		if err := store.Touch(ctx, tx, p.k.table, r.ID, actor, now); err != nil {
+			return err
 		}
-		if err := p.s.emit(ctx, tx, r.ID, payloads...); err != nil {
+		if err := p.s.emit(ctx, tx, r.ID, p.k.updated(next, fieldNames(changes))); err != nil {
 			return err
 		}
 		return named(ctx, tx, &out.Party)
@@ -473,7 +470,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 // save writes a changed party's new row and records its changes in
 // history; it returns the row's new version.
 func (p *Parties[T]) save(ctx context.Context, tx pgx.Tx, r store.Row, changes []party.Change, actor string, now time.Time) (int64, error) {
-	version, err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now)
+	version, err := store.UpdateParty(ctx, tx, p.k.table, r, now)
 	if err != nil {
 		return 0, err
 	}
@@ -496,7 +493,9 @@ func fieldNames(cs []party.Change) []string {
 	return out
 }
 
-// Delete removes a party; its history stays. An old id of a merged party is
+// Delete removes a party; its history stays, readable, with an entry
+// holding the record as it was and who deleted it. Only its owner, a lead,
+// a manager or an admin may delete it (ownership.May). An old id of a merged party is
 // refused (MergedError): it would delete the survivor. An organisation that still
 // supervises others is refused: they would point at nothing. People linked
 // to it lose those links, each change recorded and published.
@@ -513,6 +512,9 @@ func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) er
 		if err != nil {
 			return err
 		}
+		if err := ownership.May(caller(ctx), ownership.Delete, *p.k.owner(&v)); err != nil {
+			return err
+		}
 		if p.k.table == store.Organization {
 			supervised, err := store.Supervised(ctx, tx, id, 20)
 			if err != nil {
@@ -526,10 +528,10 @@ func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) er
 		if err := store.DeleteParty(ctx, tx, p.k.table, id); err != nil {
 			return err
 		}
-		if err := store.InsertHistory(ctx, tx, p.k.table, id, actor, now, []store.Change{{Field: "deleted", Old: false, New: true}}); err != nil {
+		if err := store.InsertHistory(ctx, tx, p.k.table, id, actor, now, []store.Change{{Field: "deleted", Old: v, New: nil}}); err != nil {
 			return err
 		}
-		if err := p.s.emit(ctx, tx, id, p.k.deleted(id)); err != nil {
+		if err := p.s.emit(ctx, tx, id, p.k.deleted(id, actor)); err != nil {
 			return err
 		}
 		return p.s.People.relink(ctx, tx, append([]string{id}, p.k.absorbed(v)...), "", actor, now)
@@ -671,10 +673,18 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 		if err := store.Repoint(ctx, tx, p.k.table, mid, sid, now); err != nil {
 			return err
 		}
-		if _, err := store.UpdateParty(ctx, tx, p.k.table, r, actor, now); err != nil {
+		if _, err := store.UpdateParty(ctx, tx, p.k.table, r, now); err != nil {
+			return err
+		}
+		if err := store.Touch(ctx, tx, p.k.table, sid, actor, now); err != nil {
 			return err
 		}
 		changes := append(toStore(p.k.diff(survivor, result)), store.Change{Field: "merged_from", Old: nil, New: mid})
+		for i := range changes {
+			if changes[i].Field == "owner_id" {
+				changes[i].Reason = mergedReason
+			}
+		}
 		changes = append(changes, toStore(party.MergeRecord(p.k.conflicts(survivor, merged), keep))...)
 		if err := store.InsertHistory(ctx, tx, p.k.table, sid, actor, now, changes); err != nil {
 			return err
@@ -683,10 +693,10 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 		// The merged party's owner, chosen in keep, takes the survivor over
 		// as a hand-over would: the owner audit and its event say so.
 		if oldOwner, newOwner := *p.k.owner(&survivor), *p.k.owner(&result); oldOwner != newOwner {
-			if err := store.InsertOwnerAudit(ctx, tx, p.k.table, sid, ptr(oldOwner), newOwner, actor, "merged", nil, now); err != nil {
+			if err := store.InsertOwnerAudit(ctx, tx, p.k.table, sid, ptr(oldOwner), newOwner, actor, mergedReason, nil, now); err != nil {
 				return err
 			}
-			payloads = append(payloads, p.k.ownerChanged(sid, oldOwner, newOwner, actor, ""))
+			payloads = append(payloads, p.k.ownerChanged(ownerChange{id: sid, old: oldOwner, new: newOwner, by: actor, reason: mergedReason}))
 		}
 		if err := p.s.emit(ctx, tx, sid, payloads...); err != nil {
 			return err
@@ -715,13 +725,14 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 	return out, err
 }
 
-// History pages through a party's field changes, oldest first.
+// History pages through a party's field changes, oldest first; a deleted
+// party's too, its last entry saying who deleted it, when and what it held.
 func (p *Parties[T]) History(ctx context.Context, id string, after int64, limit int) ([]store.HistoryEntry, error) {
 	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
+	if err := p.s.liveOrDeleted(ctx, p.k.table, resolved); err != nil {
 		return nil, err
 	}
 	return store.ListHistory(ctx, p.s.Pool, resolved, after, limit)
@@ -739,7 +750,7 @@ func (p *Parties[T]) Timeline(ctx context.Context, id string, withPeople bool, b
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := store.GetParty(ctx, p.s.Pool, p.k.table, resolved, false); err != nil {
+	if err := p.s.liveOrDeleted(ctx, p.k.table, resolved); err != nil {
 		return nil, err
 	}
 	var staff []store.Tenure

@@ -53,7 +53,7 @@ func (w *rewrites) save(ctx context.Context, tx pgx.Tx, t store.Type, actor stri
 	if len(w.docs) == 0 {
 		return nil
 	}
-	if err := store.UpdateClassification(ctx, tx, t, w.docs, actor, now); err != nil {
+	if err := store.UpdateClassification(ctx, tx, t, w.docs, now); err != nil {
 		return err
 	}
 	if err := store.InsertHistories(ctx, tx, t, actor, now, w.importID, w.history); err != nil {

@@ -131,7 +131,7 @@ func (u *undo) deleteUntouched(ctx context.Context, t store.Type, importID strin
 	}
 	events := make([]*event.Event, len(ids))
 	for i, pid := range ids {
-		e, err := u.s.Catalogue.Event(pid, u.now, deletedEvent(pid))
+		e, err := u.s.Catalogue.Event(pid, u.now, deletedEvent(pid, u.actor))
 		if err != nil {
 			return 0, nil, err
 		}

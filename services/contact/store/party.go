@@ -78,14 +78,15 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$15)`,
 }
 
 // UpdateParty replaces a party's document, columns and keys, and returns
-// the document's new version.
-func UpdateParty(ctx context.Context, db DB, t Type, r Row, actor string, now time.Time) (int64, error) {
+// the document's new version. Who touched it last is left alone: only the
+// writes that are staff work with the customer say so (Touch).
+func UpdateParty(ctx context.Context, db DB, t Type, r Row, now time.Time) (int64, error) {
 	var version int64
 	err := db.QueryRow(ctx, `UPDATE `+string(t)+` SET doc=$2, name=$3, search_name=$4, kinds=$5, stage=$6, tags=$7, owner_id=$8,
- province=$9, supervising_unit_id=$10, reminder_days=$11, last_touched_by=$12, last_touched_at=$13, updated_at=$13, version=version+1
+ province=$9, supervising_unit_id=$10, reminder_days=$11, updated_at=$12, version=version+1
  WHERE id=$1 RETURNING version`,
 		r.ID, r.Doc, r.Name, r.SearchName, nonNil(r.Kinds), r.Stage, nonNil(r.Tags), r.OwnerID, r.Province, r.SupervisingUnitID,
-		nonNil(r.ReminderDays), actor, now).Scan(&version)
+		nonNil(r.ReminderDays), now).Scan(&version)
 	if err != nil {
 		return 0, fmt.Errorf("update %s %s: %w", t, r.ID, err)
 	}
@@ -224,10 +225,13 @@ func DeleteParty(ctx context.Context, db DB, t Type, id string) error {
 	return err
 }
 
-// Touch records who last worked on a party.
+// Touch records who last worked on a party: an edit of its record or a
+// merge into it (InsertInteraction records a logged interaction's staff).
 func Touch(ctx context.Context, db DB, t Type, id, actor string, now time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE `+string(t)+` SET last_touched_by=$2, last_touched_at=$3 WHERE id=$1`, id, actor, now)
-	return err
+	if _, err := db.Exec(ctx, `UPDATE `+string(t)+` SET last_touched_by=$2, last_touched_at=$3 WHERE id=$1`, id, actor, now); err != nil {
+		return fmt.Errorf("touch %s %s: %w", t, id, err)
+	}
+	return nil
 }
 
 // nonNil turns a nil list into an empty one for the NOT NULL array columns.
@@ -295,8 +299,9 @@ func LockSelected(ctx context.Context, db DB, t Type, f Filter, limit int) ([]Do
 // confined to their tags, stage, custom fields and relationships (the
 // columns are read from the documents; custom fields and relationships
 // have none), in one statement: a bulk change of thousands of parties,
-// or the links an import gives the parents of a class list.
-func UpdateClassification(ctx context.Context, db DB, t Type, docs []Rewrite, actor string, now time.Time) error {
+// or the links an import gives the parents of a class list. Neither is
+// work with the customer, so who touched a party last stays as it was.
+func UpdateClassification(ctx context.Context, db DB, t Type, docs []Rewrite, now time.Time) error {
 	ids, texts, tags := make([]string, len(docs)), make([]string, len(docs)), make([]string, len(docs))
 	for i, d := range docs {
 		keys, err := json.Marshal(nonNil(d.Tags))
@@ -309,8 +314,8 @@ func UpdateClassification(ctx context.Context, db DB, t Type, docs []Rewrite, ac
 	// arrays of different lengths.
 	_, err := db.Exec(ctx, `UPDATE `+string(t)+` p SET doc = u.doc::jsonb,
  tags = ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), stage = u.doc::jsonb->>'stage',
- last_touched_by = $4, last_touched_at = $5, updated_at = $5, version = p.version + 1
-FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, doc, tags) WHERE p.id = u.id`, ids, texts, tags, actor, now)
+ updated_at = $4, version = p.version + 1
+FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, doc, tags) WHERE p.id = u.id`, ids, texts, tags, now)
 	if err != nil {
 		return fmt.Errorf("update the classification of %d %s: %w", len(docs), t, err)
 	}

@@ -37,21 +37,26 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 	return nil
 }
 
-// Change is one history row.
+// Change is one history row. An owner change carries its reason, and
+// the hand-over it was part of, if any.
 type Change struct {
-	Field string
-	Old   any
-	New   any
+	Field      string
+	Old        any
+	New        any
+	Reason     string
+	HandoverID string
 }
 
 // HistoryEntry is one field change as read back.
 type HistoryEntry struct {
-	ID    int64           `json:"-" db:"id"`
-	Actor string          `json:"actor" db:"actor"`
-	At    time.Time       `json:"at" db:"at"`
-	Field string          `json:"field" db:"field"`
-	Old   json.RawMessage `json:"old" db:"old_value"`
-	New   json.RawMessage `json:"new" db:"new_value"`
+	ID         int64           `json:"-" db:"id"`
+	Actor      string          `json:"actor" db:"actor"`
+	At         time.Time       `json:"at" db:"at"`
+	Field      string          `json:"field" db:"field"`
+	Old        json.RawMessage `json:"old" db:"old_value"`
+	New        json.RawMessage `json:"new" db:"new_value"`
+	Reason     string          `json:"reason,omitempty" db:"reason"`
+	HandoverID string          `json:"handover_id,omitempty" db:"handover_id"`
 }
 
 // InsertHistory writes field-level change rows.
@@ -63,20 +68,22 @@ func InsertHistory(ctx context.Context, db DB, t Type, id, actor string, at time
 // id, in one statement. importID, if not empty, names the import whose
 // class list's links, or whose undo taking them back, the changes are.
 func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.Time, importID string, changes map[string][]Change) error {
-	var ids, fields, olds, news []string
+	var ids, fields, olds, news, reasons, handovers []string
 	for id, cs := range changes {
 		for _, c := range cs {
 			o, _ := json.Marshal(c.Old)
 			n, _ := json.Marshal(c.New)
 			ids, fields, olds, news = append(ids, id), append(fields, c.Field), append(olds, string(o)), append(news, string(n))
+			reasons, handovers = append(reasons, c.Reason), append(handovers, c.HandoverID)
 		}
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, import_id)
-SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS u(i, f, o, n)`,
-		string(t), actor, at, ids, fields, olds, news, importID)
+	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, import_id, reason, handover_id)
+SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid, NULLIF(r, ''), NULLIF(h, '')::uuid
+FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $9::text[], $10::text[]) AS u(i, f, o, n, r, h)`,
+		string(t), actor, at, ids, fields, olds, news, importID, reasons, handovers)
 	if err != nil {
 		return fmt.Errorf("insert history of %d parties: %w", len(changes), err)
 	}
@@ -85,7 +92,8 @@ SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid FROM unnest($4
 
 // ListHistory pages through a party's history, oldest first.
 func ListHistory(ctx context.Context, db DB, id string, after int64, limit int) ([]HistoryEntry, error) {
-	rows, err := db.Query(ctx, `SELECT id, actor, at, field, old_value, new_value FROM history WHERE party_id=$1 AND id > $2 ORDER BY id LIMIT $3`, id, after, limit)
+	rows, err := db.Query(ctx, `SELECT id, actor, at, field, old_value, new_value, coalesce(reason, '') AS reason,
+ coalesce(handover_id::text, '') AS handover_id FROM history WHERE party_id=$1 AND id > $2 ORDER BY id LIMIT $3`, id, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", id, err)
 	}
@@ -102,11 +110,55 @@ func InsertOwnerAudit(ctx context.Context, db DB, t Type, id string, oldOwner *s
 	return nil
 }
 
-// OwnerSince returns when the current owner got the party, if recorded.
-func OwnerSince(ctx context.Context, db DB, id string) (*time.Time, error) {
-	var at *time.Time
-	err := db.QueryRow(ctx, `SELECT max(at) FROM owner_audit WHERE party_id=$1`, id).Scan(&at)
-	return at, err
+// OwnerChange is an owner-audit row as read back: who gave the party to
+// its owner, when and why. The service's own reasons are created,
+// imported and merged.
+type OwnerChange struct {
+	OldOwnerID string    `json:"old_owner_id,omitempty" db:"old_owner"`
+	ChangedBy  string    `json:"changed_by" db:"actor"`
+	ChangedAt  time.Time `json:"changed_at" db:"at"`
+	Reason     string    `json:"reason" db:"reason"`
+	HandoverID string    `json:"handover_id,omitempty" db:"handover_id"`
+}
+
+// LatestOwnerChange returns the last owner change of party id, nil if none
+// is recorded.
+func LatestOwnerChange(ctx context.Context, db DB, id string) (*OwnerChange, error) {
+	rows, err := db.Query(ctx, `SELECT coalesce(old_owner, '') AS old_owner, actor, at, reason, coalesce(handover_id::text, '') AS handover_id
+FROM owner_audit WHERE party_id=$1 ORDER BY id DESC LIMIT 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("owner change of %s: %w", id, err)
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[OwnerChange])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("owner change of %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// Deletion is who deleted a party and when, as its history says.
+type Deletion struct {
+	Type      Type
+	DeletedBy string
+	DeletedAt time.Time
+}
+
+// Deleted returns the deletion of the party id, which no live party has:
+// ErrNotFound if it was never deleted (never issued, or merged away).
+func Deleted(ctx context.Context, db DB, id string) (Deletion, error) {
+	var d Deletion
+	err := db.QueryRow(ctx, `SELECT party_type, actor, at FROM history WHERE party_id=$1 AND field='deleted' ORDER BY id DESC LIMIT 1`, id).
+		Scan(&d.Type, &d.DeletedBy, &d.DeletedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("deletion of %s: %w", id, err)
+	}
+	return d, nil
 }
 
 // OwnedBy lists the ids of the parties of type t owned by staff, locked.

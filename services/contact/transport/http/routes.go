@@ -19,6 +19,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -29,13 +30,16 @@ import (
 var (
 	readers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager, auth.Director}
 	writers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer}
-	owners  = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
-	leaders = []auth.Role{auth.Manager}
+	// owners change a party's owner and deleters delete one: the service
+	// lets only its owner, a lead, a manager or an admin (ownership.May).
+	owners   = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
+	deleters = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
+	leaders  = []auth.Role{auth.Manager}
 	// correctors change a logged interaction: its own staff member (the
 	// service checks whose it is) or a manager, whose team's activity it is.
 	correctors = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	// overseers watch the team's work: the deployment lead, the department
-	// head and the director.
+	// head and the director; they read the hand-overs too.
 	overseers = []auth.Role{auth.Lead, auth.Manager, auth.Director}
 	// admins configure the service (the custom fields).
 	admins = []auth.Role{auth.Admin}
@@ -67,6 +71,8 @@ func Routes(s *service.Service) []Route {
 		Route{"PATCH", base + "/interactions/{id}", "correct_interaction", correctors, decodeInteractionPatch, correctInteraction(s), nil},
 		Route{"DELETE", base + "/interactions/{id}", "delete_interaction", correctors, decodeDelete, deleteInteraction(s), nil},
 		Route{"POST", base + "/handovers", "hand_over", leaders, decodeHandover, handOver(s), nil},
+		Route{"GET", base + "/handovers", "list_handovers", overseers, decodeHandoverList, listHandovers(s), nil},
+		Route{"GET", base + "/handovers/{id}", "get_handover", overseers, decodeID, getHandover(s), nil},
 		Route{"GET", base + "/activity", "staff_activity", overseers, decodeActivity, activity(s), nil},
 		Route{"GET", base + "/field-definitions", "field_definitions", readers, decodeNone, fieldDefinitions(s), nil},
 		Route{"PUT", base + "/field-definitions", "define_fields", admins, decodeDefineFields, defineFields(s), nil},
@@ -95,7 +101,7 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 		{"POST", b + "/bulk-changes", "bulk_change_" + plural, writers, decodeBulk, bulk(p), nil},
 		{"GET", b + "/{id}", "get_" + plural, readers, decodeID, get(p), nil},
 		{"PATCH", b + "/{id}", "update_" + plural, writers, decodePatch, patch(p), nil},
-		{"DELETE", b + "/{id}", "delete_" + plural, writers, decodeDelete, del(p), nil},
+		{"DELETE", b + "/{id}", "delete_" + plural, deleters, decodeDelete, del(p), nil},
 		{"POST", b + "/{id}/merge", "merge_" + plural, writers, decodeMerge, merge(p), nil},
 		{"POST", b + "/{id}/owner", "reassign_" + plural, owners, decodeReassign, reassign(p), nil},
 		{"GET", b + "/{id}/care", "care_" + plural, readers, decodeID, care(p), nil},
@@ -134,7 +140,10 @@ func mapError(err error) *problem.Problem {
 	var inUse *service.InUseError
 	var merged *service.MergedError
 	var conflict *party.ConflictError
+	var denied *ownership.DeniedError
 	switch {
+	case errors.As(err, &denied):
+		return problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
 		for i, f := range verr.Fields {

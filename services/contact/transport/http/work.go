@@ -126,6 +126,34 @@ func handOver(s *service.Service) endpoint.Endpoint {
 	}
 }
 
+type handoverList struct {
+	Before store.HandoverPosition
+	Limit  int
+}
+
+func decodeHandoverList(_ context.Context, r *http.Request) (any, error) {
+	in := handoverList{Before: store.HandoverPosition(newest)}
+	pr, err := page.ParseFrom(r.URL.Query(), &in.Before)
+	in.Limit = pr.Limit
+	return in, err
+}
+
+// listHandovers pages the hand-overs, newest first.
+func listHandovers(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(handoverList)
+		items, err := s.Handovers(ctx, in.Before, in.Limit+1)
+		if err != nil {
+			return nil, err
+		}
+		return page.Of(items, in.Limit, func(h store.Handover) any { return store.HandoverPosition{At: h.HandedOverAt, ID: h.ID} }), nil
+	}
+}
+
+func getHandover(s *service.Service) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) { return s.Handover(ctx, req.(idRequest).ID) }
+}
+
 type segmentRequest struct {
 	Name      string          `json:"name"`
 	Resource  string          `json:"resource"`
