@@ -131,7 +131,7 @@ func TestAWorkbookWithADamagedSheetFailsItsJobNamingTheSheetAndCreatesNothing(t 
 		"cut short": func(b []byte) []byte { return b[:bytes.Index(b, []byte(`<row r="30"`))+5] },
 		"garbled":   func(b []byte) []byte { return bytes.Replace(b, []byte(`<row r="30"`), []byte(`<row r="30" <`), 1) },
 	} {
-		damaged := withPart(t, file, "xl/worksheets/sheet2.xml", edit)
+		damaged := importtest.WithPart(t, file, "xl/worksheets/sheet2.xml", edit)
 		r := uploadForm(t, h, tok, name+".xlsx", damaged, map[string]string{"resource": "people"})
 		mustStatus(t, r, 202)
 		var job importJob

@@ -1,13 +1,11 @@
 package contact_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -462,40 +460,9 @@ func brokenWorkbook(t *testing.T) []byte {
 	if err := f.Write(&good); err != nil {
 		t.Fatal(err)
 	}
-	return withPart(t, good.Bytes(), "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+	return importtest.WithPart(t, good.Bytes(), "xl/worksheets/sheet1.xml", func(b []byte) []byte {
 		return bytes.Replace(b, []byte(`r="A3"`), []byte(`r="3A"`), 1)
 	})
-}
-
-// withPart returns the XLSX file with the part named edited by edit.
-func withPart(t *testing.T, file []byte, part string, edit func([]byte) []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, entry := range zr.File {
-		b, err := fs.ReadFile(zr, entry.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if entry.Name == part {
-			b = edit(b)
-		}
-		w, err := zw.Create(entry.Name)
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
 
 // Nothing in a file is dropped unannounced: the columns that feed no field of

@@ -1,10 +1,8 @@
 package importing
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -39,7 +37,7 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 		{"before the first row", func(b []byte) []byte { return bytes.Replace(b, []byte("<sheetData>"), []byte("<sheetData><"), 1) }, `sheet "Lớp B" is damaged before its first row`},
 		{"a cell name no sheet has", func(b []byte) []byte { return bytes.Replace(b, []byte(`r="A30"`), []byte(`r="30A"`), 1) }, ""},
 	} {
-		damaged := withPart(t, file, "xl/worksheets/sheet2.xml", tt.edit)
+		damaged := importtest.WithPart(t, file, "xl/worksheets/sheet2.xml", tt.edit)
 		err := CheckWorkbook(damaged)
 		switch {
 		case tt.want == "" && err != nil:
@@ -61,35 +59,4 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 			t.Errorf("%s: ReadXLSX read %d rows", tt.name, read)
 		}
 	}
-}
-
-// withPart returns the XLSX file with the part named edited by edit.
-func withPart(t *testing.T, file []byte, part string, edit func([]byte) []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, entry := range zr.File {
-		b, err := fs.ReadFile(zr, entry.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if entry.Name == part {
-			b = edit(b)
-		}
-		w, err := zw.Create(entry.Name)
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
