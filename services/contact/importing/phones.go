@@ -57,7 +57,8 @@ func spaced(runes []rune, i int) bool {
 // says more than a stored phone can hold: a note in brackets after the
 // number ("0913.999.012 (Zalo)", "0913999003 (anh Nam)"), or an extension
 // ("0913 999 003 ext 5"), which E.164 has no place for: both are cut off
-// here. The caller keeps such an item, as typed, in the party's notes (see rowValues.notePhones): refusing the row
+// here; or a number in a retired format ("0168 123 4567"), stored as the
+// one it has today. The caller keeps such an item, as typed, in the party's notes (see rowValues.notePhones): refusing the row
 // would make people retype a cell whose number is right, and dropping the
 // rest unannounced would lose who answers it, or on which app. Brackets
 // before the number ("(091) 234-5678") hold an area code, not a note.
@@ -75,6 +76,12 @@ func phoneNote(item string) (number string, noted bool) {
 		if e164, err := party.NormalizePhone(number); err == nil {
 			number = e164
 		}
+		noted = true
+	}
+	// A number in a format Vietnam retired is stored as the one it has
+	// today (party.CurrentPhone): the notes keep it as the file wrote it,
+	// so the change is not made unseen.
+	if _, renumbered := party.CurrentPhone(number); renumbered {
 		noted = true
 	}
 	return number, noted

@@ -48,6 +48,10 @@ func TestAPhonesNoteOrExtensionIsToldFromItsNumber(t *testing.T) {
 		{"(091) 234-5678", "(091) 234-5678", false},
 		{"0912 (345) 678", "0912 (345) 678", false}, // digits in brackets are no note
 		{"0913999003", "0913999003", false},
+		{"0168 123 4567", "0168 123 4567", true}, // stored as +84381234567
+		{"04 3825 1234", "04 3825 1234", true},   // stored as +842438251234
+		{"024 3825 1234", "024 3825 1234", false},
+		{"04 3825 1234 ext 5", "+842438251234", true},
 		{"(Zalo)", "(Zalo)", false}, // no number: refused as one
 		{"abc", "abc", false},
 	}

@@ -24,9 +24,14 @@ var (
 
 // NormalizePhone returns the E.164 form of a phone number written in any usual
 // way ("0912 345 678", "+84 912 345 678", "84912345678", "(091) 234-5678"),
-// so the same number always produces the same key.
+// so the same number always produces the same key. A number in a format
+// Vietnam retired is read as the one it has today ("0168 123 4567" is
+// "+84381234567", "04 3825 1234" is "+842438251234"; see CurrentPhone).
 func NormalizePhone(raw string) (string, error) {
 	num, err := phonenumbers.Parse(raw, DefaultRegion)
+	if err == nil {
+		renumber(num, raw)
+	}
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return "", ErrInvalidPhone
 	}
