@@ -37,6 +37,23 @@ type importProgress struct {
 
 // familyOf returns, by person, the people they are parent of, of the
 // people named.
+// progressOf returns the progress of the import job id.
+func progressOf(t *testing.T, h *servicetest.Harness, tok, id string) importProgress {
+	t.Helper()
+	var job struct{ Progress importProgress }
+	h.Do(t, "GET", imports+"/"+id, tok, nil).JSON(t, &job)
+	return job.Progress
+}
+
+// sameFamilies fails t unless the people linked to others are those of
+// want, each with their links as familyOf writes them.
+func sameFamilies(t *testing.T, h *servicetest.Harness, want map[string]string) {
+	t.Helper()
+	if got := familyOf(t, h); !maps.Equal(got, want) {
+		t.Fatalf("families %v, want %v", got, want)
+	}
+}
+
 func familyOf(t *testing.T, h *servicetest.Harness) map[string]string {
 	t.Helper()
 	return namePairs(t, h, `SELECT p.name, string_agg(r->>'kind' || ' ' || q.name, ', ' ORDER BY q.name)
@@ -69,10 +86,9 @@ func TestAClassListLinksEachStudentToTheirParents(t *testing.T) {
 	}
 
 	job := importFile(t, h, tok, "lop-1a.csv", []byte(classListCSV), "people", 30*time.Second)
-	var progress struct{ Progress importProgress }
-	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
-	if want := (importProgress{Created: 3, Failed: 4, ParentsCreated: 2, ParentsLinked: 1}); progress.Progress != want {
-		t.Fatalf("progress %+v, want %+v", progress.Progress, want)
+	progress := progressOf(t, h, tok, job.ID)
+	if want := (importProgress{Created: 3, Failed: 4, ParentsCreated: 2, ParentsLinked: 1}); progress != want {
+		t.Fatalf("progress %+v, want %+v", progress, want)
 	}
 	want := []importProblem{
 		{Row: 4, Column: "Họ tên cha", Message: "names the father Đỗ Văn Tâm, whose phone +84912000111 row 2 gives as Lê Văn Bình's: " +
@@ -91,9 +107,7 @@ func TestAClassListLinksEachStudentToTheirParents(t *testing.T) {
 		"Phạm Thị Cúc": "parent_of Lê Minh An, parent_of Lê Minh Châu",
 		"Mai Thị Hồng": "parent_of Đinh Tú",
 	}
-	if got := familyOf(t, h); !maps.Equal(got, family) {
-		t.Fatalf("families %v, want %v", got, family)
-	}
+	sameFamilies(t, h, family)
 	// A parent created is the first child's owner's, with the phone the
 	// rows give; the stored mother's change is in her history and published.
 	owners := namePairs(t, h, `SELECT name, owner_id || ' ' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'phones')), ',')
@@ -200,10 +214,9 @@ func TestAClassListCutOffWhileLinkingParentsLinksEachOnceOnItsRetry(t *testing.T
 		t.Fatal(err)
 	}
 	job = waitForImport(t, h, tok, id, time.Minute)
-	var progress struct{ Progress importProgress }
-	h.Do(t, "GET", imports+"/"+id, tok, nil).JSON(t, &progress)
-	if want := (importProgress{Created: n, ParentsCreated: parents - 1, ParentsLinked: 1}); job.Status != "done" || progress.Progress != want {
-		t.Fatalf("the retried job ended %s with %+v, want %+v", job.Status, progress.Progress, want)
+	progress := progressOf(t, h, tok, id)
+	if want := (importProgress{Created: n, ParentsCreated: parents - 1, ParentsLinked: 1}); job.Status != "done" || progress != want {
+		t.Fatalf("the retried job ended %s with %+v, want %+v", job.Status, progress, want)
 	}
 	if got := testkit.Count(t, h.Pool, `SELECT count(*) FROM person`); got != int64(1+n+parents-1) {
 		t.Errorf("%d people, want the mother, %d students and %d parents created", got, n, parents-1)
@@ -254,14 +267,11 @@ func TestTwoClassListsSharingAParentAreUndoneWholeInEitherOrder(t *testing.T) {
 		t.Helper()
 		a := importFile(t, h, tok, "lop-6a.csv", first, "people", 30*time.Second)
 		b := importFile(t, h, tok, "lop-6b.csv", second, "people", 30*time.Second)
-		var progress struct{ Progress importProgress }
-		h.Do(t, "GET", imports+"/"+b.ID, tok, nil).JSON(t, &progress)
-		if a.Progress.Created != 1 || progress.Progress != (importProgress{Created: 1, ParentsLinked: 1}) {
-			t.Fatalf("imported %+v, then %+v", a.Progress, progress.Progress)
+		progress := progressOf(t, h, tok, b.ID)
+		if a.Progress.Created != 1 || progress != (importProgress{Created: 1, ParentsLinked: 1}) {
+			t.Fatalf("imported %+v, then %+v", a.Progress, progress)
 		}
-		if got := familyOf(t, h); !maps.Equal(got, both) {
-			t.Fatalf("families %v, want %v", got, both)
-		}
+		sameFamilies(t, h, both)
 		return a.ID, b.ID
 	}
 	undone := func(id string, deleted, kept, unlinked int) {
@@ -328,19 +338,16 @@ func TestAClassListLinksStudentsToAParentWhoIsARowOfTheFile(t *testing.T) {
 		t.Fatalf("preview: %s", r.Body)
 	}
 	job := importFile(t, h, tok, "lop.csv", []byte(list), "people", 30*time.Second)
-	var progress struct{ Progress importProgress }
-	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
-	if want := (importProgress{Created: 3, Failed: 1, ParentsLinked: 1}); progress.Progress != want {
-		t.Fatalf("progress %+v, want %+v", progress.Progress, want)
+	progress := progressOf(t, h, tok, job.ID)
+	if want := (importProgress{Created: 3, Failed: 1, ParentsLinked: 1}); progress != want {
+		t.Fatalf("progress %+v, want %+v", progress, want)
 	}
 	want := []importProblem{{Row: 5, Column: "Họ tên cha", Message: "names the father Trần Văn Sai, whose phone +84912000111 row 2 gives its own person, " +
 		"Lê Văn Bình: a phone identifies one person; correct the name or the phone, or leave the name blank to link to Lê Văn Bình"}}
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
 	}
-	if got, want := familyOf(t, h), map[string]string{"Lê Văn Bình": "parent_of Lê Minh An, parent_of Lê Minh Châu"}; !maps.Equal(got, want) {
-		t.Fatalf("families %v, want %v", got, want)
-	}
+	sameFamilies(t, h, map[string]string{"Lê Văn Bình": "parent_of Lê Minh An, parent_of Lê Minh Châu"})
 	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM party_key WHERE key LIKE '%84912000111'`); n != 1 {
 		t.Errorf("the father's phone is held %d times, want once", n)
 	}

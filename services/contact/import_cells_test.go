@@ -182,18 +182,30 @@ func TestPhoneCellsAsPeopleTypeThemKeepTheirNotesAndExtensions(t *testing.T) {
 	if job.Status != "done" || job.Progress.Created != 5 || job.Progress.Failed != 0 {
 		t.Fatalf("job: %+v, report %+v", job, problemsOf(t, h, tok, job.ID))
 	}
-	phones := namePairs(t, h, `SELECT name, doc->>'phones' FROM person`)
-	notes := namePairs(t, h, `SELECT name, coalesce(doc->>'notes', '') FROM person`)
-	for name, want := range map[string]struct{ phones, notes string }{
+	samePhonesAndNotes(t, h, map[string]phonesAndNotes{
 		"Hai Số Điện":   {`["+84913999003", "+84913999004"]`, ""},
 		"Gạch Trong Số": {`["+84913999005"]`, ""},
 		"Có Ghi Chú":    {`["+84913999012"]`, "Gọi sau 17h\nĐiện thoại: 0913.999.012 (Zalo)"},
 		"Có Số Lẻ":      {`["+84913999013"]`, "Điện thoại: 0913 999 013 ext 5"},
 		"Con Của Mẹ":    {`["+84913999014"]`, "SĐT mẹ: 0913999015 (chỉ Zalo)"},
 		"Trần Thị Hạnh": {`["+84913999015"]`, ""},
-	} {
-		if phones[name] != want.phones || notes[name] != want.notes {
-			t.Errorf("%s: phones %s, notes %q; want %s, %q", name, phones[name], notes[name], want.phones, want.notes)
+	})
+}
+
+// phonesAndNotes are a stored person's phones (as their document holds
+// them) and notes.
+type phonesAndNotes struct{ phones, notes string }
+
+// samePhonesAndNotes fails t unless each person named in want holds those
+// phones and notes; it returns every stored person's phones by name.
+func samePhonesAndNotes(t *testing.T, h *servicetest.Harness, want map[string]phonesAndNotes) map[string]string {
+	t.Helper()
+	phones := namePairs(t, h, `SELECT name, doc->>'phones' FROM person`)
+	notes := namePairs(t, h, `SELECT name, coalesce(doc->>'notes', '') FROM person`)
+	for name, w := range want {
+		if phones[name] != w.phones || notes[name] != w.notes {
+			t.Errorf("%s: phones %s, notes %q; want %s, %q", name, phones[name], notes[name], w.phones, w.notes)
 		}
 	}
+	return phones
 }

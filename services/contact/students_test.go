@@ -62,10 +62,9 @@ func TestAStudentOnTwoSheetsOfAClassListIsCreatedOnceAndReported(t *testing.T) {
 	}
 
 	job := importFile(t, h, tok, "lop5a.xlsx", file, "people", 30*time.Second)
-	var progress struct{ Progress importProgress }
-	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
-	if w := (importProgress{Created: 3, Failed: 3, ParentsCreated: 2}); progress.Progress != w {
-		t.Fatalf("progress %+v, want %+v", progress.Progress, w)
+	progress := progressOf(t, h, tok, job.ID)
+	if w := (importProgress{Created: 3, Failed: 3, ParentsCreated: 2}); progress != w {
+		t.Fatalf("progress %+v, want %+v", progress, w)
 	}
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
@@ -74,9 +73,7 @@ func TestAStudentOnTwoSheetsOfAClassListIsCreatedOnceAndReported(t *testing.T) {
 		"Phạm Thị Cúc": "parent_of Nguyễn Văn An, parent_of Trần Văn Cường",
 		"Ngô Thị Mai":  "parent_of Lê Thị Bình",
 	}
-	if got := familyOf(t, h); !maps.Equal(got, family) {
-		t.Fatalf("families %v, want %v", got, family)
-	}
+	sameFamilies(t, h, family)
 	if u, body := undoImport(t, h, tok, job.ID); u.Deleted != 5 {
 		t.Fatalf("undo: %s", body)
 	}
@@ -134,10 +131,9 @@ func TestNextTermsClassListCreatesNoStudentTheParentsAlreadyHave(t *testing.T) {
 	}
 
 	job = importFile(t, h, tok, "hk2.csv", []byte(next), "people", 30*time.Second)
-	var progress struct{ Progress importProgress }
-	h.Do(t, "GET", imports+"/"+job.ID, tok, nil).JSON(t, &progress)
-	if w := (importProgress{Created: 2, Failed: 3, ParentsCreated: 1, ParentsLinked: 1}); progress.Progress != w {
-		t.Fatalf("progress %+v, want %+v", progress.Progress, w)
+	progress := progressOf(t, h, tok, job.ID)
+	if w := (importProgress{Created: 2, Failed: 3, ParentsCreated: 1, ParentsLinked: 1}); progress != w {
+		t.Fatalf("progress %+v, want %+v", progress, w)
 	}
 	if report := problemsOf(t, h, tok, job.ID); !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
@@ -147,9 +143,7 @@ func TestNextTermsClassListCreatesNoStudentTheParentsAlreadyHave(t *testing.T) {
 		"Ngô Thị Mai":  "parent_of Lê Thị Bình",
 		"Vũ Thị Lan":   "parent_of Lê Thị Bình",
 	}
-	if got := familyOf(t, h); !maps.Equal(got, family) {
-		t.Fatalf("families %v, want %v", got, family)
-	}
+	sameFamilies(t, h, family)
 	if n := len(namePairs(t, h, `SELECT id::text, name FROM person WHERE name = 'Nguyễn Văn An'`)); n != 1 {
 		t.Fatalf("%d people named Nguyễn Văn An, want 1", n)
 	}
