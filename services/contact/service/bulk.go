@@ -203,27 +203,26 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 	if len(c.CustomFields) > 0 && p.k.custom == nil {
 		bad = append(bad, problem.FieldError{Field: "custom_fields", Message: "people have no custom fields"})
 	}
+	// A blank tag would be dropped from every party: a change that reads
+	// as done and did nothing.
+	const blank = "is blank: name a tag"
 	added := map[string]bool{}
 	for i, t := range c.AddTags {
 		added[party.TagKey(t)] = true
-		if err := party.CheckTag(t); err != nil {
-			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("add_tags[%d]", i), Message: err.Error()})
+		field := fmt.Sprintf("add_tags[%d]", i)
+		if party.TagKey(t) == "" {
+			bad = append(bad, problem.FieldError{Field: field, Message: blank})
+		} else if err := party.CheckTag(t); err != nil {
+			bad = append(bad, problem.FieldError{Field: field, Message: err.Error()})
 		}
 	}
-	// A blank tag would be dropped from every party: a change that reads
-	// as done and did nothing.
-	blank := func(field string, tags []string) {
-		for i, t := range tags {
-			if party.TagKey(t) == "" {
-				bad = append(bad, problem.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Message: "is blank: name a tag"})
-			}
-		}
-	}
-	blank("add_tags", c.AddTags)
-	blank("remove_tags", c.RemoveTags)
 	for i, t := range c.RemoveTags {
-		if added[party.TagKey(t)] {
-			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("remove_tags[%d]", i), Message: "is also in add_tags"})
+		field := fmt.Sprintf("remove_tags[%d]", i)
+		switch {
+		case party.TagKey(t) == "":
+			bad = append(bad, problem.FieldError{Field: field, Message: blank})
+		case added[party.TagKey(t)]:
+			bad = append(bad, problem.FieldError{Field: field, Message: "is also in add_tags"})
 		}
 	}
 	switch {

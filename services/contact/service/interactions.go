@@ -48,7 +48,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		return store.Interaction{}, err
 	}
 	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: occurred, Outcome: in.Outcome,
-		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: dateText(nextOn), LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
+		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: nextOn.String(), LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
 	if it.StaffID == "" {
 		it.StaffID = it.LoggedBy
 	}
@@ -164,7 +164,7 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 		return it, err
 	}
 	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, stored(*in.OccurredAt), in.Outcome, in.Notes
-	it.NextActionOn, it.NextAction = nextActionTime(next), dateText(next)
+	it.NextActionOn, it.NextAction = nextActionTime(next), next.String()
 	return it, nil
 }
 
@@ -236,13 +236,4 @@ func nextActionTime(d party.Date) *time.Time {
 	}
 	t := d.Start(time.UTC)
 	return &t
-}
-
-// dateText writes d as the API does, YYYY-MM-DD, or "" for no date, so a
-// follow-up sent day first is answered as every other date.
-func dateText(d party.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
 }

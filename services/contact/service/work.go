@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -147,8 +146,7 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 		if err != nil {
 			bad = append(bad, problem.FieldError{Field: "next_action_due", Message: err.Error() + `, or "today"`})
 		}
-		due := d.Start(time.UTC)
-		f.NextActionDue = &due
+		f.NextActionDue = nextActionTime(d)
 	}
 	if len(bad) > 0 {
 		return f, problem.Invalid("bad filter", bad...)
