@@ -37,11 +37,9 @@ type Options struct {
 	DefaultKinds []party.Kind
 	// Defaults are values every row takes (see Defaults).
 	Defaults Defaults
-	// Today is the business day the file is checked on (no birthday may
-	// follow it); zero means the machine's current day.
-	Today party.Date
 	// Received is when the file was uploaded: a consent a row records
-	// without its time was given by then. Zero means now.
+	// without its time was given by then, and no birthday or consent may
+	// follow it. Zero means now.
 	Received time.Time
 	// Import is the job's id, named as the source of a consent a row
 	// records without one.
@@ -84,9 +82,6 @@ func NewChecker(opts Options) *Checker {
 	}
 	if opts.Received.IsZero() {
 		opts.Received = time.Now()
-	}
-	if opts.Today.IsZero() {
-		opts.Today = party.DateOf(opts.Received)
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
@@ -217,7 +212,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		p.Birthday = d
 	}
 	v.checkID()
-	p, err := party.NewPerson(p, c.opts.Today)
+	p, err := party.NewPerson(p, c.opts.Received.In(c.opts.Location))
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
 	}

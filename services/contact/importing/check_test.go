@@ -1,6 +1,8 @@
 package importing
 
 import (
+	"time"
+
 	"reflect"
 	"strings"
 	"testing"
@@ -172,7 +174,7 @@ func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
 }
 
 func TestABirthdayAfterTheDayOfTheImportIsReportedInItsColumn(t *testing.T) {
-	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 24}})
+	c := NewChecker(Options{Received: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)})
 	_, got := c.Person(Row{Line: 4, Cells: []Cell{{"Họ và tên", "Nguyễn Văn An"}, {"Ngày sinh", "25/11/2026"}}})
 	want := []Problem{{Row: 4, Column: "Ngày sinh", Message: "must not be after today (2026-11-24)"}}
 	if !reflect.DeepEqual(got, want) {

@@ -1,6 +1,8 @@
 package importing
 
 import (
+	"time"
+
 	"iter"
 	"strings"
 	"testing"
@@ -31,7 +33,7 @@ func classRows(cells ...[]string) iter.Seq2[Row, error] {
 // families they name.
 func familiesOf(t *testing.T, rows ...[]string) *Families {
 	t.Helper()
-	refs, err := ReadFile(classRows(rows...), NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}}), People)
+	refs, err := ReadFile(classRows(rows...), NewChecker(Options{Received: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}), People)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +143,7 @@ func TestAParentMayBeARowOfTheFile(t *testing.T) {
 }
 
 func TestAParentIsCheckedOnTheRowNamingThem(t *testing.T) {
-	c := NewChecker(Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}})
+	c := NewChecker(Options{Received: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)})
 	tests := []struct {
 		cells  []string
 		column string

@@ -1,17 +1,17 @@
 package importing
 
 import (
+	"time"
+
 	"strings"
 	"testing"
-
-	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 // checkClassList checks a class list's rows in file order, as an import
 // does once the file's families are read, and returns each row's problems.
 func checkClassList(t *testing.T, rows ...[]string) map[int][]Problem {
 	t.Helper()
-	opts := Options{Today: party.Date{Year: 2026, Month: 11, Day: 2}}
+	opts := Options{Received: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	refs, err := ReadFile(classRows(rows...), NewChecker(opts), People)
 	if err != nil {
 		t.Fatal(err)

@@ -81,10 +81,12 @@ var earliestBirthday = Date{1900, time.January, 1}
 
 // NewPerson returns p normalised (trimmed name, E.164 phones, lower-case
 // emails, deduplicated tags and dates) or a *ValidationError listing every
-// invalid field. today is the business day now: a birthday after it is a
-// typo (important dates, such as a contract's end, may lie ahead).
-func NewPerson(p Person, today Date) (Person, error) {
+// invalid field. now is the current time in the business time zone: a
+// birthday after its day is a typo (important dates, such as a contract's
+// end, may lie ahead), and so is a consent decided after it.
+func NewPerson(p Person, now time.Time) (Person, error) {
 	var c checks
+	today := DateOf(now)
 	p.FullName = cleanText(p.FullName)
 	if p.FullName == "" {
 		c.add("full_name", "required")
@@ -106,7 +108,7 @@ func NewPerson(p Person, today Date) (Person, error) {
 	}
 	p.ImportantDates = checkImportantDates(&c, p.ImportantDates)
 	for _, ch := range slices.Sorted(maps.Keys(p.Consents)) {
-		checkConsent(&c, ch, p.Consents[ch], today)
+		checkConsent(&c, ch, p.Consents[ch], now)
 	}
 	p.Relationships = checkRelationships(&c, p.ID, p.Relationships)
 	checkTags(&c, p.Tags)
@@ -147,8 +149,10 @@ func containsDate(dates []ImportantDate, d ImportantDate) bool {
 }
 
 // checkConsent checks that a consent says when and where it was decided;
-// a decision dated after today (in the time zone it was given in) is a typo.
-func checkConsent(c *checks, ch Channel, consent Consent, today Date) {
+// a decision dated after now is a typo. The instant is compared, not its
+// day: a day read in the offset it was written with would let
+// "23:59-12:00" through, a day and a half ahead of Vietnam.
+func checkConsent(c *checks, ch Channel, consent Consent, now time.Time) {
 	field := "consents." + string(ch)
 	if !ch.Valid() {
 		c.add(field, "unknown channel")
@@ -157,8 +161,8 @@ func checkConsent(c *checks, ch Channel, consent Consent, today Date) {
 	switch {
 	case consent.At.IsZero():
 		c.add(field+".at", "required: when the person decided")
-	case today.Before(DateOf(consent.At)):
-		c.add(field+".at", "must not be after today (%s)", today)
+	case consent.At.After(now.Add(ClockSkew)):
+		c.add(field+".at", "must not be in the future (it is %s now)", now.Format("2006-01-02 15:04 -07:00"))
 	}
 	if strings.TrimSpace(consent.Source) == "" {
 		c.add(field+".source", "required: where the decision was recorded")

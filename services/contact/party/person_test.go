@@ -10,6 +10,8 @@ import (
 var (
 	consentTime = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	today       = Date{2026, time.November, 24}
+	// now is 16:00 on today in Vietnam, the business time zone.
+	now = time.Date(2026, time.November, 24, 16, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 )
 
 func TestValidPersonIsNormalised(t *testing.T) {
@@ -32,7 +34,7 @@ func TestValidPersonIsNormalised(t *testing.T) {
 		},
 		Tags:  []string{"phụ huynh", "Phụ Huynh"},
 		Notes: " Go\u0323i lại sau ",
-	}, today)
+	}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +102,20 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 			want:   []FieldError{{"birthday", "must not be after today (2026-11-24)"}},
 		},
 		{
-			name: "a consent given tomorrow",
+			// Each is ahead of now however its day reads in its own offset;
+			// a few minutes' skew between clocks is not.
+			name: "a consent given ahead of now",
 			person: Person{FullName: "Lê Văn C", Consents: map[Channel]Consent{
 				ChannelEmail: {Granted: true, At: time.Date(2026, time.November, 25, 8, 0, 0, 0, time.UTC), Source: "form"},
-				ChannelZalo:  {Granted: true, At: time.Date(2026, time.November, 24, 23, 0, 0, 0, time.UTC), Source: "form"},
+				ChannelSMS:   {Granted: true, At: time.Date(2026, time.November, 24, 23, 59, 0, 0, time.FixedZone("", -12*3600)), Source: "form"},
+				ChannelPhone: {Granted: true, At: time.Date(2026, time.November, 24, 23, 0, 0, 0, time.FixedZone("ICT", 7*3600)), Source: "form"},
+				ChannelZalo:  {Granted: true, At: now.Add(4 * time.Minute).UTC(), Source: "form"},
 			}},
-			want: []FieldError{{"consents.email.at", "must not be after today (2026-11-24)"}},
+			want: []FieldError{
+				{"consents.email.at", "must not be in the future (it is 2026-11-24 16:00 +07:00 now)"},
+				{"consents.phone.at", "must not be in the future (it is 2026-11-24 16:00 +07:00 now)"},
+				{"consents.sms.at", "must not be in the future (it is 2026-11-24 16:00 +07:00 now)"},
+			},
 		},
 		{
 			name:   "a placeholder birthday",
@@ -148,7 +158,7 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewPerson(tt.person, today)
+			_, err := NewPerson(tt.person, now)
 			var verr *ValidationError
 			if !errors.As(err, &verr) {
 				t.Fatalf("err = %v, want *ValidationError", err)

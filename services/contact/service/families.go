@@ -275,7 +275,7 @@ func (s *Service) writeParents(ctx context.Context, job store.Import, token stri
 // create adds a new parent p with links to their children, owned by the
 // first child's owner, so that one member of staff cares for the family.
 func (w *parentsWrite) create(s *Service, k kind[party.Person], p *importing.Parent, links []party.Relationship, owner string, now time.Time) error {
-	v, err := party.NewPerson(party.Person{FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), OwnerID: owner, Relationships: links}, s.today())
+	v, err := party.NewPerson(party.Person{FullName: p.Name, Phones: p.Phones(), Emails: p.Emails(), OwnerID: owner, Relationships: links}, s.businessNow())
 	if err != nil {
 		return err
 	}

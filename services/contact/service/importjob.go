@@ -59,7 +59,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	if err != nil {
 		return err
 	}
-	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema, Today: s.today(),
+	opts := importing.Options{Mapping: importing.DefaultMapping().With(explicit), Schema: fields.Schema,
 		Received: job.CreatedAt.In(s.Location), Import: job.ID, Location: s.Location, Workbook: job.Format == "xlsx", Sheets: job.Sheets}
 	if len(job.Defaults) > 0 {
 		opts.Defaults = importing.NewDefaults(job.Defaults)

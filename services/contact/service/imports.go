@@ -291,7 +291,7 @@ func (s *Service) checkDefaults(ctx context.Context, d importing.Defaults, r imp
 	if err != nil {
 		return nil, err
 	}
-	problems := d.Check(r, m, headers, importing.Options{Schema: custom.Schema, Today: s.today()})
+	problems := d.Check(r, m, headers, importing.Options{Schema: custom.Schema, Received: s.businessNow(), Location: s.Location})
 	refs := map[importing.Field]importing.Ref{}
 	for _, f := range []importing.Field{importing.FieldSupervisingUnit, importing.FieldWorkplace} {
 		if text, ok := d[f]; ok && problems[f] == "" {

@@ -3,6 +3,8 @@
 package service
 
 import (
+	"time"
+
 	"encoding/json"
 
 	"github.com/rapportcrm/rapport/pkg/contract"
@@ -18,7 +20,7 @@ type kind[T any] struct {
 	// party.CustomFieldSchema.Set); nil: the party carries none (people).
 	// Organisations carry them, checked against the stored definitions.
 	custom       func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
-	validate     func(v T, today party.Date, fields party.CustomFieldSchema) (T, error)
+	validate     func(v T, now time.Time, fields party.CustomFieldSchema) (T, error)
 	id           func(*T) *string
 	owner        func(*T) *string
 	forceReason  func(*T) *string
@@ -77,7 +79,7 @@ func organisations() kind[party.Organisation] {
 			o.CustomFields, refused = fields.Set(o.Kinds, o.CustomFields, set)
 			return o, refused
 		},
-		validate: func(o party.Organisation, _ party.Date, fields party.CustomFieldSchema) (party.Organisation, error) {
+		validate: func(o party.Organisation, _ time.Time, fields party.CustomFieldSchema) (party.Organisation, error) {
 			return party.NewOrganisation(o, fields)
 		},
 		id:          func(o *party.Organisation) *string { return &o.ID },
@@ -119,8 +121,8 @@ func organisations() kind[party.Organisation] {
 func people() kind[party.Person] {
 	return kind[party.Person]{
 		table: store.Person,
-		validate: func(p party.Person, today party.Date, _ party.CustomFieldSchema) (party.Person, error) {
-			return party.NewPerson(p, today)
+		validate: func(p party.Person, now time.Time, _ party.CustomFieldSchema) (party.Person, error) {
+			return party.NewPerson(p, now)
 		},
 		id:          func(p *party.Person) *string { return &p.ID },
 		owner:       func(p *party.Person) *string { return &p.OwnerID },

@@ -93,8 +93,11 @@ func stored(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // today is the business day now, for reminders.
 func (s *Service) today() party.Date {
-	return party.DateOf(s.now().In(s.Location))
+	return party.DateOf(s.businessNow())
 }
+
+// businessNow is now in the business time zone, whose days dates are.
+func (s *Service) businessNow() time.Time { return s.now().In(s.Location) }
 
 // Parties are the use cases of one party type.
 type Parties[T any] struct {
@@ -136,7 +139,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err != nil {
 			return err
 		}
-		if v, err = p.k.validate(in, p.s.today(), fields); err != nil {
+		if v, err = p.k.validate(in, p.s.businessNow(), fields); err != nil {
 			return err
 		}
 		if force && strings.TrimSpace(reason) == "" {
@@ -420,7 +423,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err != nil {
 			return err
 		}
-		if next, err = p.k.validate(next, p.s.today(), fields); err != nil {
+		if next, err = p.k.validate(next, p.s.businessNow(), fields); err != nil {
 			return err
 		}
 		if *p.k.owner(&next) != *p.k.owner(&before) {

@@ -91,8 +91,8 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	if err != nil {
 		return v, err
 	}
-	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Today: s.today(), Defaults: up.defaults,
-		Received: s.now(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
+	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Defaults: up.defaults,
+		Received: s.businessNow(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
 	// Rows are told from every row of the file, as the import tells them.
 	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
 	if err != nil {
