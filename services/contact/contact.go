@@ -21,7 +21,7 @@ import (
 // database when CONTACT_CUSTOM_FIELDS_FILE names no schema of the
 // deployment's own.
 var Schema = party.CustomFieldSchema{
-	party.KindSchool: {{Name: "student_count", Type: party.FieldNumber}},
+	party.KindSchool: {{Name: "student_count", Type: party.FieldNumber, Integer: true, Min: new(float64)}},
 	party.KindUnit:   {{Name: "budget_chapter", Type: party.FieldString}},
 }
 

@@ -281,3 +281,28 @@ func TestAnImportWhoseFieldsChangedMidwayChecksItsRowsAgain(t *testing.T) {
 		t.Errorf("%d schools hold a level the fields no longer allow", n)
 	}
 }
+
+// A number field may be bounded: the built-in student count is a whole
+// number of at least zero, and bounds added later that values held would
+// break are refused as any other tightening is.
+func TestANumberFieldRefusesValuesOutsideItsBounds(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	admin, tok := h.Token(t, auth.Admin), h.Token(t, auth.Sales)
+	for value, message := range map[string]string{"-5": "must be at least 0", "900.5": "must be a whole number"} {
+		r := h.Do(t, "POST", orgs, tok, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"custom_fields":{"student_count":`+value+`}}`)
+		mustStatus(t, r, 422)
+		mustName(t, r, "custom_fields.student_count", message)
+	}
+	create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"custom_fields":{"student_count":900}}`)
+	r := defineFields(t, h, admin, `"1"`, `{"school": [{"name": "student_count", "type": "number", "integer": true, "min": 0, "max": 500}]}`)
+	if in := inUseOf(t, r); len(in) != 1 || in[0].Field != "custom_fields.student_count" || in[0].Organizations != 1 {
+		t.Errorf("a maximum below a value held: %s", r.Body)
+	}
+	r = defineFields(t, h, admin, `"1"`, `{"school": [{"name": "student_count", "type": "number", "min": 10, "max": 1}]}`)
+	mustStatus(t, r, 422)
+	mustName(t, r, "school[0].max", "must not be below min (10)")
+	mustStatus(t, defineFields(t, h, admin, `"1"`, `{"school": [{"name": "student_count", "type": "number", "integer": true, "min": 0, "max": 5000}]}`), 200)
+	r = h.Do(t, "POST", orgs, tok, `{"name":"Trường THPT Lê Lợi","kinds":["school"],"custom_fields":{"student_count":5001}}`)
+	mustStatus(t, r, 422)
+	mustName(t, r, "custom_fields.student_count", "must be at most 5000")
+}

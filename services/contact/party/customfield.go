@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +31,11 @@ type FieldDefinition struct {
 	Required bool      `json:"required"`
 	// Allowed, when set, is the closed list of values of a string field.
 	Allowed []string `json:"allowed,omitempty"`
+	// Integer, Min and Max bound a number field: a school's student count
+	// is a whole number of at least zero, not -5 or 900.5.
+	Integer bool     `json:"integer,omitempty"`
+	Min     *float64 `json:"min,omitempty"`
+	Max     *float64 `json:"max,omitempty"`
 }
 
 // CustomFieldSchema lists the custom fields per organisation kind. An
@@ -186,15 +193,11 @@ func (d FieldDefinition) check(v any) string {
 			return "must be one of " + strings.Join(d.Allowed, ", ")
 		}
 	case FieldNumber:
-		switch n := v.(type) {
-		case float64, float32, int, int32, int64:
-		case json.Number:
-			if _, err := n.Float64(); err != nil {
-				return "must be a number"
-			}
-		default:
+		n, ok := number(v)
+		if !ok {
 			return "must be a number"
 		}
+		return d.checkNumber(n)
 	case FieldBool:
 		if _, ok := v.(bool); !ok {
 			return "must be true or false"
@@ -215,6 +218,39 @@ func (d FieldDefinition) check(v any) string {
 		}
 	default:
 		return "has an unknown field type " + string(d.Type)
+	}
+	return ""
+}
+
+// number reads v as a number, as JSON decodes one.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// checkNumber returns why n is out of d's bounds, or "".
+func (d FieldDefinition) checkNumber(n float64) string {
+	switch {
+	case d.Integer && n != math.Trunc(n):
+		return "must be a whole number"
+	case d.Min != nil && n < *d.Min:
+		return "must be at least " + strconv.FormatFloat(*d.Min, 'f', -1, 64)
+	case d.Max != nil && n > *d.Max:
+		return "must be at most " + strconv.FormatFloat(*d.Max, 'f', -1, 64)
 	}
 	return ""
 }
@@ -247,7 +283,8 @@ func ParseCustomFieldSchema(data []byte) (CustomFieldSchema, error) {
 // Check refuses, field by field, what would make every organisation of a
 // kind fail or pass for the wrong reason: an unknown kind or type, a
 // nameless or repeated field, allowed values on a field that is not text
-// or repeated in its list. Paths are written "school[1].type".
+// or repeated in its list, bounds on a field that is not a number or that
+// no value fits. Paths are written "school[1].type".
 func (s CustomFieldSchema) Check() error {
 	var c checks
 	for _, k := range slices.Sorted(maps.Keys(s)) {
@@ -275,12 +312,32 @@ func (s CustomFieldSchema) Check() error {
 			if len(slices.Compact(slices.Sorted(slices.Values(d.Allowed)))) != len(d.Allowed) {
 				c.add(at+".allowed", "lists a value twice")
 			}
+			checkBounds(&c, at, d)
 		}
 	}
 	if len(c.fields) == 0 {
 		return nil
 	}
 	return &ValidationError{Of: "custom field schema", Fields: c.fields}
+}
+
+// checkBounds refuses the bounds of d that no value could meet or that
+// bound what is not a number.
+func checkBounds(c *checks, at string, d FieldDefinition) {
+	if d.Type != FieldNumber {
+		for i, set := range []bool{d.Integer, d.Min != nil, d.Max != nil} {
+			if set {
+				c.add(at+"."+[]string{"integer", "min", "max"}[i], "bounds are for number fields")
+			}
+		}
+		return
+	}
+	if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
+		c.add(at+".max", "must not be below min (%s)", strconv.FormatFloat(*d.Min, 'f', -1, 64))
+	}
+	if d.Integer && d.Min != nil && d.Max != nil && math.Floor(*d.Max) < math.Ceil(*d.Min) {
+		c.add(at+".max", "leaves no whole number from min (%s)", strconv.FormatFloat(*d.Min, 'f', -1, 64))
+	}
 }
 
 // Normalized returns s without the kinds that define no field, so that a
@@ -300,7 +357,10 @@ func (s CustomFieldSchema) Equal(t CustomFieldSchema) bool {
 	s, t = s.Normalized(), t.Normalized()
 	return maps.EqualFunc(s, t, func(a, b []FieldDefinition) bool {
 		return slices.EqualFunc(a, b, func(x, y FieldDefinition) bool {
-			return x.Name == y.Name && x.Type == y.Type && x.Required == y.Required && slices.Equal(x.Allowed, y.Allowed)
+			return x.Name == y.Name && x.Type == y.Type && x.Required == y.Required && slices.Equal(x.Allowed, y.Allowed) &&
+				x.Integer == y.Integer && sameBound(x.Min, y.Min) && sameBound(x.Max, y.Max)
 		})
 	})
 }
+
+func sameBound(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }

@@ -133,3 +133,47 @@ func TestSchemasAreEqualWhenTheyDefineTheSameFields(t *testing.T) {
 		t.Error("a field made required left the schemas equal")
 	}
 }
+
+func TestANumberFieldKeepsToItsBounds(t *testing.T) {
+	s, err := ParseCustomFieldSchema([]byte(`{"school": [
+ {"name": "student_count", "type": "number", "integer": true, "min": 0, "max": 20000},
+ {"name": "fee", "type": "number", "min": 0.5}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	school := []Kind{KindSchool}
+	for v, want := range map[any]string{
+		900.0: "", 0.0: "", 20000.0: "", -5.0: "must be at least 0", 900.5: "must be a whole number",
+		20001.0: "must be at most 20000", "900": "must be a number",
+	} {
+		_, refused := s.Set(school, nil, map[string]any{"student_count": v})
+		if refused["student_count"] != want {
+			t.Errorf("student_count %v: %q, want %q", v, refused["student_count"], want)
+		}
+	}
+	if _, refused := s.Set(school, nil, map[string]any{"fee": 0.25}); refused["fee"] != "must be at least 0.5" {
+		t.Errorf("fee 0.25: %q", refused["fee"])
+	}
+	if got := Tightened(CustomFieldSchema{KindSchool: {{Name: "student_count", Type: FieldNumber}}}, s, school, map[string]any{"student_count": -5.0}); !slices.Equal(got, []string{"student_count"}) {
+		t.Errorf("a minimum added left -5 valid: %v", got)
+	}
+	if s.Equal(CustomFieldSchema{KindSchool: {{Name: "student_count", Type: FieldNumber, Integer: true}, {Name: "fee", Type: FieldNumber}}}) {
+		t.Error("schemas differing only in bounds were equal")
+	}
+}
+
+func TestBoundsNoValueCouldMeetAreRefused(t *testing.T) {
+	_, err := ParseCustomFieldSchema([]byte(`{"school": [
+ {"name": "a", "type": "number", "min": 5, "max": 1},
+ {"name": "b", "type": "number", "integer": true, "min": 1.2, "max": 1.8},
+ {"name": "c", "type": "string", "integer": true, "max": 3}]}`))
+	if err == nil {
+		t.Fatal("bounds no value meets were accepted")
+	}
+	for _, want := range []string{"school[0].max: must not be below min (5)", "school[1].max: leaves no whole number from min (1.2)",
+		"school[2].integer: bounds are for number fields", "school[2].max: bounds are for number fields"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
