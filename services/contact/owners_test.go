@@ -157,7 +157,7 @@ func TestADeletedPartyKeepsItsHistoryAndInteractionsAndSaysWhoDeletedIt(t *testi
 	}
 	r.JSON(t, &hist)
 	last := hist.Items[len(hist.Items)-1]
-	if len(hist.Items) != 2 || last.Field != "deleted" || last.Actor != "user-manager" || string(last.New) != "null" ||
+	if len(hist.Items) != 3 || last.Field != "deleted" || last.Actor != "user-manager" || string(last.New) != "null" ||
 		!strings.Contains(string(last.Old), "Hoàng Thị Yến") || !strings.Contains(string(last.Old), "+84988000222") {
 		t.Fatalf("history of the deleted person: %s", r.Body)
 	}

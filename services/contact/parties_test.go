@@ -400,7 +400,7 @@ func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
 	if unit.SupervisingUnitID != so {
 		t.Fatalf("the school is supervised by %s, want the surviving unit %s", unit.SupervisingUnitID, so)
 	}
-	if got := historyOf(orgs + "/" + school); !slices.Equal(got, []string{"merged_ids", "merged_from", "merge_conflict.name", "supervising_unit_id"}) {
+	if got := historyOf(orgs + "/" + school); !slices.Equal(got, []string{"created", "merged_ids", "merged_from", "merge_conflict.name", "supervising_unit_id"}) {
 		t.Fatalf("school history %q", got)
 	}
 	e := testkit.WaitForEvent(t, h.JS, "CONTACT", "contact.organization.updated", 10*time.Second,
@@ -418,7 +418,7 @@ func TestLinksFollowTheirPartyThroughMergesAndDeletes(t *testing.T) {
 	if got := relationships(); len(got) != 0 {
 		t.Fatalf("after the deletes the teacher links %+v", got)
 	}
-	if got := historyOf(people + "/" + teacher); !slices.Equal(got, []string{"relationships", "relationships", "relationships", "relationships"}) {
+	if got := historyOf(people + "/" + teacher); !slices.Equal(got, []string{"created", "relationships", "relationships", "relationships", "relationships"}) {
 		t.Fatalf("teacher history %q", got)
 	}
 	// Each change to her links was published, in order.

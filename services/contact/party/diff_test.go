@@ -2,6 +2,8 @@ package party
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -99,5 +101,32 @@ func TestPersonDiffListsOnlyChangedFields(t *testing.T) {
 				t.Errorf("DiffPerson:\n got %v\nwant %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Every field a diff names is one a history filter takes.
+func TestEveryDiffedFieldCanBeSelectedInTheHistory(t *testing.T) {
+	at := consentTime
+	full := Person{FullName: "A", Phones: []string{"+84912345678"}, Emails: []string{"a@b.vn"}, ZaloID: "z", Birthday: Date{1990, 1, 2},
+		ImportantDates: []ImportantDate{{"x", Date{2020, 1, 1}}}, Consents: map[Channel]Consent{ChannelSMS: {Granted: true, At: at, Source: "s"}},
+		Relationships: []Relationship{{Kind: "parent_of", PartyID: "p"}}, Tags: []string{"t"}, OwnerID: "o", Notes: "n", MergedIDs: []string{"m"}}
+	for _, c := range DiffPerson(Person{}, full) {
+		if _, err := HistoryFieldsOf(c.Field[:strings.IndexByte(c.Field+".", '.')], PersonHistoryFields); err != nil {
+			t.Error(err)
+		}
+	}
+	org := Organisation{Kinds: []Kind{KindSchool}, Name: "A", TaxCode: "1", Province: "p", District: "d", Ward: "w", Address: "a", Phones: []string{"x"},
+		Emails: []string{"e"}, Website: "w", SupervisingUnitID: "s", Stage: "lead", Tags: []string{"t"}, OwnerID: "o", Notes: "n",
+		CustomFields: map[string]any{"level": "x"}, MergedIDs: []string{"m"}}
+	for _, c := range DiffOrganisation(Organisation{}, org) {
+		if _, err := HistoryFieldsOf(c.Field[:strings.IndexByte(c.Field+".", '.')], OrganisationHistoryFields); err != nil {
+			t.Error(err)
+		}
+	}
+	if got, err := HistoryFieldsOf(" owner_id,consents,,owner_id", PersonHistoryFields); err != nil || !slices.Equal(got, []string{"owner_id", "consents"}) {
+		t.Errorf("%q %v", got, err)
+	}
+	if _, err := HistoryFieldsOf("owner", PersonHistoryFields); err == nil || !strings.Contains(err.Error(), `"owner" is no field`) {
+		t.Errorf("a misspelt field: %v", err)
 	}
 }

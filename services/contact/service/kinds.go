@@ -19,25 +19,27 @@ type kind[T any] struct {
 	// custom sets custom fields on a party as a bulk change does (see
 	// party.CustomFieldSchema.Set); nil: the party carries none (people).
 	// Organisations carry them, checked against the stored definitions.
-	custom       func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
-	validate     func(v T, now time.Time, fields party.CustomFieldSchema) (T, error)
-	id           func(*T) *string
-	owner        func(*T) *string
-	forceReason  func(*T) *string
-	tags         func(*T) *[]string
-	stage        func(*T) *party.Stage // nil: people have no stage
-	keys         func(T) []party.Key
-	diff         func(a, b T) []party.Change
-	merge        func(a, b T, keep party.Keep) (T, error)
-	conflicts    func(a, b T) []party.Conflict
-	absorbed     func(T) []string
-	relink       func(v T, gone []string, to string) T
-	columns      func(T) store.Row
-	created      func(T) any
-	updated      func(T, []string) any
-	deleted      func(id, by string) any
-	merged       func(survivor T, mergedID string) any
-	ownerChanged func(c ownerChange) any
+	custom      func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
+	validate    func(v T, now time.Time, fields party.CustomFieldSchema) (T, error)
+	id          func(*T) *string
+	owner       func(*T) *string
+	forceReason func(*T) *string
+	tags        func(*T) *[]string
+	stage       func(*T) *party.Stage // nil: people have no stage
+	keys        func(T) []party.Key
+	diff        func(a, b T) []party.Change
+	// historyFields are the names its history entries hold.
+	historyFields []string
+	merge         func(a, b T, keep party.Keep) (T, error)
+	conflicts     func(a, b T) []party.Conflict
+	absorbed      func(T) []string
+	relink        func(v T, gone []string, to string) T
+	columns       func(T) store.Row
+	created       func(T) any
+	updated       func(T, []string) any
+	deleted       func(id, by string) any
+	merged        func(survivor T, mergedID string) any
+	ownerChanged  func(c ownerChange) any
 }
 
 func ptr(s string) *string {
@@ -82,17 +84,18 @@ func organisations() kind[party.Organisation] {
 		validate: func(o party.Organisation, _ time.Time, fields party.CustomFieldSchema) (party.Organisation, error) {
 			return party.NewOrganisation(o, fields)
 		},
-		id:          func(o *party.Organisation) *string { return &o.ID },
-		owner:       func(o *party.Organisation) *string { return &o.OwnerID },
-		forceReason: func(o *party.Organisation) *string { return &o.ForceReason },
-		tags:        func(o *party.Organisation) *[]string { return &o.Tags },
-		stage:       func(o *party.Organisation) *party.Stage { return &o.Stage },
-		keys:        party.Organisation.DuplicateKeys,
-		diff:        party.DiffOrganisation,
-		merge:       party.MergeOrganisation,
-		conflicts:   party.OrganisationConflicts,
-		absorbed:    func(o party.Organisation) []string { return o.MergedIDs },
-		relink:      party.Organisation.Relink,
+		id:            func(o *party.Organisation) *string { return &o.ID },
+		owner:         func(o *party.Organisation) *string { return &o.OwnerID },
+		forceReason:   func(o *party.Organisation) *string { return &o.ForceReason },
+		tags:          func(o *party.Organisation) *[]string { return &o.Tags },
+		stage:         func(o *party.Organisation) *party.Stage { return &o.Stage },
+		keys:          party.Organisation.DuplicateKeys,
+		historyFields: party.OrganisationHistoryFields,
+		diff:          party.DiffOrganisation,
+		merge:         party.MergeOrganisation,
+		conflicts:     party.OrganisationConflicts,
+		absorbed:      func(o party.Organisation) []string { return o.MergedIDs },
+		relink:        party.Organisation.Relink,
 		columns: func(o party.Organisation) store.Row {
 			kinds := make([]string, len(o.Kinds))
 			for i, k := range o.Kinds {
@@ -124,16 +127,17 @@ func people() kind[party.Person] {
 		validate: func(p party.Person, now time.Time, _ party.CustomFieldSchema) (party.Person, error) {
 			return party.NewPerson(p, now)
 		},
-		id:          func(p *party.Person) *string { return &p.ID },
-		owner:       func(p *party.Person) *string { return &p.OwnerID },
-		forceReason: func(p *party.Person) *string { return &p.ForceReason },
-		tags:        func(p *party.Person) *[]string { return &p.Tags },
-		keys:        party.Person.DuplicateKeys,
-		diff:        party.DiffPerson,
-		merge:       party.MergePerson,
-		conflicts:   party.PersonConflicts,
-		absorbed:    func(p party.Person) []string { return p.MergedIDs },
-		relink:      party.Person.Relink,
+		id:            func(p *party.Person) *string { return &p.ID },
+		owner:         func(p *party.Person) *string { return &p.OwnerID },
+		forceReason:   func(p *party.Person) *string { return &p.ForceReason },
+		tags:          func(p *party.Person) *[]string { return &p.Tags },
+		keys:          party.Person.DuplicateKeys,
+		historyFields: party.PersonHistoryFields,
+		diff:          party.DiffPerson,
+		merge:         party.MergePerson,
+		conflicts:     party.PersonConflicts,
+		absorbed:      func(p party.Person) []string { return p.MergedIDs },
+		relink:        party.Person.Relink,
 		columns: func(p party.Person) store.Row {
 			return store.Row{Name: p.FullName, Tags: p.Tags, ReminderDays: monthDays(p.ReminderDays())}
 		},

@@ -728,19 +728,6 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 	return out, err
 }
 
-// History pages through a party's field changes, oldest first; a deleted
-// party's too, its last entry saying who deleted it, when and what it held.
-func (p *Parties[T]) History(ctx context.Context, id string, after int64, limit int) ([]store.HistoryEntry, error) {
-	resolved, err := store.ResolveAlias(ctx, p.s.Pool, p.k.table, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.s.liveOrDeleted(ctx, p.k.table, resolved); err != nil {
-		return nil, err
-	}
-	return store.ListHistory(ctx, p.s.Pool, resolved, after, limit)
-}
-
 // Timeline pages through what happened with a party, newest first. With
 // its people, an organisation's timeline holds what happened with the
 // people who work at it too (the calls with a school's accountant), each

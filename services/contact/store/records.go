@@ -90,16 +90,6 @@ FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $9::text[], $10::tex
 	return nil
 }
 
-// ListHistory pages through a party's history, oldest first.
-func ListHistory(ctx context.Context, db DB, id string, after int64, limit int) ([]HistoryEntry, error) {
-	rows, err := db.Query(ctx, `SELECT id, actor, at, field, old_value, new_value, coalesce(reason, '') AS reason,
- coalesce(handover_id::text, '') AS handover_id FROM history WHERE party_id=$1 AND id > $2 ORDER BY id LIMIT $3`, id, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("history of %s: %w", id, err)
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[HistoryEntry])
-}
-
 // InsertOwnerAudit records an owner change.
 func InsertOwnerAudit(ctx context.Context, db DB, t Type, id string, oldOwner *string, newOwner, actor, reason string, handoverID *string, at time.Time) error {
 	_, err := db.Exec(ctx, `INSERT INTO owner_audit (party_type, party_id, old_owner, new_owner, actor, at, reason, handover_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,

@@ -268,29 +268,37 @@ func search[T any](p *service.Parties[T]) endpoint.Endpoint {
 }
 
 type historyRequest struct {
-	ID    string
-	After int64
-	Limit int
+	ID     string
+	Fields string
+	Query  store.HistoryQuery
 }
 
 func decodeHistory(_ context.Context, r *http.Request) (any, error) {
-	req := historyRequest{ID: r.PathValue("id")}
+	q := r.URL.Query()
+	req := historyRequest{ID: r.PathValue("id"), Fields: q.Get("field"), Query: store.HistoryQuery{From: store.HistoryStart}}
 	if err := validID(req.ID); err != nil {
 		return nil, err
 	}
-	pr, err := page.ParseFrom(r.URL.Query(), &req.After)
-	req.Limit = pr.Limit
+	switch q.Get("order") {
+	case "", "oldest":
+	case "newest":
+		req.Query.Newest = true
+	default:
+		return nil, problem.Invalid("bad history query", problem.FieldError{Field: "order", Message: "must be oldest (the default) or newest"})
+	}
+	pr, err := page.ParseFrom(q, &req.Query.From, "order", "field")
+	req.Query.Limit = pr.Limit + 1
 	return req, err
 }
 
 func history[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(historyRequest)
-		rows, err := p.History(ctx, in.ID, in.After, in.Limit+1)
+		rows, err := p.History(ctx, in.ID, in.Fields, in.Query)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(rows, in.Limit, func(last store.HistoryEntry) any { return last.ID }), nil
+		return page.Of(rows, in.Query.Limit-1, func(last store.HistoryEntry) any { return last.ID }), nil
 	}
 }
 
