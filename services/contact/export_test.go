@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"mime"
 	"net/url"
 	"slices"
 	"strings"
@@ -302,4 +303,84 @@ func TestLabelsAndTagsComeBackFromAnExportAsTheyWent(t *testing.T) {
 	if want := `["khách: VIP"] | họ hàng: chú | Trần Văn Chú | Ngày: cưới`; got["Trần Thị Cháu"] != want {
 		t.Fatalf("imported back: %q, want %q", got["Trần Thị Cháu"], want)
 	}
+}
+
+// An XLSX export is made for Excel: a bold header that stays in view and
+// filters, dates as dates written day first, numbers as numbers, phones
+// and tax codes as text that keeps its leading zero. A segment's file is
+// named as the segment.
+func TestAnXLSXExportOpensInExcelWithCellsOfTheirType(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	createPerson(t, h, tok, `{"full_name":"Đỗ Minh Châu","phones":["0987654321"],"birthday":"1988-02-29"}`)
+	create(t, h, tok, orgs, `{"name":"Trường Kim Đồng","kinds":["school"],"tax_code":"0101234567","custom_fields":{"student_count":850}}`)
+
+	open := func(path string) (*excelize.File, string, servicetest.Response) {
+		t.Helper()
+		r := h.Do(t, "GET", path, tok, nil)
+		mustStatus(t, r, 200)
+		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatalf("%s: not a workbook: %v", path, err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f, f.GetSheetList()[0], r
+	}
+	cellOf := func(f *excelize.File, sheet, column string) string {
+		t.Helper()
+		rows, _ := f.GetRows(sheet)
+		i := slices.Index(rows[0], column)
+		if i < 0 {
+			t.Fatalf("no column %s in %q", column, rows[0])
+		}
+		name, _ := excelize.CoordinatesToCellName(i+1, 2)
+		return name
+	}
+	f, sheet, _ := open(people + "/export?format=xlsx")
+	birthday := cellOf(f, sheet, "birthday")
+	if v, _ := f.GetCellValue(sheet, birthday); v != "29/02/1988" {
+		t.Errorf("the birthday reads %q", v)
+	}
+	if v, _ := f.GetCellValue(sheet, birthday, excelize.Options{RawCellValue: true}); v != "32202" {
+		t.Errorf("the birthday is not a date cell: it holds %q", v)
+	}
+	if typ, _ := f.GetCellType(sheet, cellOf(f, sheet, "phones")); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+		t.Errorf("the phone is a cell of type %v", typ)
+	}
+	style, _ := f.GetCellStyle(sheet, "A1")
+	if s, err := f.GetStyle(style); err != nil || s.Font == nil || !s.Font.Bold {
+		t.Errorf("the header is not bold: %+v %v", s, err)
+	}
+	if panes, err := f.GetPanes(sheet); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("the header does not stay in view: %+v %v", panes, err)
+	}
+	if tables, err := f.GetTables(sheet); err != nil || len(tables) != 1 || tables[0].Range != "A1:"+strings.TrimSuffix(lastColumn(t, f, sheet), "1")+"2" {
+		t.Errorf("the rows are no table to filter: %+v %v", tables, err)
+	}
+
+	f, sheet, _ = open(orgs + "/export?format=xlsx")
+	if v, _ := f.GetCellValue(sheet, cellOf(f, sheet, "tax_code")); v != "0101234567" {
+		t.Errorf("the tax code reads %q", v)
+	}
+	if typ, _ := f.GetCellType(sheet, cellOf(f, sheet, "custom:student_count")); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("the student count is a cell of type %v", typ)
+	}
+
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Trường HN/HCM","resource":"organizations","filter":{"kind":"school"}}`)
+	mustStatus(t, r, 201)
+	var seg struct{ ID string }
+	r.JSON(t, &seg)
+	_, _, r = open("/api/contact/v1/segments/" + seg.ID + "/export?format=xlsx")
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+	if err != nil || params["filename"] != "Trường HN-HCM.xlsx" {
+		t.Errorf("the segment's file: %q %v", r.Header.Get("Content-Disposition"), err)
+	}
+}
+
+// lastColumn is the header's last cell, as "F1".
+func lastColumn(t *testing.T, f *excelize.File, sheet string) string {
+	t.Helper()
+	rows, _ := f.GetRows(sheet)
+	name, _ := excelize.CoordinatesToCellName(len(rows[0]), 1)
+	return name
 }

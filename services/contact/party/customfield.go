@@ -255,6 +255,23 @@ func (d FieldDefinition) checkNumber(n float64) string {
 	return ""
 }
 
+// TypeOf returns the type of the custom field name, "" when kinds
+// define it with different types or none does.
+func (s CustomFieldSchema) TypeOf(name string) FieldType {
+	var t FieldType
+	for _, defs := range s {
+		for _, d := range defs {
+			if d.Name == name {
+				if t != "" && t != d.Type {
+					return ""
+				}
+				t = d.Type
+			}
+		}
+	}
+	return t
+}
+
 // Definition returns the definition of the custom field name for an
 // organisation of kinds, so importers can convert text cells to its type.
 func (s CustomFieldSchema) Definition(kinds []Kind, name string) (FieldDefinition, bool) {

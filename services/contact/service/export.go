@@ -19,6 +19,10 @@ import (
 type Export struct {
 	Name    string
 	Columns []string
+	// Types are the columns' types, in order: a date or a number a
+	// workbook can write as one ("" for text). The cells are written as the
+	// importer reads them back either way.
+	Types []party.FieldType
 	// Rows calls yield with each row's cells, in search order.
 	Rows func(ctx context.Context, yield func([]string) error) error
 }
@@ -57,7 +61,16 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	for _, c := range custom {
 		cols = append(cols, "custom:"+c) // the header the importer reads the field under
 	}
-	return Export{Name: name, Columns: cols, Rows: func(ctx context.Context, yield func([]string) error) error {
+	types := make([]party.FieldType, len(cols))
+	for i, c := range cols {
+		switch name, isCustom := strings.CutPrefix(c, "custom:"); {
+		case c == "birthday":
+			types[i] = party.FieldDate
+		case isCustom:
+			types[i] = fields.Schema.TypeOf(name)
+		}
+	}
+	return Export{Name: name, Columns: cols, Types: types, Rows: func(ctx context.Context, yield func([]string) error) error {
 		return store.Export(ctx, p.s.Pool, p.k.table, f, func(doc []byte, names map[string]string) error {
 			var v T
 			if err := json.Unmarshal(doc, &v); err != nil {
@@ -80,10 +93,14 @@ func (s *Service) SegmentExport(ctx context.Context, id string) (Export, error) 
 	if err != nil {
 		return Export{}, err
 	}
+	var exp Export
 	if seg.Resource == "people" {
-		return s.People.Export(ctx, q)
+		exp, err = s.People.Export(ctx, q)
+	} else {
+		exp, err = s.Organisations.Export(ctx, q)
 	}
-	return s.Organisations.Export(ctx, q)
+	exp.Name = seg.Name // the file is named as the list staff saved
+	return exp, err
 }
 
 // customCell writes a custom field's value as the importer reads it back.

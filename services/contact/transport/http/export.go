@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/importing"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
 )
 
@@ -146,8 +148,19 @@ func exportSegment(s *service.Service) endpoint.Endpoint {
 		if err != nil {
 			return nil, err
 		}
-		return asDownload(exp, "segment-"+in.ID, in.Format), nil
+		return asDownload(exp, fileName(exp.Name), in.Format), nil
 	}
+}
+
+// fileName is name with the characters no file system takes in a file's
+// name replaced: a segment is named as staff typed it ("Trường HN/HCM").
+func fileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
+			return '-'
+		}
+		return r
+	}, name)
 }
 
 func asDownload(exp service.Export, name, format string) download {
@@ -182,6 +195,9 @@ func writeCSV(ctx context.Context, w io.Writer, exp service.Export) error {
 
 // writeXLSX builds the sheet with excelize's StreamWriter (rows go to a
 // temporary file, not memory) and sends the workbook once it is complete.
+// It is made to be opened in Excel: the header stays in view and filters,
+// dates and numbers are cells of their type, and the columns are wide
+// enough to read.
 func writeXLSX(ctx context.Context, w io.Writer, exp service.Export) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -189,28 +205,110 @@ func writeXLSX(ctx context.Context, w io.Writer, exp service.Export) error {
 	if err != nil {
 		return err
 	}
-	line := 0
-	setRow := func(cells []string) error {
-		line++
-		values := make([]any, len(cells))
-		for i, c := range cells {
-			values[i] = c
+	cells, err := newXLSXCells(f, exp)
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	for i, c := range exp.Columns {
+		if err := sw.SetColWidth(i+1, i+1, columnWidth(c)); err != nil {
+			return fmt.Errorf("xlsx: %w", err)
 		}
+	}
+	line := 1
+	if err := sw.SetRow("A1", cells.header()); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	err = exp.Rows(ctx, func(row []string) error {
+		line++
 		cell, err := excelize.CoordinatesToCellName(1, line)
 		if err != nil {
 			return err
 		}
-		return sw.SetRow(cell, values)
-	}
-	if err := setRow(exp.Columns); err != nil {
+		return sw.SetRow(cell, cells.row(row))
+	})
+	if err != nil {
 		return err
 	}
-	if err := exp.Rows(ctx, setRow); err != nil {
-		return err
+	if line > 1 { // a table, for its filters, needs a row below its header
+		last, _ := excelize.CoordinatesToCellName(len(exp.Columns), line)
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Export", StyleName: "TableStyleLight1"}); err != nil {
+			return fmt.Errorf("xlsx: %w", err)
+		}
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// xlsxCells turns an export's rows into typed, styled cells.
+type xlsxCells struct {
+	exp              service.Export
+	bold, date, text int
+}
+
+func newXLSXCells(f *excelize.File, exp service.Export) (xlsxCells, error) {
+	c := xlsxCells{exp: exp}
+	var err error
+	if c.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return c, err
+	}
+	// Day first, as Vietnam writes dates and as the importer reads them.
+	dayFirst := "dd/mm/yyyy"
+	if c.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dayFirst}); err != nil {
+		return c, err
+	}
+	// Text, so that Excel keeps a phone's or a tax code's leading zero
+	// when a user edits the cell before importing the sheet again.
+	c.text, err = f.NewStyle(&excelize.Style{NumFmt: 49})
+	return c, err
+}
+
+func (c xlsxCells) header() []any {
+	out := make([]any, len(c.exp.Columns))
+	for i, h := range c.exp.Columns {
+		out[i] = excelize.Cell{StyleID: c.bold, Value: h}
+	}
+	return out
+}
+
+// row types each cell its column's way; a value its type does not read
+// (a custom field kept from an earlier definition) stays text.
+func (c xlsxCells) row(cells []string) []any {
+	out := make([]any, len(cells))
+	for i, v := range cells {
+		out[i] = excelize.Cell{StyleID: c.text, Value: v}
+		if v == "" || i >= len(c.exp.Types) {
+			continue
+		}
+		switch c.exp.Types[i] {
+		case party.FieldDate:
+			if d, err := time.Parse(time.DateOnly, v); err == nil {
+				out[i] = excelize.Cell{StyleID: c.date, Value: d}
+			}
+		case party.FieldNumber:
+			if n, err := strconv.ParseFloat(v, 64); err == nil {
+				out[i] = excelize.Cell{Value: n}
+			}
+		}
+	}
+	return out
+}
+
+// columnWidth is a column's width in characters: enough for a typical
+// value of it.
+func columnWidth(column string) float64 {
+	switch column {
+	case "id", "supervising_unit", "workplace", "parent_of", "guardian_of", "related_to":
+		return 38
+	case "name", "full_name", "address", "notes", "important_dates", "emails":
+		return 30
+	case "phones", "tags", "title", "kinds":
+		return 20
+	}
+	return 14
 }
