@@ -139,6 +139,12 @@ func TestErrorsSayWhatIsWrongWithWhichField(t *testing.T) {
 	b := create(t, h, tok, people, `{"full_name":"Tran Thi Mai"}`)
 	org := create(t, h, tok, orgs, `{"name":"Trường Mai","kinds":["school"]}`)
 
+	// A title or a label a link's kind has no place for would be lost on
+	// an export's round trip.
+	r := h.Do(t, "PATCH", people+"/"+a, tok, fmt.Sprintf(`{"relationships":[{"kind":"parent_of","party_id":%q,"title":"Bố"}]}`, b))
+	mustStatus(t, r, 422)
+	mustName(t, r, "relationships[0].title", "for works_at links only")
+
 	// A date-time not in RFC 3339 names its field and the form, not Go's layout.
 	for _, r := range []servicetest.Response{
 		h.Do(t, "POST", interactions, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-11-20 10:00"}`, a)),

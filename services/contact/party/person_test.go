@@ -146,6 +146,8 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 					{Kind: "friend_of", PartyID: "p3"},
 					{Kind: RelGuardianOf},
 					{Kind: RelParentOf, PartyID: "p1"},
+					{Kind: RelParentOf, PartyID: "p4", Title: "Bố"},
+					{Kind: RelWorksAt, PartyID: "o1", Title: "Kế toán", Label: "chính"},
 				},
 			},
 			want: []FieldError{
@@ -153,6 +155,8 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 				{"relationships[1].kind", `unknown relationship "friend_of"`},
 				{"relationships[2].party_id", "required"},
 				{"relationships[3].party_id", "a person cannot be related to themselves"},
+				{"relationships[4].title", "is a job title, for works_at links only: write how people are related in a related_to link's label"},
+				{"relationships[5].label", "is for related_to links only, saying how the two people are related"},
 			},
 		},
 	}

@@ -60,6 +60,14 @@ func checkRelationships(c *checks, selfID string, rels []Relationship) []Relatio
 		case r.Kind == RelRelatedTo && r.Label == "":
 			c.add(field+".label", "required: say how the two people are related")
 		}
+		// A title or a label the link's kind has no place for would be
+		// shown nowhere and lost on an export's round trip.
+		if r.Title != "" && r.Kind != RelWorksAt && r.Kind.Valid() {
+			c.add(field+".title", "is a job title, for works_at links only: write how people are related in a related_to link's label")
+		}
+		if r.Label != "" && r.Kind != RelRelatedTo && r.Kind.Valid() {
+			c.add(field+".label", "is for related_to links only, saying how the two people are related")
+		}
 		checkNoListSeparator(c, field+".label", r.Label)
 		switch {
 		case r.PartyID == "":
