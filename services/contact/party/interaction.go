@@ -21,6 +21,12 @@ const ClockSkew = 5 * time.Minute
 // It is a day of the business time zone, as the follow-up is.
 var earliestInteraction = Date{2000, time.January, 1}
 
+// followUpYears bounds a follow-up from above: "2036" for "2026" is a typo
+// that would keep the party off every due list for ten years.
+const followUpYears = 3
+
+func latestFollowUp(now time.Time) Date { return DateOf(now.AddDate(followUpYears, 0, 0)) }
+
 // Interaction is what the rules check of a logged call, email, meeting,
 // Zalo message, SMS or note.
 type Interaction struct {
@@ -62,6 +68,8 @@ func CheckInteraction(in Interaction, now time.Time) (Date, error) {
 			c.add("next_action_on", "%v", err)
 		case d.Before(DateOf(occurred.In(now.Location()))):
 			c.add("next_action_on", "must not be before the day of the interaction (%s)", DateOf(occurred.In(now.Location())))
+		case latestFollowUp(now).Before(d):
+			c.add("next_action_on", "must not be after %s: %d years ahead is further than anyone plans a call (is the year typed wrong?)", latestFollowUp(now), followUpYears)
 		default:
 			next = d
 		}
