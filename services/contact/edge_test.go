@@ -89,6 +89,12 @@ func TestASegmentOrBulkFilterIsCheckedAsTheListsQueryIs(t *testing.T) {
 		{`{"relationship":"boss_of"}`, "relationship=boss_of", "relationship"},
 		{`{"linked_to":"zzz"}`, "linked_to=zzz", "linked_to"},
 		{`{"next_action_due":"tomorrow"}`, "next_action_due=tomorrow", "next_action_due"},
+		// An empty value, as a form sends a field left blank, would drop
+		// the filter and select everyone the others select.
+		{`{"tag":""}`, "tag=", "tag"},
+		{`{"owner":"user-hoa","relationship":""}`, "owner=user-hoa&relationship=", "relationship"},
+		{`{"missing":""}`, "missing=", "missing"},
+		{`{"owner":""}`, "owner=", "owner"},
 	}
 	for _, c := range cases {
 		mustName(t, h.Do(t, "GET", people+"?"+c.list, tok, nil), c.field, "")
@@ -100,6 +106,10 @@ func TestASegmentOrBulkFilterIsCheckedAsTheListsQueryIs(t *testing.T) {
 	mustName(t, h.Do(t, "POST", segments, tok, `{"name":"x","resource":"organizations","filter":{"province":"Xyz"}}`), "filter.province", "is no province")
 	mustName(t, h.Do(t, "POST", orgs+"/bulk-changes", tok, `{"filter":{"province":"Hà Tây"},"add_tags":["x"]}`), "filter.province", "is no province")
 	mustStatus(t, h.Do(t, "GET", orgs+"?province="+url.QueryEscape("tp. Hồ Chí Minh"), tok, nil), 200)
+	for filter, field := range map[string]string{`{"kind":"","province":"Hà Nội"}`: "kind", `{"stage":"","province":"Hà Nội"}`: "stage", `{"q":""}`: "q"} {
+		mustName(t, h.Do(t, "POST", orgs+"/bulk-changes", tok, `{"filter":`+filter+`,"add_tags":["x"]}`), "filter."+field, "is empty")
+	}
+	mustStatus(t, h.Do(t, "GET", people+"?q=", tok, nil), 200) // a search box left blank lists all
 	if n := testkit.Count(t, h.Pool, "SELECT count(*) FROM segment"); n != 0 {
 		t.Fatalf("%d segments saved from bad filters", n)
 	}

@@ -84,7 +84,20 @@ type exportRequest struct {
 // filterParams are the query parameters that filter a search or an export.
 var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "next_action_due", "dates_within", "linked_to", "relationship", "missing"}
 
+// queryFrom reads a search's filters. A filter given empty ("tag=") is a
+// 422: dropped, it would select more than was asked, and a bulk change
+// through it would write to every party the other filters select. An
+// empty q, a search box left blank, searches nothing and lists all.
 func queryFrom(q url.Values) (service.Query, error) {
+	var empty []problem.FieldError
+	for _, name := range filterParams {
+		if name != "q" && q.Has(name) && q.Get(name) == "" {
+			empty = append(empty, problem.FieldError{Field: name, Message: "is empty: give a value, or leave " + name + " out"})
+		}
+	}
+	if len(empty) > 0 {
+		return service.Query{}, problem.Invalid("bad filter", empty...)
+	}
 	out := service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
 		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), NextActionDue: q.Get("next_action_due"),
 		LinkedTo: q.Get("linked_to"), Relationship: q.Get("relationship"), Missing: q.Get("missing")}

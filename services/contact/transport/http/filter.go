@@ -31,6 +31,11 @@ func filterFromJSON(raw json.RawMessage) (*service.Query, error) {
 	for _, name := range slices.Sorted(maps.Keys(members)) {
 		v := members[name]
 		s, why := filterValue(name, v)
+		if why == "" && name == "q" && s == "" {
+			// Unlike a list's blank search box, a saved filter's empty q
+			// is no choice anyone made: it would select everyone.
+			why = "is empty: give a value, or leave q out"
+		}
 		if why != "" {
 			bad = append(bad, problem.FieldError{Field: name, Message: why})
 			continue
