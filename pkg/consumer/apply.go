@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -54,16 +55,30 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 	var candidates, old []item
 	changed := map[aggKey]bool{}
 	for _, it := range items {
+		// An event of a subject the consumer does not handle only moves its
+		// aggregate's position, in order, so the next one it handles is not
+		// taken for one after a gap.
+		handled := c.handles(it.e.Subject)
 		if it.e.Sequence == 0 {
-			candidates = append(candidates, it)
+			if handled {
+				candidates = append(candidates, it)
+			} else {
+				out.done = append(out.done, it.msg)
+			}
 			continue
 		}
 		k := aggKey{it.e.AggregateType, it.e.AggregateID}
 		switch l := last[k]; {
+		case it.e.Sequence <= l && !handled:
+			out.done = append(out.done, it.msg)
 		case it.e.Sequence <= l:
 			old = append(old, it)
 		case it.e.Sequence == l+1:
-			candidates = append(candidates, it)
+			if handled {
+				candidates = append(candidates, it)
+			} else {
+				out.done = append(out.done, it.msg)
+			}
 			last[k] = it.e.Sequence
 			changed[k] = true
 		default:
@@ -234,4 +249,35 @@ func (c *Consumer) run(ctx context.Context, tx pgx.Tx, e event.Event, h nats.Hea
 		return fmt.Errorf("handle %s %s: %w", e.Type, e.ID, err)
 	}
 	return nil
+}
+
+// handles reports whether the consumer's handler takes events of subject:
+// every one when no subjects are configured.
+func (c *Consumer) handles(subject string) bool {
+	if len(c.cfg.Subjects) == 0 {
+		return true
+	}
+	for _, f := range c.cfg.Subjects {
+		if subjectMatches(f, subject) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectMatches reports whether subject matches the NATS subject filter f,
+// where "*" stands for one token and a final ">" for one or more.
+func subjectMatches(f, subject string) bool {
+	ft, st := strings.Split(f, "."), strings.Split(subject, ".")
+	for i, t := range ft {
+		switch {
+		case t == ">":
+			return i == len(ft)-1 && len(st) > i
+		case i >= len(st):
+			return false
+		case t != "*" && t != st[i]:
+			return false
+		}
+	}
+	return len(ft) == len(st)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -280,5 +281,39 @@ func TestAnOrganisationsTimelineKeepsWhatHappenedWithPeopleWhileTheyWorkedThere(
 		if got := timeline(org); !slices.Equal(got, want) {
 			t.Errorf("timeline of %s with its people: %q, want %q", org, got, want)
 		}
+	}
+}
+
+// TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake
+// publishes a course's life as the training service numbers it: scheduled
+// and planned, which no timeline shows, then cancelled. The cancellation
+// is the course's third event, and must not wait for the first two as if
+// they were still on their way.
+func TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	ctx := context.Background()
+	if _, err := stream.Ensure(ctx, h.JS, stream.Config{Context: "training"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := h.Token(t, auth.Lead)
+	unit := create(t, h, tok, orgs, `{"name":"Trường THCS Can Lộc","kinds":["school"]}`)
+	course := contract.CourseChange{Course: contract.CourseInfo{CourseID: "c-9", ModuleCode: "QLHS", ModuleName: "Quản lý học sinh",
+		FirstSession: "2026-12-07", UnitIDs: []string{unit}}}
+	for i, payload := range []any{contract.CourseScheduled(course), contract.CoursePlanned(course), contract.CourseCancelled(course)} {
+		e, err := contract.Rapport().Event("c-9", time.Now(), payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Sequence = int64(i + 1)
+		if _, err := h.JS.PublishMsg(ctx, e.Msg(nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testkit.Eventually(t, 10*time.Second, "the cancellation on the unit's timeline", func() bool {
+		r := h.Do(t, "GET", orgs+"/"+unit+"/timeline", tok, nil)
+		return strings.Contains(string(r.Body), "rapport.training.course.cancelled.v1")
+	})
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE source = 'training'`); n != 1 {
+		t.Errorf("%d training entries, want the cancellation alone", n)
 	}
 }
