@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -213,7 +216,17 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 			out = map[string]any{}
 		}
 		out[name] = v.texts[f].Value
-		if def, ok := schema.Definition(kinds, name); ok {
+		def, ok := schema.Definition(kinds, name)
+		if ok && def.Type == party.FieldNumber {
+			if n, err := readNumber(v.texts[f].Value); err != nil {
+				v.report(f, err.Error())
+				delete(out, name)
+			} else {
+				out[name] = n
+			}
+			continue
+		}
+		if ok {
 			if value, ok := v.convertCell(def.Type, v.texts[f].Value); ok {
 				out[name] = value
 			}
@@ -225,7 +238,7 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 func (v *rowValues) convertCell(t party.FieldType, s string) (any, bool) {
 	switch t {
 	case party.FieldNumber:
-		n, err := strconv.ParseFloat(strings.ReplaceAll(s, " ", ""), 64)
+		n, err := readNumber(s)
 		return n, err == nil
 	case party.FieldBool:
 		switch headerKey(s) {
@@ -296,4 +309,42 @@ func (e numberNotDateError) Error() string {
 		return fmt.Sprintf("%s is a year alone: a date needs day, month and year, as dd/mm/%s", e.value, e.value)
 	}
 	return fmt.Sprintf("%s is a number, not a date: write the date as dd/mm/yyyy", e.value)
+}
+
+// Numbers are written with their thousands apart in many ways: "1 250",
+// "12.500.000" as Vietnam writes them, "1,250,000" as English does, and a
+// decimal comma, "2,5", as Vietnam writes it.
+var (
+	thousandsDots   = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
+	thousandsCommas = regexp.MustCompile(`^-?\d{1,3}(,\d{3})+$`)
+	decimalComma    = regexp.MustCompile(`^-?\d+,\d+$`)
+)
+
+// readNumber reads a number cell. One group of three digits after a single
+// dot or comma ("1.250", "1,250") is refused: Vietnam writes one thousand
+// two hundred and fifty so, and English writes 1.25 and 1250 so, and
+// taking one for the other would store 1.25 students.
+func readNumber(cell string) (float64, error) {
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, cell)
+	ambiguous := strings.Count(s, ".")+strings.Count(s, ",") == 1 && (thousandsDots.MatchString(s) || thousandsCommas.MatchString(s))
+	switch {
+	case ambiguous:
+		return 0, fmt.Errorf("%q could be a number with its thousands apart or a decimal: write it without the separator (1250), or with two decimals (1,25)", cell)
+	case thousandsDots.MatchString(s):
+		s = strings.ReplaceAll(s, ".", "")
+	case thousandsCommas.MatchString(s):
+		s = strings.ReplaceAll(s, ",", "")
+	case decimalComma.MatchString(s):
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, fmt.Errorf("%q is not a number", cell)
+	}
+	return n, nil
 }
