@@ -353,19 +353,22 @@ func DefaultMapping() Mapping {
 	add(FieldWard, "Phường/Xã", "Xã/Phường", "Xã", "Phường", "Ward", "Commune")
 	add(FieldAddress, "Địa chỉ", "Address")
 	add(FieldPhones, "Số điện thoại", "Điện thoại", "SĐT", "ĐT", "Di động", "Số di động",
-		"Phone", "Phones", "Mobile", "Tel")
-	add(FieldEmails, "Email", "E-mail", "Thư điện tử", "Emails")
+		"Điện thoại di động", "Số điện thoại di động", "ĐTDĐ", "Số ĐT", "Điện thoại cơ quan", "ĐT cơ quan",
+		"Điện thoại bàn", "Điện thoại liên hệ", "SĐT liên hệ", "Phone", "Phones", "Mobile", "Tel")
+	add(FieldEmails, "Email", "E-mail", "Mail", "Thư điện tử", "Địa chỉ email", "Địa chỉ thư điện tử", "Emails")
 	add(FieldWebsite, "Website", "Trang web", "Web")
 	add(FieldStage, "Giai đoạn", "Trạng thái", "Stage", "Lifecycle stage")
 	add(FieldTags, "Nhãn", "Thẻ", "Tags", "Tag")
 	add(FieldNotes, "Ghi chú", "Notes", "Note")
 	add(FieldZaloID, "Zalo", "Zalo ID")
-	add(FieldBirthday, "Ngày sinh", "Sinh nhật", "Birthday", "Date of birth", "DOB")
+	add(FieldBirthday, "Ngày sinh", "Sinh nhật", "Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Ngày/tháng/năm sinh",
+		"Birthday", "Date of birth", "DOB")
 	add(FieldOwnerID, "owner_id", "Owner ID")
 	add(FieldSupervisingUnitID, "supervising_unit_id", "Supervising unit ID")
 	add(FieldSupervisingUnit, "Đơn vị chủ quản", "Cơ quan chủ quản", "Đơn vị quản lý", "Cơ quan quản lý",
 		"Đơn vị cấp trên", "Cơ quan cấp trên", "Supervising unit")
-	add(FieldWorkplace, "Đơn vị công tác", "Nơi công tác", "Cơ quan công tác", "Đơn vị", "Workplace", "Employer")
+	add(FieldWorkplace, "Đơn vị công tác", "Nơi công tác", "Cơ quan công tác", "Đơn vị", "Nơi làm việc",
+		"Trường", "Trường công tác", "Workplace", "Employer")
 	add(FieldTitle, "Chức vụ", "Chức danh", "Title", "Job title", "Position")
 	add(FieldImportantDates, "Ngày quan trọng", "Ngày kỷ niệm", "Important dates", "important_dates")
 	add(FieldConsentEmail, "consent:email", "Đồng ý nhận email", "Email consent")

@@ -194,3 +194,17 @@ func TestAStudentsNameColumnAndFullNameFeedTheName(t *testing.T) {
 		t.Errorf("no name column:\n got %s\nwant %s", msg, want)
 	}
 }
+
+// The headers Vietnamese forms and staff lists use most feed their fields.
+func TestTheHeadersOfCommonVietnameseFormsFeedTheirFields(t *testing.T) {
+	m := DefaultMapping()
+	for header, want := range map[string]Field{
+		"Điện thoại di động": FieldPhones, "ĐTDĐ": FieldPhones, "Số ĐT": FieldPhones, "Điện thoại cơ quan": FieldPhones,
+		"Ngày tháng năm sinh": FieldBirthday, "Ngày, tháng, năm sinh": FieldBirthday, "Mail": FieldEmails,
+		"Trường": FieldWorkplace, "Nơi làm việc": FieldWorkplace,
+	} {
+		if f, ok := m.Field(header); !ok || f != want {
+			t.Errorf("%q feeds %q, %v; want %q", header, f, ok, want)
+		}
+	}
+}
