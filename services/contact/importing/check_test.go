@@ -164,7 +164,7 @@ func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
 		{"Họ và tên", "  "}, {"SĐT", "abc"}, {"Ngày sinh", "31/02/1990"},
 	}})
 	want := []Problem{
-		{Row: 3, Column: "Ngày sinh", Message: party.ErrInvalidDate.Error()},
+		{Row: 3, Column: "Ngày sinh", Message: `holds "31/02/1990", which ` + party.ErrInvalidDate.Error()},
 		{Row: 3, Column: "Họ và tên", Message: "required"},
 		{Row: 3, Column: "SĐT", Message: party.ErrInvalidPhone.Error()},
 	}

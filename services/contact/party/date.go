@@ -3,6 +3,7 @@ package party
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -20,17 +21,21 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate reads ISO dates (2006-01-02) and the day-first form used in
-// Vietnam (02/01/2006, also with dashes or dots).
+// ParseDate reads ISO dates (2006-01-02, also 2006/01/02) and the
+// day-first form used in Vietnam (02/01/2006, also with dashes or dots). A
+// midnight after it ("05/03/2014 00:00:00") is how a spreadsheet saves a
+// date cell of a date-time column as text, and is no part of the day.
 func ParseDate(s string) (Date, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "2-1-2006", "2.1.2006"} {
+	s = midnight.ReplaceAllString(strings.TrimSpace(s), "")
+	for _, layout := range []string{"2006-01-02", "2006/1/2", "2/1/2006", "2-1-2006", "2.1.2006"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return DateOf(t), nil
 		}
 	}
 	return Date{}, ErrInvalidDate
 }
+
+var midnight = regexp.MustCompile(`(?:\s+|T)0?0:00(?::00(?:\.0+)?)?$`)
 
 // DateOf returns the day t falls on in t's location.
 func DateOf(t time.Time) Date { return Date{t.Year(), t.Month(), t.Day()} }

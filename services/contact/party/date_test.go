@@ -3,6 +3,7 @@ package party
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,10 +54,30 @@ func TestDateTravelsThroughJSONAsIsoText(t *testing.T) {
 	}
 }
 
-func TestBirthdaysMayFallOnTodayAndOnTheFirstDayOf1900(t *testing.T) {
-	for _, b := range []Date{today, {1900, time.January, 1}, {2024, time.February, 29}} {
+// The first day of 1900 is what a spreadsheet shows for an empty date
+// cell, not a birthday: the second is the first one taken.
+func TestBirthdaysMayFallOnTodayAndFromTheSecondDayOf1900(t *testing.T) {
+	for _, b := range []Date{today, {1900, time.January, 2}, {2024, time.February, 29}} {
 		if _, err := NewPerson(Person{FullName: "Lê Văn C", Birthday: b}, now); err != nil {
 			t.Errorf("birthday %s: %v", b, err)
+		}
+	}
+	if _, err := NewPerson(Person{FullName: "Lê Văn C", Birthday: Date{1900, time.January, 1}}, now); err == nil || !strings.Contains(err.Error(), "empty date cell") {
+		t.Errorf("1900-01-01: %v", err)
+	}
+}
+
+func TestADateIsReadAsPeopleAndSpreadsheetsWriteIt(t *testing.T) {
+	want := Date{2014, time.March, 5}
+	for _, s := range []string{"2014-03-05", "2014/03/05", "2014/3/5", "05/03/2014", "5-3-2014", "05.03.2014", "05/03/2014 00:00:00",
+		"5/3/2014 0:00", "2014-03-05T00:00:00", " 05/03/2014 00:00 "} {
+		if d, err := ParseDate(s); err != nil || d != want {
+			t.Errorf("%q: %v %v", s, d, err)
+		}
+	}
+	for _, s := range []string{"05/03/2014 09:30", "2014-03-05T12:00:00", "03/2014", "2014/30/05"} {
+		if d, err := ParseDate(s); err == nil {
+			t.Errorf("%q read as %v", s, d)
 		}
 	}
 }

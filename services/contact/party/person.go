@@ -105,6 +105,8 @@ func NewPerson(p Person, now time.Time) (Person, error) {
 		c.add("birthday", "must not be after today (%s)", today)
 	case p.Birthday.Before(earliestBirthday):
 		c.add("birthday", "must not be before %s", earliestBirthday)
+	case p.Birthday == earliestBirthday:
+		c.add("birthday", "is 1900-01-01, which a spreadsheet shows for an empty date cell: leave the birthday out if it is not known")
 	}
 	p.ImportantDates = checkImportantDates(&c, p.ImportantDates)
 	for _, ch := range slices.Sorted(maps.Keys(p.Consents)) {
