@@ -24,6 +24,7 @@ func TestFormerProvinceMapsToItsProvinceFromJuly2025(t *testing.T) {
 		{"Dak Nong", "Tỉnh Lâm Đồng"},
 		{"Quảng Nam", "Thành phố Đà Nẵng"},
 		{"Tỉnh Đồng Nai", "Tỉnh Đồng Nai"}, // a current name maps to itself
+		{"Hà Tây", "Thành phố Hà Nội"},     // merged in 2008, still in old registers
 	}
 	for _, tt := range tests {
 		t.Run(tt.entered, func(t *testing.T) {
@@ -36,7 +37,7 @@ func TestFormerProvinceMapsToItsProvinceFromJuly2025(t *testing.T) {
 }
 
 func TestUnknownProvinceIsNotMapped(t *testing.T) {
-	for _, in := range []string{"", "Tỉnh", "Quận 1", "Bangkok", "Binh"} {
+	for _, in := range []string{"", "Tỉnh", "Quận 1", "Bangkok", "Binh", "Hà Bắc"} {
 		if got, ok := CurrentProvince(in); ok {
 			t.Errorf("CurrentProvince(%q) = %q, true; want no match", in, got)
 		}
