@@ -317,3 +317,24 @@ func TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake(t *
 		t.Errorf("%d training entries, want the cancellation alone", n)
 	}
 }
+
+// A person merged into another brings the time they worked somewhere: the
+// school keeps the call with its accountant logged on the duplicate record.
+func TestAMergedPersonBringsTheTimeTheyWorkedAtTheSchool(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	h.Clock.Set(day(1))
+	school := create(t, h, tok, orgs, `{"name":"Trường TH R8","kinds":["school"]}`)
+	duplicate := create(t, h, tok, people, fmt.Sprintf(`{"full_name":"Đoàn Văn Tám","phones":["0916 888 001"],
+ "relationships":[{"kind":"works_at","party_id":%q,"title":"Kế toán"}]}`, school))
+	h.Clock.Set(day(5))
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/interactions", tok,
+		fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":%q,"outcome":"gọi kế toán"}`, duplicate, day(2).Format(time.RFC3339))), 201)
+	survivor := create(t, h, tok, people, `{"full_name":"Đoàn Văn Tám","emails":["tam.dv@gmail.com"]}`)
+	mustStatus(t, h.Do(t, "POST", people+"/"+survivor+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, duplicate)), 200)
+	testkit.Eventually(t, 10*time.Second, "the call on the school's timeline", func() bool {
+		r := h.Do(t, "GET", orgs+"/"+school+"/timeline?with=people", tok, nil)
+		return strings.Contains(string(r.Body), "gọi kế toán")
+	})
+}

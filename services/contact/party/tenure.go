@@ -16,6 +16,9 @@ type Period struct {
 type LinkChange struct {
 	At       time.Time
 	Old, New []Relationship
+	// Merge says a merge made the change: the links it adds are the
+	// merged person's, held since their own record says.
+	Merge bool
 }
 
 // Tenure returns the periods in which a person worked at an organisation,
@@ -25,7 +28,11 @@ type LinkChange struct {
 // created with holds since the record began; one added by an edit, from
 // that edit until the edit that took it away. Only the changes that add or
 // take away the link count: those of a person merged into this one, whose
-// history is theirs now, add nothing a change of their own did not.
+// history is theirs now, add nothing a change of their own did not. A
+// merge's change counts for nothing: the links it brings were the merged
+// person's, since their record began or since the change of theirs, now in
+// this history, that added them, so a school keeps what happened with its
+// accountant while the duplicate record worked there.
 func Tenure(ids []string, changes []LinkChange, now []Relationship) []Period {
 	works := func(rels []Relationship) bool {
 		return slices.ContainsFunc(rels, func(r Relationship) bool { return r.Kind == RelWorksAt && slices.Contains(ids, r.PartyID) })
@@ -44,7 +51,7 @@ func Tenure(ids []string, changes []LinkChange, now []Relationship) []Period {
 	for _, c := range changes {
 		last = c.At
 		was, is := works(c.Old), works(c.New)
-		if was == is {
+		if was == is || c.Merge {
 			continue
 		}
 		if !known {

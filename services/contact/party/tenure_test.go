@@ -22,17 +22,22 @@ func TestTenureFollowsTheWorksAtLinksThroughTheHistory(t *testing.T) {
 	}{
 		{"created with the link", nil, at("s"), "[{since} ]"},
 		{"never linked", nil, at("t"), "[]"},
-		{"created with it, then moved", []LinkChange{{day(10), at("s"), at("t")}}, at("t"), "[{since} 10]"},
-		{"joined", []LinkChange{{day(10), at("t"), at("s")}}, at("s"), "[{10} ]"},
-		{"joined, left, came back", []LinkChange{{day(3), nil, at("s")}, {day(10), at("s"), nil}, {day(20), nil, at("s")}}, at("s"),
+		{"created with it, then moved", []LinkChange{{day(10), at("s"), at("t"), false}}, at("t"), "[{since} 10]"},
+		{"joined", []LinkChange{{day(10), at("t"), at("s"), false}}, at("s"), "[{10} ]"},
+		{"joined, left, came back", []LinkChange{{day(3), nil, at("s"), false}, {day(10), at("s"), nil, false}, {day(20), nil, at("s"), false}}, at("s"),
 			"[{3} 10] [{20} ]"},
-		{"another link changed meanwhile", []LinkChange{{day(3), at("s"), append(at("s"), parent...)}}, append(at("s"), parent...), "[{since} ]"},
-		{"the school merged into another", []LinkChange{{day(5), at("merged"), at("s")}}, at("s"), "[{since} ]"},
-		{"a merged person's changes interleaved", []LinkChange{{day(3), nil, at("s")}, {day(5), parent, nil}, {day(9), nil, at("s")}}, at("s"),
+		{"another link changed meanwhile", []LinkChange{{day(3), at("s"), append(at("s"), parent...), false}}, append(at("s"), parent...), "[{since} ]"},
+		{"the school merged into another", []LinkChange{{day(5), at("merged"), at("s"), false}}, at("s"), "[{since} ]"},
+		{"a merged person's changes interleaved", []LinkChange{{day(3), nil, at("s"), false}, {day(5), parent, nil, false}, {day(9), nil, at("s"), false}}, at("s"),
 			"[{3} ]"},
-		{"a merged person's removal interleaved", []LinkChange{{day(3), at("s"), nil}, {day(5), nil, at("s")}, {day(9), at("s"), parent}}, parent,
+		{"a merged person's removal interleaved", []LinkChange{{day(3), at("s"), nil, false}, {day(5), nil, at("s"), false}, {day(9), at("s"), parent, false}}, parent,
 			"[{since} 3] [{5} 9]"},
-		{"taken away with no history", []LinkChange{{day(3), nil, at("s")}, {day(5), nil, parent}}, nil, "[{3} 5]"},
+		// Merged into one created without it: the merged person worked
+		// there since their record began, and the merge changes nothing.
+		{"brought by a merge", []LinkChange{{day(8), nil, at("s"), true}}, at("s"), "[{since} ]"},
+		{"added by the merged person's edit, then brought by a merge", []LinkChange{{day(3), nil, at("s"), false}, {day(8), parent, append(parent, at("s")...), true}},
+			append(parent, at("s")...), "[{3} ]"},
+		{"taken away with no history", []LinkChange{{day(3), nil, at("s"), false}, {day(5), nil, parent, false}}, nil, "[{3} 5]"},
 	}
 	for _, tt := range tests {
 		got := []string{}

@@ -773,7 +773,7 @@ func (s *Service) staff(ctx context.Context, id string) ([]store.Tenure, error) 
 		if err := json.Unmarshal(c.New, &lc.New); err != nil {
 			return nil, fmt.Errorf("history of person %s: %w", c.PersonID, err)
 		}
-		lc.At = c.At
+		lc.At, lc.Merge = c.At, c.Merge
 		byPerson[c.PersonID] = append(byPerson[c.PersonID], lc)
 	}
 	var out []store.Tenure

@@ -15,6 +15,9 @@ type LinkChange struct {
 	At       time.Time `db:"at"`
 	Old      []byte    `db:"old_value"`
 	New      []byte    `db:"new_value"`
+	// Merge says a merge made the change, with the links of the person
+	// merged in.
+	Merge bool `db:"merge"`
 }
 
 // Staff returns the live people who work at the organisation known by any
@@ -44,8 +47,9 @@ SELECT p.id::text, coalesce(p.doc->'relationships', '[]') FROM person p WHERE p.
 	for id := range now {
 		people = append(people, id)
 	}
-	rows, err = db.Query(ctx, `SELECT party_id::text AS party_id, at, old_value, new_value FROM history
-WHERE party_id = ANY($1::uuid[]) AND field = 'relationships' ORDER BY party_id, id`, people)
+	rows, err = db.Query(ctx, `SELECT h.party_id::text AS party_id, h.at, h.old_value, h.new_value,
+ EXISTS (SELECT 1 FROM history m WHERE m.party_id = h.party_id AND m.at = h.at AND m.field = 'merged_from') AS merge
+FROM history h WHERE h.party_id = ANY($1::uuid[]) AND h.field = 'relationships' ORDER BY h.party_id, h.id`, people)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the links of the staff of %v: %w", ids, err)
 	}
