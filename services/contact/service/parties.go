@@ -602,6 +602,9 @@ func nameLinkConflicts(ctx context.Context, db store.DB, err error) error {
 
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
+// Only the merged party's owner or a steward may, and only the survivor's
+// owner or a steward when the survivor is given the merged party's owner
+// (ownership.MayMerge): a merge deletes a record and may move a customer.
 // keep decides whose value stays where both hold a single value
 // differently; a conflict it leaves open refuses the merge
 // (*party.ConflictError) and nothing is written. The history entry of the
@@ -656,9 +659,17 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 			loaded[id] = v
 		}
 		survivor, merged := loaded[sid], loaded[mid]
+		// The merged party's record goes: its owner's say is asked first,
+		// before its conflicts are shown to someone who may not merge it.
+		if err := ownership.May(caller(ctx), ownership.Merge, *p.k.owner(&merged)); err != nil {
+			return err
+		}
 		result, err := p.k.merge(survivor, merged, keep)
 		if err != nil {
 			return nameLinkConflicts(ctx, tx, err)
+		}
+		if err := ownership.MayMerge(caller(ctx), *p.k.owner(&survivor), *p.k.owner(&merged), *p.k.owner(&result)); err != nil {
+			return err
 		}
 		if result, err = p.dropInheritedLoop(ctx, tx, survivor, result, mid); err != nil {
 			return err
