@@ -27,9 +27,15 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// DuplicateError is a creation refused because live parties share a
-// normalised phone, email or tax code; Matches are those parties.
-type DuplicateError struct{ Matches []any }
+// DuplicateError is a creation (or an edit, or a restore) refused because
+// live parties share a normalised phone, email or tax code; Matches are
+// those parties.
+type DuplicateError struct {
+	Matches []any
+	// Restoring says the write refused is a restore, which force and its
+	// reason override, not force_reason.
+	Restoring bool
+}
 
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
