@@ -94,6 +94,15 @@ type OrganizationMerged struct {
 	Organization OrganizationSnapshot `json:"organization"`
 }
 
+// OrganizationRestored is published when a deleted organisation is
+// restored with its id: it carries what OrganizationCreated carries, so a
+// copy dropped on deleted is put back whole, and who restored it and why.
+type OrganizationRestored struct {
+	OrganizationCreated
+	RestoredBy string `json:"restored_by"`
+	Reason     string `json:"reason"`
+}
+
 // PersonCreated is published when a person is created (API or import).
 type PersonCreated struct {
 	Person PersonSnapshot `json:"person"`
@@ -117,6 +126,15 @@ type PersonMerged struct {
 	SurvivorID string         `json:"survivor_id"`
 	MergedID   string         `json:"merged_id"`
 	Person     PersonSnapshot `json:"person"`
+}
+
+// PersonRestored is published when a deleted person is restored with
+// their id: it carries what PersonCreated carries, so a copy dropped on
+// deleted is put back whole, and who restored them and why.
+type PersonRestored struct {
+	PersonCreated
+	RestoredBy string `json:"restored_by"`
+	Reason     string `json:"reason"`
 }
 
 // InteractionLogged is a call, email, meeting, Zalo message or note with a
@@ -178,11 +196,13 @@ func contactEntries() []Entry {
 		{Subject: "contact.organization.created", Version: 1, Payload: OrganizationCreated{}, Description: "An organisation was created; carries its full snapshot."},
 		{Subject: "contact.organization.updated", Version: 1, Payload: OrganizationUpdated{}, Description: "An organisation changed; carries the new snapshot and the changed field names."},
 		{Subject: "contact.organization.deleted", Version: 1, Payload: OrganizationDeleted{}, Description: "An organisation was deleted, by deleted_by; drop local copies."},
+		{Subject: "contact.organization.restored", Version: 1, Payload: OrganizationRestored{}, Description: "A deleted organisation was restored with its id, by restored_by, for reason; carries its full snapshot as created does: put local copies back."},
 		{Subject: "contact.organization.merged", Version: 1, Payload: OrganizationMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
 		{Subject: "contact.organization.owner_changed", Version: 1, Payload: OrganizationOwnerChanged{}, Description: "An organisation has a new owner (reassignment, hand-over or merge), with who changed it and why."},
 		{Subject: "contact.person.created", Version: 1, Payload: PersonCreated{}, Description: "A person was created; carries their full snapshot."},
 		{Subject: "contact.person.updated", Version: 1, Payload: PersonUpdated{}, Description: "A person changed; carries the new snapshot and the changed field names."},
 		{Subject: "contact.person.deleted", Version: 1, Payload: PersonDeleted{}, Description: "A person was deleted, by deleted_by; drop local copies."},
+		{Subject: "contact.person.restored", Version: 1, Payload: PersonRestored{}, Description: "A deleted person was restored with their id, by restored_by, for reason; carries their full snapshot as created does: put local copies back."},
 		{Subject: "contact.person.merged", Version: 1, Payload: PersonMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
 		{Subject: "contact.person.owner_changed", Version: 1, Payload: PersonOwnerChanged{}, Description: "A person has a new owner (reassignment, hand-over or merge), with who changed it and why."},
 		{Subject: "contact.interaction.logged", Version: 1, Payload: InteractionLogged{}, Description: "A staff member logged a call, email, meeting, Zalo message or note with a party; aggregate id is the party id."},

@@ -743,8 +743,9 @@ func TestEveryContactEventIsDocumented(t *testing.T) {
 		it := create(t, h, tok, "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"note"}`, c.a))
 		mustStatus(t, h.Do(t, "PATCH", "/api/contact/v1/interactions/"+it, tok, `{"kind":"call"}`), 200)
 		mustStatus(t, h.Do(t, "DELETE", "/api/contact/v1/interactions/"+it, tok, nil), 204)
-		// Its new owner deletes it.
+		// Its new owner deletes it, and restores it.
 		mustStatus(t, h.Do(t, "DELETE", c.base+"/"+c.a, h.Token(t, auth.Lead), nil), 204)
+		mustStatus(t, h.Do(t, "POST", c.base+"/"+c.a+"/restore", h.Token(t, auth.Lead), `{"reason":"xoá nhầm"}`), 200)
 	}
 	want := map[string]bool{}
 	for _, e := range contract.Rapport().Entries() {

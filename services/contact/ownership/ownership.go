@@ -1,6 +1,6 @@
 // Package ownership holds the rules of who cares for a party: who may give
-// a party to another owner or delete it, and what reason such a change
-// needs. Every party has an owner, so that a customer is not lost when a
+// a party to another owner, delete it, merge it into another or restore it,
+// and what reason such a change needs. Every party has an owner, so that a customer is not lost when a
 // staff member leaves; the rules keep a colleague from taking or deleting a
 // customer unseen. Nothing here does I/O.
 package ownership
@@ -19,10 +19,19 @@ import (
 // Action is what a caller asks to do with a party someone owns.
 type Action string
 
-// The actions the owner rule guards.
+// The actions the owner rule guards, as a refusal says them.
 const (
-	Reassign Action = "give to another owner"
-	Delete   Action = "delete"
+	Reassign Action = "give it to another owner"
+	Delete   Action = "delete it"
+	// Merge is merging the party into another: its record is deleted and
+	// its customer, history and interactions go to the survivor, which may
+	// be another staff member's.
+	Merge Action = "merge it into another party"
+	// MergeOwner is a merge keeping the merged party's owner for the
+	// survivor: the survivor's owner loses it, as in a reassignment.
+	MergeOwner Action = "give it to the owner of the party merged into it"
+	// Restore is bringing a deleted party back.
+	Restore Action = "restore it"
 )
 
 // Stewards may act on any party: the deployment lead, the department head
@@ -36,26 +45,63 @@ type Caller struct {
 }
 
 // DeniedError is an action refused by the owner rule; it names the owner,
-// the one colleague the caller can ask (or the stewards).
+// the one colleague the caller can ask (or the stewards), and for a
+// restore the staff member who deleted the party, who may ask too.
 type DeniedError struct {
-	Action  Action
-	OwnerID string
+	Action    Action
+	OwnerID   string
+	DeletedBy string // of a Restore only
 }
 
 func (e *DeniedError) Error() string {
-	return fmt.Sprintf("the party is cared for by %s: only they, a lead, a manager or an admin may %s it", e.OwnerID, e.Action)
+	if e.Action == Restore {
+		return fmt.Sprintf("the party was cared for by %s and deleted by %s: only they, a lead, a manager or an admin may %s",
+			e.OwnerID, e.DeletedBy, e.Action)
+	}
+	return fmt.Sprintf("the party is cared for by %s: only they, a lead, a manager or an admin may %s", e.OwnerID, e.Action)
 }
 
 // May reports whether c may do a to a party owned by owner: its owner and
 // the stewards may, nobody else (a *DeniedError).
 func May(c Caller, a Action, owner string) error {
-	if c.ID != "" && c.ID == owner {
-		return nil
-	}
-	if slices.ContainsFunc(c.Roles, func(r auth.Role) bool { return slices.Contains(Stewards, r) }) {
+	if (c.ID != "" && c.ID == owner) || c.steward() {
 		return nil
 	}
 	return &DeniedError{Action: a, OwnerID: owner}
+}
+
+// steward reports whether c holds one of the Stewards' roles.
+func (c Caller) steward() bool {
+	return slices.ContainsFunc(c.Roles, func(r auth.Role) bool { return slices.Contains(Stewards, r) })
+}
+
+// MayMerge reports whether c may merge a party owned by mergedOwner into
+// one owned by survivorOwner that, merged, is owned by keptOwner. The
+// merged party's record is deleted and its customer goes to the survivor,
+// so c must be allowed to Merge it, as to delete it; and when the merge
+// gives the survivor another owner (keep chose the merged party's), the
+// survivor's owner loses it, so c must be allowed over the survivor too
+// (MergeOwner). A steward may merge any two.
+func MayMerge(c Caller, survivorOwner, mergedOwner, keptOwner string) error {
+	if err := May(c, Merge, mergedOwner); err != nil {
+		return err
+	}
+	if keptOwner != survivorOwner {
+		return May(c, MergeOwner, survivorOwner)
+	}
+	return nil
+}
+
+// MayRestore reports whether c may restore a deleted party, which owner
+// cared for when deletedBy deleted it: either of them may, as may a
+// steward; anyone else is refused (a *DeniedError naming both). The owner
+// gets their customer back, and the one who deleted it undoes their own
+// mistake; a colleague would bring back a record someone chose to delete.
+func MayRestore(c Caller, owner, deletedBy string) error {
+	if c.ID != "" && (c.ID == owner || c.ID == deletedBy) || c.steward() {
+		return nil
+	}
+	return &DeniedError{Action: Restore, OwnerID: owner, DeletedBy: deletedBy}
 }
 
 // MaxReason bounds the reason of an owner change, in characters: a
@@ -67,10 +113,23 @@ const MaxReason = 500
 // it is refused: the reason is the point of the audit record, so a blank
 // one is refused as a missing one is.
 func Reason(s string) (string, string) {
+	return because(s, "say why the party changes hands (it is kept in its history and shown on /care)")
+}
+
+// RestoreReason returns the reason of a restore as it is kept, or why it
+// is refused, as Reason does: a deleted party comes back only with a
+// reason its history keeps.
+func RestoreReason(s string) (string, string) {
+	return because(s, "say why the deleted party comes back (it is kept in its history and in the restored event)")
+}
+
+// because returns a reason as it is kept, or why it is refused; ask says
+// what a missing one should have said.
+func because(s, ask string) (string, string) {
 	r := norm.NFC.String(strings.Join(strings.Fields(s), " "))
 	switch {
 	case r == "":
-		return "", "is required: say why the party changes hands (it is kept in its history and shown on /care)"
+		return "", "is required: " + ask
 	case utf8.RuneCountInString(r) > MaxReason:
 		return "", fmt.Sprintf("is longer than %d characters", MaxReason)
 	}

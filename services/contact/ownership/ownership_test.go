@@ -39,7 +39,66 @@ func TestOnlyTheOwnerOrAStewardMayReassignOrDelete(t *testing.T) {
 	}
 }
 
-func TestAnOwnerChangeNeedsAReason(t *testing.T) {
+func TestAMergeIsAllowedOverTheMergedPartyAndOverASurvivorThatChangesHands(t *testing.T) {
+	lan, hoa := Caller{ID: "user-lan", Roles: []auth.Role{auth.Sales}}, Caller{ID: "user-hoa", Roles: []auth.Role{auth.Sales}}
+	lead := Caller{ID: "user-tk", Roles: []auth.Role{auth.Lead}}
+	for _, c := range []struct {
+		name                   string
+		caller                 Caller
+		survivor, merged, kept string
+		deniedOwner            string // "" when allowed
+		deniedAction           Action
+	}{
+		{"two of her own", lan, "user-lan", "user-lan", "user-lan", "", ""},
+		{"a colleague's two", hoa, "user-lan", "user-lan", "user-lan", "user-lan", Merge},
+		{"a colleague's into her own", hoa, "user-hoa", "user-lan", "user-hoa", "user-lan", Merge},
+		{"her own into a colleague's, keeping the colleague", lan, "user-hoa", "user-lan", "user-hoa", "", ""},
+		{"her own into a colleague's, taking it over", lan, "user-hoa", "user-lan", "user-lan", "user-hoa", MergeOwner},
+		{"a lead, taking one over", lead, "user-hoa", "user-lan", "user-lan", "", ""},
+		{"a lead, a colleague's into another's", lead, "user-hoa", "user-lan", "user-hoa", "", ""},
+	} {
+		err := MayMerge(c.caller, c.survivor, c.merged, c.kept)
+		var denied *DeniedError
+		switch {
+		case c.deniedOwner == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.deniedOwner != "" && (!errors.As(err, &denied) || denied.OwnerID != c.deniedOwner || denied.Action != c.deniedAction):
+			t.Errorf("%s: err = %v, want a refusal naming %s (%s)", c.name, err, c.deniedOwner, c.deniedAction)
+		}
+	}
+}
+
+func TestADeletedPartyIsRestoredByItsOwnerWhoeverDeletedItOrASteward(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		caller Caller
+		ok     bool
+	}{
+		{"its owner", Caller{ID: "user-lan", Roles: []auth.Role{auth.Sales}}, true},
+		{"who deleted it", Caller{ID: "user-hoa", Roles: []auth.Role{auth.Trainer}}, true},
+		{"a colleague", Caller{ID: "user-binh", Roles: []auth.Role{auth.Sales}}, false},
+		{"a director", Caller{ID: "user-gd", Roles: []auth.Role{auth.Director}}, false},
+		{"a manager", Caller{ID: "user-tp", Roles: []auth.Role{auth.Manager}}, true},
+		{"an admin", Caller{ID: "user-ad", Roles: []auth.Role{auth.Admin}}, true},
+		{"nobody", Caller{}, false},
+	} {
+		err := MayRestore(c.caller, "user-lan", "user-hoa")
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want allowed %v", c.name, err, c.ok)
+		}
+		var denied *DeniedError
+		if err != nil && (!errors.As(err, &denied) || denied.OwnerID != "user-lan" || denied.DeletedBy != "user-hoa" ||
+			!strings.Contains(err.Error(), "user-lan") || !strings.Contains(err.Error(), "deleted by user-hoa")) {
+			t.Errorf("%s: the refusal %v does not name who may", c.name, err)
+		}
+	}
+	// Nobody's empty id is anybody's: a party with no owner is not everyone's.
+	if MayRestore(Caller{Roles: []auth.Role{auth.Sales}}, "", "") == nil {
+		t.Error("a caller without an id restored a party of no owner")
+	}
+}
+
+func TestAnOwnerChangeOrARestoreNeedsAReason(t *testing.T) {
 	for _, c := range []struct{ in, want, why string }{
 		{"", "", "is required"},
 		{"  \t\n ", "", "is required"},
@@ -48,9 +107,14 @@ func TestAnOwnerChangeNeedsAReason(t *testing.T) {
 		{strings.Repeat("a", MaxReason), strings.Repeat("a", MaxReason), ""},
 		{strings.Repeat("ă", MaxReason+1), "", "longer than 500"},
 	} {
-		got, why := Reason(c.in)
-		if got != c.want || (c.why == "") != (why == "") || !strings.Contains(why, c.why) {
-			t.Errorf("Reason(%q) = %q, %q; want %q, %q", c.in, got, why, c.want, c.why)
+		for name, reason := range map[string]func(string) (string, string){"Reason": Reason, "RestoreReason": RestoreReason} {
+			got, why := reason(c.in)
+			if got != c.want || (c.why == "") != (why == "") || !strings.Contains(why, c.why) {
+				t.Errorf("%s(%q) = %q, %q; want %q, %q", name, c.in, got, why, c.want, c.why)
+			}
 		}
+	}
+	if _, why := RestoreReason(""); !strings.Contains(why, "comes back") {
+		t.Errorf("a missing restore reason is asked for as %q", why)
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // What a party's history records besides its fields' changes.
-var historyEvents = []string{"created", "deleted", "interaction", "merged_from", "merge_conflict"}
+var historyEvents = []string{"created", "deleted", "restored", "interaction", "merged_from", "merge_conflict"}
 
 // OrganisationHistoryFields and PersonHistoryFields are the names a
 // history entry of each may hold, by their first part ("consents" for

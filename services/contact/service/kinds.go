@@ -38,6 +38,7 @@ type kind[T any] struct {
 	created       func(T) any
 	updated       func(T, []string) any
 	deleted       func(id, by string) any
+	restored      func(v T, by, reason string) any
 	merged        func(survivor T, mergedID string) any
 	ownerChanged  func(c ownerChange) any
 }
@@ -112,6 +113,9 @@ func organisations() kind[party.Organisation] {
 			return contract.OrganizationUpdated{Organization: orgSnapshot(o), ChangedFields: f}
 		},
 		deleted: func(id, by string) any { return contract.OrganizationDeleted{ID: id, DeletedBy: by} },
+		restored: func(o party.Organisation, by, reason string) any {
+			return contract.OrganizationRestored{OrganizationCreated: contract.OrganizationCreated{Organization: orgSnapshot(o)}, RestoredBy: by, Reason: reason}
+		},
 		merged: func(o party.Organisation, m string) any {
 			return contract.OrganizationMerged{SurvivorID: o.ID, MergedID: m, Organization: orgSnapshot(o)}
 		},
@@ -146,6 +150,9 @@ func people() kind[party.Person] {
 			return contract.PersonUpdated{Person: personSnapshot(p), ChangedFields: f}
 		},
 		deleted: func(id, by string) any { return contract.PersonDeleted{ID: id, DeletedBy: by} },
+		restored: func(p party.Person, by, reason string) any {
+			return contract.PersonRestored{PersonCreated: contract.PersonCreated{Person: personSnapshot(p)}, RestoredBy: by, Reason: reason}
+		},
 		merged: func(p party.Person, m string) any {
 			return contract.PersonMerged{SurvivorID: p.ID, MergedID: m, Person: personSnapshot(p)}
 		},

@@ -27,9 +27,15 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// DuplicateError is a creation refused because live parties share a
-// normalised phone, email or tax code; Matches are those parties.
-type DuplicateError struct{ Matches []any }
+// DuplicateError is a creation (or an edit, or a restore) refused because
+// live parties share a normalised phone, email or tax code; Matches are
+// those parties.
+type DuplicateError struct {
+	Matches []any
+	// Restoring says the write refused is a restore, which force and its
+	// reason override, not force_reason.
+	Restoring bool
+}
 
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
@@ -605,6 +611,9 @@ func nameLinkConflicts(ctx context.Context, db store.DB, err error) error {
 
 // Merge folds mergedID into survivorID: the survivor keeps its id, gains
 // the merged party's values, history, interactions and an alias of its id.
+// Only the merged party's owner or a steward may, and only the survivor's
+// owner or a steward when the survivor is given the merged party's owner
+// (ownership.MayMerge): a merge deletes a record and may move a customer.
 // keep decides whose value stays where both hold a single value
 // differently; a conflict it leaves open refuses the merge
 // (*party.ConflictError) and nothing is written. The history entry of the
@@ -659,9 +668,17 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 			loaded[id] = v
 		}
 		survivor, merged := loaded[sid], loaded[mid]
+		// The merged party's record goes: its owner's say is asked first,
+		// before its conflicts are shown to someone who may not merge it.
+		if err := ownership.May(caller(ctx), ownership.Merge, *p.k.owner(&merged)); err != nil {
+			return err
+		}
 		result, err := p.k.merge(survivor, merged, keep)
 		if err != nil {
 			return nameLinkConflicts(ctx, tx, err)
+		}
+		if err := ownership.MayMerge(caller(ctx), *p.k.owner(&survivor), *p.k.owner(&merged), *p.k.owner(&result)); err != nil {
+			return err
 		}
 		if result, err = p.dropInheritedLoop(ctx, tx, survivor, result, mid); err != nil {
 			return err

@@ -66,14 +66,13 @@ type Creation struct {
 // owner audits, or for none at all.
 func CreationOf(ctx context.Context, db DB, t Type, id string) (c Creation, found bool, err error) {
 	// A survivor holds the audit rows of the parties merged into it too:
-	// its own creation's row is the one written when it was created.
-	err = db.QueryRow(ctx, `SELECT a.actor, p.created_at, coalesce(p.import_id::text, ''), coalesce(p.force_reason, '')
-FROM `+string(t)+` p JOIN owner_audit a ON a.party_id = p.id AND a.reason IN ('created', 'imported') AND a.at = p.created_at
-WHERE p.id = $1 ORDER BY a.id LIMIT 1`, id).Scan(&c.Actor, &c.At, &c.ImportID, &c.ForceReason)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = db.QueryRow(ctx, `SELECT actor, at FROM owner_audit WHERE party_id = $1 AND reason IN ('created', 'imported')
- AND NOT EXISTS (SELECT 1 FROM `+string(t)+` WHERE id = $1) ORDER BY id LIMIT 1`, id).Scan(&c.Actor, &c.At)
-	}
+	// its own creation's row is the one written when it was created. A
+	// restored party's row was written again, so its creation is its
+	// first row's.
+	err = db.QueryRow(ctx, `SELECT a.actor, a.at, coalesce(p.import_id::text, ''), coalesce(p.force_reason, '')
+FROM owner_audit a LEFT JOIN `+string(t)+` p ON p.id = a.party_id
+WHERE a.party_id = $1 AND a.reason IN ('created', 'imported')
+ORDER BY a.at = p.created_at DESC NULLS LAST, a.id LIMIT 1`, id).Scan(&c.Actor, &c.At, &c.ImportID, &c.ForceReason)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Creation{}, false, nil
 	}

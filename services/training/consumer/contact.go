@@ -41,6 +41,8 @@ func handle(ctx context.Context, tx pgx.Tx, e event.Event, entry contract.Entry)
 		err = apply(e, func(p contract.OrganizationCreated) error { return putOrganization(ctx, tx, p.Organization) })
 	case contract.OrganizationUpdated:
 		err = apply(e, func(p contract.OrganizationUpdated) error { return putOrganization(ctx, tx, p.Organization) })
+	case contract.OrganizationRestored:
+		err = apply(e, func(p contract.OrganizationRestored) error { return putOrganization(ctx, tx, p.Organization) })
 	case contract.OrganizationDeleted:
 		err = apply(e, func(p contract.OrganizationDeleted) error { return store.DeleteOrganization(ctx, tx, p.ID, "") })
 	case contract.OrganizationMerged:
@@ -54,6 +56,8 @@ func handle(ctx context.Context, tx pgx.Tx, e event.Event, entry contract.Entry)
 		err = apply(e, func(p contract.PersonCreated) error { return putPerson(ctx, tx, p.Person) })
 	case contract.PersonUpdated:
 		err = apply(e, func(p contract.PersonUpdated) error { return putPerson(ctx, tx, p.Person) })
+	case contract.PersonRestored:
+		err = apply(e, func(p contract.PersonRestored) error { return putPerson(ctx, tx, p.Person) })
 	case contract.PersonDeleted:
 		err = apply(e, func(p contract.PersonDeleted) error { return store.DeletePerson(ctx, tx, p.ID, "") })
 	case contract.PersonMerged:

@@ -75,6 +75,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"Care":                service.Care{},
 		"OwnerChange":         reassignRequest{},
 		"MergeInput":          mergeRequest{},
+		"RestoreInput":        restoreRequest{},
 		"MergeConflict":       mergeConflict{},
 		"HandoverInput":       handoverRequest{},
 		"Handover":            store.Handover{},

@@ -217,6 +217,30 @@ func reassign[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
+type restoreRequest struct {
+	ID     string `json:"-"`
+	Reason string `json:"reason"`
+	// Force restores it even though live parties created since share a
+	// phone, email or tax code; the reason says why.
+	Force bool `json:"force,omitempty"`
+}
+
+func decodeRestore(_ context.Context, r *http.Request) (any, error) {
+	req := restoreRequest{ID: r.PathValue("id")}
+	if err := validID(req.ID); err != nil {
+		return nil, err
+	}
+	return req, problem.DecodeJSON(nil, r, &req, bodyLimit)
+}
+
+func restore[T any](p *service.Parties[T]) endpoint.Endpoint {
+	return func(ctx context.Context, req any) (any, error) {
+		in := req.(restoreRequest)
+		v, err := p.Restore(ctx, in.ID, in.Reason, in.Force)
+		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
+	}
+}
+
 func care[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) { return p.Care(ctx, req.(idRequest).ID) }
 }

@@ -34,7 +34,11 @@ var (
 	// lets only its owner, a lead, a manager or an admin (ownership.May).
 	owners   = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	deleters = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
-	leaders  = []auth.Role{auth.Manager}
+	// restorers bring a deleted party back: the service lets only the owner
+	// it had, the one who deleted it, a lead, a manager or an admin
+	// (ownership.MayRestore).
+	restorers = deleters
+	leaders   = []auth.Role{auth.Manager}
 	// correctors change a logged interaction: its own staff member (the
 	// service checks whose it is) or a manager, whose team's activity it is.
 	correctors = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
@@ -104,6 +108,7 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 		{"DELETE", b + "/{id}", "delete_" + plural, deleters, decodeDelete, del(p), nil},
 		{"POST", b + "/{id}/merge", "merge_" + plural, writers, decodeMerge, merge(p), nil},
 		{"POST", b + "/{id}/owner", "reassign_" + plural, owners, decodeReassign, reassign(p), nil},
+		{"POST", b + "/{id}/restore", "restore_" + plural, restorers, decodeRestore, restore(p), nil},
 		{"GET", b + "/{id}/care", "care_" + plural, readers, decodeID, care(p), nil},
 		{"GET", b + "/{id}/history", "history_" + plural, readers, decodeHistory, history(p), nil},
 		{"GET", b + "/{id}/timeline", "timeline_" + plural, readers, decodeTimeline, timeline(p), nil},
@@ -143,13 +148,19 @@ func mapError(err error) *problem.Problem {
 	var denied *ownership.DeniedError
 	switch {
 	case errors.As(err, &denied):
-		return problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
+		p := problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
+		if denied.Action == ownership.Restore {
+			p = p.With("deleted_by", denied.DeletedBy)
+		}
+		return p
 	case errors.As(err, &verr):
 		fields := make([]problem.FieldError, len(verr.Fields))
 		for i, f := range verr.Fields {
 			fields[i] = problem.FieldError{Field: f.Field, Message: f.Message}
 		}
 		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
+	case errors.As(err, &dup) && dup.Restoring:
+		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with the reason to restore it anyway").With("matches", dup.Matches)
 	case errors.As(err, &dup):
 		return problem.Conflict("a party with the same phone, email or tax code exists; send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
 	case errors.As(err, &stale):
