@@ -47,6 +47,11 @@ type Position struct {
 	ID   string `json:"i"`
 }
 
+// answered is the document of party p as answered: the stored one with
+// the party's follow-up, which its interactions set (SetFollowUp) and the
+// document never holds.
+const answered = `p.doc || jsonb_strip_nulls(jsonb_build_object('next_action_on', p.next_action_on))`
+
 // survivors returns f with the parties it names (linked_to,
 // supervising_unit) replaced by their survivors if they were merged, as
 // the links to them were. They are looked up before the query rather than
@@ -144,7 +149,8 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 	}
 }
 
-// Search returns up to limit documents after pos, ordered by folded name and id.
+// Search returns up to limit documents, as answered, after pos, ordered by
+// folded name and id.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	f, err := f.survivors(ctx, db)
 	if err != nil {
@@ -168,7 +174,7 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		where += fmt.Sprintf(" AND (p.search_name, p.id) > ($%d, $%d::uuid)", len(args)-1, len(args))
 	}
 	args = append(args, limit)
-	rows, err := db.Query(ctx, `SELECT p.doc, p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
+	rows, err := db.Query(ctx, `SELECT `+answered+`, p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
 		fmt.Sprintf(` ORDER BY p.search_name, p.id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %s: %w", t, err)
