@@ -3,6 +3,7 @@ package contact_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -390,4 +391,86 @@ func TestTheFollowUpIsSetByLoggingAnInteractionNotByAnEdit(t *testing.T) {
 	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM organization WHERE doc ? 'next_action_on'`); n != 0 {
 		t.Fatalf("%d documents store a follow-up", n)
 	}
+}
+
+// The follow-ups due are worked through from the most overdue: the list,
+// its export and a segment's export are sorted by the follow-up's day, then
+// by name, and pages break inside a day without losing or repeating
+// anyone. Without next_action_due a list stays by name.
+func TestTheFollowUpsDueAreListedByDayThenNameAndPagedAcrossEqualDays(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	for name, at := range map[string][2]string{
+		"Trường An":    {"2026-11-02T08:00:00+07:00", "2026-11-02"},
+		"Trường Bình":  {"2026-10-27T08:00:00+07:00", "2026-10-28"},
+		"Trường Cường": {"2026-10-20T08:00:00+07:00", "2026-10-25"},
+		"Trường Dung":  {"2026-10-30T08:00:00+07:00", "2026-11-02"},
+		"Trường Em":    {"2026-10-21T08:00:00+07:00", "2026-10-25"},
+		"Trường Gấm":   {"2026-11-01T08:00:00+07:00", "2026-11-20"}, // not due yet
+	} {
+		id := create(t, h, tok, orgs, fmt.Sprintf(`{"name":%q,"kinds":["school"]}`, name))
+		logInteraction(t, h, tok, id, fmt.Sprintf(`{"kind":"call","occurred_at":%q,"next_action_on":%q}`, at[0], at[1]))
+	}
+	create(t, h, tok, orgs, `{"name":"Trường Hà","kinds":["school"]}`) // none
+	want := []string{"Trường Cường", "Trường Em", "Trường Bình", "Trường An", "Trường Dung"}
+
+	walk := func(query string) []string {
+		t.Helper()
+		var got []string
+		cursor := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("%s: the cursor never ends", query)
+			}
+			r := h.Do(t, "GET", orgs+query+cursor, tok, nil)
+			mustStatus(t, r, 200)
+			var pg struct {
+				Items      []item
+				NextCursor string `json:"next_cursor"`
+			}
+			r.JSON(t, &pg)
+			for _, it := range pg.Items {
+				got = append(got, it.Name)
+			}
+			if pg.NextCursor == "" {
+				return got
+			}
+			cursor = "&cursor=" + url.QueryEscape(pg.NextCursor)
+		}
+	}
+	for _, q := range []string{"?next_action_due=today", "?next_action_due=today&limit=1", "?next_action_due=02/11/2026&limit=2",
+		"?next_action_due=today&q=truong&limit=2"} {
+		if got := walk(q); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+	if got := walk("?kind=school&limit=3"); !slices.Equal(got, []string{"Trường An", "Trường Bình", "Trường Cường", "Trường Dung", "Trường Em", "Trường Gấm", "Trường Hà"}) {
+		t.Errorf("without next_action_due, by name: %q", got)
+	}
+
+	// The exports list them as the list does.
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Việc đến hạn","resource":"organizations","filter":{"next_action_due":"today"}}`)
+	mustStatus(t, r, 201)
+	var seg struct{ ID string }
+	r.JSON(t, &seg)
+	for _, path := range []string{orgs + "/export?next_action_due=today", "/api/contact/v1/segments/" + seg.ID + "/export"} {
+		rows := readCSV(t, h.Do(t, "GET", path, tok, nil))
+		col := slices.Index(rows[0], "name")
+		var got []string
+		for _, row := range rows[1:] {
+			got = append(got, row[col])
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+
+	// A cursor pages the list it came from only.
+	var pg struct {
+		NextCursor string `json:"next_cursor"`
+	}
+	h.Do(t, "GET", orgs+"?next_action_due=today&limit=1", tok, nil).JSON(t, &pg)
+	mustName(t, h.Do(t, "GET", orgs+"?limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "is not a cursor")
+	h.Do(t, "GET", orgs+"?limit=1", tok, nil).JSON(t, &pg)
+	mustName(t, h.Do(t, "GET", orgs+"?next_action_due=today&limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "is not a cursor")
 }

@@ -32,7 +32,8 @@ var (
 	consentChannels = []party.Channel{party.ChannelEmail, party.ChannelSMS, party.ChannelZalo, party.ChannelPhone}
 )
 
-// Export streams every party matching q, not one page. Lists are joined
+// Export streams every party matching q, not one page, in the order of its
+// list (the follow-ups due by day, then name). Lists are joined
 // with "; ", which the importer splits again. A party another links to is
 // written by name, as people read and write it, and the importer looks it
 // up by name again; a person's workplaces and their titles are joined in

@@ -30,7 +30,7 @@ var linkedNames = map[Type]string{
 }
 
 // Export streams every party a filter selects, as answered, in search
-// order, to fn, with the names of the parties it links to, by the ids it holds, so a file
+// order (Filter.order), to fn, with the names of the parties it links to, by the ids it holds, so a file
 // shows names people can read. Rows are read as they arrive, so memory
 // stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
@@ -40,7 +40,7 @@ func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, na
 	}
 	where, args := f.where(t)
 	rows, err := db.Query(ctx, `SELECT `+answered+`, `+linkedNames[t]+`
-FROM `+string(t)+` p WHERE `+where+` ORDER BY p.search_name, p.id`, args...)
+FROM `+string(t)+` p WHERE `+where+` ORDER BY `+f.order(), args...)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", t, err)
 	}
