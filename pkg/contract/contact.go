@@ -148,6 +148,9 @@ type InteractionLogged struct {
 	OccurredAt   time.Time `json:"occurred_at"`
 	Outcome      string    `json:"outcome"`
 	NextActionOn string    `json:"next_action_on"` // YYYY-MM-DD or ""
+	// FollowUpDone says it completed the party's follow-up before that
+	// follow-up's day (a call-back made early).
+	FollowUpDone bool `json:"follow_up_done"`
 }
 
 // InteractionCorrected replaces what was logged of an interaction with

@@ -120,6 +120,7 @@ func BenchmarkSearchPeople(b *testing.B) {
 	fmt.Printf("contact search over %d parties, %d searches: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n", n, len(all), ms(p50), ms(p99))
 	linkFilters(b, h, tok, schools[7])
 	gapFilters(b, h, tok)
+	dueLists(b, h, tok)
 	activityReport(b, h, n)
 }
 
@@ -163,6 +164,13 @@ func linkFilters(b *testing.B, h *servicetest.Harness, tok, school string) {
 func gapFilters(b *testing.B, h *servicetest.Harness, tok string) {
 	timeFilters(b, h, tok, "gap filters", "gaps_p99_ms", `"full_name"`, "missing=works_at",
 		"missing=works_at,consent&relationship=parent_of", "missing=zalo_id")
+}
+
+// dueLists times the follow-ups due, sorted by their day then by name:
+// everyone's (one in fourteen people) and one staff member's.
+func dueLists(b *testing.B, h *servicetest.Harness, tok string) {
+	timeFilters(b, h, tok, "follow-ups due", "due_p99_ms", `"next_action_on"`, "next_action_due=today",
+		"next_action_due=today&owner=user-07")
 }
 
 // timeFilters times 100 first pages of 50 people for each query, after one

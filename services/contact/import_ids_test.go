@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,8 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 	mustStatus(t, r, 200)
 	export := strings.Replace(string(r.Body), "Lê Thị Bình", "Lê Thị Bình (sửa)", 1)
 	job := importFile(t, h, tok, "export.csv", []byte(export), "people", 30*time.Second)
-	if job.Status != "done" || job.Progress.Created != 0 || job.Progress.Failed != 2 || len(job.IgnoredColumns) != 0 {
+	// The follow-up is the interactions' to set: its column is not read.
+	if job.Status != "done" || job.Progress.Created != 0 || job.Progress.Failed != 2 || !slices.Equal(job.IgnoredColumns, []string{"next_action_on"}) {
 		t.Fatalf("export imported back: %+v", job)
 	}
 	report := problemsOf(t, h, tok, job.ID)

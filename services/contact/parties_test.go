@@ -700,8 +700,8 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 		t.Fatalf("%d interactions", n)
 	}
 
-	// A call of last week logged now keeps the follow-up agreed today; the
-	// next interaction that happens replaces it, even with none.
+	// A call of last week logged now keeps the follow-up agreed today; so
+	// does a note afterwards that agrees none, before the follow-up's day.
 	due := func(day string) []string { return names(t, h, tok, orgs+"?next_action_due="+day) }
 	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"call","occurred_at":"2026-10-26T10:00:00+07:00","next_action_on":"2026-10-28"}`, o)), 201)
 	if got := due("2026-11-30"); len(got) != 0 {
@@ -712,11 +712,12 @@ func TestALoggedInteractionIsPublishedAndBadOnesAreRefused(t *testing.T) {
 	}
 	h.Clock.Advance(time.Hour)
 	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"note","outcome":"đã gửi hợp đồng"}`, o)), 201)
-	if got := due("2027-01-01"); len(got) != 0 {
-		t.Fatalf("the latest interaction set no follow-up, yet %q are due", got)
+	if got := due("2026-12-01"); len(got) != 1 {
+		t.Fatalf("a note before the follow-up's day dropped it: due by 1 December %q", got)
 	}
 
-	// Merging a party keeps its follow-up when its interaction is the latest.
+	// Merging a party keeps its follow-up when its interaction is the
+	// latest to agree one.
 	dup := create(t, h, tok, orgs, `{"name":"UBND P. Tây Hồ (cũ)","kinds":["unit"]}`)
 	h.Clock.Advance(time.Hour)
 	mustStatus(t, h.Do(t, "POST", path, tok, fmt.Sprintf(`{"party_id":%q,"kind":"zalo","next_action_on":"2026-11-20"}`, dup)), 201)

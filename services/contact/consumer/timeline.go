@@ -69,7 +69,7 @@ func Timeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 // and who corrected it, if anyone did.
 func interactionSummary(in contract.InteractionLogged, correctedBy string) json.RawMessage {
 	summary := map[string]any{"interaction_id": in.ID, "kind": in.Kind, "staff_id": in.StaffID,
-		"outcome": in.Outcome, "next_action_on": in.NextActionOn}
+		"outcome": in.Outcome, "next_action_on": in.NextActionOn, "follow_up_done": in.FollowUpDone}
 	if correctedBy != "" {
 		summary["corrected_by"] = correctedBy
 	}

@@ -77,6 +77,10 @@ type Organisation struct {
 	OwnerID             string         `json:"owner_id,omitempty"` // staff user id
 	Notes               string         `json:"notes,omitempty"`
 	CustomFields        map[string]any `json:"custom_fields,omitempty"`
+	// NextActionOn is the organisation's follow-up, which its interactions
+	// set (FollowUp): answered on every read, never stored in the document
+	// nor taken from a write.
+	NextActionOn Date `json:"next_action_on,omitzero"`
 	// MergedIDs are the ids of parties merged into this one, so links to
 	// them keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`

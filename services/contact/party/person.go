@@ -57,6 +57,10 @@ type Person struct {
 	Tags           []string            `json:"tags,omitempty"`
 	OwnerID        string              `json:"owner_id,omitempty"` // staff user id
 	Notes          string              `json:"notes,omitempty"`
+	// NextActionOn is the person's follow-up, which their interactions set
+	// (FollowUp): answered on every read, never stored in the document nor
+	// taken from a write.
+	NextActionOn Date `json:"next_action_on,omitzero"`
 	// MergedIDs are the ids of people merged into this one, so links to them
 	// keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`

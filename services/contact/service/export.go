@@ -29,14 +29,15 @@ type Export struct {
 
 var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
-		"phones", "emails", "website", "stage", "tags", "owner_id", "supervising_unit", "notes"}
+		"phones", "emails", "website", "stage", "tags", "owner_id", "next_action_on", "supervising_unit", "notes"}
 	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "important_dates", "workplace", "title",
-		"parent_of", "guardian_of", "related_to", "consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "notes"}
+		"parent_of", "guardian_of", "related_to", "consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "next_action_on", "notes"}
 	// consentChannels are the channels of the consent columns, in order.
 	consentChannels = []party.Channel{party.ChannelEmail, party.ChannelSMS, party.ChannelZalo, party.ChannelPhone}
 )
 
-// Export streams every party matching q, not one page. Lists are joined
+// Export streams every party matching q, not one page, in the order of its
+// list (the follow-ups due by day, then name). Lists are joined
 // with "; ", which the importer splits again. A party another links to is
 // written by name, as people read and write it, and the importer looks it
 // up by name again; a person's workplaces and their titles are joined in
@@ -64,7 +65,7 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	types := make([]party.FieldType, len(cols))
 	for i, c := range cols {
 		switch name, isCustom := strings.CutPrefix(c, "custom:"); {
-		case c == "birthday":
+		case c == "birthday", c == "next_action_on":
 			types[i] = party.FieldDate
 		case isCustom:
 			types[i] = fields.Schema.TypeOf(name)
@@ -142,7 +143,7 @@ func exportCells(v any, names map[string]string) []string {
 			kinds[i] = string(k)
 		}
 		return []string{x.ID, x.Name, join(kinds), x.TaxCode, x.Province, x.CurrentProvince, x.District, x.Ward, x.Address,
-			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, name(x.SupervisingUnitID), x.Notes}
+			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, x.NextActionOn.String(), name(x.SupervisingUnitID), x.Notes}
 	case party.Person:
 		birthday := ""
 		if !x.Birthday.IsZero() {
@@ -173,7 +174,7 @@ func exportCells(v any, names map[string]string) []string {
 		for _, ch := range consentChannels {
 			cells = append(cells, consentCell(x.Consents[ch]))
 		}
-		return append(cells, join(x.Tags), x.OwnerID, x.Notes)
+		return append(cells, join(x.Tags), x.OwnerID, x.NextActionOn.String(), x.Notes)
 	}
 	return nil
 }

@@ -33,9 +33,13 @@ type InteractionInput struct {
 	Outcome      string     `json:"outcome"`
 	Notes        string     `json:"notes"`
 	NextActionOn string     `json:"next_action_on"`
+	// FollowUpDone says the interaction completed the party's follow-up,
+	// although it came before the follow-up's day (party.FollowUp).
+	FollowUpDone bool `json:"follow_up_done"`
 }
 
-// LogInteraction records an interaction with a party and moves its next action date.
+// LogInteraction records an interaction with a party and sets the party's
+// follow-up again (party.FollowUp): this one may agree, or complete, one.
 func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (store.Interaction, error) {
 	now := s.now()
 	occurred := now
@@ -48,7 +52,8 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		return store.Interaction{}, err
 	}
 	it := store.Interaction{ID: event.NewID().String(), Kind: in.Kind, StaffID: in.StaffID, OccurredAt: occurred, Outcome: in.Outcome,
-		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: nextOn.String(), LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
+		Notes: in.Notes, NextActionOn: nextActionTime(nextOn), NextAction: nextOn.String(), FollowUpDone: in.FollowUpDone,
+		LoggedBy: Actor(ctx), LoggedAt: now, Version: 1}
 	if it.StaffID == "" {
 		it.StaffID = it.LoggedBy
 	}
@@ -62,6 +67,9 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		}
 		it.PartyType, it.PartyID = string(t), resolved
 		if err := store.InsertInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		if err := s.settleFollowUp(ctx, tx, t, resolved); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, resolved, logged(it))
@@ -91,9 +99,10 @@ func (s *Service) Interaction(ctx context.Context, id string) (store.Interaction
 
 // CorrectInteraction applies a JSON merge patch (RFC 7386) to a logged
 // interaction: a call logged with the wrong outcome, day or follow-up. The
-// party's next action follows, the change is kept in the party's history
-// (who, when, the interaction before and after) and published. pre refuses
-// a correction of a version the caller did not read.
+// party's follow-up is set again from all its interactions, the change is
+// kept in the party's history (who, when, the interaction before and
+// after) and published. pre refuses a correction of a version the caller
+// did not read.
 func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (store.Interaction, error) {
 	for _, f := range []string{"id", "party_type", "logged_by", "logged_at"} {
 		if _, ok := patch[f]; ok {
@@ -123,6 +132,9 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
 			return err
 		}
+		if err := s.settleFollowUp(ctx, tx, store.Type(after.PartyType), after.PartyID); err != nil {
+			return err
+		}
 		out.Version++
 		if err := store.InsertHistory(ctx, tx, store.Type(after.PartyType), after.PartyID, actor, now,
 			[]store.Change{{Field: "interaction", Old: before, New: after}}); err != nil {
@@ -136,7 +148,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 // patchInteraction returns it with patch applied, checked as a new one is.
 func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.RawMessage, now time.Time) (store.Interaction, error) {
 	doc, _ := json.Marshal(InteractionInput{PartyID: it.PartyID, Kind: it.Kind, StaffID: it.StaffID, OccurredAt: &it.OccurredAt,
-		Outcome: it.Outcome, Notes: it.Notes, NextActionOn: it.NextAction})
+		Outcome: it.Outcome, Notes: it.Notes, NextActionOn: it.NextAction, FollowUpDone: it.FollowUpDone})
 	body, _ := json.Marshal(patch)
 	merged, err := jsonpatch.MergePatch(doc, body)
 	if err != nil {
@@ -164,7 +176,7 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 		return it, err
 	}
 	it.Kind, it.StaffID, it.OccurredAt, it.Outcome, it.Notes = in.Kind, in.StaffID, stored(*in.OccurredAt), in.Outcome, in.Notes
-	it.NextActionOn, it.NextAction = nextActionTime(next), next.String()
+	it.NextActionOn, it.NextAction, it.FollowUpDone = nextActionTime(next), next.String(), in.FollowUpDone
 	return it, nil
 }
 
@@ -178,6 +190,7 @@ func correctedFields(before, after store.Interaction) []string {
 		"outcome":        before.Outcome == after.Outcome,
 		"notes":          before.Notes == after.Notes,
 		"next_action_on": before.NextAction == after.NextAction,
+		"follow_up_done": before.FollowUpDone == after.FollowUpDone,
 	} {
 		if !same {
 			out = append(out, field)
@@ -188,8 +201,9 @@ func correctedFields(before, after store.Interaction) []string {
 }
 
 // DeleteInteraction removes an interaction logged by mistake. The party's
-// next action follows; the party's history keeps what was deleted, by whom.
-// pre refuses the delete of a version the caller did not read.
+// follow-up is set again from the interactions left; the party's history
+// keeps what was deleted, by whom. pre refuses the delete of a version the
+// caller did not read.
 func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), s.now()
 	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -198,6 +212,9 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondi
 			return err
 		}
 		if err := store.DeleteInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		if err := s.settleFollowUp(ctx, tx, store.Type(it.PartyType), it.PartyID); err != nil {
 			return err
 		}
 		if err := store.InsertHistory(ctx, tx, store.Type(it.PartyType), it.PartyID, actor, now,
@@ -226,14 +243,5 @@ func lockToChange(ctx context.Context, tx pgx.Tx, id string, pre Precondition) (
 // logged is the event payload of an interaction as it stands.
 func logged(it store.Interaction) contract.InteractionLogged {
 	return contract.InteractionLogged{ID: it.ID, PartyType: it.PartyType, PartyID: it.PartyID, Kind: it.Kind,
-		StaffID: it.StaffID, OccurredAt: it.OccurredAt, Outcome: it.Outcome, NextActionOn: it.NextAction}
-}
-
-// nextActionTime is how the store keeps a follow-up date: nil for none.
-func nextActionTime(d party.Date) *time.Time {
-	if d.IsZero() {
-		return nil
-	}
-	t := d.Start(time.UTC)
-	return &t
+		StaffID: it.StaffID, OccurredAt: it.OccurredAt, Outcome: it.Outcome, NextActionOn: it.NextAction, FollowUpDone: it.FollowUpDone}
 }

@@ -41,6 +41,9 @@ type kind[T any] struct {
 	restored      func(v T, by, reason string) any
 	merged        func(survivor T, mergedID string) any
 	ownerChanged  func(c ownerChange) any
+	// followUp is the party's follow-up as answered, never stored in its
+	// document: its interactions set it (settleFollowUp).
+	followUp func(*T) *party.Date
 }
 
 func ptr(s string) *string {
@@ -61,6 +64,7 @@ func keyStrings(keys []party.Key) []string {
 // row builds the stored form of a party.
 func row[T any](k kind[T], v T) (store.Row, error) {
 	r := k.columns(v)
+	*k.followUp(&v) = party.Date{} // the column the interactions set holds it
 	doc, err := json.Marshal(v)
 	if err != nil {
 		return r, err
@@ -88,6 +92,7 @@ func organisations() kind[party.Organisation] {
 		id:            func(o *party.Organisation) *string { return &o.ID },
 		owner:         func(o *party.Organisation) *string { return &o.OwnerID },
 		forceReason:   func(o *party.Organisation) *string { return &o.ForceReason },
+		followUp:      func(o *party.Organisation) *party.Date { return &o.NextActionOn },
 		tags:          func(o *party.Organisation) *[]string { return &o.Tags },
 		stage:         func(o *party.Organisation) *party.Stage { return &o.Stage },
 		keys:          party.Organisation.DuplicateKeys,
@@ -134,6 +139,7 @@ func people() kind[party.Person] {
 		id:            func(p *party.Person) *string { return &p.ID },
 		owner:         func(p *party.Person) *string { return &p.OwnerID },
 		forceReason:   func(p *party.Person) *string { return &p.ForceReason },
+		followUp:      func(p *party.Person) *party.Date { return &p.NextActionOn },
 		tags:          func(p *party.Person) *[]string { return &p.Tags },
 		keys:          party.Person.DuplicateKeys,
 		historyFields: party.PersonHistoryFields,

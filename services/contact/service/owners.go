@@ -72,6 +72,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, why string, pre Pr
 		if out.Party, out.Meta.Version, err = p.setOwner(ctx, tx, v, meta.Version, c, now); err != nil {
 			return err
 		}
+		out.Party = p.answer(out.Party, meta)
 		return named(ctx, tx, &out.Party)
 	})
 	return out, err

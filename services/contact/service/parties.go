@@ -145,6 +145,9 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err != nil {
 			return err
 		}
+		if !p.k.followUp(&in).IsZero() {
+			return followUpByEdit()
+		}
 		if v, err = p.k.validate(in, p.s.businessNow(), fields); err != nil {
 			return err
 		}
@@ -372,6 +375,7 @@ func (p *Parties[T]) read(ctx context.Context, db store.DB, id string) (View[T],
 	if err := json.Unmarshal(doc, &v.Party); err != nil {
 		return v, fmt.Errorf("decode %s %s: %w", p.k.table, id, err)
 	}
+	v.Party = p.answer(v.Party, meta)
 	return v, named(ctx, db, &v.Party)
 }
 
@@ -414,7 +418,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return err
 		}
 		out.Meta.Version = meta.Version
-		doc, _ := json.Marshal(before)
+		doc, _ := json.Marshal(p.answer(before, meta)) // the record as the client read it
 		body, _ := json.Marshal(patch)
 		merged, err := jsonpatch.MergePatch(doc, body)
 		if err != nil {
@@ -425,6 +429,10 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			return err
 		}
 		*p.k.id(&next) = *p.k.id(&before)
+		// A client may send back the follow-up it read, as it may the owner.
+		if *p.k.followUp(&next) != dateOf(meta.NextActionOn) {
+			return followUpByEdit()
+		}
 		fields, err := p.fields(ctx, tx)
 		if err != nil {
 			return err
@@ -441,7 +449,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if err := p.refuseNewLoop(ctx, tx, before, next, "supervising_unit_id"); err != nil {
 			return err
 		}
-		out.Party = next
+		out.Party = p.answer(next, meta)
 		changes := p.k.diff(before, next)
 		if len(changes) == 0 {
 			return named(ctx, tx, &out.Party)
@@ -691,6 +699,11 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 			return err
 		}
 		if err := store.Repoint(ctx, tx, p.k.table, mid, sid, now); err != nil {
+			return err
+		}
+		// The survivor's follow-up is the one the rule gives over both
+		// parties' interactions: the merged party's may be the latest.
+		if err := p.s.settleFollowUp(ctx, tx, p.k.table, sid); err != nil {
 			return err
 		}
 		if _, err := store.UpdateParty(ctx, tx, p.k.table, r, now); err != nil {

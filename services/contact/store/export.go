@@ -29,8 +29,8 @@ var linkedNames = map[Type]string{
 	Person:       fmt.Sprintf(orgNames, fmt.Sprintf(linkIDs, "==")) + " || " + fmt.Sprintf(personNames, fmt.Sprintf(linkIDs, "!=")),
 }
 
-// Export streams every party a filter selects, in search order, to fn,
-// with the names of the parties it links to, by the ids it holds, so a file
+// Export streams every party a filter selects, as answered, in search
+// order (Filter.order), to fn, with the names of the parties it links to, by the ids it holds, so a file
 // shows names people can read. Rows are read as they arrive, so memory
 // stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
@@ -39,8 +39,8 @@ func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, na
 		return err
 	}
 	where, args := f.where(t)
-	rows, err := db.Query(ctx, `SELECT p.doc, `+linkedNames[t]+`
-FROM `+string(t)+` p WHERE `+where+` ORDER BY p.search_name, p.id`, args...)
+	rows, err := db.Query(ctx, `SELECT `+answered+`, `+linkedNames[t]+`
+FROM `+string(t)+` p WHERE `+where+` ORDER BY `+f.order(), args...)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", t, err)
 	}

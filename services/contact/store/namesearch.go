@@ -244,13 +244,13 @@ func comparePos(a, b Position) int {
 	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 }
 
-// docsInOrder loads the documents of positions, in their order.
+// docsInOrder loads the documents, as answered, of positions, in their order.
 func docsInOrder(ctx context.Context, db DB, t Type, ps []Position) ([][]byte, error) {
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	rows, err := db.Query(ctx, `SELECT id::text, doc FROM `+string(t)+` WHERE id = ANY($1::uuid[])`, ids)
+	rows, err := db.Query(ctx, `SELECT p.id::text, `+answered+` FROM `+string(t)+` p WHERE p.id = ANY($1::uuid[])`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load %s documents: %w", t, err)
 	}

@@ -59,7 +59,9 @@ type Meta struct {
 	LastTouchedAt *time.Time `json:"last_touched_at"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
-	NextActionOn  *time.Time `json:"next_action_on"`
+	// NextActionOn is the party's follow-up, which its interactions set
+	// (SetFollowUp): the day at midnight UTC, nil for none.
+	NextActionOn *time.Time `json:"next_action_on"`
 	// Version counts the writes of the document, from 1.
 	Version int64 `json:"-"`
 }
@@ -122,9 +124,10 @@ func LockKeys(ctx context.Context, tx pgx.Tx, keys []string) error {
 	return nil
 }
 
-// FindByKeys returns the documents of live parties holding any of keys.
+// FindByKeys returns the documents, as answered, of live parties holding
+// any of keys.
 func FindByKeys(ctx context.Context, db DB, t Type, keys []string, except string) ([][]byte, error) {
-	rows, err := db.Query(ctx, `SELECT p.doc FROM `+string(t)+` p WHERE p.id IN (
+	rows, err := db.Query(ctx, `SELECT `+answered+` FROM `+string(t)+` p WHERE p.id IN (
  SELECT party_id FROM party_key WHERE party_type=$1 AND key = ANY($2)) AND p.id::text <> $3 ORDER BY p.id LIMIT 20`, string(t), keys, except)
 	if err != nil {
 		return nil, fmt.Errorf("find %s by keys: %w", t, err)
@@ -152,7 +155,7 @@ func ExistingKeys(ctx context.Context, db DB, t Type, keys []string) (map[string
 
 // GetParty loads a live party's document; lock takes a row lock for an update.
 func GetParty(ctx context.Context, db DB, t Type, id string, lock bool) ([]byte, Meta, error) {
-	q := `SELECT doc, owner_id, force_reason, last_touched_by, last_touched_at, created_at, updated_at, next_action_on::timestamptz, version FROM ` + string(t) + ` WHERE id=$1`
+	q := `SELECT doc, owner_id, force_reason, last_touched_by, last_touched_at, created_at, updated_at, next_action_on, version FROM ` + string(t) + ` WHERE id=$1`
 	if lock {
 		q += ` FOR UPDATE`
 	}

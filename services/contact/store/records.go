@@ -12,6 +12,8 @@ import (
 
 // Repoint moves everything recorded about merged to survivor and leaves an
 // alias, so the survivor keeps history, interactions and old ids resolve.
+// The survivor's follow-up is then to be set again (SetFollowUp) from all
+// the interactions it now has.
 func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, now time.Time) error {
 	stmts := []struct {
 		sql  string
@@ -20,9 +22,6 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 		{`UPDATE party_alias SET survivor_id=$2 WHERE survivor_id=$1`, []any{mergedID, survivorID}},
 		{`INSERT INTO party_alias (alias_id, party_type, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`, []any{mergedID, survivorID, string(t), now}},
 		{`UPDATE interaction SET party_id=$2, version=version+1 WHERE party_id=$1`, []any{mergedID, survivorID}},
-		// The survivor's next action is again the one its latest interaction
-		// set, which may be one of the merged party's: its follow-up is kept.
-		{nextActionFromLatest(t), []any{survivorID}},
 		{`UPDATE history SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		{`UPDATE owner_audit SET party_id=$2 WHERE party_id=$1`, []any{mergedID, survivorID}},
 		// An event about both parties is already on the survivor's timeline.
@@ -197,15 +196,20 @@ type Interaction struct {
 	Notes        string     `json:"notes" db:"notes"`
 	NextActionOn *time.Time `json:"-" db:"next_action_on"`
 	NextAction   string     `json:"next_action_on,omitempty" db:"-"`
-	LoggedBy     string     `json:"logged_by" db:"logged_by"`
-	LoggedAt     time.Time  `json:"logged_at" db:"logged_at"`
+	// FollowUpDone says it completed the party's follow-up before that
+	// follow-up's day (party.FollowUp).
+	FollowUpDone bool      `json:"follow_up_done" db:"follow_up_done"`
+	LoggedBy     string    `json:"logged_by" db:"logged_by"`
+	LoggedAt     time.Time `json:"logged_at" db:"logged_at"`
 	// Version counts its writes, from 1; answered as its ETag.
 	Version int64 `json:"-" db:"version"`
 }
 
-// InsertInteraction stores an interaction and moves the party's next action
-// date. It locks the party first, so that of two interactions logged at once
-// the one inserted second sees the first when it decides whose follow-up wins.
+// InsertInteraction stores an interaction and records its staff member as
+// the last to work on the party. It locks the party first, as every write
+// of its interactions does, so that the follow-up set afterwards in the
+// same transaction (SetFollowUp) is read from every interaction the party
+// has, none being written at the same time.
 func InsertInteraction(ctx context.Context, db DB, in Interaction) error {
 	tag, err := db.Exec(ctx, `SELECT FROM `+in.PartyType+` WHERE id=$1 FOR NO KEY UPDATE`, in.PartyID)
 	if err != nil {
@@ -214,19 +218,49 @@ func InsertInteraction(ctx context.Context, db DB, in Interaction) error {
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("lock %s: %w", in.PartyID, ErrNotFound)
 	}
-	_, err = db.Exec(ctx, `INSERT INTO interaction (id, party_type, party_id, kind, staff_id, occurred_at, outcome, notes, next_action_on, logged_by, logged_at)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, in.ID, in.PartyType, in.PartyID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn, in.LoggedBy, in.LoggedAt)
+	_, err = db.Exec(ctx, `INSERT INTO interaction (id, party_type, party_id, kind, staff_id, occurred_at, outcome, notes, next_action_on,
+ follow_up_done, logged_by, logged_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, in.ID, in.PartyType, in.PartyID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes,
+		in.NextActionOn, in.FollowUpDone, in.LoggedBy, in.LoggedAt)
 	if err != nil {
 		return fmt.Errorf("insert interaction: %w", err)
 	}
-	// The party's next action is the one its latest interaction set (none,
-	// if that one set none): a call logged afterwards for last week must not
-	// replace the follow-up agreed in yesterday's.
-	_, err = db.Exec(ctx, `UPDATE `+in.PartyType+` SET last_touched_by=$3, last_touched_at=$4,
-       next_action_on = CASE WHEN EXISTS (SELECT 1 FROM interaction WHERE party_id=$1 AND occurred_at > $5) THEN next_action_on ELSE $2 END
- WHERE id=$1`, in.PartyID, in.NextActionOn, in.StaffID, in.LoggedAt, in.OccurredAt)
+	_, err = db.Exec(ctx, `UPDATE `+in.PartyType+` SET last_touched_by=$2, last_touched_at=$3 WHERE id=$1`, in.PartyID, in.StaffID, in.LoggedAt)
 	if err != nil {
-		return fmt.Errorf("move the next action of %s: %w", in.PartyID, err)
+		return fmt.Errorf("touch %s: %w", in.PartyID, err)
+	}
+	return nil
+}
+
+// FollowUpFact is what the follow-up rule (party.FollowUp) reads of one
+// of a party's interactions.
+type FollowUpFact struct {
+	OccurredAt   time.Time  `db:"occurred_at"`
+	LoggedAt     time.Time  `db:"logged_at"`
+	NextActionOn *time.Time `db:"next_action_on"` // the day at midnight UTC
+	FollowUpDone bool       `db:"follow_up_done"`
+}
+
+// FollowUpFacts reads what the follow-up rule needs of every interaction
+// of the party id, in the order they happened.
+func FollowUpFacts(ctx context.Context, db DB, id string) ([]FollowUpFact, error) {
+	rows, err := db.Query(ctx, `SELECT occurred_at, logged_at, next_action_on, follow_up_done FROM interaction
+ WHERE party_id=$1 ORDER BY occurred_at, logged_at, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("follow-ups of %s: %w", id, err)
+	}
+	facts, err := pgx.CollectRows(rows, pgx.RowToStructByName[FollowUpFact])
+	if err != nil {
+		return nil, fmt.Errorf("follow-ups of %s: %w", id, err)
+	}
+	return facts, nil
+}
+
+// SetFollowUp sets the follow-up (next action) of the party id of type t:
+// nil for none.
+func SetFollowUp(ctx context.Context, db DB, t Type, id string, on *time.Time) error {
+	if _, err := db.Exec(ctx, `UPDATE `+string(t)+` SET next_action_on=$2::date WHERE id=$1`, id, on); err != nil {
+		return fmt.Errorf("set the follow-up of %s: %w", id, err)
 	}
 	return nil
 }
@@ -244,7 +278,7 @@ func ListInteractions(ctx context.Context, db DB, partyID string, before time.Ti
 // queryInteractions reads the interactions the rest of a query selects.
 func queryInteractions(ctx context.Context, db DB, rest string, args ...any) ([]Interaction, error) {
 	rows, err := db.Query(ctx, `SELECT id::text, party_type, party_id::text, kind, staff_id, occurred_at, outcome, notes, next_action_on,
- logged_by, logged_at, version FROM interaction `+rest, args...)
+ follow_up_done, logged_by, logged_at, version FROM interaction `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -255,13 +289,6 @@ func queryInteractions(ctx context.Context, db DB, rest string, args ...any) ([]
 		}
 	}
 	return out, err
-}
-
-// nextActionFromLatest sets the next action of the party $1 of type t to
-// the one its latest interaction set, as InsertInteraction keeps it.
-func nextActionFromLatest(t Type) string {
-	return `UPDATE ` + string(t) + ` SET next_action_on = (SELECT next_action_on FROM interaction WHERE party_id=$1
- ORDER BY occurred_at DESC, logged_at DESC LIMIT 1) WHERE id=$1`
 }
 
 // LockInteraction locks a logged interaction and its party for a
@@ -304,30 +331,24 @@ func GetInteraction(ctx context.Context, db DB, id string) (Interaction, error) 
 	return found[0], nil
 }
 
-// UpdateInteraction stores a corrected interaction as its next version and
-// sets its party's next action again from the latest interaction, which
-// may now be another.
+// UpdateInteraction stores a corrected interaction as its next version.
+// Its party's follow-up is to be set again (SetFollowUp): the correction
+// may have moved it.
 func UpdateInteraction(ctx context.Context, db DB, in Interaction) error {
-	_, err := db.Exec(ctx, `UPDATE interaction SET kind=$2, staff_id=$3, occurred_at=$4, outcome=$5, notes=$6, next_action_on=$7, version=version+1 WHERE id=$1`,
-		in.ID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn)
+	_, err := db.Exec(ctx, `UPDATE interaction SET kind=$2, staff_id=$3, occurred_at=$4, outcome=$5, notes=$6, next_action_on=$7,
+ follow_up_done=$8, version=version+1 WHERE id=$1`,
+		in.ID, in.Kind, in.StaffID, in.OccurredAt, in.Outcome, in.Notes, in.NextActionOn, in.FollowUpDone)
 	if err != nil {
 		return fmt.Errorf("update interaction %s: %w", in.ID, err)
 	}
-	return setNextAction(ctx, db, in)
+	return nil
 }
 
-// DeleteInteraction removes a logged interaction and sets its party's next
-// action again from the latest interaction left.
+// DeleteInteraction removes a logged interaction. Its party's follow-up is
+// to be set again (SetFollowUp): it may have been this one's.
 func DeleteInteraction(ctx context.Context, db DB, in Interaction) error {
 	if _, err := db.Exec(ctx, `DELETE FROM interaction WHERE id=$1`, in.ID); err != nil {
 		return fmt.Errorf("delete interaction %s: %w", in.ID, err)
-	}
-	return setNextAction(ctx, db, in)
-}
-
-func setNextAction(ctx context.Context, db DB, in Interaction) error {
-	if _, err := db.Exec(ctx, nextActionFromLatest(Type(in.PartyType)), in.PartyID); err != nil {
-		return fmt.Errorf("move the next action of %s: %w", in.PartyID, err)
 	}
 	return nil
 }

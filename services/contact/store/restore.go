@@ -63,13 +63,3 @@ ORDER BY h.id`, d.HistoryID, d.DeletedAt, d.DeletedBy, ids)
 	}
 	return links, nil
 }
-
-// ResumeNextAction sets the next action of party id of type t, back in
-// its table, to the one its latest interaction set, as InsertInteraction
-// keeps it: its interactions stayed while it was deleted.
-func ResumeNextAction(ctx context.Context, db DB, t Type, id string) error {
-	if _, err := db.Exec(ctx, nextActionFromLatest(t), id); err != nil {
-		return fmt.Errorf("next action of %s %s: %w", t, id, err)
-	}
-	return nil
-}

@@ -41,10 +41,32 @@ type Filter struct {
 	CustomKinds map[string][]string
 }
 
-// Position is where a page ends: the last item's sort key.
+// Position is where a page ends: the last item's sort key. A list of the
+// follow-ups due is sorted by their day first (Due, YYYY-MM-DD), any other
+// by name.
 type Position struct {
+	Due  string `json:"d,omitempty"`
 	Name string `json:"n"`
 	ID   string `json:"i"`
+}
+
+// answered is the document of party p as answered: the stored one with
+// the party's follow-up, which its interactions set (SetFollowUp) and the
+// document never holds.
+const answered = `p.doc || jsonb_strip_nulls(jsonb_build_object('next_action_on', p.next_action_on))`
+
+// byDue reports whether the parties f selects are listed by the day of
+// their follow-up, oldest first, then by name: the follow-ups due, which
+// are worked through from the most overdue.
+func (f Filter) byDue() bool { return f.NextActionDue != nil }
+
+// order is the ORDER BY of the parties f selects, in the order of their
+// Position.
+func (f Filter) order() string {
+	if f.byDue() {
+		return "p.next_action_on, p.search_name, p.id"
+	}
+	return "p.search_name, p.id"
 }
 
 // survivors returns f with the parties it names (linked_to,
@@ -144,7 +166,9 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 	}
 }
 
-// Search returns up to limit documents after pos, ordered by folded name and id.
+// Search returns up to limit documents, as answered, after pos, in the
+// order of f (Filter.order): by folded name and id, the follow-ups due by
+// their day first.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	f, err := f.survivors(ctx, db)
 	if err != nil {
@@ -165,11 +189,20 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	where, args := f.where(t)
 	if after != nil {
 		args = append(args, after.Name, after.ID)
-		where += fmt.Sprintf(" AND (p.search_name, p.id) > ($%d, $%d::uuid)", len(args)-1, len(args))
+		key := fmt.Sprintf("(p.search_name, p.id) > ($%d, $%d::uuid)", len(args)-1, len(args))
+		if f.byDue() {
+			args = append(args, after.Due)
+			key = fmt.Sprintf("(p.next_action_on, p.search_name, p.id) > ($%d::date, $%d, $%d::uuid)", len(args), len(args)-2, len(args)-1)
+		}
+		where += " AND " + key
+	}
+	due := `''` // a list by name has no day in its positions
+	if f.byDue() {
+		due = `to_char(p.next_action_on, 'YYYY-MM-DD')`
 	}
 	args = append(args, limit)
-	rows, err := db.Query(ctx, `SELECT p.doc, p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
-		fmt.Sprintf(` ORDER BY p.search_name, p.id LIMIT $%d`, len(args)), args...)
+	rows, err := db.Query(ctx, `SELECT `+answered+`, `+due+`, p.search_name, p.id::text
+FROM `+string(t)+` p WHERE `+where+fmt.Sprintf(` ORDER BY %s LIMIT $%d`, f.order(), len(args)), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %s: %w", t, err)
 	}
@@ -179,7 +212,7 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	for rows.Next() {
 		var d []byte
 		var p Position
-		if err := rows.Scan(&d, &p.Name, &p.ID); err != nil {
+		if err := rows.Scan(&d, &p.Due, &p.Name, &p.ID); err != nil {
 			return nil, nil, err
 		}
 		docs = append(docs, d)

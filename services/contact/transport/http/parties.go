@@ -267,11 +267,22 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 		if err := page.Decode(pr.Cursor, req.After); err != nil {
 			return nil, err
 		}
-		if !party.ValidID(req.After.ID) {
-			return nil, problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
+		if !party.ValidID(req.After.ID) || !pages(*req.After, query) {
+			return nil, problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned for this list"})
 		}
 	}
 	return req, nil
+}
+
+// pages reports whether a cursor at pos pages the list q asks for: the
+// follow-ups due are listed by day, then name, any other list by name, so
+// a cursor of one does not page the other.
+func pages(pos store.Position, q service.Query) bool {
+	if q.NextActionDue == "" {
+		return pos.Due == ""
+	}
+	_, err := time.Parse(time.DateOnly, pos.Due)
+	return err == nil
 }
 
 func search[T any](p *service.Parties[T]) endpoint.Endpoint {
