@@ -374,7 +374,7 @@ func (v *rowValues) problems(err error) []Problem {
 	var verr *party.ValidationError
 	if errors.As(err, &verr) {
 		for _, fe := range verr.Fields {
-			msg := fe.Message
+			msg := v.quoted(fe.Field, fe.Message)
 			if fe.Field == "tax_code" && lostLeadingZero(v.text(FieldTaxCode)) {
 				msg += `: a spreadsheet drops the leading 0 of a code kept as a number; format the column as text and type the code again`
 			}
@@ -384,6 +384,26 @@ func (v *rowValues) problems(err error) []Problem {
 		out = append(out, Problem{Row: v.line, Message: err.Error()})
 	}
 	return out
+}
+
+// quoted returns msg, the party's refusal of the value at path, quoting
+// that value if it is one of the row's phones or emails, as a parent's
+// are quoted: `holds "12345", which is not a valid phone number`. A cell
+// may hold several, and the report says which one is wrong.
+func (v *rowValues) quoted(path, msg string) string {
+	base, index, ok := strings.Cut(path, "[")
+	if f := Field(base); !ok || f != FieldPhones && f != FieldEmails {
+		return msg
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+	l := v.lists[Field(base)]
+	if err != nil || l == nil || i < 0 || i >= len(l.values) {
+		return msg
+	}
+	if strings.HasPrefix(msg, "not ") {
+		return fmt.Sprintf("holds %q, which is %s", l.typedAt(i), msg)
+	}
+	return fmt.Sprintf("holds %q, which %s", l.typedAt(i), msg)
 }
 
 // lostLeadingZero reports whether a tax code looks like one that began with

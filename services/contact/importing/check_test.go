@@ -107,7 +107,7 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 				{"Điện thoại", "0912345678"},
 				{"Di động", "0987654321, 0123"},
 			},
-			want: []Problem{{Row: 7, Column: "Di động", Message: party.ErrInvalidPhone.Error()}},
+			want: []Problem{{Row: 7, Column: "Di động", Message: `holds "0123", which is not a valid phone number`}},
 		},
 		{
 			name: "bad email, tax code, province and kind",
@@ -122,7 +122,7 @@ func TestBrokenRowsAreReportedByRowAndColumn(t *testing.T) {
 				{Row: 7, Column: "Loại", Message: `unknown kind "khách lẻ"`},
 				{Row: 7, Column: "MST", Message: party.ErrInvalidTaxCode.Error()},
 				{Row: 7, Column: "Tỉnh", Message: party.UnknownProvince},
-				{Row: 7, Column: "Email", Message: party.ErrInvalidEmail.Error()},
+				{Row: 7, Column: "Email", Message: `holds "Kế toán <kt@x.vn>", which is not a valid email address`},
 			},
 		},
 		{
@@ -166,7 +166,7 @@ func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
 	want := []Problem{
 		{Row: 3, Column: "Ngày sinh", Message: party.ErrInvalidDate.Error()},
 		{Row: 3, Column: "Họ và tên", Message: "required"},
-		{Row: 3, Column: "SĐT", Message: party.ErrInvalidPhone.Error()},
+		{Row: 3, Column: "SĐT", Message: `holds "abc", which is not a valid phone number`},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n got %+v\nwant %+v", got, want)

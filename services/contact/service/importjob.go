@@ -601,10 +601,11 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
-	noun := "organisation"
-	if r.p.k.table == store.Person {
-		noun = "person"
+	names, err := storedNames(ctx, tx, existing, stored)
+	if err != nil {
+		return nil, nil, err
 	}
+	noun := r.p.k.noun()
 	problems := ch.problems
 	// storedKeys reports the keys of row that stored parties hold, and
 	// returns those parties.
@@ -612,7 +613,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
 				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
-					Message: fmt.Sprintf("same %s %s as existing %s %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, noun, id)})
+					Message: fmt.Sprintf("same %s %s as %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, importing.Existing(noun, id, names[id]))})
 				same = append(same, id)
 			}
 		}
@@ -630,7 +631,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			switch s, ok := stored[id]; {
 			case ok && s.Live != "":
 				sameAt = len(problems)
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun, names[s.Live])})
 				same = s.Live
 			case ok:
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
