@@ -36,8 +36,8 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 		t.Fatalf("export imported back: %+v", job)
 	}
 	report := problemsOf(t, h, tok, job.ID)
-	for _, id := range []string{an, binh} {
-		want := fmt.Sprintf("same id %s as existing person %s", id, id)
+	for id, name := range map[string]string{an: "Nguyễn Văn An", binh: "Lê Thị Bình"} {
+		want := fmt.Sprintf("same id %s as existing person %s (%s)", id, name, id)
 		found := false
 		for _, p := range report {
 			found = found || p.Column == "id" && p.Message == want
@@ -71,11 +71,11 @@ func TestAnExportImportedBackIsReportedByItsIdsAndCreatesNothingAgain(t *testing
 		row    int
 		phrase string
 	}{
-		{2, fmt.Sprintf("same id %s as existing person %s, which it was merged into", binh, an)},
+		{2, fmt.Sprintf("same id %s as existing person Nguyễn Văn An (%s), which it was merged into", binh, an)},
 		{3, fmt.Sprintf("names %s, which is no stored person (deleted since, or not a person): clear the id", cuong)},
 		{4, fmt.Sprintf("names %s, which is no stored person", school)},
 		{5, fmt.Sprintf("holds %q, which is not a Rapport id", binh[:20])},
-		{6, fmt.Sprintf("same id %s as existing person %s", an, an)},
+		{6, fmt.Sprintf("same id %s as existing person Nguyễn Văn An (%s)", an, an)},
 	} {
 		if msg := problemAt(report, want.row, "id"); !strings.Contains(msg, want.phrase) {
 			t.Errorf("row %d: %q, want %q", want.row, msg, want.phrase)

@@ -59,7 +59,7 @@ func TestEverySheetOfAClassListIsImportedAndReportedByItsSheet(t *testing.T) {
 	}
 	report := problemsOf(t, h, tok, job.ID)
 	want := []importProblem{
-		{Row: 5, Column: "Số điện thoại", Message: "not a valid phone number", Sheet: "Lớp 10A2"},
+		{Row: 5, Column: "Số điện thoại", Message: `holds "12345", which is not a valid phone number`, Sheet: "Lớp 10A2"},
 		{Row: 6, Column: "Số điện thoại", Message: `same phone +84912000001 as row 2 of sheet "Lớp 10A1"`, DuplicateOfRow: 2,
 			Sheet: "Lớp 10A2", DuplicateOfSheet: "Lớp 10A1"},
 	}

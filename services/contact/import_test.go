@@ -167,7 +167,7 @@ func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *test
 		{Row: 3, Column: "Số điện thoại"},
 		{Row: 4, Column: "Họ và tên", Message: "required"}, // the name cell is empty
 		{Row: 5, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
-		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
+		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person Trần Văn Cũ (" + stored.ID + ")"},
 	}
 	if len(report) != len(want) {
 		t.Fatalf("report: %+v", report)
@@ -707,13 +707,13 @@ func TestARefusedRowAlsoHasItsDuplicatesReported(t *testing.T) {
 		t.Fatalf("job: %+v", job)
 	}
 	report := problemsOf(t, h, tok, job.ID)
-	bad := party.ErrInvalidEmail.Error()
+	bad := func(email string) string { return fmt.Sprintf("holds %q, which is %v", email, party.ErrInvalidEmail) }
 	want := []importProblem{
-		{Row: 3, Column: "Email", Message: bad},
+		{Row: 3, Column: "Email", Message: bad("hoa@")},
 		{Row: 3, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
-		{Row: 4, Column: "Email", Message: bad},
-		{Row: 4, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person " + stored.ID},
-		{Row: 5, Column: "Email", Message: bad},
+		{Row: 4, Column: "Email", Message: bad("cu@")},
+		{Row: 4, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person Trần Văn Cũ (" + stored.ID + ")"},
+		{Row: 5, Column: "Email", Message: bad("lan@")},
 	}
 	if !slices.Equal(report, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", report, want)
@@ -1107,8 +1107,8 @@ func TestAPreviewShowsWhatEachRowWouldCreateAndWritesNothing(t *testing.T) {
 		t.Errorf("row 2: %+v", p.Rows[0])
 	}
 	wantProblems := [][]importProblem{
-		{{Row: 3, Column: "Điện thoại", Message: "same phone +84912345678 as existing person " + stored.ID}},
-		{{Row: 4, Column: "Điện thoại", Message: "not a valid phone number"}},
+		{{Row: 3, Column: "Điện thoại", Message: "same phone +84912345678 as existing person Nguyễn Văn An (" + stored.ID + ")"}},
+		{{Row: 4, Column: "Điện thoại", Message: `holds "abc", which is not a valid phone number`}},
 		{{Row: 5, Column: "Đơn vị công tác", Message: `no organisation is named "Trường Không Có": write its name as it is stored, its tax code or its id, or create it first`}},
 	}
 	for i, want := range wantProblems {
@@ -1354,7 +1354,7 @@ func TestAPeopleFileLinksTheRelativesItsRowsName(t *testing.T) {
 		t.Fatalf("job: %+v", job)
 	}
 	want := []importProblem{
-		{Row: 5, Column: "Điện thoại", Message: "same phone +84912000005 as existing person " + namePairs(t, h, `SELECT 'id', id::text FROM person WHERE name = 'Vũ Văn Cũ'`)["id"]},
+		{Row: 5, Column: "Điện thoại", Message: "same phone +84912000005 as existing person Vũ Văn Cũ (" + namePairs(t, h, `SELECT 'id', id::text FROM person WHERE name = 'Vũ Văn Cũ'`)["id"] + ")"},
 		{Row: 6, Column: "Người thân", Message: `names row 5 of this file ("Lê Văn Sai"), which was not imported: see that row's problems`},
 		{Row: 7, Column: "Phụ huynh của", Message: `no person is named "Không Có Ai": write their name as it is stored, their phone, email or id, or add them to this file`},
 		{Row: 8, Column: "Phụ huynh của", Message: `2 people are named "Nguyễn An": write the phone, email or id of the one you mean`},

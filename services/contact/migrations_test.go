@@ -153,8 +153,14 @@ func TestTheStoredPartyBackfillAgreesWithTheService(t *testing.T) {
 	if start < 0 || end < 0 {
 		t.Fatal("no backfill statement in 00027_import_stored_party.sql")
 	}
+	// The backfill reads the messages as the service wrote them before
+	// 00027, naming a stored party by its id alone; they name it by its
+	// name too since ("existing organisation B (<id>)"), which no backfill
+	// ever reads.
 	if _, err := h.Pool.Exec(t.Context(), `CREATE TABLE service_stored AS SELECT row_no, stored_party FROM import_problem WHERE stored_party IS NOT NULL;
-UPDATE import_problem SET stored_party = NULL; UPDATE import_job SET status = 'failed'`); err != nil {
+UPDATE import_problem SET stored_party = NULL,
+ message = regexp_replace(message, ' as existing (person|organisation) .*\(([0-9a-f-]{36})\)', ' as existing \1 \2');
+UPDATE import_job SET status = 'failed'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Pool.Exec(t.Context(), string(sql[start:start+end])); err != nil {

@@ -107,7 +107,7 @@ func TestAnImportReadsRetiredPhonesAsTodaysAndNotesThemAsWritten(t *testing.T) {
 	if got := problemAt(report, 6, "Điện thoại"); got != "same phone +84381234567 as row 2" {
 		t.Errorf("row 6: %q; report %+v", got, report)
 	}
-	if got := problemAt(report, 7, "Điện thoại"); got != "same phone +842363822123 as existing person "+stored.ID {
+	if got := problemAt(report, 7, "Điện thoại"); got != "same phone +842363822123 as existing person Võ Văn Đã Có ("+stored.ID+")" {
 		t.Errorf("row 7: %q; report %+v", got, report)
 	}
 

@@ -106,7 +106,7 @@ func TestNextTermsClassListCreatesNoStudentTheParentsAlreadyHave(t *testing.T) {
 		"Lê Thị Bình,05/09/2015,Vũ Thị Lan,0977000666,,\n" // 6 another mother's Bình
 	same := func(name, phone string) string {
 		return fmt.Sprintf("same student as existing person %s (%s), named beside the same mother (%s): "+
-			"a child is imported once, so this row is not; if they are two children, write each one's full name", ids[name], name, phone)
+			"a child is imported once, so this row is not; if they are two children, write each one's full name", name, ids[name], phone)
 	}
 	want := []importProblem{
 		{Row: 2, Column: "Họ và tên", Message: same("Nguyễn Văn An", "+84987000222") +

@@ -68,6 +68,9 @@ type Checker struct {
 	// students are the students of a class list's rows seen so far, which
 	// have no keys: their parents tell them.
 	students students
+	// lookalikes are the parties of the rows seen so far, for the rows
+	// without keys to be compared with, by where they are (lookalike).
+	lookalikes lookalikes
 }
 
 type column struct {
@@ -121,10 +124,12 @@ type KeyPlace struct {
 	// values that are valid on their own, so that its duplicates are
 	// reported with its other problems and one round of fixes is enough.
 	refused []party.Key
-	// name and given are the row's student's name and given name, and
-	// nameColumn the column holding it, if the row names parents: the
-	// student has no key, the parents and the name tell them (sameStudent).
+	// name and given are the row's student's name and given name, if the
+	// row names parents: the student has no key, the parents and the name
+	// tell them (sameStudent). nameColumn is the column holding the name.
 	name, given, nameColumn string
+	// look is the row's party as rows without keys compare with it.
+	look lookalike
 }
 
 // RefusedKeys returns the keys of a refused row's valid values.
@@ -133,13 +138,13 @@ func (at KeyPlace) RefusedKeys() []party.Key { return at.refused }
 var keyTypes = [...]party.KeyType{party.KeyPhone, party.KeyEmail, party.KeyTaxCode}
 
 func (v *rowValues) keyPlace() KeyPlace {
-	at := KeyPlace{line: v.line}
+	at := KeyPlace{line: v.line, nameColumn: v.header(FieldName)}
 	for i, t := range keyTypes {
 		at.columns[i] = v.header(keyField(t))
 	}
 	if v.c.opts.Families.Of(v.line) != nil {
 		at.name = v.text(FieldName)
-		at.given, at.nameColumn = party.GivenName(at.name), v.header(FieldName)
+		at.given = party.GivenName(at.name)
 	}
 	return at
 }
@@ -180,7 +185,9 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 	if err != nil || len(v.reported) > 0 {
 		return party.Organisation{}, v.refusedPlace(true), v.problems(err)
 	}
-	return o, v.keyPlace(), nil
+	at := v.keyPlace()
+	at.look = organisationLookalike(o)
+	return o, at, nil
 }
 
 // PersonFields is OrganisationFields for a person.
@@ -219,7 +226,9 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)
 	}
-	return p, v.keyPlace(), nil
+	at := v.keyPlace()
+	at.look = personLookalike(p)
+	return p, at, nil
 }
 
 // worksAt returns the row's workplaces as works_at links, each with its
@@ -288,13 +297,15 @@ func (c *Checker) pastTheEnd(row Row) []Problem {
 }
 
 // Duplicates records the keys of the row at `at` and reports those an
-// earlier row holds, and the row's student if an earlier row names them
-// beside the same parent (sameStudent). Rows must come in file order, so
-// the report names the first row holding a key.
+// earlier row holds, the row's student if an earlier row names them
+// beside the same parent (sameStudent), and, for a row without keys, the
+// earlier row whose party it probably is (sameLookalike). Rows must come
+// in file order, so the report names the first row holding a key.
 func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
 	problems := c.duplicates(at, keys, true)
-	// A row not created holds no student for later rows to duplicate.
-	return append(problems, c.sameStudent(at, len(problems) == 0)...)
+	// A row not created holds no student, nor party, for later rows to duplicate.
+	problems = append(problems, c.sameStudent(at, len(problems) == 0)...)
+	return append(problems, c.sameLookalike(at, keys, len(problems) == 0)...)
 }
 
 // DuplicatesOfRefused reports the keys of a row refused for its fields (see
@@ -377,7 +388,7 @@ func (v *rowValues) problems(err error) []Problem {
 	var verr *party.ValidationError
 	if errors.As(err, &verr) {
 		for _, fe := range verr.Fields {
-			msg := fe.Message
+			msg := v.quoted(fe.Field, fe.Message)
 			if fe.Field == "tax_code" && lostLeadingZero(v.text(FieldTaxCode)) {
 				msg += `: a spreadsheet drops the leading 0 of a code kept as a number; format the column as text and type the code again`
 			}
@@ -387,6 +398,26 @@ func (v *rowValues) problems(err error) []Problem {
 		out = append(out, Problem{Row: v.line, Message: err.Error()})
 	}
 	return out
+}
+
+// quoted returns msg, the party's refusal of the value at path, quoting
+// that value if it is one of the row's phones or emails, as a parent's
+// are quoted: `holds "12345", which is not a valid phone number`. A cell
+// may hold several, and the report says which one is wrong.
+func (v *rowValues) quoted(path, msg string) string {
+	base, index, ok := strings.Cut(path, "[")
+	if f := Field(base); !ok || f != FieldPhones && f != FieldEmails {
+		return msg
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+	l := v.lists[Field(base)]
+	if err != nil || l == nil || i < 0 || i >= len(l.values) {
+		return msg
+	}
+	if strings.HasPrefix(msg, "not ") {
+		return fmt.Sprintf("holds %q, which is %s", l.typedAt(i), msg)
+	}
+	return fmt.Sprintf("holds %q, which %s", l.typedAt(i), msg)
 }
 
 // lostLeadingZero reports whether a tax code looks like one that began with

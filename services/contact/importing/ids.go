@@ -5,12 +5,13 @@ import "fmt"
 // SameID says that a row's id column names the stored party live, so the
 // row is that party again and is not created: a duplicate, reported as a
 // shared key is, never merged into it. A merged party's id names its
-// survivor.
-func SameID(id, live, noun string) string {
+// survivor. The stored party is named as Existing names it, by its name
+// too.
+func SameID(id, live, noun, name string) string {
 	if live != id {
-		return fmt.Sprintf("same id %s as existing %s %s, which it was merged into", id, noun, live)
+		return fmt.Sprintf("same id %s as %s, which it was merged into", id, Existing(noun, live, name))
 	}
-	return fmt.Sprintf("same id %s as existing %s %s", id, noun, live)
+	return fmt.Sprintf("same id %s as %s", id, Existing(noun, live, name))
 }
 
 // GoneID says that a row's id column names a party this service issued
@@ -40,4 +41,15 @@ func StoredParty(id string, keys []string, other bool) (string, bool) {
 		}
 	}
 	return id, true
+}
+
+// Existing names a stored party in a message, by its name and, to find it
+// by, its full id: "existing person Nguyễn Văn Bình (<id>)". An id alone
+// told nobody who the stored party was. noun is "person" or
+// "organisation".
+func Existing(noun, id, name string) string {
+	if name == "" {
+		return fmt.Sprintf("existing %s %s", noun, id)
+	}
+	return fmt.Sprintf("existing %s %s (%s)", noun, name, id)
 }

@@ -49,10 +49,10 @@ func TestAnIdColumnMustHoldAPartyId(t *testing.T) {
 
 func TestARowNamingAStoredPartyByIdSaysWhichItIs(t *testing.T) {
 	const a, b = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20", "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21"
-	if got, want := SameID(a, a, "person"), "same id "+a+" as existing person "+a; got != want {
+	if got, want := SameID(a, a, "person", "Lê Văn An"), "same id "+a+" as existing person Lê Văn An ("+a+")"; got != want {
 		t.Errorf("SameID: %q", got)
 	}
-	if got := SameID(a, b, "person"); !strings.HasSuffix(got, "existing person "+b+", which it was merged into") {
+	if got := SameID(a, b, "person", "Lê Văn An"); !strings.HasSuffix(got, "existing person Lê Văn An ("+b+"), which it was merged into") {
 		t.Errorf("SameID merged: %q", got)
 	}
 	if got := GoneID(a, "organisation"); !strings.Contains(got, "no stored organisation") || !strings.Contains(got, "clear the id") {
@@ -80,5 +80,15 @@ func TestARowStandsForAStoredPartyOnlyWhenItsIdNamesItAndNothingElseRefusesIt(t 
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("%s: %q, %v; want %q", tt.name, got, ok, tt.want)
 		}
+	}
+}
+
+func TestAStoredPartyIsNamedByItsNameAndItsID(t *testing.T) {
+	const id = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20"
+	if got, want := Existing("person", id, "Nguyễn Văn Bình"), "existing person Nguyễn Văn Bình ("+id+")"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := Existing("organisation", id, ""), "existing organisation "+id; got != want {
+		t.Errorf("without a name: got %q, want %q", got, want)
 	}
 }

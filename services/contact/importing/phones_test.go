@@ -3,8 +3,6 @@ package importing
 import (
 	"reflect"
 	"testing"
-
-	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 func TestAPhoneCellSplitsBetweenNumbersButNotInsideOneOrItsNote(t *testing.T) {
@@ -88,7 +86,7 @@ func TestAPhoneCellsNoteAndExtensionAreKeptInTheNotes(t *testing.T) {
 	}
 	// A row refused for its note's number names the phone's column.
 	_, problems = c.Person(Row{Line: 4, Cells: []Cell{{"Họ và tên", "Lê Văn Tư"}, {"Điện thoại", "12345 (Zalo)"}}})
-	if want := []Problem{{Row: 4, Column: "Điện thoại", Message: party.ErrInvalidPhone.Error()}}; !reflect.DeepEqual(problems, want) {
+	if want := []Problem{{Row: 4, Column: "Điện thoại", Message: `holds "12345 (Zalo)", which is not a valid phone number`}}; !reflect.DeepEqual(problems, want) {
 		t.Errorf("problems %+v, want %+v", problems, want)
 	}
 }

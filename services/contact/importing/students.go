@@ -80,8 +80,8 @@ func (c *Checker) sameStudent(at KeyPlace, record bool) []Problem {
 
 // SameStudent says why the row at line is not created: its student, named
 // beside the parent p, is already the student as ("row 2 (Lê Minh An)",
-// "existing person <id> (Lê Minh An)"), a child of p under the same name.
-// others are the parents the row names that as is no child of: refusing
+// "existing person Lê Minh An (<id>)", see Existing), a child of p under
+// the same name. others are the parents the row names that as is no child of: refusing
 // the row leaves them unlinked, so the message names them and says how to
 // link them (fix).
 func SameStudent(line int, p *Parent, as string, others []*Parent, fix string) string {

@@ -31,10 +31,21 @@ type rowValues struct {
 	c       *Checker
 }
 
-// list is a list field's values and, per value, the header it came from.
+// list is a list field's values and, per value, the header it came from
+// and, if it differs, the item as the cell held it (a phone's note cut off,
+// see phoneNote), which a problem with the value quotes.
 type list struct {
 	values  []string
 	headers []string
+	typed   map[int]string
+}
+
+// typedAt returns the value at i as the cell held it.
+func (l *list) typedAt(i int) string {
+	if s, ok := l.typed[i]; ok {
+		return s
+	}
+	return l.values[i]
 }
 
 func (c *Checker) collect(row Row) *rowValues {
@@ -62,9 +73,15 @@ func (c *Checker) collect(row Row) *rowValues {
 			}
 			for _, item := range splitList(col.field, cell.Value) {
 				if isPhone(col.field) {
-					var noted bool
+					typed, noted := item, false
 					if item, noted = phoneNote(item); noted {
 						phoneNotes = append(phoneNotes, Cell{Header: cell.Header, Value: strings.TrimSpace(cell.Value)})
+					}
+					if item != typed {
+						if l.typed == nil {
+							l.typed = map[int]string{}
+						}
+						l.typed[len(l.values)] = typed
 					}
 				}
 				l.values = append(l.values, item)

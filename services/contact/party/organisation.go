@@ -85,7 +85,8 @@ type Organisation struct {
 	// them keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
 	// ForceReason is why staff created the organisation although its phone,
-	// email or tax code was another party's (a create with force); set only then.
+	// email or tax code was another party's, or, having none, an organisation
+	// of its name was in its province (a create with force); set only then.
 	ForceReason string `json:"force_reason,omitempty"`
 }
 

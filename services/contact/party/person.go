@@ -65,7 +65,8 @@ type Person struct {
 	// keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`
 	// ForceReason is why staff created the person although their phone or
-	// email was another party's (a create with force); set only then.
+	// email was another party's, or, having neither, a person of their name
+	// worked where they work (a create with force); set only then.
 	ForceReason string `json:"force_reason,omitempty"`
 }
 

@@ -543,11 +543,12 @@ func (r *importRun[T]) owned(v T) T {
 }
 
 // refuseExisting reports the pending rows that share a key with a stored
-// party, or name an organisation (a supervising unit, a workplace) that no
-// stored one, or several, could be, and returns the rest with the
-// organisations they name resolved to ids; rows already refused for their
-// fields get their stored duplicates reported too. A few queries per chunk,
-// whatever its size.
+// party, or, having none, are probably one (lookalikes), or name an
+// organisation (a supervising unit, a workplace) that no stored one, or
+// several, could be, and returns the rest with the organisations they
+// name resolved to ids; rows already refused for their fields get their
+// stored duplicates reported too. A few queries per chunk, whatever its
+// size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
 	if ch.loop {
 		problems := ch.problems
@@ -601,10 +602,15 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
-	noun := "organisation"
-	if r.p.k.table == store.Person {
-		noun = "person"
+	probable, err := r.lookalikes(ctx, tx, ch.pending, stored, columns)
+	if err != nil {
+		return nil, nil, err
 	}
+	names, err := storedNames(ctx, tx, existing, stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	noun := r.p.k.noun()
 	problems := ch.problems
 	// storedKeys reports the keys of row that stored parties hold, and
 	// returns those parties.
@@ -612,7 +618,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		for _, key := range keys {
 			if id, ok := existing[key.String()]; ok {
 				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
-					Message: fmt.Sprintf("same %s %s as existing %s %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, noun, id)})
+					Message: fmt.Sprintf("same %s %s as %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, importing.Existing(noun, id, names[id]))})
 				same = append(same, id)
 			}
 		}
@@ -630,7 +636,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			switch s, ok := stored[id]; {
 			case ok && s.Live != "":
 				sameAt = len(problems)
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun)})
+				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun, names[s.Live])})
 				same = s.Live
 			case ok:
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
@@ -638,6 +644,9 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			}
 		}
 		asStored := len(problems) // the problems above say the row is a stored party, or a deleted one
+		if p, ok := probable[i]; ok {
+			problems = append(problems, p)
+		}
 		for _, miss := range refusedNamed[i] {
 			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, miss.field),
 				Message: importing.Ref{Text: miss.text}.NotImported(r.sheets.Row(miss.line))})

@@ -155,3 +155,24 @@ func matching(found store.Matches, ref importing.Ref) []string {
 	}
 	return nil
 }
+
+// storedNames returns, by id, the names of the stored parties that rows of
+// a chunk share a key with (existing) or name by id (stored), for the
+// messages saying so to name them; no query if there are none, as for a
+// file of new parties.
+func storedNames(ctx context.Context, db store.DB, existing map[string]string, stored map[string]store.StoredID) (map[string]string, error) {
+	var ids []string
+	for _, id := range existing {
+		ids = append(ids, id)
+	}
+	for _, s := range stored {
+		if s.Live != "" {
+			ids = append(ids, s.Live)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids)
+	return store.Names(ctx, db, slices.Compact(ids))
+}

@@ -28,16 +28,22 @@ import (
 )
 
 // DuplicateError is a creation (or an edit, or a restore) refused because
-// live parties share a normalised phone, email or tax code; Matches are
-// those parties.
+// live parties share a normalised phone, email or tax code, or, for a
+// party with none of them, are probably it (Probable: a person of the same
+// name at the same workplace, an organisation of the same name in the same
+// province); Matches are those parties.
 type DuplicateError struct {
-	Matches []any
+	Matches  []any
+	Probable bool
 	// Restoring says the write refused is a restore, which force and its
 	// reason override, not force_reason.
 	Restoring bool
 }
 
 func (e *DuplicateError) Error() string {
+	if e.Probable {
+		return fmt.Sprintf("%d existing parties have the same name at the same workplace or in the same province", len(e.Matches))
+	}
 	return fmt.Sprintf("%d existing parties share a phone, email or tax code", len(e.Matches))
 }
 
@@ -170,7 +176,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err != nil {
 			return err
 		}
-		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
+		if err := store.LockKeys(ctx, tx, slices.Concat(r.Keys, lookalikeLocks(v))); err != nil {
 			return err
 		}
 		if len(r.Keys) > 0 {
@@ -179,7 +185,21 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 				return err
 			}
 			if len(matches) > 0 && !force {
-				return duplicate[T](ctx, tx, matches)
+				return duplicate[T](ctx, tx, matches, false)
+			}
+		} else if !force {
+			// No key tells it: a stored party of the same name where it
+			// is (party.ProbablySamePerson) probably does.
+			same, err := lookalikes(ctx, tx, []T{v})
+			if err != nil {
+				return err
+			}
+			if len(same[0]) > 0 {
+				docs := make([][]byte, len(same[0]))
+				for i, l := range same[0] {
+					docs[i] = l.Doc
+				}
+				return duplicate[T](ctx, tx, docs, true)
 			}
 		}
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(reason), nil, actor, now); err != nil {
@@ -328,9 +348,10 @@ func liveRef(ctx context.Context, db store.DB, id string, want store.Type) (reso
 }
 
 // duplicate is the error refusing a write whose keys the stored documents
-// docs hold; its matches name their links as every answer holding a record
-// does, so staff can tell the Lan of one school from another's.
-func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte) error {
+// docs hold, or, probable, a write without keys that they probably are;
+// its matches name their links as every answer holding a record does, so
+// staff can tell the Lan of one school from another's.
+func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte, probable bool) error {
 	vs := make([]T, len(docs))
 	ptrs := make([]*T, len(docs))
 	for i, d := range docs {
@@ -346,7 +367,7 @@ func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte) error {
 	for i, v := range vs {
 		matches[i] = v
 	}
-	return &DuplicateError{Matches: matches}
+	return &DuplicateError{Matches: matches, Probable: probable}
 }
 
 // View is a party with what the store knows about it.
@@ -468,7 +489,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if matches, err := store.FindByKeys(ctx, tx, p.k.table, added, r.ID); err != nil {
 			return err
 		} else if len(matches) > 0 {
-			return duplicate[T](ctx, tx, matches)
+			return duplicate[T](ctx, tx, matches, false)
 		}
 		if out.Meta.Version, err = p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err

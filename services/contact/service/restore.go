@@ -62,7 +62,7 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool) (V
 		if matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, id); err != nil {
 			return err
 		} else if len(matches) > 0 && !force {
-			err := duplicate[T](ctx, tx, matches)
+			err := duplicate[T](ctx, tx, matches, false)
 			var dup *DuplicateError
 			if errors.As(err, &dup) {
 				dup.Restoring = true

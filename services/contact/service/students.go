@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -59,7 +58,7 @@ func sameStoredStudent(f *importing.Families, line int, v any, matched map[*impo
 				others = append(others, q)
 			}
 		}
-		as := fmt.Sprintf("existing person %s (%s)", child.ID, child.Name)
+		as := importing.Existing("person", child.ID, child.Name)
 		return parentCheck{student: child.ID, same: &store.ImportProblem{Row: line,
 			Message: importing.SameStudent(line, p, as, others, "link them to person "+child.ID+" on their record")}}, true
 	}

@@ -1,0 +1,74 @@
+package party
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAPersonWithoutKeysIsProbablyANamesakeAtTheSameWorkplace(t *testing.T) {
+	const school, other = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20", "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21"
+	at := func(name string, orgs ...string) Person {
+		p := Person{FullName: name}
+		for _, o := range orgs {
+			p.Relationships = append(p.Relationships, Relationship{Kind: RelWorksAt, PartyID: o, Title: "Giáo viên"})
+		}
+		return p
+	}
+	withPhone := at("Trần T. Cúc", school)
+	withPhone.Phones = []string{"+84912000111"}
+	parent := Person{FullName: "Trần Thị Cúc", Relationships: []Relationship{{Kind: RelParentOf, PartyID: school}}}
+	for _, c := range []struct {
+		name  string
+		p, q  Person
+		where string // "" when not probably the same
+	}{
+		{"same name, same school", at("Trần Thị Cúc", school), at("Trần Thị Cúc", school), school},
+		{"abbreviated, in capitals", at("TRẦN T. CÚC", school), at("Trần Thị Cúc", other, school), school},
+		{"one of several workplaces", at("Trần Thị Cúc", other, school), at("Trần Thị Cúc", school), school},
+		{"a workplace as written, folded", at("Trần Thị Cúc", "Trường THCS Lê Lợi"), at("Tran Thi Cuc", "truong thcs le loi"), "truong thcs le loi"},
+		{"another school", at("Trần Thị Cúc", school), at("Trần Thị Cúc", other), ""},
+		{"another given name", at("Trần Thị Cúc", school), at("Trần Thị Mai", school), ""},
+		{"a phone tells them", withPhone, at("Trần Thị Cúc", school), ""},
+		{"working nowhere", at("Trần Thị Cúc"), at("Trần Thị Cúc"), ""},
+		{"a link that is no workplace", at("Trần Thị Cúc", school), parent, ""},
+	} {
+		where, ok := ProbablySamePerson(c.p, c.q)
+		if ok != (c.where != "") || where != c.where {
+			t.Errorf("%s: %q, %v; want %q", c.name, where, ok, c.where)
+		}
+	}
+}
+
+func TestAnOrganisationWithoutKeysIsProbablyANamesakeInTheSameProvince(t *testing.T) {
+	in := func(name, province string) Organisation {
+		return Organisation{Name: name, Province: province, CurrentProvince: province}
+	}
+	withCode := in("Trường Mầm non Sen Hồng", "Hà Tĩnh")
+	withCode.TaxCode = "3001234567"
+	for _, c := range []struct {
+		name string
+		o, q Organisation
+		want bool
+	}{
+		{"same name and province", in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
+		{"case and diacritics", in("TRUONG MAM NON  SEN HONG", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
+		{"another province", in("Trường Mầm non Sen Hồng", "Nghệ An"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
+		{"another name", in("Trường Mầm non Hoa Mai", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
+		{"no province", in("Trường Mầm non Sen Hồng", ""), in("Trường Mầm non Sen Hồng", ""), false},
+		{"a tax code tells them", withCode, in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
+	} {
+		if got := ProbablySameOrganisation(c.o, c.q); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestWorkplacesAreTheWorksAtLinksInOrder(t *testing.T) {
+	p := Person{Relationships: []Relationship{{Kind: RelWorksAt, PartyID: "a"}, {Kind: RelParentOf, PartyID: "c"}, {Kind: RelWorksAt, PartyID: "b"}}}
+	if got := p.Workplaces(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("workplaces %v", got)
+	}
+	if got := (Person{}).Workplaces(); got != nil {
+		t.Errorf("no links: %v", got)
+	}
+}
