@@ -206,7 +206,7 @@ func TestInteractionsReachTheTimelineAndOwnersAreAudited(t *testing.T) {
 		t.Fatalf("care: %s", r.Body)
 	}
 	r = h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Manager), `{"from_owner_id":"user-sales","to_owner_id":"user-lead","reason":"left"}`)
-	mustStatus(t, r, 200)
+	mustStatus(t, r, 201)
 	if !strings.Contains(string(r.Body), `"organizations":1,"people":1`) {
 		t.Fatalf("hand-over: %s", r.Body)
 	}

@@ -1188,13 +1188,16 @@ func TestUndoingAnImportDeletesWhatNobodyTouchedSince(t *testing.T) {
 	createPerson(t, h, tok, `{"full_name":"Lê Văn A","phones":["0912000001"]}`) // the phone is free again
 
 	// Undoing again deletes nothing more; the file's rows that are left
-	// still keep it from being imported twice.
+	// still keep it from being imported twice, and the 409 says which and
+	// why rather than sending the user to the undo again.
 	if u, body = undoImport(t, h, tok, job.ID); u.Deleted != 0 || u.Kept != 3 || u.Job.Undone != 2 {
 		t.Fatalf("undo again: %s", body)
 	}
 	r := uploadForm(t, h, tok, "staff.csv", file, map[string]string{"resource": "people", "mapping": `{"Điện thoại":""}`})
 	mustStatus(t, r, 409)
-	if !strings.Contains(string(r.Body), "3 of the parties it created are still there") || !strings.Contains(string(r.Body), "undo") {
+	if !strings.Contains(string(r.Body), "kept 3 of the parties it created") || strings.Contains(string(r.Body), "/undo") ||
+		!strings.Contains(string(r.Body), `"name":"Lê Văn B","reasons":["edited"]`) || !strings.Contains(string(r.Body), `"name":"Lê Văn C","reasons":["interaction"]`) ||
+		!strings.Contains(string(r.Body), `"name":"Lê Văn D","reasons":["linked_from"]`) {
 		t.Errorf("409: %s", r.Body)
 	}
 

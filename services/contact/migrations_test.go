@@ -178,3 +178,67 @@ UPDATE import_job SET status = 'failed'`); err != nil {
 		t.Fatal("the backfill disagrees with the service")
 	}
 }
+
+// TestTheBulkChangeBackfillAgreesWithTheService runs the backfill of
+// migration 00033 over history the API wrote (two bulk changes, one of
+// tags and one of a stage and a custom field, an edit of tags, a merge, a
+// hand-over) and checks it marks as bulk changes the entries the service
+// marked, one id per bulk change, and no other.
+func TestTheBulkChangeBackfillAgreesWithTheService(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	a := createPerson(t, h, tok, `{"full_name":"Nguyễn Văn A","tags":["phụ huynh"]}`)
+	createPerson(t, h, tok, `{"full_name":"Nguyễn Văn B","tags":["phụ huynh"]}`)
+	c := createPerson(t, h, tok, `{"full_name":"Nguyễn Văn A","tags":["cũ"]}`)
+	mustStatus(t, h.Do(t, "PUT", "/api/contact/v1/field-definitions", h.Token(t, auth.Admin),
+		`{"school":[{"name":"level","type":"string","allowed":["THCS","THPT"]}]}`), 200)
+	create(t, h, tok, orgs, `{"name":"Trường THCS X","kinds":["school"]}`)
+	create(t, h, tok, orgs, `{"name":"Trường THCS Y","kinds":["school"]}`)
+	// Each write at a time of its own, as the real clock gives them.
+	for _, w := range []struct{ tok, method, path, body string }{
+		{tok, "POST", people + "/bulk-changes", `{"filter":{"tag":"phụ huynh"},"add_tags":["lớp hè"]}`},
+		{tok, "POST", orgs + "/bulk-changes", `{"filter":{"kind":"school"},"stage":"prospect","custom_fields":{"level":"THCS"}}`},
+		{tok, "PATCH", people + "/" + a.ID, `{"tags":["phụ huynh","lớp hè","vip"]}`},
+		{tok, "POST", people + "/" + a.ID + "/merge", `{"merged_id":"` + c.ID + `"}`},
+		{h.Token(t, auth.Manager), "POST", "/api/contact/v1/handovers", `{"from_owner_id":"user-sales","to_owner_id":"user-lan","reason":"chia lại"}`},
+	} {
+		h.Clock.Advance(time.Minute)
+		if r := h.Do(t, w.method, w.path, w.tok, w.body); r.Status >= 300 {
+			t.Fatalf("%s %s: %d %s", w.method, w.path, r.Status, r.Body)
+		}
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(DISTINCT bulk_id) * 100 + count(*) FROM history WHERE bulk_id IS NOT NULL`); n != 206 {
+		t.Fatalf("the service wrote bulk ids*100 + entries = %d, want 206", n)
+	}
+	sql, err := fs.ReadFile(migrations.FS, "00033_import_audit_and_bulk_history.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(sql), "UPDATE history")
+	end := strings.Index(string(sql[start:]), ";")
+	if start < 0 || end < 0 {
+		t.Fatal("no backfill statement in 00033_import_audit_and_bulk_history.sql")
+	}
+	if _, err := h.Pool.Exec(t.Context(), `CREATE TABLE service_bulk AS SELECT id, bulk_id FROM history; UPDATE history SET bulk_id = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Pool.Exec(t.Context(), string(sql[start:start+end])); err != nil {
+		t.Fatal(err)
+	}
+	// The same entries are marked, grouped alike: the ids differ.
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM history h JOIN service_bulk s USING (id)
+ WHERE (h.bulk_id IS NULL) <> (s.bulk_id IS NULL)`); n != 0 {
+		rows, _ := h.Pool.Query(t.Context(), `SELECT h.id, h.party_id::text, h.field, h.actor, h.at::text, coalesce(h.bulk_id::text, ''), coalesce(s.bulk_id::text, '') FROM history h JOIN service_bulk s USING (id) ORDER BY h.id`)
+		for rows.Next() {
+			var id int64
+			var party, field, actor, at, backfilled, service string
+			_ = rows.Scan(&id, &party, &field, &actor, &at, &backfilled, &service)
+			t.Logf("%d %s %s %s %s: backfill %q, service %q", id, party, field, actor, at, backfilled, service)
+		}
+		t.Fatalf("the backfill marks %d entries otherwise than the service", n)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM (SELECT DISTINCT h.bulk_id, s.bulk_id FROM history h JOIN service_bulk s USING (id)
+ WHERE h.bulk_id IS NOT NULL) AS pairs`); n != 2 {
+		t.Fatalf("the backfill groups the entries into %d bulk changes, want 2", n)
+	}
+}

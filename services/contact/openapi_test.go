@@ -178,7 +178,8 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", orgs+"/"+org.ID+"/timeline?with=people&limit=5", tok, "", 200)
 	d.do(t, "GET", people+"?linked_to="+org.ID+"&relationship=works_at", tok, "", 200)
 	var ho struct{ ID string }
-	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 200).JSON(t, &ho)
+	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 201).JSON(t, &ho)
+	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 422)
 	d.do(t, "POST", "/api/contact/v1/handovers", tok, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":"nghỉ việc"}`, 403)
 	d.do(t, "POST", "/api/contact/v1/handovers", boss, `{"from_owner_id":"user-lead","to_owner_id":"user-sales","reason":""}`, 422)
 	d.do(t, "GET", "/api/contact/v1/handovers?limit=1", boss, "", 200)

@@ -199,7 +199,7 @@ func TestWhyAPartyChangedHandsIsReadBack(t *testing.T) {
 
 	r := h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Manager),
 		`{"from_owner_id":"user-hoa","to_owner_id":"user-minh","reason":"chị Hoà nghỉ thai sản"}`)
-	mustStatus(t, r, 200)
+	mustStatus(t, r, 201)
 	var ho struct{ ID string }
 	r.JSON(t, &ho)
 	c = careOf(t, h, path)
@@ -241,7 +241,7 @@ func TestHandOversAreListedNewestFirstWithWhatTheyMovedAndWhy(t *testing.T) {
 	handOver := func(tok, body string) string {
 		t.Helper()
 		r := h.Do(t, "POST", handovers, tok, body)
-		mustStatus(t, r, 200)
+		mustStatus(t, r, 201)
 		var v struct{ ID string }
 		r.JSON(t, &v)
 		return v.ID
@@ -314,7 +314,7 @@ func TestWhoTouchedAPartyLastIsWhoWorkedWithIt(t *testing.T) {
 	mustStatus(t, h.Do(t, "POST", people+"/bulk-changes", lead, `{"filter":{"tag":"phụ huynh"},"add_tags":["lớp hè"]}`), 200)
 	mustStatus(t, h.Do(t, "POST", path+"/owner", lead, `{"owner_id":"user-hoa","reason":"chia lại"}`), 200)
 	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Manager),
-		`{"from_owner_id":"user-hoa","to_owner_id":"user-minh","reason":"chị Hoà nghỉ việc"}`), 200)
+		`{"from_owner_id":"user-hoa","to_owner_id":"user-minh","reason":"chị Hoà nghỉ việc"}`), 201)
 	if c := careOf(t, h, path); c.LastTouchedBy != "user-lan" || c.OwnerID != "user-minh" {
 		t.Fatalf("after a bulk change, an owner change and a hand-over: %+v", c)
 	}

@@ -528,7 +528,7 @@ func TestEveryDenialIsAForbiddenProblem(t *testing.T) {
 		t.Fatalf("%d interactions logged by denied calls", n)
 	}
 	r := h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Admin), handover)
-	mustStatus(t, r, 200)
+	mustStatus(t, r, 201)
 	if !strings.Contains(string(r.Body), `"people":2`) {
 		t.Fatalf("admin hand-over: %s", r.Body)
 	}

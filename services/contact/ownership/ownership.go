@@ -1,8 +1,10 @@
 // Package ownership holds the rules of who cares for a party: who may give
 // a party to another owner, delete it, merge it into another or restore it,
-// and what reason such a change needs. Every party has an owner, so that a customer is not lost when a
-// staff member leaves; the rules keep a colleague from taking or deleting a
-// customer unseen. Nothing here does I/O.
+// or undo an import (which deletes the parties it created), and what reason
+// such a change needs. Every party has an owner, so that a customer is not
+// lost when a staff member leaves; the rules keep a colleague from taking
+// or deleting a customer unseen, one at a time or a file at once. Nothing
+// here does I/O.
 package ownership
 
 import (
@@ -32,6 +34,9 @@ const (
 	MergeOwner Action = "give it to the owner of the party merged into it"
 	// Restore is bringing a deleted party back.
 	Restore Action = "restore it"
+	// UndoImport deletes the parties an import created: the staff member
+	// who uploaded it stands for their owner.
+	UndoImport Action = "undo it"
 )
 
 // Stewards may act on any party: the deployment lead, the department head
@@ -44,9 +49,10 @@ type Caller struct {
 	Roles []auth.Role
 }
 
-// DeniedError is an action refused by the owner rule; it names the owner,
-// the one colleague the caller can ask (or the stewards), and for a
-// restore the staff member who deleted the party, who may ask too.
+// DeniedError is an action refused by the owner rule; it names the owner
+// (of an import, its uploader), the one colleague the caller can ask (or
+// the stewards), and for a restore the staff member who deleted the
+// party, who may ask too.
 type DeniedError struct {
 	Action    Action
 	OwnerID   string
@@ -54,15 +60,20 @@ type DeniedError struct {
 }
 
 func (e *DeniedError) Error() string {
-	if e.Action == Restore {
+	switch e.Action {
+	case Restore:
 		return fmt.Sprintf("the party was cared for by %s and deleted by %s: only they, a lead, a manager or an admin may %s",
 			e.OwnerID, e.DeletedBy, e.Action)
+	case UndoImport:
+		return fmt.Sprintf("the import was uploaded by %s: only they, a lead, a manager or an admin may %s, "+
+			"as undoing it deletes the parties it created", e.OwnerID, e.Action)
 	}
 	return fmt.Sprintf("the party is cared for by %s: only they, a lead, a manager or an admin may %s", e.OwnerID, e.Action)
 }
 
-// May reports whether c may do a to a party owned by owner: its owner and
-// the stewards may, nobody else (a *DeniedError).
+// May reports whether c may do a to a party owned by owner, or to an
+// import owner uploaded: the owner and the stewards may, nobody else (a
+// *DeniedError).
 func May(c Caller, a Action, owner string) error {
 	if (c.ID != "" && c.ID == owner) || c.steward() {
 		return nil

@@ -26,7 +26,7 @@ func TestOnlyTheOwnerOrAStewardMayReassignOrDelete(t *testing.T) {
 		{"a sales user who is also a lead", Caller{ID: "user-hoa", Roles: []auth.Role{auth.Sales, auth.Lead}}, "user-lan", true},
 		{"nobody", Caller{}, "", false},
 	} {
-		for _, a := range []Action{Reassign, Delete} {
+		for _, a := range []Action{Reassign, Delete, UndoImport} {
 			err := May(c.caller, a, c.owner)
 			if (err == nil) != c.ok {
 				t.Errorf("%s, %s: err = %v, want allowed %v", c.name, a, err, c.ok)
@@ -35,6 +35,19 @@ func TestOnlyTheOwnerOrAStewardMayReassignOrDelete(t *testing.T) {
 			if err != nil && (!errors.As(err, &denied) || denied.OwnerID != c.owner || !strings.Contains(err.Error(), c.owner) || denied.Action != a) {
 				t.Errorf("%s, %s: the refusal %v does not name the owner and the action", c.name, a, err)
 			}
+		}
+	}
+}
+
+func TestARefusalSaysWhoMayDoWhatInPlainWords(t *testing.T) {
+	colleague := Caller{ID: "user-minh", Roles: []auth.Role{auth.Sales}}
+	for a, want := range map[Action]string{
+		Reassign:   "the party is cared for by user-lan: only they, a lead, a manager or an admin may give it to another owner",
+		Delete:     "the party is cared for by user-lan: only they, a lead, a manager or an admin may delete it",
+		UndoImport: "the import was uploaded by user-lan: only they, a lead, a manager or an admin may undo it, as undoing it deletes the parties it created",
+	} {
+		if err := May(colleague, a, "user-lan"); err == nil || err.Error() != want {
+			t.Errorf("%s: %v\nwant %s", a, err, want)
 		}
 	}
 }

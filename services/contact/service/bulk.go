@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -45,8 +46,10 @@ type BulkChange struct {
 // BulkResult says how many parties the selection held and how many of them
 // the change changed (a party that already had the tag is not changed).
 type BulkResult struct {
-	Matched int `json:"matched"`
-	Changed int `json:"changed"`
+	// ID names the change on the history entries it wrote (bulk_id).
+	ID      string `json:"id"`
+	Matched int    `json:"matched"`
+	Changed int    `json:"changed"`
 }
 
 // Bulk applies c to every party it selects, in one transaction: each
@@ -61,7 +64,7 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 	if err != nil {
 		return res, err
 	}
-	actor, now := Actor(ctx), p.s.now()
+	actor, now, id := Actor(ctx), p.s.now(), event.NewID().String()
 	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
 		// The fields are held before any party is locked, as every write
 		// of an organisation holds them, so that no lock waits on another
@@ -90,8 +93,10 @@ func (p *Parties[T]) Bulk(ctx context.Context, c BulkChange) (BulkResult, error)
 			return problem.Invalid("too many parties for one bulk change", problem.FieldError{Field: field,
 				Message: fmt.Sprintf("selects more than %d parties, which one bulk change takes at most: narrow the selection", MaxBulk)})
 		}
-		res = BulkResult{Matched: len(selected)}
-		var w rewrites
+		res = BulkResult{ID: id, Matched: len(selected)}
+		// Its history entries carry its id: an import's undo tells them
+		// from work with the customer (store.UntouchedImports).
+		w := rewrites{bulkID: id}
 		var refusals refusals
 		for _, d := range selected {
 			var before T

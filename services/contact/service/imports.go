@@ -47,8 +47,13 @@ type ImportProgress struct {
 
 // ImportView is an import job as the API shows it.
 type ImportView struct {
-	ID         string         `json:"id"`
-	Resource   string         `json:"resource"`
+	ID       string `json:"id"`
+	Resource string `json:"resource"`
+	// FileName is the uploaded file's name, as uploaded; Sheets are the
+	// sheets of a workbook of several, in order (empty otherwise): what
+	// tells the morning's ten people files apart.
+	FileName   string         `json:"file_name"`
+	Sheets     []string       `json:"sheets"`
 	Format     string         `json:"format"`
 	Status     string         `json:"status"`
 	Progress   ImportProgress `json:"progress"`
@@ -69,9 +74,10 @@ type ImportView struct {
 	// they name is shown by its id.
 	Defaults map[string]string `json:"defaults"`
 	// Undone counts the parties created that undoing the import deleted,
-	// last at UndoneAt.
+	// last at UndoneAt by UndoneBy.
 	Undone   int        `json:"undone"`
 	UndoneAt *time.Time `json:"undone_at,omitempty"`
+	UndoneBy string     `json:"undone_by,omitempty"`
 }
 
 func importView(j store.Import) ImportView {
@@ -81,11 +87,14 @@ func importView(j store.Import) ImportView {
 	if j.Defaults == nil {
 		j.Defaults = map[string]string{}
 	}
-	return ImportView{ID: j.ID, Resource: j.Resource, Format: j.Format, Status: j.Status,
+	if j.Sheets == nil {
+		j.Sheets = []string{}
+	}
+	return ImportView{ID: j.ID, Resource: j.Resource, FileName: j.FileName, Sheets: j.Sheets, Format: j.Format, Status: j.Status,
 		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed,
 			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
 		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
-		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt}
+		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt, UndoneBy: j.UndoneBy}
 }
 
 // upload is an upload that fits its file: the file's format and headers,
@@ -169,7 +178,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
-	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, Format: up.format, Fingerprint: fp, Sheets: up.sheets,
+	fresh := store.Import{ID: event.NewID().String(), Resource: in.Resource, FileName: in.Filename, Format: up.format, Fingerprint: fp, Sheets: up.sheets,
 		CreatedBy: Actor(ctx), CreatedAt: s.now(),
 		IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	var v ImportView
@@ -184,7 +193,11 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 			return fmt.Errorf("import %s: %w", job.ID, err)
 		}
 		same = same && maps.Equal(job.Defaults, fresh.Defaults)
-		switch action, why := decideReupload(job, same); action {
+		n, kept, err := leftOf(ctx, tx, job)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", job.ID, err)
+		}
+		switch action, why := decideReupload(job, same, n); action {
 		case answerEarlier:
 			v = importView(job)
 			v.DuplicateOfUpload = true
@@ -199,6 +212,9 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 			job, _, _, err = store.InsertImport(ctx, tx, fresh, in.File, explicitJSON)
 			v = importView(job)
 		default:
+			if kept != nil {
+				return problem.Conflict(why).With("kept_parties", kept)
+			}
 			return problem.Conflict(why)
 		}
 		return err
@@ -236,10 +252,12 @@ const (
 	refuseUpload
 )
 
-// decideReupload applies the rules of reupload to the earlier job j, given
-// whether this upload reads the file as j did (the same mapping and
-// defaults); for refuseUpload it says why and what to do instead.
-func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
+// decideReupload applies the rules of reupload to the earlier job j, of
+// whose parties left are still stored, given whether this upload reads the
+// file as j did (the same mapping and defaults); for refuseUpload it says
+// why and what to do instead. An undo that ran already is not where it
+// sends the user: the parties it kept are theirs to look at (kept_parties).
+func decideReupload(j store.Import, sameMapping bool, left int) (reupload, string) {
 	switch {
 	case j.Status == "pending" || j.Status == "running":
 		if sameMapping {
@@ -247,24 +265,48 @@ func decideReupload(j store.Import, sameMapping bool) (reupload, string) {
 		}
 		return refuseUpload, fmt.Sprintf("this file is being imported (job %s) with another mapping or other defaults: "+
 			"wait for that job to end, then upload it again", j.ID)
-	case j.Created+j.ParentsCreated == j.Undone: // nothing it created is left
+	case left == 0: // nothing it created is left
 		return replaceEarlier, ""
-	case j.Status == "failed":
-		if sameMapping {
-			return resumeEarlier, ""
-		}
-		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed, and %d of the parties it created are still there: upload it with the mapping and defaults it had, "+
-			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, left(j), j.ID)
+	case j.Status == "failed" && sameMapping:
+		return resumeEarlier, ""
 	case sameMapping:
 		return answerEarlier, ""
+	case j.UndoneAt != nil:
+		by := ""
+		if j.UndoneBy != "" {
+			by = " by " + j.UndoneBy
+		}
+		return refuseUpload, fmt.Sprintf("this file was imported by job %s, and undoing it%s kept %d of the parties it created, as someone worked on them since "+
+			"(kept_parties lists them and why): importing it again with another mapping or other defaults would create them twice; "+
+			"delete those that should go (DELETE /api/contact/v1/%s/{id}) and upload it again, or upload a file without their rows", j.ID, by, left, j.Resource)
+	case j.Status == "failed":
+		return refuseUpload, fmt.Sprintf("the import of this file (job %s) failed, and %d of the parties it created are still there: upload it with the mapping and defaults it had, "+
+			"to resume it without creating any twice, or undo that import (POST /api/contact/v1/imports/%s/undo) first", j.ID, left, j.ID)
 	}
 	return refuseUpload, fmt.Sprintf("this file was imported by job %s, and %d of the parties it created are still there: importing it again with another mapping or other defaults would create them twice; "+
-		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, left(j), j.ID)
+		"undo that import (POST /api/contact/v1/imports/%s/undo) first, or put the rows its report refused in a file of their own and upload that", j.ID, left, j.ID)
 }
 
-// left counts the parties an import created that are still there: its
-// rows' and the parents it created beside them.
+// left counts the parties an import never undone created that are still
+// there: its rows' and the parents it created beside them.
 func left(j store.Import) int { return j.Created + j.ParentsCreated - j.Undone }
+
+// leftOf returns how many of the parties the earlier job j created are
+// still stored, and, once an undo has run and kept some, the first of them
+// with why each was kept. An undone job's parties are counted in the store:
+// those its undo kept may have been deleted by hand since.
+func leftOf(ctx context.Context, tx pgx.Tx, j store.Import) (int, []store.KeptParty, error) {
+	if j.UndoneAt == nil {
+		return left(j), nil, nil
+	}
+	t := segmentType(j.Resource)
+	n, ids, err := store.ImportLeft(ctx, tx, t, j.ID, keptShown)
+	if err != nil || n == 0 {
+		return n, nil, err
+	}
+	kept, err := store.KeptReasons(ctx, tx, t, ids)
+	return n, kept, err
+}
 
 // sameMapping reports whether a job's stored mapping reads a file as the
 // explicit one does, however either spells the headers.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -18,39 +19,45 @@ func TestAReUploadIsSettledByWhatTheEarlierJobDid(t *testing.T) {
 	tests := []struct {
 		status      string
 		created     int
-		undone      int
+		undone      int  // the parties its undo deleted
+		undoRan     bool // an undo ran (and may have deleted nothing)
 		sameMapping bool
 		want        reupload
 		why         string // a part of the reason, for refuseUpload
 	}{
-		{"pending", 0, 0, true, answerEarlier, ""},
-		{"running", 40, 0, true, answerEarlier, ""},
-		{"running", 40, 0, false, refuseUpload, "being imported"},
-		{"done", 40, 0, true, answerEarlier, ""},
-		{"done", 40, 0, false, refuseUpload, "40 of the parties it created are still there"},
-		{"done", 0, 0, true, replaceEarlier, ""},
-		{"done", 0, 0, false, replaceEarlier, ""},
-		{"failed", 0, 0, false, replaceEarlier, ""},
-		{"failed", 40, 0, true, resumeEarlier, ""},
-		{"failed", 40, 0, false, refuseUpload, "failed, and 40 of the parties it created are still there: upload it with the mapping and defaults it had"},
-		{"done", 40, 40, false, replaceEarlier, ""}, // undone: nothing it created is left
-		{"failed", 40, 40, true, replaceEarlier, ""},
-		{"done", 40, 10, true, answerEarlier, ""},
-		{"done", 40, 10, false, refuseUpload, "30 of the parties it created are still there: importing it again with another mapping or other defaults would create them twice; undo that import"},
+		{"pending", 0, 0, false, true, answerEarlier, ""},
+		{"running", 40, 0, false, true, answerEarlier, ""},
+		{"running", 40, 0, false, false, refuseUpload, "being imported"},
+		{"done", 40, 0, false, true, answerEarlier, ""},
+		{"done", 40, 0, false, false, refuseUpload, "40 of the parties it created are still there: importing it again with another mapping or other defaults would create them twice; undo that import"},
+		{"done", 0, 0, false, true, replaceEarlier, ""},
+		{"done", 0, 0, false, false, replaceEarlier, ""},
+		{"failed", 0, 0, false, false, replaceEarlier, ""},
+		{"failed", 40, 0, false, true, resumeEarlier, ""},
+		{"failed", 40, 0, false, false, refuseUpload, "failed, and 40 of the parties it created are still there: upload it with the mapping and defaults it had"},
+		{"done", 40, 40, true, false, replaceEarlier, ""}, // undone: nothing it created is left
+		{"failed", 40, 40, true, true, replaceEarlier, ""},
+		{"done", 40, 10, true, true, answerEarlier, ""},
+		// An undo that ran and kept parties is not where the user is sent
+		// again: the parties it kept are, with why.
+		{"done", 40, 10, true, false, refuseUpload, "undoing it by user-lan kept 30 of the parties it created, as someone worked on them since (kept_parties lists them and why)"},
+		{"done", 40, 0, true, false, refuseUpload, "kept 40 of the parties it created"},
+		{"failed", 40, 10, true, false, refuseUpload, "delete those that should go (DELETE /api/contact/v1/people/{id})"},
 	}
 	// A class list's job also created parents: they are left until undone too.
-	j := store.Import{ID: "job-2", Status: "done", Created: 40, ParentsCreated: 25, Undone: 40}
-	if got, why := decideReupload(j, false); got != refuseUpload || !strings.Contains(why, "25 of the parties it created are still there") {
+	j := store.Import{ID: "job-2", Status: "done", Created: 40, ParentsCreated: 25}
+	if got, why := decideReupload(j, false, left(j)); got != refuseUpload || !strings.Contains(why, "65 of the parties it created are still there") {
 		t.Errorf("a class list's parents left: got %d %q", got, why)
-	}
-	j.Undone = 65
-	if got, _ := decideReupload(j, false); got != replaceEarlier {
-		t.Errorf("a class list undone whole: got %d, want it uploaded again", got)
 	}
 	for _, tt := range tests {
 		j := store.Import{ID: "job-1", Resource: string(importing.People), Status: tt.status, Created: tt.created, Undone: tt.undone}
-		got, why := decideReupload(j, tt.sameMapping)
-		if got != tt.want || (tt.want == refuseUpload) != (why != "") || !strings.Contains(why, tt.why) {
+		if tt.undoRan {
+			at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+			j.UndoneAt, j.UndoneBy = &at, "user-lan"
+		}
+		got, why := decideReupload(j, tt.sameMapping, tt.created-tt.undone)
+		if got != tt.want || (tt.want == refuseUpload) != (why != "") || !strings.Contains(why, tt.why) ||
+			(tt.undoRan && strings.Contains(why, "/undo")) {
 			t.Errorf("%s job with %d created, %d undone, same mapping %v: got %d %q, want %d (%q)", tt.status, tt.created, tt.undone, tt.sameMapping, got, why, tt.want, tt.why)
 		}
 	}

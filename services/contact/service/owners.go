@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -128,7 +129,10 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, h store.Handover) 
 
 // HandOver gives every party of one staff member to another, in one
 // transaction with one audit record per party sharing the hand-over id,
-// and records the hand-over itself: who, when, why and how many.
+// and records the hand-over itself: who, when, why and how many. A
+// hand-over that would move nothing (a double click, a staff member whose
+// parties went already, an id mistyped) is refused and records nothing,
+// so the list of hand-overs holds only those that moved parties.
 func (s *Service) HandOver(ctx context.Context, from, to, why string) (store.Handover, error) {
 	h := store.Handover{ID: event.NewID().String(), FromOwnerID: from, ToOwnerID: to, HandedOverBy: Actor(ctx), HandedOverAt: s.now()}
 	var fields []problem.FieldError
@@ -157,9 +161,29 @@ func (s *Service) HandOver(ctx context.Context, from, to, why string) (store.Han
 		if h.People, err = s.People.handOver(ctx, tx, h); err != nil {
 			return err
 		}
+		if h.Organizations+h.People == 0 {
+			return s.nothingToHandOver(ctx, tx, from)
+		}
 		return store.InsertHandover(ctx, tx, h)
 	})
 	return h, err
+}
+
+// nothingToHandOver is the 422 of a hand-over of a staff member who owns
+// no party: it names the latest hand-over that moved their parties, if
+// one did, as the one a repeated request meant.
+func (s *Service) nothingToHandOver(ctx context.Context, tx pgx.Tx, from string) error {
+	earlier, found, err := store.LatestHandoverFrom(ctx, tx, from)
+	if err != nil {
+		return err
+	}
+	msg := from + " owns no party now: there is nothing to hand over"
+	if !found {
+		return problem.Invalid("nothing to hand over", problem.FieldError{Field: "from_owner_id", Message: msg})
+	}
+	msg += fmt.Sprintf("; hand-over %s gave their %d organisations and %d people to %s at %s (GET /api/contact/v1/handovers/%s)",
+		earlier.ID, earlier.Organizations, earlier.People, earlier.ToOwnerID, earlier.HandedOverAt.In(s.Location).Format(time.RFC3339), earlier.ID)
+	return problem.Invalid("nothing to hand over", problem.FieldError{Field: "from_owner_id", Message: msg}).With("handover_id", earlier.ID)
 }
 
 // Handovers pages the hand-overs done, newest first.

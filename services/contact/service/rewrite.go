@@ -21,9 +21,11 @@ type rewrites struct {
 	// importID names the import whose class list links, or whose undo
 	// takes the links back; empty for staff's changes.
 	importID string
-	docs     []store.Rewrite
-	history  map[string][]store.Change
-	events   []*event.Event
+	// bulkID names the bulk change the rewrites are; empty for others.
+	bulkID  string
+	docs    []store.Rewrite
+	history map[string][]store.Change
+	events  []*event.Event
 }
 
 // rewrite adds party id's change from before to next, and reports whether
@@ -44,7 +46,11 @@ func rewrite[T any](s *Service, k kind[T], w *rewrites, id string, before, next 
 	if w.history == nil {
 		w.history = map[string][]store.Change{}
 	}
-	w.docs, w.history[id], w.events = append(w.docs, store.Rewrite{ID: id, Doc: doc, Tags: party.TagKeys(*k.tags(&next))}), toStore(changes), append(w.events, &e)
+	history := toStore(changes)
+	for i := range history {
+		history[i].BulkID = w.bulkID
+	}
+	w.docs, w.history[id], w.events = append(w.docs, store.Rewrite{ID: id, Doc: doc, Tags: party.TagKeys(*k.tags(&next))}), history, append(w.events, &e)
 	return true, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/outbox"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -23,10 +24,16 @@ type UndoView struct {
 	Job ImportView `json:"job"`
 	// Deleted counts the parties this undo deleted.
 	Deleted int `json:"deleted"`
+	// DeletedAfterBulkChanges counts the parties of Deleted that a bulk
+	// change had changed since the import: a tag or a stage given to a
+	// whole selection is no work with a customer, and keeps none.
+	DeletedAfterBulkChanges int `json:"deleted_after_bulk_changes"`
 	// Kept counts the parties the import created that are left, because
-	// someone worked on them since; KeptIDs lists the first of them.
-	Kept    int      `json:"kept"`
-	KeptIDs []string `json:"kept_ids"`
+	// someone worked on them since; KeptIDs lists the first of them, and
+	// KeptParties the same ones with their names and why each was kept.
+	Kept        int               `json:"kept"`
+	KeptIDs     []string          `json:"kept_ids"`
+	KeptParties []store.KeptParty `json:"kept_parties"`
 	// ParentsUnlinked counts the stored people a class list's import had
 	// linked to their children that this undo took the links back from.
 	// A person changed since keeps them, and so their children are kept.
@@ -52,7 +59,9 @@ type FinishedUndo struct {
 // that nobody has touched since (store.UntouchedImports), each with a
 // history entry and a deleted event, so that a file imported with the wrong
 // mapping or defaults can be imported again. The parties someone worked on
-// are kept and listed. Only an import that ended can be undone, and once
+// are kept and listed with why. Only an import that ended can be undone,
+// and only by its uploader or a steward (ownership.May): it deletes
+// parties, which a colleague may not delete one at a time either. Once
 // every party it created is gone, the same file may be uploaded again.
 // An import undone before, which kept parties only because this one's
 // parties linked to them or it linked its own parents, is finished too, so
@@ -64,6 +73,9 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 		v = UndoView{} // an attempt that lost a race leaves nothing
 		job, err := store.LockImport(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := ownership.May(caller(ctx), ownership.UndoImport, job.CreatedBy); err != nil {
 			return err
 		}
 		if job.Status == "pending" || job.Status == "running" {
@@ -79,15 +91,18 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 			}
 			v.ParentsUnlinked = len(freed)
 		}
-		deleted, linked, err := u.deleteUntouched(ctx, t, id)
+		r, err := u.deleteUntouched(ctx, t, id)
 		if err != nil {
 			return err
 		}
-		v.Deleted = deleted
-		if v.Kept, v.KeptIDs, err = store.Undone(ctx, tx, t, id, deleted, now, keptShown); err != nil {
+		v.Deleted, v.DeletedAfterBulkChanges = r.deleted, r.bulkChanged
+		if v.Kept, v.KeptIDs, err = store.Undone(ctx, tx, t, id, r.deleted, actor, now, keptShown); err != nil {
 			return err
 		}
-		if v.FinishedUndos, err = u.finishEarlier(ctx, id, append(freed, linked...)); err != nil {
+		if v.KeptParties, err = store.KeptReasons(ctx, tx, t, v.KeptIDs); err != nil {
+			return err
+		}
+		if v.FinishedUndos, err = u.finishEarlier(ctx, id, append(freed, r.linked...)); err != nil {
 			return err
 		}
 		job, err = store.GetImport(ctx, tx, id)
@@ -96,6 +111,9 @@ func (s *Service) UndoImport(ctx context.Context, id string) (UndoView, error) {
 	})
 	if v.KeptIDs == nil {
 		v.KeptIDs = []string{}
+	}
+	if v.KeptParties == nil {
+		v.KeptParties = []store.KeptParty{}
 	}
 	if v.FinishedUndos == nil {
 		v.FinishedUndos = []FinishedUndo{}
@@ -111,19 +129,31 @@ type undo struct {
 	now   time.Time
 }
 
+// removal is what deleteUntouched deleted of an import's parties.
+type removal struct {
+	deleted int
+	// bulkChanged counts the deleted parties a bulk change had changed.
+	bulkChanged int
+	// linked are the parties the deleted ones linked to.
+	linked []string
+}
+
 // deleteUntouched deletes the parties of t the import created that nobody
-// has touched since, each with a history entry and a deleted event, and
-// returns how many it deleted and the parties they linked to.
-func (u *undo) deleteUntouched(ctx context.Context, t store.Type, importID string) (deleted int, linked []string, err error) {
+// has touched since, each with a history entry and a deleted event.
+func (u *undo) deleteUntouched(ctx context.Context, t store.Type, importID string) (removal, error) {
+	var r removal
 	ids, err := store.UntouchedImports(ctx, u.tx, t, importID)
 	if err != nil || len(ids) == 0 {
-		return 0, nil, err
+		return r, err
 	}
-	if linked, err = store.LinkTargets(ctx, u.tx, t, ids); err != nil {
-		return 0, nil, err
+	if r.linked, err = store.LinkTargets(ctx, u.tx, t, ids); err != nil {
+		return r, err
+	}
+	if r.bulkChanged, err = store.BulkChanged(ctx, u.tx, ids); err != nil {
+		return r, err
 	}
 	if err := store.DeleteImported(ctx, u.tx, t, ids, u.actor, u.now); err != nil {
-		return 0, nil, err
+		return r, err
 	}
 	deletedEvent := u.s.Organisations.k.deleted
 	if t == store.Person {
@@ -133,14 +163,15 @@ func (u *undo) deleteUntouched(ctx context.Context, t store.Type, importID strin
 	for i, pid := range ids {
 		e, err := u.s.Catalogue.Event(pid, u.now, deletedEvent(pid, u.actor))
 		if err != nil {
-			return 0, nil, err
+			return r, err
 		}
 		events[i] = &e
 	}
 	if err := outbox.Append(ctx, u.tx, events...); err != nil {
-		return 0, nil, err
+		return r, err
 	}
-	return len(ids), linked, nil
+	r.deleted = len(ids)
+	return r, nil
 }
 
 // finishEarlier deletes, from the imports other than self undone before,
@@ -155,14 +186,14 @@ func (u *undo) finishEarlier(ctx context.Context, self string, freed []string) (
 		}
 		freed = nil
 		for _, im := range earlier {
-			deleted, linked, err := u.deleteUntouched(ctx, im.Type, im.ID)
+			r, err := u.deleteUntouched(ctx, im.Type, im.ID)
 			if err != nil {
 				return nil, err
 			}
-			if deleted == 0 {
+			if r.deleted == 0 {
 				continue
 			}
-			kept, _, err := store.Undone(ctx, u.tx, im.Type, im.ID, deleted, u.now, 0)
+			kept, _, err := store.Undone(ctx, u.tx, im.Type, im.ID, r.deleted, u.actor, u.now, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -170,9 +201,9 @@ func (u *undo) finishEarlier(ctx context.Context, self string, freed []string) (
 			if i < 0 {
 				out, i = append(out, FinishedUndo{ImportID: im.ID}), len(out)
 			}
-			out[i].Deleted += deleted
+			out[i].Deleted += r.deleted
 			out[i].Kept = kept
-			freed = append(freed, linked...)
+			freed = append(freed, r.linked...)
 		}
 	}
 	return out, nil

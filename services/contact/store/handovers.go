@@ -53,6 +53,23 @@ func ListHandovers(ctx context.Context, db DB, before HandoverPosition, limit in
 	return out, nil
 }
 
+// LatestHandoverFrom returns the latest hand-over that moved parties of
+// owner, and false if none did.
+func LatestHandoverFrom(ctx context.Context, db DB, owner string) (Handover, bool, error) {
+	rows, err := db.Query(ctx, handoverColumns+`WHERE from_owner=$1 AND organizations + people > 0 ORDER BY at DESC, id DESC LIMIT 1`, owner)
+	if err != nil {
+		return Handover{}, false, fmt.Errorf("the hand-overs of %s: %w", owner, err)
+	}
+	h, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Handover])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return h, false, nil
+	}
+	if err != nil {
+		return h, false, fmt.Errorf("the hand-overs of %s: %w", owner, err)
+	}
+	return h, true, nil
+}
+
 // GetHandover reads one hand-over and the ids of the parties it moved, by
 // type, in id order (the survivor's, for a party merged since).
 func GetHandover(ctx context.Context, db DB, id string) (Handover, map[Type][]string, error) {

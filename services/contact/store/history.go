@@ -38,7 +38,7 @@ func ListHistory(ctx context.Context, db DB, id string, q HistoryQuery) ([]Histo
 		}
 	}
 	rows, err := db.Query(ctx, `SELECT id, actor, at, field, old_value, new_value, coalesce(reason, '') AS reason,
- coalesce(handover_id::text, '') AS handover_id FROM history
+ coalesce(handover_id::text, '') AS handover_id, coalesce(bulk_id::text, '') AS bulk_id FROM history
  WHERE party_id=$1 AND id `+cmp+` $2 AND (coalesce(cardinality($3::text[]), 0) = 0 OR split_part(field, '.', 1) = ANY($3))
  ORDER BY id`+order+` LIMIT $4`, id, from, q.Fields, q.Limit)
 	if err != nil {

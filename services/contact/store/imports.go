@@ -43,10 +43,14 @@ type Import struct {
 	// Sheets are the sheets of a workbook of several, which its report's
 	// rows are numbered across (importing.Sheets); empty otherwise.
 	Sheets []string `json:"sheets" db:"sheets"`
+	// FileName is the uploaded file's name, as the upload gave it.
+	FileName string `json:"file_name" db:"file_name"`
+	// UndoneBy is who last undid the import (or finished its undo).
+	UndoneBy string `json:"undone_by,omitempty" db:"undone_by"`
 }
 
 const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
- ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked, sheets`
+ ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked, sheets, file_name, coalesce(undone_by, '') AS undone_by`
 
 // InsertImport stores a pending job with its file, or returns the earlier
 // job of the same file (same fingerprint) for the same resource, locked FOR
@@ -56,9 +60,9 @@ func InsertImport(ctx context.Context, tx pgx.Tx, in Import, file []byte, mappin
 	if defaults == nil {
 		defaults = map[string]string{}
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns, defaults, sheets)
-VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (resource, fingerprint) DO NOTHING`,
-		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns), defaults, nonNil(in.Sheets))
+	tag, err := tx.Exec(ctx, `INSERT INTO import_job (id, resource, format, fingerprint, status, file, mapping, created_by, created_at, ignored_columns, defaults, sheets, file_name)
+VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (resource, fingerprint) DO NOTHING`,
+		in.ID, in.Resource, in.Format, in.Fingerprint, file, mapping, in.CreatedBy, in.CreatedAt, nonNil(in.IgnoredColumns), defaults, nonNil(in.Sheets), in.FileName)
 	if err != nil {
 		return Import{}, nil, false, fmt.Errorf("insert import: %w", err)
 	}

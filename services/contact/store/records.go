@@ -37,13 +37,14 @@ func Repoint(ctx context.Context, db DB, t Type, mergedID, survivorID string, no
 }
 
 // Change is one history row. An owner change carries its reason, and
-// the hand-over it was part of, if any.
+// the hand-over it was part of, if any; a bulk change's rows its id.
 type Change struct {
 	Field      string
 	Old        any
 	New        any
 	Reason     string
 	HandoverID string
+	BulkID     string
 }
 
 // HistoryEntry is one field change as read back.
@@ -56,6 +57,9 @@ type HistoryEntry struct {
 	New        json.RawMessage `json:"new" db:"new_value"`
 	Reason     string          `json:"reason,omitempty" db:"reason"`
 	HandoverID string          `json:"handover_id,omitempty" db:"handover_id"`
+	// BulkID names the bulk change that wrote the entry, which its other
+	// entries share.
+	BulkID string `json:"bulk_id,omitempty" db:"bulk_id"`
 }
 
 // InsertHistory writes field-level change rows.
@@ -67,22 +71,22 @@ func InsertHistory(ctx context.Context, db DB, t Type, id, actor string, at time
 // id, in one statement. importID, if not empty, names the import whose
 // class list's links, or whose undo taking them back, the changes are.
 func InsertHistories(ctx context.Context, db DB, t Type, actor string, at time.Time, importID string, changes map[string][]Change) error {
-	var ids, fields, olds, news, reasons, handovers []string
+	var ids, fields, olds, news, reasons, handovers, bulks []string
 	for id, cs := range changes {
 		for _, c := range cs {
 			o, _ := json.Marshal(c.Old)
 			n, _ := json.Marshal(c.New)
 			ids, fields, olds, news = append(ids, id), append(fields, c.Field), append(olds, string(o)), append(news, string(n))
-			reasons, handovers = append(reasons, c.Reason), append(handovers, c.HandoverID)
+			reasons, handovers, bulks = append(reasons, c.Reason), append(handovers, c.HandoverID), append(bulks, c.BulkID)
 		}
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, import_id, reason, handover_id)
-SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid, NULLIF(r, ''), NULLIF(h, '')::uuid
-FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $9::text[], $10::text[]) AS u(i, f, o, n, r, h)`,
-		string(t), actor, at, ids, fields, olds, news, importID, reasons, handovers)
+	_, err := db.Exec(ctx, `INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, import_id, reason, handover_id, bulk_id)
+SELECT $1, i, $2, $3, f, o::jsonb, n::jsonb, NULLIF($8, '')::uuid, NULLIF(r, ''), NULLIF(h, '')::uuid, NULLIF(b, '')::uuid
+FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $9::text[], $10::text[], $11::text[]) AS u(i, f, o, n, r, h, b)`,
+		string(t), actor, at, ids, fields, olds, news, importID, reasons, handovers, bulks)
 	if err != nil {
 		return fmt.Errorf("insert history of %d parties: %w", len(changes), err)
 	}

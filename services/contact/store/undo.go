@@ -19,9 +19,12 @@ import (
 // audit entry, which an import writes none of but the owner's. The entries
 // of links another import's class list added, which its undo took back,
 // are no work: both imports can then be undone whole, in either order.
+// Nor are a bulk change's entries (bulk_id): a tag or a stage given to
+// thousands at once is no work with any of them, as last_touched_by holds.
+// KeptReasons says why each party left was kept.
 func UntouchedImports(ctx context.Context, tx pgx.Tx, t Type, importID string) ([]string, error) {
 	rows, err := tx.Query(ctx, `SELECT p.id::text FROM `+string(t)+` p WHERE p.import_id = $1
- AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND NOT EXISTS (SELECT 1 FROM import_parent_link l
+ AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.bulk_id IS NULL AND NOT EXISTS (SELECT 1 FROM import_parent_link l
   WHERE l.import_id = h.import_id AND l.person_id = h.party_id AND l.unlinked_at IS NOT NULL))
  AND NOT EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason IS DISTINCT FROM 'imported')
  AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
@@ -79,21 +82,40 @@ SELECT $1, id, $3, $4, 'deleted', 'false', 'true' FROM unnest($2::uuid[]) AS id`
 	return nil
 }
 
-// Undone records that undoing the import deleted n of its parties, and
-// returns how many of them are left and the first limit of their ids.
-func Undone(ctx context.Context, tx pgx.Tx, t Type, importID string, n int, now time.Time, limit int) (left int, ids []string, err error) {
-	if _, err := tx.Exec(ctx, `UPDATE import_job SET undone = undone + $2, undone_at = $3 WHERE id = $1`, importID, n, now); err != nil {
+// BulkChanged counts the parties ids that a bulk change changed.
+func BulkChanged(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT count(DISTINCT party_id) FROM history WHERE party_id = ANY($1::uuid[]) AND bulk_id IS NOT NULL`, ids).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("bulk changes of %d parties: %w", len(ids), err)
+	}
+	return n, nil
+}
+
+// Undone records that actor's undo of the import deleted n of its parties,
+// and returns how many of them are left and the first limit of their ids.
+func Undone(ctx context.Context, tx pgx.Tx, t Type, importID string, n int, actor string, now time.Time, limit int) (left int, ids []string, err error) {
+	if _, err := tx.Exec(ctx, `UPDATE import_job SET undone = undone + $2, undone_at = $3, undone_by = $4 WHERE id = $1`, importID, n, now, actor); err != nil {
 		return 0, nil, fmt.Errorf("import %s: record the undo: %w", importID, err)
 	}
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` WHERE import_id = $1`, importID).Scan(&left); err != nil {
+	return ImportLeft(ctx, tx, t, importID, limit)
+}
+
+// ImportLeft returns how many of the parties of t the import created are
+// still stored, and the first limit of their ids, by name.
+func ImportLeft(ctx context.Context, db DB, t Type, importID string, limit int) (left int, ids []string, err error) {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM `+string(t)+` WHERE import_id = $1`, importID).Scan(&left); err != nil {
 		return 0, nil, fmt.Errorf("import %s: parties left: %w", importID, err)
 	}
-	rows, err := tx.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE import_id = $1 ORDER BY search_name, id LIMIT $2`, importID, limit)
+	rows, err := db.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE import_id = $1 ORDER BY search_name, id LIMIT $2`, importID, limit)
 	if err != nil {
 		return 0, nil, fmt.Errorf("import %s: parties left: %w", importID, err)
 	}
 	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	return left, ids, err
+	if err != nil {
+		return 0, nil, fmt.Errorf("import %s: parties left: %w", importID, err)
+	}
+	return left, ids, nil
 }
 
 // LinkTargets returns the parties that the parties ids of t link to: the
@@ -147,6 +169,71 @@ ORDER BY j.id FOR UPDATE OF j`, ids, except)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("undone imports of %d parties: %w", len(ids), err)
+	}
+	return out, nil
+}
+
+// Why an undo kept a party its import created: what someone did with it
+// since, or what still links to it.
+const (
+	// KeptEdited: its record was changed by hand: an edit, a merge into
+	// it, a link moved by another party's merge or deletion.
+	KeptEdited = "edited"
+	// KeptOwnerChanged: it was given another owner, alone, in a
+	// hand-over or by a merge: a real change of hands, which an undo does
+	// not take back. (A party merged into it brings its own creation's
+	// audit row, which is no change of hands.)
+	KeptOwnerChanged = "owner_changed"
+	// KeptInteraction: an interaction was logged with it.
+	KeptInteraction = "interaction"
+	// KeptTimeline: another service reported about it (a course, an
+	// enrolment). Its timeline's interactions are KeptInteraction.
+	KeptTimeline = "timeline"
+	// KeptMergedInto: another party was merged into it.
+	KeptMergedInto = "merged_into"
+	// KeptLinkedFrom: a party left links to it (a school under a unit, a
+	// person working at a school, a relative).
+	KeptLinkedFrom = "linked_from"
+	// KeptLinkedByImport: another import's class list linked them to a
+	// child of theirs, and has not been undone.
+	KeptLinkedByImport = "linked_by_import"
+)
+
+// KeptParty is a party an import created that its undo kept, and why.
+type KeptParty struct {
+	ID      string   `json:"id" db:"id"`
+	Name    string   `json:"name" db:"name"`
+	Reasons []string `json:"reasons" db:"reasons"`
+}
+
+// KeptReasons returns, in the order of ids, the parties of t among ids
+// with the reasons UntouchedImports keeps each for: what holds it back
+// from an undo, which a user must see to decide what to do with it.
+func KeptReasons(ctx context.Context, db DB, t Type, ids []string) ([]KeptParty, error) {
+	if len(ids) == 0 {
+		return []KeptParty{}, nil
+	}
+	rows, err := db.Query(ctx, `SELECT p.id::text, p.name, array_remove(ARRAY[
+ CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.bulk_id IS NULL AND h.import_id IS NULL
+  AND h.field NOT IN ('owner_id', 'interaction')) THEN '`+KeptEdited+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason NOT IN ('imported', 'created')) THEN '`+KeptOwnerChanged+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
+  OR EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.field = 'interaction') THEN '`+KeptInteraction+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM timeline_entry e WHERE e.party_id = p.id AND e.source <> 'contact') THEN '`+KeptTimeline+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM party_alias a WHERE a.survivor_id = p.id) THEN '`+KeptMergedInto+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM organization o WHERE o.supervising_unit_id = p.id AND o.id <> p.id)
+  OR EXISTS (SELECT 1 FROM person q WHERE jsonb_path_query_array(q.doc, '$.relationships[*].party_id') ? p.id::text AND q.id <> p.id)
+  THEN '`+KeptLinkedFrom+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.import_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_parent_link l
+  WHERE l.import_id = h.import_id AND l.person_id = h.party_id AND l.unlinked_at IS NOT NULL)) THEN '`+KeptLinkedByImport+`' END
+], NULL) AS reasons
+FROM `+string(t)+` p JOIN unnest($1::uuid[]) WITH ORDINALITY AS k(id, n) ON p.id = k.id ORDER BY k.n`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("why %d %s were kept: %w", len(ids), t, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[KeptParty])
+	if err != nil {
+		return nil, fmt.Errorf("why %d %s were kept: %w", len(ids), t, err)
 	}
 	return out, nil
 }

@@ -90,6 +90,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"ImportPreviewRow":    service.PreviewRow{},
 		"ImportPreviewParent": service.PreviewParent{},
 		"ImportUndo":          service.UndoView{},
+		"KeptParty":           store.KeptParty{},
 		"BulkChange":          service.BulkChange{},
 		"BulkResult":          service.BulkResult{},
 	}

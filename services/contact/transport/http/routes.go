@@ -39,6 +39,9 @@ var (
 	// (ownership.MayRestore).
 	restorers = deleters
 	leaders   = []auth.Role{auth.Manager}
+	// undoers undo an import, which deletes the parties it created: the
+	// service lets only its uploader, a lead, a manager or an admin.
+	undoers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	// correctors change a logged interaction: its own staff member (the
 	// service checks whose it is) or a manager, whose team's activity it is.
 	correctors = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
@@ -91,7 +94,7 @@ func Routes(s *service.Service) []Route {
 		Route{"GET", base + "/imports", "list_imports", readers, decodeImportList, listImports(s), nil},
 		Route{"GET", base + "/imports/{id}", "get_import", readers, decodeID, getImport(s), nil},
 		Route{"GET", base + "/imports/{id}/problems", "import_problems", readers, decodeProblems, importProblems(s), nil},
-		Route{"POST", base + "/imports/{id}/undo", "undo_import", writers, decodeID, undoImport(s), nil},
+		Route{"POST", base + "/imports/{id}/undo", "undo_import", undoers, decodeID, undoImport(s), nil},
 	)
 }
 
@@ -147,6 +150,9 @@ func mapError(err error) *problem.Problem {
 	var conflict *party.ConflictError
 	var denied *ownership.DeniedError
 	switch {
+	case errors.As(err, &denied) && denied.Action == ownership.UndoImport:
+		// Named as the job names its uploader.
+		return problem.Forbidden(denied.Error()).With("created_by", denied.OwnerID)
 	case errors.As(err, &denied):
 		p := problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
 		if denied.Action == ownership.Restore {

@@ -119,12 +119,32 @@ func decodeHandover(_ context.Context, r *http.Request) (any, error) {
 	return in, problem.DecodeJSON(nil, r, &in, bodyLimit)
 }
 
+// handOver answers 201 with the hand-over recorded, which Location names.
 func handOver(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(handoverRequest)
-		return s.HandOver(ctx, in.FromOwnerID, in.ToOwnerID, in.Reason)
+		h, err := s.HandOver(ctx, in.FromOwnerID, in.ToOwnerID, in.Reason)
+		if err != nil {
+			return nil, err
+		}
+		return located{Body: h, Location: base + "/handovers/" + h.ID}, nil
 	}
 }
+
+// located is a 201 answer naming the record it created in Location.
+type located struct {
+	Body     any
+	Location string
+}
+
+// StatusCode is 201.
+func (located) StatusCode() int { return http.StatusCreated }
+
+// Headers sets Location.
+func (l located) Headers() http.Header { return http.Header{"Location": {l.Location}} }
+
+// MarshalJSON encodes the body.
+func (l located) MarshalJSON() ([]byte, error) { return json.Marshal(l.Body) }
 
 type handoverList struct {
 	Before store.HandoverPosition
