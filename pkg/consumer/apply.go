@@ -281,3 +281,25 @@ func subjectMatches(f, subject string) bool {
 	}
 	return len(ft) == len(st)
 }
+
+// aggregateFilters widens each subject filter to every subject of its
+// aggregate, the second token ("training.course.cancelled" to
+// "training.course.>"), without repeats or a filter another covers, which
+// JetStream refuses.
+func aggregateFilters(subjects []string) []string {
+	var wide []string
+	for _, f := range subjects {
+		t := strings.Split(f, ".")
+		if len(t) >= 2 && t[1] != "*" && t[1] != ">" {
+			f = t[0] + "." + t[1] + ".>"
+		}
+		if !slices.Contains(wide, f) {
+			wide = append(wide, f)
+		}
+	}
+	return slices.DeleteFunc(wide, func(f string) bool {
+		return slices.ContainsFunc(wide, func(g string) bool {
+			return g != f && strings.HasSuffix(g, ">") && strings.HasPrefix(f, strings.TrimSuffix(g, ">"))
+		})
+	})
+}

@@ -36,10 +36,12 @@ type Config struct {
 	Name   string // durable consumer name, also the inbox key
 	Stream string // stream to read, e.g. TRAINING
 	// Subjects are the subjects the handler takes (NATS filters, "*" and
-	// ">" allowed); empty means all. The consumer still reads the whole
-	// stream: an aggregate's events are numbered across all its subjects,
-	// so one it does not take must still move the aggregate's position, or
-	// the next one it takes would wait for it forever as after a gap.
+	// ">" allowed); empty means all. The consumer reads every subject of
+	// the aggregates they name ("training.course.cancelled" reads
+	// "training.course.>"): an aggregate's events are numbered across all
+	// its subjects, so one the handler does not take must still move the
+	// aggregate's position, or the next one it takes would wait for it
+	// forever as after a gap.
 	Subjects         []string
 	Concurrency      int           // parallel workers (default 4)
 	BatchSize        int           // events applied per transaction (default 50)
@@ -190,12 +192,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 // the subscription does.
 func (c *Consumer) consume(ctx context.Context, deliver func(jetstream.Msg)) error {
 	cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, jetstream.ConsumerConfig{
-		Durable:       c.cfg.Name,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       c.cfg.AckWait,
-		MaxDeliver:    -1, // attempts are counted in Postgres; gaps must not use them up
-		MaxAckPending: c.cfg.Concurrency * c.cfg.BatchSize * 4,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
+		Durable:        c.cfg.Name,
+		FilterSubjects: aggregateFilters(c.cfg.Subjects),
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        c.cfg.AckWait,
+		MaxDeliver:     -1, // attempts are counted in Postgres; gaps must not use them up
+		MaxAckPending:  c.cfg.Concurrency * c.cfg.BatchSize * 4,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
 		return fmt.Errorf("declare consumer %s on %s: %w", c.cfg.Name, c.cfg.Stream, err)

@@ -1,6 +1,9 @@
 package consumer
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestSubjectFiltersMatchAsNATSReadsThem(t *testing.T) {
 	for _, c := range []struct {
@@ -20,6 +23,21 @@ func TestSubjectFiltersMatchAsNATSReadsThem(t *testing.T) {
 	} {
 		if got := subjectMatches(c.filter, c.subject); got != c.want {
 			t.Errorf("%s matches %s: %v, want %v", c.filter, c.subject, got, c.want)
+		}
+	}
+}
+
+func TestAConsumerReadsEverySubjectOfTheAggregatesItHandles(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{nil, nil},
+		{[]string{"training.course.cancelled", "training.course.completed", "training.participant.registered"},
+			[]string{"training.course.>", "training.participant.>"}},
+		{[]string{"contact.person.>", "contact.organization.>"}, []string{"contact.person.>", "contact.organization.>"}},
+		{[]string{"contact.>", "contact.person.updated"}, []string{"contact.>"}},
+		{[]string{"contact.*.deleted"}, []string{"contact.*.deleted"}},
+	} {
+		if got := aggregateFilters(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
 		}
 	}
 }
