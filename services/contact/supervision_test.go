@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
@@ -44,4 +45,35 @@ func TestSupervisingUnitsCannotBeMadeToGoRound(t *testing.T) {
 	if units["Đơn vị A"] != "" || units["Đơn vị B"] != "Đơn vị A" {
 		t.Fatalf("after the merge: %v", units)
 	}
+}
+
+// A lead who reports to a Sở needs every unit under it: under= selects
+// the whole tree, where supervising_unit= selects one level.
+func TestUnderSelectsEveryUnitBelowAtAnyDepth(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Lead)
+	so := create(t, h, tok, orgs, `{"name":"Sở GD&ĐT Hà Tĩnh","kinds":["supervising_unit"]}`)
+	phong := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Phòng GD&ĐT Can Lộc","kinds":["supervising_unit"],"supervising_unit_id":%q}`, so))
+	create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường THCS Can Lộc","kinds":["school"],"supervising_unit_id":%q}`, phong))
+	create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường THPT Hà Tĩnh","kinds":["school"],"supervising_unit_id":%q}`, so))
+	create(t, h, tok, orgs, `{"name":"Trường THCS Kỳ Anh","kinds":["school"]}`)
+
+	if got := names(t, h, tok, orgs+"?under="+so); !slices.Equal(got, []string{"Phòng GD&ĐT Can Lộc", "Trường THCS Can Lộc", "Trường THPT Hà Tĩnh"}) {
+		t.Errorf("under the Sở: %q", got)
+	}
+	if got := names(t, h, tok, orgs+"?supervising_unit="+so); !slices.Equal(got, []string{"Phòng GD&ĐT Can Lộc", "Trường THPT Hà Tĩnh"}) {
+		t.Errorf("directly under the Sở: %q", got)
+	}
+	if got := names(t, h, tok, orgs+"?under="+so+"&kind=school"); !slices.Equal(got, []string{"Trường THCS Can Lộc", "Trường THPT Hà Tĩnh"}) {
+		t.Errorf("schools under the Sở: %q", got)
+	}
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, fmt.Sprintf(`{"name":"Trường thuộc Sở Hà Tĩnh","resource":"organizations","filter":{"under":%q,"kind":"school"}}`, so))
+	mustStatus(t, r, 201)
+	var seg struct{ Count int }
+	r.JSON(t, &seg)
+	if seg.Count != 2 {
+		t.Errorf("the segment counts %d", seg.Count)
+	}
+	mustName(t, h.Do(t, "GET", orgs+"?under=so-ha-tinh", tok, nil), "under", "must be an organisation id")
+	mustName(t, h.Do(t, "GET", people+"?under="+so, tok, nil), "under", "does not apply to people")
 }

@@ -16,13 +16,17 @@ var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
 // Query is a search: free text q plus filters.
 type Query struct {
-	Q             string `json:"q,omitempty"`
-	Kind          string `json:"kind,omitempty"`
-	Stage         string `json:"stage,omitempty"`
-	Tag           string `json:"tag,omitempty"`
-	Owner         string `json:"owner,omitempty"`
-	Province      string `json:"province,omitempty"`
-	Supervising   string `json:"supervising_unit,omitempty"`
+	Q           string `json:"q,omitempty"`
+	Kind        string `json:"kind,omitempty"`
+	Stage       string `json:"stage,omitempty"`
+	Tag         string `json:"tag,omitempty"`
+	Owner       string `json:"owner,omitempty"`
+	Province    string `json:"province,omitempty"`
+	Supervising string `json:"supervising_unit,omitempty"`
+	// Under selects the organisations below this one at any depth: every
+	// Phòng and school under a Sở, where supervising_unit selects the
+	// units directly below it.
+	Under         string `json:"under,omitempty"`
 	NextActionDue string `json:"next_action_due,omitempty"` // YYYY-MM-DD: next action on or before
 	// DatesWithin selects people whose birthday or an important date falls
 	// within this many days from today (1 is today only); a saved segment
@@ -44,7 +48,7 @@ type Query struct {
 // organisationOnly and peopleOnly are the filters that apply to one
 // resource: on the other they could only ever select nothing.
 var (
-	organisationOnly = []string{"kind", "stage", "province", "supervising_unit"}
+	organisationOnly = []string{"kind", "stage", "province", "supervising_unit", "under"}
 	peopleOnly       = []string{"dates_within", "linked_to", "relationship"}
 )
 
@@ -52,7 +56,7 @@ var (
 func (q Query) set() []string {
 	var out []string
 	for name, v := range map[string]bool{"kind": q.Kind != "", "stage": q.Stage != "", "province": q.Province != "",
-		"supervising_unit": q.Supervising != "", "dates_within": q.DatesWithin != 0, "linked_to": q.LinkedTo != "",
+		"supervising_unit": q.Supervising != "", "under": q.Under != "", "dates_within": q.DatesWithin != 0, "linked_to": q.LinkedTo != "",
 		"relationship": q.Relationship != ""} {
 		if v {
 			out = append(out, name)
@@ -67,7 +71,7 @@ func (q Query) set() []string {
 // any written form; dates_within counts from today; a custom field gap
 // (missing=custom:level) must be a field of fields.
 func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSchema) (store.Filter, error) {
-	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: party.TagKey(q.Tag), Owner: q.Owner, Supervising: q.Supervising,
+	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: party.TagKey(q.Tag), Owner: q.Owner, Supervising: q.Supervising, Under: q.Under,
 		LinkedTo: q.LinkedTo, Relationship: q.Relationship}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
@@ -98,6 +102,9 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	}
 	if q.Supervising != "" && !party.ValidID(q.Supervising) {
 		bad = append(bad, problem.FieldError{Field: "supervising_unit", Message: "must be an organisation id"})
+	}
+	if q.Under != "" && !party.ValidID(q.Under) {
+		bad = append(bad, problem.FieldError{Field: "under", Message: "must be an organisation id"})
 	}
 	if q.LinkedTo != "" && !party.ValidID(q.LinkedTo) {
 		bad = append(bad, problem.FieldError{Field: "linked_to", Message: "must be the id of an organisation or a person"})

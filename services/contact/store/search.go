@@ -15,14 +15,16 @@ import (
 // Filter selects parties. Name is folded text (party.Fold), Keys are
 // normalised phone/email/tax-code keys the query could be.
 type Filter struct {
-	NameWords     []string
-	Keys          []string
-	Kind          string
-	Stage         string
-	Tag           string
-	Owner         string
-	Province      string
-	Supervising   string
+	NameWords   []string
+	Keys        []string
+	Kind        string
+	Stage       string
+	Tag         string
+	Owner       string
+	Province    string
+	Supervising string
+	// Under selects the organisations below this one at any depth.
+	Under         string
 	NextActionDue *time.Time
 	// ReminderDays selects people with a yearly reminder on one of these
 	// days of the year (party.MonthDay).
@@ -75,7 +77,7 @@ func (f Filter) order() string {
 // inside it, so the planner sees the id itself and plans for a school's
 // ten teachers, not for a value any number of people might hold.
 func (f Filter) survivors(ctx context.Context, db DB) (Filter, error) {
-	for _, id := range []*string{&f.LinkedTo, &f.Supervising} {
+	for _, id := range []*string{&f.LinkedTo, &f.Supervising, &f.Under} {
 		if *id == "" {
 			continue
 		}
@@ -115,6 +117,12 @@ func (f Filter) where(t Type) (string, []any) {
 	}
 	if f.Province != "" {
 		conds = append(conds, "p.province = "+arg(f.Province))
+	}
+	if f.Under != "" {
+		// Units cannot supervise each other round (SupervisingChain), and
+		// UNION drops a unit met twice besides.
+		conds = append(conds, `p.id IN (WITH RECURSIVE below AS (SELECT id FROM organization WHERE supervising_unit_id = `+arg(f.Under)+`::uuid
+ UNION SELECT o.id FROM organization o JOIN below b ON o.supervising_unit_id = b.id) SELECT id FROM below)`)
 	}
 	if f.Supervising != "" {
 		conds = append(conds, "p.supervising_unit_id = "+arg(f.Supervising)+"::uuid")
