@@ -39,6 +39,10 @@ type Query struct {
 	// Relationship selects people by a kind of link they have (parent_of:
 	// every parent), or, with LinkedTo, by how they are linked to it.
 	Relationship string `json:"relationship,omitempty"`
+	// LinkedToTag selects the people whose relationships name a party
+	// carrying this tag: with relationship=parent_of, the parents of a
+	// class whose students an import tagged "6A1 2026".
+	LinkedToTag string `json:"linked_to_tag,omitempty"`
 	// Missing selects the parties lacking each of these comma-separated
 	// gaps (party.OrganisationGaps, party.PersonGaps): the units to
 	// complete before a course, the parents no channel reaches.
@@ -49,7 +53,7 @@ type Query struct {
 // resource: on the other they could only ever select nothing.
 var (
 	organisationOnly = []string{"kind", "stage", "province", "supervising_unit", "under"}
-	peopleOnly       = []string{"dates_within", "linked_to", "relationship"}
+	peopleOnly       = []string{"dates_within", "linked_to", "relationship", "linked_to_tag"}
 )
 
 // set lists the filters q sets, by their parameter names.
@@ -57,7 +61,7 @@ func (q Query) set() []string {
 	var out []string
 	for name, v := range map[string]bool{"kind": q.Kind != "", "stage": q.Stage != "", "province": q.Province != "",
 		"supervising_unit": q.Supervising != "", "under": q.Under != "", "dates_within": q.DatesWithin != 0, "linked_to": q.LinkedTo != "",
-		"relationship": q.Relationship != ""} {
+		"relationship": q.Relationship != "", "linked_to_tag": q.LinkedToTag != ""} {
 		if v {
 			out = append(out, name)
 		}
@@ -72,7 +76,7 @@ func (q Query) set() []string {
 // (missing=custom:level) must be a field of fields.
 func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSchema) (store.Filter, error) {
 	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: party.TagKey(q.Tag), Owner: q.Owner, Supervising: q.Supervising, Under: q.Under,
-		LinkedTo: q.LinkedTo, Relationship: q.Relationship}
+		LinkedTo: q.LinkedTo, Relationship: q.Relationship, LinkedToTag: party.TagKey(q.LinkedToTag)}
 	// A filter value that can match nothing is a mistake worth saying, not
 	// an empty page.
 	var bad []problem.FieldError
@@ -93,6 +97,9 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	}
 	if q.Tag != "" && f.Tag == "" {
 		bad = append(bad, problem.FieldError{Field: "tag", Message: "is blank: name a tag"})
+	}
+	if q.LinkedToTag != "" && f.LinkedToTag == "" {
+		bad = append(bad, problem.FieldError{Field: "linked_to_tag", Message: "is blank: name a tag"})
 	}
 	if q.Kind != "" && !party.Kind(q.Kind).Valid() {
 		bad = append(bad, problem.FieldError{Field: "kind", Message: "must be one of unit, supervising_unit, partner, vendor, school"})

@@ -34,6 +34,9 @@ type Filter struct {
 	// kind (to LinkedTo when both are set).
 	LinkedTo     string
 	Relationship string
+	// LinkedToTag selects people with a link (of kind Relationship, when
+	// set) to a party carrying this tag key.
+	LinkedToTag string
 	// Missing selects parties lacking every one of these gaps
 	// (party.OrganisationGaps, party.PersonGaps, or a custom field's).
 	Missing []string
@@ -145,6 +148,19 @@ func (f Filter) where(t Type) (string, []any) {
 	}
 	if f.Relationship != "" {
 		conds = append(conds, "jsonb_path_query_array(p.doc, '$.relationships[*].kind') ? "+arg(f.Relationship))
+	}
+	if f.LinkedToTag != "" {
+		// The tagged parties are few (a class, a course's units) and found
+		// by the tags' GIN indexes; the people linking to them by
+		// person_links_idx, and the link's kind checked on each.
+		tagged := `ARRAY(SELECT id::text FROM person WHERE tags @> ARRAY[` + arg(f.LinkedToTag) + `::text]
+ UNION ALL SELECT id::text FROM organization WHERE tags @> ARRAY[` + arg(f.LinkedToTag) + `::text])`
+		cond := "jsonb_path_query_array(p.doc, '$.relationships[*].party_id') ?| " + tagged
+		if f.Relationship != "" {
+			cond += " AND EXISTS (SELECT 1 FROM jsonb_array_elements(p.doc->'relationships') l WHERE l->>'kind' = " + arg(f.Relationship) +
+				" AND l->>'party_id' = ANY(" + tagged + "))"
+		}
+		conds = append(conds, cond)
 	}
 	for _, gap := range f.Missing {
 		conds = append(conds, gapCondition(gap, f.CustomKinds[gap], arg))

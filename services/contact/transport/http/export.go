@@ -82,7 +82,7 @@ type exportRequest struct {
 }
 
 // filterParams are the query parameters that filter a search or an export.
-var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "under", "next_action_due", "dates_within", "linked_to", "relationship", "missing"}
+var filterParams = []string{"q", "kind", "stage", "tag", "owner", "province", "supervising_unit", "under", "next_action_due", "dates_within", "linked_to", "relationship", "linked_to_tag", "missing"}
 
 // queryFrom reads a search's filters. A filter given empty ("tag=") is a
 // 422: dropped, it would select more than was asked, and a bulk change
@@ -100,7 +100,7 @@ func queryFrom(q url.Values) (service.Query, error) {
 	}
 	out := service.Query{Q: q.Get("q"), Kind: q.Get("kind"), Stage: q.Get("stage"), Tag: q.Get("tag"),
 		Owner: q.Get("owner"), Province: q.Get("province"), Supervising: q.Get("supervising_unit"), Under: q.Get("under"), NextActionDue: q.Get("next_action_due"),
-		LinkedTo: q.Get("linked_to"), Relationship: q.Get("relationship"), Missing: q.Get("missing")}
+		LinkedTo: q.Get("linked_to"), Relationship: q.Get("relationship"), LinkedToTag: q.Get("linked_to_tag"), Missing: q.Get("missing")}
 	if s := q.Get("dates_within"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n == 0 {
