@@ -590,23 +590,28 @@ func (p *Parties[T]) relink(ctx context.Context, tx pgx.Tx, gone []string, to, a
 		if err != nil {
 			return err
 		}
-		after := p.k.relink(before, gone, to)
-		changes := p.k.diff(before, after)
-		if len(changes) == 0 {
-			continue
-		}
-		r, err := row(p.k, after)
-		if err != nil {
-			return err
-		}
-		if _, err := p.save(ctx, tx, r, changes, actor, now); err != nil {
-			return err
-		}
-		if err := p.s.emit(ctx, tx, id, p.k.updated(after, fieldNames(changes))); err != nil {
+		if err := p.saveChanged(ctx, tx, id, before, p.k.relink(before, gone, to), actor, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// saveChanged stores after, the next version of party id, with its history
+// and its updated event, unless nothing differs from before.
+func (p *Parties[T]) saveChanged(ctx context.Context, tx pgx.Tx, id string, before, after T, actor string, now time.Time) error {
+	changes := p.k.diff(before, after)
+	if len(changes) == 0 {
+		return nil
+	}
+	r, err := row(p.k, after)
+	if err != nil {
+		return err
+	}
+	if _, err := p.save(ctx, tx, r, changes, actor, now); err != nil {
+		return err
+	}
+	return p.s.emit(ctx, tx, id, p.k.updated(after, fieldNames(changes)))
 }
 
 // nameLinkConflicts gives the conflicts of err, a merge's refusal, on a

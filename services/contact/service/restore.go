@@ -191,19 +191,7 @@ func (s *Service) giveBackLinks(ctx context.Context, tx pgx.Tx, d store.DeletedR
 		if err != nil {
 			return err
 		}
-		after := before.WithLinks(lost[id]...)
-		changes := p.k.diff(before, after)
-		if len(changes) == 0 {
-			continue
-		}
-		r, err := row(p.k, after)
-		if err != nil {
-			return err
-		}
-		if _, err := p.save(ctx, tx, r, changes, actor, now); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, live, p.k.updated(after, fieldNames(changes))); err != nil {
+		if err := p.saveChanged(ctx, tx, live, before, before.WithLinks(lost[id]...), actor, now); err != nil {
 			return err
 		}
 	}
