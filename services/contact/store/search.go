@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,11 +13,17 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Filter selects parties. Name is folded text (party.Fold), Keys are
-// normalised phone/email/tax-code keys the query could be.
+// Filter selects parties. A party is selected if its name has NameWords
+// (folded, party.Fold), or it holds one of Keys (party_key keys the query
+// could be, party.Key.String), a phone ending in the digits PhoneEnd, an
+// email at EmailDomain (lower case), or (people) the Zalo id ZaloID (of
+// up to MaxZaloID bytes).
 type Filter struct {
 	NameWords     []string
 	Keys          []string
+	PhoneEnd      string
+	EmailDomain   string
+	ZaloID        string
 	Kind          string
 	Stage         string
 	Tag           string
@@ -73,8 +80,8 @@ func (f Filter) where(t Type) (string, []any) {
 	if len(f.NameWords) > 0 {
 		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
 	}
-	if len(f.Keys) > 0 {
-		or = append(or, "p.id IN (SELECT party_id FROM party_key WHERE party_type="+arg(string(t))+" AND key = ANY("+arg(f.Keys)+"))")
+	if held := f.holders(t, arg); held != "" {
+		or = append(or, "p.id IN ("+held+")")
 	}
 	if len(or) > 0 {
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
@@ -125,6 +132,65 @@ func (f Filter) where(t Type) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// MaxZaloID is the longest Zalo id the index of people's Zalo ids
+// (migration 00031) holds, and Filter.ZaloID finds, in bytes: a longer
+// text (a note pasted into the field) would not fit an index entry.
+const MaxZaloID = 256
+
+// keyed reports whether f selects the parties holding some key.
+func (f Filter) keyed() bool {
+	return len(f.Keys) > 0 || f.PhoneEnd != "" || f.EmailDomain != "" || f.ZaloID != ""
+}
+
+// holders returns a query of the ids of the parties holding one of f's
+// keys, or "" if f names none. It is one query, for one IN, so that the
+// planner joins its few ids to the parties: with several INs ORed, every
+// party would be checked against each. The end of a phone and an email
+// domain are read through the indexes of migration 00031 on the phone and
+// email keys, a Zalo id through the index of people's.
+func (f Filter) holders(t Type, arg func(any) string) string {
+	if !f.keyed() {
+		return ""
+	}
+	var held []string
+	keys := func(cond string) {
+		held = append(held, "SELECT party_id FROM party_key WHERE party_type = '"+string(t)+"' AND "+cond)
+	}
+	if len(f.Keys) > 0 {
+		keys("key = ANY(" + arg(f.Keys) + ")")
+	}
+	if f.PhoneEnd != "" {
+		// The keys of the phones ending in the digits are those whose
+		// reverse starts with them reversed: one range of the index.
+		from, to := startingWith(reverse(f.PhoneEnd))
+		keys(`key LIKE 'phone:%' AND reverse(key) COLLATE "C" >= ` + arg(from) + ` AND reverse(key) COLLATE "C" < ` + arg(to))
+	}
+	if f.EmailDomain != "" {
+		keys("key LIKE 'email:%' AND split_part(key, '@', -1) = " + arg(f.EmailDomain))
+	}
+	if f.ZaloID != "" {
+		held = append(held, "SELECT id FROM person WHERE octet_length(doc->>'zalo_id') <= "+strconv.Itoa(MaxZaloID)+
+			" AND doc->>'zalo_id' = "+arg(f.ZaloID))
+	}
+	return strings.Join(held, " UNION ALL ")
+}
+
+// startingWith returns the range of the texts starting with prefix, in
+// the "C" collation: from prefix to prefix with its last byte the next
+// (the prefixes searched are digits).
+func startingWith(prefix string) (from, to string) {
+	last := len(prefix) - 1
+	return prefix, prefix[:last] + string(rune(prefix[last]+1))
+}
+
+// reverse returns s with its characters in reverse order, as Postgres's
+// reverse does.
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
 // gapCondition is the condition of a party lacking gap. Documents omit an
 // empty member, so most gaps are a member absent; a custom field's is
 // lacked only by the kinds carrying it.
@@ -150,7 +216,7 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.onlyName() {
+	if f.onlyNameOrKeys() {
 		from := Position{ID: "00000000-0000-0000-0000-000000000000"}
 		if after != nil {
 			from = *after
@@ -158,6 +224,17 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		pos, err := searchByName(ctx, db, t, newNameQuery(f.NameWords), from, limit)
 		if err != nil {
 			return nil, nil, fmt.Errorf("search %s by name: %w", t, err)
+		}
+		if f.keyed() {
+			// The parties holding a key, few as a rule, join the page
+			// apart: in one query with the name, the OR would cost the
+			// name search its word lists.
+			held, err := searchByKeys(ctx, db, t, f, from, limit)
+			if err != nil {
+				return nil, nil, err
+			}
+			pos = slices.Compact(slices.SortedFunc(slices.Values(append(pos, held...)), comparePos))
+			pos = pos[:min(limit, len(pos))]
 		}
 		docs, err := docsInOrder(ctx, db, t, pos)
 		return docs, pos, err
@@ -186,6 +263,20 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		pos = append(pos, p)
 	}
 	return docs, pos, rows.Err()
+}
+
+// searchByKeys returns up to limit positions after `after` of the parties
+// holding one of f's keys, in (search_name, id) order.
+func searchByKeys(ctx context.Context, db DB, t Type, f Filter, after Position, limit int) ([]Position, error) {
+	where, args := Filter{Keys: f.Keys, PhoneEnd: f.PhoneEnd, EmailDomain: f.EmailDomain, ZaloID: f.ZaloID}.where(t)
+	args = append(args, after.Name, after.ID, limit)
+	n := len(args)
+	pos, err := positions(ctx, db, `SELECT p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
+		fmt.Sprintf(` AND (p.search_name, p.id) > ($%d, $%d::uuid) ORDER BY p.search_name, p.id LIMIT $%d`, n-2, n-1, n), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search %s by keys: %w", t, err)
+	}
+	return pos, nil
 }
 
 // Select returns the ids of the parties a filter selects, in no order.
