@@ -20,7 +20,8 @@ import (
 // in the indexes of migration 00031 (ends carried past a 9, a domain under
 // another, a tax code ending as a phone does), and checks that the end of
 // a phone, an email domain and a Zalo id select what a scan of the values
-// selects, through those indexes.
+// selects, with their holders looked up first or in the query, through
+// those indexes.
 func TestKeySearchAgreesWithAFullScanAndReadsItsIndexes(t *testing.T) {
 	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
 	ctx := context.Background()
@@ -77,7 +78,15 @@ func TestKeySearchAgreesWithAFullScanAndReadsItsIndexes(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%+v selects %d parties, a scan %d", f, len(got), len(want))
 		}
+		// Without the holders looked up first, as for more than fewHolders.
 		where, args := f.where(Person)
+		rows, err := pool.Query(ctx, `SELECT p.id::text FROM person p WHERE `+where+` ORDER BY 1`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in, err := pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || !slices.Equal(in, want) {
+			t.Errorf("%+v selects %d parties in one query, a scan %d (%v)", f, len(in), len(want), err)
+		}
 		conn, err := pool.Acquire(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +95,7 @@ func TestKeySearchAgreesWithAFullScanAndReadsItsIndexes(t *testing.T) {
 		if _, err := conn.Exec(ctx, `SET enable_seqscan = off`); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := conn.Query(ctx, `EXPLAIN SELECT p.id FROM person p WHERE `+where, args...)
+		rows, err = conn.Query(ctx, `EXPLAIN SELECT p.id FROM person p WHERE `+where, args...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -66,6 +66,7 @@ func (f Filter) onlyNameOrKeys() bool {
 	// forgotten here and silently dropped from name searches.
 	rest := f
 	rest.NameWords, rest.Keys, rest.PhoneEnd, rest.EmailDomain, rest.ZaloID = nil, nil, "", "", ""
+	rest.holderIDs, rest.holdersKnown = nil, false
 	cond, _ := rest.where(Person)
 	return len(f.NameWords) > 0 && cond == "TRUE"
 }

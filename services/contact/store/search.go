@@ -46,12 +46,27 @@ type Filter struct {
 	// ("custom:level"), the organisation kinds that carry the field: only
 	// their organisations lack it.
 	CustomKinds map[string][]string
+	// holderIDs are the parties holding the keys, if lookUpHolders found
+	// them few (holdersKnown).
+	holderIDs    []string
+	holdersKnown bool
 }
 
 // Position is where a page ends: the last item's sort key.
 type Position struct {
 	Name string `json:"n"`
 	ID   string `json:"i"`
+}
+
+// resolve returns f with what it names looked up before the query: the
+// survivors of merged parties it names, and the few parties holding its
+// keys (lookUpHolders).
+func (f Filter) resolve(ctx context.Context, db DB, t Type) (Filter, error) {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return f, err
+	}
+	return f.lookUpHolders(ctx, db, t)
 }
 
 // survivors returns f with the parties it names (linked_to,
@@ -80,7 +95,9 @@ func (f Filter) where(t Type) (string, []any) {
 	if len(f.NameWords) > 0 {
 		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
 	}
-	if held := f.holders(t, arg); held != "" {
+	if f.holdersKnown {
+		or = append(or, "p.id = ANY("+arg(f.holderIDs)+"::uuid[])")
+	} else if held := f.holders(t, arg); held != "" {
 		or = append(or, "p.id IN ("+held+")")
 	}
 	if len(or) > 0 {
@@ -132,65 +149,6 @@ func (f Filter) where(t Type) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// MaxZaloID is the longest Zalo id the index of people's Zalo ids
-// (migration 00031) holds, and Filter.ZaloID finds, in bytes: a longer
-// text (a note pasted into the field) would not fit an index entry.
-const MaxZaloID = 256
-
-// keyed reports whether f selects the parties holding some key.
-func (f Filter) keyed() bool {
-	return len(f.Keys) > 0 || f.PhoneEnd != "" || f.EmailDomain != "" || f.ZaloID != ""
-}
-
-// holders returns a query of the ids of the parties holding one of f's
-// keys, or "" if f names none. It is one query, for one IN, so that the
-// planner joins its few ids to the parties: with several INs ORed, every
-// party would be checked against each. The end of a phone and an email
-// domain are read through the indexes of migration 00031 on the phone and
-// email keys, a Zalo id through the index of people's.
-func (f Filter) holders(t Type, arg func(any) string) string {
-	if !f.keyed() {
-		return ""
-	}
-	var held []string
-	keys := func(cond string) {
-		held = append(held, "SELECT party_id FROM party_key WHERE party_type = '"+string(t)+"' AND "+cond)
-	}
-	if len(f.Keys) > 0 {
-		keys("key = ANY(" + arg(f.Keys) + ")")
-	}
-	if f.PhoneEnd != "" {
-		// The keys of the phones ending in the digits are those whose
-		// reverse starts with them reversed: one range of the index.
-		from, to := startingWith(reverse(f.PhoneEnd))
-		keys(`key LIKE 'phone:%' AND reverse(key) COLLATE "C" >= ` + arg(from) + ` AND reverse(key) COLLATE "C" < ` + arg(to))
-	}
-	if f.EmailDomain != "" {
-		keys("key LIKE 'email:%' AND split_part(key, '@', -1) = " + arg(f.EmailDomain))
-	}
-	if f.ZaloID != "" {
-		held = append(held, "SELECT id FROM person WHERE octet_length(doc->>'zalo_id') <= "+strconv.Itoa(MaxZaloID)+
-			" AND doc->>'zalo_id' = "+arg(f.ZaloID))
-	}
-	return strings.Join(held, " UNION ALL ")
-}
-
-// startingWith returns the range of the texts starting with prefix, in
-// the "C" collation: from prefix to prefix with its last byte the next
-// (the prefixes searched are digits).
-func startingWith(prefix string) (from, to string) {
-	last := len(prefix) - 1
-	return prefix, prefix[:last] + string(rune(prefix[last]+1))
-}
-
-// reverse returns s with its characters in reverse order, as Postgres's
-// reverse does.
-func reverse(s string) string {
-	r := []rune(s)
-	slices.Reverse(r)
-	return string(r)
-}
-
 // gapCondition is the condition of a party lacking gap. Documents omit an
 // empty member, so most gaps are a member absent; a custom field's is
 // lacked only by the kinds carrying it.
@@ -212,7 +170,7 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 
 // Search returns up to limit documents after pos, ordered by folded name and id.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -265,23 +223,9 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	return docs, pos, rows.Err()
 }
 
-// searchByKeys returns up to limit positions after `after` of the parties
-// holding one of f's keys, in (search_name, id) order.
-func searchByKeys(ctx context.Context, db DB, t Type, f Filter, after Position, limit int) ([]Position, error) {
-	where, args := Filter{Keys: f.Keys, PhoneEnd: f.PhoneEnd, EmailDomain: f.EmailDomain, ZaloID: f.ZaloID}.where(t)
-	args = append(args, after.Name, after.ID, limit)
-	n := len(args)
-	pos, err := positions(ctx, db, `SELECT p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+
-		fmt.Sprintf(` AND (p.search_name, p.id) > ($%d, $%d::uuid) ORDER BY p.search_name, p.id LIMIT $%d`, n-2, n-1, n), args...)
-	if err != nil {
-		return nil, fmt.Errorf("search %s by keys: %w", t, err)
-	}
-	return pos, nil
-}
-
 // Select returns the ids of the parties a filter selects, in no order.
 func Select(ctx context.Context, db DB, t Type, f Filter) ([]string, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +239,7 @@ func Select(ctx context.Context, db DB, t Type, f Filter) ([]string, error) {
 
 // Count counts the parties a filter selects.
 func Count(ctx context.Context, db DB, t Type, f Filter) (int64, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return 0, err
 	}
