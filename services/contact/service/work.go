@@ -71,9 +71,10 @@ func (q Query) set() []string {
 }
 
 // Filter turns a query over parties of type t into a store filter: q
-// matches folded name words by prefix, or a phone, email or tax code in
-// any written form; dates_within counts from today; a custom field gap
-// (missing=custom:level) must be a field of fields.
+// matches folded name words by prefix, or whatever else party.ReadSearch
+// reads it as (a phone, email or tax code in any written form, the end of
+// a phone, an email domain, a Zalo id); dates_within counts from today;
+// a custom field gap (missing=custom:level) must be a field of fields.
 func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSchema) (store.Filter, error) {
 	f := store.Filter{Kind: q.Kind, Stage: q.Stage, Tag: party.TagKey(q.Tag), Owner: q.Owner, Supervising: q.Supervising, Under: q.Under,
 		LinkedTo: q.LinkedTo, Relationship: q.Relationship, LinkedToTag: party.TagKey(q.LinkedToTag)}
@@ -166,22 +167,17 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 		return f, problem.Invalid("bad filter", bad...)
 	}
 	if strings.TrimSpace(q.Q) != "" {
-		f.NameWords = strings.Fields(nonWord.ReplaceAllString(party.Fold(q.Q), " "))
-		if ph, err := party.NormalizePhone(q.Q); err == nil {
-			f.Keys = append(f.Keys, party.Key{Type: party.KeyPhone, Value: ph}.String())
+		text := party.ReadSearch(q.Q)
+		if text.Name {
+			f.NameWords = strings.Fields(nonWord.ReplaceAllString(party.Fold(q.Q), " "))
 		}
-		if strings.Contains(q.Q, "@") {
-			if em, err := party.NormalizeEmail(q.Q); err == nil {
-				f.Keys = append(f.Keys, party.Key{Type: party.KeyEmail, Value: em}.String())
-			}
+		f.Keys = keyStrings(text.Keys)
+		f.PhoneEnd, f.EmailDomain = text.PhoneEnd, text.EmailDomain
+		// Only people have a Zalo id, and only one the index holds is found.
+		if t == store.Person && len(text.ZaloID) <= store.MaxZaloID {
+			f.ZaloID = text.ZaloID
 		}
-		if tc, err := party.NormalizeTaxCode(q.Q); err == nil {
-			f.Keys = append(f.Keys, party.Key{Type: party.KeyTaxCode, Value: tc}.String())
-		}
-		if len(f.Keys) > 0 && strings.ContainsAny(q.Q, "0123456789@") {
-			f.NameWords = nil // a phone, email or code is not a name
-		}
-		if len(f.NameWords) == 0 && len(f.Keys) == 0 {
+		if len(f.NameWords) == 0 && len(f.Keys) == 0 && f.PhoneEnd == "" && f.EmailDomain == "" && f.ZaloID == "" {
 			f.Keys = []string{"none:"} // nothing searchable matches nothing
 		}
 	}

@@ -34,7 +34,7 @@ var linkedNames = map[Type]string{
 // shows names people can read. Rows are read as they arrive, so memory
 // stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return err
 	}

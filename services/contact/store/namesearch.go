@@ -20,8 +20,9 @@ import (
 //   - else (a single common prefix): merge the ordered lists of the words it
 //     expands to.
 //
-// Filters other than the name, and phone/email/code keys, use the general
-// query: they are selective on their own.
+// Filters other than the name use the general query: they are selective
+// on their own. Keys besides a name (a word that may also be a Zalo id,
+// digits that may end a phone) are looked up apart and merged in.
 const (
 	smallWord   = 5000
 	chunkSize   = 1000
@@ -58,12 +59,14 @@ func (q nameQuery) matches(searchName string) bool {
 	return slices.ContainsFunc(fields, func(f string) bool { return strings.HasPrefix(f, q.prefix) })
 }
 
-// onlyName reports whether f filters by name alone.
-func (f Filter) onlyName() bool {
+// onlyNameOrKeys reports whether f filters by name alone, or by name or
+// keys (Search then adds the parties holding a key to the name's).
+func (f Filter) onlyNameOrKeys() bool {
 	// Asked of where itself, so that a filter added later cannot be
 	// forgotten here and silently dropped from name searches.
 	rest := f
-	rest.NameWords = nil
+	rest.NameWords, rest.Keys, rest.PhoneEnd, rest.EmailDomain, rest.ZaloID = nil, nil, "", "", ""
+	rest.holderIDs, rest.holdersKnown = nil, false
 	cond, _ := rest.where(Person)
 	return len(f.NameWords) > 0 && cond == "TRUE"
 }

@@ -281,7 +281,7 @@ type Rewrite struct {
 // LockSelected returns, in id order and locked for an update, the
 // documents of up to limit parties a filter selects.
 func LockSelected(ctx context.Context, db DB, t Type, f Filter, limit int) ([]Doc, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return nil, err
 	}

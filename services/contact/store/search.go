@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,11 +13,17 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Filter selects parties. Name is folded text (party.Fold), Keys are
-// normalised phone/email/tax-code keys the query could be.
+// Filter selects parties. A party is selected if its name has NameWords
+// (folded, party.Fold), or it holds one of Keys (party_key keys the query
+// could be, party.Key.String), a phone ending in the digits PhoneEnd, an
+// email at EmailDomain (lower case), or (people) the Zalo id ZaloID (of
+// up to MaxZaloID bytes).
 type Filter struct {
 	NameWords   []string
 	Keys        []string
+	PhoneEnd    string
+	EmailDomain string
+	ZaloID      string
 	Kind        string
 	Stage       string
 	Tag         string
@@ -44,6 +51,10 @@ type Filter struct {
 	// ("custom:level"), the organisation kinds that carry the field: only
 	// their organisations lack it.
 	CustomKinds map[string][]string
+	// holderIDs are the parties holding the keys, if lookUpHolders found
+	// them few (holdersKnown).
+	holderIDs    []string
+	holdersKnown bool
 }
 
 // Position is where a page ends: the last item's sort key. A list of the
@@ -74,6 +85,17 @@ func (f Filter) order() string {
 	return "p.search_name, p.id"
 }
 
+// resolve returns f with what it names looked up before the query: the
+// survivors of merged parties it names, and the few parties holding its
+// keys (lookUpHolders).
+func (f Filter) resolve(ctx context.Context, db DB, t Type) (Filter, error) {
+	f, err := f.survivors(ctx, db)
+	if err != nil {
+		return f, err
+	}
+	return f.lookUpHolders(ctx, db, t)
+}
+
 // survivors returns f with the parties it names (linked_to,
 // supervising_unit) replaced by their survivors if they were merged, as
 // the links to them were. They are looked up before the query rather than
@@ -100,8 +122,10 @@ func (f Filter) where(t Type) (string, []any) {
 	if len(f.NameWords) > 0 {
 		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
 	}
-	if len(f.Keys) > 0 {
-		or = append(or, "p.id IN (SELECT party_id FROM party_key WHERE party_type="+arg(string(t))+" AND key = ANY("+arg(f.Keys)+"))")
+	if f.holdersKnown {
+		or = append(or, "p.id = ANY("+arg(f.holderIDs)+"::uuid[])")
+	} else if held := f.holders(t, arg); held != "" {
+		or = append(or, "p.id IN ("+held+")")
 	}
 	if len(or) > 0 {
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
@@ -194,11 +218,11 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 // order of f (Filter.order): by folded name and id, the follow-ups due by
 // their day first.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.onlyName() {
+	if f.onlyNameOrKeys() {
 		from := Position{ID: "00000000-0000-0000-0000-000000000000"}
 		if after != nil {
 			from = *after
@@ -206,6 +230,17 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		pos, err := searchByName(ctx, db, t, newNameQuery(f.NameWords), from, limit)
 		if err != nil {
 			return nil, nil, fmt.Errorf("search %s by name: %w", t, err)
+		}
+		if f.keyed() {
+			// The parties holding a key, few as a rule, join the page
+			// apart: in one query with the name, the OR would cost the
+			// name search its word lists.
+			held, err := searchByKeys(ctx, db, t, f, from, limit)
+			if err != nil {
+				return nil, nil, err
+			}
+			pos = slices.Compact(slices.SortedFunc(slices.Values(append(pos, held...)), comparePos))
+			pos = pos[:min(limit, len(pos))]
 		}
 		docs, err := docsInOrder(ctx, db, t, pos)
 		return docs, pos, err
@@ -247,7 +282,7 @@ FROM `+string(t)+` p WHERE `+where+fmt.Sprintf(` ORDER BY %s LIMIT $%d`, f.order
 
 // Select returns the ids of the parties a filter selects, in no order.
 func Select(ctx context.Context, db DB, t Type, f Filter) ([]string, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +296,7 @@ func Select(ctx context.Context, db DB, t Type, f Filter) ([]string, error) {
 
 // Count counts the parties a filter selects.
 func Count(ctx context.Context, db DB, t Type, f Filter) (int64, error) {
-	f, err := f.survivors(ctx, db)
+	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return 0, err
 	}
