@@ -58,10 +58,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitRequest) (store.
 	if err := req.Validate(); err != nil {
 		return store.Request{}, err
 	}
-	if err := s.checkUnits(ctx, in.UnitIDs); err != nil {
+	units, err := s.checkUnits(ctx, in.UnitIDs)
+	if err != nil {
 		return store.Request{}, err
 	}
-	row := store.Request{ID: newID(), Status: "submitted", UnitIDs: in.UnitIDs, ModuleCode: m.Code, Mode: string(in.Mode), Venue: in.Venue,
+	row := store.Request{ID: newID(), Status: "submitted", UnitIDs: units, ModuleCode: m.Code, Mode: string(in.Mode), Venue: in.Venue,
 		MeetingLink: in.MeetingLink, HandoverNotes: in.HandoverNotes, Objectives: in.Objectives, SubmittedBy: a.ID, SubmittedAt: now}
 	for _, d := range in.ProposedDates {
 		row.ProposedDates = append(row.ProposedDates, time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC))
@@ -172,22 +173,28 @@ func (s *Service) Requests(ctx context.Context, status, after string, limit int)
 	return store.ListRequests(ctx, s.pool, status, after, limit)
 }
 
-// checkUnits refuses units the contact service has not told us about.
-func (s *Service) checkUnits(ctx context.Context, ids []string) error {
+// checkUnits refuses units the contact service has not told us about, and
+// returns the units ids name: an old id of a merged unit is its survivor,
+// named once however many of ids name it.
+func (s *Service) checkUnits(ctx context.Context, ids []string) ([]string, error) {
 	known, err := store.KnownUnits(ctx, s.pool, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var fields []problem.FieldError
+	var units []string
 	for i, id := range ids {
-		if _, ok := known[id]; !ok {
+		u, ok := known[id]
+		if !ok {
 			fields = append(fields, problem.FieldError{Field: fmt.Sprintf("unit_ids[%d]", i), Message: "is not a known unit: " + id})
+		} else if !slices.Contains(units, u.ID) {
+			units = append(units, u.ID)
 		}
 	}
 	if len(fields) > 0 {
-		return problem.Invalid("some units are unknown to the contact service", fields...)
+		return nil, problem.Invalid("some units are unknown to the contact service", fields...)
 	}
-	return nil
+	return units, nil
 }
 
 func dateSpan(ds []calendar.Date) (first, last *time.Time) {

@@ -99,9 +99,11 @@ func (s *Service) Register(ctx context.Context, a Actor, courseID, unitID string
 		if err != nil {
 			return err
 		}
-		if _, ok := known[unitID]; !ok {
+		unit, ok := known[unitID]
+		if !ok {
 			return problem.Invalid("the unit is unknown to the contact service", problem.FieldError{Field: "unit_id", Message: "is not a known unit"})
 		}
+		unitID = unit.ID // the survivor, for an old id of a merged unit
 		people, err := store.ContactPeopleOf(ctx, tx, unitID)
 		if err != nil {
 			return err
@@ -192,6 +194,16 @@ func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessi
 		if sess.CourseID != courseID {
 			return problem.Conflict("the session belongs to another course").With("session_id", sessionID).With("course_id", courseID)
 		}
+		// A merge re-pointed the participant: an old id of a merged
+		// unit finds it under the survivor.
+		known, err := store.KnownUnits(ctx, tx, []string{in.UnitID})
+		if err != nil {
+			return err
+		}
+		unit, ok := known[in.UnitID]
+		if ok {
+			in.UnitID = unit.ID
+		}
 		p, err := store.ParticipantByUnit(ctx, tx, courseID, in.UnitID)
 		if errors.Is(err, store.ErrNotFound) {
 			return problem.Invalid("the unit is not registered to this course", problem.FieldError{Field: "unit_id", Message: "is not a participant"})
@@ -201,13 +213,9 @@ func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessi
 		if err := store.PutAttendance(ctx, tx, in); err != nil {
 			return fmt.Errorf("record attendance: %w", err)
 		}
-		orgs, err := store.KnownUnits(ctx, tx, []string{in.UnitID})
-		if err != nil {
-			return err
-		}
 		return s.emit(ctx, tx, sessionID, in.RecordedAt, contract.AttendanceRecorded{CourseID: courseID, ModuleCode: c.ModuleCode,
 			SessionID: sessionID, SessionDate: sess.Date.String(), HalfDay: string(sess.HalfDay), UnitID: in.UnitID,
-			SupervisingUnitID: orgs[in.UnitID].SupervisingUnitID, ContactPersonIDs: p.ContactPersonIDs, Present: in.Present,
+			SupervisingUnitID: unit.SupervisingUnitID, ContactPersonIDs: p.ContactPersonIDs, Present: in.Present,
 			Reason: in.Reason, RecordedBy: a.ID})
 	})
 	return in, err

@@ -30,16 +30,29 @@ ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id
 	return err
 }
 
-// KnownUnits returns which of ids are live units of the local copy.
+// KnownUnits returns the live unit of the local copy each of ids names, by
+// the id asked. An old id of a merged unit names its survivor, as the
+// contact service's alias lookup does: a screen or a script that kept the
+// old id still reaches the unit. The chain is followed as far as merges
+// went (a survivor merged later into a third unit), within a bound that
+// only a loop in the copy could reach.
 func KnownUnits(ctx context.Context, db DB, ids []string) (map[string]Organization, error) {
-	rows, _ := db.Query(ctx, `SELECT id, name, supervising_unit_id FROM contact_organization WHERE id = ANY($1) AND NOT deleted`, ids)
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Organization])
+	rows, _ := db.Query(ctx, `WITH RECURSIVE chain (asked, id, depth) AS (
+  SELECT a, a, 0 FROM unnest($1::text[]) a
+  UNION ALL
+  SELECT c.asked, o.merged_into, c.depth + 1 FROM chain c JOIN contact_organization o ON o.id = c.id
+  WHERE o.deleted AND o.merged_into IS NOT NULL AND c.depth < 32
+)
+SELECT c.asked, o.id, o.name, o.supervising_unit_id FROM chain c JOIN contact_organization o ON o.id = c.id AND NOT o.deleted`, ids)
+	m := make(map[string]Organization, len(ids))
+	var asked string
+	var o Organization
+	_, err := pgx.ForEachRow(rows, []any{&asked, &o.ID, &o.Name, &o.SupervisingUnitID}, func() error {
+		m[asked] = o
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("known units: %w", err)
-	}
-	m := make(map[string]Organization, len(orgs))
-	for _, o := range orgs {
-		m[o.ID] = o
 	}
 	return m, nil
 }
