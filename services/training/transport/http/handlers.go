@@ -159,7 +159,7 @@ func (a api) listRequests(ctx context.Context, r *http.Request) (any, error) {
 	for i, row := range rows {
 		views[i] = requestView(row)
 	}
-	return page.Of(views, pr.Limit, func(last requestOut) any { return last.ID }), nil
+	return page.Of(views, pr, func(last requestOut) any { return last.ID }), nil
 }
 
 func (a api) getRequest(ctx context.Context, r *http.Request) (any, error) {
@@ -190,7 +190,7 @@ func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return page.Of(cs, pr.Limit, func(last courseInfo) any { return last.CourseID }), nil
+	return page.Of(cs, pr, func(last courseInfo) any { return last.CourseID }), nil
 }
 
 func (a api) getCourse(ctx context.Context, r *http.Request) (any, error) {
