@@ -26,10 +26,16 @@ func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, 
 
 // paged reads limit and cursor; the cursor is the last id seen. filters
 // are the list's other parameters: any parameter outside them is refused.
+// A cursor pages only the list it came from, the same path and filters
+// (limit aside): another's would skip records, so it is a 422.
 func paged(r *http.Request, filters ...string) (page.Request, string, error) {
 	var after string
-	pr, err := page.ParseFrom(r.URL.Query(), &after, filters...)
-	return pr, after, err
+	pr, err := page.Parse(r.URL.Query(), filters...)
+	if err != nil {
+		return pr, after, err
+	}
+	pr = pr.Within(r.URL.Path)
+	return pr, after, pr.Decode(&after)
 }
 
 // oneOf refuses a filter whose value is none of allowed: a misspelt state
