@@ -1,10 +1,9 @@
 // Package page is cursor pagination for list endpoints: `limit` and an
-// opaque `cursor` in, `items` and `next_cursor` out.
+// opaque `cursor` in, `items` and `next_cursor` out. A cursor pages only
+// the query it came from: the same filters, limit aside.
 package page
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -22,6 +21,9 @@ const (
 type Request struct {
 	Limit  int
 	Cursor string
+	// query fingerprints the query being paged (fingerprint): the next
+	// cursor carries it, and Decode refuses a cursor carrying another.
+	query string
 }
 
 // Page is one page of a list.
@@ -31,11 +33,12 @@ type Page[T any] struct {
 }
 
 // Parse reads limit and cursor from the query string of a list whose other
-// parameters are filters. A bad limit is a 422, and so is a parameter that
-// is neither (a misspelt filter would list more than was asked) or one
-// given twice (problem.KnownParams).
+// parameters are filters, and remembers the filters' fingerprint for the
+// cursors of the list (Decode, Encode, Of). A bad limit is a 422, and so
+// is a parameter that is neither (a misspelt filter would list more than
+// was asked) or one given twice (problem.KnownParams).
 func Parse(q url.Values, filters ...string) (Request, error) {
-	r := Request{Limit: DefaultLimit, Cursor: q.Get("cursor")}
+	r := Request{Limit: DefaultLimit, Cursor: q.Get("cursor"), query: fingerprint(q)}
 	if err := problem.KnownParams(q, append([]string{"limit", "cursor"}, filters...)...); err != nil {
 		return r, err
 	}
@@ -49,48 +52,27 @@ func Parse(q url.Values, filters ...string) (Request, error) {
 	return r, nil
 }
 
-// ParseFrom is Parse that also decodes a given cursor into position; without
-// a cursor, position keeps the value the caller set (the start of the list).
+// ParseFrom is Parse that also decodes a given cursor into position (Decode);
+// without a cursor, position keeps the value the caller set (the start of
+// the list).
 func ParseFrom(q url.Values, position any, filters ...string) (Request, error) {
 	r, err := Parse(q, filters...)
-	if err != nil || r.Cursor == "" {
+	if err != nil {
 		return r, err
 	}
-	return r, Decode(r.Cursor, position)
+	return r, r.Decode(position)
 }
 
-// Encode makes an opaque cursor of a position (usually the last item's sort key and id).
-func Encode(position any) string {
-	b, _ := json.Marshal(position)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// Decode reads a cursor made by Encode into position; a tampered one is a
-// 422, and so is one holding the NUL character, which no position holds
-// and which Postgres would refuse to compare with text.
-func Decode(cursor string, position any) error {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err == nil {
-		err = json.Unmarshal(b, position)
-	}
-	if err != nil {
-		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
-	}
-	if _, found := problem.StringWithNUL(b); found {
-		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned: it holds the NUL character (\\u0000)"})
-	}
-	return nil
-}
-
-// Of builds a page from up to limit+1 fetched items: the extra one only
-// proves there is a next page, whose cursor next makes from the last item kept.
-func Of[T any](items []T, limit int, next func(last T) any) Page[T] {
-	if len(items) <= limit {
+// Of builds a page of r's list from up to r.Limit+1 fetched items: the
+// extra one only proves there is a next page, whose cursor next makes from
+// the last item kept (Encode).
+func Of[T any](items []T, r Request, next func(last T) any) Page[T] {
+	if len(items) <= r.Limit {
 		if items == nil {
 			items = []T{}
 		}
 		return Page[T]{Items: items}
 	}
-	items = items[:limit]
-	return Page[T]{Items: items, NextCursor: Encode(next(items[len(items)-1]))}
+	items = items[:r.Limit]
+	return Page[T]{Items: items, NextCursor: r.Encode(next(items[len(items)-1]))}
 }

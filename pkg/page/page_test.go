@@ -1,7 +1,9 @@
 package page
 
 import (
+	"encoding/base64"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/problem"
@@ -39,25 +41,72 @@ func TestACursorRoundTripsAndATamperedOneIsRefused(t *testing.T) {
 		Name string `json:"n"`
 		ID   string `json:"i"`
 	}
+	r, _ := Parse(url.Values{"tag": {"vip"}}, "tag")
+	r.Cursor = r.Encode(pos{"Đào", "x"})
 	var got pos
-	if err := Decode(Encode(pos{"Đào", "x"}), &got); err != nil || got.Name != "Đào" {
+	if err := r.Decode(&got); err != nil || got.Name != "Đào" {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if err := Decode("%%%", &got); problem.From(err) == nil {
-		t.Fatal("a tampered cursor was accepted")
+	for _, c := range []string{"%%%", "!!." + r.query, r.Encode("a\u0000b")} {
+		r.Cursor = c
+		if p := problem.From(r.Decode(&got)); p == nil || p.Errors[0].Field != "cursor" || !strings.Contains(p.Errors[0].Message, "is not a cursor") {
+			t.Errorf("a tampered cursor %q was accepted: %v", c, p)
+		}
+	}
+}
+
+func TestACursorPagesOnlyTheQueryItCameFrom(t *testing.T) {
+	first, _ := Parse(query(t, "tag=a&q=Lan&limit=2"), "tag", "q")
+	cursor := first.Encode("k-9")
+	for _, same := range []string{"tag=a&q=Lan", "q=Lan&tag=a", "q=Lan&limit=7&tag=a", "tag=a&q=Lan&stage=", "limit=1&tag=a&q=Lan"} {
+		var pos string
+		if _, err := ParseFrom(query(t, same+"&cursor="+cursor), &pos, "tag", "q", "stage"); err != nil || pos != "k-9" {
+			t.Errorf("%s: %q %v", same, pos, err)
+		}
+	}
+	for _, other := range []string{"tag=b&q=Lan", "tag=a", "tag=a&q=lan", "tag=a&q=Lan&stage=lead", "", "tag=a%26q%3DLan"} {
+		var pos string
+		_, err := ParseFrom(query(t, other+"&cursor="+cursor), &pos, "tag", "q", "stage")
+		if p := problem.From(err); p == nil || p.Status != 422 || p.Errors[0].Field != "cursor" || !strings.Contains(p.Errors[0].Message, "start again without a cursor") {
+			t.Errorf("%s: %v", other, err)
+		}
+	}
+	if strings.Contains(cursor, "Lan") || len(cursor) > len(Request{}.Encode("k-9"))+10 {
+		t.Errorf("the cursor %q holds the filters or grew with them", cursor)
+	}
+	old := base64.RawURLEncoding.EncodeToString([]byte(`"k-9"`))
+	if _, err := ParseFrom(query(t, "tag=a&q=Lan&cursor="+old), new(string), "tag", "q"); problem.From(err) == nil {
+		t.Error("a cursor naming no query was accepted")
+	}
+}
+
+func TestWithinKeepsACursorInItsScope(t *testing.T) {
+	a, _ := Parse(url.Values{})
+	cursor := a.Within("/people/1/timeline").Encode(3)
+	for scope, ok := range map[string]bool{"/people/1/timeline": true, "/people/2/timeline": false, "": false} {
+		r := a
+		if scope != "" {
+			r = r.Within(scope)
+		}
+		r.Cursor = cursor
+		if err := r.Decode(new(int)); (err == nil) != ok {
+			t.Errorf("%q: %v", scope, err)
+		}
 	}
 }
 
 func TestOfKeepsLimitItemsAndPointsPastTheLast(t *testing.T) {
-	p := Of([]int{1, 2, 3}, 2, func(last int) any { return last })
+	r, _ := Parse(url.Values{"limit": {"2"}, "status": {"open"}}, "status")
+	p := Of([]int{1, 2, 3}, r, func(last int) any { return last })
 	if len(p.Items) != 2 || p.NextCursor == "" {
 		t.Fatalf("%+v", p)
 	}
 	var next int
-	if err := Decode(p.NextCursor, &next); err != nil || next != 2 {
+	r.Cursor = p.NextCursor
+	if err := r.Decode(&next); err != nil || next != 2 {
 		t.Fatalf("next cursor points at %d (%v)", next, err)
 	}
-	if last := Of([]int{1}, 2, func(int) any { return nil }); last.NextCursor != "" || last.Items == nil {
+	if last := Of([]int{1}, r, func(int) any { return nil }); last.NextCursor != "" || last.Items == nil {
 		t.Fatalf("last page %+v", last)
 	}
 }
@@ -67,10 +116,19 @@ func TestParseFromDecodesTheCursorOrKeepsTheStart(t *testing.T) {
 	if _, err := ParseFrom(url.Values{}, &pos); err != nil || pos != "start" {
 		t.Fatalf("without a cursor: %q %v", pos, err)
 	}
-	if _, err := ParseFrom(url.Values{"cursor": {Encode("k-9")}}, &pos); err != nil || pos != "k-9" {
+	if _, err := ParseFrom(url.Values{"cursor": {Request{query: fingerprint(url.Values{})}.Encode("k-9")}}, &pos); err != nil || pos != "k-9" {
 		t.Fatalf("with a cursor: %q %v", pos, err)
 	}
 	if _, err := ParseFrom(url.Values{"cursor": {"!!"}}, &pos); problem.From(err) == nil {
 		t.Fatal("a tampered cursor was accepted")
 	}
+}
+
+func query(t *testing.T, raw string) url.Values {
+	t.Helper()
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }

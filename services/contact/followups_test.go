@@ -471,7 +471,7 @@ func TestTheFollowUpsDueAreListedByDayThenNameAndPagedAcrossEqualDays(t *testing
 		NextCursor string `json:"next_cursor"`
 	}
 	h.Do(t, "GET", orgs+"?next_action_due=today&limit=1", tok, nil).JSON(t, &pg)
-	mustName(t, h.Do(t, "GET", orgs+"?limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "is not a cursor")
+	mustName(t, h.Do(t, "GET", orgs+"?limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "belongs to another query")
 	h.Do(t, "GET", orgs+"?limit=1", tok, nil).JSON(t, &pg)
-	mustName(t, h.Do(t, "GET", orgs+"?next_action_due=today&limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "is not a cursor")
+	mustName(t, h.Do(t, "GET", orgs+"?next_action_due=today&limit=1&cursor="+url.QueryEscape(pg.NextCursor), tok, nil), "cursor", "belongs to another query")
 }

@@ -1,6 +1,7 @@
 package training_test
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
@@ -114,5 +115,35 @@ func TestTheDeskLogKeepsOneEntryPerKindAndDay(t *testing.T) {
 	f.ok(f.do(auth.Manager, "GET", "/desk-log?day=2026-11-02", nil), 200, &list)
 	if len(list.Items) != 2 || list.Items[0].Day != "2026-11-02" {
 		t.Fatalf("%+v", list.Items)
+	}
+}
+
+// A cursor is a position in the list it came from: sent with another day,
+// or to another list, it would start there and skip entries unnoticed.
+func TestADeskLogCursorPagesOnlyTheListItCameFrom(t *testing.T) {
+	f := start(t)
+	f.ok(f.do(auth.Lead, "POST", "/desk-log", map[string]any{"kind": "start_of_day", "day": "2026-11-02",
+		"workload": []map[string]any{{"activity": "department_support", "count": 3}}}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/desk-log", map[string]any{"kind": "end_of_day", "day": "2026-11-02", "backlog": 4}), 201, nil)
+	var first struct {
+		NextCursor string `json:"next_cursor"`
+	}
+	f.ok(f.do(auth.Manager, "GET", "/desk-log?day=2026-11-02&limit=1", nil), 200, &first)
+	if first.NextCursor == "" {
+		t.Fatal("no next page")
+	}
+	cursor := "cursor=" + url.QueryEscape(first.NextCursor)
+	for _, path := range []string{"/desk-log?day=2026-11-03&" + cursor, "/desk-log?" + cursor, "/tasks?" + cursor} {
+		p := f.problem(f.do(auth.Manager, "GET", path, nil), 422)
+		if errs, _ := p["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "cursor" {
+			t.Errorf("%s: %v, want cursor named", path, p["errors"])
+		}
+	}
+	var next struct {
+		Items []struct{ Kind string } `json:"items"`
+	}
+	f.ok(f.do(auth.Manager, "GET", "/desk-log?limit=5&"+cursor+"&day=2026-11-02", nil), 200, &next)
+	if len(next.Items) != 1 {
+		t.Fatalf("the second page: %+v", next.Items)
 	}
 }

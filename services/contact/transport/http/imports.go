@@ -150,7 +150,7 @@ func undoImport(s *service.Service) endpoint.Endpoint {
 type importList struct {
 	Filter store.ImportFilter
 	Before string // the id of the last job of the page before
-	Limit  int
+	Page   page.Request
 }
 
 // lastID sorts after every UUID: a newest-first list of jobs starts there.
@@ -159,22 +159,22 @@ const lastID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
 func decodeImportList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	req := importList{Filter: store.ImportFilter{Status: q.Get("status"), Resource: q.Get("resource")}, Before: lastID}
-	pr, err := page.ParseFrom(q, &req.Before, "status", "resource")
+	pr, err := paged(r, &req.Before, "status", "resource")
 	if err == nil && req.Before != lastID && !party.ValidID(req.Before) {
 		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
 	}
-	req.Limit = pr.Limit
+	req.Page = pr
 	return req, err
 }
 
 func listImports(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(importList)
-		jobs, err := s.Imports(ctx, in.Filter, in.Before, in.Limit+1)
+		jobs, err := s.Imports(ctx, in.Filter, in.Before, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(jobs, in.Limit, func(last service.ImportView) any { return last.ID }), nil
+		return page.Of(jobs, in.Page, func(last service.ImportView) any { return last.ID }), nil
 	}
 }
 

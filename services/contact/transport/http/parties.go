@@ -253,7 +253,8 @@ type searchRequest struct {
 
 func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	pr, err := page.Parse(q, filterParams...)
+	after := &store.Position{}
+	pr, err := paged(r, after, filterParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -263,10 +264,9 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	}
 	req := searchRequest{Page: pr, Query: query}
 	if pr.Cursor != "" {
-		req.After = &store.Position{}
-		if err := page.Decode(pr.Cursor, req.After); err != nil {
-			return nil, err
-		}
+		req.After = after
+		// The cursor came from this query (paged), so these refuse only a
+		// forged position, which would otherwise reach the SQL.
 		if !party.ValidID(req.After.ID) || !pages(*req.After, query) {
 			return nil, problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned for this list"})
 		}
@@ -276,7 +276,9 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 
 // pages reports whether a cursor at pos pages the list q asks for: the
 // follow-ups due are listed by day, then name, any other list by name, so
-// a cursor of one does not page the other.
+// a position of one does not page the other. The cursor's fingerprint
+// already refuses a cursor of the other list (next_action_due differs);
+// this refuses a forged position, whose day would otherwise reach the SQL.
 func pages(pos store.Position, q service.Query) bool {
 	if q.NextActionDue == "" {
 		return pos.Due == ""
@@ -296,7 +298,7 @@ func search[T any](p *service.Parties[T]) endpoint.Endpoint {
 		for i := range idx {
 			idx[i] = i
 		}
-		pg := page.Of(idx, in.Page.Limit, func(last int) any { return pos[last] })
+		pg := page.Of(idx, in.Page, func(last int) any { return pos[last] })
 		out := page.Page[T]{Items: items[:len(pg.Items)], NextCursor: pg.NextCursor}
 		return out, nil
 	}
@@ -306,6 +308,7 @@ type historyRequest struct {
 	ID     string
 	Fields string
 	Query  store.HistoryQuery
+	Page   page.Request
 }
 
 func decodeHistory(_ context.Context, r *http.Request) (any, error) {
@@ -321,8 +324,8 @@ func decodeHistory(_ context.Context, r *http.Request) (any, error) {
 	default:
 		return nil, problem.Invalid("bad history query", problem.FieldError{Field: "order", Message: "must be oldest (the default) or newest"})
 	}
-	pr, err := page.ParseFrom(q, &req.Query.From, "order", "field")
-	req.Query.Limit = pr.Limit + 1
+	pr, err := paged(r, &req.Query.From, "order", "field")
+	req.Query.Limit, req.Page = pr.Limit+1, pr
 	return req, err
 }
 
@@ -333,7 +336,7 @@ func history[T any](p *service.Parties[T]) endpoint.Endpoint {
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(rows, in.Query.Limit-1, func(last store.HistoryEntry) any { return last.ID }), nil
+		return page.Of(rows, in.Page, func(last store.HistoryEntry) any { return last.ID }), nil
 	}
 }
 
@@ -348,7 +351,7 @@ var newest = timelinePos{At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: "~
 type timelineRequest struct {
 	ID         string
 	WithPeople bool
-	Limit      int
+	Page       page.Request
 	Pos        timelinePos
 }
 
@@ -358,7 +361,7 @@ func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	q := r.URL.Query()
-	pr, err := page.ParseFrom(q, &req.Pos, "with")
+	pr, err := paged(r, &req.Pos, "with")
 	if err != nil {
 		return nil, err
 	}
@@ -369,17 +372,17 @@ func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
 	default:
 		return nil, problem.Invalid("bad timeline", problem.FieldError{Field: "with", Message: `must be "people": the people who work at the organisation`})
 	}
-	req.Limit = pr.Limit
+	req.Page = pr
 	return req, nil
 }
 
 func timeline[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(timelineRequest)
-		rows, err := p.Timeline(ctx, in.ID, in.WithPeople, in.Pos.At, in.Pos.ID, in.Limit+1)
+		rows, err := p.Timeline(ctx, in.ID, in.WithPeople, in.Pos.At, in.Pos.ID, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(rows, in.Limit, func(l store.TimelineEntry) any { return timelinePos{At: l.OccurredAt, ID: l.EventID} }), nil
+		return page.Of(rows, in.Page, func(l store.TimelineEntry) any { return timelinePos{At: l.OccurredAt, ID: l.EventID} }), nil
 	}
 }

@@ -76,14 +76,14 @@ func deleteInteraction(s *service.Service) endpoint.Endpoint {
 
 type interactionList struct {
 	PartyID string
-	Limit   int
+	Page    page.Request
 	Pos     timelinePos // newest first, like the timeline
 }
 
 func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	in := interactionList{PartyID: q.Get("party_id"), Pos: newest}
-	pr, err := page.ParseFrom(q, &in.Pos, "party_id")
+	pr, err := paged(r, &in.Pos, "party_id")
 	if err != nil {
 		return nil, err
 	}
@@ -93,18 +93,18 @@ func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	case !party.ValidID(in.PartyID):
 		return nil, problem.Invalid("which party?", problem.FieldError{Field: "party_id", Message: "is not an id: it must be the id of an organisation or person"})
 	}
-	in.Limit = pr.Limit
+	in.Page = pr
 	return in, nil
 }
 
 func listInteractions(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(interactionList)
-		items, err := s.Interactions(ctx, in.PartyID, in.Pos.At, in.Pos.ID, in.Limit+1)
+		items, err := s.Interactions(ctx, in.PartyID, in.Pos.At, in.Pos.ID, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(items, in.Limit, func(i store.Interaction) any { return timelinePos{At: i.OccurredAt, ID: i.ID} }), nil
+		return page.Of(items, in.Page, func(i store.Interaction) any { return timelinePos{At: i.OccurredAt, ID: i.ID} }), nil
 	}
 }
 
@@ -148,13 +148,13 @@ func (l located) MarshalJSON() ([]byte, error) { return json.Marshal(l.Body) }
 
 type handoverList struct {
 	Before store.HandoverPosition
-	Limit  int
+	Page   page.Request
 }
 
 func decodeHandoverList(_ context.Context, r *http.Request) (any, error) {
 	in := handoverList{Before: store.HandoverPosition(newest)}
-	pr, err := page.ParseFrom(r.URL.Query(), &in.Before)
-	in.Limit = pr.Limit
+	pr, err := paged(r, &in.Before)
+	in.Page = pr
 	return in, err
 }
 
@@ -162,11 +162,11 @@ func decodeHandoverList(_ context.Context, r *http.Request) (any, error) {
 func listHandovers(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(handoverList)
-		items, err := s.Handovers(ctx, in.Before, in.Limit+1)
+		items, err := s.Handovers(ctx, in.Before, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(items, in.Limit, func(h store.Handover) any { return store.HandoverPosition{At: h.HandedOverAt, ID: h.ID} }), nil
+		return page.Of(items, in.Page, func(h store.Handover) any { return store.HandoverPosition{At: h.HandedOverAt, ID: h.ID} }), nil
 	}
 }
 
@@ -207,28 +207,28 @@ func createSegment(s *service.Service) endpoint.Endpoint {
 type segmentList struct {
 	After    store.SegmentPosition
 	Resource string
-	Limit    int
+	Page     page.Request
 }
 
 func decodeSegmentList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	req := segmentList{Resource: q.Get("resource")}
-	pr, err := page.ParseFrom(q, &req.After, "resource")
+	pr, err := paged(r, &req.After, "resource")
 	if err == nil && pr.Cursor != "" && !party.ValidID(req.After.ID) {
 		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
 	}
-	req.Limit = pr.Limit
+	req.Page = pr
 	return req, err
 }
 
 func listSegments(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(segmentList)
-		items, err := s.Segments(ctx, in.After, in.Resource, in.Limit+1)
+		items, err := s.Segments(ctx, in.After, in.Resource, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(items, in.Limit, func(last service.SegmentView) any {
+		return page.Of(items, in.Page, func(last service.SegmentView) any {
 			return store.SegmentPosition{Name: last.Name, ID: last.ID}
 		}), nil
 	}
@@ -253,24 +253,24 @@ func fieldDefinitions(s *service.Service) endpoint.Endpoint {
 
 type fieldVersionsRequest struct {
 	Before int64
-	Limit  int
+	Page   page.Request
 }
 
 func decodeFieldVersions(_ context.Context, r *http.Request) (any, error) {
 	req := fieldVersionsRequest{Before: math.MaxInt64}
-	pr, err := page.ParseFrom(r.URL.Query(), &req.Before)
-	req.Limit = pr.Limit
+	pr, err := paged(r, &req.Before)
+	req.Page = pr
 	return req, err
 }
 
 func fieldVersions(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(fieldVersionsRequest)
-		vs, err := s.FieldVersions(ctx, in.Before, in.Limit+1)
+		vs, err := s.FieldVersions(ctx, in.Before, in.Page.Limit+1)
 		if err != nil {
 			return nil, err
 		}
-		return page.Of(vs, in.Limit, func(last service.FieldVersion) any { return last.Version }), nil
+		return page.Of(vs, in.Page, func(last service.FieldVersion) any { return last.Version }), nil
 	}
 }
 

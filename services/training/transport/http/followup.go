@@ -71,7 +71,7 @@ func (a api) listTasks(ctx context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	ts, err := a.svc.Tasks(ctx, r.URL.Query().Get("course_id"), r.URL.Query().Get("status"), after, pr.Limit+1)
-	return page.Of(ts, pr.Limit, func(last store.TaskRow) any { return last.ID }), err
+	return page.Of(ts, pr, func(last store.TaskRow) any { return last.ID }), err
 }
 
 func (a api) completeTask(ctx context.Context, r *http.Request) (any, error) {
@@ -134,7 +134,7 @@ func (a api) listFeedback(ctx context.Context, r *http.Request) (any, error) {
 	for i, it := range items {
 		views[i] = feedbackView(it)
 	}
-	return page.Of(views, pr.Limit, func(last feedbackJSON) any { return last.ID }), err
+	return page.Of(views, pr, func(last feedbackJSON) any { return last.ID }), err
 }
 
 func (a api) getFeedback(ctx context.Context, r *http.Request) (any, error) {
@@ -200,5 +200,5 @@ func (a api) listDesk(ctx context.Context, r *http.Request) (any, error) {
 		}
 	}
 	rows, err := a.svc.DeskLogs(ctx, q.Get("day"), q.Get("author_id"), after, pr.Limit+1)
-	return page.Of(rows, pr.Limit, func(last store.DeskLogRow) any { return last.ID }), err
+	return page.Of(rows, pr, func(last store.DeskLogRow) any { return last.ID }), err
 }

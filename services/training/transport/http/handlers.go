@@ -26,10 +26,16 @@ func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, 
 
 // paged reads limit and cursor; the cursor is the last id seen. filters
 // are the list's other parameters: any parameter outside them is refused.
+// A cursor pages only the list it came from, the same path and filters
+// (limit aside): another's would skip records, so it is a 422.
 func paged(r *http.Request, filters ...string) (page.Request, string, error) {
 	var after string
-	pr, err := page.ParseFrom(r.URL.Query(), &after, filters...)
-	return pr, after, err
+	pr, err := page.Parse(r.URL.Query(), filters...)
+	if err != nil {
+		return pr, after, err
+	}
+	pr = pr.Within(r.URL.Path)
+	return pr, after, pr.Decode(&after)
 }
 
 // oneOf refuses a filter whose value is none of allowed: a misspelt state
@@ -159,7 +165,7 @@ func (a api) listRequests(ctx context.Context, r *http.Request) (any, error) {
 	for i, row := range rows {
 		views[i] = requestView(row)
 	}
-	return page.Of(views, pr.Limit, func(last requestOut) any { return last.ID }), nil
+	return page.Of(views, pr, func(last requestOut) any { return last.ID }), nil
 }
 
 func (a api) getRequest(ctx context.Context, r *http.Request) (any, error) {
@@ -190,7 +196,7 @@ func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return page.Of(cs, pr.Limit, func(last courseInfo) any { return last.CourseID }), nil
+	return page.Of(cs, pr, func(last courseInfo) any { return last.CourseID }), nil
 }
 
 func (a api) getCourse(ctx context.Context, r *http.Request) (any, error) {
