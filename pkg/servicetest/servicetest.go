@@ -34,6 +34,12 @@ type Harness struct {
 	DB    *testkit.Database
 	Clock *clock.Fake
 	Spans *tracetest.InMemoryExporter
+	// Logs holds the JSON log lines of every run of the process.
+	Logs *testkit.Buffer
+
+	services []runner.Service
+	opts     Options
+	stop     func(t testing.TB) // stops the running process
 }
 
 // Options adjust a harness.
@@ -59,16 +65,33 @@ func Start(t testing.TB, svc runner.Service, opts Options) *Harness {
 		}
 	}
 	_, h.JS = h.NATS.Connect(t)
+	h.services, h.opts, h.Logs = services, opts, &testkit.Buffer{}
+	h.run(t)
+	t.Cleanup(func() { h.stop(t) })
+	return h
+}
 
+// Restart stops the process, as a deployment does, and starts it again on
+// the same database and broker, with the clock where it is: what a new
+// release sees of the data an older one left. The URL changes.
+func (h *Harness) Restart(t testing.TB) {
+	t.Helper()
+	h.stop(t)
+	h.run(t)
+}
+
+// run starts the process and sets h.URL and h.stop.
+func (h *Harness) run(t testing.TB) {
+	t.Helper()
 	cfg, err := runner.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ShutdownTimeout = 5 * time.Second
-	if opts.Config != nil {
-		opts.Config(&cfg)
+	if h.opts.Config != nil {
+		h.opts.Config(&cfg)
 	}
-	tel, err := telemetry.Setup(context.Background(), telemetry.Options{Service: svc.Name, SpanExporter: h.Spans})
+	tel, err := telemetry.Setup(context.Background(), telemetry.Options{Service: h.services[0].Name, SpanExporter: h.Spans, LogOutput: h.Logs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,24 +109,25 @@ func Start(t testing.TB, svc runner.Service, opts Options) *Harness {
 	ready := make(chan struct{})
 	go func() {
 		done <- runner.Run(ctx, cfg, runner.Infra{
-			DatabaseURL: db.RoleURL, NATS: nc, JS: js, Clock: h.Clock, Telemetry: tel, Listener: ln,
+			DatabaseURL: h.DB.RoleURL, NATS: nc, JS: js, Clock: h.Clock, Telemetry: tel, Listener: ln,
 			Ready: func(string) { close(ready) },
-		}, services...)
+		}, h.services...)
 	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("service did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("service did not start within 30s")
-	}
-	t.Cleanup(func() {
+	h.stop = func(t testing.TB) {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("service stopped with: %v", err)
 		}
-	})
-	return h
+		h.stop = func(testing.TB) {}
+	}
+	select {
+	case <-ready:
+	case err := <-done:
+		h.stop = func(testing.TB) {}
+		t.Fatalf("service did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("service did not start within 30s")
+	}
 }
 
 // Token signs a development token for role.

@@ -79,7 +79,7 @@ func Service() runner.Service {
 			return runner.Parts{
 				Handler:   transport.Handler(svc, d.Auth, d.Log, d.Tracer),
 				Consumers: []*consumer.Consumer{timeline, training},
-				Jobs:      []func(context.Context) error{svc.RunImports},
+				Jobs:      []func(context.Context) error{svc.RunImports, svc.SettleFollowUps},
 			}, nil
 		},
 	}

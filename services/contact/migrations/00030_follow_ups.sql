@@ -6,6 +6,7 @@ ALTER TABLE interaction ADD COLUMN follow_up_done boolean NOT NULL DEFAULT false
 -- none if that one agreed none) gave it until one of its interactions is
 -- next logged, corrected or deleted: the rule reads the day an interaction
 -- happened in the business time zone, which the schema does not know.
+-- (Migration 00036 lists them for the service to settle by the rule.)
 
 -- The follow-ups due are listed by day, oldest first, then by name: an
 -- index in that order serves a page without sorting every party due. Only

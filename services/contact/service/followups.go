@@ -13,11 +13,12 @@ import (
 // interactions, by the rule of party.FollowUp. Every write of a party's
 // interactions (logged, corrected, deleted, moved by a merge) calls it
 // inside its transaction, with the party locked before the interactions
-// were written, so no other write of them can interleave.
-func (s *Service) settleFollowUp(ctx context.Context, db store.DB, t store.Type, id string) error {
+// were written, so no other write of them can interleave. It reports
+// whether the follow-up changed.
+func (s *Service) settleFollowUp(ctx context.Context, db store.DB, t store.Type, id string) (bool, error) {
 	facts, err := store.FollowUpFacts(ctx, db, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	logged := make([]party.Logged, len(facts))
 	for i, f := range facts {

@@ -69,7 +69,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		if err := store.InsertInteraction(ctx, tx, it); err != nil {
 			return err
 		}
-		if err := s.settleFollowUp(ctx, tx, t, resolved); err != nil {
+		if _, err := s.settleFollowUp(ctx, tx, t, resolved); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, resolved, logged(it))
@@ -132,7 +132,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
 			return err
 		}
-		if err := s.settleFollowUp(ctx, tx, store.Type(after.PartyType), after.PartyID); err != nil {
+		if _, err := s.settleFollowUp(ctx, tx, store.Type(after.PartyType), after.PartyID); err != nil {
 			return err
 		}
 		out.Version++
@@ -214,7 +214,7 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondi
 		if err := store.DeleteInteraction(ctx, tx, it); err != nil {
 			return err
 		}
-		if err := s.settleFollowUp(ctx, tx, store.Type(it.PartyType), it.PartyID); err != nil {
+		if _, err := s.settleFollowUp(ctx, tx, store.Type(it.PartyType), it.PartyID); err != nil {
 			return err
 		}
 		if err := store.InsertHistory(ctx, tx, store.Type(it.PartyType), it.PartyID, actor, now,

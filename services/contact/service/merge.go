@@ -100,7 +100,7 @@ func (p *Parties[T]) Merge(ctx context.Context, survivorID, mergedID string, kee
 		}
 		// The survivor's follow-up is the one the rule gives over both
 		// parties' interactions: the merged party's may be the latest.
-		if err := p.s.settleFollowUp(ctx, tx, p.k.table, sid); err != nil {
+		if _, err := p.s.settleFollowUp(ctx, tx, p.k.table, sid); err != nil {
 			return err
 		}
 		if _, err := store.UpdateParty(ctx, tx, p.k.table, r, now); err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
 // importMetrics tell an operator whether imports move: rows written by this
@@ -30,9 +32,10 @@ func newImportMetrics() importMetrics {
 	}
 }
 
-// RegisterMetrics registers the import metrics with reg.
+// RegisterMetrics registers the import metrics, and the follow-ups left to
+// settle (SettleFollowUps), with reg.
 func (s *Service) RegisterMetrics(reg prometheus.Registerer) {
-	reg.MustRegister(s.metrics.rows, s.metrics.finished, &importQueueCollector{pool: s.Pool})
+	reg.MustRegister(s.metrics.rows, s.metrics.finished, &importQueueCollector{pool: s.Pool}, &settleBacklogCollector{pool: s.Pool})
 }
 
 // importQueueCollector counts the jobs waiting and running at scrape time.
@@ -68,4 +71,28 @@ FROM import_job WHERE status IN ('pending', 'running')`).Scan(&pending, &running
 	ch <- prometheus.MustNewConstMetric(importJobsDesc, prometheus.GaugeValue, float64(pending), "pending")
 	ch <- prometheus.MustNewConstMetric(importJobsDesc, prometheus.GaugeValue, float64(running), "running")
 	ch <- prometheus.MustNewConstMetric(importWaitDesc, prometheus.GaugeValue, wait)
+}
+
+// settleBacklogCollector counts, at scrape time, the parties whose
+// follow-up SettleFollowUps has still to set after an upgrade, so every
+// replica reports the same. It falls to 0 and stays there; a count that
+// stops falling means no replica's job runs (its log says why).
+type settleBacklogCollector struct {
+	pool *pgxpool.Pool
+}
+
+var settleBacklogDesc = prometheus.NewDesc("rapport_contact_follow_ups_to_settle",
+	"Parties whose follow-up is still to be set by the current rule after an upgrade (migration 00036); 0 once done.", nil, nil)
+
+func (c *settleBacklogCollector) Describe(ch chan<- *prometheus.Desc) { ch <- settleBacklogDesc }
+
+func (c *settleBacklogCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, err := store.FollowUpsToSettle(ctx, c.pool)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(settleBacklogDesc, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(settleBacklogDesc, prometheus.GaugeValue, float64(n))
 }

@@ -72,7 +72,7 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool) (V
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(*p.k.forceReason(&v)), nil, actor, now); err != nil {
 			return err
 		}
-		if err := p.s.settleFollowUp(ctx, tx, p.k.table, id); err != nil {
+		if _, err := p.s.settleFollowUp(ctx, tx, p.k.table, id); err != nil {
 			return err
 		}
 		changes := append([]store.Change{{Field: "restored", Old: nil, New: v, Reason: why}}, toStore(p.k.diff(asDeleted, v))...)

@@ -260,13 +260,16 @@ func FollowUpFacts(ctx context.Context, db DB, id string) ([]FollowUpFact, error
 	return facts, nil
 }
 
-// SetFollowUp sets the follow-up (next action) of the party id of type t:
-// nil for none.
-func SetFollowUp(ctx context.Context, db DB, t Type, id string, on *time.Time) error {
-	if _, err := db.Exec(ctx, `UPDATE `+string(t)+` SET next_action_on=$2::date WHERE id=$1`, id, on); err != nil {
-		return fmt.Errorf("set the follow-up of %s: %w", id, err)
+// SetFollowUp sets the follow-up (next action) of the party id of type t,
+// nil for none, and reports whether it changed. A party whose follow-up
+// stands is not written: settling every party once after an upgrade
+// (SettleFollowUps) leaves most as they were.
+func SetFollowUp(ctx context.Context, db DB, t Type, id string, on *time.Time) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE `+string(t)+` SET next_action_on=$2::date WHERE id=$1 AND next_action_on IS DISTINCT FROM $2::date`, id, on)
+	if err != nil {
+		return false, fmt.Errorf("set the follow-up of %s: %w", id, err)
 	}
-	return nil
+	return tag.RowsAffected() > 0, nil
 }
 
 // ListInteractions pages a party's interactions, newest first.
