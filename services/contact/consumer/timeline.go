@@ -41,6 +41,9 @@ func Timeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 		if err != nil {
 			return err
 		}
+		if err := store.HoldParties(ctx, tx, []string{in.PartyID}); err != nil {
+			return err
+		}
 		if err := store.InsertTimeline(ctx, tx, in.PartyID, store.TimelineEntry{EventID: e.ID.String(), OccurredAt: in.OccurredAt,
 			Type: e.Type, Source: "contact", Summary: interactionSummary(in, "")}); err != nil {
 			return fmt.Errorf("timeline entry for %s: %w", e.ID, err)
@@ -50,12 +53,18 @@ func Timeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 		if err != nil {
 			return err
 		}
+		if err := store.HoldParties(ctx, tx, []string{in.PartyID}); err != nil {
+			return err
+		}
 		if err := store.UpdateInteractionEntry(ctx, tx, in.PartyID, in.ID, in.OccurredAt, interactionSummary(in.InteractionLogged, in.CorrectedBy)); err != nil {
 			return fmt.Errorf("correct the timeline entry of interaction %s: %w", in.ID, err)
 		}
 	case "contact.interaction.deleted":
 		in, err := contract.Decode[contract.InteractionDeleted](e)
 		if err != nil {
+			return err
+		}
+		if err := store.HoldParties(ctx, tx, []string{in.PartyID}); err != nil {
 			return err
 		}
 		if err := store.DeleteInteractionEntry(ctx, tx, in.PartyID, in.ID); err != nil {
@@ -115,6 +124,9 @@ func TrainingTimeline(ctx context.Context, tx pgx.Tx, e event.Event) error {
 		return err
 	}
 	entry := store.TimelineEntry{EventID: e.ID.String(), OccurredAt: e.Time, Type: e.Type, Source: "training", Summary: body}
+	if err := store.HoldParties(ctx, tx, parties); err != nil {
+		return err
+	}
 	for _, id := range parties {
 		// Only contact's own parties have a timeline here; any other id
 		// (an empty one, a unit known only to a test) is not ours to keep.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -372,8 +374,35 @@ type TimelineEntry struct {
 	PartyID string `json:"party_id" db:"party_id"`
 }
 
+// HoldParties takes a key-share lock on the parties ids name, people or
+// organisations, until tx ends: organisations first, then people, each in
+// id order, as a merge of organisations locks them before the people it
+// relinks. A merge locks its two parties FOR UPDATE and moves the merged
+// one's timeline to the survivor in its transaction, so a timeline entry
+// written for the merged party while a merge is under way would be left
+// behind under an id no timeline reads. Held, the entry waits for the
+// merge and then lands on the survivor by its alias, or the merge waits
+// for the entry and moves it. Writes of a party's own fields take FOR NO
+// KEY UPDATE, which a key-share lock does not wait for.
+func HoldParties(ctx context.Context, db DB, ids []string) error {
+	valid := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return uuid.Validate(id) != nil })
+	slices.Sort(valid)
+	valid = slices.Compact(valid)
+	if len(valid) == 0 {
+		return nil
+	}
+	for _, t := range []Type{Organization, Person} {
+		if _, err := db.Exec(ctx, `SELECT FROM `+string(t)+` WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`, valid); err != nil {
+			return fmt.Errorf("hold %s %v: %w", t, valid, err)
+		}
+	}
+	return nil
+}
+
 // InsertTimeline records a timeline entry once per event and party. An
-// event naming a merged party's old id lands on the survivor.
+// event naming a merged party's old id lands on the survivor; the caller
+// holds the party (HoldParties) so that a merge under way cannot leave the
+// entry behind.
 func InsertTimeline(ctx context.Context, db DB, partyID string, e TimelineEntry) error {
 	_, err := db.Exec(ctx, `INSERT INTO timeline_entry (event_id, party_id, occurred_at, type, source, summary)
 SELECT $1, coalesce((SELECT survivor_id FROM party_alias WHERE alias_id = $2::uuid), $2::uuid), $3, $4, $5, $6
