@@ -309,3 +309,42 @@ func TestChoosingASupervisingUnitBelowTheMergedPartiesIsRefused(t *testing.T) {
 		t.Fatalf("merged organisation: %s", r.Body)
 	}
 }
+
+// A person created on purpose beside another ("two teachers named Bình")
+// is not merged into it unasked: a merge cannot be taken back, so the
+// reason shows as a conflict on force_reason, deciding it acknowledges it,
+// and the merge's history keeps it after the record holding it is gone.
+func TestAMergeShowsWhyAPartyWasCreatedBesideAnother(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Sales)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Bình Minh","kinds":["school"],"province":"Hà Nội"}`)
+	works := fmt.Sprintf(`"relationships":[{"kind":"works_at","party_id":%q}]`, school)
+	a := create(t, h, tok, people, `{"full_name":"Trần Văn Bình",`+works+`}`)
+	const why = "hai thầy Bình khác nhau: dạy Toán và dạy Văn"
+	b := create(t, h, tok, people, `{"full_name":"Trần Văn Bình","force":true,"force_reason":"`+why+`",`+works+`}`)
+	etags := map[string]string{people + "/" + a: h.Do(t, "GET", people+"/"+a, tok, nil).Header.Get("ETag"),
+		people + "/" + b: h.Do(t, "GET", people+"/"+b, tok, nil).Header.Get("ETag")}
+
+	r := h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b))
+	if !strings.Contains(string(r.Body), "created on purpose") {
+		t.Fatalf("the 409 does not say why force_reason needs a decision: %s", r.Body)
+	}
+	got := conflictsOf(t, r)
+	if want := []conflict{{"force_reason", "", why}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("conflicts %+v, want %+v", got, want)
+	}
+	unchanged(t, h, tok, etags)
+
+	r = h.Do(t, "POST", people+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"force_reason":"survivor"}}`, b))
+	mustStatus(t, r, 200)
+	var v struct {
+		ForceReason string `json:"force_reason"`
+	}
+	r.JSON(t, &v)
+	if v.ForceReason != "" {
+		t.Fatalf("the survivor, created without force, now says %q", v.ForceReason)
+	}
+	if hist := mergeHistory(t, h, tok, people+"/"+a); hist["force_reason"]["merged"] != why || hist["force_reason"]["kept"] != "survivor" {
+		t.Fatalf("merge history %v", hist)
+	}
+}

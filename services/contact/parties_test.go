@@ -129,7 +129,7 @@ func TestAnOrganisationLivesThroughCreateSearchUpdateMergeAndDelete(t *testing.T
 	dup := h.Do(t, "POST", orgs, tok, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567"}`)
 	mustStatus(t, dup, 409)
 	copyID := create(t, h, tok, orgs, `{"name":"TH Đoàn Thị Điểm","kinds":["school"],"tax_code":"0101234567","phones":["0243 765 4000"],"force":true,"force_reason":"nhập từ file cũ"}`)
-	r = h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, copyID))
+	r = h.Do(t, "POST", orgs+"/"+school+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor","force_reason":"survivor"}}`, copyID))
 	mustStatus(t, r, 200)
 	var merged struct {
 		Phones    []string

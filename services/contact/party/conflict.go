@@ -104,6 +104,7 @@ func OrganisationConflicts(survivor, merged Organisation) []Conflict {
 	c.text("website", survivor.Website, merged.Website, websiteKey)
 	c.text("supervising_unit_id", supervisor(survivor, merged.ID), supervisor(merged, survivor.ID), strings.TrimSpace)
 	c.text("owner_id", survivor.OwnerID, merged.OwnerID, strings.TrimSpace)
+	c.forced(survivor.ForceReason, merged.ForceReason)
 	for _, k := range slices.Sorted(maps.Keys(survivor.CustomFields)) {
 		s, m := fieldValue(survivor.CustomFields[k]), fieldValue(merged.CustomFields[k])
 		if s != nil && m != nil && !reflect.DeepEqual(s, m) {
@@ -123,6 +124,7 @@ func PersonConflicts(survivor, merged Person) []Conflict {
 		c.add("birthday", survivor.Birthday, merged.Birthday)
 	}
 	c.text("owner_id", survivor.OwnerID, merged.OwnerID, strings.TrimSpace)
+	c.forced(survivor.ForceReason, merged.ForceReason)
 	return c.list
 }
 
@@ -241,13 +243,24 @@ func checkKeep(keep Keep, fields []string, custom []map[string]any) error {
 
 // The fields a keep may name, custom fields ("custom_fields.<name>") aside.
 var (
-	organisationConflictFields = []string{"name", "tax_code", "address", "website", "supervising_unit_id", "owner_id"}
-	personConflictFields       = []string{"full_name", "zalo_id", "birthday", "owner_id"}
+	organisationConflictFields = []string{"name", "tax_code", "address", "website", "supervising_unit_id", "owner_id", "force_reason"}
+	personConflictFields       = []string{"full_name", "zalo_id", "birthday", "owner_id", "force_reason"}
 )
 
 // conflicts collects the conflicts of a merge in field order.
 type conflicts struct {
 	list []Conflict
+}
+
+// forced adds a conflict on force_reason when either party holds one,
+// even one alone: staff created that party on purpose beside a record it
+// matched ("two teachers named Bình"), and a merge, which cannot be taken
+// back, must show why before it goes ahead. Deciding it acknowledges the
+// reason; the merge's history entry keeps both.
+func (c *conflicts) forced(survivor, merged string) {
+	if survivor != "" || merged != "" {
+		c.add("force_reason", survivor, merged)
+	}
 }
 
 func (c *conflicts) add(field string, survivor, merged any) {

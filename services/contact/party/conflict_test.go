@@ -222,3 +222,31 @@ func TestAMergeRecordShowsBothValuesAndTheSideKept(t *testing.T) {
 		t.Errorf("MergeRecord:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+func TestAForceReasonOnEitherSideIsAConflictAndKeptOnlyWhenChosen(t *testing.T) {
+	plain := Organisation{ID: "o1", Name: "Trường A"}
+	forced := Organisation{ID: "o2", Name: "Trường A", ForceReason: "hai trường cùng tên ở hai xã"}
+	for _, tc := range []struct {
+		survivor, merged Organisation
+		keep             Side
+		want             string
+	}{
+		{plain, forced, KeepSurvivor, ""},
+		{plain, forced, KeepMerged, forced.ForceReason},
+		{forced, plain, KeepSurvivor, forced.ForceReason},
+		{forced, plain, KeepMerged, ""},
+	} {
+		_, err := MergeOrganisation(tc.survivor, tc.merged, nil)
+		var conflict *ConflictError
+		if !errors.As(err, &conflict) || len(conflict.Conflicts) != 1 || conflict.Conflicts[0].Field != "force_reason" {
+			t.Fatalf("merge of %q into %q unasked: err %v, want a conflict on force_reason", tc.merged.ForceReason, tc.survivor.ForceReason, err)
+		}
+		out, err := MergeOrganisation(tc.survivor, tc.merged, Keep{"force_reason": tc.keep})
+		if err != nil || out.ForceReason != tc.want {
+			t.Errorf("keep %s: force_reason %q, %v; want %q", tc.keep, out.ForceReason, err, tc.want)
+		}
+	}
+	if got := PersonConflicts(Person{FullName: "An"}, Person{FullName: "An"}); len(got) != 0 {
+		t.Errorf("two people without a force reason conflict on %v", got)
+	}
+}

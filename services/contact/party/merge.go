@@ -37,6 +37,7 @@ func MergeOrganisation(survivor, merged Organisation, keep Keep) (Organisation, 
 	d.take(&out.SupervisingUnitID, "supervising_unit_id", supervisor(merged, survivor.ID))
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
 	d.take(&out.OwnerID, "owner_id", merged.OwnerID)
+	forceReason(&out.ForceReason, merged.ForceReason, d)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	if len(merged.CustomFields) > 0 {
 		out.CustomFields = maps.Clone(merged.CustomFields)
@@ -106,6 +107,7 @@ func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	out.Relationships = mergeRelationships(survivor, merged)
 	out.Tags = normalizeTags(append(slices.Clone(survivor.Tags), merged.Tags...))
 	d.take(&out.OwnerID, "owner_id", merged.OwnerID)
+	forceReason(&out.ForceReason, merged.ForceReason, d)
 	out.Notes = joinNotes(survivor.Notes, merged.Notes)
 	out.MergedIDs = mergedIDs(survivor.MergedIDs, merged.ID, merged.MergedIDs)
 	return out, nil
@@ -193,4 +195,14 @@ func union[T comparable](a, b []T) []T {
 		}
 	}
 	return out
+}
+
+// forceReason gives out the merged party's reason for having been created
+// beside another only when the merge was told to keep it: a survivor
+// without one was not created on purpose, and the reason, about a record
+// the merge deletes, stays in the merge's history.
+func forceReason(dst *string, merged string, d decision) {
+	if d.takesMerged("force_reason") {
+		*dst = merged
+	}
 }

@@ -217,11 +217,21 @@ func mergedProblem(e *service.MergedError) *problem.Problem {
 // conflicts lists each with both values; its own type tells a client to
 // show the choice rather than a generic conflict.
 func mergeConflictProblem(e *party.ConflictError) *problem.Problem {
-	fields := make([]string, len(e.Conflicts))
-	for i, c := range e.Conflicts {
-		fields[i] = c.Field
+	var fields []string
+	forced := ""
+	for _, c := range e.Conflicts {
+		if c.Field == "force_reason" {
+			forced = "; force_reason: one of them was created on purpose beside a record it matched, for the reason shown, " +
+				"and a merge cannot be taken back"
+			continue
+		}
+		fields = append(fields, c.Field)
 	}
-	p := problem.Conflict("the two parties hold different values of "+strings.Join(fields, ", ")+" and only one of each can stay: "+
+	detail := "the two parties hold different values of " + strings.Join(fields, ", ") + " and only one of each can stay"
+	if len(fields) == 0 {
+		detail = "the merge needs a decision"
+	}
+	p := problem.Conflict(detail+forced+": "+
 		`name each in keep with "survivor" or "merged" and send the merge again; nothing was merged`).
 		With("conflicts", namedConflicts(e))
 	p.Type = "https://rapport.dev/problems/merge-conflict"
