@@ -45,13 +45,17 @@ type IfMatch struct {
 
 // ParseIfMatch reads the If-Match header of r: "*", or a list of entity tags.
 // A weak tag (W/"3") is kept out, since If-Match compares strongly and a
-// weak tag never matches. A header that is not such a list is a 422 naming it.
+// weak tag never matches. A header that is not such a list is a 422 naming
+// it; one of weak tags alone, which no version can satisfy, is the 412 it
+// would come to, saying why (a client that turned the ETag weak, or a
+// proxy that did, would otherwise never learn what to send).
 func ParseIfMatch(r *http.Request) (IfMatch, error) {
 	values := r.Header.Values("If-Match")
 	if len(values) == 0 {
 		return IfMatch{}, nil
 	}
 	m := IfMatch{set: true}
+	sawWeak := false
 	bad := problem.Invalid("If-Match is not a list of entity tags", problem.FieldError{Field: "If-Match", Message: `must be "*" or entity tags such as "3", as an ETag header gave them`})
 	for _, v := range values {
 		rest := strings.TrimSpace(v)
@@ -76,12 +80,17 @@ func ParseIfMatch(r *http.Request) (IfMatch, error) {
 			}
 			if tag := rest[:end+2]; !weak {
 				m.tags = append(m.tags, tag)
+			} else {
+				sawWeak = true
 			}
 			rest = strings.TrimSpace(rest[end+2:])
 			if rest != "" && rest[0] != ',' {
 				return m, bad
 			}
 		}
+	}
+	if sawWeak && !m.any && len(m.tags) == 0 {
+		return m, problem.PreconditionFailed(`If-Match holds only weak tags (W/"3"), which never match (RFC 9110 §13.1.1): send the ETag as the answer gave it, "3"`)
 	}
 	return m, nil
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/problem"
@@ -20,7 +21,6 @@ func TestIfMatchAllowsOnlyTheVersionsItNames(t *testing.T) {
 		// Empty list elements are ignored.
 		{`, "7",`, map[int64]bool{7: true, 1: false}},
 		// If-Match compares strongly: a weak tag never matches.
-		{`W/"7"`, map[int64]bool{7: false}},
 		{`W/"7", "8"`, map[int64]bool{7: false, 8: true}},
 		// A comma inside quotes belongs to the tag.
 		{`"7,8"`, map[int64]bool{7: false, 8: false}},
@@ -60,5 +60,19 @@ func TestATaggedAnswerCarriesItsETag(t *testing.T) {
 	}
 	if w.Code != 201 || w.Header().Get("ETag") != `"3"` || w.Body.String() != "{\"a\":1}\n" {
 		t.Errorf("%d %q %q", w.Code, w.Header().Get("ETag"), w.Body.String())
+	}
+}
+
+// Weak tags alone satisfy no version: the 412 they come to says so, and
+// what to send instead.
+func TestIfMatchOfWeakTagsAloneIsAPreconditionFailedSayingWhy(t *testing.T) {
+	for _, h := range []string{`W/"7"`, `W/"7", W/"8"`} {
+		r := httptest.NewRequest("PATCH", "/", nil)
+		r.Header.Set("If-Match", h)
+		_, err := ParseIfMatch(r)
+		var p *problem.Problem
+		if !errors.As(err, &p) || p.Status != 412 || !strings.Contains(p.Detail, "weak") {
+			t.Errorf("If-Match %q: %v, want a 412 naming weak tags", h, err)
+		}
 	}
 }
