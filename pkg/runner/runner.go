@@ -42,7 +42,10 @@ const ServiceVersionTable = "goose_db_version"
 type Service struct {
 	Name       string // context name: schema, role, stream and /api/<name>/ prefix
 	Migrations fs.FS  // the service's SQL migrations (files at the root)
-	Build      func(ctx context.Context, d Deps) (Parts, error)
+	// Check, if set, reads the service's own variables through getenv and
+	// returns what is wrong with them; it runs before anything connects.
+	Check func(getenv func(string) string) error
+	Build func(ctx context.Context, d Deps) (Parts, error)
 }
 
 // Deps are what the runner hands a service.
@@ -107,6 +110,9 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 	loc, err := time.LoadLocation(cfg.TimeZone)
 	if err != nil {
 		return fmt.Errorf("time zone %s: %w", cfg.TimeZone, err)
+	}
+	if problems := serviceProblems(cfg.Env, services); len(problems) > 0 {
+		return &ConfigError{Problems: problems}
 	}
 	verifier, err := auth.NewVerifier(ctx, auth.Config{Secret: cfg.JWTSecret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience})
 	if err != nil {
