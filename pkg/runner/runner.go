@@ -164,7 +164,9 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 
 	// Every service's unknown paths and wrong methods, and the process's,
 	// answer problem+json like every other error.
-	handler := otelhttp.NewHandler(httpapi.Instrument(tel.Registry, httpapi.Unrouted(mux)), "http",
+	// Access runs inside the server span, to name its trace on the answer
+	// and on the access line.
+	handler := otelhttp.NewHandler(httpapi.Access(log, httpapi.Instrument(tel.Registry, httpapi.Unrouted(mux))), "http",
 		otelhttp.WithTracerProvider(tel.Tracer),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }))
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
