@@ -28,7 +28,9 @@ const devRolePassword = "rapport-dev"
 const defaultDevPGPort = 54329
 
 func dev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := runner.Load(getenv)
+	// A developer's machine: tokens are verified with the published
+	// development key unless JWT_SECRET or JWT_JWKS_URL says otherwise.
+	cfg, err := runner.Load(runner.DevelopmentEnv(getenv))
 	if err != nil {
 		return err
 	}

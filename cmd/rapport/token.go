@@ -12,7 +12,7 @@ import (
 )
 
 func token(args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := runner.Load(getenv)
+	cfg, err := runner.Load(runner.DevelopmentEnv(getenv))
 	if err != nil {
 		return err
 	}

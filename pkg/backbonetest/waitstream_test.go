@@ -33,6 +33,10 @@ func TestAConsumerStartedBeforeItsStreamWaitsQuietlyAndThenConsumes(t *testing.T
 	if strings.Contains(logs.String(), "level=WARN") {
 		t.Fatalf("a missing stream was logged as a fault:\n%s", logs.String())
 	}
+	// A log store keeps one value of a key written twice in a line.
+	if n := strings.Count(logs.String(), "consumer=ledger-effects"); n != 1 {
+		t.Fatalf("the line names its consumer %d times, want once:\n%s", n, logs.String())
+	}
 
 	if _, err := stream.Ensure(ctx, l.js, stream.Config{Context: "ledger"}); err != nil {
 		t.Fatal(err)

@@ -165,7 +165,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			// service run alone, or started first): not a fault, so say it
 			// once and look again now and then.
 			if !waiting {
-				c.log.Info("stream does not exist yet; waiting for it", "stream", c.cfg.Stream, "consumer", c.cfg.Name)
+				c.log.Info("stream does not exist yet; waiting for it", "stream", c.cfg.Stream)
 			}
 			waiting, delay = true, streamWaitDelay
 		} else {

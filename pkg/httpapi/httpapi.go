@@ -29,7 +29,7 @@ type ErrorMapper func(error) *problem.Problem
 // verification before, problem+json on error.
 func ServerOptions(v *auth.Verifier, log *slog.Logger, mapErr ErrorMapper) []kithttp.ServerOption {
 	return []kithttp.ServerOption{
-		kithttp.ServerBefore(v.FromRequest),
+		kithttp.ServerBefore(v.FromRequest, noteUser),
 		kithttp.ServerErrorEncoder(ErrorEncoder(log, mapErr)),
 	}
 }
@@ -58,8 +58,13 @@ func ErrorEncoder(log *slog.Logger, mapErr ErrorMapper) kithttp.ErrorEncoder {
 			p = mapErr(err)
 		}
 		if p == nil {
-			log.ErrorContext(ctx, "request failed", "err", err)
 			p = problem.Internal()
+		}
+		// A server fault's cause goes on the request's access line (or on
+		// a line of its own where there is none); the caller sees only the
+		// trace id to quote.
+		if p.Status >= 500 && !noteFailure(ctx, err) {
+			log.ErrorContext(ctx, "request failed", "err", err)
 		}
 		if span := trace.SpanFromContext(ctx); p.Status >= 500 {
 			span.SetStatus(codes.Error, err.Error())

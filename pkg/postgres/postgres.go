@@ -60,7 +60,36 @@ func Connect(ctx context.Context, url string, opts Options) (*pgxpool.Pool, erro
 		pool.Close()
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
+	if opts.Schema != "" {
+		if err := checkSchema(ctx, pool, opts.Schema); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	return pool, nil
+}
+
+// checkSchema says what is wrong when the pool's role cannot work in schema.
+// Postgres skips a search_path entry that does not exist or that the role
+// may not use, so without this check the first query reads a NULL
+// current_schema() and fails with a scan error that names neither.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+	var database, role string
+	var exists, usable bool
+	err := pool.QueryRow(ctx, `SELECT current_database(), current_user, n.oid IS NOT NULL,
+       COALESCE(has_schema_privilege(n.oid, 'USAGE'), false)
+  FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1`, schema).Scan(&database, &role, &exists, &usable)
+	switch {
+	case err != nil:
+		return fmt.Errorf("look up schema %s: %w", schema, err)
+	case !exists:
+		return fmt.Errorf("schema %s does not exist in database %s: create it, owned by role %s "+
+			"(see deploy/postgres-init.sql or docs/operations.md)", schema, database, schema)
+	case !usable:
+		return fmt.Errorf("role %s may not use schema %s in database %s: connect as the schema's own role, "+
+			"or grant it USAGE and CREATE (see deploy/postgres-init.sql or docs/operations.md)", role, schema, database)
+	}
+	return nil
 }
 
 // Migrate applies the SQL migrations in fsys (files at its root) and records

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // ContentType of every error response.
@@ -21,13 +22,16 @@ type FieldError struct {
 // Problem is an RFC 9457 problem detail; it is also an error, so use cases
 // may return one directly when the fault is the caller's.
 type Problem struct {
-	Type     string         `json:"type"`
-	Title    string         `json:"title"`
-	Status   int            `json:"status"`
-	Detail   string         `json:"detail,omitempty"`
-	Instance string         `json:"instance,omitempty"`
-	Errors   []FieldError   `json:"errors,omitempty"`
-	Extra    map[string]any `json:"-"` // members added next to the standard ones
+	Type     string       `json:"type"`
+	Title    string       `json:"title"`
+	Status   int          `json:"status"`
+	Detail   string       `json:"detail,omitempty"`
+	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+	// TraceID is the request's trace, for the user to quote and the
+	// operator to find its log lines and spans; Write fills it in.
+	TraceID string         `json:"trace_id,omitempty"`
+	Extra   map[string]any `json:"-"` // members added next to the standard ones
 }
 
 func (p *Problem) Error() string {
@@ -123,9 +127,26 @@ func From(err error) *Problem {
 	return nil
 }
 
-// Write sends p.
+// Write sends p. When the response names its trace in a W3C traceparent
+// header (httpapi.Access sets one on every answer, before the handler runs),
+// the body carries that trace id as trace_id.
 func Write(w http.ResponseWriter, p *Problem) {
+	if id := traceID(w.Header().Get("Traceparent")); id != "" && p.TraceID == "" {
+		q := *p // p may be shared: leave it as it is
+		q.TraceID = id
+		p = &q
+	}
 	w.Header().Set("Content-Type", ContentType)
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// traceID is the trace id a traceparent names (version-traceid-spanid-flags),
+// or "" when it is not one.
+func traceID(traceparent string) string {
+	parts := strings.Split(traceparent, "-")
+	if len(parts) < 4 || len(parts[1]) != 32 || strings.Trim(parts[1], "0123456789abcdef") != "" || strings.Trim(parts[1], "0") == "" {
+		return ""
+	}
+	return parts[1]
 }

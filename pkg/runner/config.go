@@ -1,15 +1,18 @@
 package runner
 
 import (
-	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// DevSecret signs and verifies tokens when no JWT_SECRET or JWT_JWKS_URL is
-// configured; `rapport token` refuses to sign with anything else.
+// DevSecret is the development key: published in this repository, so anyone
+// can sign a token with it. `rapport dev` and `rapport token` choose it
+// (DevelopmentEnv) on a developer's machine; a service binary never falls
+// back to it, and `rapport token` refuses to sign with anything else.
 const DevSecret = "rapport-dev-secret-change-me"
 
 // Config is everything a service process reads from its environment.
@@ -38,7 +41,7 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"HTTP_ADDR", ":8080", "address the HTTP server listens on"},
 	{"DATABASE_URL", "(rapport dev: a local cluster under .rapport/)", "Postgres URL; for a service binary, its own role's URL"},
 	{"NATS_URL", "(rapport dev: an embedded JetStream server)", "NATS URL; required for a service binary"},
-	{"JWT_SECRET", DevSecret, "HS256 secret verifying bearer tokens"},
+	{"JWT_SECRET", "(rapport dev: the development key)", "HS256 secret verifying bearer tokens; a service binary needs it or JWT_JWKS_URL"},
 	{"JWT_JWKS_URL", "", "RS256 key set URL; when set, tokens are verified with it instead of the secret"},
 	{"JWT_ISSUER", "", "required token issuer, if set"},
 	{"JWT_AUDIENCE", "", "required token audience, if set"},
@@ -51,7 +54,36 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"TZ_BUSINESS", "Asia/Ho_Chi_Minh", "time zone of business rules and deadlines"},
 }
 
-// Load reads the configuration through getenv, applying the defaults.
+// ConfigError lists every configuration problem found, one per variable,
+// so that one run tells an operator all there is to fix.
+type ConfigError struct{ Problems []string }
+
+func (e *ConfigError) Error() string { return "configuration: " + strings.Join(e.Problems, "; ") }
+
+// MissingKey is the problem of a configuration without a token key. It names
+// both variables: either one will do.
+const MissingKey = "JWT_SECRET or JWT_JWKS_URL: one is required to verify bearer tokens " +
+	"(only `rapport dev` uses the development key, which is published)"
+
+// DevelopmentEnv is getenv with JWT_SECRET set to DevSecret when neither
+// JWT_SECRET nor JWT_JWKS_URL is set: the choice `rapport dev` and
+// `rapport token` make for a developer's machine, and no service binary does.
+func DevelopmentEnv(getenv func(string) string) func(string) string {
+	if strings.TrimSpace(getenv("JWT_SECRET")) != "" || strings.TrimSpace(getenv("JWT_JWKS_URL")) != "" {
+		return getenv
+	}
+	return func(name string) string {
+		if name == "JWT_SECRET" {
+			return DevSecret
+		}
+		return getenv(name)
+	}
+}
+
+// Load reads the configuration through getenv, applying the defaults. It
+// checks every variable before returning, and a *ConfigError lists all
+// that are wrong. A key to verify tokens is required: there is no fallback
+// to the development key (see DevelopmentEnv).
 func Load(getenv func(string) string) (Config, error) {
 	get := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -65,10 +97,18 @@ func Load(getenv func(string) string) (Config, error) {
 		JWTAudience: get("JWT_AUDIENCE", ""), OTLPEndpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 		TimeZone: get("TZ_BUSINESS", "Asia/Ho_Chi_Minh"), Env: getenv,
 	}
-	if c.JWTSecret == "" && c.JWKSURL == "" {
-		c.JWTSecret = DevSecret
-	}
 	var errs []string
+	switch {
+	case c.JWTSecret == "" && c.JWKSURL == "":
+		errs = append(errs, MissingKey)
+	case c.JWKSURL != "":
+		if u, err := url.Parse(c.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, "JWT_JWKS_URL: must be an http(s) URL such as https://id.example.com/.well-known/jwks.json")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, "HTTP_ADDR: must be host:port or :port, such as :8080")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, "LOG_LEVEL: "+err.Error())
 	}
@@ -94,7 +134,7 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, "TZ_BUSINESS: unknown time zone")
 	}
 	if len(errs) > 0 {
-		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+		return c, &ConfigError{Problems: errs}
 	}
 	return c, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDefaultsWorkLocally(t *testing.T) {
-	c, err := Load(func(string) string { return "" })
+	c, err := Load(DevelopmentEnv(func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -16,8 +16,41 @@ func TestDefaultsWorkLocally(t *testing.T) {
 	}
 }
 
+// The development key is published in the repository: a process that was
+// given no key must not start on it and so accept anyone's token.
+func TestWithoutAKeyTheConfigurationIsRefused(t *testing.T) {
+	c, err := Load(func(string) string { return "" })
+	if err == nil {
+		t.Fatalf("started without a key, verifying with %q", c.JWTSecret)
+	}
+	for _, name := range []string{"JWT_SECRET", "JWT_JWKS_URL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("the error does not name %s: %v", name, err)
+		}
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("the error is not one line: %q", err)
+	}
+	if c.JWTSecret == DevSecret {
+		t.Error("the development key was filled in")
+	}
+}
+
+func TestTheDevelopmentKeyIsAnExplicitChoiceThatARealKeyOverrides(t *testing.T) {
+	for _, env := range []map[string]string{{"JWT_SECRET": "from-vault"}, {"JWT_JWKS_URL": "https://id.example.com/jwks.json"}} {
+		c, err := Load(DevelopmentEnv(func(k string) string { return env[k] }))
+		if err != nil {
+			t.Fatalf("%v: %v", env, err)
+		}
+		if c.DevelopmentKey() || c.JWTSecret == DevSecret {
+			t.Errorf("%v: the development key replaced the configured one", env)
+		}
+	}
+}
+
 func TestBadValuesAreAllReported(t *testing.T) {
-	env := map[string]string{"STREAM_REPLICAS": "three", "OUTBOX_RETENTION": "a week", "TZ_BUSINESS": "Mars/Olympus", "LOG_LEVEL": "loud"}
+	env := map[string]string{"STREAM_REPLICAS": "three", "OUTBOX_RETENTION": "a week", "TZ_BUSINESS": "Mars/Olympus", "LOG_LEVEL": "loud",
+		"HTTP_ADDR": "8080", "JWT_JWKS_URL": "id.example.com/jwks.json"}
 	_, err := Load(func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("bad configuration accepted")

@@ -42,7 +42,10 @@ const ServiceVersionTable = "goose_db_version"
 type Service struct {
 	Name       string // context name: schema, role, stream and /api/<name>/ prefix
 	Migrations fs.FS  // the service's SQL migrations (files at the root)
-	Build      func(ctx context.Context, d Deps) (Parts, error)
+	// Check, if set, reads the service's own variables through getenv and
+	// returns what is wrong with them; it runs before anything connects.
+	Check func(getenv func(string) string) error
+	Build func(ctx context.Context, d Deps) (Parts, error)
 }
 
 // Deps are what the runner hands a service.
@@ -108,6 +111,9 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 	if err != nil {
 		return fmt.Errorf("time zone %s: %w", cfg.TimeZone, err)
 	}
+	if problems := serviceProblems(cfg.Env, services); len(problems) > 0 {
+		return &ConfigError{Problems: problems}
+	}
 	verifier, err := auth.NewVerifier(ctx, auth.Config{Secret: cfg.JWTSecret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience})
 	if err != nil {
 		return err
@@ -158,7 +164,9 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 
 	// Every service's unknown paths and wrong methods, and the process's,
 	// answer problem+json like every other error.
-	handler := otelhttp.NewHandler(httpapi.Instrument(tel.Registry, httpapi.Unrouted(mux)), "http",
+	// Access runs inside the server span, to name its trace on the answer
+	// and on the access line.
+	handler := otelhttp.NewHandler(httpapi.Access(log, httpapi.Instrument(tel.Registry, httpapi.Unrouted(mux))), "http",
 		otelhttp.WithTracerProvider(tel.Tracer),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }))
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}

@@ -83,7 +83,8 @@ func (h *Harness) Restart(t testing.TB) {
 // run starts the process and sets h.URL and h.stop.
 func (h *Harness) run(t testing.TB) {
 	t.Helper()
-	cfg, err := runner.Load(func(string) string { return "" })
+	// Tokens of the tests (Token) are signed with the development key.
+	cfg, err := runner.Load(runner.DevelopmentEnv(func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,12 @@ func Service() runner.Service {
 	return runner.Service{
 		Name:       "contact",
 		Migrations: migrations.FS,
+		// A broken custom fields file is reported with the rest of the
+		// configuration, before the service connects to anything.
+		Check: func(getenv func(string) string) error {
+			_, _, err := schemaFrom(getenv)
+			return err
+		},
 		Build: func(ctx context.Context, d runner.Deps) (runner.Parts, error) {
 			schema, file, err := schemaFrom(d.Config.Env)
 			if err != nil {
