@@ -285,10 +285,10 @@ func TestAnOrganisationsTimelineKeepsWhatHappenedWithPeopleWhileTheyWorkedThere(
 }
 
 // TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake
-// publishes a course's life as the training service numbers it: scheduled
-// and planned, which no timeline shows, then cancelled. The cancellation
-// is the course's third event, and must not wait for the first two as if
-// they were still on their way.
+// publishes a course's life as the training service numbers it: scheduled,
+// then planned and ready, which no timeline shows, then cancelled. The
+// cancellation is the course's fourth event, and must not wait for the two
+// before it as if they were still on their way.
 func TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	ctx := context.Background()
@@ -299,7 +299,8 @@ func TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake(t *
 	unit := create(t, h, tok, orgs, `{"name":"Trường THCS Can Lộc","kinds":["school"]}`)
 	course := contract.CourseChange{Course: contract.CourseInfo{CourseID: "c-9", ModuleCode: "QLHS", ModuleName: "Quản lý học sinh",
 		FirstSession: "2026-12-07", UnitIDs: []string{unit}}}
-	for i, payload := range []any{contract.CourseScheduled(course), contract.CoursePlanned(course), contract.CourseCancelled(course)} {
+	for i, payload := range []any{contract.CourseScheduled(course), contract.CoursePlanned(course), contract.CourseReady(course),
+		contract.CourseCancelled(course)} {
 		e, err := contract.Rapport().Event("c-9", time.Now(), payload)
 		if err != nil {
 			t.Fatal(err)
@@ -313,8 +314,8 @@ func TestACancelledCourseReachesTheTimelineAfterEventsTheTimelineDoesNotTake(t *
 		r := h.Do(t, "GET", orgs+"/"+unit+"/timeline", tok, nil)
 		return strings.Contains(string(r.Body), "rapport.training.course.cancelled.v1")
 	})
-	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE source = 'training'`); n != 1 {
-		t.Errorf("%d training entries, want the cancellation alone", n)
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE source = 'training'`); n != 2 {
+		t.Errorf("%d training entries, want the schedule and the cancellation", n)
 	}
 }
 

@@ -50,7 +50,10 @@ func handle(ctx context.Context, tx pgx.Tx, e event.Event, entry contract.Entry)
 			if err := putOrganization(ctx, tx, p.Organization); err != nil {
 				return err
 			}
-			return store.MergeOrganization(ctx, tx, p.MergedID, p.SurvivorID)
+			if err := store.MergeOrganization(ctx, tx, p.MergedID, p.SurvivorID); err != nil {
+				return err
+			}
+			return store.FollowContactPeople(ctx, tx, "", []string{p.SurvivorID})
 		})
 	case contract.PersonCreated:
 		err = apply(e, func(p contract.PersonCreated) error { return putPerson(ctx, tx, p.Person) })
@@ -59,13 +62,21 @@ func handle(ctx context.Context, tx pgx.Tx, e event.Event, entry contract.Entry)
 	case contract.PersonRestored:
 		err = apply(e, func(p contract.PersonRestored) error { return putPerson(ctx, tx, p.Person) })
 	case contract.PersonDeleted:
-		err = apply(e, func(p contract.PersonDeleted) error { return store.DeletePerson(ctx, tx, p.ID, "") })
-	case contract.PersonMerged:
-		err = apply(e, func(p contract.PersonMerged) error {
-			if err := putPerson(ctx, tx, p.Person); err != nil {
+		err = apply(e, func(p contract.PersonDeleted) error {
+			if err := store.DeletePerson(ctx, tx, p.ID, ""); err != nil {
 				return err
 			}
-			return store.MergePerson(ctx, tx, p.MergedID, p.SurvivorID)
+			return store.FollowContactPeople(ctx, tx, p.ID, nil)
+		})
+	case contract.PersonMerged:
+		err = apply(e, func(p contract.PersonMerged) error {
+			if err := store.MergePerson(ctx, tx, p.MergedID, p.SurvivorID); err != nil {
+				return err
+			}
+			if p.Person.ID == "" { // a merge without a snapshot: only the courses that listed either id change
+				return store.FollowContactPeople(ctx, tx, p.SurvivorID, nil)
+			}
+			return putPerson(ctx, tx, p.Person)
 		})
 	}
 	if err != nil {
@@ -89,9 +100,15 @@ func putOrganization(ctx context.Context, tx pgx.Tx, o contract.OrganizationSnap
 	return store.UpsertOrganization(ctx, tx, store.Organization{ID: o.ID, Name: o.Name, SupervisingUnitID: o.SupervisingUnitID})
 }
 
+// putPerson keeps the copy of a person current, and with it the contact
+// people of the open courses of the units they work at now and of those
+// they left (store.FollowContactPeople).
 func putPerson(ctx context.Context, tx pgx.Tx, p contract.PersonSnapshot) error {
 	if p.ID == "" {
 		return nil
 	}
-	return store.UpsertPerson(ctx, tx, p.ID, p.FullName, p.OrganizationIDs)
+	if err := store.UpsertPerson(ctx, tx, p.ID, p.FullName, p.OrganizationIDs); err != nil {
+		return err
+	}
+	return store.FollowContactPeople(ctx, tx, p.ID, p.OrganizationIDs)
 }

@@ -29,6 +29,23 @@ func States() []State {
 // Terminal reports whether no command can move a course out of s.
 func (s State) Terminal() bool { return s == Closed || s == Cancelled }
 
+// Ended reports whether the course is over: held (completed, closed) or
+// cancelled. Until then a participant's contact people are whoever works at
+// the unit now, so a person who moved, was restored or joined is kept
+// current; an ended course keeps those it had, as its history.
+func (s State) Ended() bool { return s == Completed || s == Closed || s == Cancelled }
+
+// OpenStates lists the states of a course that has not ended.
+func OpenStates() []State {
+	var out []State
+	for _, s := range States() {
+		if !s.Ended() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Command is something a user asks a course to do.
 type Command string
 

@@ -2,6 +2,7 @@ package course
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,27 @@ func TestEveryStateIsReachableFromRequested(t *testing.T) {
 		if !seen[s] {
 			t.Errorf("state %s cannot be reached", s)
 		}
+	}
+}
+
+// A course has ended once it is held or cancelled, and nothing brings an
+// ended course back: its participants' contact people are history from then
+// on, while an open course's follow whoever works at the unit.
+func TestACourseHasEndedOnceHeldOrCancelledAndStaysEnded(t *testing.T) {
+	ended := map[State]bool{Completed: true, Closed: true, Cancelled: true}
+	for _, s := range States() {
+		t.Run(string(s), func(t *testing.T) {
+			if s.Ended() != ended[s] {
+				t.Fatalf("Ended = %v, want %v", s.Ended(), ended[s])
+			}
+			if s.Ended() == slices.Contains(OpenStates(), s) {
+				t.Fatalf("OpenStates() = %v disagrees with Ended", OpenStates())
+			}
+			for _, c := range Allowed(s) {
+				if next, _ := Transition(s, c); s.Ended() && !next.Ended() {
+					t.Fatalf("%s takes an ended course back to %s", c, next)
+				}
+			}
+		})
 	}
 }

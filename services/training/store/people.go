@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/rapportcrm/rapport/services/training/course"
 )
 
 // Organization is the local copy of a contact organisation (a unit).
@@ -68,20 +70,18 @@ ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_ids = EXCLUDED
 	return err
 }
 
-// DeletePerson marks a person gone and drops them from participants.
+// DeletePerson marks a person gone. The courses they were a contact of
+// follow with FollowContactPeople: an open one drops them, an ended one
+// keeps them as its history.
 func DeletePerson(ctx context.Context, db DB, id, mergedInto string) error {
-	if _, err := db.Exec(ctx, `INSERT INTO contact_person (id, deleted, merged_into) VALUES ($1, true, nullif($2, ''))
-ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id, mergedInto); err != nil {
-		return err
-	}
-	if mergedInto != "" {
-		return nil
-	}
-	_, err := db.Exec(ctx, `UPDATE participant SET contact_person_ids = array_remove(contact_person_ids, $1) WHERE $1 = ANY(contact_person_ids)`, id)
+	_, err := db.Exec(ctx, `INSERT INTO contact_person (id, deleted, merged_into) VALUES ($1, true, nullif($2, ''))
+ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id, mergedInto)
 	return err
 }
 
-// MergePerson re-points participants from a merged person to the survivor.
+// MergePerson re-points participants from a merged person to the survivor,
+// in every course, ended ones included: it is the same person under the id
+// that stays.
 func MergePerson(ctx context.Context, db DB, loser, survivor string) error {
 	if err := DeletePerson(ctx, db, loser, survivor); err != nil {
 		return err
@@ -90,6 +90,33 @@ func MergePerson(ctx context.Context, db DB, loser, survivor string) error {
   (SELECT array_agg(DISTINCT p ORDER BY p) FROM unnest(array_replace(contact_person_ids, $1, $2)) p)
 WHERE $1 = ANY(contact_person_ids)`, loser, survivor)
 	return err
+}
+
+// FollowContactPeople sets the contact people of the participants a change
+// of the local copy may concern (those that list personID, and those of
+// unitIDs) to the live people who work at their unit now, as
+// ContactPeopleOf lists them, in courses that have not ended
+// (course.OpenStates). An ended course keeps its contacts as they were.
+func FollowContactPeople(ctx context.Context, db DB, personID string, unitIDs []string) error {
+	open := make([]string, 0, len(course.OpenStates()))
+	for _, s := range course.OpenStates() {
+		open = append(open, string(s))
+	}
+	if unitIDs == nil {
+		unitIDs = []string{}
+	}
+	_, err := db.Exec(ctx, `WITH now_there AS (
+  SELECT pa.id, coalesce((SELECT array_agg(cp.id ORDER BY cp.id) FROM contact_person cp
+                          WHERE pa.unit_id = ANY(cp.organization_ids) AND NOT cp.deleted), '{}') AS ids
+  FROM participant pa JOIN course c ON c.id = pa.course_id
+  WHERE c.state = ANY($3) AND ($1 = ANY(pa.contact_person_ids) OR pa.unit_id = ANY($2))
+)
+UPDATE participant pa SET contact_person_ids = n.ids FROM now_there n
+WHERE pa.id = n.id AND pa.contact_person_ids IS DISTINCT FROM n.ids`, personID, unitIDs, open)
+	if err != nil {
+		return fmt.Errorf("follow contact people of %s: %w", personID, err)
+	}
+	return nil
 }
 
 // MergeOrganization re-points courses, participants and attendance from a

@@ -54,27 +54,6 @@ func oneOf[T ~string](r *http.Request, param string, allowed ...T) error {
 
 func actor(ctx context.Context) service.Actor { return service.ActorFrom(ctx) }
 
-func (a api) listModules(ctx context.Context, r *http.Request) (any, error) {
-	ms, err := store.Modules(ctx, a.svc.Pool())
-	return page.Page[store.ModuleRow]{Items: ms}, err
-}
-
-func (a api) putModule(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Name     string `json:"name"`
-		Payroll  bool   `json:"payroll"`
-		LeadDays int    `json:"lead_days"`
-	}
-	if err := decode(r, &in); err != nil {
-		return nil, err
-	}
-	if in.Name == "" || in.LeadDays < 0 {
-		return nil, problem.Invalid("the module is not valid", problem.FieldError{Field: "name", Message: "is required; lead_days must not be negative"})
-	}
-	m := store.ModuleRow{Code: r.PathValue("code"), Name: in.Name, Payroll: in.Payroll, LeadDays: in.LeadDays}
-	return m, store.PutModule(ctx, a.svc.Pool(), m, false)
-}
-
 type itemJSON struct {
 	Key      string `json:"key"`
 	Section  string `json:"section"`
