@@ -17,6 +17,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -45,6 +46,15 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	occurred := now
 	if in.OccurredAt != nil {
 		occurred = stored(*in.OccurredAt)
+	}
+	if in.StaffID != "" {
+		// It counts as the work of whom it names (ownership.MayCredit).
+		if err := staffID("staff_id", in.StaffID); err != nil {
+			return store.Interaction{}, err
+		}
+		if err := ownership.MayCredit(caller(ctx), in.StaffID); err != nil {
+			return store.Interaction{}, err
+		}
 	}
 	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: occurred,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))
@@ -124,6 +134,11 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		if err != nil {
 			return err
 		}
+		if after.StaffID != before.StaffID {
+			if err := ownership.MayCredit(caller(ctx), after.StaffID); err != nil {
+				return err
+			}
+		}
 		out = after
 		fields := correctedFields(before, after)
 		if len(fields) == 0 {
@@ -169,6 +184,12 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 	}
 	if len(removed) > 0 {
 		return it, problem.Invalid("the interaction is not valid", removed...)
+	}
+	if in.StaffID != it.StaffID {
+		// One stored before the rule is kept until it is changed.
+		if err := staffID("staff_id", in.StaffID); err != nil {
+			return it, err
+		}
 	}
 	next, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: *in.OccurredAt,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))

@@ -151,6 +151,11 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if !p.k.followUp(&in).IsZero() {
 			return followUpByEdit()
 		}
+		if owner := *p.k.owner(&in); owner != "" {
+			if err := staffID("owner_id", owner); err != nil {
+				return err
+			}
+		}
 		if v, err = p.k.validate(in, p.s.businessNow(), fields); err != nil {
 			return err
 		}

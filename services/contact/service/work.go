@@ -96,6 +96,10 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 		}
 		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
 	}
+	if q.Owner != "" {
+		// An owner no staff member can be lists nobody, as if they owned nothing.
+		bad = append(bad, staffIDFields("owner", q.Owner)...)
+	}
 	if q.Tag != "" && f.Tag == "" {
 		bad = append(bad, problem.FieldError{Field: "tag", Message: "is blank: name a tag"})
 	}
