@@ -79,6 +79,9 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		if err := store.InsertInteraction(ctx, tx, it); err != nil {
 			return err
 		}
+		if err := s.checkFollowUpDone(ctx, tx, it); err != nil {
+			return err
+		}
 		if _, err := s.settleFollowUp(ctx, tx, t, resolved); err != nil {
 			return err
 		}
@@ -143,6 +146,13 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		fields := correctedFields(before, after)
 		if len(fields) == 0 {
 			return nil
+		}
+		// A flag kept as it was stays: only a correction saying it is
+		// done, or moving a done one in time, is checked again.
+		if !before.FollowUpDone || !before.OccurredAt.Equal(after.OccurredAt) {
+			if err := s.checkFollowUpDone(ctx, tx, after); err != nil {
+				return err
+			}
 		}
 		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
 			return err
