@@ -174,7 +174,7 @@ func mapError(err error) *problem.Problem {
 		}
 		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
 	case errors.As(err, &dup) && dup.Restoring:
-		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with the reason to restore it anyway").With("matches", dup.Matches)
+		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with a force_reason to restore it anyway").With("matches", dup.Matches)
 	case errors.As(err, &dup) && dup.Probable:
 		return problem.Conflict("no phone, email or tax code tells this party apart, and a stored one probably is it: "+
 			"a person of the same name at the same workplace, or an organisation of the same name in the same province; "+
