@@ -92,7 +92,7 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	}
 	if q.DatesWithin != 0 {
 		if q.DatesWithin < 1 || q.DatesWithin > party.MaxReminderWindow {
-			bad = append(bad, problem.FieldError{Field: "dates_within", Message: fmt.Sprintf("must be a number of days from 1 to %d", party.MaxReminderWindow)})
+			bad = append(bad, problem.FieldError{Field: "dates_within", Message: party.ReminderWindowRule()})
 		}
 		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
 	}
