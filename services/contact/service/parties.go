@@ -184,31 +184,9 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err := store.LockKeys(ctx, tx, slices.Concat(r.Keys, lookalikeLocks(v))); err != nil {
 			return err
 		}
-		forced := false
-		if len(r.Keys) > 0 {
-			matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, "")
-			if err != nil {
-				return err
-			}
-			if len(matches) > 0 && !force {
-				return duplicate[T](ctx, tx, matches, false)
-			}
-			forced = len(matches) > 0
-		} else {
-			// No key tells it: a stored party of the same name where it
-			// is (party.ProbablySamePerson) probably does.
-			same, err := lookalikes(ctx, tx, []T{v})
-			if err != nil {
-				return err
-			}
-			if len(same[0]) > 0 && !force {
-				docs := make([][]byte, len(same[0]))
-				for i, l := range same[0] {
-					docs[i] = l.Doc
-				}
-				return duplicate[T](ctx, tx, docs, true)
-			}
-			forced = len(same[0]) > 0
+		forced, err := p.duplicates(ctx, tx, v, r.Keys, force)
+		if err != nil {
+			return err
 		}
 		if !forced {
 			reason = ""
