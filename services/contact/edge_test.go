@@ -247,3 +247,27 @@ func TestAForcedCreationShowsWhyItWasForced(t *testing.T) {
 		t.Errorf("a PATCH answer lacks force_reason: %s", r.Body)
 	}
 }
+
+// dates_within refused as 0, out of range or no number says the same
+// bounds wherever it is read, and the activity report's window says its
+// own as the README does: at most 366 days, both included.
+func TestEveryRefusalOfADaysWindowSaysItsBounds(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	tok := h.Token(t, auth.Lead)
+	const want = "must be a whole number of days from 1 to 366"
+	for _, v := range []string{"0", "-1", "400", "abc", "7.5"} {
+		r := h.Do(t, "GET", people+"?dates_within="+v, tok, nil)
+		if errs := fieldErrors(t, r); r.Status != 422 || len(errs) != 1 || errs[0].Field != "dates_within" || errs[0].Message != want {
+			t.Errorf("dates_within=%s: %d %s", v, r.Status, r.Body)
+		}
+	}
+	for _, v := range []string{"0", "400", `"7"`} {
+		r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"sinh nhật","resource":"people","filter":{"dates_within":`+v+`}}`)
+		if errs := fieldErrors(t, r); r.Status != 422 || len(errs) != 1 || errs[0].Field != "filter.dates_within" || errs[0].Message != want {
+			t.Errorf("a segment's dates_within %s: %d %s", v, r.Status, r.Body)
+		}
+	}
+	mustName(t, h.Do(t, "GET", "/api/contact/v1/activity?from=2025-11-01&to=2026-11-02", tok, nil), "to",
+		"must be at most 365 days after from: the window holds at most 366 days, both included")
+	mustStatus(t, h.Do(t, "GET", "/api/contact/v1/activity?from=2025-11-02&to=2026-11-02", tok, nil), 200) // 366 days
+}

@@ -254,15 +254,56 @@ func TestARestoreIsRefusedByADuplicateCreatedSinceUnlessForced(t *testing.T) {
 	if n := written(t, h); n != before {
 		t.Fatalf("a refused restore wrote %d rows", n-before)
 	}
-	r = h.Do(t, "POST", people+"/"+p.ID+"/restore", lan, `{"reason":"hai anh em dùng chung số","force":true}`)
+	// Forced, it takes its own reason: why it stands beside the other,
+	// which the record shows, apart from why it came back, which its
+	// history keeps.
+	mustName(t, h.Do(t, "POST", people+"/"+p.ID+"/restore", lan, `{"reason":"xoá nhầm","force":true}`), "force_reason", "is required when force is true")
+	mustName(t, h.Do(t, "POST", people+"/"+p.ID+"/restore", lan, `{"reason":"xoá nhầm","force_reason":"x"}`), "force_reason", "only allowed with force")
+	r = h.Do(t, "POST", people+"/"+p.ID+"/restore", lan, `{"reason":"xoá nhầm","force":true,"force_reason":"hai anh em dùng chung số"}`)
 	mustStatus(t, r, 200)
 	var v restoredPerson
 	r.JSON(t, &v)
 	if v.ForceReason != "hai anh em dùng chung số" {
 		t.Fatalf("forced restore: %s", r.Body)
 	}
+	hs := historyOf(t, h, people+"/"+p.ID)
+	if last := hs[len(hs)-1]; last.Field != "restored" || last.Reason != "xoá nhầm" {
+		t.Fatalf("the restore's history entry: %+v", last)
+	}
 	if got := names(t, h, lan, people+"?q=0903123456"); len(got) != 2 {
 		t.Fatalf("both share the phone: %q", got)
+	}
+}
+
+// Force with nothing to force past is accepted, as a client may send it
+// blindly, and changes nothing: no reason is kept for a duplicate the
+// party does not have, on a restore as on a creation.
+func TestForceWithNoDuplicateKeepsNoForceReason(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	lan := staffToken(t, "user-lan", auth.Sales)
+	for _, body := range []string{
+		`{"full_name":"Không Trùng","phones":["0812000401"],"force":true,"force_reason":"không cần"}`,
+		`{"full_name":"Không Trùng Ai","force":true,"force_reason":"không cần"}`, // no key, and no namesake where they work
+	} {
+		r := h.Do(t, "POST", people, lan, body)
+		mustStatus(t, r, 201)
+		var v restoredPerson
+		r.JSON(t, &v)
+		if v.ForceReason != "" {
+			t.Fatalf("a creation that forced nothing keeps %q", v.ForceReason)
+		}
+		if hs := historyOf(t, h, people+"/"+v.ID); len(hs) != 1 || strings.Contains(string(hs[0].New), "không cần") {
+			t.Fatalf("its creation entry: %+v", hs)
+		}
+	}
+	p := createPerson(t, h, lan, `{"full_name":"Khôi Phục Test","phones":["0912000402"]}`)
+	mustStatus(t, h.Do(t, "DELETE", people+"/"+p.ID, lan, nil), 204)
+	r := h.Do(t, "POST", people+"/"+p.ID+"/restore", lan, `{"reason":"xoá nhầm","force":true,"force_reason":"không cần"}`)
+	mustStatus(t, r, 200)
+	var v restoredPerson
+	r.JSON(t, &v)
+	if v.ForceReason != "" {
+		t.Fatalf("a restore that forced nothing keeps %q", v.ForceReason)
 	}
 }
 

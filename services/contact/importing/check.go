@@ -181,6 +181,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 	}
 	o.CustomFields = v.customFields(c.opts.Schema, o.Kinds)
 	v.checkID()
+	v.checkOwner()
 	o, err := party.NewOrganisation(o, c.opts.Schema)
 	if err != nil || len(v.reported) > 0 {
 		return party.Organisation{}, v.refusedPlace(true), v.problems(err)
@@ -222,6 +223,7 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		p.Birthday = d
 	}
 	v.checkID()
+	v.checkOwner()
 	p, err := party.NewPerson(p, c.opts.Received.In(c.opts.Location))
 	if err != nil || len(v.reported) > 0 {
 		return party.Person{}, v.refusedPlace(false), v.problems(err)

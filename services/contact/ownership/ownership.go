@@ -37,6 +37,9 @@ const (
 	// UndoImport deletes the parties an import created: the staff member
 	// who uploaded it stands for their owner.
 	UndoImport Action = "undo it"
+	// Credit is logging an interaction as made by another staff member
+	// (its staff_id), whose work the activity report counts it as.
+	Credit Action = "log an interaction as made by another staff member"
 )
 
 // Stewards may act on any party: the deployment lead, the department head
@@ -67,6 +70,9 @@ func (e *DeniedError) Error() string {
 	case UndoImport:
 		return fmt.Sprintf("the import was uploaded by %s: only they, a lead, a manager or an admin may %s, "+
 			"as undoing it deletes the parties it created", e.OwnerID, e.Action)
+	case Credit:
+		return fmt.Sprintf("an interaction counts as the work of the staff member it names (%s): only a lead, a manager or an admin may %s; "+
+			"leave staff_id out, or send your own id, to log it as yours", e.OwnerID, e.Action)
 	}
 	return fmt.Sprintf("the party is cared for by %s: only they, a lead, a manager or an admin may %s", e.OwnerID, e.Action)
 }
@@ -113,6 +119,18 @@ func MayRestore(c Caller, owner, deletedBy string) error {
 		return nil
 	}
 	return &DeniedError{Action: Restore, OwnerID: owner, DeletedBy: deletedBy}
+}
+
+// MayCredit reports whether c may log, or correct, an interaction as made
+// by staffID: their own is theirs to log; another's only a steward may,
+// as the activity report counts it as that staff member's work, so a
+// colleague cannot credit a call to someone else, or to nobody (a
+// *DeniedError naming staffID as its OwnerID).
+func MayCredit(c Caller, staffID string) error {
+	if (c.ID != "" && c.ID == staffID) || c.steward() {
+		return nil
+	}
+	return &DeniedError{Action: Credit, OwnerID: staffID}
 }
 
 // MaxReason bounds the reason of an owner change, in characters: a

@@ -131,3 +131,30 @@ func TestAnOwnerChangeOrARestoreNeedsAReason(t *testing.T) {
 		t.Errorf("a missing restore reason is asked for as %q", why)
 	}
 }
+
+func TestOnlyAStewardLogsAnInteractionAsMadeByAnother(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		caller Caller
+		staff  string
+		ok     bool
+	}{
+		{"their own", Caller{ID: "sales-lan", Roles: []auth.Role{auth.Sales}}, "sales-lan", true},
+		{"a colleague's", Caller{ID: "sales-minh", Roles: []auth.Role{auth.Sales}}, "director-boss", false},
+		{"a trainer, a colleague's", Caller{ID: "trainer-nam", Roles: []auth.Role{auth.Trainer}}, "sales-lan", false},
+		{"a lead, a team member's", Caller{ID: "lead-hoa", Roles: []auth.Role{auth.Lead}}, "sales-lan", true},
+		{"a manager", Caller{ID: "mgr-thu", Roles: []auth.Role{auth.Manager}}, "sales-lan", true},
+		{"an admin", Caller{ID: "admin-ops", Roles: []auth.Role{auth.Admin}}, "sales-lan", true},
+		{"nobody, as nobody", Caller{Roles: []auth.Role{auth.Sales}}, "", false},
+	} {
+		err := MayCredit(c.caller, c.staff)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want allowed %v", c.name, err, c.ok)
+		}
+		var denied *DeniedError
+		if err != nil && (!errors.As(err, &denied) || denied.Action != Credit || denied.OwnerID != c.staff ||
+			!strings.Contains(err.Error(), "only a lead, a manager or an admin may log an interaction as made by another staff member")) {
+			t.Errorf("%s: the refusal %v does not say who may", c.name, err)
+		}
+	}
+}

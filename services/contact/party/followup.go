@@ -46,3 +46,30 @@ func FollowUp(interactions []Logged, loc *time.Location) Date {
 	}
 	return due
 }
+
+// CheckFollowUpDone refuses an interaction (in) saying it completed the
+// party's follow-up (FollowUpDone) when none stood before it: read in the
+// order they happened, the party's other interactions (others, which do
+// not hold in) left no follow-up standing when in happened, so there was
+// nothing to complete, and the flag would be stored and published as work
+// done that was not (a *ValidationError naming follow_up_done). An
+// interaction's own follow-up, before a correction, is not before it: a
+// correction replaces it. loc is the business time zone, as for FollowUp.
+func CheckFollowUpDone(others []Logged, in Logged, loc *time.Location) error {
+	if !in.FollowUpDone {
+		return nil
+	}
+	var before []Logged
+	for _, o := range others {
+		if o.OccurredAt.Before(in.OccurredAt) || o.OccurredAt.Equal(in.OccurredAt) && o.LoggedAt.Before(in.LoggedAt) {
+			before = append(before, o)
+		}
+	}
+	if !FollowUp(before, loc).IsZero() {
+		return nil
+	}
+	var c checks
+	c.add("follow_up_done", "there is no follow-up to complete: no interaction before this one agreed one that still stands "+
+		"(leave follow_up_done out, and agree the next one with next_action_on)")
+	return &ValidationError{Of: "interaction", Fields: c.fields}
+}

@@ -1,6 +1,7 @@
 package party
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -78,5 +79,40 @@ func TestAFollowUpStandsUntilItIsReplacedOrDone(t *testing.T) {
 				t.Errorf("FollowUp = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFollowUpDoneNeedsAFollowUpStandingBeforeIt(t *testing.T) {
+	hcm := time.FixedZone("ICT", 7*3600)
+	at := func(day, hour int) time.Time { return time.Date(2026, time.November, day, hour, 0, 0, 0, hcm) }
+	logged := at(20, 9)
+	on := func(day int) Date { return Date{2026, time.November, day} }
+	agreed := Logged{OccurredAt: at(2, 9), LoggedAt: logged, NextActionOn: on(10)}
+	done := func(day int) Logged { return Logged{OccurredAt: at(day, 15), LoggedAt: at(20, 10), FollowUpDone: true} }
+	for _, c := range []struct {
+		name   string
+		others []Logged
+		in     Logged
+		ok     bool
+	}{
+		{"not done", nil, Logged{OccurredAt: at(4, 15), LoggedAt: logged}, true},
+		{"done with nothing agreed", nil, done(4), false},
+		{"done before anything was agreed", []Logged{agreed}, done(1), false},
+		{"done after a follow-up was agreed", []Logged{agreed}, done(4), true},
+		{"done, and a new date agreed", []Logged{agreed}, Logged{OccurredAt: at(4, 15), LoggedAt: logged, NextActionOn: on(12), FollowUpDone: true}, true},
+		{"done with a new date and nothing agreed before", nil, Logged{OccurredAt: at(4, 15), LoggedAt: logged, NextActionOn: on(12), FollowUpDone: true}, false},
+		{"done after the follow-up was completed on its day", []Logged{agreed, {OccurredAt: at(10, 9), LoggedAt: logged}}, done(11), false},
+		{"done after the follow-up was completed early", []Logged{agreed, done(4)}, done(5), false},
+		{"backdated, done while one stood then", []Logged{agreed, {OccurredAt: at(10, 9), LoggedAt: logged}}, done(5), true},
+		{"a later interaction's follow-up is not before it", []Logged{{OccurredAt: at(6, 9), LoggedAt: logged, NextActionOn: on(10)}}, done(5), false},
+	} {
+		err := CheckFollowUpDone(c.others, c.in, hcm)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want allowed %v", c.name, err, c.ok)
+		}
+		var verr *ValidationError
+		if err != nil && (!errors.As(err, &verr) || !hasField(verr, "follow_up_done", "there is no follow-up to complete")) {
+			t.Errorf("%s: %v does not name follow_up_done", c.name, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package party
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -11,6 +12,13 @@ type MonthDay int16
 
 // MaxReminderWindow is the longest look-ahead of DaysAhead: a year.
 const MaxReminderWindow = 366
+
+// ReminderWindowRule says what a look-ahead of reminders (a list's
+// dates_within) must be, in the one message every refusal of one gives,
+// whether it is 0, out of range or no number at all.
+func ReminderWindowRule() string {
+	return fmt.Sprintf("must be a whole number of days from 1 to %d", MaxReminderWindow)
+}
 
 func monthDay(d Date) MonthDay { return MonthDay(int(d.Month)*100 + d.Day) }
 

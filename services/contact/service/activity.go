@@ -51,7 +51,8 @@ func activityWindow(from, to, today party.Date) (party.Date, party.Date, error) 
 	case days < 1:
 		return from, to, problem.Invalid("the window ends before it starts", problem.FieldError{Field: "from", Message: "must not be after to (" + to.String() + ")"})
 	case days > MaxActivityDays:
-		return from, to, problem.Invalid("the window is too long", problem.FieldError{Field: "to", Message: fmt.Sprintf("must be at most %d days after from", MaxActivityDays-1)})
+		return from, to, problem.Invalid("the window is too long", problem.FieldError{Field: "to",
+			Message: fmt.Sprintf("must be at most %d days after from: the window holds at most %d days, both included", MaxActivityDays-1, MaxActivityDays)})
 	}
 	return from, to, nil
 }

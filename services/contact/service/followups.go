@@ -22,9 +22,36 @@ func (s *Service) settleFollowUp(ctx context.Context, db store.DB, t store.Type,
 	}
 	logged := make([]party.Logged, len(facts))
 	for i, f := range facts {
-		logged[i] = party.Logged{OccurredAt: f.OccurredAt, LoggedAt: f.LoggedAt, NextActionOn: dateOf(f.NextActionOn), FollowUpDone: f.FollowUpDone}
+		logged[i] = loggedOf(f)
 	}
 	return store.SetFollowUp(ctx, db, t, id, nextActionTime(party.FollowUp(logged, s.Location)))
+}
+
+// loggedOf is what the follow-up rule reads of an interaction.
+func loggedOf(f store.FollowUpFact) party.Logged {
+	return party.Logged{OccurredAt: f.OccurredAt, LoggedAt: f.LoggedAt, NextActionOn: dateOf(f.NextActionOn), FollowUpDone: f.FollowUpDone}
+}
+
+// checkFollowUpDone refuses an interaction it, logged or corrected inside
+// tx with its party locked, that says it completed a follow-up when none
+// stood before it among the party's other interactions
+// (party.CheckFollowUpDone).
+func (s *Service) checkFollowUpDone(ctx context.Context, db store.DB, it store.Interaction) error {
+	if !it.FollowUpDone {
+		return nil
+	}
+	facts, err := store.FollowUpFacts(ctx, db, it.PartyID)
+	if err != nil {
+		return err
+	}
+	var others []party.Logged
+	for _, f := range facts {
+		if f.ID != it.ID {
+			others = append(others, loggedOf(f))
+		}
+	}
+	in := party.Logged{OccurredAt: it.OccurredAt, LoggedAt: it.LoggedAt, NextActionOn: dateOf(it.NextActionOn), FollowUpDone: true}
+	return party.CheckFollowUpDone(others, in, s.Location)
 }
 
 // nextActionTime is how the store keeps a follow-up date: nil for none.

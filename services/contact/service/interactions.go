@@ -17,6 +17,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -46,6 +47,15 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if in.OccurredAt != nil {
 		occurred = stored(*in.OccurredAt)
 	}
+	if in.StaffID != "" {
+		// It counts as the work of whom it names (ownership.MayCredit).
+		if err := staffID("staff_id", in.StaffID); err != nil {
+			return store.Interaction{}, err
+		}
+		if err := ownership.MayCredit(caller(ctx), in.StaffID); err != nil {
+			return store.Interaction{}, err
+		}
+	}
 	nextOn, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: occurred,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))
 	if err != nil {
@@ -67,6 +77,9 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 		}
 		it.PartyType, it.PartyID = string(t), resolved
 		if err := store.InsertInteraction(ctx, tx, it); err != nil {
+			return err
+		}
+		if err := s.checkFollowUpDone(ctx, tx, it); err != nil {
 			return err
 		}
 		if _, err := s.settleFollowUp(ctx, tx, t, resolved); err != nil {
@@ -124,10 +137,22 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 		if err != nil {
 			return err
 		}
+		if after.StaffID != before.StaffID {
+			if err := ownership.MayCredit(caller(ctx), after.StaffID); err != nil {
+				return err
+			}
+		}
 		out = after
 		fields := correctedFields(before, after)
 		if len(fields) == 0 {
 			return nil
+		}
+		// A flag kept as it was stays: only a correction saying it is
+		// done, or moving a done one in time, is checked again.
+		if !before.FollowUpDone || !before.OccurredAt.Equal(after.OccurredAt) {
+			if err := s.checkFollowUpDone(ctx, tx, after); err != nil {
+				return err
+			}
 		}
 		if err := store.UpdateInteraction(ctx, tx, after); err != nil {
 			return err
@@ -169,6 +194,12 @@ func (s *Service) patchInteraction(it store.Interaction, patch map[string]json.R
 	}
 	if len(removed) > 0 {
 		return it, problem.Invalid("the interaction is not valid", removed...)
+	}
+	if in.StaffID != it.StaffID {
+		// One stored before the rule is kept until it is changed.
+		if err := staffID("staff_id", in.StaffID); err != nil {
+			return it, err
+		}
 	}
 	next, err := party.CheckInteraction(party.Interaction{Kind: in.Kind, PartyID: in.PartyID, OccurredAt: *in.OccurredAt,
 		NextActionOn: in.NextActionOn}, now.In(s.Location))

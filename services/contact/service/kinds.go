@@ -19,8 +19,12 @@ type kind[T any] struct {
 	// custom sets custom fields on a party as a bulk change does (see
 	// party.CustomFieldSchema.Set); nil: the party carries none (people).
 	// Organisations carry them, checked against the stored definitions.
-	custom      func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
-	validate    func(v T, now time.Time, fields party.CustomFieldSchema) (T, error)
+	custom   func(v T, fields party.CustomFieldSchema, set map[string]any) (T, map[string]string)
+	validate func(v T, now time.Time, fields party.CustomFieldSchema) (T, error)
+	// checkEdit refuses what an edit may not do to a stored party beyond
+	// what validate checks of any party (a person's consents are replaced
+	// only by newer decisions); nil: nothing more.
+	checkEdit   func(before, after T) error
 	id          func(*T) *string
 	owner       func(*T) *string
 	forceReason func(*T) *string
@@ -135,6 +139,9 @@ func people() kind[party.Person] {
 		table: store.Person,
 		validate: func(p party.Person, now time.Time, _ party.CustomFieldSchema) (party.Person, error) {
 			return party.NewPerson(p, now)
+		},
+		checkEdit: func(before, after party.Person) error {
+			return party.CheckConsentEdit(before.Consents, after.Consents)
 		},
 		id:            func(p *party.Person) *string { return &p.ID },
 		owner:         func(p *party.Person) *string { return &p.OwnerID },

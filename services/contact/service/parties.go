@@ -139,7 +139,11 @@ func (s *Service) emit(ctx context.Context, tx pgx.Tx, aggregateID string, paylo
 }
 
 // Create validates and stores a new party. A party sharing a key with a
-// live one is refused with the matches unless force is set with a reason.
+// live one, or without keys probably a stored one, is refused with the
+// matches unless force is set with a reason, which it then keeps as its
+// force_reason. Force with nothing to force past is accepted, as a client
+// may send it blindly, but its reason is not kept: the party would show
+// why it exists beside a duplicate it has not.
 func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string) (T, error) {
 	actor, now := Actor(ctx), p.s.now()
 	var v T
@@ -151,6 +155,11 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if !p.k.followUp(&in).IsZero() {
 			return followUpByEdit()
 		}
+		if owner := *p.k.owner(&in); owner != "" {
+			if err := staffID("owner_id", owner); err != nil {
+				return err
+			}
+		}
 		if v, err = p.k.validate(in, p.s.businessNow(), fields); err != nil {
 			return err
 		}
@@ -161,8 +170,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 			return problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
 		}
 		*p.k.id(&v) = event.NewID().String()
-		// The document keeps why too, so every answer holding it shows it.
-		*p.k.forceReason(&v) = reason
+		*p.k.forceReason(&v) = "" // until a duplicate is forced past
 		if *p.k.owner(&v) == "" {
 			*p.k.owner(&v) = actor
 		}
@@ -176,28 +184,17 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err := store.LockKeys(ctx, tx, slices.Concat(r.Keys, lookalikeLocks(v))); err != nil {
 			return err
 		}
-		if len(r.Keys) > 0 {
-			matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, "")
-			if err != nil {
-				return err
-			}
-			if len(matches) > 0 && !force {
-				return duplicate[T](ctx, tx, matches, false)
-			}
-		} else if !force {
-			// No key tells it: a stored party of the same name where it
-			// is (party.ProbablySamePerson) probably does.
-			same, err := lookalikes(ctx, tx, []T{v})
-			if err != nil {
-				return err
-			}
-			if len(same[0]) > 0 {
-				docs := make([][]byte, len(same[0]))
-				for i, l := range same[0] {
-					docs[i] = l.Doc
-				}
-				return duplicate[T](ctx, tx, docs, true)
-			}
+		forced, err := p.duplicates(ctx, tx, v, r.Keys, force)
+		if err != nil {
+			return err
+		}
+		if !forced {
+			reason = ""
+		}
+		// The document keeps why too, so every answer holding it shows it.
+		*p.k.forceReason(&v) = reason
+		if r, err = row(p.k, v); err != nil {
+			return err
 		}
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(reason), nil, actor, now); err != nil {
 			return err

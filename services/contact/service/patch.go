@@ -64,6 +64,11 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		if next, err = p.k.validate(next, p.s.businessNow(), fields); err != nil {
 			return err
 		}
+		if p.k.checkEdit != nil {
+			if err := p.k.checkEdit(before, next); err != nil {
+				return err
+			}
+		}
 		if *p.k.owner(&next) != *p.k.owner(&before) {
 			return p.ownerByPatch()
 		}

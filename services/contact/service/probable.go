@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -152,4 +154,36 @@ func (r *importRun[T]) lookalikes(ctx context.Context, db store.DB, pending []ca
 			Message: importing.ProbableDuplicate(r.p.k.table == store.Organization, as)}
 	}
 	return out, nil
+}
+
+// duplicates refuses a new party v, whose duplicate keys are keys, that
+// live parties share a key with, or, with no key, that a stored party
+// probably is (a *DuplicateError listing them), unless force is set; it
+// reports whether force was needed, so that a reason is kept only for a
+// duplicate there is.
+func (p *Parties[T]) duplicates(ctx context.Context, tx pgx.Tx, v T, keys []string, force bool) (bool, error) {
+	if len(keys) > 0 {
+		matches, err := store.FindByKeys(ctx, tx, p.k.table, keys, "")
+		if err != nil || len(matches) == 0 {
+			return false, err
+		}
+		if !force {
+			return false, duplicate[T](ctx, tx, matches, false)
+		}
+		return true, nil
+	}
+	// No key tells it: a stored party of the same name where it is
+	// (party.ProbablySamePerson) probably does.
+	same, err := lookalikes(ctx, tx, []T{v})
+	if err != nil || len(same[0]) == 0 {
+		return false, err
+	}
+	if !force {
+		docs := make([][]byte, len(same[0]))
+		for i, l := range same[0] {
+			docs[i] = l.Doc
+		}
+		return false, duplicate[T](ctx, tx, docs, true)
+	}
+	return true, nil
 }

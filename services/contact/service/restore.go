@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,16 +26,26 @@ import (
 // reason its history and the restored event keep.
 //
 // A live party created since that shares a phone, email or tax code
-// refuses it (*DuplicateError) unless force is set. Its links follow the
+// refuses it (*DuplicateError) unless force is set with forceReason, which
+// it then keeps as its force_reason: why it stands beside that party, not
+// why it came back (the reason, which its history keeps). Force with no
+// such party changes nothing of it. Its links follow the
 // parties they named: to the survivor of one merged since, and dropped for
 // one deleted since. The relationships people lost when it was deleted are
 // given back to those still here. The id of a merged party is refused, as
 // is one of a live party; an id never deleted is not found.
-func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool) (View[T], error) {
+func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool, forceReason string) (View[T], error) {
 	var out View[T]
 	why, refused := ownership.RestoreReason(why)
 	if refused != "" {
 		return out, problem.Invalid("a restore needs a reason", problem.FieldError{Field: "reason", Message: refused})
+	}
+	if force && strings.TrimSpace(forceReason) == "" {
+		return out, problem.Invalid("a forced restore needs a reason", problem.FieldError{Field: "force_reason",
+			Message: "is required when force is true: why the party stands beside the one created since that shares its phone, email or tax code"})
+	}
+	if !force && forceReason != "" {
+		return out, problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
 	}
 	actor, now := Actor(ctx), p.s.now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
@@ -48,9 +59,6 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool) (V
 		v, err := p.followLinks(ctx, tx, asDeleted)
 		if err != nil {
 			return err
-		}
-		if force {
-			*p.k.forceReason(&v) = why
 		}
 		r, err := row(p.k, v)
 		if err != nil {
@@ -68,6 +76,11 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool) (V
 				dup.Restoring = true
 			}
 			return err
+		} else if len(matches) > 0 {
+			*p.k.forceReason(&v) = forceReason
+			if r, err = row(p.k, v); err != nil {
+				return err
+			}
 		}
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(*p.k.forceReason(&v)), nil, actor, now); err != nil {
 			return err

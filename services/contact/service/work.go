@@ -92,9 +92,13 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	}
 	if q.DatesWithin != 0 {
 		if q.DatesWithin < 1 || q.DatesWithin > party.MaxReminderWindow {
-			bad = append(bad, problem.FieldError{Field: "dates_within", Message: fmt.Sprintf("must be a number of days from 1 to %d", party.MaxReminderWindow)})
+			bad = append(bad, problem.FieldError{Field: "dates_within", Message: party.ReminderWindowRule()})
 		}
 		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
+	}
+	if q.Owner != "" {
+		// An owner no staff member can be lists nobody, as if they owned nothing.
+		bad = append(bad, staffIDFields("owner", q.Owner)...)
 	}
 	if q.Tag != "" && f.Tag == "" {
 		bad = append(bad, problem.FieldError{Field: "tag", Message: "is blank: name a tag"})

@@ -241,6 +241,7 @@ VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, in.ID, in.PartyType, in.PartyI
 // FollowUpFact is what the follow-up rule (party.FollowUp) reads of one
 // of a party's interactions.
 type FollowUpFact struct {
+	ID           string     `db:"id"`
 	OccurredAt   time.Time  `db:"occurred_at"`
 	LoggedAt     time.Time  `db:"logged_at"`
 	NextActionOn *time.Time `db:"next_action_on"` // the day at midnight UTC
@@ -250,7 +251,7 @@ type FollowUpFact struct {
 // FollowUpFacts reads what the follow-up rule needs of every interaction
 // of the party id, in the order they happened.
 func FollowUpFacts(ctx context.Context, db DB, id string) ([]FollowUpFact, error) {
-	rows, err := db.Query(ctx, `SELECT occurred_at, logged_at, next_action_on, follow_up_done FROM interaction
+	rows, err := db.Query(ctx, `SELECT id::text, occurred_at, logged_at, next_action_on, follow_up_done FROM interaction
  WHERE party_id=$1 ORDER BY occurred_at, logged_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("follow-ups of %s: %w", id, err)

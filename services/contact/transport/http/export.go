@@ -104,7 +104,7 @@ func queryFrom(q url.Values) (service.Query, error) {
 	if s := q.Get("dates_within"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n == 0 {
-			return out, problem.Invalid("bad filter", problem.FieldError{Field: "dates_within", Message: "must be a number of days"})
+			return out, problem.Invalid("bad filter", problem.FieldError{Field: "dates_within", Message: party.ReminderWindowRule()})
 		}
 		out.DatesWithin = n
 	}

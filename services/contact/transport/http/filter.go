@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
 )
 
@@ -63,7 +64,7 @@ func filterValue(name string, v json.RawMessage) (value, why string) {
 	if name == "dates_within" {
 		var n int
 		if err := json.Unmarshal(v, &n); err != nil {
-			return "", "must be a whole number of days"
+			return "", party.ReminderWindowRule()
 		}
 		return strconv.Itoa(n), ""
 	}

@@ -221,8 +221,10 @@ type restoreRequest struct {
 	ID     string `json:"-"`
 	Reason string `json:"reason"`
 	// Force restores it even though live parties created since share a
-	// phone, email or tax code; the reason says why.
-	Force bool `json:"force,omitempty"`
+	// phone, email or tax code; ForceReason says why, and is kept as its
+	// force_reason.
+	Force       bool   `json:"force,omitempty"`
+	ForceReason string `json:"force_reason,omitempty"`
 }
 
 func decodeRestore(_ context.Context, r *http.Request) (any, error) {
@@ -236,7 +238,7 @@ func decodeRestore(_ context.Context, r *http.Request) (any, error) {
 func restore[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(restoreRequest)
-		v, err := p.Restore(ctx, in.ID, in.Reason, in.Force)
+		v, err := p.Restore(ctx, in.ID, in.Reason, in.Force, in.ForceReason)
 		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }

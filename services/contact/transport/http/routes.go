@@ -25,11 +25,17 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// Role sets. Manager reads everything and hands parties over but does not
-// edit records (editing is the field staff's job); director only reads.
+// Role sets. Manager reads everything, hands parties over, gives one to
+// another owner, deletes, restores, undoes imports, logs interactions
+// (the department head calls the unhappy customer) and corrects the
+// team's, but does not create or edit records (that is the field staff's
+// job); director only reads.
 var (
 	readers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager, auth.Director}
 	writers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer}
+	// loggers log an interaction: the writers and the manager, who may
+	// delete a customer and so may record the work done with them.
+	loggers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	// owners change a party's owner and deleters delete one: the service
 	// lets only its owner, a lead, a manager or an admin (ownership.May).
 	owners   = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
@@ -72,7 +78,7 @@ func Routes(s *service.Service) []Route {
 	orgs, ppl := partyRoutes(s.Organisations, "organizations"), partyRoutes(s.People, "people")
 	rs := append(orgs, ppl...)
 	return append(rs,
-		Route{"POST", base + "/interactions", "log_interaction", writers, decodeInteraction, logInteraction(s), nil},
+		Route{"POST", base + "/interactions", "log_interaction", loggers, decodeInteraction, logInteraction(s), nil},
 		Route{"GET", base + "/interactions", "list_interactions", readers, decodeInteractionList, listInteractions(s), nil},
 		Route{"GET", base + "/interactions/{id}", "get_interaction", readers, decodeID, getInteraction(s), nil},
 		Route{"PATCH", base + "/interactions/{id}", "correct_interaction", correctors, decodeInteractionPatch, correctInteraction(s), nil},
@@ -153,6 +159,8 @@ func mapError(err error) *problem.Problem {
 	case errors.As(err, &denied) && denied.Action == ownership.UndoImport:
 		// Named as the job names its uploader.
 		return problem.Forbidden(denied.Error()).With("created_by", denied.OwnerID)
+	case errors.As(err, &denied) && denied.Action == ownership.Credit:
+		return problem.Forbidden(denied.Error()).With("staff_id", denied.OwnerID)
 	case errors.As(err, &denied):
 		p := problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
 		if denied.Action == ownership.Restore {
@@ -166,7 +174,7 @@ func mapError(err error) *problem.Problem {
 		}
 		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
 	case errors.As(err, &dup) && dup.Restoring:
-		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with the reason to restore it anyway").With("matches", dup.Matches)
+		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with a force_reason to restore it anyway").With("matches", dup.Matches)
 	case errors.As(err, &dup) && dup.Probable:
 		return problem.Conflict("no phone, email or tax code tells this party apart, and a stored one probably is it: "+
 			"a person of the same name at the same workplace, or an organisation of the same name in the same province; "+
