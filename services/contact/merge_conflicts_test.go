@@ -152,7 +152,7 @@ func TestABadKeepIsRefusedNamingItsField(t *testing.T) {
 		return h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":%s}`, b, keep))
 	}
 	mustName(t, merge(`{"tax_code":"both"}`), "keep.tax_code", `must be "survivor" or "merged"`)
-	mustName(t, merge(`{"tax_code":"survivor","stage":"merged"}`), "keep.stage", "is no field a merge can conflict on (name, tax_code, address, website, supervising_unit_id, owner_id, custom_fields.<name>)")
+	mustName(t, merge(`{"tax_code":"survivor","stage":"merged"}`), "keep.stage", "is no field a merge can conflict on (name, tax_code, address, website, supervising_unit_id, owner_id, force_reason, custom_fields.<name>)")
 	mustName(t, merge(`{"tax_code":"survivor","province":"merged"}`), "keep.province", "name address")
 	unchanged(t, h, tok, etags)
 

@@ -163,7 +163,7 @@ func TestTheAPIAnswersAsItsDocumentSays(t *testing.T) {
 	d.do(t, "GET", "/api/contact/v1/interactions/"+it.ID, tok, "", 404)
 	d.doIfMatch(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, read, 412)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`"}`, 409)
-	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`","keep":{"full_name":"survivor"}}`, 200)
+	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p2.ID+`","keep":{"full_name":"survivor","force_reason":"survivor"}}`, 200)
 	d.do(t, "POST", people+"/"+p1.ID+"/merge", tok, `{"merged_id":"`+p1.ID+`"}`, 422)
 	d.doIfMatch(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"chia lại địa bàn"}`, `"999"`, 412)
 	d.do(t, "POST", orgs+"/"+org.ID+"/owner", tok, `{"owner_id":"user-lead","reason":"  "}`, 422)
