@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -285,5 +286,34 @@ func TestAHandOverThatWouldMoveNothingIsRefused(t *testing.T) {
 	}
 	if after := recorded(); after != before {
 		t.Fatalf("refused hand-overs recorded something: %d, was %d", after, before)
+	}
+}
+
+// A leaver's botched import stays undoable after their whole portfolio
+// was handed over: a hand-over, like a bulk change, is no work with any
+// one customer. A party the new owner worked with is kept, for that work
+// alone, and one given a new owner by itself is kept as a change of hands.
+func TestAHandOverKeepsNoImportedPartyFromAnUndo(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	lan, hoa, lead := staffToken(t, "user-lan", auth.Sales), staffToken(t, "user-hoa", auth.Sales), h.Token(t, auth.Lead)
+	file := []byte("Họ và tên,Điện thoại\nKhúc Văn Một,0916 200 001\nKhúc Văn Hai,0916 200 002\nKhúc Văn Ba,0916 200 003\nKhúc Văn Bốn,0916 200 004\n")
+	job := importFile(t, h, lan, "leaver.csv", file, "people", 30*time.Second)
+	ids := namePairs(t, h, `SELECT doc->>'full_name', id::text FROM person`)
+	mustStatus(t, h.Do(t, "POST", people+"/"+ids["Khúc Văn Bốn"]+"/owner", lan, `{"owner_id":"user-minh","reason":"anh Minh quen nhà"}`), 200)
+
+	mustStatus(t, h.Do(t, "POST", "/api/contact/v1/handovers", h.Token(t, auth.Manager),
+		`{"from_owner_id":"user-lan","to_owner_id":"user-hoa","reason":"Lan nghỉ việc"}`), 201)
+	create(t, h, hoa, "/api/contact/v1/interactions", fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"đã gọi"}`, ids["Khúc Văn Ba"]))
+
+	u := undoAs(t, h, lead, job.ID)
+	if u.Deleted != 2 || u.Kept != 2 {
+		t.Fatalf("undo after a hand-over: %+v", u)
+	}
+	why := map[string][]string{}
+	for _, k := range u.KeptParties {
+		why[k.Name] = k.Reasons
+	}
+	if want := map[string][]string{"Khúc Văn Ba": {"interaction"}, "Khúc Văn Bốn": {"owner_changed"}}; !maps.EqualFunc(why, want, slices.Equal) {
+		t.Fatalf("kept %v, want %v", why, want)
 	}
 }

@@ -20,13 +20,15 @@ import (
 // of links another import's class list added, which its undo took back,
 // are no work: both imports can then be undone whole, in either order.
 // Nor are a bulk change's entries (bulk_id): a tag or a stage given to
-// thousands at once is no work with any of them, as last_touched_by holds.
+// thousands at once is no work with any of them, as last_touched_by holds;
+// nor a hand-over's (handover_id), which moves a leaver's whole portfolio
+// at once, and would otherwise pin every import of theirs for good.
 // KeptReasons says why each party left was kept.
 func UntouchedImports(ctx context.Context, tx pgx.Tx, t Type, importID string) ([]string, error) {
 	rows, err := tx.Query(ctx, `SELECT p.id::text FROM `+string(t)+` p WHERE p.import_id = $1
- AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.bulk_id IS NULL AND NOT EXISTS (SELECT 1 FROM import_parent_link l
+ AND NOT EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.bulk_id IS NULL AND h.handover_id IS NULL AND NOT EXISTS (SELECT 1 FROM import_parent_link l
   WHERE l.import_id = h.import_id AND l.person_id = h.party_id AND l.unlinked_at IS NOT NULL))
- AND NOT EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason IS DISTINCT FROM 'imported')
+ AND NOT EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason IS DISTINCT FROM 'imported' AND o.handover_id IS NULL)
  AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
  AND NOT EXISTS (SELECT 1 FROM timeline_entry e WHERE e.party_id = p.id)
  AND NOT EXISTS (SELECT 1 FROM party_alias a WHERE a.survivor_id = p.id)
@@ -179,9 +181,9 @@ const (
 	// KeptEdited: its record was changed by hand: an edit, a merge into
 	// it, a link moved by another party's merge or deletion.
 	KeptEdited = "edited"
-	// KeptOwnerChanged: it was given another owner, alone, in a
-	// hand-over or by a merge: a real change of hands, which an undo does
-	// not take back. (A party merged into it brings its own creation's
+	// KeptOwnerChanged: it was given another owner, alone or by a merge:
+	// a real change of hands, which an undo does not take back. (A
+	// hand-over of a leaver's whole portfolio is none, as a bulk change.) (A party merged into it brings its own creation's
 	// audit row, which is no change of hands.)
 	KeptOwnerChanged = "owner_changed"
 	// KeptInteraction: an interaction was logged with it.
@@ -216,7 +218,7 @@ func KeptReasons(ctx context.Context, db DB, t Type, ids []string) ([]KeptParty,
 	rows, err := db.Query(ctx, `SELECT p.id::text, p.name, array_remove(ARRAY[
  CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.bulk_id IS NULL AND h.import_id IS NULL
   AND h.field NOT IN ('owner_id', 'interaction')) THEN '`+KeptEdited+`' END,
- CASE WHEN EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason NOT IN ('imported', 'created')) THEN '`+KeptOwnerChanged+`' END,
+ CASE WHEN EXISTS (SELECT 1 FROM owner_audit o WHERE o.party_id = p.id AND o.reason NOT IN ('imported', 'created') AND o.handover_id IS NULL) THEN '`+KeptOwnerChanged+`' END,
  CASE WHEN EXISTS (SELECT 1 FROM interaction i WHERE i.party_id = p.id)
   OR EXISTS (SELECT 1 FROM history h WHERE h.party_id = p.id AND h.field = 'interaction') THEN '`+KeptInteraction+`' END,
  CASE WHEN EXISTS (SELECT 1 FROM timeline_entry e WHERE e.party_id = p.id AND e.source <> 'contact') THEN '`+KeptTimeline+`' END,
