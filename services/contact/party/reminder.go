@@ -1,9 +1,6 @@
 package party
 
-import (
-	"slices"
-	"time"
-)
+import "slices"
 
 // MonthDay is a day of the year without its year, written month*100+day
 // (302 is 2 March): the day a yearly reminder such as a birthday falls on.
@@ -31,22 +28,16 @@ func (p Person) ReminderDays() []MonthDay {
 }
 
 // DaysAhead returns the days of the year from today through days-1 days
-// later. In a year without 29 February, a reminder set on that day is due
-// on 28 February, so a window holding 28 February of such a year holds 229
-// too.
+// later, sorted: those of Window. In a year without 29 February, a
+// reminder set on that day is due on 28 February, so a window holding 28
+// February of such a year holds 229 too.
 func DaysAhead(today Date, days int) []MonthDay {
-	days = min(max(days, 0), MaxReminderWindow)
-	start := today.Start(time.UTC)
 	var out []MonthDay
-	for i := range days {
-		t := start.AddDate(0, 0, i)
-		out = append(out, MonthDay(int(t.Month())*100+t.Day()))
-		if t.Month() == time.February && t.Day() == 28 && !isLeap(t.Year()) {
-			out = append(out, 229)
-		}
+	for _, d := range Window(today, days) {
+		out = append(out, d.Day)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 func isLeap(year int) bool { return year%4 == 0 && (year%100 != 0 || year%400 == 0) }
