@@ -6,7 +6,7 @@ import "slices"
 // (302 is 2 March): the day a yearly reminder such as a birthday falls on.
 type MonthDay int16
 
-// MaxReminderWindow is the longest look-ahead of DaysAhead: a year.
+// MaxReminderWindow is the longest reminder window (Window): a year.
 const MaxReminderWindow = 366
 
 func monthDay(d Date) MonthDay { return MonthDay(int(d.Month)*100 + d.Day) }
@@ -25,19 +25,6 @@ func (p Person) ReminderDays() []MonthDay {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// DaysAhead returns the days of the year from today through days-1 days
-// later, sorted: those of Window. In a year without 29 February, a
-// reminder set on that day is due on 28 February, so a window holding 28
-// February of such a year holds 229 too.
-func DaysAhead(today Date, days int) []MonthDay {
-	var out []MonthDay
-	for _, d := range Window(today, days) {
-		out = append(out, d.Day)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func isLeap(year int) bool { return year%4 == 0 && (year%100 != 0 || year%400 == 0) }
