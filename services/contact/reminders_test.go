@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/servicetest"
@@ -227,6 +230,94 @@ func TestTheDatesWithinAWindowArePagedAcrossEqualDaysAndTheirCursorPagesNoOtherL
 		mustName(t, h.Do(t, "GET", path, tok, nil), "cursor", "is not a cursor")
 	}
 	mustStatus(t, h.Do(t, "GET", people+"?dates_within=366&limit=1"+byDate, tok, nil), 200) // another window: the same order
+}
+
+// An export of the dates within a window, and of a segment saved with
+// dates_within, lists the people as the list does, with the columns of
+// their upcoming dates beside the name; a workbook has the days as date
+// cells and the counts as numbers. The segment moves with the calendar.
+func TestAnExportOfTheDatesWithinAWindowHasTheirColumns(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{Now: time.Date(2026, 12, 28, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))})
+	tok := h.Token(t, auth.Sales)
+	create(t, h, tok, people, `{"full_name":"Nguyễn Văn Tết","birthday":"1990-01-02"}`)
+	create(t, h, tok, people, `{"full_name":"Trần Thị Cưới","important_dates":[{"label":"Ngày cưới","date":"2010-12-30"}]}`)
+	create(t, h, tok, people, `{"full_name":"Phạm Thị Hai Ngày","birthday":"1975-12-31","important_dates":[{"label":"Con vào lớp 1","date":"2019-01-03"}]}`)
+	create(t, h, tok, people, `{"full_name":"Lê Văn Hôm Nay","birthday":"1980-12-28"}`)
+	create(t, h, tok, people, `{"full_name":"Đỗ Văn Xa","birthday":"1980-03-28"}`)
+	columns := []string{"upcoming_kind", "upcoming_label", "upcoming_date", "upcoming_on", "upcoming_in_days", "upcoming_turns"}
+	want := [][]string{
+		{"Lê Văn Hôm Nay", "birthday", "", "1980-12-28", "2026-12-28", "0", "46"},
+		{"Trần Thị Cưới", "important_date", "Ngày cưới", "2010-12-30", "2026-12-30", "2", ""},
+		{"Phạm Thị Hai Ngày", "birthday; important_date", "; Con vào lớp 1", "1975-12-31; 2019-01-03", "2026-12-31; 2027-01-03", "3; 6", "51; "},
+		{"Nguyễn Văn Tết", "birthday", "", "1990-01-02", "2027-01-02", "5", "37"},
+	}
+	r := h.Do(t, "POST", "/api/contact/v1/segments", tok, `{"name":"Sinh nhật tuần này","resource":"people","filter":{"dates_within":7}}`)
+	mustStatus(t, r, 201)
+	var seg struct{ ID string }
+	r.JSON(t, &seg)
+	segment := "/api/contact/v1/segments/" + seg.ID + "/export"
+
+	for _, path := range []string{people + "/export?dates_within=7", segment} {
+		rows := readCSV(t, h.Do(t, "GET", path, tok, nil))
+		if got := rows[0][2:8]; !slices.Equal(got, columns) || rows[0][1] != "full_name" {
+			t.Fatalf("%s: header %q, want %q after full_name", path, rows[0], columns)
+		}
+		var got [][]string
+		for _, row := range rows[1:] {
+			got = append(got, row[1:8])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\n got %q\nwant %q", path, got, want)
+		}
+	}
+	if rows := readCSV(t, h.Do(t, "GET", people+"/export", tok, nil)); slices.Contains(rows[0], "upcoming_on") {
+		t.Errorf("an export of every person has the columns of a window: %q", rows[0])
+	}
+
+	r = h.Do(t, "GET", people+"/export?dates_within=7&format=xlsx", tok, nil)
+	mustStatus(t, r, 200)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	for _, c := range []struct{ cell, shown, raw string }{
+		{"F2", "28/12/2026", "46384"}, // upcoming_on of Lê: a date cell
+		{"E2", "28/12/1980", "29583"}, // upcoming_date
+		{"G2", "0", "0"},              // upcoming_in_days: a number
+		{"H2", "46", "46"},            // upcoming_turns
+		{"G5", "5", "5"},
+		{"F4", "2026-12-31; 2027-01-03", "2026-12-31; 2027-01-03"}, // two dates stay text
+	} {
+		shown, _ := f.GetCellValue(sheet, c.cell)
+		raw, _ := f.GetCellValue(sheet, c.cell, excelize.Options{RawCellValue: true})
+		if shown != c.shown || raw != c.raw {
+			t.Errorf("%s shows %q and holds %q, want %q and %q", c.cell, shown, raw, c.shown, c.raw)
+		}
+	}
+	for _, cell := range []string{"G2", "H2"} {
+		if typ, _ := f.GetCellType(sheet, cell); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("%s is a cell of type %v", cell, typ)
+		}
+	}
+
+	// A day later the segment's week starts on the 29th: Lê's birthday
+	// has passed, and everyone is a day nearer.
+	h.Clock.Advance(24 * time.Hour)
+	rows := readCSV(t, h.Do(t, "GET", segment, tok, nil))
+	var got []string
+	for _, row := range rows[1:] {
+		got = append(got, row[1]+" "+row[6])
+	}
+	if want := []string{"Trần Thị Cưới 1", "Phạm Thị Hai Ngày 2; 5", "Nguyễn Văn Tết 4"}; !slices.Equal(got, want) {
+		t.Errorf("the segment a day later: %q, want %q", got, want)
+	}
+	var view struct{ Count int }
+	h.Do(t, "GET", "/api/contact/v1/segments/"+seg.ID, tok, nil).JSON(t, &view)
+	if view.Count != 3 {
+		t.Errorf("the segment counts %d a day later", view.Count)
+	}
 }
 
 // The upcoming dates are answered, never written: a create or an edit
