@@ -51,7 +51,7 @@ func BenchmarkSearchPeople(b *testing.B) {
 		schools[i] = event.NewID().String()
 	}
 	var prev, beforePrev string
-	copyPeople(b, h, n, []string{"owner_id", "next_action_on"}, func(i int, p *party.Person) []any {
+	copyPeople(b, h, n, []string{"owner_id", "next_action_on", "reminder_days"}, func(i int, p *party.Person) []any {
 		// 50 staff own the parties; one in seven has a next action,
 		// spread over two months around today.
 		p.OwnerID = fmt.Sprintf("user-%02d", i%50)
@@ -84,7 +84,16 @@ func BenchmarkSearchPeople(b *testing.B) {
 		} else if i%3 == 0 {
 			p.Emails = []string{fmt.Sprintf("p%d@gmail.com", i)}
 		}
-		return []any{p.OwnerID, next}
+		// Every other person has a birthday and every twentieth an
+		// important date, spread over the days of the year (29 February
+		// in leap years), so a week holds about 10,000 reminders.
+		if i%2 == 0 {
+			p.Birthday = party.DateOf(time.Date(1960+i%45, time.January, 1+(i*37)%365, 0, 0, 0, 0, time.UTC))
+		}
+		if i%20 == 1 {
+			p.ImportantDates = []party.ImportantDate{{Label: "Ngày cưới", Date: party.DateOf(time.Date(2005+i%15, time.January, 1+(i*53)%365, 0, 0, 0, 0, time.UTC))}}
+		}
+		return []any{p.OwnerID, next, reminderDays(p)}
 	})
 	// Steady state, as autovacuum leaves it: statistics and visibility maps.
 	for _, table := range []string{"person", "person_word", "party_key"} {
@@ -135,7 +144,17 @@ func BenchmarkSearchPeople(b *testing.B) {
 	// A domain a quarter of the people hold: the most a key selects.
 	timeFilters(b, h, tok, "search of a common email domain", "gmail_p99_ms", `"full_name"`, "q=gmail.com")
 	dueLists(b, h, tok)
+	reminderLists(b, h, tok)
 	activityReport(b, h, n)
+}
+
+// reminderDays is the reminder_days column of p, as the service writes it.
+func reminderDays(p *party.Person) []int16 {
+	out := []int16{}
+	for _, d := range p.ReminderDays() {
+		out = append(out, int16(d))
+	}
+	return out
 }
 
 // copyPeople loads n generated people and their keys (party_key) by COPY,
@@ -192,6 +211,14 @@ func gapFilters(b *testing.B, h *servicetest.Harness, tok string) {
 func dueLists(b *testing.B, h *servicetest.Harness, tok string) {
 	timeFilters(b, h, tok, "follow-ups due", "due_p99_ms", `"next_action_on"`, "next_action_due=today",
 		"next_action_due=today&owner=user-07")
+}
+
+// reminderLists times the people whose birthday or an important date falls
+// this week (about 10,000), the same among one staff member's, today's,
+// and a year's (everyone with a date, 550,000).
+func reminderLists(b *testing.B, h *servicetest.Harness, tok string) {
+	timeFilters(b, h, tok, "reminders due", "dates_p99_ms", `"birthday"`, "dates_within=7", "dates_within=7&owner=user-08", "dates_within=1",
+		"dates_within=366")
 }
 
 // timeFilters times 100 first pages of 50 people for each query, after one

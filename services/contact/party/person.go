@@ -61,6 +61,10 @@ type Person struct {
 	// (FollowUp): answered on every read, never stored in the document nor
 	// taken from a write.
 	NextActionOn Date `json:"next_action_on,omitzero"`
+	// Upcoming are the person's dates falling within the window of a list
+	// asked for with dates_within (UpcomingDates): answered by such a list
+	// only, never stored, never in an event, and refused in a write.
+	Upcoming []Upcoming `json:"upcoming,omitempty"`
 	// MergedIDs are the ids of people merged into this one, so links to them
 	// keep resolving after a merge.
 	MergedIDs []string `json:"merged_ids,omitempty"`

@@ -3,14 +3,13 @@ package party
 import (
 	"fmt"
 	"slices"
-	"time"
 )
 
 // MonthDay is a day of the year without its year, written month*100+day
 // (302 is 2 March): the day a yearly reminder such as a birthday falls on.
 type MonthDay int16
 
-// MaxReminderWindow is the longest look-ahead of DaysAhead: a year.
+// MaxReminderWindow is the longest reminder window (Window): a year.
 const MaxReminderWindow = 366
 
 // ReminderWindowRule says what a look-ahead of reminders (a list's
@@ -32,25 +31,6 @@ func (p Person) ReminderDays() []MonthDay {
 	for _, d := range p.ImportantDates {
 		if d.Date.Valid() {
 			out = append(out, monthDay(d.Date))
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// DaysAhead returns the days of the year from today through days-1 days
-// later. In a year without 29 February, a reminder set on that day is due
-// on 28 February, so a window holding 28 February of such a year holds 229
-// too.
-func DaysAhead(today Date, days int) []MonthDay {
-	days = min(max(days, 0), MaxReminderWindow)
-	start := today.Start(time.UTC)
-	var out []MonthDay
-	for i := range days {
-		t := start.AddDate(0, 0, i)
-		out = append(out, MonthDay(int(t.Month())*100+t.Day()))
-		if t.Month() == time.February && t.Day() == 28 && !isLeap(t.Year()) {
-			out = append(out, 229)
 		}
 	}
 	slices.Sort(out)

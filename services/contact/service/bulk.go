@@ -241,7 +241,7 @@ func (p *Parties[T]) bulkSelection(ctx context.Context, c BulkChange) (store.Fil
 	if err != nil {
 		return store.Filter{}, err
 	}
-	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
+	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields, p.s.today())
 	if err != nil {
 		var fp *problem.Problem
 		if !errors.As(err, &fp) {

@@ -94,10 +94,11 @@ func (s *Service) customFields(ctx context.Context, db store.DB, mode string) (F
 	return FieldDefinitions{Schema: schema, Version: f.Version}, err
 }
 
-// filter turns q into a store filter for parties of type t. A custom field
-// gap (missing=custom:level) is checked against the fields in force, read
-// from db locked in mode; a query without one reads none.
-func (s *Service) filter(ctx context.Context, db store.DB, t store.Type, q Query, mode string) (store.Filter, error) {
+// filter turns q into a store filter for parties of type t, its dates
+// counted from today. A custom field gap (missing=custom:level) is checked
+// against the fields in force, read from db locked in mode; a query
+// without one reads none.
+func (s *Service) filter(ctx context.Context, db store.DB, t store.Type, q Query, mode string, today party.Date) (store.Filter, error) {
 	var fields FieldDefinitions
 	if t == store.Organization && strings.Contains(q.Missing, party.CustomGapPrefix) {
 		var err error
@@ -105,7 +106,7 @@ func (s *Service) filter(ctx context.Context, db store.DB, t store.Type, q Query
 			return store.Filter{}, err
 		}
 	}
-	return q.Filter(t, s.today(), fields.Schema)
+	return q.Filter(t, today, fields.Schema)
 }
 
 // SeedFieldDefinitions stores schema as the first version of the custom

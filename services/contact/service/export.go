@@ -37,7 +37,9 @@ var (
 )
 
 // Export streams every party matching q, not one page, in the order of its
-// list (the follow-ups due by day, then name). Lists are joined
+// list (the dates within a window by the soonest's day, the follow-ups due
+// by day, then name); the people of a list of the dates within a window
+// with the columns of their upcoming dates (upcomingColumns). Lists are joined
 // with "; ", which the importer splits again. A party another links to is
 // written by name, as people read and write it, and the importer looks it
 // up by name again; a person's workplaces and their titles are joined in
@@ -53,7 +55,8 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 		}
 		name, cols = "organizations", organisationColumns
 	}
-	f, err := q.Filter(p.k.table, p.s.today(), fields.Schema)
+	today := p.s.today() // one day for the window and the dates written
+	f, err := q.Filter(p.k.table, today, fields.Schema)
 	if err != nil {
 		return Export{}, err
 	}
@@ -62,11 +65,17 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	for _, c := range custom {
 		cols = append(cols, "custom:"+c) // the header the importer reads the field under
 	}
+	upcoming := q.DatesWithin != 0 && p.k.table == store.Person
+	if upcoming { // beside the name: who, which date, when
+		cols = slices.Insert(cols, upcomingAt, upcomingColumns...)
+	}
 	types := make([]party.FieldType, len(cols))
 	for i, c := range cols {
 		switch name, isCustom := strings.CutPrefix(c, "custom:"); {
-		case c == "birthday", c == "next_action_on":
+		case c == "birthday", c == "next_action_on", c == "upcoming_date", c == "upcoming_on":
 			types[i] = party.FieldDate
+		case c == "upcoming_in_days", c == "upcoming_turns":
+			types[i] = party.FieldNumber
 		case isCustom:
 			types[i] = fields.Schema.TypeOf(name)
 		}
@@ -82,6 +91,9 @@ func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 				for _, c := range custom {
 					cells = append(cells, customCell(o.CustomFields[c]))
 				}
+			}
+			if person, ok := any(v).(party.Person); ok && upcoming {
+				cells = slices.Insert(cells, upcomingAt, upcomingCells(person.UpcomingDates(today, q.DatesWithin))...)
 			}
 			return yield(cells)
 		})

@@ -22,7 +22,7 @@ import (
 // to a party, validates the result and records every changed field in history.
 func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (View[T], error) {
 	var out View[T]
-	for _, f := range []string{"id", "merged_ids", "current_province", "force_reason"} {
+	for _, f := range []string{"id", "merged_ids", "current_province", "force_reason", "upcoming"} {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}

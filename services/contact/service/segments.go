@@ -39,7 +39,7 @@ func (s *Service) CreateSegment(ctx context.Context, name, resource string, q Qu
 	// a change of the fields sees it, and keeps the field it names.
 	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		invalid := slices.Clone(fields)
-		if _, err := s.filter(ctx, tx, segmentType(resource), q, store.WriteUnderFields); err != nil {
+		if _, err := s.filter(ctx, tx, segmentType(resource), q, store.WriteUnderFields, s.today()); err != nil {
 			var bad *problem.Problem
 			if !errors.As(err, &bad) {
 				return err
@@ -87,7 +87,7 @@ func (s *Service) view(ctx context.Context, seg store.Segment) (SegmentView, err
 		return v, err
 	}
 	t := segmentType(seg.Resource)
-	f, err := s.filter(ctx, s.Pool, t, v.Filter, store.ReadFields)
+	f, err := s.filter(ctx, s.Pool, t, v.Filter, store.ReadFields, s.today())
 	if err != nil {
 		return v, err
 	}

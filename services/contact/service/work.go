@@ -94,7 +94,7 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 		if q.DatesWithin < 1 || q.DatesWithin > party.MaxReminderWindow {
 			bad = append(bad, problem.FieldError{Field: "dates_within", Message: party.ReminderWindowRule()})
 		}
-		f.ReminderDays = monthDays(party.DaysAhead(today, q.DatesWithin))
+		f.ReminderDays, f.ReminderOn = window(today, q.DatesWithin)
 	}
 	if q.Owner != "" {
 		// An owner no staff member can be lists nobody, as if they owned nothing.
@@ -188,9 +188,11 @@ func (q Query) Filter(t store.Type, today party.Date, fields party.CustomFieldSc
 	return f, nil
 }
 
-// Search lists parties matching q after the cursor position.
+// Search lists parties matching q after the cursor position; a list of
+// the dates within a window answers each person's (withUpcoming).
 func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position, limit int) ([]T, []store.Position, error) {
-	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields)
+	today := p.s.today() // one day for the window and the dates answered
+	f, err := p.s.filter(ctx, p.s.Pool, p.k.table, q, store.ReadFields, today)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -204,6 +206,7 @@ func (p *Parties[T]) Search(ctx context.Context, q Query, after *store.Position,
 		if err := jsonUnmarshal(d, &out[i]); err != nil {
 			return nil, nil, err
 		}
+		withUpcoming(&out[i], q, today)
 		page[i] = &out[i]
 	}
 	return out, pos, named(ctx, p.s.Pool, page...)

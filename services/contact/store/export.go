@@ -30,7 +30,7 @@ var linkedNames = map[Type]string{
 }
 
 // Export streams every party a filter selects, as answered, in search
-// order (Filter.order), to fn, with the names of the parties it links to, by the ids it holds, so a file
+// order (Filter.listing), to fn, with the names of the parties it links to, by the ids it holds, so a file
 // shows names people can read. Rows are read as they arrive, so memory
 // stays flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
@@ -38,9 +38,9 @@ func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, na
 	if err != nil {
 		return err
 	}
-	where, args := f.where(t)
+	l := f.listing(t)
 	rows, err := db.Query(ctx, `SELECT `+answered+`, `+linkedNames[t]+`
-FROM `+string(t)+` p WHERE `+where+` ORDER BY `+f.order(), args...)
+FROM `+l.from+` WHERE `+l.where+` ORDER BY `+l.order(), l.args...)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", t, err)
 	}

@@ -34,8 +34,14 @@ type Filter struct {
 	Under         string
 	NextActionDue *time.Time
 	// ReminderDays selects people with a yearly reminder on one of these
-	// days of the year (party.MonthDay).
+	// days of the year (party.MonthDay); ReminderOn, one for each, is the
+	// day (midnight UTC) it falls on within the window (party.Window), by
+	// which they are listed.
 	ReminderDays []int16
+	ReminderOn   []time.Time
+	// reminderPart, when set, narrows the people ReminderDays selects to
+	// those with a date on these (searchByReminder).
+	reminderPart []int16
 	// LinkedTo selects people whose relationships name this party, or the
 	// survivor it was merged into; Relationship, people with a link of this
 	// kind (to LinkedTo when both are set).
@@ -58,10 +64,12 @@ type Filter struct {
 }
 
 // Position is where a page ends: the last item's sort key. A list of the
-// follow-ups due is sorted by their day first (Due, YYYY-MM-DD), any other
-// by name.
+// follow-ups due is sorted by their day first (Due, YYYY-MM-DD), one of
+// the dates within a window by the day the soonest falls on (On), any
+// other by name (Filter.listing).
 type Position struct {
 	Due  string `json:"d,omitempty"`
+	On   string `json:"o,omitempty"`
 	Name string `json:"n"`
 	ID   string `json:"i"`
 }
@@ -70,20 +78,6 @@ type Position struct {
 // the party's follow-up, which its interactions set (SetFollowUp) and the
 // document never holds.
 const answered = `p.doc || jsonb_strip_nulls(jsonb_build_object('next_action_on', p.next_action_on))`
-
-// byDue reports whether the parties f selects are listed by the day of
-// their follow-up, oldest first, then by name: the follow-ups due, which
-// are worked through from the most overdue.
-func (f Filter) byDue() bool { return f.NextActionDue != nil }
-
-// order is the ORDER BY of the parties f selects, in the order of their
-// Position.
-func (f Filter) order() string {
-	if f.byDue() {
-		return "p.next_action_on, p.search_name, p.id"
-	}
-	return "p.search_name, p.id"
-}
 
 // resolve returns f with what it names looked up before the query: the
 // survivors of merged parties it names, and the few parties holding its
@@ -158,7 +152,11 @@ func (f Filter) where(t Type) (string, []any) {
 		conds = append(conds, "p.next_action_on <= "+arg(*f.NextActionDue))
 	}
 	if f.ReminderDays != nil {
-		conds = append(conds, "p.reminder_days && "+arg(f.ReminderDays)+"::smallint[]")
+		days := f.ReminderDays
+		if f.reminderPart != nil {
+			days = f.reminderPart
+		}
+		conds = append(conds, "p.reminder_days && "+arg(days)+"::smallint[]")
 	}
 	if f.LinkedTo != "" {
 		// The expressions of person_links_idx and person_link_kinds_idx.
@@ -215,8 +213,8 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 }
 
 // Search returns up to limit documents, as answered, after pos, in the
-// order of f (Filter.order): by folded name and id, the follow-ups due by
-// their day first.
+// order of f (Filter.listing): by folded name and id, the follow-ups due by
+// their day first, the dates within a window by the soonest's day first.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	f, err := f.resolve(ctx, db, t)
 	if err != nil {
@@ -245,39 +243,18 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		docs, err := docsInOrder(ctx, db, t, pos)
 		return docs, pos, err
 	}
-	where, args := f.where(t)
+	if f.byReminder() {
+		return searchByReminder(ctx, db, t, f, after, limit)
+	}
+	l := f.listing(t)
 	if after != nil {
-		args = append(args, after.Name, after.ID)
-		key := fmt.Sprintf("(p.search_name, p.id) > ($%d, $%d::uuid)", len(args)-1, len(args))
-		if f.byDue() {
-			args = append(args, after.Due)
-			key = fmt.Sprintf("(p.next_action_on, p.search_name, p.id) > ($%d::date, $%d, $%d::uuid)", len(args), len(args)-2, len(args)-1)
-		}
-		where += " AND " + key
+		l.after(f, *after)
 	}
-	due := `''` // a list by name has no day in its positions
-	if f.byDue() {
-		due = `to_char(p.next_action_on, 'YYYY-MM-DD')`
-	}
-	args = append(args, limit)
-	rows, err := db.Query(ctx, `SELECT `+answered+`, `+due+`, p.search_name, p.id::text
-FROM `+string(t)+` p WHERE `+where+fmt.Sprintf(` ORDER BY %s LIMIT $%d`, f.order(), len(args)), args...)
+	docs, pos, err := l.page(ctx, db, f, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %s: %w", t, err)
 	}
-	defer rows.Close()
-	var docs [][]byte
-	var pos []Position
-	for rows.Next() {
-		var d []byte
-		var p Position
-		if err := rows.Scan(&d, &p.Due, &p.Name, &p.ID); err != nil {
-			return nil, nil, err
-		}
-		docs = append(docs, d)
-		pos = append(pos, p)
-	}
-	return docs, pos, rows.Err()
+	return docs, pos, nil
 }
 
 // Select returns the ids of the parties a filter selects, in no order.

@@ -61,6 +61,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"OrganizationPatch":   party.Organisation{},
 		"PersonPatch":         party.Person{},
 		"ImportantDate":       party.ImportantDate{},
+		"Upcoming":            party.Upcoming{},
 		"Consent":             party.Consent{},
 		"Relationship":        party.Relationship{},
 		"FieldDefinition":     party.FieldDefinition{},

@@ -39,7 +39,7 @@ func decodeCreate[T any](_ context.Context, r *http.Request) (any, error) {
 			delete(body, f)
 		}
 	}
-	for _, f := range []string{"id", "merged_ids", "current_province"} {
+	for _, f := range []string{"id", "merged_ids", "current_province", "upcoming"} {
 		if _, ok := body[f]; ok {
 			return nil, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "is set by the service"})
 		}
@@ -277,15 +277,25 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 }
 
 // pages reports whether a cursor at pos pages the list q asks for: the
-// follow-ups due are listed by day, then name, any other list by name, so
-// a position of one does not page the other. The cursor's fingerprint
-// already refuses a cursor of the other list (next_action_due differs);
-// this refuses a forged position, whose day would otherwise reach the SQL.
+// people whose dates fall within a window are listed by the day the
+// soonest falls on, the follow-ups due by their day (dates_within wins
+// when both are asked), any other list by name; so a position of one does
+// not page another. The cursor's fingerprint already refuses a cursor of
+// another list; this refuses a forged position, whose day would otherwise
+// reach the SQL.
 func pages(pos store.Position, q service.Query) bool {
-	if q.NextActionDue == "" {
-		return pos.Due == ""
+	switch {
+	case q.DatesWithin != 0:
+		return pos.Due == "" && isDay(pos.On)
+	case q.NextActionDue != "":
+		return pos.On == "" && isDay(pos.Due)
 	}
-	_, err := time.Parse(time.DateOnly, pos.Due)
+	return pos.Due == "" && pos.On == ""
+}
+
+// isDay reports whether s is a day written YYYY-MM-DD.
+func isDay(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
 }
 
