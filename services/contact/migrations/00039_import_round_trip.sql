@@ -1,0 +1,19 @@
+-- +goose Up
+-- A name as the probable-duplicate checks compare it (party.NameKey): the
+-- search name (party.Fold of the name) with punctuation read as a space,
+-- spaces collapsed, so "Trường THCS Dup." is "Trường THCS Dup". It is
+-- derived from the stored search name, so no stored value changes: the
+-- organisations are looked up through an index on it
+-- (store.OrganisationsNamed), people by its last word, the given name
+-- (store.PeopleAt). In the "C" collation search names are stored under,
+-- [[:punct:]] is ASCII's punctuation and symbols, as in Go.
+-- +goose StatementBegin
+CREATE FUNCTION party_name_key(search_name text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN btrim(regexp_replace(search_name COLLATE "C", '[[:punct:] “”‘’–—…·]+', ' ', 'g'));
+-- +goose StatementEnd
+CREATE INDEX organization_name_key_idx ON organization (party_name_key(search_name), province);
+
+-- +goose Down
+DROP INDEX organization_name_key_idx;
+DROP FUNCTION party_name_key(text);
