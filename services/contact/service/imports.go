@@ -32,7 +32,13 @@ type UploadInput struct {
 type ImportProgress struct {
 	Processed int `json:"processed"`
 	Created   int `json:"created"`
-	Failed    int `json:"failed"`
+	// AlreadyStored counts the rows that are a stored party as it is
+	// stored (an export imported back untouched, by the party's id, or its
+	// keys and name): not created, as the party is there, and not failed.
+	// A row that is a stored party and differs from it failed, its
+	// problem naming the columns that differ.
+	AlreadyStored int `json:"already_stored"`
+	Failed        int `json:"failed"`
 	// ParentsCreated counts the parents and guardians a class list names
 	// beside its students that the import created, ParentsLinked the
 	// stored people it found and linked to their children. Both are
@@ -87,7 +93,7 @@ func importView(j store.Import) ImportView {
 		j.Sheets = []string{}
 	}
 	return ImportView{ID: j.ID, Resource: j.Resource, FileName: j.FileName, Sheets: j.Sheets, Format: j.Format, Status: j.Status,
-		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Failed: j.Failed,
 			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
 		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt, UndoneBy: j.UndoneBy}

@@ -46,6 +46,9 @@ type PreviewRow struct {
 	Sheet    string              `json:"sheet,omitempty"`
 	Party    any                 `json:"party,omitempty"`
 	Problems []importing.Problem `json:"problems"`
+	// AlreadyStored is, for a row that is a stored party as it is stored,
+	// that party's id: the import neither creates the row nor reports it.
+	AlreadyStored string `json:"already_stored,omitempty"`
 	// Parents are the parents a class list's row names beside its person,
 	// as the import would link them.
 	Parents []PreviewParent `json:"parents,omitempty"`
@@ -157,10 +160,15 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			for _, pr := range problems {
 				r := byLine[pr.Row]
 				if r == nil {
-					r = &PreviewRow{Row: pr.Row}
+					r = &PreviewRow{Row: pr.Row, Problems: []importing.Problem{}}
 					byLine[pr.Row] = r
 				}
-				r.Problems = append(r.Problems, problemOf(pr, opts.Sheets))
+				switch {
+				case !pr.AlreadyStored:
+					r.Problems = append(r.Problems, problemOf(pr, opts.Sheets))
+				case pr.StoredParty != "":
+					r.AlreadyStored = pr.StoredParty
+				}
 			}
 		}
 		return previewParents(ctx, tx, opts.Families, byLine)
