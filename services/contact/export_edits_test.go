@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"mime"
 	"slices"
 	"strings"
 	"testing"
@@ -74,7 +75,12 @@ func TestAnEditedExportImportedBackSaysWhichColumnsDifferAndCountsTheRestAsStore
 	if got := problemsOf(t, h, tok, job.ID); !slices.Equal(got, wantProblems) {
 		t.Errorf("report:\n got %+v\nwant %+v", got, wantProblems)
 	}
-	csv := readCSV(t, h.Do(t, "GET", imports+"/"+job.ID+"/problems?format=csv", tok, nil))
+	// The report downloads under the name of the file uploaded.
+	r = h.Do(t, "GET", imports+"/"+job.ID+"/problems?format=csv", tok, nil)
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err != nil || params["filename"] != "khach-hang-sua-problems.csv" {
+		t.Errorf("the report downloads as %q", r.Header.Get("Content-Disposition"))
+	}
+	csv := readCSV(t, r)
 	if len(csv) != 3 || csv[1][0] != "2" || !strings.Contains(csv[1][2], "in phones, tags") || csv[2][0] != "6" {
 		t.Errorf("CSV report: %q", csv)
 	}

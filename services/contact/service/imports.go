@@ -398,16 +398,24 @@ func (s *Service) Imports(ctx context.Context, f store.ImportFilter, before stri
 // importStatuses are the states of an import job, in the order it passes them.
 var importStatuses = []string{"pending", "running", "done", "failed"}
 
-// ImportProblems returns an import's report, in row order.
-func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Problem, error) {
+// ProblemReport is an import's report: its problems in row order, and the
+// name the file was uploaded under, which a downloaded report is named
+// after ("" for jobs uploaded before it was kept).
+type ProblemReport struct {
+	FileName string
+	Problems []importing.Problem
+}
+
+// ImportProblems returns an import's report.
+func (s *Service) ImportProblems(ctx context.Context, id string) (ProblemReport, error) {
 	job, err := store.GetImport(ctx, s.Pool, id)
 	if err != nil {
-		return nil, err
+		return ProblemReport{}, err
 	}
 	ps, err := store.ListProblems(ctx, s.Pool, id)
-	out := make([]importing.Problem, len(ps))
+	out := ProblemReport{FileName: job.FileName, Problems: make([]importing.Problem, len(ps))}
 	for i, p := range ps {
-		out[i] = problemOf(p, job.Sheets)
+		out.Problems[i] = problemOf(p, job.Sheets)
 	}
 	return out, err
 }
