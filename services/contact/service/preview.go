@@ -96,8 +96,13 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Defaults: up.defaults,
 		Received: s.businessNow(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
-	// Rows are told from every row of the file, as the import tells them.
+	// Rows are told from every row of the file, as the import tells them,
+	// and a workbook's cells holding a formula with no value saved refuse
+	// their rows as in the import. A damaged workbook is the job's to
+	// refuse: the preview shows the rows above the damage.
+	checked := checkWorkbook(up.format, in.File)
 	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
+	opts.Formulas = (<-checked).formulas
 	if err != nil {
 		return v, unreadableFile(err)
 	}
