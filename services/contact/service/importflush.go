@@ -100,8 +100,10 @@ func (r *importRun[T]) owned(v T) T {
 // organisation (a supervising unit, a workplace) that no stored one, or
 // several, could be, and returns the rest with the organisations they
 // name resolved to ids; rows already refused for their fields get their
-// stored duplicates reported too. A few queries per chunk, whatever its
-// size.
+// stored duplicates reported too. A row that is a stored party (its id
+// names it, or its keys and name are its) is compared with that party's
+// record (asStored): as stored, it is not reported but counted apart. A
+// few queries per chunk, whatever its size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
 	if ch.loop {
 		problems := ch.problems

@@ -14,9 +14,10 @@ type ImportProblem struct {
 	Message        string `db:"message"`
 	DuplicateOfRow *int   `db:"duplicate_of_row"`
 	// StoredParty is, on the problem saying that a row's id names a stored
-	// party, that party if the row stands for it (importing.StoredParty);
-	// "" otherwise. It is not shown: a restarted job reads it back
-	// (RowsNotCreated).
+	// party (or, for a row with no id, its first key a stored party holds,
+	// or the one saying the row differs from that party), that party if
+	// the row stands for it (importing.StoredParty); "" otherwise. It is
+	// not shown: a restarted job reads it back (RowsNotCreated).
 	StoredParty string `db:"stored_party"`
 	// AlreadyStored marks the problems of a row that is a stored party as
 	// it is stored (an export imported back untouched): kept for
