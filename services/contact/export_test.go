@@ -128,7 +128,8 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 // An export imports back whole: the same files uploaded to another Rapport
 // (here a second service), organisations first, export again to the same
 // rows, ids aside. Only the id and the derived current province are
-// ignored on the way in. Links travel by name: a unit's supervising unit,
+// ignored on the way in. Links travel by name beside an id this Rapport
+// never issued, so the name is looked up: a unit's supervising unit,
 // listed above or below it, and a person's workplaces with their titles;
 // custom fields in columns headed by their names.
 func TestAnExportImportsBackWithNothingLost(t *testing.T) {
@@ -165,7 +166,8 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 				read = readXLSX
 			}
 			other := servicetest.Start(t, contact.Service(), servicetest.Options{})
-			otherTok := other.Token(t, auth.Lead) // the file's owners are kept, not the importer
+			otherTok := other.Token(t, auth.Lead)  // the file's owners are kept, not the importer
+			var unitsBefore, unitsAfter [][]string // the organisations' rows, which people's rows name by id
 			for _, c := range []struct {
 				path, resource string
 				ignored        []string
@@ -193,7 +195,10 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 				if len(after) != len(before) {
 					t.Fatalf("%d %s exported again, want %d", len(after), c.resource, len(before))
 				}
-				before, after = byName(before), byName(after)
+				if c.resource == "organizations" {
+					unitsBefore, unitsAfter = before[1:], after[1:]
+				}
+				before, after = byName(before, unitsBefore...), byName(after, unitsAfter...)
 				for i := range before {
 					if !slices.Equal(before[i][1:], after[i][1:]) {
 						t.Errorf("%s row %d\n before %q\n after  %q", c.resource, i, before[i], after[i])
@@ -202,16 +207,17 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 			}
 		})
 	}
-	// The links are written by name, the people's in the order they hold
-	// them; a consent says when and where it was given.
+	// The links are written by name, with what tells them from namesakes in
+	// brackets, the people's in the order they hold them; a consent says
+	// when and where it was given.
 	rows := readCSV(t, h.Do(t, "GET", people+"/export", tok, nil))
 	want := [][]string{
 		{"full_name", "workplace", "title", "important_dates", "consent:email", "consent:zalo", "consent:phone", "parent_of", "guardian_of", "related_to"},
-		{"Đỗ Minh Châu", "Sở Giáo dục Hà Nội; Trường Tiểu học Kim Đồng, Ba Đình", "; Kế toán",
+		{"Đỗ Minh Châu", "Sở Giáo dục Hà Nội (" + so + "); Trường Tiểu học Kim Đồng, Ba Đình (" + school + ")", "; Kế toán",
 			"Ngày cưới: 2015-06-20; Con vào lớp 1: Minh: 2024-09-05", "refused; 2026-04-02T08:00:00Z; thư trả lời",
 			"granted; 2026-03-01T09:30:00.25+07:00; phiếu đăng ký; hội thảo Hà Nội", "",
 			"Phan Thị Út (" + ut + ")", "", "đồng nghiệp: Lê Văn Tám (" + tam + ")"},
-		{"Lê Văn Tám", "Trường Tiểu học Kim Đồng, Ba Đình", "Hiệu trưởng", "", "", "", "granted; 2026-10-30T15:00:00+07:00; cuộc gọi",
+		{"Lê Văn Tám", "Trường Tiểu học Kim Đồng, Ba Đình (" + school + ")", "Hiệu trưởng", "", "", "", "granted; 2026-10-30T15:00:00+07:00; cuộc gọi",
 			"", "Phan Thị Út (" + ut + ")", "đồng nghiệp: Đỗ Minh Châu (+84987654321)"},
 		{"Phan Thị Út", "", "", "", "", "", "", "", "", ""},
 	}
@@ -226,19 +232,20 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 	}
 	units := readCSV(t, h.Do(t, "GET", orgs+"/export", tok, nil))
 	if i, j := slices.Index(units[0], "supervising_unit"), slices.Index(units[0], "custom:student_count"); i < 0 || j < 0 ||
-		units[1][i] != "Sở Giáo dục Hà Nội" || units[3][i] != "Phòng Giáo dục Ba Đình" || units[3][j] != "850" {
+		units[1][i] != "Sở Giáo dục Hà Nội ("+so+")" || units[3][i] != "Phòng Giáo dục Ba Đình ("+phong+")" || units[3][j] != "850" {
 		t.Errorf("organisations export: %q", units)
 	}
 }
 
-// byName writes, in every cell of an export, each party's id as its name:
-// another Rapport gives the parties it imports ids of its own.
-func byName(rows [][]string) [][]string {
+// byName writes, in every cell of an export, the id of each party of its
+// rows, or of more (rows of another export), as its name: another Rapport
+// gives the parties it imports ids of its own.
+func byName(rows [][]string, more ...[]string) [][]string {
 	out := make([][]string, len(rows))
 	for i, row := range rows {
 		out[i] = slices.Clone(row)
 		for j := range out[i] {
-			for _, other := range rows[1:] {
+			for _, other := range append(rows[1:len(rows):len(rows)], more...) {
 				out[i][j] = strings.ReplaceAll(out[i][j], other[0], "id of "+other[1])
 			}
 		}

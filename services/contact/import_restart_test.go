@@ -28,11 +28,11 @@ type importOutcome struct {
 
 // A job cut off after its first chunk, which holds a row standing for a
 // stored party (its id names it) and a row refused for sharing a stored
-// party's tax code, skips that chunk when it is retried, and still ends as
-// an uninterrupted job does: a row of a later chunk naming the first links
-// to the stored party, though the file spells its name otherwise, and a
-// row naming the second is refused with it, not linked to the stored party
-// of the same name.
+// party's tax code under another name, skips that chunk when it is
+// retried, and still ends as an uninterrupted job does: a row of a later
+// chunk naming the first links to the stored party, though the file spells
+// its name otherwise, and a row naming the second is refused with it, not
+// linked to the stored party of the same name.
 func TestAJobRetriedPastItsFirstChunkLinksRowsNamingItsRowsAsAnUninterruptedOne(t *testing.T) {
 	whole := importAcrossChunks(t, false)
 	cut := importAcrossChunks(t, true)
@@ -49,22 +49,24 @@ func TestAJobRetriedPastItsFirstChunkLinksRowsNamingItsRowsAsAnUninterruptedOne(
 
 // importAcrossChunks imports a file of organisations whose first chunk
 // holds a row that is the stored Sở by its id (under a corrected name), a
-// row sharing the stored Phòng's tax code and name, and a row refused for
-// its tax code, each named by a row of the second chunk; cut, the job is
-// cut off once both chunks are written, and retried.
+// row sharing the stored old Phòng's tax code under the name of another
+// stored Phòng, and a row refused for its tax code, each named by a row of
+// the second chunk; cut, the job is cut off once both chunks are written,
+// and retried.
 func importAcrossChunks(t *testing.T, cut bool) importOutcome {
 	t.Helper()
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
 	so := create(t, h, tok, orgs, `{"name":"Sở GD&ĐT Ninh Bình","kinds":["supervising_unit"]}`)
-	phong := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Gia Viễn","kinds":["supervising_unit"],"tax_code":"2700123456"}`)
+	phong := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Gia Viễn (cũ)","kinds":["supervising_unit"],"tax_code":"2700123456"}`)
+	create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Gia Viễn","kinds":["supervising_unit"]}`)
 
 	var file bytes.Buffer
 	w := csv.NewWriter(&file)
 	rows := [][]string{
 		{"id", "name", "tax_code", "supervising_unit"},
 		{so, "Sở Giáo dục và Đào tạo Ninh Bình", "", ""}, // 2: the stored Sở
-		{"", "Phòng GD&ĐT Gia Viễn", "2700123456", ""},   // 3: the stored Phòng's tax code
+		{"", "Phòng GD&ĐT Gia Viễn", "2700123456", ""},   // 3: the stored old Phòng's tax code
 		{"", "Trường lỗi", "12", ""},                     // 4: no tax code
 	}
 	for len(rows) < 5001 { // chunk 0 is lines 2 to 5001

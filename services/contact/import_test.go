@@ -38,6 +38,7 @@ type importJob struct {
 	Error    string `json:"error"`
 	Progress struct {
 		Processed, Created, Failed int
+		AlreadyStored              int `json:"already_stored"`
 	} `json:"progress"`
 	DuplicateOfUpload bool              `json:"duplicate_of_upload"`
 	IgnoredColumns    []string          `json:"ignored_columns"`
@@ -142,13 +143,13 @@ const peopleCSV = "Họ và tên,Số điện thoại,Email\n" +
 	"Lê Thị Hoa,12345,\n" + // 3 bad phone
 	",0987 654 321,\n" + // 4 no name
 	"Nguyễn Văn Ánh (bản sao),+84 912 345 678,\n" + // 5 same phone as row 2
-	"Trần Văn Cũ,0903 000 111,\n" + // 6 same phone as a stored person
+	"Trần Văn Cũ,0903 000 111,\n" + // 6 same phone as a stored person of another name
 	"Phạm Thị Đào,0988 111 222,dao@example.vn\n" // 7 good
 
 func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
-	stored := createPerson(t, h, tok, `{"full_name":"Trần Văn Cũ","phones":["0903000111"]}`)
+	stored := createPerson(t, h, tok, `{"full_name":"Trần Thị Cũ","phones":["0903000111"]}`)
 
 	r := uploadForm(t, h, tok, "khach-hang.csv", []byte(peopleCSV), map[string]string{"resource": "people"})
 	mustStatus(t, r, 202)
@@ -167,7 +168,7 @@ func TestAnImportReportsBrokenRowsAndDuplicatesAndCreatesOnlyTheGoodRows(t *test
 		{Row: 3, Column: "Số điện thoại"},
 		{Row: 4, Column: "Họ và tên", Message: "required"}, // the name cell is empty
 		{Row: 5, Column: "Số điện thoại", Message: "same phone +84912345678 as row 2", DuplicateOfRow: 2},
-		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person Trần Văn Cũ (" + stored.ID + ")"},
+		{Row: 6, Column: "Số điện thoại", Message: "same phone +84903000111 as existing person Trần Thị Cũ (" + stored.ID + ")"},
 	}
 	if len(report) != len(want) {
 		t.Fatalf("report: %+v", report)
@@ -1055,13 +1056,18 @@ type importPreview struct {
 	Columns        []struct{ Header, Field string }
 	IgnoredColumns []string `json:"ignored_columns"`
 	Defaults       map[string]string
-	Rows           []struct {
-		Row      int
-		Sheet    string
-		Party    map[string]any
-		Problems []importProblem
-		Parents  []previewParent
-	}
+	Rows           []previewRow
+}
+
+// previewRow is a previewed row: the party it would create, or its
+// problems, or the stored party it is as stored.
+type previewRow struct {
+	Row           int
+	Sheet         string
+	Party         map[string]any
+	Problems      []importProblem
+	Parents       []previewParent
+	AlreadyStored string `json:"already_stored"`
 }
 
 // previewParent is a parent a previewed row names.

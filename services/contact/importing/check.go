@@ -55,6 +55,10 @@ type Options struct {
 	// Workbook says the rows are an XLSX workbook's, whose date cells hold
 	// serial numbers (see ReadXLSX). In a CSV file a number is never a date.
 	Workbook bool
+	// Formulas are the workbook's cells holding a formula with no value
+	// saved (CheckWorkbook), which read as blank: a row is refused in each
+	// such cell of a column feeding a field.
+	Formulas Formulas
 }
 
 // Checker turns rows into parties one at a time, remembering only the
@@ -164,6 +168,7 @@ func (c *Checker) OrganisationFields(row Row) (party.Organisation, KeyPlace, []P
 		return party.Organisation{}, KeyPlace{line: row.Line}, c.pastTheEnd(row)
 	}
 	v := c.collect(row)
+	v.unsavedFormulas(row, Organisations)
 	o := party.Organisation{
 		Name: v.text(FieldName), TaxCode: v.text(FieldTaxCode), Province: v.text(FieldProvince),
 		District: v.text(FieldDistrict), Ward: v.text(FieldWard), Address: v.text(FieldAddress),
@@ -197,9 +202,10 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 		return party.Person{}, KeyPlace{line: row.Line}, c.pastTheEnd(row)
 	}
 	v := c.collect(row)
+	v.unsavedFormulas(row, People)
 	p := party.Person{
 		FullName: v.text(FieldName), Phones: v.list(FieldPhones),
-		Emails: v.list(FieldEmails), ZaloID: v.text(FieldZaloID),
+		Emails: v.list(FieldEmails), ZaloID: v.zaloID(),
 		Tags: v.list(FieldTags), OwnerID: v.text(FieldOwnerID), Notes: v.text(FieldNotes),
 	}
 	p.Relationships = append(v.worksAt(), v.relatives()...)

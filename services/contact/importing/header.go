@@ -53,7 +53,11 @@ func (h *header) name(names []string, more int) error {
 			return fmt.Errorf("import: the header %q %s", name, msg)
 		}
 		if name != "" && seen[name] {
-			return fmt.Errorf("import: column %q appears twice in the header", name)
+			again, ok := h.again(name, seen)
+			if !ok {
+				return fmt.Errorf("import: column %q appears twice in the header, and the field it feeds takes one value: rename or delete one of them", name)
+			}
+			name = again
 		}
 		seen[name] = true
 		clean[i] = name
@@ -63,6 +67,26 @@ func (h *header) name(names []string, more int) error {
 	}
 	h.names, h.more = clean, more
 	return nil
+}
+
+// again names a column whose header an earlier column has, "<name> (2)"
+// for the second (as a note in brackets, which Mapping.Field reads past),
+// when the field it feeds takes several values: a form's two "Điện thoại"
+// columns, home and mobile, both feed phones, and a row's problems name
+// the one they are about. A column feeding one value (two "Họ và tên")
+// would refuse every row, and one feeding nothing could not be mapped
+// apart: false.
+func (h *header) again(name string, seen map[string]bool) (string, bool) {
+	f, ok := h.m.Field(name)
+	if !ok || !isList(f) {
+		return "", false
+	}
+	for n := 2; ; n++ {
+		if again := fmt.Sprintf("%s (%d)", name, n); !seen[again] {
+			g, ok := h.m.Field(again)
+			return again, ok && g == f
+		}
+	}
 }
 
 // extend reads cells, the next row under the header, as part of it if it is

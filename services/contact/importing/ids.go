@@ -28,7 +28,8 @@ func GoneID(id, noun string) string {
 // has its phones and emails). keys are the stored parties holding a key
 // of the row, other whether anything else refuses it. A row sharing only
 // a key with a stored party is a duplicate of it, not it: the name may be
-// another person's. A row of the file naming a row that stands for a stored
+// another person's (a row without an id that has the party's name as well
+// as its keys is it, which the import tells from the names). A row of the file naming a row that stands for a stored
 // party names that party; a row naming one refused otherwise is refused
 // too (Ref.NotImported).
 func StoredParty(id string, keys []string, other bool) (string, bool) {

@@ -23,9 +23,10 @@ type Ref struct {
 	Text string
 	// Person is set for a ref to a person.
 	Person bool
-	// Name is, for a person named by id beside their name ("Phan Thị Út
-	// (<id>)"), the folded name, looked up when no party has the id: an
-	// export's ids mean nothing to another Rapport.
+	// Name is, for a party named by id beside its name ("Phan Thị Út
+	// (<id>)", "Trường THCS Lê Lợi (<id>)"), the folded name, looked up
+	// when no party has the id: an export's ids mean nothing to another
+	// Rapport.
 	Name string
 }
 
@@ -41,15 +42,32 @@ const (
 
 // ParseOrgRef reads a cell naming an organisation. A cell that is an id or
 // a well-formed tax code is taken as one; anything else is a name, matched
-// ignoring case and diacritics as search does.
+// ignoring case and diacritics as search does. Exports write an
+// organisation as "Trường THCS Lê Lợi (<id>)", as they write a person
+// (ParsePersonRef), since organisations share names too: the id in
+// brackets is looked up, and the name beside it when no organisation has
+// that id (another Rapport's export). A name ending in a bracket that is no
+// id ("Trường THCS Kim Đồng (cơ sở 2)") is a name.
 func ParseOrgRef(text string) Ref {
 	if party.ValidID(text) {
 		return Ref{By: ByID, Value: text, Text: text}
+	}
+	if inner, name := bracketed(text); party.ValidID(inner) {
+		return Ref{By: ByID, Value: inner, Text: text, Name: party.Fold(name)}
 	}
 	if code, err := party.NormalizeTaxCode(text); err == nil {
 		return Ref{By: ByKey, Value: party.Key{Type: party.KeyTaxCode, Value: code}.String(), Text: text}
 	}
 	return Ref{By: ByName, Value: party.Fold(text), Text: text}
+}
+
+// bracketed splits "name (inner)" into inner and name, trimmed; a text not
+// ending in a bracket is inner whole, with no name.
+func bracketed(text string) (inner, name string) {
+	if open := strings.LastIndex(text, "("); open > 0 && strings.HasSuffix(text, ")") {
+		return strings.TrimSpace(text[open+1 : len(text)-1]), strings.TrimSpace(text[:open])
+	}
+	return text, ""
 }
 
 // ParsePersonRef reads a cell naming a person: an id, a phone or an email
@@ -58,10 +76,7 @@ func ParseOrgRef(text string) Ref {
 // is looked up, and the name beside it is for people to read.
 func ParsePersonRef(text string) Ref {
 	ref := Ref{By: ByName, Value: party.Fold(text), Text: text, Person: true}
-	inner, name := text, ""
-	if open := strings.LastIndex(text, "("); open > 0 && strings.HasSuffix(text, ")") {
-		inner, name = strings.TrimSpace(text[open+1:len(text)-1]), strings.TrimSpace(text[:open])
-	}
+	inner, name := bracketed(text)
 	switch {
 	case party.ValidID(inner):
 		ref.By, ref.Value, ref.Name = ByID, inner, party.Fold(name)
@@ -96,10 +111,12 @@ func (r Ref) NotFound(inFile bool) string {
 		return fmt.Sprintf("no person is named %q: write their name as it is stored, their phone, email or id, "+
 			"or add them to this file", r.Text)
 	}
-	switch r.By {
-	case ByID:
+	switch {
+	case r.By == ByID && r.Name != "":
+		return fmt.Sprintf("no organisation has the id in %q, nor is one so named: write its name as it is stored, its tax code or its id, or %s", r.Text, create)
+	case r.By == ByID:
 		return "is not an existing organisation"
-	case ByKey:
+	case r.By == ByKey:
 		return fmt.Sprintf("no organisation has the tax code %s: write its name, or %s", r.Text, create)
 	}
 	msg := fmt.Sprintf("no organisation is named %q: write its name as it is stored, its tax code or its id, or %s", r.Text, create)

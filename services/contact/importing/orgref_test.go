@@ -16,6 +16,10 @@ func TestACellNamesAnOrganisationByIdTaxCodeOrName(t *testing.T) {
 		{"1012345", Ref{By: ByKey, Value: "tax_code:1012345", Text: "1012345"}}, // a budget-unit code
 		{"Phòng GD&ĐT Quận Đống Đa", Ref{By: ByName, Value: "phong gd&dt quan dong da", Text: "Phòng GD&ĐT Quận Đống Đa"}},
 		{"101234567", Ref{By: ByName, Value: "101234567", Text: "101234567"}}, // no code: a name, with a hint when not found
+		// As exports write it: the id in brackets, the name to fall back on.
+		{"Trường THCS Lê Lợi (0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d)", Ref{By: ByID, Value: "0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d",
+			Text: "Trường THCS Lê Lợi (0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d)", Name: "truong thcs le loi"}},
+		{"Trường THCS Kim Đồng (cơ sở 2)", Ref{By: ByName, Value: "truong thcs kim dong (co so 2)", Text: "Trường THCS Kim Đồng (cơ sở 2)"}},
 	}
 	for _, tt := range tests {
 		if got := ParseOrgRef(tt.cell); got != tt.want {
@@ -31,6 +35,9 @@ func TestACellNamesAnOrganisationByIdTaxCodeOrName(t *testing.T) {
 	}
 	if msg := ParseOrgRef("Sở GD&ĐT").NotFound(true); !strings.HasSuffix(msg, "or add it to this file, or create it first") {
 		t.Errorf("a name not found, where the file may hold it: %q", msg)
+	}
+	if msg := ParseOrgRef("Sở GD (0190d8a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d)").NotFound(false); !strings.HasPrefix(msg, `no organisation has the id in "Sở GD (`) {
+		t.Errorf("an id and a name not found: %q", msg)
 	}
 }
 

@@ -40,18 +40,19 @@ func organisationLookalike(o party.Organisation) lookalike {
 }
 
 // under returns where l is looked up among the rows before it: a person's
-// workplaces, or an organisation's name in its province, folded; none for
-// a party without a place (placed).
+// workplaces, or an organisation's name in its province, folded as the
+// comparison folds them (party.NameKey); none for a party without a place
+// (placed).
 func (l lookalike) under() []string {
 	if l.org {
 		if l.province == "" {
 			return nil
 		}
-		return []string{party.Fold(l.name) + "\x00" + l.province}
+		return []string{party.NameKey(l.name) + "\x00" + l.province}
 	}
 	keys := make([]string, len(l.workplaces))
 	for i, w := range l.workplaces {
-		keys[i] = party.Fold(w)
+		keys[i] = party.NameKey(w)
 	}
 	return keys
 }

@@ -186,7 +186,8 @@ func TestBrokenFilesAreRefused(t *testing.T) {
 	}{
 		{"empty file", ""},
 		{"only blank rows", ",,\n , ,\n"},
-		{"repeated header", "Email,Tên,Email\na@x.vn,A,b@x.vn\n"},
+		{"repeated single-valued header", "Tên,Email,Tên\nA,a@x.vn,B\n"},
+		{"repeated header feeding nothing", "Tên,Ghi chú riêng,Ghi chú riêng\nA,x,y\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,6 +201,31 @@ func TestBrokenFilesAreRefused(t *testing.T) {
 	}
 	if _, err := collect(t, ReadCSV(strings.NewReader(""), DefaultMapping())); !errors.Is(err, ErrNoHeader) {
 		t.Errorf("empty CSV: err = %v, want ErrNoHeader", err)
+	}
+}
+
+// A form's two "Điện thoại" columns (home and mobile), or two "Email",
+// feed the one list field: the second is read as "Điện thoại (2)", so a
+// problem names the column it is about, and the row takes every number.
+func TestAHeaderRepeatedForAListFieldFeedsItFromEveryColumn(t *testing.T) {
+	file := "Họ và tên,Điện thoại,Email,Điện thoại,Email,Điện thoại\nTrần Thị Hoa,024 3825 1234,hoa@x.vn,0912 345 678,,0987 654 321\n"
+	got, err := collect(t, ReadCSV(strings.NewReader(file), DefaultMapping()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Cell{{"Họ và tên", "Trần Thị Hoa"}, {"Điện thoại", "024 3825 1234"}, {"Email", "hoa@x.vn"},
+		{"Điện thoại (2)", "0912 345 678"}, {"Điện thoại (3)", "0987 654 321"}}
+	if len(got) != 1 || !reflect.DeepEqual(got[0].Cells, want) {
+		t.Fatalf("rows %+v", got)
+	}
+	for row, err := range ReadCSV(strings.NewReader(file), DefaultMapping()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, problems := NewChecker(Options{}).Person(row)
+		if len(problems) > 0 || !slices.Equal(p.Phones, []string{"+842438251234", "+84912345678", "+84987654321"}) {
+			t.Errorf("person %+v, %+v", p, problems)
+		}
 	}
 }
 

@@ -8,50 +8,71 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html/charset"
 )
 
+// Formulas are the cells of a workbook that hold a formula with no value
+// saved, by line (as Row.Line numbers rows across sheets) and then column
+// (from 0). Only a spreadsheet computes formulas: a file a program wrote
+// may hold "=1000+1000" and no result, which the streaming reader reads as
+// a blank cell, so a value would be lost unannounced.
+type Formulas map[int][]int
+
 // CheckWorkbook reads the XML of every sheet of an XLSX workbook through,
 // and returns an error naming the first sheet whose XML is damaged (not
 // well-formed, or cut short), with the last row read above the damage.
 // excelize's streaming reader, which ReadXLSX uses, ends a sheet at such
 // damage as at its end, without an error: the rows below it would be
-// dropped unannounced. Reading the XML alone costs about a third of
+// dropped unannounced. It returns the cells holding a formula with no
+// value saved too (see Formulas), for the rows to be refused in them
+// (Options.Formulas). Reading the XML alone costs about a third of
 // reading the rows (0.7 s for 100,000), which is why an upload, which
 // reads each sheet to its first row only, does not pay it and a job runs
 // it beside its first read of the file, before writing anything.
-func CheckWorkbook(file []byte) error {
+func CheckWorkbook(file []byte) (Formulas, error) {
 	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
 	if err != nil {
-		return fmt.Errorf("import: not a readable XLSX file: %w", err)
+		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
 	}
 	parts, err := sheetParts(zr)
 	if err != nil {
-		return fmt.Errorf("import: not a readable XLSX file: %w", err)
+		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
 	}
+	var unsaved Formulas
 	for _, p := range parts {
 		f, err := zr.Open(p.part)
 		if err != nil {
 			continue // no such part: excelize's reader says so, naming the sheet
 		}
-		last, err := readXML(f)
+		last, err := readXML(f, func(row, col int) {
+			if unsaved == nil {
+				unsaved = Formulas{}
+			}
+			line := p.index*SheetRows + row
+			unsaved[line] = append(unsaved[line], col)
+		})
 		f.Close()
 		if err != nil {
 			where := "before its first row"
 			if last != "" {
 				where = "after row " + last
 			}
-			return fmt.Errorf("import: sheet %q is damaged %s (%v): open the file in Excel and save it again, or save the sheet as CSV", p.name, where, err)
+			return unsaved, fmt.Errorf("import: sheet %q is damaged %s (%v): open the file in Excel and save it again, or save the sheet as CSV", p.name, where, err)
 		}
 	}
-	return nil
+	return unsaved, nil
 }
 
-// sheetPart is a sheet's name and the zip entry holding its XML.
-type sheetPart struct{ name, part string }
+// sheetPart is a sheet's name, its place among the workbook's sheets and
+// the zip entry holding its XML.
+type sheetPart struct {
+	name, part string
+	index      int
+}
 
 // sheetParts returns the workbook's sheets, in order, with their parts, as
 // excelize finds them: the workbook is the package's office document (its
@@ -96,9 +117,9 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 		}
 	}
 	out := make([]sheetPart, 0, len(wb.Sheets))
-	for _, s := range wb.Sheets {
+	for i, s := range wb.Sheets {
 		if t, ok := targets[s.ID]; ok {
-			out = append(out, sheetPart{name: s.Name, part: t})
+			out = append(out, sheetPart{name: s.Name, part: t, index: i})
 		}
 	}
 	return out, nil
@@ -117,13 +138,16 @@ func decodePart(zr *zip.Reader, name string, v any) error {
 	return nil
 }
 
-// readXML reads an XML document through, as encoding/xml's Token would
-// (every element closed by its own end tag, none left open at the end),
-// and returns the r attribute of the last row element started.
-func readXML(r io.Reader) (lastRow string, err error) {
+// readXML reads a sheet's XML document through, as encoding/xml's Token
+// would (every element closed by its own end tag, none left open at the
+// end), and returns the r attribute of the last row element started. It
+// calls unsaved with the row (from 1) and column (from 0) of each cell
+// holding a formula (<f>) and no value (<v>, or an inline string).
+func readXML(r io.Reader, unsaved func(row, col int)) (lastRow string, err error) {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charset.NewReaderLabel // as excelize reads it
 	var open []xml.Name
+	var at cellAt
 	for {
 		t, err := d.RawToken() // Token would also translate namespaces: a third slower
 		if errors.Is(err, io.EOF) {
@@ -138,20 +162,75 @@ func readXML(r io.Reader) (lastRow string, err error) {
 		switch e := t.(type) {
 		case xml.StartElement:
 			open = append(open, e.Name)
-			if e.Name.Local == "row" {
-				for _, a := range e.Attr {
-					if a.Name.Local == "r" {
-						lastRow = a.Value
-					}
-				}
+			if r := at.start(e); r != "" {
+				lastRow = r
 			}
 		case xml.EndElement:
 			if len(open) == 0 || open[len(open)-1] != e.Name {
 				return lastRow, fmt.Errorf("line %d: unexpected </%s>", line(d), e.Name.Local)
 			}
 			open = open[:len(open)-1]
+			if e.Name.Local == "c" && at.formula && !at.value {
+				unsaved(at.row, at.column())
+			}
 		}
 	}
+}
+
+// cellAt follows where a sheet's XML is: the row and column of the cell
+// last started, and whether it holds a formula and a value. A row or cell
+// without its r attribute follows the one before, as excelize reads it. A
+// cell's r ("C5") is read only when its column is needed, as nearly every
+// cell has one and nearly none is asked for.
+type cellAt struct {
+	row, col       int
+	ref            string // the cell's r, not read yet, or ""
+	formula, value bool
+}
+
+// start takes in an element started, and returns a row's r attribute.
+func (at *cellAt) start(e xml.StartElement) string {
+	switch e.Name.Local {
+	case "row":
+		r := attr(e, "r")
+		at.row, at.col, at.ref = at.row+1, -1, ""
+		if n, err := strconv.Atoi(r); err == nil {
+			at.row = n
+		}
+		return r
+	case "c":
+		at.formula, at.value = false, false
+		if at.ref = attr(e, "r"); at.ref == "" {
+			at.col = at.column() + 1
+		}
+	case "f":
+		at.formula = true
+	case "v", "is":
+		at.value = true
+	}
+	return ""
+}
+
+// column returns the column of the cell last started, reading its r.
+func (at *cellAt) column() int {
+	if at.ref != "" {
+		if col, _, err := excelize.CellNameToCoordinates(at.ref); err == nil {
+			at.col = col - 1
+		} else {
+			at.col++
+		}
+		at.ref = ""
+	}
+	return at.col
+}
+
+func attr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // line returns the line the decoder is at.

@@ -21,8 +21,8 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckWorkbook(file); err != nil {
-		t.Fatalf("a sound workbook: %v", err)
+	if unsaved, err := CheckWorkbook(file); err != nil || unsaved != nil {
+		t.Fatalf("a sound workbook: %v, %v", unsaved, err)
 	}
 	row30 := []byte(`<row r="30"`)
 	for _, tt := range []struct {
@@ -38,7 +38,7 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 		{"a cell name no sheet has", func(b []byte) []byte { return bytes.Replace(b, []byte(`r="A30"`), []byte(`r="30A"`), 1) }, ""},
 	} {
 		damaged := importtest.WithPart(t, file, "xl/worksheets/sheet2.xml", tt.edit)
-		err := CheckWorkbook(damaged)
+		_, err := CheckWorkbook(damaged)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s: %v", tt.name, err)

@@ -250,3 +250,27 @@ func TestAForceReasonOnEitherSideIsAConflictAndKeptOnlyWhenChosen(t *testing.T) 
 		t.Errorf("two people without a force reason conflict on %v", got)
 	}
 }
+
+func TestSameProvinceAndFieldValueCompareAsAMergeDoes(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"TP.HCM", "Hồ Chí Minh", true}, {"Thành phố Hà Nội", "ha noi", true}, {"Hà Giang", "Tuyên Quang", false},
+		{"", "", true}, {"", "Hà Nội", false},
+	} {
+		if got := SameProvince(c.a, c.b); got != c.want {
+			t.Errorf("SameProvince(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+	for _, c := range []struct {
+		a, b any
+		want bool
+	}{
+		{850.0, 850, true}, {" THCS ", "THCS", true}, {nil, "", true}, {"2026-01-02", "2026-01-02", true}, {true, false, false}, {850.0, "850", false},
+	} {
+		if got := SameFieldValue(c.a, c.b); got != c.want {
+			t.Errorf("SameFieldValue(%#v, %#v) = %v", c.a, c.b, got)
+		}
+	}
+}

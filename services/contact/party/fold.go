@@ -38,6 +38,26 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// namePunctuation are the characters NameKey reads as a space: ASCII's
+// punctuation and symbols, which Postgres's [[:punct:]] matches in the "C"
+// collation search names are stored under, and the typographic ones a word
+// processor puts in names. The SQL function party_name_key (migration
+// 00039) reads the same set, so a stored name is looked up by the key Go
+// gives the name asked.
+const namePunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’–—…·"
+
+// NameKey is a name as the probable-duplicate checks compare it
+// (ProbablySamePerson, ProbablySameOrganisation): Fold, with punctuation
+// read as a space and the spaces then collapsed, so "Trường THCS Dup." and
+// "Trường THCS Dup", or "Trần Văn Bình." and "Trần Văn Bình", have one
+// key ("truong thcs dup"). A stray full stop or comma typed into a list
+// made a second school, unseen. Search keeps punctuation (Fold alone).
+func NameKey(s string) string {
+	return strings.Join(strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return r == ' ' || strings.ContainsRune(namePunctuation, r)
+	}), " ")
+}
+
 // SameName says whether a and b can name one person, as staff write names
 // in forms: the same words once folded, where a middle or family name may
 // be cut to its initial or to a few letters and a dot ("Trần T. Mai",
@@ -48,8 +68,8 @@ func Fold(s string) string {
 // are left out, and the given name is spelt out in both: "Trần Thị M." names nobody for sure (unless written the same in
 // both), nor does "Mai" alone.
 func SameName(a, b string) bool {
-	if f := Fold(a); f != "" && f == Fold(b) {
-		return true
+	if k := NameKey(a); k != "" && k == NameKey(b) {
+		return true // written the same but for case, diacritics and punctuation
 	}
 	short, long := nameWords(a), nameWords(b)
 	if len(short) > len(long) {
@@ -96,9 +116,13 @@ type nameWord struct {
 	dotted bool
 }
 
+// nameWords are s's words, folded; a dot ends a word and marks it cut,
+// other punctuation parts words as a space does (NameKey).
 func nameWords(s string) []nameWord {
 	var out []nameWord
-	for _, f := range strings.Fields(Fold(s)) {
+	for _, f := range strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return r == ' ' || r != '.' && strings.ContainsRune(namePunctuation, r)
+	}) {
 		for part := range strings.SplitAfterSeq(f, ".") {
 			if text := strings.TrimSuffix(part, "."); text != "" {
 				out = append(out, nameWord{text, text != part})

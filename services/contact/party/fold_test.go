@@ -97,8 +97,12 @@ func TestSameNameAllowsInitialsAndLeftOutMiddleNamesButNotAnotherGivenName(t *te
 		{"Trần Tr. Mai", "Trần Thị Mai", false}, // another cut
 		{"Trần T. Mai", "Trần Th. Mai", false},  // two cuts: nothing to compare
 		{"Trần Thị. Mai", "Trần Thị Mai", true},
-		{"Trần Thị M.", "trần thị m.", true},     // written the same
-		{"Trần Thị Mai.", "Trần Thị Mai", false}, // a given name cut, or not
+		{"Trần Thị M.", "trần thị m.", true},      // written the same
+		{"Trần Thị Mai.", "Trần Thị Mai", true},   // a full stop typed after the name
+		{"Trần Thị Mai.", "Trần Thị Maiy", false}, // a given name cut, or not
+		{"Trần Văn Bình,", "Trần  Văn  Bình", true},
+		{"Trần-Văn Bình", "Trần Văn Bình", true},
+		{"Trần T., Mai", "Trần Thị Mai", true},
 		{"", "", false},
 		{"Mai", "", false},
 	}
@@ -118,9 +122,25 @@ func TestSameNameAllowsInitialsAndLeftOutMiddleNamesButNotAnotherGivenName(t *te
 func TestGivenNameIsTheLastWordFolded(t *testing.T) {
 	for in, want := range map[string]string{
 		"Nguyễn Văn Ánh Đào": "dao", "Trần T.Mai": "mai", "  Trần Thị Mai. ": "mai", "Mai": "mai", "": "", ".": "",
+		"Trần Văn Bình,": "binh", "Nguyễn Mai-Anh": "anh", "Lê (Hoa)": "hoa",
 	} {
 		if got := GivenName(in); got != want {
 			t.Errorf("GivenName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNameKeyReadsPunctuationAsSpace(t *testing.T) {
+	for in, want := range map[string]string{
+		"Trường THCS Dup.":          "truong thcs dup",
+		"Trường THCS số 2, Q.1":     "truong thcs so 2 q 1",
+		"  Trần  Văn Bình… ":        "tran van binh",
+		"Trường “Hoa Sen” – Hà Nội": "truong hoa sen ha noi",
+		"H'Hen Niê":                 "h hen nie",
+		"...":                       "",
+	} {
+		if got := NameKey(in); got != want {
+			t.Errorf("NameKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

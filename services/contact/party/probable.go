@@ -25,7 +25,7 @@ func (p Person) Workplaces() []string {
 // ProbablySamePerson reports whether p, a person without phone or email,
 // is probably q: the two have the same name (SameName, so "Trần T. Cúc"
 // is "Trần Thị Cúc") and work at one organisation, which it returns.
-// Workplaces compare folded (Fold), so that two rows of a file naming one
+// Workplaces compare by NameKey, so that two rows of a file naming one
 // school as written, before it is looked up, compare as its id does. A
 // person without a workplace is never probably anyone: a name alone is
 // shared by too many.
@@ -39,7 +39,7 @@ func ProbablySamePerson(p, q Person) (workplace string, ok bool) {
 	}
 	for _, w := range p.Workplaces() {
 		for _, v := range theirs {
-			if Fold(w) == Fold(v) && SameName(p.FullName, q.FullName) {
+			if NameKey(w) == NameKey(v) && SameName(p.FullName, q.FullName) {
 				return v, true
 			}
 		}
@@ -48,11 +48,11 @@ func ProbablySamePerson(p, q Person) (workplace string, ok bool) {
 }
 
 // ProbablySameOrganisation reports whether o, an organisation without tax
-// code, phone or email, is probably q: the same name once folded (case
-// and diacritics ignored, Fold) in the same current province. An
-// organisation without a province is never probably anyone: schools
-// across the country share names ("Trường THCS Lê Lợi").
+// code, phone or email, is probably q: the same name once folded (case,
+// diacritics and punctuation ignored, NameKey) in the same current
+// province. An organisation without a province is never probably anyone:
+// schools across the country share names ("Trường THCS Lê Lợi").
 func ProbablySameOrganisation(o, q Organisation) bool {
 	return len(o.DuplicateKeys()) == 0 && o.CurrentProvince != "" && o.CurrentProvince == q.CurrentProvince &&
-		Fold(o.Name) == Fold(q.Name)
+		NameKey(o.Name) == NameKey(q.Name)
 }

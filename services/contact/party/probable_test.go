@@ -26,6 +26,8 @@ func TestAPersonWithoutKeysIsProbablyANamesakeAtTheSameWorkplace(t *testing.T) {
 		{"abbreviated, in capitals", at("TRẦN T. CÚC", school), at("Trần Thị Cúc", other, school), school},
 		{"one of several workplaces", at("Trần Thị Cúc", other, school), at("Trần Thị Cúc", school), school},
 		{"a workplace as written, folded", at("Trần Thị Cúc", "Trường THCS Lê Lợi"), at("Tran Thi Cuc", "truong thcs le loi"), "truong thcs le loi"},
+		{"a full stop after the name", at("Trần Văn Bình.", school), at("Trần Văn Bình", school), school},
+		{"punctuation in the workplace as written", at("Trần Thị Cúc", "Trường THCS Lê Lợi."), at("Trần Thị Cúc", "Trường THCS Lê-Lợi"), "Trường THCS Lê-Lợi"},
 		{"another school", at("Trần Thị Cúc", school), at("Trần Thị Cúc", other), ""},
 		{"another given name", at("Trần Thị Cúc", school), at("Trần Thị Mai", school), ""},
 		{"a phone tells them", withPhone, at("Trần Thị Cúc", school), ""},
@@ -52,6 +54,8 @@ func TestAnOrganisationWithoutKeysIsProbablyANamesakeInTheSameProvince(t *testin
 	}{
 		{"same name and province", in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
 		{"case and diacritics", in("TRUONG MAM NON  SEN HONG", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
+		{"a full stop", in("Trường Mầm non Sen Hồng.", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
+		{"punctuation and spaces", in("Trường Mầm non (Sen Hồng) ", "Hà Tĩnh"), in("Trường  Mầm non - Sen Hồng", "Hà Tĩnh"), true},
 		{"another province", in("Trường Mầm non Sen Hồng", "Nghệ An"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
 		{"another name", in("Trường Mầm non Hoa Mai", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
 		{"no province", in("Trường Mầm non Sen Hồng", ""), in("Trường Mầm non Sen Hồng", ""), false},

@@ -41,10 +41,10 @@ var (
 // by day, then name); the people of a list of the dates within a window
 // with the columns of their upcoming dates (upcomingColumns). Lists are joined
 // with "; ", which the importer splits again. A party another links to is
-// written by name, as people read and write it, and the importer looks it
-// up by name again; a person's workplaces and their titles are joined in
-// the same order, and a relative's phone, email or id follows their name
-// in brackets, since people share names.
+// written by name, as people read it, with what tells it from others of
+// that name in brackets, which the importer looks up: an organisation's id
+// (a supervising unit, a workplace), a relative's phone, email or id. A
+// person's workplaces and their titles are joined in the same order.
 func (p *Parties[T]) Export(ctx context.Context, q Query) (Export, error) {
 	name, cols := "people", personColumns
 	var fields FieldDefinitions
@@ -143,8 +143,9 @@ func consentCell(c party.Consent) string {
 	return decision + "; " + c.At.Format(time.RFC3339Nano) + "; " + c.Source
 }
 
-// exportCells returns a party's row; names are the names of the
-// organisations it links to, by id (an id with no name is written as is).
+// exportCells returns a party's row; names are the names of the parties it
+// links to, as the importer reads them back, by id (an id with no name is
+// written as is).
 func exportCells(v any, names map[string]string) []string {
 	join := func(s []string) string { return strings.Join(s, "; ") }
 	name := func(id string) string { return cmp.Or(names[id], id) }

@@ -332,7 +332,7 @@ func (w *parentsWrite) save(ctx context.Context, tx pgx.Tx, job store.Import, to
 	if err := store.ParentsWritten(ctx, tx, job.ID, len(w.rows), len(w.linked.docs)); err != nil {
 		return err
 	}
-	return store.ChunkWritten(ctx, tx, job.ID, token, no, 0, 0, 0)
+	return store.ChunkWritten(ctx, tx, job.ID, token, no, store.ChunkCounts{})
 }
 
 // unlinkParents takes back the links an import gave people it did not

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -19,7 +20,7 @@ import (
 // events, and the problems and progress recorded.
 func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch chunk[T]) error {
 	s, k := r.p.s, r.p.k
-	created := 0
+	var n store.ChunkCounts
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if k.custom != nil {
 			fields, err := s.customFields(ctx, tx, store.WriteUnderFields)
@@ -61,16 +62,29 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		if err := store.InsertProblems(ctx, tx, r.job.ID, problems); err != nil {
 			return err
 		}
-		created = len(rows)
-		processed := ch.rows - ch.held // the held rows count with their own chunk
-		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, processed, len(rows), processed-len(rows))
+		n = store.ChunkCounts{Processed: ch.rows - ch.held, Created: len(rows), AlreadyStored: alreadyStored(problems)} // the held rows count with their own chunk
+		n.Failed = n.Processed - n.Created - n.AlreadyStored
+		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, n)
 	})
 	if err != nil {
 		return fmt.Errorf("import %s: write chunk %d: %w", r.job.ID, ch.no, err)
 	}
-	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(created))
-	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(ch.rows - ch.held - created))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(n.Created))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "already_stored").Add(float64(n.AlreadyStored))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(n.Failed))
 	return nil
+}
+
+// alreadyStored counts the rows whose problems say they are a stored party
+// as it is stored.
+func alreadyStored(problems []store.ImportProblem) int {
+	rows := map[int]bool{}
+	for _, p := range problems {
+		if p.AlreadyStored {
+			rows[p.Row] = true
+		}
+	}
+	return len(rows)
 }
 
 // owned returns v with the uploader as its owner if the row named none.
@@ -86,8 +100,10 @@ func (r *importRun[T]) owned(v T) T {
 // organisation (a supervising unit, a workplace) that no stored one, or
 // several, could be, and returns the rest with the organisations they
 // name resolved to ids; rows already refused for their fields get their
-// stored duplicates reported too. A few queries per chunk, whatever its
-// size.
+// stored duplicates reported too. A row that is a stored party (its id
+// names it, or its keys and name are its) is compared with that party's
+// record (asStored): as stored, it is not reported but counted apart. A
+// few queries per chunk, whatever its size.
 func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *importing.Checker, ch chunk[T]) ([]candidate[T], []store.ImportProblem, error) {
 	if ch.loop {
 		problems := ch.problems
@@ -145,9 +161,13 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	if err != nil {
 		return nil, nil, err
 	}
-	names, err := storedNames(ctx, tx, existing, stored)
+	records, err := storedRecords(ctx, tx, r.p.k.table, existing, stored)
 	if err != nil {
 		return nil, nil, err
+	}
+	names := make(map[string]string, len(records))
+	for id, rec := range records {
+		names[id] = rec.Name
 	}
 	noun := r.p.k.noun()
 	problems := ch.problems
@@ -168,6 +188,7 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	}
 	refused := make([]bool, len(ch.pending))
 	standsFor := make([]string, len(ch.pending)) // the stored party a row not created is, if only that refuses it
+	var standing []storedSpan                    // where the problems of those rows are
 	for i, cand := range ch.pending {
 		before := len(problems)
 		keyed, same, gone, sameAt := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false, -1
@@ -212,11 +233,18 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 			problems = append(problems, *s)
 		}
 		refused[i] = len(problems) > before
-		if refused[i] {
-			standsFor[i], _ = importing.StoredParty(same, keyed, gone || len(problems) > asStored)
+		if other := gone || len(problems) > asStored; refused[i] && !other {
+			if standsFor[i], _ = importing.StoredParty(same, keyed, false); standsFor[i] == "" && same == "" {
+				standsFor[i], sameAt = keyedAs(cand.party, keyed, records), before // a row told by its keys alone
+			}
 		}
-		if standsFor[i] != "" { // for a restarted job to read back (writtenFileRows)
-			problems[sameAt].StoredParty = standsFor[i]
+		if id := standsFor[i]; id != "" {
+			problems[sameAt].StoredParty = id // for a restarted job to read back (writtenFileRows)
+			sp := storedSpan{row: i, from: before, to: len(problems), at: sameAt}
+			if same != "" {
+				sp.named, _ = columns.ID(cand.row) // a merged party's id names its survivor
+			}
+			standing = append(standing, sp)
 		}
 	}
 	// A person naming a refused row of the chunk is refused too, and so on,
@@ -235,6 +263,14 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: columns.Column(cand.row, n.field),
 					Message: importing.ParsePersonRef(n.text).NotImported(r.sheets.Row(ch.pending[n.target].row.Line))})
 			}
+		}
+	}
+	// Once their links to rows of the chunk name the stored parties those
+	// stand for, the rows standing for one are compared with it; last row
+	// first, as a row's problems may be replaced by one.
+	for _, sp := range slices.Backward(standing) {
+		if problems, err = r.asStored(problems, sp, ch.pending[sp.row], records, columns); err != nil {
+			return nil, nil, err
 		}
 	}
 	keep := make([]candidate[T], 0, len(ch.pending))

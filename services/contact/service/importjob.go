@@ -39,6 +39,27 @@ func readRows(format string, file []byte, m importing.Mapping) iter.Seq2[importi
 	return importing.ReadCSV(bytes.NewReader(file), m)
 }
 
+// workbookCheck is what importing.CheckWorkbook found in a workbook.
+type workbookCheck struct {
+	formulas importing.Formulas
+	err      error
+}
+
+// checkWorkbook checks an XLSX file whole (importing.CheckWorkbook) on a
+// goroutine of its own, and answers on the channel; a CSV file at once.
+func checkWorkbook(format string, file []byte) <-chan workbookCheck {
+	out := make(chan workbookCheck, 1)
+	if format != "xlsx" {
+		out <- workbookCheck{}
+		return out
+	}
+	go func() {
+		formulas, err := importing.CheckWorkbook(file)
+		out <- workbookCheck{formulas, err}
+	}()
+	return out
+}
+
 // importFile checks every row of the file and creates the valid ones,
 // skipping the chunks written before a restart.
 func (s *Service) importFile(ctx context.Context, job store.Import, token string, done []int, file, mappingJSON []byte) error {
@@ -68,23 +89,21 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	// A workbook's sheets are checked whole beside the first read, on the
 	// core it leaves idle, before anything is written: the reader ends a
 	// damaged sheet without an error, which would import the rows above
-	// the damage and drop the rest unannounced.
-	damaged := make(chan error, 1)
-	if job.Format == "xlsx" {
-		go func() { damaged <- importing.CheckWorkbook(file) }()
-	} else {
-		damaged <- nil
-	}
+	// the damage and drop the rest unannounced, and reads a formula with
+	// no value saved as a blank cell.
+	checked := checkWorkbook(job.Format, file)
 	// A row may name as its supervising unit, or as a relative, a row below
 	// it (an export lists parties by name), and a row's parents are told
 	// from those every other row names, so the whole file is read first.
 	refs, err := importing.ReadFile(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
-	if damage := <-damaged; damage != nil {
-		return unreadable{fmt.Errorf("read the file: %w", damage)}
+	wb := <-checked
+	if wb.err != nil {
+		return unreadable{fmt.Errorf("read the file: %w", wb.err)}
 	}
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
+	opts.Formulas = wb.formulas
 	named := refs.Parties
 	// The rows of the chunks skipped, which rows of later chunks may name.
 	written, err := writtenFileRows(ctx, s.Pool, job.ID, done)

@@ -156,11 +156,12 @@ func matching(found store.Matches, ref importing.Ref) []string {
 	return nil
 }
 
-// storedNames returns, by id, the names of the stored parties that rows of
-// a chunk share a key with (existing) or name by id (stored), for the
-// messages saying so to name them; no query if there are none, as for a
-// file of new parties.
-func storedNames(ctx context.Context, db store.DB, existing map[string]string, stored map[string]store.StoredID) (map[string]string, error) {
+// storedRecords returns, by id, the names and documents of the stored
+// parties of table t that rows of a chunk share a key with (existing) or
+// name by id (stored), for the messages saying so to name them and for
+// the rows that are one of them to be compared with it (asStored): one
+// query, and none if there are none, as for a file of new parties.
+func storedRecords(ctx context.Context, db store.DB, t store.Type, existing map[string]string, stored map[string]store.StoredID) (map[string]store.StoredRecord, error) {
 	var ids []string
 	for _, id := range existing {
 		ids = append(ids, id)
@@ -174,5 +175,5 @@ func storedNames(ctx context.Context, db store.DB, existing map[string]string, s
 		return nil, nil
 	}
 	slices.Sort(ids)
-	return store.Names(ctx, db, slices.Compact(ids))
+	return store.Records(ctx, db, t, slices.Compact(ids))
 }

@@ -32,7 +32,13 @@ type UploadInput struct {
 type ImportProgress struct {
 	Processed int `json:"processed"`
 	Created   int `json:"created"`
-	Failed    int `json:"failed"`
+	// AlreadyStored counts the rows that are a stored party as it is
+	// stored (an export imported back untouched, by the party's id, or its
+	// keys and name): not created, as the party is there, and not failed.
+	// A row that is a stored party and differs from it failed, its
+	// problem naming the columns that differ.
+	AlreadyStored int `json:"already_stored"`
+	Failed        int `json:"failed"`
 	// ParentsCreated counts the parents and guardians a class list names
 	// beside its students that the import created, ParentsLinked the
 	// stored people it found and linked to their children. Both are
@@ -87,7 +93,7 @@ func importView(j store.Import) ImportView {
 		j.Sheets = []string{}
 	}
 	return ImportView{ID: j.ID, Resource: j.Resource, FileName: j.FileName, Sheets: j.Sheets, Format: j.Format, Status: j.Status,
-		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, Failed: j.Failed,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Failed: j.Failed,
 			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
 		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt, UndoneBy: j.UndoneBy}
@@ -392,16 +398,24 @@ func (s *Service) Imports(ctx context.Context, f store.ImportFilter, before stri
 // importStatuses are the states of an import job, in the order it passes them.
 var importStatuses = []string{"pending", "running", "done", "failed"}
 
-// ImportProblems returns an import's report, in row order.
-func (s *Service) ImportProblems(ctx context.Context, id string) ([]importing.Problem, error) {
+// ProblemReport is an import's report: its problems in row order, and the
+// name the file was uploaded under, which a downloaded report is named
+// after ("" for jobs uploaded before it was kept).
+type ProblemReport struct {
+	FileName string
+	Problems []importing.Problem
+}
+
+// ImportProblems returns an import's report.
+func (s *Service) ImportProblems(ctx context.Context, id string) (ProblemReport, error) {
 	job, err := store.GetImport(ctx, s.Pool, id)
 	if err != nil {
-		return nil, err
+		return ProblemReport{}, err
 	}
 	ps, err := store.ListProblems(ctx, s.Pool, id)
-	out := make([]importing.Problem, len(ps))
+	out := ProblemReport{FileName: job.FileName, Problems: make([]importing.Problem, len(ps))}
 	for i, p := range ps {
-		out[i] = problemOf(p, job.Sheets)
+		out.Problems[i] = problemOf(p, job.Sheets)
 	}
 	return out, err
 }

@@ -46,6 +46,9 @@ type PreviewRow struct {
 	Sheet    string              `json:"sheet,omitempty"`
 	Party    any                 `json:"party,omitempty"`
 	Problems []importing.Problem `json:"problems"`
+	// AlreadyStored is, for a row that is a stored party as it is stored,
+	// that party's id: the import neither creates the row nor reports it.
+	AlreadyStored string `json:"already_stored,omitempty"`
 	// Parents are the parents a class list's row names beside its person,
 	// as the import would link them.
 	Parents []PreviewParent `json:"parents,omitempty"`
@@ -93,8 +96,13 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Defaults: up.defaults,
 		Received: s.businessNow(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
-	// Rows are told from every row of the file, as the import tells them.
+	// Rows are told from every row of the file, as the import tells them,
+	// and a workbook's cells holding a formula with no value saved refuse
+	// their rows as in the import. A damaged workbook is the job's to
+	// refuse: the preview shows the rows above the damage.
+	checked := checkWorkbook(up.format, in.File)
 	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
+	opts.Formulas = (<-checked).formulas
 	if err != nil {
 		return v, unreadableFile(err)
 	}
@@ -157,10 +165,15 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			for _, pr := range problems {
 				r := byLine[pr.Row]
 				if r == nil {
-					r = &PreviewRow{Row: pr.Row}
+					r = &PreviewRow{Row: pr.Row, Problems: []importing.Problem{}}
 					byLine[pr.Row] = r
 				}
-				r.Problems = append(r.Problems, problemOf(pr, opts.Sheets))
+				switch {
+				case !pr.AlreadyStored:
+					r.Problems = append(r.Problems, problemOf(pr, opts.Sheets))
+				case pr.StoredParty != "":
+					r.AlreadyStored = pr.StoredParty
+				}
 			}
 		}
 		return previewParents(ctx, tx, opts.Families, byLine)

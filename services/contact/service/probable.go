@@ -74,7 +74,7 @@ func organisationLookalikes(ctx context.Context, db store.DB, os []party.Organis
 		if len(o.DuplicateKeys()) > 0 || o.CurrentProvince == "" {
 			continue
 		}
-		if q := [2]string{party.Fold(o.Name), o.CurrentProvince}; !seen[q] {
+		if q := [2]string{party.NameKey(o.Name), o.CurrentProvince}; !seen[q] {
 			names, provinces, seen[q] = append(names, q[0]), append(provinces, q[1]), true
 		}
 	}
@@ -111,7 +111,7 @@ func lookalikeLocks[T any](v T) []string {
 		}
 	case party.Organisation:
 		if len(v.DuplicateKeys()) == 0 && v.CurrentProvince != "" {
-			locks = append(locks, "organisation:"+party.Fold(v.Name)+":"+v.CurrentProvince)
+			locks = append(locks, "organisation:"+party.NameKey(v.Name)+":"+v.CurrentProvince)
 		}
 	}
 	return locks

@@ -7,11 +7,13 @@ import (
 
 // orgNames and personNames are, over the ids a subquery lists, a JSON
 // object giving each party's name by id (a merged party's id gives its
-// survivor's): an organisation's name, or a person's with the phone, email
-// or id that tells them from others of the same name, as
-// importing.ParsePersonRef reads it.
+// survivor's): an organisation's name with its id, or a person's with the
+// phone, email or id that tells them from others of the same name, as
+// importing.ParseOrgRef and ParsePersonRef read them. Schools share names
+// across provinces, so a workplace or supervising unit written by name
+// alone could not be imported back once two were so named.
 const (
-	orgNames = `(SELECT coalesce(jsonb_object_agg(l.id, o.name), '{}')
+	orgNames = `(SELECT coalesce(jsonb_object_agg(l.id, o.name || ' (' || o.id::text || ')'), '{}')
     FROM (%s) AS l(id)
     LEFT JOIN party_alias a ON a.alias_id = l.id AND a.party_type = 'organization'
     JOIN organization o ON o.id = coalesce(a.survivor_id, l.id))`

@@ -47,9 +47,12 @@ type Import struct {
 	FileName string `json:"file_name" db:"file_name"`
 	// UndoneBy is who last undid the import (or finished its undo).
 	UndoneBy string `json:"undone_by,omitempty" db:"undone_by"`
+	// AlreadyStored counts the rows that are a stored party as it is
+	// stored (ImportProblem.AlreadyStored): neither created nor failed.
+	AlreadyStored int `json:"already_stored" db:"already_stored"`
 }
 
-const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, error, created_by, created_at, finished_at,
+const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, already_stored, error, created_by, created_at, finished_at,
  ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked, sheets, file_name, coalesce(undone_by, '') AS undone_by`
 
 // InsertImport stores a pending job with its file, or returns the earlier
@@ -192,11 +195,17 @@ func Heartbeat(ctx context.Context, db DB, id, token string) error {
 	return nil
 }
 
+// ChunkCounts are the rows of a chunk of an import: processed ones are
+// created, already stored (the party as stored) or failed.
+type ChunkCounts struct {
+	Processed, Created, AlreadyStored, Failed int
+}
+
 // ChunkWritten records, inside the chunk's transaction, that chunk no of a
 // job is written and adds its counts; ErrLostClaim if the claim is gone.
-func ChunkWritten(ctx context.Context, tx pgx.Tx, id, token string, no, processed, created, failed int) error {
-	tag, err := tx.Exec(ctx, `UPDATE import_job SET processed=processed+$3, created=created+$4, failed=failed+$5,
- total=GREATEST(total, processed+$3), heartbeat_at=now() WHERE id=$1 AND claim=$2`, id, token, processed, created, failed)
+func ChunkWritten(ctx context.Context, tx pgx.Tx, id, token string, no int, n ChunkCounts) error {
+	tag, err := tx.Exec(ctx, `UPDATE import_job SET processed=processed+$3, created=created+$4, failed=failed+$5, already_stored=already_stored+$6,
+ total=GREATEST(total, processed+$3), heartbeat_at=now() WHERE id=$1 AND claim=$2`, id, token, n.Processed, n.Created, n.Failed, n.AlreadyStored)
 	if err != nil {
 		return fmt.Errorf("progress of import %s: %w", id, err)
 	}
@@ -229,68 +238,6 @@ func FinishImport(ctx context.Context, db DB, id, token, status, msg string, now
 		return ErrLostClaim
 	}
 	return err
-}
-
-// ImportProblem is one row of a job's report.
-type ImportProblem struct {
-	Row            int    `db:"row_no"`
-	Column         string `db:"column_name"`
-	Message        string `db:"message"`
-	DuplicateOfRow *int   `db:"duplicate_of_row"`
-	// StoredParty is, on the problem saying that a row's id names a stored
-	// party, that party if the row stands for it (importing.StoredParty);
-	// "" otherwise. It is not shown: a restarted job reads it back
-	// (RowsNotCreated).
-	StoredParty string `db:"stored_party"`
-}
-
-// InsertProblems stores report rows with COPY.
-func InsertProblems(ctx context.Context, tx pgx.Tx, id string, ps []ImportProblem) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_problem"}, []string{"import_id", "row_no", "column_name", "message", "duplicate_of_row", "stored_party"},
-		pgx.CopyFromSlice(len(ps), func(i int) ([]any, error) {
-			var stored *string
-			if ps[i].StoredParty != "" {
-				stored = &ps[i].StoredParty
-			}
-			return []any{id, ps[i].Row, ps[i].Column, ps[i].Message, ps[i].DuplicateOfRow, stored}, nil
-		}))
-	return err
-}
-
-// ListProblems returns a job's report in row order.
-func ListProblems(ctx context.Context, db DB, id string) ([]ImportProblem, error) {
-	rows, err := db.Query(ctx, `SELECT row_no, column_name, message, duplicate_of_row, coalesce(stored_party::text, '') AS stored_party
- FROM import_problem WHERE import_id=$1 ORDER BY row_no, column_name`, id)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[ImportProblem])
-}
-
-// RowsNotCreated returns the rows of a job's file that its problems so far
-// are about, each with the stored party it stands for, or "": the rows its
-// written chunks did not create. Rows a batch of parents reports (created
-// children whose parent was not linked) are among them, once every chunk
-// of rows is written.
-func RowsNotCreated(ctx context.Context, db DB, id string) (map[int]string, error) {
-	rows, err := db.Query(ctx, `SELECT row_no, coalesce(max(stored_party::text), '') FROM import_problem WHERE import_id=$1 GROUP BY row_no`, id)
-	if err != nil {
-		return nil, fmt.Errorf("rows not created by import %s: %w", id, err)
-	}
-	out := map[int]string{}
-	var line int
-	var stored string
-	_, err = pgx.ForEachRow(rows, []any{&line, &stored}, func() error {
-		out[line] = stored
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rows not created by import %s: %w", id, err)
-	}
-	return out, nil
 }
 
 // CopyParties bulk-inserts new parties as the create path stores them

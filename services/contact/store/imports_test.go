@@ -30,7 +30,9 @@ func TestATakenOverImportRefusesItsFormerHolder(t *testing.T) {
 		t.Fatal(inserted, err)
 	}
 	chunk := func(token string, no int) error {
-		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return ChunkWritten(ctx, tx, job.ID, token, no, 10, 9, 1) })
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			return ChunkWritten(ctx, tx, job.ID, token, no, ChunkCounts{Processed: 10, Created: 8, AlreadyStored: 1, Failed: 1})
+		})
 	}
 	a, b := event.NewID().String(), event.NewID().String()
 	if _, _, _, _, err := ClaimImport(ctx, pool, a, time.Minute); err != nil {
@@ -50,7 +52,7 @@ func TestATakenOverImportRefusesItsFormerHolder(t *testing.T) {
 	if err != nil || got.ID != job.ID {
 		t.Fatalf("take over: %v %v", got.ID, err)
 	}
-	if len(done) != 1 || done[0] != 0 || got.Processed != 10 || got.Created != 9 {
+	if len(done) != 1 || done[0] != 0 || got.Processed != 10 || got.Created != 8 || got.AlreadyStored != 1 || got.Failed != 1 {
 		t.Errorf("taken over with chunks %v and progress %+v", done, got)
 	}
 	if err := chunk(a, 1); !errors.Is(err, ErrLostClaim) {

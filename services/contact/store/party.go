@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -263,6 +264,33 @@ UNION ALL SELECT id::text, name FROM person WHERE id = ANY($1::uuid[])`, ids)
 		return nil, fmt.Errorf("names of %d parties: %w", len(ids), err)
 	}
 	return names, nil
+}
+
+// StoredRecord is a stored party's name and document.
+type StoredRecord struct {
+	Name string
+	Doc  []byte
+}
+
+// Records returns the name and document of the live parties of table t
+// among ids, by id: the stored records an import's rows naming them are
+// compared with. One query, for a chunk's rows.
+func Records(ctx context.Context, db DB, t Type, ids []string) (map[string]StoredRecord, error) {
+	rows, err := db.Query(ctx, `SELECT id::text, name, doc FROM `+string(t)+` WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("records of %d %s: %w", len(ids), t, err)
+	}
+	out := make(map[string]StoredRecord, len(ids))
+	var id string
+	var r StoredRecord
+	_, err = pgx.ForEachRow(rows, []any{&id, &r.Name, &r.Doc}, func() error {
+		out[id] = StoredRecord{Name: r.Name, Doc: slices.Clone(r.Doc)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("records of %d %s: %w", len(ids), t, err)
+	}
+	return out, nil
 }
 
 // Doc is a party's id and stored document.

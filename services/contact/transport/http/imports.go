@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,16 +215,30 @@ type problemList struct {
 func importProblems(s *service.Service) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(problemsRequest)
-		ps, err := s.ImportProblems(ctx, in.ID)
+		report, err := s.ImportProblems(ctx, in.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !in.CSV {
-			return problemList{Items: ps}, nil
+			return problemList{Items: report.Problems}, nil
 		}
-		return download{filename: "import-" + in.ID + "-problems.csv", contentType: csvType,
-			write: func(_ context.Context, w io.Writer) error { return writeProblems(w, ps) }}, nil
+		return download{filename: problemsFileName(report.FileName, in.ID), contentType: csvType,
+			write: func(_ context.Context, w io.Writer) error { return writeProblems(w, report.Problems) }}, nil
 	}
+}
+
+// problemsFileName names a downloaded report after the file uploaded
+// ("cl1.xlsx" gives "cl1-problems.csv"), without its folders or extension
+// and with the characters no file name takes replaced, so the morning's
+// ten reports are told apart; after the job for a job uploaded before file
+// names were kept.
+func problemsFileName(uploaded, jobID string) string {
+	base := uploaded[strings.LastIndexAny(uploaded, `/\`)+1:]
+	base = strings.TrimSpace(strings.TrimSuffix(base, path.Ext(base)))
+	if base == "" {
+		base = "import-" + jobID
+	}
+	return fileName(base) + "-problems.csv"
 }
 
 func writeProblems(w io.Writer, ps []importing.Problem) error {
