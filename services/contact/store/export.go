@@ -30,14 +30,26 @@ var linkedNames = map[Type]string{
 }
 
 // Export streams every party a filter selects, as answered, in search
-// order (Filter.order), to fn, with the names of the parties it links to, by the ids it holds, so a file
-// shows names people can read. Rows are read as they arrive, so memory
-// stays flat for any count.
+// order (a name search's tiers, then Filter.order), to fn, with the names
+// of the parties it links to, by the ids it holds, so a file shows names
+// people can read. Rows are read as they arrive, so memory stays flat for
+// any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
 	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return err
 	}
+	for _, tier := range f.tiers(nil) {
+		f.tier = tier
+		if err := exportWhere(ctx, db, t, f, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportWhere streams the parties of f's tier to fn, as Export does.
+func exportWhere(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
 	where, args := f.where(t)
 	rows, err := db.Query(ctx, `SELECT `+answered+`, `+linkedNames[t]+`
 FROM `+string(t)+` p WHERE `+where+` ORDER BY `+f.order(), args...)

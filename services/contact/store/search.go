@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,15 +54,19 @@ type Filter struct {
 	// them few (holdersKnown).
 	holderIDs    []string
 	holdersKnown bool
+	// tier narrows a name search to one of its tiers (nameTier).
+	tier nameTier
 }
 
-// Position is where a page ends: the last item's sort key. A list of the
-// follow-ups due is sorted by their day first (Due, YYYY-MM-DD), any other
-// by name.
+// Position is where a page ends: the last item's sort key. A name search
+// lists the parties its name matches only by a prefix (Prefix) after the
+// others (nameTier); inside each, a list of the follow-ups due is sorted
+// by their day first (Due, YYYY-MM-DD), any other by name.
 type Position struct {
-	Due  string `json:"d,omitempty"`
-	Name string `json:"n"`
-	ID   string `json:"i"`
+	Prefix bool   `json:"p,omitempty"`
+	Due    string `json:"d,omitempty"`
+	Name   string `json:"n"`
+	ID     string `json:"i"`
 }
 
 // answered is the document of party p as answered: the stored one with
@@ -120,12 +123,10 @@ func (f Filter) where(t Type) (string, []any) {
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	var or []string
 	if len(f.NameWords) > 0 {
-		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
+		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(f.nameQuery().tsquery())+")")
 	}
-	if f.holdersKnown {
-		or = append(or, "p.id = ANY("+arg(f.holderIDs)+"::uuid[])")
-	} else if held := f.holders(t, arg); held != "" {
-		or = append(or, "p.id IN ("+held+")")
+	if held := f.held(t, arg); held != "" {
+		or = append(or, held)
 	}
 	if len(or) > 0 {
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
@@ -215,8 +216,8 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 }
 
 // Search returns up to limit documents, as answered, after pos, in the
-// order of f (Filter.order): by folded name and id, the follow-ups due by
-// their day first.
+// order of f: a name search's tiers (nameTier) and, inside each, by folded
+// name and id, the follow-ups due by their day first (Filter.order).
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	f, err := f.resolve(ctx, db, t)
 	if err != nil {
@@ -227,24 +228,35 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		if after != nil {
 			from = *after
 		}
-		pos, err := searchByName(ctx, db, t, newNameQuery(f.NameWords), from, limit)
+		pos, err := searchNameTiers(ctx, db, t, f, from, limit)
 		if err != nil {
-			return nil, nil, fmt.Errorf("search %s by name: %w", t, err)
-		}
-		if f.keyed() {
-			// The parties holding a key, few as a rule, join the page
-			// apart: in one query with the name, the OR would cost the
-			// name search its word lists.
-			held, err := searchByKeys(ctx, db, t, f, from, limit)
-			if err != nil {
-				return nil, nil, err
-			}
-			pos = slices.Compact(slices.SortedFunc(slices.Values(append(pos, held...)), comparePos))
-			pos = pos[:min(limit, len(pos))]
+			return nil, nil, err
 		}
 		docs, err := docsInOrder(ctx, db, t, pos)
 		return docs, pos, err
 	}
+	var docs [][]byte
+	var pos []Position
+	for i, tier := range f.tiers(after) {
+		if i > 0 {
+			after = nil // a later tier is read from its start
+		}
+		f.tier = tier
+		d, p, err := searchWhere(ctx, db, t, f, after, limit-len(docs))
+		if err != nil {
+			return nil, nil, err
+		}
+		if docs, pos = append(docs, d...), append(pos, p...); len(docs) == limit {
+			break
+		}
+	}
+	return docs, pos, nil
+}
+
+// searchWhere returns up to limit documents of f's tier, as answered,
+// after `after` (nil: from the start), in the order of f (Filter.order),
+// by the general query.
+func searchWhere(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	where, args := f.where(t)
 	if after != nil {
 		args = append(args, after.Name, after.ID)
@@ -270,7 +282,7 @@ FROM `+string(t)+` p WHERE `+where+fmt.Sprintf(` ORDER BY %s LIMIT $%d`, f.order
 	var pos []Position
 	for rows.Next() {
 		var d []byte
-		var p Position
+		p := Position{Prefix: f.tier == prefixTier}
 		if err := rows.Scan(&d, &p.Due, &p.Name, &p.ID); err != nil {
 			return nil, nil, err
 		}
