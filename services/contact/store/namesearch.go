@@ -93,11 +93,14 @@ func (q nameQuery) matches(searchName string) bool {
 }
 
 // nameWords are the words of a folded name, as nameQuery.matches reads
-// them; wordsOf is the same split in SQL, of the name named.
+// them.
 func nameWords(searchName string) []string {
 	return strings.FieldsFunc(searchName, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') })
 }
 
+// wordsOf is nameWords in SQL, of the folded name %s (with an empty word
+// first or last when the name starts or ends with punctuation, which no
+// query word is).
 const wordsOf = `regexp_split_to_array(%s, '[^a-z0-9]+')`
 
 // onlyNameOrKeys reports whether f filters by name alone, or by name or
@@ -272,9 +275,15 @@ CROSS JOIN LATERAL (SELECT search_name, id FROM `+words+` WHERE word = u.w AND (
 }
 
 // searchGIN finds a rare combination of common words through search_vec.
+// The matches are read whole (MATERIALIZED) and sorted: left to plan the
+// ORDER BY ... LIMIT, Postgres walks the name index, reckoning the matches
+// spread over it, and names sharing words are not: "tran thi" are all
+// past "tran thanh", 86% of the way through a million names (1.2 s, and
+// 25 ms read through the index of search_vec).
 func searchGIN(ctx context.Context, db DB, t Type, q nameQuery, after Position, limit int) ([]Position, error) {
-	return positions(ctx, db, `SELECT search_name, id::text FROM `+string(t)+`
-WHERE search_vec @@ to_tsquery('simple', $1) AND (search_name, id) > ($2, $3::uuid) ORDER BY search_name, id LIMIT $4`,
+	return positions(ctx, db, `WITH found AS MATERIALIZED (
+    SELECT search_name, id FROM `+string(t)+` WHERE search_vec @@ to_tsquery('simple', $1) AND (search_name, id) > ($2, $3::uuid))
+SELECT search_name, id::text FROM found ORDER BY search_name, id LIMIT $4`,
 		q.tsquery(), after.Name, after.ID, limit)
 }
 
