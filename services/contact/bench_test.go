@@ -103,8 +103,13 @@ func BenchmarkSearchPeople(b *testing.B) {
 	}
 	tok := h.Token(b, auth.Sales)
 	// Names, and (the last three) the end of a phone, a school's email
-	// domain and a Zalo id.
-	queries := []string{"nguyen van an", "tran thi", "dang", "đỗ minh hải", "ho xuan vy 12", "le", "...4567", "@truong7.edu.vn", "zalo123456"}
+	// domain and a Zalo id. "hoa", "an" and "thi hoa" are common given
+	// names, "hoa" also the start of longer words ("Hoàng", "Hoài"); "hoan"
+	// is only the start of a longer word, and "123" is one party's number
+	// whole and the start of 1,110 others': a name matched whole and one
+	// matched by a prefix alone, met on one first page.
+	queries := []string{"nguyen van an", "tran thi", "dang", "đỗ minh hải", "ho xuan vy 12", "le", "hoa", "an", "thi hoa", "hoan", "123",
+		"...4567", "@truong7.edu.vn", "zalo123456"}
 	search := func(q string) time.Duration {
 		start := time.Now()
 		r := h.Do(b, "GET", "/api/contact/v1/people?limit=50&q="+url.QueryEscape(q), tok, nil)

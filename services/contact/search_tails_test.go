@@ -138,8 +138,9 @@ func TestAnOrganisationIsFoundByTheLastDigitsOfAPhone(t *testing.T) {
 }
 
 // The parties whose phone ends in some digits join those whose name has
-// a word starting with them, in one name order, paged without gaps or
-// repeats.
+// the digits as a word, in one name order, and those whose name has only a
+// word starting with them follow, whatever their phones: paged without
+// gaps or repeats.
 func TestThePartiesOfAPhonesEndAndOfANameArePagedAsOneList(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
@@ -152,6 +153,7 @@ func TestThePartiesOfAPhonesEndAndOfANameArePagedAsOneList(t *testing.T) {
 		`{"full_name":"Giang 1234","phones":["0916 001 234"]}`,
 		`{"full_name":"Hà","phones":["0912 001 235"]}`,
 		`{"full_name":"Khánh 123"}`,
+		`{"full_name":"Lớp 12345 Yến","phones":["0917 001 234"]}`,
 	} {
 		createPerson(t, h, tok, body)
 	}
@@ -176,7 +178,7 @@ func TestThePartiesOfAPhonesEndAndOfANameArePagedAsOneList(t *testing.T) {
 		}
 		cursor = "&cursor=" + url.QueryEscape(pg.NextCursor)
 	}
-	if want := []string{"An", "Cường", "Dũng 12345", "Em", "Giang 1234", "Lớp 1234 Bình"}; !slices.Equal(got, want) {
+	if want := []string{"An", "Cường", "Em", "Giang 1234", "Lớp 1234 Bình", "Dũng 12345", "Lớp 12345 Yến"}; !slices.Equal(got, want) {
 		t.Fatalf("paged through %q, want %q", got, want)
 	}
 }

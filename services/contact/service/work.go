@@ -71,7 +71,8 @@ func (q Query) set() []string {
 }
 
 // Filter turns a query over parties of type t into a store filter: q
-// matches folded name words by prefix, or whatever else party.ReadSearch
+// matches folded name words, the last by prefix (store.Search lists the
+// names holding it whole first), or whatever else party.ReadSearch
 // reads it as (a phone, email or tax code in any written form, the end of
 // a phone, an email domain, a Zalo id); dates_within counts from today;
 // a custom field gap (missing=custom:level) must be a field of fields.

@@ -32,14 +32,27 @@ var linkedNames = map[Type]string{
 }
 
 // Export streams every party a filter selects, as answered, in search
-// order (Filter.listing), to fn, with the names of the parties it links to, by the ids it holds, so a file
-// shows names people can read. Rows are read as they arrive, so memory
-// stays flat for any count.
+// order (Filter.listing: a name search's tiers, then name; the follow-ups
+// due and the dates within a window by their day first), to fn, with the
+// names of the parties it links to, by the ids it holds, so a file shows
+// names people can read. Rows are read as they arrive, so memory stays
+// flat for any count.
 func Export(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
 	f, err := f.resolve(ctx, db, t)
 	if err != nil {
 		return err
 	}
+	for _, tier := range f.tiers(nil) {
+		f.tier = tier
+		if err := exportTier(ctx, db, t, f, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportTier streams the parties of f's tier to fn, as Export does.
+func exportTier(ctx context.Context, db DB, t Type, f Filter, fn func(doc []byte, names map[string]string) error) error {
 	l := f.listing(t)
 	rows, err := db.Query(ctx, `SELECT `+answered+`, `+linkedNames[t]+`
 FROM `+l.from+` WHERE `+l.where+` ORDER BY `+l.order(), l.args...)

@@ -94,11 +94,16 @@ func (f Filter) lookUpHolders(ctx context.Context, db DB, t Type) (Filter, error
 }
 
 // searchByKeys returns up to limit positions after `after` of the parties
-// holding one of f's keys, in (search_name, id) order.
+// holding one of f's keys, in (search_name, id) order: those of a name
+// search's whole tier, without the holders its name words match by a
+// prefix alone (nameTier).
 func searchByKeys(ctx context.Context, db DB, t Type, f Filter, after Position, limit int) ([]Position, error) {
 	keys := Filter{Keys: f.Keys, PhoneEnd: f.PhoneEnd, EmailDomain: f.EmailDomain, ZaloID: f.ZaloID,
 		holderIDs: f.holderIDs, holdersKnown: f.holdersKnown}
 	where, args := keys.where(t)
+	if len(f.NameWords) > 0 {
+		where += " AND " + notPrefixMatch(f.NameWords, func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) })
+	}
 	args = append(args, after.Name, after.ID, limit)
 	n := len(args)
 	pos, err := positions(ctx, db, `SELECT p.search_name, p.id::text FROM `+string(t)+` p WHERE `+where+

@@ -19,8 +19,9 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 // TestNameSearchAgreesWithAFullScanOnEveryPath loads enough people for every
 // strategy of the name search to run (rare word, walk of a common word, GIN
-// fallback, merge of a common prefix) and compares each page with what a
-// full scan of the names finds.
+// fallback, merge of a common prefix) and compares each page of each tier
+// (the words whole, the last a prefix only) with what a full scan of the
+// names finds.
 func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
 	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
 	ctx := context.Background()
@@ -42,6 +43,9 @@ func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
 				if i%4 == 1 || i%4000 == 0 {
 					name += " phu" // common, but rarely with nguyen: the walk gives up, GIN finds them
 				}
+				if i%7 == 3 {
+					name += " anh" // "an" whole and as a prefix in one name
+				}
 				i++
 				names = append(names, name)
 				return []any{event.NewID().String(), `{}`, name, name, time.Now(), time.Now()}, nil
@@ -59,29 +63,82 @@ func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
 	}
 	slices.SortFunc(all, comparePos)
 
-	for _, query := range []string{"hiem", "nguyen van an", "tran thi", "le", "l", "le minh hai hiem", "an", "nguyen lan", "zzz", "nguyen phu"} {
-		q := newNameQuery(strings.Fields(query))
-		var want []Position
-		for _, p := range all {
-			if q.matches(p.Name) {
-				want = append(want, p)
+	queries := []string{"hiem", "nguyen van an", "tran thi", "le", "l", "le minh hai hiem", "an", "nguyen lan", "zzz", "nguyen phu", "nguyen an", "van a"}
+	for _, query := range queries {
+		words := strings.Fields(query)
+		for tier, q := range map[string]nameQuery{"any": newNameQuery(words), "whole": wholeWords(words), "prefix": prefixOnly(words)} {
+			var want []Position
+			for _, p := range all {
+				if q.matches(p.Name) {
+					want = append(want, p)
+				}
+			}
+			after := Position{ID: "00000000-0000-0000-0000-000000000000"}
+			for page := range 3 {
+				got, err := searchByName(ctx, pool, Person, q, after, 50)
+				if err != nil {
+					t.Fatalf("%q %s: %v", query, tier, err)
+				}
+				from := min(page*50, len(want))
+				exp := want[from:min(from+50, len(want))]
+				if !slices.Equal(got, exp) {
+					t.Fatalf("%q %s page %d: got %d results, want %d (first got %v, want %v)", query, tier, page, len(got), len(exp), head(got), head(exp))
+				}
+				if len(got) < 50 {
+					break
+				}
+				after = got[len(got)-1]
 			}
 		}
-		after := Position{ID: "00000000-0000-0000-0000-000000000000"}
-		for page := range 3 {
-			got, err := searchByName(ctx, pool, Person, q, after, 50)
-			if err != nil {
-				t.Fatalf("%q: %v", query, err)
-			}
-			from := min(page*50, len(want))
-			exp := want[from:min(from+50, len(want))]
-			if !slices.Equal(got, exp) {
-				t.Fatalf("%q page %d: got %d results, want %d (first got %v, want %v)", query, page, len(got), len(exp), head(got), head(exp))
-			}
-			if len(got) < 50 {
-				break
-			}
-			after = got[len(got)-1]
+	}
+}
+
+// TestTheTiersOfANameSearchSplitItsMatches checks, without a database, that
+// a name the search matches is in exactly one tier: its words all whole, or
+// its last word only the start of a longer one.
+func TestTheTiersOfANameSearchSplitItsMatches(t *testing.T) {
+	for _, c := range []struct {
+		query, name string
+		want        string // "whole", "prefix" or "" (no match)
+	}{
+		{"hoa", "hoa", "whole"},
+		{"hoa", "nguyen thi hoa", "whole"},
+		{"hoa", "hoang van binh", "prefix"},
+		{"hoa", "hoang thi hoa", "whole"}, // whole in one word, a prefix of another
+		{"hoa", "hoai-an", "prefix"},
+		{"hoa", "hoa-binh", "whole"},
+		{"hoa", "thanh", ""},
+		{"thi hoa", "nguyen thi hoa", "whole"},
+		{"thi hoa", "hoang thi lan", "prefix"},
+		{"thi hoa", "nguyen thi hoai", "prefix"},
+		{"thi hoa", "nguyen van hoa", ""}, // a word before the last is always whole
+		{"thi hoa", "thien hoa", ""},
+		{"123", "lop 123", "whole"},
+		{"123", "lop 1234", "prefix"},
+	} {
+		words := strings.Fields(c.query)
+		whole, prefix := wholeWords(words).matches(c.name), prefixOnly(words).matches(c.name)
+		got := map[[2]bool]string{{true, false}: "whole", {false, true}: "prefix", {false, false}: ""}[[2]bool{whole, prefix}]
+		if whole && prefix {
+			got = "both"
+		}
+		if got != c.want {
+			t.Errorf("%q finding %q: %q, want %q", c.query, c.name, got, c.want)
+		}
+		if any := newNameQuery(words).matches(c.name); any != (c.want != "") {
+			t.Errorf("%q finding %q: matched %v, but its tier is %q", c.query, c.name, any, c.want)
+		}
+	}
+	for _, c := range []struct {
+		q    nameQuery
+		want string
+	}{
+		{newNameQuery([]string{"thi", "hoa"}), "thi & hoa:*"},
+		{wholeWords([]string{"thi", "hoa"}), "thi & hoa"},
+		{prefixOnly([]string{"thi", "hoa"}), "thi & hoa:* & !hoa"},
+	} {
+		if got := c.q.tsquery(); got != c.want {
+			t.Errorf("tsquery %q, want %q", got, c.want)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,17 +60,22 @@ type Filter struct {
 	// them few (holdersKnown).
 	holderIDs    []string
 	holdersKnown bool
+	// tier narrows a name search to one of its tiers (nameTier).
+	tier nameTier
 }
 
 // Position is where a page ends: the last item's sort key. A list of the
 // follow-ups due is sorted by their day first (Due, YYYY-MM-DD), one of
 // the dates within a window by the day the soonest falls on (On), any
-// other by name (Filter.listing).
+// other by name (Filter.listing). A name search lists the parties its name
+// matches only by a prefix (Prefix) after the others (nameTier), each tier
+// in that order.
 type Position struct {
-	Due  string `json:"d,omitempty"`
-	On   string `json:"o,omitempty"`
-	Name string `json:"n"`
-	ID   string `json:"i"`
+	Prefix bool   `json:"p,omitempty"`
+	Due    string `json:"d,omitempty"`
+	On     string `json:"o,omitempty"`
+	Name   string `json:"n"`
+	ID     string `json:"i"`
 }
 
 // answered is the document of party p as answered: the stored one with
@@ -114,12 +118,10 @@ func (f Filter) where(t Type) (string, []any) {
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	var or []string
 	if len(f.NameWords) > 0 {
-		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(newNameQuery(f.NameWords).tsquery())+")")
+		or = append(or, "p.search_vec @@ to_tsquery('simple', "+arg(f.nameQuery().tsquery())+")")
 	}
-	if f.holdersKnown {
-		or = append(or, "p.id = ANY("+arg(f.holderIDs)+"::uuid[])")
-	} else if held := f.holders(t, arg); held != "" {
-		or = append(or, "p.id IN ("+held+")")
+	if held := f.held(t, arg); held != "" {
+		or = append(or, held)
 	}
 	if len(or) > 0 {
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
@@ -213,8 +215,9 @@ func gapCondition(gap string, kinds []string, arg func(any) string) string {
 }
 
 // Search returns up to limit documents, as answered, after pos, in the
-// order of f (Filter.listing): by folded name and id, the follow-ups due by
-// their day first, the dates within a window by the soonest's day first.
+// order of f (Filter.listing): a name search's tiers (nameTier) and,
+// inside each, by folded name and id, the follow-ups due by their day
+// first; the dates within a window by the soonest's day first, untiered.
 func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	f, err := f.resolve(ctx, db, t)
 	if err != nil {
@@ -225,20 +228,9 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		if after != nil {
 			from = *after
 		}
-		pos, err := searchByName(ctx, db, t, newNameQuery(f.NameWords), from, limit)
+		pos, err := searchNameTiers(ctx, db, t, f, from, limit)
 		if err != nil {
-			return nil, nil, fmt.Errorf("search %s by name: %w", t, err)
-		}
-		if f.keyed() {
-			// The parties holding a key, few as a rule, join the page
-			// apart: in one query with the name, the OR would cost the
-			// name search its word lists.
-			held, err := searchByKeys(ctx, db, t, f, from, limit)
-			if err != nil {
-				return nil, nil, err
-			}
-			pos = slices.Compact(slices.SortedFunc(slices.Values(append(pos, held...)), comparePos))
-			pos = pos[:min(limit, len(pos))]
+			return nil, nil, err
 		}
 		docs, err := docsInOrder(ctx, db, t, pos)
 		return docs, pos, err
@@ -246,6 +238,28 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	if f.byReminder() {
 		return searchByReminder(ctx, db, t, f, after, limit)
 	}
+	var docs [][]byte
+	var pos []Position
+	for i, tier := range f.tiers(after) {
+		if i > 0 {
+			after = nil // a later tier is read from its start
+		}
+		f.tier = tier
+		d, p, err := searchTier(ctx, db, t, f, after, limit-len(docs))
+		if err != nil {
+			return nil, nil, err
+		}
+		if docs, pos = append(docs, d...), append(pos, p...); len(docs) == limit {
+			break
+		}
+	}
+	return docs, pos, nil
+}
+
+// searchTier returns up to limit documents of f's tier, as answered,
+// after `after` (nil: from the start), in the order of f (Filter.listing),
+// by the general query.
+func searchTier(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	l := f.listing(t)
 	if after != nil {
 		l.after(f, *after)
@@ -253,6 +267,9 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	docs, pos, err := l.page(ctx, db, f, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %s: %w", t, err)
+	}
+	for i := range pos {
+		pos[i].Prefix = f.tier == prefixTier
 	}
 	return docs, pos, nil
 }
