@@ -75,3 +75,27 @@ func TestAnOldIDOfAMergedUnitNamesItsSurvivor(t *testing.T) {
 		"venue": "Hội trường A", "proposed_dates": []string{"2026-11-20"}, "handover_notes": "bàn giao", "objectives": map[string]bool{"contract": true}}
 	f.problem(f.do(auth.Sales, "POST", "/requests", body), 422)
 }
+
+// A person's snapshot taken before her school's merge can arrive after it
+// (the two are events of different aggregates): the unit it names stands
+// for its survivor, so she stays a contact of the survivor's open course
+// instead of being tied to a unit no course lists any more.
+func TestAPersonSnapshotNamingAMergedUnitLandsOnItsSurvivor(t *testing.T) {
+	f := start(t)
+	f.unit("u-a", "dvcq-1")
+	f.unit("u-b", "dvcq-1")
+	f.person("p-hoa", "u-a")
+	f.waitUnits(2)
+	testkit.Eventually(t, 10*time.Second, "the person", func() bool { return testkit.Count(t, f.Pool, "SELECT count(*) FROM contact_person") == 1 })
+	courseID, _ := f.scheduledCourse([]string{"u-a"}, "2026-11-20")
+	f.ok(f.do(auth.Sales, "POST", "/courses/"+courseID+"/participants", map[string]any{"unit_id": "u-a"}), 201, nil)
+
+	f.publish("u-b", contract.OrganizationMerged{SurvivorID: "u-b", MergedID: "u-a",
+		Organization: contract.OrganizationSnapshot{ID: "u-b", Name: "Trường u-b", SupervisingUnitID: "dvcq-1"}})
+	f.waitUnits(1)
+	f.publish("p-hoa", contract.PersonUpdated{Person: contract.PersonSnapshot{ID: "p-hoa", FullName: "Lê Thị Hoa", OrganizationIDs: []string{"u-a"}}})
+	testkit.Eventually(t, 10*time.Second, "the person at the survivor, and its course's contact", func() bool {
+		return testkit.Count(t, f.Pool, `SELECT count(*) FROM contact_person WHERE id = 'p-hoa' AND name = 'Lê Thị Hoa' AND organization_ids = '{u-b}'`) == 1 &&
+			testkit.Count(t, f.Pool, `SELECT count(*) FROM participant WHERE course_id = $1 AND unit_id = 'u-b' AND contact_person_ids = '{p-hoa}'`, courseID) == 1
+	})
+}

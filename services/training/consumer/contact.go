@@ -107,8 +107,9 @@ func putPerson(ctx context.Context, tx pgx.Tx, p contract.PersonSnapshot) error 
 	if p.ID == "" {
 		return nil
 	}
-	if err := store.UpsertPerson(ctx, tx, p.ID, p.FullName, p.OrganizationIDs); err != nil {
+	units, err := store.UpsertPerson(ctx, tx, p.ID, p.FullName, p.OrganizationIDs)
+	if err != nil {
 		return err
 	}
-	return store.FollowContactPeople(ctx, tx, p.ID, p.OrganizationIDs)
+	return store.FollowContactPeople(ctx, tx, p.ID, units)
 }

@@ -32,19 +32,22 @@ ON CONFLICT (id) DO UPDATE SET deleted = true, merged_into = nullif($2, '')`, id
 	return err
 }
 
-// KnownUnits returns the live unit of the local copy each of ids names, by
-// the id asked. An old id of a merged unit names its survivor, as the
-// contact service's alias lookup does: a screen or a script that kept the
-// old id still reaches the unit. The chain is followed as far as merges
-// went (a survivor merged later into a third unit), within a bound that
-// only a loop in the copy could reach.
-func KnownUnits(ctx context.Context, db DB, ids []string) (map[string]Organization, error) {
-	rows, _ := db.Query(ctx, `WITH RECURSIVE chain (asked, id, depth) AS (
+// survivors is the chain (asked, id, depth) from each unit id of $1 to the
+// units it was merged into, as far as merges went (a survivor merged later
+// into a third unit), within a bound only a loop in the copy could reach:
+// the contact service's alias lookup, on the local copy.
+const survivors = `WITH RECURSIVE chain (asked, id, depth) AS (
   SELECT a, a, 0 FROM unnest($1::text[]) a
   UNION ALL
   SELECT c.asked, o.merged_into, c.depth + 1 FROM chain c JOIN contact_organization o ON o.id = c.id
   WHERE o.deleted AND o.merged_into IS NOT NULL AND c.depth < 32
-)
+)`
+
+// KnownUnits returns the live unit of the local copy each of ids names, by
+// the id asked. An old id of a merged unit names its survivor (survivors):
+// a screen or a script that kept the old id still reaches the unit.
+func KnownUnits(ctx context.Context, db DB, ids []string) (map[string]Organization, error) {
+	rows, _ := db.Query(ctx, survivors+`
 SELECT c.asked, o.id, o.name, o.supervising_unit_id FROM chain c JOIN contact_organization o ON o.id = c.id AND NOT o.deleted`, ids)
 	m := make(map[string]Organization, len(ids))
 	var asked string
@@ -61,13 +64,26 @@ SELECT c.asked, o.id, o.name, o.supervising_unit_id FROM chain c JOIN contact_or
 
 // UpsertPerson keeps the local copy of a contact person current. The name
 // is kept for the lead's screens only; it never goes to logs or events.
-func UpsertPerson(ctx context.Context, db DB, id, name string, orgIDs []string) error {
+//
+// A unit the copy knows was merged stands for its survivor: a snapshot
+// taken before the unit's merge may arrive after it, as the two are events
+// of different aggregates, and would otherwise tie the person to a unit no
+// course lists any more. It returns the units stored.
+func UpsertPerson(ctx context.Context, db DB, id, name string, orgIDs []string) ([]string, error) {
 	if orgIDs == nil {
 		orgIDs = []string{}
 	}
-	_, err := db.Exec(ctx, `INSERT INTO contact_person (id, name, organization_ids) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_ids = EXCLUDED.organization_ids, deleted = false`, id, name, orgIDs)
-	return err
+	var stored []string
+	err := db.QueryRow(ctx, survivors+`,
+last AS (SELECT DISTINCT ON (asked) id FROM chain ORDER BY asked, depth DESC)
+INSERT INTO contact_person (id, name, organization_ids)
+VALUES ($2, $3, (SELECT coalesce(array_agg(DISTINCT id ORDER BY id), '{}') FROM last))
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, organization_ids = EXCLUDED.organization_ids, deleted = false
+RETURNING organization_ids`, orgIDs, id, name).Scan(&stored)
+	if err != nil {
+		return nil, fmt.Errorf("put person %s: %w", id, err)
+	}
+	return stored, nil
 }
 
 // DeletePerson marks a person gone. The courses they were a contact of
