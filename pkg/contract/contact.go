@@ -3,10 +3,12 @@ package contract
 import "time"
 
 // ContactDate is a calendar day written YYYY-MM-DD with a label, such as a
-// birthday or a wedding anniversary (reminders are built from them).
+// wedding anniversary (reminders are built from them), or a day of the
+// year without its year written --MM-DD as ISO 8601 and vCard write it
+// (--11-20, Teachers' Day).
 type ContactDate struct {
 	Label string `json:"label"`
-	Date  string `json:"date"`
+	Date  string `json:"date" jsonschema:"pattern=^([0-9]{4}-[0-9]{2}-[0-9]{2}|--[0-9]{2}-[0-9]{2})$" jsonschema_description:"YYYY-MM-DD, or --MM-DD for a day of the year without its year (--11-20)"`
 }
 
 // ContactConsent is a person's latest decision about one channel.
@@ -59,7 +61,7 @@ type PersonSnapshot struct {
 	Phones          []string                  `json:"phones"`
 	Emails          []string                  `json:"emails"`
 	ZaloID          string                    `json:"zalo_id"`
-	Birthday        string                    `json:"birthday"`
+	Birthday        string                    `json:"birthday" jsonschema:"pattern=^([0-9]{4}-[0-9]{2}-[0-9]{2}|--[0-9]{2}-[0-9]{2})?$" jsonschema_description:"YYYY-MM-DD, or --MM-DD when its year is not known (--11-20), or empty when the birthday is not known"`
 	ImportantDates  []ContactDate             `json:"important_dates"`
 	Consents        map[string]ContactConsent `json:"consents"`
 	OrganizationIDs []string                  `json:"organization_ids"`

@@ -219,9 +219,9 @@ func (c *Checker) PersonFields(row Row) (party.Person, KeyPlace, []Problem) {
 	}
 	v.reported = append(v.reported, c.opts.Families.Problems(row.Line)...)
 	if s := v.text(FieldBirthday); s != "" {
-		d, err := v.cellDate(s)
+		d, err := v.cellYearlyDate(s)
 		switch {
-		case errors.Is(err, party.ErrInvalidDate):
+		case errors.Is(err, party.ErrInvalidYearlyDate):
 			v.report(FieldBirthday, fmt.Sprintf("holds %q, which %v", s, err))
 		case err != nil:
 			v.report(FieldBirthday, err.Error())

@@ -164,7 +164,7 @@ func TestBrokenPersonRowsAreReportedByRowAndColumn(t *testing.T) {
 		{"Họ và tên", "  "}, {"SĐT", "abc"}, {"Ngày sinh", "31/02/1990"},
 	}})
 	want := []Problem{
-		{Row: 3, Column: "Ngày sinh", Message: `holds "31/02/1990", which ` + party.ErrInvalidDate.Error()},
+		{Row: 3, Column: "Ngày sinh", Message: `holds "31/02/1990", which ` + party.ErrInvalidYearlyDate.Error()},
 		{Row: 3, Column: "Họ và tên", Message: "required"},
 		{Row: 3, Column: "SĐT", Message: `holds "abc", which is not a valid phone number`},
 	}
@@ -210,12 +210,12 @@ func TestANumberAloneIsNoDateButAWorkbooksSerial(t *testing.T) {
 		want     string
 	}{
 		{"a year in a CSV birthday", false, "Ngày sinh", "1985", year},
-		{"a serial in a CSV birthday", false, "Ngày sinh", "32998", "32998 is a number, not a date: write the date as dd/mm/yyyy"},
+		{"a serial in a CSV birthday", false, "Ngày sinh", "32998", "32998 is a number, not a date: write the date as dd/mm/yyyy, or dd/mm without its year"},
 		{"a year in a workbook birthday", true, "Ngày sinh", "1985", year},
 		{"a year in a CSV important date", false, "Ngày quan trọng", "Ngày cưới: 2015",
 			`holds "Ngày cưới: 2015", whose date 2015 is a year alone: a date needs day, month and year, as dd/mm/2015`},
 		{"a serial in a workbook important date", true, "Ngày quan trọng", "Ngày cưới: 42175",
-			`holds "Ngày cưới: 42175", whose date 42175 is a number, not a date: write the date as dd/mm/yyyy`},
+			`holds "Ngày cưới: 42175", whose date 42175 is a number, not a date: write the date as dd/mm/yyyy, or dd/mm without its year`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func (v *rowValues) importantDates() []party.ImportantDate {
 		var d party.Date
 		err := party.ErrInvalidDate
 		if i >= 0 {
-			d, err = parseCellDate(strings.TrimSpace(item[i+1:]))
+			d, err = parseYearlyCellDate(strings.TrimSpace(item[i+1:]))
 		}
 		var bare numberNotDateError
 		if errors.As(err, &bare) && strings.TrimSpace(item[:i]) != "" {
@@ -29,7 +29,7 @@ func (v *rowValues) importantDates() []party.ImportantDate {
 		}
 		if err != nil || strings.TrimSpace(item[:max(i, 0)]) == "" {
 			v.report(FieldImportantDates, fmt.Sprintf(`holds %q, which is not an important date: write each as "label: date", `+
-				`for example "Ngày cưới: 20/06/2015", separated by ";"`, item))
+				`for example "Ngày cưới: 20/06/2015" or, without a year, "Ngày nhà giáo: 20/11", separated by ";"`, item))
 			continue
 		}
 		out = append(out, party.ImportantDate{Label: item[:i], Date: d})

@@ -317,13 +317,17 @@ func yearAlone(s string) bool {
 // numberNotDateError refuses a number alone where a date belongs, saying
 // how to write the date.
 type numberNotDateError struct {
-	value string
-	year  bool // four digits from 1900 to 2100
+	value  string
+	year   bool // four digits from 1900 to 2100
+	yearly bool // the date may be a day of the year without its year
 }
 
 func (e numberNotDateError) Error() string {
 	if e.year {
 		return fmt.Sprintf("%s is a year alone: a date needs day, month and year, as dd/mm/%s", e.value, e.value)
+	}
+	if e.yearly {
+		return fmt.Sprintf("%s is a number, not a date: write the date as dd/mm/yyyy, or dd/mm without its year", e.value)
 	}
 	return fmt.Sprintf("%s is a number, not a date: write the date as dd/mm/yyyy", e.value)
 }

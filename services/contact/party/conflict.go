@@ -120,7 +120,8 @@ func PersonConflicts(survivor, merged Person) []Conflict {
 	var c conflicts
 	c.text("full_name", survivor.FullName, merged.FullName, cleanText)
 	c.text("zalo_id", survivor.ZaloID, merged.ZaloID, strings.TrimSpace)
-	if !survivor.Birthday.IsZero() && !merged.Birthday.IsZero() && survivor.Birthday != merged.Birthday {
+	if !survivor.Birthday.IsZero() && !merged.Birthday.IsZero() && survivor.Birthday != merged.Birthday &&
+		!completes(survivor.Birthday, merged.Birthday) && !completes(merged.Birthday, survivor.Birthday) {
 		c.add("birthday", survivor.Birthday, merged.Birthday)
 	}
 	c.text("owner_id", survivor.OwnerID, merged.OwnerID, strings.TrimSpace)

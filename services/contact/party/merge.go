@@ -80,7 +80,9 @@ func mergeAddress(out *Organisation, merged Organisation, d decision) {
 // and relationships become the union; for each consent channel the most
 // recent decision wins, because a later opt-out must never be undone by an
 // older opt-in. Where both hold a single value differently
-// (PersonConflicts), keep decides whose stays, as for MergeOrganisation.
+// (PersonConflicts), keep decides whose stays, as for MergeOrganisation. A
+// birthday without its year and the same day with its year do not differ:
+// the one with the year stays.
 func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	if err := checkMergeIDs(survivor.ID, merged.ID, survivor.MergedIDs, merged.MergedIDs); err != nil {
 		return Person{}, err
@@ -94,7 +96,7 @@ func MergePerson(survivor, merged Person, keep Keep) (Person, error) {
 	out.Phones = union(survivor.Phones, merged.Phones)
 	out.Emails = union(survivor.Emails, merged.Emails)
 	d.take(&out.ZaloID, "zalo_id", merged.ZaloID)
-	if out.Birthday.IsZero() || d.takesMerged("birthday") {
+	if out.Birthday.IsZero() || d.takesMerged("birthday") || completes(merged.Birthday, out.Birthday) {
 		out.Birthday = merged.Birthday
 	}
 	out.ImportantDates = slices.Clone(survivor.ImportantDates)
@@ -205,4 +207,10 @@ func forceReason(dst *string, merged string, d decision) {
 	if d.takesMerged("force_reason") {
 		*dst = merged
 	}
+}
+
+// completes reports whether birthday d is yearless's day of the year with
+// its year: the two agree, and a merge keeps the one that says more.
+func completes(d, yearless Date) bool {
+	return yearless.Yearless() && !d.Yearless() && !d.IsZero() && d.SameDayOfYear(yearless)
 }

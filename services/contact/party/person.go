@@ -92,7 +92,8 @@ var earliestBirthday = Date{1900, time.January, 1}
 // emails, deduplicated tags and dates) or a *ValidationError listing every
 // invalid field. now is the current time in the business time zone: a
 // birthday after its day is a typo (important dates, such as a contract's
-// end, may lie ahead), and so is a consent decided after it.
+// end, may lie ahead), and so is a consent decided after it. A birthday or
+// important date may be a day of the year without its year (Yearless).
 func NewPerson(p Person, now time.Time) (Person, error) {
 	var c checks
 	today := DateOf(now)
@@ -108,8 +109,10 @@ func NewPerson(p Person, now time.Time) (Person, error) {
 	p.ZaloID = strings.TrimSpace(p.ZaloID)
 	switch {
 	case p.Birthday.IsZero():
-	case !p.Birthday.Valid():
-		c.add("birthday", "%v", ErrInvalidDate)
+	case !p.Birthday.ValidYearly():
+		c.add("birthday", "%v", ErrInvalidYearlyDate)
+	case p.Birthday.Yearless():
+		// A day of the year is in no year: neither after today nor before 1900.
 	case today.Before(p.Birthday):
 		c.add("birthday", "must not be after today (%s)", today)
 	case p.Birthday.Before(earliestBirthday):
@@ -140,8 +143,8 @@ func checkImportantDates(c *checks, dates []ImportantDate) []ImportantDate {
 			c.add(indexed("important_dates", i)+".label", "required")
 		}
 		checkNoListSeparator(c, indexed("important_dates", i)+".label", d.Label)
-		if !d.Date.Valid() {
-			c.add(indexed("important_dates", i)+".date", "%v", ErrInvalidDate)
+		if !d.Date.ValidYearly() {
+			c.add(indexed("important_dates", i)+".date", "%v", ErrInvalidYearlyDate)
 		}
 		if !containsDate(out, d) {
 			out = append(out, d)

@@ -91,9 +91,9 @@ func TestInvalidPersonListsEveryBadField(t *testing.T) {
 				ImportantDates: []ImportantDate{{"", Date{2020, 13, 1}}},
 			},
 			want: []FieldError{
-				{"birthday", ErrInvalidDate.Error()},
+				{"birthday", ErrInvalidYearlyDate.Error()},
 				{"important_dates[0].label", "required"},
-				{"important_dates[0].date", ErrInvalidDate.Error()},
+				{"important_dates[0].date", ErrInvalidYearlyDate.Error()},
 			},
 		},
 		{

@@ -25,11 +25,11 @@ func monthDay(d Date) MonthDay { return MonthDay(int(d.Month)*100 + d.Day) }
 // dates, sorted and without repeats.
 func (p Person) ReminderDays() []MonthDay {
 	var out []MonthDay
-	if p.Birthday.Valid() {
+	if p.Birthday.ValidYearly() {
 		out = append(out, monthDay(p.Birthday))
 	}
 	for _, d := range p.ImportantDates {
-		if d.Date.Valid() {
+		if d.Date.ValidYearly() {
 			out = append(out, monthDay(d.Date))
 		}
 	}

@@ -23,15 +23,15 @@ type Upcoming struct {
 	Label string `json:"label,omitempty"`
 	// Date is the date as the person's record holds it, with the year it
 	// happened in (or, for an important date such as a contract's end,
-	// will happen in).
+	// will happen in), or without a year (--11-20) when it has none.
 	Date Date `json:"date"`
 	// On is the day the date falls on this time; InDays how many days
 	// from today that is (0 is today).
 	On     Date `json:"on"`
 	InDays int  `json:"in_days"`
 	// Turns is the age a person turns on a birthday: absent for an
-	// important date, and on the day a person was born, which is no
-	// birthday yet.
+	// important date, for a birthday without its year, and on the day a
+	// person was born, which is no birthday yet.
 	Turns int `json:"turns,omitempty"`
 }
 
@@ -76,7 +76,7 @@ func (p Person) UpcomingDates(today Date, days int) []Upcoming {
 	days = min(max(days, 0), MaxReminderWindow)
 	var out []Upcoming
 	add := func(u Upcoming) {
-		if !u.Date.Valid() {
+		if !u.Date.ValidYearly() {
 			return
 		}
 		u.On = nextOn(u.Date, today)
@@ -84,7 +84,7 @@ func (p Person) UpcomingDates(today Date, days int) []Upcoming {
 		if u.InDays >= days {
 			return
 		}
-		if u.Kind == UpcomingBirthday && u.On.Year > u.Date.Year {
+		if u.Kind == UpcomingBirthday && !u.Date.Yearless() && u.On.Year > u.Date.Year {
 			u.Turns = u.On.Year - u.Date.Year
 		}
 		out = append(out, u)

@@ -50,9 +50,13 @@ func TestUpcomingDatesSayWhichDateFallsWhenAndTheAgeTurned(t *testing.T) {
 			[]Upcoming{{Kind: UpcomingBirthday, Date: Date{1985, time.November, 2}, On: Date{2026, time.November, 2}, Turns: 41}}},
 		{"an important date still ahead falls on its day every year", Person{ImportantDates: []ImportantDate{{Label: "Hết hợp đồng", Date: Date{2027, time.November, 5}}}},
 			Date{2026, time.November, 2}, 7, []Upcoming{{Kind: UpcomingImportantDate, Label: "Hết hợp đồng", Date: Date{2027, time.November, 5}, On: Date{2026, time.November, 5}, InDays: 3}}},
-		// The model has no date without a year (Valid wants one, and a write
-		// is refused without it): such a value is no reminder.
-		{"a date without a year is none", Person{ImportantDates: []ImportantDate{{Label: "Giỗ", Date: Date{Month: time.November, Day: 3}}}}, Date{2026, time.November, 2}, 7, nil},
+		{"a date without a year falls on its day", Person{ImportantDates: []ImportantDate{{Label: "Giỗ", Date: Date{Month: time.November, Day: 3}}}}, Date{2026, time.November, 2}, 7,
+			[]Upcoming{{Kind: UpcomingImportantDate, Label: "Giỗ", Date: Date{Month: time.November, Day: 3}, On: Date{2026, time.November, 3}, InDays: 1}}},
+		{"a birthday without a year turns no age", Person{Birthday: Date{Month: time.November, Day: 20}}, Date{2026, time.November, 2}, 30,
+			[]Upcoming{{Kind: UpcomingBirthday, Date: Date{Month: time.November, Day: 20}, On: Date{2026, time.November, 20}, InDays: 18}}},
+		{"29 February without a year falls on the 28th in a year without it", Person{Birthday: Date{Month: time.February, Day: 29}}, Date{2027, time.February, 25}, 7,
+			[]Upcoming{{Kind: UpcomingBirthday, Date: Date{Month: time.February, Day: 29}, On: Date{2027, time.February, 28}, InDays: 3}}},
+		{"a day no year has is none", Person{ImportantDates: []ImportantDate{{Label: "Giỗ", Date: Date{Month: time.February, Day: 30}}}}, Date{2027, time.February, 25}, 7, nil},
 		{"no dates, none due", Person{}, Date{2026, time.November, 2}, 366, nil},
 		{"an empty window holds nothing", Person{Birthday: Date{1975, time.November, 2}}, Date{2026, time.November, 2}, 0, nil},
 	}

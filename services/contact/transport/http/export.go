@@ -290,7 +290,8 @@ func (c xlsxCells) header() []any {
 }
 
 // row types each cell its column's way; a value its type does not read
-// (a custom field kept from an earlier definition) stays text.
+// (a custom field kept from an earlier definition, a birthday without its
+// year, --11-20, which no date cell can hold) stays text.
 func (c xlsxCells) row(cells []string) []any {
 	out := make([]any, len(cells))
 	for i, v := range cells {
