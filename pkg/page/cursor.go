@@ -10,9 +10,12 @@ import (
 	"github.com/rapportcrm/rapport/pkg/problem"
 )
 
-// A cursor is the position of the last item of a page (usually its sort
-// key and id) in base64 JSON, a dot, and the fingerprint of the query it
-// pages. A position means something only in the list it was taken from:
+// A cursor is the position of the last item of a page (its id, and what
+// of its sort key is no customer's data: a tier, a day staff set, an
+// instant) in base64 JSON, a dot, and the fingerprint of the query it
+// pages. Base64 is no secret and cursors end up in URLs and proxy logs,
+// so a position holds no name, phone, email or birthday: the list reads
+// the rest of the sort key from the record the id names. A position means something only in the list it was taken from:
 // used with other filters it would start the new list somewhere in the
 // middle and skip records without a word, so Decode refuses it.
 const sep = "."

@@ -116,13 +116,30 @@ func (f Filter) onlyNameOrKeys() bool {
 }
 
 // searchByName returns up to limit positions after `after` whose names
-// match, in (search_name, id) order.
-func searchByName(ctx context.Context, db DB, t Type, q nameQuery, after Position, limit int) ([]Position, error) {
-	words := string(t) + "_word"
-	counts, err := wordCounts(ctx, db, words, q)
+// match, in (search_name, id) order. A position read from a cursor gets
+// its name from its row, read with the words' counts (wordCounts).
+func searchByName(ctx context.Context, db DB, t Type, q nameQuery, after *Position, limit int) ([]Position, error) {
+	anchor := ""
+	if after.unread {
+		anchor = after.ID
+	}
+	counts, name, err := wordCounts(ctx, db, t, q, anchor)
 	if err != nil {
 		return nil, err
 	}
+	if after.unread {
+		if name == nil {
+			return nil, ErrCursorGone
+		}
+		after.Name, after.unread = *name, false
+	}
+	return searchAfter(ctx, db, t, q, counts, *after, limit)
+}
+
+// searchAfter is searchByName once the words are counted and the position
+// known.
+func searchAfter(ctx context.Context, db DB, t Type, q nameQuery, counts []int, after Position, limit int) ([]Position, error) {
+	words := string(t) + "_word"
 	// The prefix's count is the last; whole words come first.
 	driver, small := -1, false
 	for i, n := range counts {
@@ -145,30 +162,40 @@ func searchByName(ctx context.Context, db DB, t Type, q nameQuery, after Positio
 }
 
 // wordCounts counts each word's parties, then the prefix's if q has one,
-// capped at smallWord (an index-only scan that stops early).
-func wordCounts(ctx context.Context, db DB, words string, q nameQuery) ([]int, error) {
+// capped at smallWord (an index-only scan that stops early). Given the id
+// of the party a cursor ends on (anchor), it reads that party's folded
+// name too, in the same statement, which saves a page after the first a
+// round trip: nil if the party is gone.
+func wordCounts(ctx context.Context, db DB, t Type, q nameQuery, anchor string) (counts []int, name *string, err error) {
+	words := string(t) + "_word"
 	rows, err := db.Query(ctx, `
-SELECT n FROM (
-    SELECT i, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word = w LIMIT $3) x) AS n
+SELECT n, a FROM (
+    SELECT i, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word = w LIMIT $3) x) AS n, NULL::text AS a
     FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i)
     UNION ALL
-    SELECT 1e9, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word >= $2 AND word < $2 || chr(1114111) LIMIT $3) x)
+    SELECT 1e9, (SELECT count(*) FROM (SELECT 1 FROM `+words+` WHERE word >= $2 AND word < $2 || chr(1114111) LIMIT $3) x), NULL
     WHERE $2 <> ''
+    UNION ALL
+    SELECT 0, 0, search_name FROM `+string(t)+` WHERE id = nullif($4, '')::uuid
 ) c ORDER BY i`,
-		q.words, q.prefix, smallWord)
+		q.words, q.prefix, smallWord, anchor)
 	if err != nil {
-		return nil, fmt.Errorf("count name words: %w", err)
+		return nil, nil, fmt.Errorf("count name words: %w", err)
 	}
 	defer rows.Close()
-	var counts []int
 	for rows.Next() {
 		var n int
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
+		var a *string
+		if err := rows.Scan(&n, &a); err != nil {
+			return nil, nil, err
+		}
+		if a != nil {
+			name = a // the anchor's row, first (i = 0)
+			continue
 		}
 		counts = append(counts, n)
 	}
-	return counts, rows.Err()
+	return counts, name, rows.Err()
 }
 
 // readSmall reads every party of one rare word and filters and sorts them here.

@@ -75,7 +75,7 @@ func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
 			}
 			after := Position{ID: "00000000-0000-0000-0000-000000000000"}
 			for page := range 3 {
-				got, err := searchByName(ctx, pool, Person, q, after, 50)
+				got, err := searchByName(ctx, pool, Person, q, &after, 50)
 				if err != nil {
 					t.Fatalf("%q %s: %v", query, tier, err)
 				}
@@ -87,7 +87,8 @@ func TestNameSearchAgreesWithAFullScanOnEveryPath(t *testing.T) {
 				if len(got) < 50 {
 					break
 				}
-				after = got[len(got)-1]
+				// As a cursor names it: by id, its name read from its row.
+				after = Position{ID: got[len(got)-1].ID, unread: true}
 			}
 		}
 	}

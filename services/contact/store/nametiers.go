@@ -85,7 +85,7 @@ func notPrefixMatch(words []string, arg func(any) string) string {
 func searchNameTiers(ctx context.Context, db DB, t Type, f Filter, after Position, limit int) ([]Position, error) {
 	var out []Position
 	if !after.Prefix {
-		pos, err := searchByName(ctx, db, t, wholeWords(f.NameWords), after, limit)
+		pos, err := searchByName(ctx, db, t, wholeWords(f.NameWords), &after, limit)
 		if err != nil {
 			return nil, fmt.Errorf("search %s by whole name words: %w", t, err)
 		}
@@ -105,7 +105,7 @@ func searchNameTiers(ctx context.Context, db DB, t Type, f Filter, after Positio
 		}
 		out, after = pos, Position{Prefix: true, ID: "00000000-0000-0000-0000-000000000000"}
 	}
-	pos, err := searchByName(ctx, db, t, prefixOnly(f.NameWords), after, limit-len(out))
+	pos, err := searchByName(ctx, db, t, prefixOnly(f.NameWords), &after, limit-len(out))
 	if err != nil {
 		return nil, fmt.Errorf("search %s by name prefix: %w", t, err)
 	}

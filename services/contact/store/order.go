@@ -52,13 +52,20 @@ func (f Filter) listing(t Type) listing {
 	l := listing{from: string(t) + " p", where: where, args: args}
 	switch {
 	case f.byReminder():
-		l.from += ` CROSS JOIN LATERAL (SELECT min(w.day) AS day FROM unnest(` + l.arg(f.ReminderDays) + `::smallint[], ` +
-			l.arg(f.ReminderOn) + `::date[]) AS w(month_day, day) WHERE w.month_day = ANY(p.reminder_days)) r`
+		l.from += ` CROSS JOIN LATERAL (SELECT ` + soonest(l.arg(f.ReminderDays), l.arg(f.ReminderOn)) + ` AS day) r`
 		l.day = "r.day"
 	case f.byDue():
 		l.day = "p.next_action_on"
 	}
 	return l
+}
+
+// soonest is the day the soonest of the dates of person p falls on in a
+// window, in SQL: days and on are the placeholders of the window's days
+// of the year and the day each falls on (Filter.ReminderDays,
+// ReminderOn); NULL if none of p's is among them.
+func soonest(days, on string) string {
+	return `(SELECT min(w.day) FROM unnest(` + days + `::smallint[], ` + on + `::date[]) AS w(month_day, day) WHERE w.month_day = ANY(p.reminder_days))`
 }
 
 // arg adds a query argument and returns its placeholder.
@@ -84,10 +91,19 @@ func (l listing) dayText() string {
 	return `to_char(` + l.day + `, 'YYYY-MM-DD')`
 }
 
-// after narrows the list to the parties after pos, which f.day says the
-// day of.
-func (l *listing) after(f Filter, pos Position) {
-	name, id := l.arg(pos.Name), l.arg(pos.ID)
+// after narrows the list of t to the parties after pos, which f.day says
+// the day of. A position read from a cursor holds no name: the name is
+// read from the row its id names, in the same statement (anchorName), and
+// a gone row leaves the page empty (anchorLives).
+func (l *listing) after(t Type, f Filter, pos Position) {
+	id := l.arg(pos.ID)
+	var name string
+	if pos.unread {
+		name = anchorName(t, id)
+		l.where += " AND " + anchorLives(string(t), id)
+	} else {
+		name = l.arg(pos.Name)
+	}
 	if day := f.day(&pos); day != nil {
 		l.where += fmt.Sprintf(" AND (%s, p.search_name, p.id) > (%s::date, %s, %s::uuid)", l.day, l.arg(*day), name, id)
 		return

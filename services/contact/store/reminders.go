@@ -15,6 +15,13 @@ import (
 // birthdays reads today's, not the week's, and one of a year's window
 // reads a day's rather than sorting everyone with a date.
 func searchByReminder(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
+	if after != nil && after.unread {
+		a, err := f.reminderAnchor(ctx, db, t, *after)
+		if err != nil {
+			return nil, nil, err
+		}
+		after = &a
+	}
 	from := 0
 	if after != nil {
 		for from < len(f.ReminderOn) && f.ReminderOn[from].Format(time.DateOnly) < after.On {
@@ -36,7 +43,7 @@ func searchByReminder(ctx context.Context, db DB, t Type, f Filter, after *Posit
 		// was listed by an earlier read, or before the cursor.
 		l.where += " AND r.day >= " + l.arg(first) + "::date"
 		if after != nil {
-			l.after(f, *after)
+			l.after(t, f, *after)
 		}
 		d, p, err := l.page(ctx, db, f, limit-len(pos))
 		if err != nil {

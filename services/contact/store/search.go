@@ -70,12 +70,22 @@ type Filter struct {
 // other by name (Filter.listing). A name search lists the parties its name
 // matches only by a prefix (Prefix) after the others (nameTier), each tier
 // in that order.
+//
+// A cursor carries the tier, the follow-up's day (a date staff set to
+// work on, no fact about the customer) and the id, never the name nor
+// the day of a birthday or an important date: a cursor lands in URLs,
+// browser histories and proxy logs. Search reads those from the row the
+// id names (anchor.go), so a renamed party's page goes on from its new
+// place.
 type Position struct {
 	Prefix bool   `json:"p,omitempty"`
 	Due    string `json:"d,omitempty"`
-	On     string `json:"o,omitempty"`
-	Name   string `json:"n"`
 	ID     string `json:"i"`
+	Name   string `json:"-"`
+	On     string `json:"-"`
+	// unread: Name and On are still to be read from the row ID names (a
+	// position decoded from a cursor, as Search receives it).
+	unread bool
 }
 
 // answered is the document of party p as answered: the stored one with
@@ -223,6 +233,9 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 	if err != nil {
 		return nil, nil, err
 	}
+	if after != nil {
+		after = &Position{Prefix: after.Prefix, Due: after.Due, ID: after.ID, unread: true}
+	}
 	if f.onlyNameOrKeys() {
 		from := Position{ID: "00000000-0000-0000-0000-000000000000"}
 		if after != nil {
@@ -249,6 +262,13 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 		if err != nil {
 			return nil, nil, err
 		}
+		if len(d) == 0 && after != nil {
+			// A page after a row that is gone is empty (anchorLives):
+			// told apart here from the end of the tier.
+			if err := checkAnchor(ctx, db, string(t), after.ID); err != nil {
+				return nil, nil, err
+			}
+		}
 		if docs, pos = append(docs, d...), append(pos, p...); len(docs) == limit {
 			break
 		}
@@ -262,7 +282,7 @@ func Search(ctx context.Context, db DB, t Type, f Filter, after *Position, limit
 func searchTier(ctx context.Context, db DB, t Type, f Filter, after *Position, limit int) ([][]byte, []Position, error) {
 	l := f.listing(t)
 	if after != nil {
-		l.after(f, *after)
+		l.after(t, f, *after)
 	}
 	docs, pos, err := l.page(ctx, db, f, limit)
 	if err != nil {
@@ -363,27 +383,40 @@ func AllSegments(ctx context.Context, db DB) ([]Segment, error) {
 }
 
 // SegmentPosition is where a page of segments starts: after the segment
-// of this name and id. The zero position is the start of the list.
+// of this id, whose name, which a cursor does not carry, is read from its
+// row (anchor.go). The zero position is the start of the list.
 type SegmentPosition struct {
-	Name string `json:"n"`
-	ID   string `json:"i"`
+	ID string `json:"i"`
 }
 
-// ListSegments lists up to limit segments by folded name after position, those of
-// resource only unless it is "".
+// ListSegments lists up to limit segments by folded name after position,
+// those of resource only unless it is "". The page after a segment
+// deleted since is ErrCursorGone.
 func ListSegments(ctx context.Context, db DB, after SegmentPosition, resource string, limit int) ([]Segment, error) {
-	if after.ID == "" {
-		after.ID = "00000000-0000-0000-0000-000000000000"
-	}
 	// By the names folded, so "Ánh" sorts with "anh", not after "Zalo" as
-	// bytes would have it; the cursor's name is folded by the same expression.
+	// bytes would have it; the position's name is folded by the same
+	// expression.
+	cond, args := "TRUE", []any{resource, limit}
+	if after.ID != "" {
+		name := fmt.Sprintf(foldSQL, "(SELECT name FROM segment WHERE id = $3::uuid)")
+		cond = anchorLives("segment", "$3") + ` AND (` + fmt.Sprintf(foldSQL, "name") + `, id) > (` + name + `, $3::uuid)`
+		args = append(args, after.ID)
+	}
 	rows, err := db.Query(ctx, `SELECT id::text, name, resource, filter, created_by, created_at FROM segment
-WHERE (`+fmt.Sprintf(foldSQL, "name")+`, id) > (`+fmt.Sprintf(foldSQL, "$1::text")+`, $2::uuid) AND ($3 = '' OR resource = $3)
-ORDER BY `+fmt.Sprintf(foldSQL, "name")+`, id LIMIT $4`, after.Name, after.ID, resource, limit)
+WHERE `+cond+` AND ($1 = '' OR resource = $1) ORDER BY `+fmt.Sprintf(foldSQL, "name")+`, id LIMIT $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list segments: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Segment])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Segment])
+	if err != nil {
+		return nil, fmt.Errorf("list segments: %w", err)
+	}
+	if len(out) == 0 && after.ID != "" {
+		if err := checkAnchor(ctx, db, "segment", after.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // DeleteSegment removes a segment.

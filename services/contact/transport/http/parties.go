@@ -277,20 +277,17 @@ func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 }
 
 // pages reports whether a cursor at pos pages the list q asks for: the
-// people whose dates fall within a window are listed by the day the
-// soonest falls on, the follow-ups due by their day (dates_within wins
-// when both are asked), any other list by name; so a position of one does
-// not page another. The cursor's fingerprint already refuses a cursor of
-// another list; this refuses a forged position, whose day would otherwise
-// reach the SQL.
+// follow-ups due are listed by their day, which their cursor holds
+// (dates_within wins when both are asked, and its cursor holds no day:
+// the day of a birthday is read from the person), any other list by name;
+// so a position of one does not page another. The cursor's fingerprint
+// already refuses a cursor of another list; this refuses a forged
+// position, whose day would otherwise reach the SQL.
 func pages(pos store.Position, q service.Query) bool {
-	switch {
-	case q.DatesWithin != 0:
-		return pos.Due == "" && isDay(pos.On)
-	case q.NextActionDue != "":
-		return pos.On == "" && isDay(pos.Due)
+	if q.NextActionDue != "" && q.DatesWithin == 0 {
+		return isDay(pos.Due)
 	}
-	return pos.Due == "" && pos.On == ""
+	return pos.Due == ""
 }
 
 // isDay reports whether s is a day written YYYY-MM-DD.

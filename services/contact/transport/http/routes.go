@@ -194,6 +194,9 @@ func mapError(err error) *problem.Problem {
 		return mergeConflictProblem(conflict)
 	case errors.Is(err, party.ErrSelfMerge):
 		return problem.Invalid("a party cannot be merged into itself", problem.FieldError{Field: "merged_id", Message: "must name another party"})
+	case errors.Is(err, store.ErrCursorGone):
+		return problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "ends on a record no longer in this list " +
+			"(merged or deleted since, or its dates no longer within the window), so where the list goes on is unknown: start again without a cursor"})
 	case errors.Is(err, store.ErrNotFound):
 		return problem.NotFound("no such record")
 	}

@@ -229,7 +229,7 @@ func listSegments(s *service.Service) endpoint.Endpoint {
 			return nil, err
 		}
 		return page.Of(items, in.Page, func(last service.SegmentView) any {
-			return store.SegmentPosition{Name: last.Name, ID: last.ID}
+			return store.SegmentPosition{ID: last.ID}
 		}), nil
 	}
 }
