@@ -150,6 +150,7 @@ func BenchmarkSearchPeople(b *testing.B) {
 	timeFilters(b, h, tok, "search of a common email domain", "gmail_p99_ms", `"full_name"`, "q=gmail.com")
 	dueLists(b, h, tok)
 	reminderLists(b, h, tok)
+	laterPages(b, h, tok)
 	activityReport(b, h, n)
 }
 
