@@ -12,6 +12,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/servicetest"
 	"github.com/rapportcrm/rapport/services/contact"
 	"github.com/rapportcrm/rapport/services/contact/importing/importtest"
+	"github.com/rapportcrm/rapport/services/contact/party"
 )
 
 // BenchmarkPreview times POST /imports/preview?rows=1 of
@@ -61,6 +62,44 @@ func BenchmarkPreview(b *testing.B) {
 				}
 			}
 			fmt.Printf("contact preview of %d rows as %s (%d kB): %.3fs\n", n, f.format, len(f.file)/1000, (total / time.Duration(b.N)).Seconds())
+		})
+	}
+}
+
+// BenchmarkExport times GET /people/export of CONTACT_BENCH_EXPORT_ROWS
+// generated people (default 48,000), as XLSX and as CSV.
+func BenchmarkExport(b *testing.B) {
+	n := 48_000
+	if s := os.Getenv("CONTACT_BENCH_EXPORT_ROWS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	h := servicetest.Start(b, contact.Service(), servicetest.Options{})
+	tok := h.Token(b, auth.Director)
+	copyPeople(b, h, n, []string{"owner_id"}, func(i int, p *party.Person) []any {
+		p.OwnerID = fmt.Sprintf("user-%02d", i%50)
+		p.Phones = []string{fmt.Sprintf("+849%08d", (i*7919+12345)%100_000_000)}
+		p.Emails = []string{fmt.Sprintf("p%d@gmail.com", i)}
+		p.ZaloID = "09" + fmt.Sprintf("%08d", i)
+		p.Tags = []string{"hội thảo 2026"}
+		if i%2 == 0 {
+			p.Birthday = party.DateOf(time.Date(1960+i%45, time.January, 1+(i*37)%365, 0, 0, 0, 0, time.UTC))
+		}
+		return []any{p.OwnerID}
+	})
+	for _, format := range []string{"xlsx", "csv"} {
+		b.Run(format, func(b *testing.B) {
+			var total time.Duration
+			size := 0
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				r := h.Do(b, "GET", people+"/export?format="+format, tok, nil)
+				total += time.Since(start)
+				if r.Status != 200 {
+					b.Fatalf("export: %d %.300s", r.Status, r.Body)
+				}
+				size = len(r.Body)
+			}
+			fmt.Printf("contact export of %d people as %s (%d kB): %.3fs\n", n, format, size/1000, (total / time.Duration(b.N)).Seconds())
 		})
 	}
 }
