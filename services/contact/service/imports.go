@@ -38,7 +38,12 @@ type ImportProgress struct {
 	// A row that is a stored party and differs from it failed, its
 	// problem naming the columns that differ.
 	AlreadyStored int `json:"already_stored"`
-	Failed        int `json:"failed"`
+	// Skipped counts the rows at or below the end of a form's list: its
+	// total ("Tổng cộng: 32 học sinh"), its signature block ("Người lập
+	// biểu") and the signers' names below. They are no parties and nothing
+	// is wrong with them: neither failed nor reported.
+	Skipped int `json:"skipped"`
+	Failed  int `json:"failed"`
 	// ParentsCreated counts the parents and guardians a class list names
 	// beside its students that the import created, ParentsLinked the
 	// stored people it found and linked to their children. Both are
@@ -93,7 +98,7 @@ func importView(j store.Import) ImportView {
 		j.Sheets = []string{}
 	}
 	return ImportView{ID: j.ID, Resource: j.Resource, FileName: j.FileName, Sheets: j.Sheets, Format: j.Format, Status: j.Status,
-		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Failed: j.Failed,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Skipped: j.Skipped, Failed: j.Failed,
 			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
 		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt, UndoneBy: j.UndoneBy}

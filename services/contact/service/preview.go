@@ -52,6 +52,10 @@ type PreviewRow struct {
 	// Parents are the parents a class list's row names beside its person,
 	// as the import would link them.
 	Parents []PreviewParent `json:"parents,omitempty"`
+	// Skipped says why a row at or below the end of a form's list (its
+	// total, its signature block) is not imported: the import counts it
+	// skipped, neither created nor failed, and does not report it.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // PreviewParent is a parent a row names: the stored person the import
@@ -177,6 +181,9 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			keep, problems, err := run.refuseExisting(ctx, tx, columns, ch)
 			if err != nil {
 				return err
+			}
+			for _, p := range ch.skipped {
+				byLine[p.Row] = &PreviewRow{Row: p.Row, Skipped: p.Message, Problems: []importing.Problem{}}
 			}
 			for _, c := range keep {
 				// Shown once every row's fate is known: a row of the file it
