@@ -1,9 +1,11 @@
 package contact_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io/fs"
 	"mime"
 	"net/url"
 	"slices"
@@ -344,7 +346,7 @@ func TestAnXLSXExportOpensInExcelWithCellsOfTheirType(t *testing.T) {
 		name, _ := excelize.CoordinatesToCellName(i+1, 2)
 		return name
 	}
-	f, sheet, _ := open(people + "/export?format=xlsx")
+	f, sheet, peopleXLSX := open(people + "/export?format=xlsx")
 	birthday := cellOf(f, sheet, "birthday")
 	if v, _ := f.GetCellValue(sheet, birthday); v != "29/02/1988" {
 		t.Errorf("the birthday reads %q", v)
@@ -354,6 +356,17 @@ func TestAnXLSXExportOpensInExcelWithCellsOfTheirType(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType(sheet, cellOf(f, sheet, "phones")); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
 		t.Errorf("the phone is a cell of type %v", typ)
+	}
+	// A blank cell is not written (most of a person's are), and its column
+	// is text, so that a phone typed in it later keeps its leading zero.
+	notes := cellOf(f, sheet, "notes")
+	if xml := sheetXML(t, peopleXLSX.Body); bytes.Contains(xml, []byte(`r="`+notes+`"`)) {
+		t.Errorf("the blank %s is written", notes)
+	}
+	if id, err := f.GetColStyle(sheet, strings.TrimRight(notes, "0123456789")); err != nil {
+		t.Error(err)
+	} else if s, err := f.GetStyle(id); err != nil || s.NumFmt != 49 {
+		t.Errorf("the notes column is not text: %+v %v", s, err)
 	}
 	style, _ := f.GetCellStyle(sheet, "A1")
 	if s, err := f.GetStyle(style); err != nil || s.Font == nil || !s.Font.Bold {
@@ -383,6 +396,20 @@ func TestAnXLSXExportOpensInExcelWithCellsOfTheirType(t *testing.T) {
 	if err != nil || params["filename"] != "Trường HN-HCM.xlsx" {
 		t.Errorf("the segment's file: %q %v", r.Header.Get("Content-Disposition"), err)
 	}
+}
+
+// sheetXML returns the XML of a workbook's first sheet.
+func sheetXML(t *testing.T, file []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fs.ReadFile(zr, "xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // lastColumn is the header's last cell, as "F1".

@@ -211,6 +211,11 @@ func ReadFile(rows iter.Seq2[Row, error], c *Checker, r Resource) (FileRefs, err
 	return refs, nil
 }
 
+// needsRefs reports whether a sheet under headers needs FileRefs.
+func (c *Checker) needsRefs(headers []string, r Resource) bool {
+	return c.Feeds(headers, linkingFields(r)...) || r == People && c.Feeds(headers, parentFields()...)
+}
+
 // linkingFields are the fields that name a party of r a row may create.
 func linkingFields(r Resource) []Field {
 	if r == People {

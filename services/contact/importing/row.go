@@ -193,7 +193,7 @@ func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 			return
 		}
 		defer f.Close()
-		for row, err := range sheetRows(f, workbookSheets(f), m, false) {
+		for row, err := range sheetRows(f, workbookSheets(f), m, 0, false) {
 			if !yield(row, err) {
 				return
 			}
@@ -201,12 +201,16 @@ func ReadXLSX(r io.Reader, m Mapping) iter.Seq2[Row, error] {
 	}
 }
 
-// sheetRows yields the data rows of every sheet of f, named by names, or
-// with heads each sheet's first only (see ReadXLSX).
-func sheetRows(f *excelize.File, names Sheets, m Mapping, heads bool) iter.Seq2[Row, error] {
+// sheetRows yields the data rows of every sheet of f from the sheet at
+// index from, the sheets named by names, or with heads each sheet's first
+// only (see ReadXLSX).
+func sheetRows(f *excelize.File, names Sheets, m Mapping, from int, heads bool) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		read := false // a sheet had a header
 		for i, name := range f.GetSheetList() {
+			if i < from {
+				continue
+			}
 			for row, err := range rows(sheetRecords(f, name, i*SheetRows, names), m) {
 				if errors.Is(err, ErrNoHeader) {
 					break // an empty sheet: nothing to lose

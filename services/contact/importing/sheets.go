@@ -25,8 +25,12 @@ const maxSheets = 2047
 // need no sheet to be found.
 type Sheets []string
 
-// Workbook is an XLSX workbook opened once to list its sheets and read
-// their headers, as an upload checks it: opening unzips the whole file.
+// Workbook is an XLSX workbook opened once to list its sheets, read their
+// headers and then their rows: opening unzips the whole file, and the
+// first read of a cell's text reads the workbook's shared strings table
+// whole (a tenth of a second for 20,000 rows), so a preview reading the
+// file three times over (its headers, the parties its rows name, the rows
+// shown) opens it once.
 type Workbook struct {
 	f *excelize.File
 	// Sheets names the workbook's sheets (see Sheets).
@@ -53,7 +57,28 @@ func (w *Workbook) Close() error { return w.f.Close() }
 // Heads yields each sheet's first data row only, as ReadXLSX reads it, so
 // every sheet's header is known without reading the workbook through.
 func (w *Workbook) Heads(m Mapping) iter.Seq2[Row, error] {
-	return sheetRows(w.f, w.Sheets, m, true)
+	return sheetRows(w.f, w.Sheets, m, 0, true)
+}
+
+// Rows yields the data rows of every sheet, as ReadXLSX reads them.
+func (w *Workbook) Rows(m Mapping) iter.Seq2[Row, error] {
+	return sheetRows(w.f, w.Sheets, m, 0, false)
+}
+
+// ReadRefs reads the workbook's FileRefs as ReadFile reads them, from the
+// first sheet whose header feeds a field they are read for: the sheets
+// above it name nothing, so they are not read through, and a workbook
+// none of whose sheets needs them is read no further than its headers.
+func (w *Workbook) ReadRefs(c *Checker, r Resource) (FileRefs, error) {
+	for row, err := range w.Heads(c.opts.Mapping) {
+		if err != nil {
+			return FileRefs{}, err
+		}
+		if c.needsRefs(row.Headers, r) {
+			return ReadFile(sheetRows(w.f, w.Sheets, c.opts.Mapping, row.Line/SheetRows, false), c, r)
+		}
+	}
+	return FileRefs{}, nil
 }
 
 func workbookSheets(f *excelize.File) Sheets {

@@ -103,3 +103,37 @@ func TestRowsOfTwoSheetsHoldingOneKeyAreDuplicatesNamingTheSheet(t *testing.T) {
 		t.Errorf("problems %+v, want %+v", problems, want)
 	}
 }
+
+// A workbook's FileRefs are read from the first sheet whose header names
+// a parent or a party, as ReadFile reads them from all its rows, and the
+// sheets above it are not read past their headers: a cell the reader
+// refuses on the first sheet's fifth row is never reached.
+func TestAWorkbooksRefsAreReadFromTheFirstSheetThatNeedsThem(t *testing.T) {
+	students := [][]any{{"Họ và tên", "SĐT"}, {"Nguyễn An", "0912000001"}, {"Lê Bình", "0912000002"}, {"Trần Chi", "0912000003"}, {"Phạm Dũng", "0912000004"}}
+	withParents := [][]any{{"Họ và tên", "Họ tên cha", "SĐT cha"}, {"Võ Em", "Võ Văn Cha", "0912000009"}}
+	broken := func(file []byte) []byte {
+		return importtest.WithPart(t, file, "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`r="A5"`), []byte(`r="XFE5"`), 1)
+		})
+	}
+	c := NewChecker(Options{Sheets: Sheets{"10A1", "10A2"}})
+	for _, tt := range []struct {
+		name     string
+		second   [][]any
+		families bool
+	}{{"parents on the second sheet", withParents, true}, {"no sheet names a parent", students[:2], false}} {
+		file := broken(workbook(t, map[string][][]any{"10A1": students, "10A2": tt.second}, "10A1", "10A2"))
+		if _, err := ReadFile(ReadXLSX(bytes.NewReader(file), DefaultMapping()), c, People); err == nil {
+			t.Fatalf("%s: the first sheet reads through: the test no longer tells", tt.name)
+		}
+		wb, err := OpenWorkbook(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, err := wb.ReadRefs(c, People)
+		wb.Close()
+		if err != nil || (refs.Families != nil) != tt.families || refs.Parties != nil {
+			t.Errorf("%s: %+v, %v", tt.name, refs, err)
+		}
+	}
+}

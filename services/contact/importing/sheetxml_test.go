@@ -3,6 +3,7 @@ package importing
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -58,5 +59,34 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 		if read >= 100 {
 			t.Errorf("%s: ReadXLSX read %d rows", tt.name, read)
 		}
+	}
+}
+
+// A preview's formulas are read up to its last row shown and no further:
+// the formulas below are not returned, and damage below them is no
+// error, as the job refuses it.
+func TestUnsavedFormulasStopAtTheLastLineShown(t *testing.T) {
+	file := formulaWorkbook(t) // formulas at rows 2 and 3 of the second sheet
+	second := SheetRows
+	for _, tt := range []struct {
+		last int
+		want Formulas
+	}{
+		{last: 5, want: nil},
+		{last: second + 2, want: Formulas{second + 2: {2}}},
+		{last: second + 3, want: Formulas{second + 2: {2}, second + 3: {1}}},
+	} {
+		if got := UnsavedFormulas(file, tt.last); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("up to line %d: %v, want %v", tt.last, got, tt.want)
+		}
+	}
+	damaged := importtest.WithPart(t, file, "xl/worksheets/sheet2.xml", func(b []byte) []byte {
+		return b[:bytes.Index(b, []byte(`</sheetData>`))]
+	})
+	if _, err := CheckWorkbook(damaged); err == nil {
+		t.Fatal("the damage is not found")
+	}
+	if got, err := checkSheets(damaged, second+2); err != nil || !reflect.DeepEqual(got, Formulas{second + 2: {2}}) {
+		t.Errorf("above the damage: %v, %v", got, err)
 	}
 }

@@ -235,7 +235,7 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 		out[name] = v.texts[f].Value
 		def, ok := schema.Definition(kinds, name)
 		if ok && def.Type == party.FieldNumber {
-			if n, err := readNumber(v.texts[f].Value); err != nil {
+			if n, err := readNumber(v.texts[f].Value, def.Integer); err != nil {
 				v.report(f, err.Error())
 				delete(out, name)
 			} else {
@@ -255,7 +255,7 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 func (v *rowValues) convertCell(t party.FieldType, s string) (any, bool) {
 	switch t {
 	case party.FieldNumber:
-		n, err := readNumber(s)
+		n, err := readNumber(s, false)
 		return n, err == nil
 	case party.FieldBool:
 		switch headerKey(s) {
@@ -344,8 +344,9 @@ var (
 // readNumber reads a number cell. One group of three digits after a single
 // dot or comma ("1.250", "1,250") is refused: Vietnam writes one thousand
 // two hundred and fifty so, and English writes 1.25 and 1250 so, and
-// taking one for the other would store 1.25 students.
-func readNumber(cell string) (float64, error) {
+// taking one for the other would store 1.25 students. For a whole number
+// (whole), only the thousands can be meant, and only they are suggested.
+func readNumber(cell string, whole bool) (float64, error) {
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
@@ -354,6 +355,9 @@ func readNumber(cell string) (float64, error) {
 	}, cell)
 	ambiguous := strings.Count(s, ".")+strings.Count(s, ",") == 1 && (thousandsDots.MatchString(s) || thousandsCommas.MatchString(s))
 	switch {
+	case ambiguous && whole:
+		return 0, fmt.Errorf("%q could be a number with its thousands apart or a decimal, and a whole number is wanted: write it without the separator (%s)",
+			cell, strings.NewReplacer(".", "", ",", "").Replace(s))
 	case ambiguous:
 		return 0, fmt.Errorf("%q could be a number with its thousands apart or a decimal: write it without the separator (1250), or with two decimals (1,25)", cell)
 	case thousandsDots.MatchString(s):

@@ -107,7 +107,8 @@ func trySend[V any](ctx context.Context, ch chan<- V, v V) bool {
 // the rows naming another row of the file, among named.
 // The rows of chunks in skip were written before a restart: they are
 // checked again only so the duplicate check remembers their keys, and the
-// rows they held are held.
+// rows they held are held. The rows past the end of a form's list are
+// counted in their chunk's skipped, not checked for duplicates.
 func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T) []party.Key, skip map[int]bool,
 	named *importing.FileParties, order <-chan chan []checked[T], out chan<- chunk[T], held *heldBack[T]) error {
 	ch := chunk[T]{pending: make([]candidate[T], 0, importChunk)}
@@ -129,19 +130,26 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 		}
 		for _, c := range batch {
 			problems := c.problems
-			if len(problems) == 0 {
+			switch {
+			case c.row.End != nil: // the checker says why, in one problem
+				ch.skipped, problems = append(ch.skipped, problems...), nil
+			case len(problems) == 0:
 				problems = dups.Duplicates(c.at, keys(c.party))
-			} else if refused := c.at.RefusedKeys(); len(refused) > 0 {
-				problems = append(problems, dups.DuplicatesOfRefused(c.at)...)
-				ch.refused = append(ch.refused, refusedRow{row: c.row, keys: refused})
+			default:
+				if refused := c.at.RefusedKeys(); len(refused) > 0 {
+					problems = append(problems, dups.DuplicatesOfRefused(c.at)...)
+					ch.refused = append(ch.refused, refusedRow{row: c.row, keys: refused})
+				}
 			}
 			ch.rows++
-			if len(problems) > 0 {
+			switch line, names := namesFileRow(named, c.row.Line, c.party); {
+			case c.row.End != nil: // counted in ch.skipped
+			case len(problems) > 0:
 				ch.problems = append(ch.problems, storeProblems(problems)...)
-			} else if line, ok := namesFileRow(named, c.row.Line, c.party); ok {
+			case names:
 				held.rows = append(held.rows, heldRow[T]{candidate: c.candidate, names: line})
 				ch.held++
-			} else {
+			default:
 				ch.pending = append(ch.pending, c.candidate)
 			}
 			if ch.rows == importChunk {

@@ -62,8 +62,8 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 		if err := store.InsertProblems(ctx, tx, r.job.ID, problems); err != nil {
 			return err
 		}
-		n = store.ChunkCounts{Processed: ch.rows - ch.held, Created: len(rows), AlreadyStored: alreadyStored(problems)} // the held rows count with their own chunk
-		n.Failed = n.Processed - n.Created - n.AlreadyStored
+		n = store.ChunkCounts{Processed: ch.rows - ch.held, Created: len(rows), AlreadyStored: alreadyStored(problems), Skipped: len(ch.skipped)} // the held rows count with their own chunk
+		n.Failed = n.Processed - n.Created - n.AlreadyStored - n.Skipped
 		return store.ChunkWritten(ctx, tx, r.job.ID, r.token, ch.no, n)
 	})
 	if err != nil {
@@ -71,6 +71,7 @@ func (r *importRun[T]) flush(ctx context.Context, columns *importing.Checker, ch
 	}
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "created").Add(float64(n.Created))
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "already_stored").Add(float64(n.AlreadyStored))
+	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "skipped").Add(float64(n.Skipped))
 	r.p.s.metrics.rows.WithLabelValues(r.job.Resource, "failed").Add(float64(n.Failed))
 	return nil
 }

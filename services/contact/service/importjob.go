@@ -158,6 +158,10 @@ type chunk[T any] struct {
 	rows int
 	// held counts the rows held back for the chunks written last.
 	held int
+	// skipped are the rows at or below the end of a form's list
+	// (importing.Row.End), each with why it is not imported: counted
+	// apart, and not reported.
+	skipped []importing.Problem
 	// names is, for a chunk of held rows, the line of the row of the file
 	// each row's supervising unit is, by the row's line.
 	names map[int]int

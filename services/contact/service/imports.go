@@ -38,7 +38,12 @@ type ImportProgress struct {
 	// A row that is a stored party and differs from it failed, its
 	// problem naming the columns that differ.
 	AlreadyStored int `json:"already_stored"`
-	Failed        int `json:"failed"`
+	// Skipped counts the rows at or below the end of a form's list: its
+	// total ("Tổng cộng: 32 học sinh"), its signature block ("Người lập
+	// biểu") and the signers' names below. They are no parties and nothing
+	// is wrong with them: neither failed nor reported.
+	Skipped int `json:"skipped"`
+	Failed  int `json:"failed"`
 	// ParentsCreated counts the parents and guardians a class list names
 	// beside its students that the import created, ParentsLinked the
 	// stored people it found and linked to their children. Both are
@@ -93,7 +98,7 @@ func importView(j store.Import) ImportView {
 		j.Sheets = []string{}
 	}
 	return ImportView{ID: j.ID, Resource: j.Resource, FileName: j.FileName, Sheets: j.Sheets, Format: j.Format, Status: j.Status,
-		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Failed: j.Failed,
+		Progress: ImportProgress{Processed: j.Processed, Created: j.Created, AlreadyStored: j.AlreadyStored, Skipped: j.Skipped, Failed: j.Failed,
 			ParentsCreated: j.ParentsCreated, ParentsLinked: j.ParentsLinked},
 		Error: j.Error, CreatedBy: j.CreatedBy, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		IgnoredColumns: j.IgnoredColumns, Defaults: j.Defaults, Undone: j.Undone, UndoneAt: j.UndoneAt, UndoneBy: j.UndoneBy}
@@ -111,6 +116,16 @@ type upload struct {
 	explicit map[string]importing.Field // the upload's own mapping
 	mapping  importing.Mapping          // explicit over the default one
 	defaults importing.Defaults         // organisations named by id
+	// wb is the workbook, open, for a preview to read its rows; nil for a
+	// CSV file. The caller of prepareUpload closes it (upload.close).
+	wb *importing.Workbook
+}
+
+// close closes the upload's workbook, if it has one.
+func (up upload) close() {
+	if up.wb != nil {
+		up.wb.Close()
+	}
 }
 
 // prepareUpload refuses a file that cannot be read, or a mapping naming an
@@ -118,8 +133,8 @@ type upload struct {
 // two columns feeding one single-valued field, or no column feeding the
 // name, or defaults that cannot be every row's. A mapping may name a field
 // by its API name (importing.FieldNamed).
-func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, error) {
-	up := upload{resource: importing.Resource(in.Resource), explicit: make(map[string]importing.Field, len(in.Mapping))}
+func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (up upload, err error) {
+	up = upload{resource: importing.Resource(in.Resource), explicit: make(map[string]importing.Field, len(in.Mapping))}
 	if !up.resource.Known() {
 		return up, problem.Invalid("unknown resource", problem.FieldError{Field: "resource", Message: "must be organizations or people"})
 	}
@@ -131,7 +146,12 @@ func (s *Service) prepareUpload(ctx context.Context, in UploadInput) (upload, er
 	if err != nil {
 		return up, err
 	}
-	up.format, up.headers, up.sheets = f.format, f.headers(), f.sheets
+	defer func() {
+		if err != nil {
+			f.close()
+		}
+	}()
+	up.format, up.headers, up.sheets, up.wb = f.format, f.headers(), f.sheets, f.wb
 	defaults := importing.NewDefaults(in.Defaults)
 	problems := importing.CheckMapping(up.explicit, up.headers, up.resource)
 	for _, head := range f.heads {
@@ -170,6 +190,7 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (ImportView, error
 	if err != nil {
 		return ImportView{}, err
 	}
+	up.close() // the job reads the file again
 	var explicitJSON []byte
 	if len(up.explicit) > 0 {
 		if explicitJSON, err = json.Marshal(up.explicit); err != nil {

@@ -23,7 +23,7 @@ func newImportMetrics() importMetrics {
 	return importMetrics{
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rapport_contact_import_rows_total",
-			Help: "Rows of import files written by this replica, by resource and result (created; already_stored, a stored party as stored; or failed and reported; parent_created).",
+			Help: "Rows of import files written by this replica, by resource and result (created; already_stored, a stored party as stored; skipped, past the end of a form's list; or failed and reported; parent_created).",
 		}, []string{"resource", "result"}),
 		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rapport_contact_imports_finished_total",

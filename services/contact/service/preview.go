@@ -52,6 +52,10 @@ type PreviewRow struct {
 	// Parents are the parents a class list's row names beside its person,
 	// as the import would link them.
 	Parents []PreviewParent `json:"parents,omitempty"`
+	// Skipped says why a row at or below the end of a form's list (its
+	// total, its signature block) is not imported: the import counts it
+	// skipped, neither created nor failed, and does not report it.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // PreviewParent is a parent a row names: the stored person the import
@@ -79,6 +83,7 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	if err != nil {
 		return PreviewView{}, err
 	}
+	defer up.close()
 	v := PreviewView{Format: up.format, IgnoredColumns: up.mapping.Ignored(up.headers, up.resource), Defaults: up.defaults.ByName()}
 	if v.IgnoredColumns == nil {
 		v.IgnoredColumns = []string{}
@@ -96,39 +101,60 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	}
 	opts := importing.Options{Mapping: up.mapping, Schema: fields.Schema, Defaults: up.defaults,
 		Received: s.businessNow(), Location: s.Location, Workbook: up.format == "xlsx", Sheets: up.sheets}
-	// Rows are told from every row of the file, as the import tells them,
-	// and a workbook's cells holding a formula with no value saved refuse
-	// their rows as in the import. A damaged workbook is the job's to
-	// refuse: the preview shows the rows above the damage.
-	checked := checkWorkbook(up.format, in.File)
-	refs, err := importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
-	opts.Formulas = (<-checked).formulas
+	// Rows name rows of the whole file, as the import reads them (a
+	// workbook's sheets only from the first whose header names a party
+	// or a parent). Only the rows shown are read besides, and a workbook's
+	// cells holding a formula with no value saved refuse their rows as in
+	// the import. A damaged workbook is the job's to refuse: the preview
+	// shows the rows above the damage.
+	var refs importing.FileRefs
+	if up.wb != nil {
+		refs, err = up.wb.ReadRefs(importing.NewChecker(opts), up.resource)
+	} else {
+		refs, err = importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
+	}
 	if err != nil {
 		return v, unreadableFile(err)
 	}
+	sample, err := up.sample(in.File, n)
+	if err != nil {
+		return v, unreadableFile(err)
+	}
+	if up.wb != nil && len(sample) > 0 {
+		opts.Formulas = importing.UnsavedFormulas(in.File, sample[len(sample)-1].Line)
+	}
 	opts.Families = refs.Families
 	if up.resource == importing.People {
-		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, up, in.File, n, refs.Parties)
+		v.Rows, err = previewParties(ctx, s.People, opts, (*importing.Checker).PersonFields, sample, refs.Parties)
 	} else {
-		v.Rows, err = previewParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, up, in.File, n, refs.Parties)
+		v.Rows, err = previewParties(ctx, s.Organisations, opts, (*importing.Checker).OrganisationFields, sample, refs.Parties)
 	}
 	return v, err
 }
 
-// previewParties runs the first n rows of the file through the import's
-// checks (checkChunks, then refuseExisting in a transaction that writes
-// nothing) and returns them in file order; named are the file's parties.
-func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
-	up upload, file []byte, n int, named *importing.FileParties) ([]PreviewRow, error) {
+// sample returns the first n rows of the upload's file.
+func (up upload) sample(file []byte, n int) ([]importing.Row, error) {
+	rows := readRows(up.format, file, up.mapping)
+	if up.wb != nil {
+		rows = up.wb.Rows(up.mapping)
+	}
 	var sample []importing.Row
-	for row, err := range readRows(up.format, file, opts.Mapping) {
+	for row, err := range rows {
 		if err != nil {
-			return nil, unreadableFile(err)
+			return nil, err
 		}
 		if sample = append(sample, row); len(sample) == n {
 			break
 		}
 	}
+	return sample, nil
+}
+
+// previewParties runs the sample's rows through the import's checks
+// (checkChunks, then refuseExisting in a transaction that writes nothing)
+// and returns them in file order; named are the file's parties.
+func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Options, fields fieldCheck[T],
+	sample []importing.Row, named *importing.FileParties) ([]PreviewRow, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	chunks, held := checkChunks(gctx, g, opts, fields, p.k.keys, nil, named, rowsOf(sample))
 	var all []chunk[T]
@@ -155,6 +181,9 @@ func previewParties[T any](ctx context.Context, p *Parties[T], opts importing.Op
 			keep, problems, err := run.refuseExisting(ctx, tx, columns, ch)
 			if err != nil {
 				return err
+			}
+			for _, p := range ch.skipped {
+				byLine[p.Row] = &PreviewRow{Row: p.Row, Skipped: p.Message, Problems: []importing.Problem{}}
 			}
 			for _, c := range keep {
 				// Shown once every row's fate is known: a row of the file it

@@ -20,11 +20,20 @@ type sheetHead struct {
 }
 
 // uploadedFile is what checkFile reads of a file: its format, its sheets'
-// headers (one for a CSV file) and a workbook's sheets.
+// headers (one for a CSV file) and a workbook's sheets; wb is the workbook,
+// open, for the rows a preview reads (nil for a CSV file).
 type uploadedFile struct {
 	format string
 	heads  []sheetHead
 	sheets importing.Sheets
+	wb     *importing.Workbook
+}
+
+// close closes the file's workbook, if it has one.
+func (f uploadedFile) close() {
+	if f.wb != nil {
+		f.wb.Close()
+	}
 }
 
 // headers returns every sheet's headers, each once, in file order.
@@ -57,9 +66,10 @@ func onSheet(sheet, msg string) string {
 // damaged (importing.CheckWorkbook), fails its job at once, before the job
 // writes anything.
 // Every sheet of a workbook is read, each under its own header, so each
-// sheet's header is checked.
-func checkFile(name string, file []byte, m importing.Mapping) (uploadedFile, error) {
-	f := uploadedFile{format: "csv"}
+// sheet's header is checked. The workbook is left open, for the caller to
+// close (uploadedFile.close), unless the file is refused.
+func checkFile(name string, file []byte, m importing.Mapping) (f uploadedFile, err error) {
+	f = uploadedFile{format: "csv"}
 	if len(file) == 0 {
 		return f, badFile("is empty")
 	}
@@ -74,12 +84,16 @@ func checkFile(name string, file []byte, m importing.Mapping) (uploadedFile, err
 	}
 	rows := importing.ReadCSV(bytes.NewReader(file), m)
 	if f.format == "xlsx" {
-		wb, err := importing.OpenWorkbook(bytes.NewReader(file))
-		if err != nil {
-			return f, unreadableFile(err)
+		wb, openErr := importing.OpenWorkbook(bytes.NewReader(file))
+		if openErr != nil {
+			return f, unreadableFile(openErr)
 		}
-		defer wb.Close()
-		f.sheets, rows = wb.Sheets, wb.Heads(m)
+		defer func() { // err is the named result: the file refused
+			if err != nil {
+				wb.Close()
+			}
+		}()
+		f.wb, f.sheets, rows = wb, wb.Sheets, wb.Heads(m)
 	}
 	for row, err := range rows {
 		if err != nil {

@@ -50,9 +50,12 @@ type Import struct {
 	// AlreadyStored counts the rows that are a stored party as it is
 	// stored (ImportProblem.AlreadyStored): neither created nor failed.
 	AlreadyStored int `json:"already_stored" db:"already_stored"`
+	// Skipped counts the rows at or below the end of a form's list (a
+	// total, a signature block): neither parties nor failed.
+	Skipped int `json:"skipped" db:"skipped"`
 }
 
-const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, already_stored, error, created_by, created_at, finished_at,
+const importCols = `id::text, resource, format, fingerprint, status, total, processed, created, failed, already_stored, skipped, error, created_by, created_at, finished_at,
  ignored_columns, attempts, defaults, undone, undone_at, parents_created, parents_linked, sheets, file_name, coalesce(undone_by, '') AS undone_by`
 
 // InsertImport stores a pending job with its file, or returns the earlier
@@ -196,16 +199,17 @@ func Heartbeat(ctx context.Context, db DB, id, token string) error {
 }
 
 // ChunkCounts are the rows of a chunk of an import: processed ones are
-// created, already stored (the party as stored) or failed.
+// created, already stored (the party as stored), skipped (past the end of
+// a form's list) or failed.
 type ChunkCounts struct {
-	Processed, Created, AlreadyStored, Failed int
+	Processed, Created, AlreadyStored, Skipped, Failed int
 }
 
 // ChunkWritten records, inside the chunk's transaction, that chunk no of a
 // job is written and adds its counts; ErrLostClaim if the claim is gone.
 func ChunkWritten(ctx context.Context, tx pgx.Tx, id, token string, no int, n ChunkCounts) error {
 	tag, err := tx.Exec(ctx, `UPDATE import_job SET processed=processed+$3, created=created+$4, failed=failed+$5, already_stored=already_stored+$6,
- total=GREATEST(total, processed+$3), heartbeat_at=now() WHERE id=$1 AND claim=$2`, id, token, n.Processed, n.Created, n.Failed, n.AlreadyStored)
+ skipped=skipped+$7, total=GREATEST(total, processed+$3), heartbeat_at=now() WHERE id=$1 AND claim=$2`, id, token, n.Processed, n.Created, n.Failed, n.AlreadyStored, n.Skipped)
 	if err != nil {
 		return fmt.Errorf("progress of import %s: %w", id, err)
 	}
