@@ -41,7 +41,8 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			Message: "is required when force is true: why the party stands beside the one the edit makes it share a phone, email or tax code with, or probably be"})
 	}
 	if !force && forceReason != "" {
-		// A client may send back the record it read, force_reason and all.
+		// It says why the party stands beside a duplicate, so only forcing
+		// one past sets it, a record sent back as read included.
 		return out, problem.Invalid("read-only field", problem.FieldError{Field: "force_reason",
 			Message: "cannot be changed but by an edit forced past a duplicate: send force: true with it"})
 	}
