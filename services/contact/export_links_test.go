@@ -13,8 +13,7 @@ import (
 	"github.com/rapportcrm/rapport/services/contact"
 )
 
-// Two schools, and two units, may share a name (one created without a
-// province is compared with nobody). An export names a person's workplace
+// Two schools, and two units, may share a name (in two provinces). An export names a person's workplace
 // and an organisation's supervising unit by name and id, "Trường ...
 // (<id>)", as it names relatives, and the importer looks the id up: the
 // export imports back with every row told by its own id, none refused as
@@ -25,10 +24,10 @@ import (
 func TestAnExportNamesWorkplacesAndUnitsByIDSoNamesakesImportBack(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
-	unit := create(t, h, tok, orgs, `{"kinds":["supervising_unit"],"name":"Phòng Giáo dục Thử"}`)
-	create(t, h, tok, orgs, `{"kinds":["supervising_unit"],"name":"Phòng Giáo dục Thử"}`)
+	unit := create(t, h, tok, orgs, `{"kinds":["supervising_unit"],"name":"Phòng Giáo dục Thử","province":"Hà Nội"}`)
+	create(t, h, tok, orgs, `{"kinds":["supervising_unit"],"name":"Phòng Giáo dục Thử","province":"Huế"}`)
 	school := create(t, h, tok, orgs, `{"kinds":["school"],"name":"Trường Tiểu học Thử","province":"Hà Nội","supervising_unit_id":"`+unit+`"}`)
-	create(t, h, tok, orgs, `{"kinds":["school"],"name":"Trường Tiểu học Thử"}`)
+	create(t, h, tok, orgs, `{"kinds":["school"],"name":"Trường Tiểu học Thử","province":"Huế"}`)
 	teacher := create(t, h, tok, people, `{"full_name":"Giáo Viên Xuất","phones":["0391000001"],
  "relationships":[{"kind":"works_at","party_id":"`+school+`","title":"Giáo viên"}]}`)
 

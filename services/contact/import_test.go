@@ -917,7 +917,7 @@ func TestAnImportLinksTheOrganisationsItsRowsName(t *testing.T) {
 	dongDa := create(t, h, tok, orgs, `{"name":"Phòng GD&ĐT Quận Đống Đa","kinds":["supervising_unit"]}`)
 	oldDongDa := create(t, h, tok, orgs, `{"name":"Phòng Giáo dục Đống Đa","kinds":["supervising_unit"]}`)
 	mustStatus(t, h.Do(t, "POST", orgs+"/"+dongDa+"/merge", tok, fmt.Sprintf(`{"merged_id":%q,"keep":{"name":"survivor"}}`, oldDongDa)), 200)
-	kimDong := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"tax_code":"0109876543"}`)
+	kimDong := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"tax_code":"0109876543","province":"Hà Nội"}`)
 	create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"province":"Lâm Đồng"}`)
 
 	units := "Tên đơn vị;Đơn vị chủ quản\n" +

@@ -220,7 +220,7 @@ func TestAMergeAsksAboutEachDifferingCustomField(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
 	a := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"custom_fields":{"student_count":900}}`)
-	b := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"custom_fields":{"student_count":1200}}`)
+	b := create(t, h, tok, orgs, `{"name":"Trường THCS Kim Đồng","kinds":["school"],"emails":["kimdong@example.vn"],"custom_fields":{"student_count":1200}}`)
 
 	got := conflictsOf(t, h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b)))
 	if want := []conflict{{"custom_fields.student_count", 900.0, 1200.0}}; !reflect.DeepEqual(got, want) {
@@ -279,7 +279,7 @@ func TestChoosingASupervisingUnitBelowTheMergedPartiesIsRefused(t *testing.T) {
 	so := create(t, h, tok, orgs, `{"name":"Sở GD&ĐT Hà Nội","kinds":["supervising_unit"]}`)
 	a := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"],"supervising_unit_id":%q}`, so))
 	below := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Trường THCS Ba Đình","kinds":["school"],"supervising_unit_id":%q}`, a))
-	b := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"],"supervising_unit_id":%q}`, below))
+	b := create(t, h, tok, orgs, fmt.Sprintf(`{"name":"Phòng GD&ĐT Ba Đình","kinds":["supervising_unit"],"emails":["badinh@example.vn"],"supervising_unit_id":%q}`, below))
 
 	r := h.Do(t, "POST", orgs+"/"+a+"/merge", tok, fmt.Sprintf(`{"merged_id":%q}`, b))
 	got := conflictsOf(t, r)

@@ -105,7 +105,8 @@ func TestAStaffListImportedAgainWithoutPhonesCreatesOnlyTheNewTeacher(t *testing
 // A Phòng's list of schools has no tax codes; imported again with one school
 // more, it creates only that school, and the same school typed in by hand
 // is a 409 naming the stored one unless forced with a reason. A school of
-// the same name in another province is another school.
+// the same name in another province is another school; one without a
+// province is any province's.
 func TestAListOfSchoolsImportedAgainWithoutTaxCodesCreatesOnlyTheNewSchool(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Trainer)
@@ -146,7 +147,8 @@ func TestAListOfSchoolsImportedAgainWithoutTaxCodesCreatesOnlyTheNewSchool(t *te
 	}
 	mustStatus(t, h.Do(t, "POST", orgs, tok, fmt.Sprintf(body, `,"force":true,"force_reason":"the commune has two schools of that name"`)), 201)
 	mustStatus(t, h.Do(t, "POST", orgs, tok, fmt.Sprintf(body, `,"tax_code":"3001234568"`)), 201)
-	mustStatus(t, h.Do(t, "POST", orgs, tok, `{"name":"Trường Mầm non Sen Hồng","kinds":["school"]}`), 201) // no province: nothing to compare
+	// No province: compared with every province's namesake.
+	mustStatus(t, h.Do(t, "POST", orgs, tok, `{"name":"Trường Mầm non Sen Hồng","kinds":["school"]}`), 409)
 }
 
 // A person without phone or email typed in by hand at the school where a

@@ -13,8 +13,8 @@ import (
 // A full stop, a comma or a dash typed into a name does not make a second
 // school or a second teacher: the probable-duplicate check reads
 // punctuation as a space (party.NameKey), through the API and in an
-// import, against stored parties and rows of the file. A school without a
-// province is still compared with nobody.
+// import, against stored parties and rows of the file, whether a province
+// is given or not.
 func TestPunctuationDoesNotTellAProbableDuplicateApart(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
@@ -22,7 +22,7 @@ func TestPunctuationDoesNotTellAProbableDuplicateApart(t *testing.T) {
 	for _, name := range []string{"Trường THCS Dup.", "truong thcs, dup", "Trường  THCS-Dup"} {
 		mustStatus(t, h.Do(t, "POST", orgs, tok, fmt.Sprintf(`{"kinds":["school"],"name":%q,"province":"Ha Noi"}`, name)), 409)
 	}
-	create(t, h, tok, orgs, `{"kinds":["school"],"name":"Trường THCS Dup."}`) // no province: compared with nobody, as before
+	mustStatus(t, h.Do(t, "POST", orgs, tok, `{"kinds":["school"],"name":"Trường THCS Dup."}`), 409) // no province: with every province's
 	create(t, h, tok, people, `{"full_name":"Trần Văn Bình","relationships":[{"kind":"works_at","party_id":"`+school+`"}]}`)
 	for _, name := range []string{"Trần Văn Bình.", "Trần Văn Bình,", "Trần-Văn Bình"} {
 		mustStatus(t, h.Do(t, "POST", people, tok, fmt.Sprintf(`{"full_name":%q,"relationships":[{"kind":"works_at","party_id":%q}]}`, name, school)), 409)

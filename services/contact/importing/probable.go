@@ -10,8 +10,8 @@ import (
 // staff list or a list of schools imported twice would create everyone
 // twice. Its name and place tell it instead: a row whose person has the
 // same name at the same workplace as an earlier row's (or a stored
-// person's), or whose organisation has the same name in the same province,
-// is probably that party again (party.ProbablySamePerson,
+// person's), or whose organisation has the same name in the same province
+// or no province on one of them, is probably that party again (party.ProbablySamePerson,
 // party.ProbablySameOrganisation), and is reported as a duplicate, not
 // created. An earlier row is compared whether it has keys or not, as a
 // stored party is; a row with keys is told by its keys alone.
@@ -40,15 +40,13 @@ func organisationLookalike(o party.Organisation) lookalike {
 }
 
 // under returns where l is looked up among the rows before it: a person's
-// workplaces, or an organisation's name in its province, folded as the
-// comparison folds them (party.NameKey); none for a party without a place
-// (placed).
+// workplaces, or an organisation's name, folded as the comparison folds
+// them (party.NameKey); none for a person working nowhere (placed). An
+// organisation is looked up by its name alone, as one without a province
+// is compared with every province's (party.ProbablySameOrganisation).
 func (l lookalike) under() []string {
 	if l.org {
-		if l.province == "" {
-			return nil
-		}
-		return []string{party.NameKey(l.name) + "\x00" + l.province}
+		return []string{party.NameKey(l.name)}
 	}
 	keys := make([]string, len(l.workplaces))
 	for i, w := range l.workplaces {
@@ -91,12 +89,10 @@ type earlier struct {
 	look lookalike
 }
 
-// placed reports whether l has a place to be compared at (see under).
+// placed reports whether l has a place to be compared at (see under): a
+// person a workplace; an organisation its name will do.
 func (l lookalike) placed() bool {
-	if l.org {
-		return l.province != ""
-	}
-	return len(l.workplaces) > 0
+	return l.org || len(l.workplaces) > 0
 }
 
 // add remembers the party of the row at line.
@@ -150,7 +146,11 @@ func (c *Checker) sameLookalike(at KeyPlace, keys []party.Key, record bool) []Pr
 	if len(keys) == 0 && at.look.placed() {
 		if e, ok := c.lookalikes.first(at.look); ok {
 			as := fmt.Sprintf("%s (%s)", c.opts.Sheets.Row(e.line), e.look.name)
-			return []Problem{{Row: at.line, Column: at.nameColumn, DuplicateOfRow: e.line, Message: ProbableDuplicate(at.look.org, as)}}
+			msg := ProbableDuplicate(at.look.org, as)
+			if at.look.org && (at.look.province == "" || e.look.province == "") {
+				msg = ProbableNamesake(as)
+			}
+			return []Problem{{Row: at.line, Column: at.nameColumn, DuplicateOfRow: e.line, Message: msg}}
 		}
 	}
 	if record {
@@ -171,4 +171,13 @@ func ProbableDuplicate(org bool, as string) string {
 	}
 	return fmt.Sprintf("same name and workplace as %s, and no phone or email to tell them apart: "+
 		"a person is imported once, so this row is not; if they are two people, add this one's phone or email", as)
+}
+
+// ProbableNamesake says why a row of an organisation without tax code,
+// phone or email is not created when it has the name of as, and one of the
+// two has no province, which would tell them apart
+// (party.ProbablySameOrganisation).
+func ProbableNamesake(as string) string {
+	return fmt.Sprintf("same name as %s, one of them without a province, and no tax code, phone or email to tell them apart: "+
+		"an organisation is imported once, so this row is not; if they are two organisations, give both their provinces, or add this one's tax code", as)
 }

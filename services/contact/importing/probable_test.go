@@ -50,7 +50,12 @@ func TestARowWithoutKeysLikeAnEarlierRowsPartyIsReportedAsItsDuplicate(t *testin
 			Message: ProbableDuplicate(true, "row 2 (Trường Mầm non Sen Hồng)")}}},
 		{4, "Trường Mầm non Sen Hồng", "Nghệ An", "", nil},           // another province's
 		{5, "Trường Mầm non Sen Hồng", "Hà Tĩnh", "3001234567", nil}, // its tax code tells it
-		{6, "Trường Mầm non Sen Hồng", "", "", nil},                  // no province to compare
+		{6, "Trường Mầm non Sen Hồng", "", "", []Problem{{Row: 6, Column: "Tên đơn vị", DuplicateOfRow: 2, // no province: any province's
+			Message: ProbableNamesake("row 2 (Trường Mầm non Sen Hồng)")}}},
+		{7, "Trường Mầm non Hoa Mai", "", "", nil},
+		{8, "Trường Mầm non Hoa Mai", "Nghệ An", "", []Problem{{Row: 8, Column: "Tên đơn vị", DuplicateOfRow: 7, // beside one without
+			Message: ProbableNamesake("row 7 (Trường Mầm non Hoa Mai)")}}},
+		{9, "Trường Mầm non Hoa Mai", "Hà Tĩnh", "3001234568", nil}, // its tax code tells it
 	} {
 		if got := organisation(step.line, step.name, step.province, step.code); !reflect.DeepEqual(got, step.want) {
 			t.Errorf("organisation row %d:\n got %+v\nwant %+v", step.line, got, step.want)

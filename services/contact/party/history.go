@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// What a party's history records besides its fields' changes.
-var historyEvents = []string{"created", "deleted", "restored", "interaction", "merged_from", "merge_conflict"}
+// What a party's history records besides its fields' changes: force_reason
+// is no field an edit diffs, but an edit forced past a duplicate sets it.
+var historyEvents = []string{"created", "deleted", "restored", "interaction", "merged_from", "merge_conflict", "force_reason"}
 
 // OrganisationHistoryFields and PersonHistoryFields are the names a
 // history entry of each may hold, by their first part ("consents" for

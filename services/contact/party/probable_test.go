@@ -41,7 +41,7 @@ func TestAPersonWithoutKeysIsProbablyANamesakeAtTheSameWorkplace(t *testing.T) {
 	}
 }
 
-func TestAnOrganisationWithoutKeysIsProbablyANamesakeInTheSameProvince(t *testing.T) {
+func TestAnOrganisationWithoutKeysIsProbablyANamesakeInTheSameProvinceOrWhereOneHasNone(t *testing.T) {
 	in := func(name, province string) Organisation {
 		return Organisation{Name: name, Province: province, CurrentProvince: province}
 	}
@@ -58,7 +58,10 @@ func TestAnOrganisationWithoutKeysIsProbablyANamesakeInTheSameProvince(t *testin
 		{"punctuation and spaces", in("Trường Mầm non (Sen Hồng) ", "Hà Tĩnh"), in("Trường  Mầm non - Sen Hồng", "Hà Tĩnh"), true},
 		{"another province", in("Trường Mầm non Sen Hồng", "Nghệ An"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
 		{"another name", in("Trường Mầm non Hoa Mai", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
-		{"no province", in("Trường Mầm non Sen Hồng", ""), in("Trường Mầm non Sen Hồng", ""), false},
+		{"neither has a province", in("Trường Mầm non Sen Hồng", ""), in("Trường Mầm non Sen Hồng", ""), true},
+		{"no province, beside one with", in("Trường Mầm non Sen Hồng", ""), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), true},
+		{"a province, beside one without", in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), in("Trường Mầm non Sen Hồng", ""), true},
+		{"no province, another name", in("Trường Mầm non Hoa Mai", ""), in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
 		{"a tax code tells them", withCode, in("Trường Mầm non Sen Hồng", "Hà Tĩnh"), false},
 	} {
 		if got := ProbablySameOrganisation(c.o, c.q); got != c.want {
@@ -74,5 +77,67 @@ func TestWorkplacesAreTheWorksAtLinksInOrder(t *testing.T) {
 	}
 	if got := (Person{}).Workplaces(); got != nil {
 		t.Errorf("no links: %v", got)
+	}
+}
+
+// An edit is compared only for what it changes: a pair that matched
+// before it stays allowed, and an edit that changes nothing the rule
+// reads is not compared at all.
+func TestAnEditIsProbablyADuplicateOnlyOfThePartiesItNewlyMatches(t *testing.T) {
+	const school, other = "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20", "0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21"
+	at := func(name, org string, phones ...string) Person {
+		p := Person{FullName: name, Phones: phones}
+		if org != "" {
+			p.Relationships = []Relationship{{Kind: RelWorksAt, PartyID: org}}
+		}
+		return p
+	}
+	cuc := at("Trần Thị Cúc", school)
+	for _, c := range []struct {
+		name          string
+		before, after Person
+		again, makes  bool
+	}{
+		{"renamed into her name", at("Trần Thị Mai", school), at("Trần T. Cúc", school), true, true},
+		{"moved to her school", at("Trần Thị Cúc", other), at("Trần Thị Cúc", school), true, true},
+		{"her phone removed", at("Trần Thị Cúc", school, "+84912000111"), at("Trần Thị Cúc", school), true, true},
+		{"already her namesake, tags changed", at("Trần Thị Cúc", school), at("Trần Thị Cúc", school), false, false},
+		{"already her namesake, renamed as abbreviated", at("Trần Thị Cúc", school), at("Trần T. Cúc", school), true, false},
+		{"renamed, but a phone tells her", at("Trần Thị Mai", school, "+84912000111"), at("Trần Thị Cúc", school, "+84912000111"), false, false},
+		{"renamed, working nowhere", at("Trần Thị Mai", ""), at("Trần Thị Cúc", ""), false, false},
+		{"renamed away from her name", at("Trần Thị Cúc", school), at("Trần Thị Mai", school), true, false},
+	} {
+		if got := PersonComparedAgain(c.before, c.after); got != c.again {
+			t.Errorf("%s: compared again %v, want %v", c.name, got, c.again)
+		}
+		if got := EditMakesProbablySamePerson(c.before, c.after, cuc); got != c.makes {
+			t.Errorf("%s: makes a probable duplicate %v, want %v", c.name, got, c.makes)
+		}
+	}
+
+	in := func(name, province string, code string) Organisation {
+		return Organisation{Name: name, Province: province, CurrentProvince: province, TaxCode: code}
+	}
+	senHong := in("Trường Mầm non Sen Hồng", "Hà Tĩnh", "")
+	for _, c := range []struct {
+		name          string
+		before, after Organisation
+		again, makes  bool
+	}{
+		{"renamed into its name", in("Trường Mầm non Hoa Mai", "Hà Tĩnh", ""), in("Trường Mầm non Sen Hồng", "Hà Tĩnh", ""), true, true},
+		{"moved into its province", in("Trường Mầm non Sen Hồng", "Nghệ An", ""), in("Trường Mầm non Sen Hồng", "Hà Tĩnh", ""), true, true},
+		{"its province removed", in("Trường Mầm non Sen Hồng", "Nghệ An", ""), in("Trường Mầm non Sen Hồng", "", ""), true, true},
+		{"its tax code removed", in("Trường Mầm non Sen Hồng", "Hà Tĩnh", "3001234567"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh", ""), true, true},
+		{"already its namesake, tags changed", in("Trường Mầm non Sen Hồng", "", ""), in("Trường Mầm non Sen Hồng", "", ""), false, false},
+		{"already its namesake, province given", in("Trường Mầm non Sen Hồng", "", ""), in("Trường Mầm non Sen Hồng", "Hà Tĩnh", ""), true, false},
+		{"renamed, but a tax code tells it", in("Trường Mầm non Hoa Mai", "Hà Tĩnh", "3001234567"), in("Trường Mầm non Sen Hồng", "Hà Tĩnh", "3001234567"), false, false},
+		{"renamed in another province", in("Trường Mầm non Hoa Mai", "Nghệ An", ""), in("Trường Mầm non Sen Hồng", "Nghệ An", ""), true, false},
+	} {
+		if got := OrganisationComparedAgain(c.before, c.after); got != c.again {
+			t.Errorf("%s: compared again %v, want %v", c.name, got, c.again)
+		}
+		if got := EditMakesProbablySameOrganisation(c.before, c.after, senHong); got != c.makes {
+			t.Errorf("%s: makes a probable duplicate %v, want %v", c.name, got, c.makes)
+		}
 	}
 }

@@ -24,18 +24,28 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
-// DuplicateError is a creation (or an edit, or a restore) refused because
-// live parties share a normalised phone, email or tax code, or, for a
-// party with none of them, are probably it (Probable: a person of the same
-// name at the same workplace, an organisation of the same name in the same
-// province); Matches are those parties.
+// DuplicateError is a creation, an edit or a restore (Write) refused
+// because live parties share a normalised phone, email or tax code, or,
+// for a party with none of them, are probably it (Probable: a person of
+// the same name at the same workplace, an organisation of the same name
+// in the same province or with no province on one of them); Matches are
+// those parties.
 type DuplicateError struct {
 	Matches  []any
 	Probable bool
-	// Restoring says the write refused is a restore, which force and its
-	// reason override, not force_reason.
-	Restoring bool
+	Write    Write
 }
+
+// Write is the kind of write a DuplicateError refuses, which force and its
+// reason override: the problem says what force would do.
+type Write int
+
+// The writes a duplicate refuses.
+const (
+	Creating Write = iota
+	Editing
+	Restoring
+)
 
 func (e *DuplicateError) Error() string {
 	if e.Probable {
@@ -184,7 +194,7 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		if err := store.LockKeys(ctx, tx, slices.Concat(r.Keys, lookalikeLocks(v))); err != nil {
 			return err
 		}
-		forced, err := p.duplicates(ctx, tx, v, r.Keys, force)
+		forced, err := p.duplicates(ctx, tx, v, r.Keys, force, Creating, "")
 		if err != nil {
 			return err
 		}
@@ -341,11 +351,12 @@ func liveRef(ctx context.Context, db store.DB, id string, want store.Type) (reso
 	return resolved, "", nil
 }
 
-// duplicate is the error refusing a write whose keys the stored documents
-// docs hold, or, probable, a write without keys that they probably are;
+// duplicate is the error refusing a write w whose keys the stored
+// documents docs hold, or, probable, a write without keys that they
+// probably are;
 // its matches name their links as every answer holding a record does, so
 // staff can tell the Lan of one school from another's.
-func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte, probable bool) error {
+func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte, probable bool, w Write) error {
 	vs := make([]T, len(docs))
 	ptrs := make([]*T, len(docs))
 	for i, d := range docs {
@@ -361,7 +372,7 @@ func duplicate[T any](ctx context.Context, db store.DB, docs [][]byte, probable 
 	for i, v := range vs {
 		matches[i] = v
 	}
-	return &DuplicateError{Matches: matches, Probable: probable}
+	return &DuplicateError{Matches: matches, Probable: probable, Write: w}
 }
 
 // View is a party with what the store knows about it.

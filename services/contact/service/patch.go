@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -20,12 +21,30 @@ import (
 // Patch applies a JSON merge patch (RFC 7386: objects such as consents and
 // custom_fields merge member by member, null removes, arrays are replaced)
 // to a party, validates the result and records every changed field in history.
-func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition) (View[T], error) {
+//
+// An edit is checked for duplicates as a creation is, for what it changes
+// only (editDuplicates): a phone, email or tax code it adds that a live
+// party holds, or, for a party left without them, a stored party it now
+// probably is. Either refuses it (*DuplicateError) unless force is set
+// with forceReason, which then becomes the party's force_reason, its
+// change recorded in history; force with nothing to force past changes
+// nothing of it, as on a creation.
+func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition, force bool, forceReason string) (View[T], error) {
 	var out View[T]
-	for _, f := range []string{"id", "merged_ids", "current_province", "force_reason", "upcoming"} {
+	for _, f := range []string{"id", "merged_ids", "current_province", "upcoming"} {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}
+	}
+	if force && strings.TrimSpace(forceReason) == "" {
+		return out, problem.Invalid("a forced edit needs a reason", problem.FieldError{Field: "force_reason",
+			Message: "is required when force is true: why the party stands beside the one the edit makes it share a phone, email or tax code with, or probably be"})
+	}
+	if !force && forceReason != "" {
+		// It says why the party stands beside a duplicate, so only forcing
+		// one past sets it, a record sent back as read included.
+		return out, problem.Invalid("read-only field", problem.FieldError{Field: "force_reason",
+			Message: "cannot be changed but by an edit forced past a duplicate: send force: true with it"})
 	}
 	actor, now := Actor(ctx), p.s.now()
 	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
@@ -91,13 +110,18 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 		// force shares keys on purpose, and must stay editable.
 		had := keyStrings(p.k.keys(before))
 		added := slices.DeleteFunc(slices.Clone(r.Keys), func(k string) bool { return slices.Contains(had, k) })
-		if err := store.LockKeys(ctx, tx, added); err != nil {
+		forced, err := p.editDuplicates(ctx, tx, before, next, added, force)
+		if err != nil {
 			return err
 		}
-		if matches, err := store.FindByKeys(ctx, tx, p.k.table, added, r.ID); err != nil {
-			return err
-		} else if len(matches) > 0 {
-			return duplicate[T](ctx, tx, matches, false)
+		if forced {
+			was := *p.k.forceReason(&before)
+			*p.k.forceReason(&next) = forceReason
+			changes = append(changes, party.Change{Field: "force_reason", Old: nilIfEmpty(was), New: forceReason})
+			if r, err = row(p.k, next); err != nil {
+				return err
+			}
+			out.Party = p.answer(next, meta)
 		}
 		if out.Meta.Version, err = p.save(ctx, tx, r, changes, actor, now); err != nil {
 			return err
@@ -121,6 +145,15 @@ func (p *Parties[T]) save(ctx context.Context, tx pgx.Tx, r store.Row, changes [
 		return 0, err
 	}
 	return version, store.InsertHistory(ctx, tx, p.k.table, r.ID, actor, now, toStore(changes))
+}
+
+// nilIfEmpty is s, or nil for "": a history entry's old value of a field
+// the party did not have.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func toStore(cs []party.Change) []store.Change {

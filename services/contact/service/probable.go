@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -71,7 +72,7 @@ func organisationLookalikes(ctx context.Context, db store.DB, os []party.Organis
 	var names, provinces []string
 	seen := map[[2]string]bool{}
 	for _, o := range os {
-		if len(o.DuplicateKeys()) > 0 || o.CurrentProvince == "" {
+		if len(o.DuplicateKeys()) > 0 {
 			continue
 		}
 		if q := [2]string{party.NameKey(o.Name), o.CurrentProvince}; !seen[q] {
@@ -86,8 +87,18 @@ func organisationLookalikes(ctx context.Context, db store.DB, os []party.Organis
 	if err != nil || len(found) == 0 {
 		return out, err
 	}
+	// Each party is compared with the organisations of its name only, so
+	// that a chunk of 5,000 rows does not compare each with all found.
+	byName := map[string][]store.Lookalike{}
+	for _, l := range found {
+		k := party.NameKey(l.Name)
+		// One without a province is found once for each province asked.
+		if !slices.ContainsFunc(byName[k], func(m store.Lookalike) bool { return m.ID == l.ID }) {
+			byName[k] = append(byName[k], l)
+		}
+	}
 	for i, o := range os {
-		for _, l := range found {
+		for _, l := range byName[party.NameKey(o.Name)] {
 			if party.ProbablySameOrganisation(o, party.Organisation{Name: l.Name, CurrentProvince: l.At}) {
 				out[i] = append(out[i], l)
 			}
@@ -96,10 +107,11 @@ func organisationLookalikes(ctx context.Context, db store.DB, os []party.Organis
 	return out, nil
 }
 
-// lookalikeLocks are the advisory locks (store.LockKeys) a creation of v
+// lookalikeLocks are the advisory locks (store.LockKeys) a write of v
 // without keys takes, so that two requests creating the same person at one
-// workplace, or the same organisation in one province, at once cannot
-// both pass the check: what lookalikes looks it up by.
+// workplace, or the same organisation, at once cannot both pass the check:
+// what lookalikes looks it up by. An organisation's is its name alone, as
+// one without a province is compared with every province's.
 func lookalikeLocks[T any](v T) []string {
 	var locks []string
 	switch v := any(v).(type) {
@@ -110,8 +122,8 @@ func lookalikeLocks[T any](v T) []string {
 			}
 		}
 	case party.Organisation:
-		if len(v.DuplicateKeys()) == 0 && v.CurrentProvince != "" {
-			locks = append(locks, "organisation:"+party.NameKey(v.Name)+":"+v.CurrentProvince)
+		if len(v.DuplicateKeys()) == 0 {
+			locks = append(locks, "organisation:"+party.NameKey(v.Name))
 		}
 	}
 	return locks
@@ -150,40 +162,132 @@ func (r *importRun[T]) lookalikes(ctx context.Context, db store.DB, pending []ca
 		}
 		row := pending[at[j]].row
 		as := importing.Existing(r.p.k.noun(), same[0].ID, same[0].Name)
-		out[at[j]] = store.ImportProblem{Row: row.Line, Column: columns.Column(row, importing.FieldName),
-			Message: importing.ProbableDuplicate(r.p.k.table == store.Organization, as)}
+		msg := importing.ProbableDuplicate(r.p.k.table == store.Organization, as)
+		if o, ok := any(vs[j]).(party.Organisation); ok && (o.CurrentProvince == "" || same[0].At == "") {
+			msg = importing.ProbableNamesake(as)
+		}
+		out[at[j]] = store.ImportProblem{Row: row.Line, Column: columns.Column(row, importing.FieldName), Message: msg}
 	}
 	return out, nil
 }
 
-// duplicates refuses a new party v, whose duplicate keys are keys, that
-// live parties share a key with, or, with no key, that a stored party
-// probably is (a *DuplicateError listing them), unless force is set; it
-// reports whether force was needed, so that a reason is kept only for a
-// duplicate there is.
-func (p *Parties[T]) duplicates(ctx context.Context, tx pgx.Tx, v T, keys []string, force bool) (bool, error) {
+// duplicates refuses a party v written anew (w: created, or restored as
+// self), whose duplicate keys are keys, that live parties other than self
+// share a key with, or, with no key, that a stored party probably is (a
+// *DuplicateError listing them), unless force is set; it reports whether
+// force was needed, so that a reason is kept only for a duplicate there
+// is.
+func (p *Parties[T]) duplicates(ctx context.Context, tx pgx.Tx, v T, keys []string, force bool, w Write, self string) (bool, error) {
 	if len(keys) > 0 {
-		matches, err := store.FindByKeys(ctx, tx, p.k.table, keys, "")
+		matches, err := store.FindByKeys(ctx, tx, p.k.table, keys, self)
 		if err != nil || len(matches) == 0 {
 			return false, err
 		}
 		if !force {
-			return false, duplicate[T](ctx, tx, matches, false)
+			return false, duplicate[T](ctx, tx, matches, false, w)
 		}
 		return true, nil
 	}
 	// No key tells it: a stored party of the same name where it is
 	// (party.ProbablySamePerson) probably does.
 	same, err := lookalikes(ctx, tx, []T{v})
-	if err != nil || len(same[0]) == 0 {
+	if err != nil {
 		return false, err
 	}
+	docs := lookalikeDocs(same[0], func(l store.Lookalike) bool { return l.ID != self })
+	if len(docs) == 0 {
+		return false, nil
+	}
 	if !force {
-		docs := make([][]byte, len(same[0]))
-		for i, l := range same[0] {
-			docs[i] = l.Doc
-		}
-		return false, duplicate[T](ctx, tx, docs, true)
+		return false, duplicate[T](ctx, tx, docs, true, w)
 	}
 	return true, nil
+}
+
+// editDuplicates refuses an edit of before into next, whose duplicate keys
+// are keys, for what it changes only: the keys it adds (added) that live
+// parties hold, or, with no key left, the stored parties next probably is
+// and before was not (party.EditMakesProbablySamePerson), so a pair that
+// matched already, on purpose or before the rule, stays editable. It
+// reports whether force was needed, as duplicates does. The advisory locks
+// of what it looks up are taken first.
+func (p *Parties[T]) editDuplicates(ctx context.Context, tx pgx.Tx, before, next T, added []string, force bool) (bool, error) {
+	again := comparedAgain(before, next)
+	locks := added
+	if again {
+		locks = slices.Concat(added, lookalikeLocks(next))
+	}
+	if err := store.LockKeys(ctx, tx, locks); err != nil {
+		return false, err
+	}
+	self := *p.k.id(&next)
+	forced := false
+	if matches, err := store.FindByKeys(ctx, tx, p.k.table, added, self); err != nil {
+		return false, err
+	} else if len(matches) > 0 {
+		if !force {
+			return false, duplicate[T](ctx, tx, matches, false, Editing)
+		}
+		forced = true
+	}
+	if !again {
+		return forced, nil
+	}
+	same, err := lookalikes(ctx, tx, []T{next})
+	if err != nil {
+		return false, err
+	}
+	docs := lookalikeDocs(same[0], func(l store.Lookalike) bool { return l.ID != self && editMakesLookalike(before, next, l) })
+	if len(docs) == 0 {
+		return forced, nil
+	}
+	if !force {
+		return false, duplicate[T](ctx, tx, docs, true, Editing)
+	}
+	return true, nil
+}
+
+// comparedAgain reports whether an edit from before to next changes what
+// the probable-duplicate rule reads of it (party.PersonComparedAgain), so
+// that a change of tags costs no query.
+func comparedAgain[T any](before, next T) bool {
+	switch b := any(before).(type) {
+	case party.Person:
+		return party.PersonComparedAgain(b, any(next).(party.Person))
+	case party.Organisation:
+		return party.OrganisationComparedAgain(b, any(next).(party.Organisation))
+	}
+	return false
+}
+
+// editMakesLookalike reports whether the edit of before into next makes
+// it probably the stored l when before was not. A person is read whole
+// from its document: before may have matched them at another of their
+// workplaces than the one they were found at.
+func editMakesLookalike[T any](before, next T, l store.Lookalike) bool {
+	switch b := any(before).(type) {
+	case party.Person:
+		var stored party.Person
+		if err := json.Unmarshal(l.Doc, &stored); err != nil { // compared as found
+			stored = party.Person{FullName: l.Name, Relationships: []party.Relationship{{Kind: party.RelWorksAt, PartyID: l.At}}}
+		}
+		return party.EditMakesProbablySamePerson(b, any(next).(party.Person), stored)
+	case party.Organisation:
+		stored := party.Organisation{Name: l.Name, CurrentProvince: l.At}
+		return party.EditMakesProbablySameOrganisation(b, any(next).(party.Organisation), stored)
+	}
+	return false
+}
+
+// lookalikeDocs returns the documents of the lookalikes keep keeps, each
+// once.
+func lookalikeDocs(ls []store.Lookalike, keep func(store.Lookalike) bool) [][]byte {
+	var docs [][]byte
+	var seen []string
+	for _, l := range ls {
+		if keep(l) && !slices.Contains(seen, l.ID) {
+			docs, seen = append(docs, l.Doc), append(seen, l.ID)
+		}
+	}
+	return docs
 }

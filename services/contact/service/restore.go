@@ -25,8 +25,11 @@ import (
 // member who deleted it or a steward may (ownership.MayRestore), with a
 // reason its history and the restored event keep.
 //
-// A live party created since that shares a phone, email or tax code
-// refuses it (*DuplicateError) unless force is set with forceReason, which
+// A live party created since that shares a phone, email or tax code, or,
+// for a party without them, that it probably is (the same name at the
+// same workplace or of an organisation where the province does not tell
+// them apart, as a creation is compared), refuses it (*DuplicateError)
+// unless force is set with forceReason, which
 // it then keeps as its force_reason: why it stands beside that party, not
 // why it came back (the reason, which its history keeps). Force with no
 // such party changes nothing of it. Its links follow the
@@ -42,7 +45,7 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool, fo
 	}
 	if force && strings.TrimSpace(forceReason) == "" {
 		return out, problem.Invalid("a forced restore needs a reason", problem.FieldError{Field: "force_reason",
-			Message: "is required when force is true: why the party stands beside the one created since that shares its phone, email or tax code"})
+			Message: "is required when force is true: why the party stands beside the one created since that shares its phone, email or tax code, or probably is it"})
 	}
 	if !force && forceReason != "" {
 		return out, problem.Invalid("force_reason without force", problem.FieldError{Field: "force_reason", Message: "is only allowed with force: true"})
@@ -64,19 +67,12 @@ func (p *Parties[T]) Restore(ctx context.Context, id, why string, force bool, fo
 		if err != nil {
 			return err
 		}
-		if err := store.LockKeys(ctx, tx, r.Keys); err != nil {
+		if err := store.LockKeys(ctx, tx, slices.Concat(r.Keys, lookalikeLocks(v))); err != nil {
 			return err
 		}
-		if matches, err := store.FindByKeys(ctx, tx, p.k.table, r.Keys, id); err != nil {
+		if forced, err := p.duplicates(ctx, tx, v, r.Keys, force, Restoring, id); err != nil {
 			return err
-		} else if len(matches) > 0 && !force {
-			err := duplicate[T](ctx, tx, matches, false)
-			var dup *DuplicateError
-			if errors.As(err, &dup) {
-				dup.Restoring = true
-			}
-			return err
-		} else if len(matches) > 0 {
+		} else if forced {
 			*p.k.forceReason(&v) = forceReason
 			if r, err = row(p.k, v); err != nil {
 				return err

@@ -45,12 +45,25 @@ ORDER BY p.id`, orgs, givens)
 
 // OrganisationsNamed returns the live organisations whose name key
 // (party.NameKey, which party_name_key derives from the stored search
-// name) is one of names and whose current province is the one beside it
-// in provinces, through organization_name_key_idx.
+// name) is one of names, in the province beside it in provinces or
+// without a province; beside a province "", in any province
+// (party.ProbablySameOrganisation). At is their province, "" for none. An
+// organisation without a province may be returned once for each pair it
+// matches.
+//
+// Each name is looked up on its own through organization_name_key_idx, by
+// its leading column, the name key (OFFSET 0 keeps the planner from
+// joining instead): left to join 5,000 names of an import chunk, with the
+// province no longer an equality, it sorted every organisation by a key
+// it computed for each (a merge join over a sequential scan, 1.3 s over
+// 400,000 organisations, against 0.25 s looked up name by name).
 func OrganisationsNamed(ctx context.Context, db DB, names, provinces []string) ([]Lookalike, error) {
-	rows, err := db.Query(ctx, `SELECT o.province AS at, o.id::text AS id, o.name, o.doc
+	rows, err := db.Query(ctx, `SELECT o.at, o.id, o.name, o.doc
 FROM unnest($1::text[], $2::text[]) AS q(name, province)
-JOIN organization o ON party_name_key(o.search_name) = q.name AND o.province = q.province
+CROSS JOIN LATERAL (SELECT coalesce(o.province, '') AS at, o.id::text AS id, o.name, o.doc
+ FROM organization o
+ WHERE party_name_key(o.search_name) = q.name AND (q.province = '' OR o.province IS NULL OR o.province = q.province)
+ OFFSET 0) AS o
 ORDER BY o.id`, names, provinces)
 	if err != nil {
 		return nil, fmt.Errorf("organisations of %d names: %w", len(names), err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/testkit"
@@ -51,6 +52,43 @@ VALUES ('0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20', '{}', 'Trường THCS Dup', 'tru
 	}
 	if len(found) != 1 || found[0].At != "Hà Nội" {
 		t.Fatalf("found %+v", found)
+	}
+}
+
+// TestOrganisationsNamedWithoutAProvinceFindsEveryProvincesNamesake
+// stores one school of a name in Hà Nội, one in Huế and one without a
+// province: asked without a province, all three are found; asked in Hà
+// Nội, that one and the one without; asked in Đà Nẵng, the one without.
+func TestOrganisationsNamedWithoutAProvinceFindsEveryProvincesNamesake(t *testing.T) {
+	pool := testkit.NewDatabase(t).Service(t, "contact", migrations.FS)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `INSERT INTO organization (id, doc, name, search_name, province, created_at, updated_at)
+VALUES ('0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f20', '{}', 'Trường THCS Dup', 'truong thcs dup', 'Hà Nội', now(), now()),
+ ('0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f21', '{}', 'Trường THCS Dup', 'truong thcs dup', 'Huế', now(), now()),
+ ('0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f22', '{}', 'Trường THCS Dup', 'truong thcs dup', NULL, now(), now()),
+ ('0190a3c2-6b1e-7c4d-9a2f-3e5b7d9c1f23', '{}', 'Trường THCS Khác', 'truong thcs khac', NULL, now(), now())`); err != nil {
+		t.Fatal(err)
+	}
+	key := party.NameKey("Trường THCS Dup")
+	for _, c := range []struct {
+		province string
+		want     []string
+	}{
+		{"", []string{"Hà Nội", "Huế", ""}},
+		{"Hà Nội", []string{"Hà Nội", ""}},
+		{"Đà Nẵng", []string{""}},
+	} {
+		found, err := OrganisationsNamed(ctx, pool, []string{key}, []string{c.province})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range found {
+			got = append(got, f.At)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("asked in %q: found in %q, want %q", c.province, got, c.want)
+		}
 	}
 }
 

@@ -31,13 +31,8 @@ func decodeCreate[T any](_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	var req createRequest[T]
-	for f, dst := range map[string]any{"force": &req.Force, "force_reason": &req.ForceReason} {
-		if v, ok := body[f]; ok {
-			if err := json.Unmarshal(v, dst); err != nil {
-				return nil, problem.Invalid("wrong type", problem.FieldError{Field: f, Message: "has the wrong type"})
-			}
-			delete(body, f)
-		}
+	if err := takeForce(body, &req.Force, &req.ForceReason); err != nil {
+		return nil, err
 	}
 	for _, f := range []string{"id", "merged_ids", "current_province", "upcoming"} {
 		if _, ok := body[f]; ok {
@@ -79,10 +74,14 @@ func get[T any](p *service.Parties[T]) endpoint.Endpoint {
 	}
 }
 
+// patchRequest is a merge patch plus the duplicate override, as a
+// create's.
 type patchRequest struct {
-	ID    string
-	Patch map[string]json.RawMessage
-	Pre   service.Precondition
+	ID          string
+	Patch       map[string]json.RawMessage
+	Pre         service.Precondition
+	Force       bool
+	ForceReason string
 }
 
 func decodePatch(_ context.Context, r *http.Request) (any, error) {
@@ -91,13 +90,16 @@ func decodePatch(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	req := patchRequest{ID: id, Pre: pre}
-	return req, problem.DecodeJSON(nil, r, &req.Patch, bodyLimit)
+	if err := problem.DecodeJSON(nil, r, &req.Patch, bodyLimit); err != nil {
+		return nil, err
+	}
+	return req, takeForce(req.Patch, &req.Force, &req.ForceReason)
 }
 
 func patch[T any](p *service.Parties[T]) endpoint.Endpoint {
 	return func(ctx context.Context, req any) (any, error) {
 		in := req.(patchRequest)
-		v, err := p.Patch(ctx, in.ID, in.Patch, in.Pre)
+		v, err := p.Patch(ctx, in.ID, in.Patch, in.Pre, in.Force, in.ForceReason)
 		return httpapi.Tagged{Body: v.Party, Version: v.Meta.Version}, err
 	}
 }

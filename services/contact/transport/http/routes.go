@@ -173,14 +173,8 @@ func mapError(err error) *problem.Problem {
 			fields[i] = problem.FieldError{Field: f.Field, Message: f.Message}
 		}
 		return problem.Invalid("the "+verr.Subject()+" is not valid", fields...)
-	case errors.As(err, &dup) && dup.Restoring:
-		return problem.Conflict("a party created since holds the same phone, email or tax code; send force: true with a force_reason to restore it anyway").With("matches", dup.Matches)
-	case errors.As(err, &dup) && dup.Probable:
-		return problem.Conflict("no phone, email or tax code tells this party apart, and a stored one probably is it: "+
-			"a person of the same name at the same workplace, or an organisation of the same name in the same province; "+
-			"send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
 	case errors.As(err, &dup):
-		return problem.Conflict("a party with the same phone, email or tax code exists; send force: true with a force_reason to create it anyway").With("matches", dup.Matches)
+		return duplicateProblem(dup)
 	case errors.As(err, &stale):
 		return problem.PreconditionFailed("the record changed since the version If-Match names: GET it again and make the change on what it holds now").
 			With("etag", httpapi.ETag(stale.Version))
