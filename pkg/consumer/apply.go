@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -30,6 +31,7 @@ type outcome struct {
 	waiting []jetstream.Msg // after a gap: deliver again later
 	park    []parked        // can never be applied in order: dead-letter
 	applied int
+	pastGap int // taken without a predecessor that did not come in time (Config.GapWait)
 }
 
 type parked struct {
@@ -82,11 +84,24 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 			last[k] = it.e.Sequence
 			changed[k] = true
 		default:
-			if md, err := it.msg.Metadata(); err == nil && md.NumDelivered >= uint64(c.cfg.MaxGapDeliveries) {
+			md, err := it.msg.Metadata()
+			switch {
+			case err == nil && c.cfg.GapWait > 0 && gapWaited(md.NumDelivered) >= c.cfg.GapWait:
+				// Its predecessor did not come in time: it is taken
+				// without it, as the handler allows (Config.GapWait).
+				if handled {
+					candidates = append(candidates, it)
+				} else {
+					out.done = append(out.done, it.msg)
+				}
+				last[k] = it.e.Sequence
+				changed[k] = true
+				out.pastGap++
+			case err == nil && md.NumDelivered >= uint64(c.cfg.MaxGapDeliveries):
 				out.park = append(out.park, parked{it, fmt.Errorf("%w: sequence %d of %s %s follows %d", errGapTimeout, it.e.Sequence, k.typ, k.id, l), true})
-				continue
+			default:
+				out.waiting = append(out.waiting, it.msg)
 			}
-			out.waiting = append(out.waiting, it.msg)
 		}
 	}
 
@@ -94,14 +109,26 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 	if err != nil {
 		return out, err
 	}
+	var late []item
 	for _, it := range old {
-		if seen[it.e.ID] {
+		switch {
+		case seen[it.e.ID]:
 			out.done = append(out.done, it.msg)
-			continue
+		case c.cfg.GapWait > 0:
+			late = append(late, it) // its successors did not wait for it
+		default:
+			// Older than the position yet never applied: it arrived after its
+			// aggregate moved on without it. Park it where an operator sees it.
+			out.park = append(out.park, parked{it, fmt.Errorf("sequence %d of %s %s arrived after the consumer moved past it", it.e.Sequence, it.e.AggregateType, it.e.AggregateID), false})
 		}
-		// Older than the position yet never applied: it arrived after its
-		// aggregate moved on without it. Park it where an operator sees it.
-		out.park = append(out.park, parked{it, fmt.Errorf("sequence %d of %s %s arrived after the consumer moved past it", it.e.Sequence, it.e.AggregateType, it.e.AggregateID), false})
+	}
+	if len(late) > 0 {
+		lateFresh, _, err := c.checkInbox(ctx, tx, late, nil)
+		if err != nil {
+			return out, err
+		}
+		maps.Copy(fresh, lateFresh)
+		candidates = append(candidates, late...)
 	}
 	for _, it := range candidates {
 		if !fresh[it.e.ID] {

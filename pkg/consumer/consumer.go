@@ -6,7 +6,8 @@
 // Order per aggregate holds with any number of replicas: the consumer keeps
 // the last applied sequence of each aggregate; the next one is applied, an
 // older one is acknowledged and skipped, and one after a gap is negatively
-// acknowledged with a delay because its predecessor is still on the way.
+// acknowledged with a delay because its predecessor is still on the way
+// (for a handler that allows it, taken without it after Config.GapWait).
 package consumer
 
 import (
@@ -51,6 +52,17 @@ type Config struct {
 	ReplayInterval   time.Duration // how often requested dead-letter replays are looked for (default 2s)
 	InboxRetention   time.Duration // how long inbox rows are kept (default 14 days)
 	StopTimeout      time.Duration // time given to in-flight batches at shutdown (default 10s)
+
+	// GapWait, when set, is for a handler whose events each stand on
+	// their own (a timeline entry per event), which an event is worth
+	// applying without its predecessor: the predecessor may never come
+	// (published before the consumer's subjects were widened to it). An
+	// event after a gap waits that long for its predecessor, and so keeps
+	// its order when that is only late; then it is applied without it, and
+	// the aggregate's position moves past the gap. A predecessor that
+	// still arrives is applied late, not dead-lettered. Unset, an event
+	// waits MaxGapDeliveries and is dead-lettered.
+	GapWait time.Duration
 
 	// BeforeAck, when set, runs after a batch committed and before it is
 	// acknowledged; an error abandons the acknowledgement as a crash would.
@@ -357,6 +369,16 @@ func backoff(attempt int) time.Duration {
 // gapDelay grows slowly: a predecessor is usually milliseconds away.
 func gapDelay(delivered uint64) time.Duration {
 	return min(time.Duration(delivered)*20*time.Millisecond, 2*time.Second)
+}
+
+// gapWaited is how long an event delivered for the delivered-th time has
+// at least waited for its predecessor: the delays it was given before.
+func gapWaited(delivered uint64) time.Duration {
+	var d time.Duration
+	for n := uint64(1); n < delivered; n++ {
+		d += gapDelay(n)
+	}
+	return d
 }
 
 // Errors for a consumer whose predecessor never came.

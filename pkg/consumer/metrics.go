@@ -11,6 +11,9 @@ import (
 
 type metrics struct {
 	applied, skipped, waiting, failed, dead prometheus.Counter
+	// pastGap counts the events taken, or passed, without a predecessor
+	// that did not come in time (Config.GapWait): each leaves a gap.
+	pastGap prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetStream, cfg Config) *metrics {
@@ -24,6 +27,7 @@ func newMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetS
 		waiting: events.WithLabelValues("out_of_order"),
 		failed:  events.WithLabelValues("failed"),
 		dead:    events.WithLabelValues("dead_lettered"),
+		pastGap: events.WithLabelValues("past_gap"),
 	}
 	if reg != nil {
 		reg.MustRegister(events, newStateCollector(pool, js, cfg))
@@ -35,6 +39,7 @@ func (m *metrics) count(out outcome) {
 	m.applied.Add(float64(out.applied))
 	m.skipped.Add(float64(len(out.done) - out.applied))
 	m.waiting.Add(float64(len(out.waiting)))
+	m.pastGap.Add(float64(out.pastGap))
 }
 
 // stateCollector reads lag and dead letters at scrape time.

@@ -35,6 +35,10 @@ type OrganizationSnapshot struct {
 	Stage             string   `json:"stage"`
 	Tags              []string `json:"tags"`
 	OwnerID           string   `json:"owner_id"`
+	// ForceReason is why staff created the organisation beside a stored
+	// one it probably is, or shares a phone, email or tax code with (sent
+	// with force); absent when it was created beside none.
+	ForceReason string `json:"force_reason,omitempty"`
 	// CustomFields are by name, as GET /api/contact/v1/field-definitions
 	// types them: text, number, true or false, or a YYYY-MM-DD date.
 	CustomFields map[string]any `json:"custom_fields"`
@@ -68,6 +72,10 @@ type PersonSnapshot struct {
 	Relationships   []ContactRelationship     `json:"relationships"`
 	Tags            []string                  `json:"tags"`
 	OwnerID         string                    `json:"owner_id"`
+	// ForceReason is why staff created the person beside a stored one
+	// they probably are, or share a phone or email with (sent with force);
+	// absent when they were created beside none.
+	ForceReason string `json:"force_reason,omitempty"`
 }
 
 // OrganizationCreated is published when an organisation is created (by the
@@ -198,13 +206,13 @@ type PersonOwnerChanged struct {
 // contactEntries are the events of the contact context.
 func contactEntries() []Entry {
 	return []Entry{
-		{Subject: "contact.organization.created", Version: 1, Payload: OrganizationCreated{}, Description: "An organisation was created; carries its full snapshot."},
+		{Subject: "contact.organization.created", Version: 1, Payload: OrganizationCreated{}, Description: "An organisation was created; carries its full snapshot, with force_reason when staff created it beside a stored organisation it matched (force)."},
 		{Subject: "contact.organization.updated", Version: 1, Payload: OrganizationUpdated{}, Description: "An organisation changed; carries the new snapshot and the changed field names."},
 		{Subject: "contact.organization.deleted", Version: 1, Payload: OrganizationDeleted{}, Description: "An organisation was deleted, by deleted_by; drop local copies."},
 		{Subject: "contact.organization.restored", Version: 1, Payload: OrganizationRestored{}, Description: "A deleted organisation was restored with its id, by restored_by, for reason; carries its full snapshot as created does: put local copies back."},
 		{Subject: "contact.organization.merged", Version: 1, Payload: OrganizationMerged{}, Description: "merged_id was merged into survivor_id; re-point local copies to the survivor."},
 		{Subject: "contact.organization.owner_changed", Version: 1, Payload: OrganizationOwnerChanged{}, Description: "An organisation has a new owner (reassignment, hand-over or merge), with who changed it and why."},
-		{Subject: "contact.person.created", Version: 1, Payload: PersonCreated{}, Description: "A person was created; carries their full snapshot."},
+		{Subject: "contact.person.created", Version: 1, Payload: PersonCreated{}, Description: "A person was created; carries their full snapshot, with force_reason when staff created them beside a stored person they matched (force)."},
 		{Subject: "contact.person.updated", Version: 1, Payload: PersonUpdated{}, Description: "A person changed; carries the new snapshot and the changed field names."},
 		{Subject: "contact.person.deleted", Version: 1, Payload: PersonDeleted{}, Description: "A person was deleted, by deleted_by; drop local copies."},
 		{Subject: "contact.person.restored", Version: 1, Payload: PersonRestored{}, Description: "A deleted person was restored with their id, by restored_by, for reason; carries their full snapshot as created does: put local copies back."},

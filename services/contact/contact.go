@@ -81,7 +81,7 @@ func Service() runner.Service {
 			timeline := d.Consumer(consumer.Config{Name: "contact-timeline", Stream: contactconsumer.TimelineStream,
 				Subjects: contactconsumer.TimelineSubjects}, contactconsumer.Timeline)
 			training := d.Consumer(consumer.Config{Name: "contact-training-timeline", Stream: contactconsumer.TrainingStream,
-				Subjects: contactconsumer.TrainingTimelineSubjects}, contactconsumer.TrainingTimeline)
+				Subjects: contactconsumer.TrainingTimelineSubjects, GapWait: contactconsumer.TrainingGapWait}, contactconsumer.TrainingTimeline)
 			return runner.Parts{
 				Handler:   transport.Handler(svc, d.Auth, d.Log, d.Tracer),
 				Consumers: []*consumer.Consumer{timeline, training},

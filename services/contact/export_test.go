@@ -129,9 +129,10 @@ func TestPeopleAndSegmentsExport(t *testing.T) {
 
 // An export imports back whole: the same files uploaded to another Rapport
 // (here a second service), organisations first, export again to the same
-// rows, ids aside. Only the id and the derived current province are
-// ignored on the way in. Links travel by name beside an id this Rapport
-// never issued, so the name is looked up: a unit's supervising unit,
+// rows, ids aside. Only what the service derives (the current province,
+// the follow-up) and the force_reason are ignored on the way in. Links
+// travel by name beside an id this Rapport never issued, so the name is
+// looked up: a unit's supervising unit,
 // listed above or below it, and a person's workplaces with their titles;
 // custom fields in columns headed by their names.
 func TestAnExportImportsBackWithNothingLost(t *testing.T) {
@@ -177,9 +178,10 @@ func TestAnExportImportsBackWithNothingLost(t *testing.T) {
 				// The id column is read, to find the stored party a row
 				// is; this Rapport never issued these ids, so every row
 				// is created. What the service derives (today's province,
-				// the follow-up its interactions set) is not read.
-				{orgs, "organizations", []string{"current_province", "next_action_on"}},
-				{people, "people", []string{"next_action_on"}},
+				// the follow-up its interactions set) is not read, nor
+				// why a party was created beside another (its history).
+				{orgs, "organizations", []string{"current_province", "next_action_on", "force_reason"}},
+				{people, "people", []string{"next_action_on", "force_reason"}},
 			} {
 				r := h.Do(t, "GET", c.path+"/export?format="+format, tok, nil)
 				before := read(t, r)

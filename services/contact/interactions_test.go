@@ -20,7 +20,7 @@ import (
 // logged with the wrong party deleted: the party's next action follows, the
 // party's history keeps the interaction before and after, the timeline
 // shows what now stands, and only the staff member who logged it or made
-// it, a manager or an admin may do it.
+// it, a lead, a manager or an admin may do it.
 func TestAnInteractionLoggedByMistakeIsCorrectedOrDeleted(t *testing.T) {
 	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
 	tok := h.Token(t, auth.Sales)
@@ -113,10 +113,11 @@ func TestAnInteractionLoggedByMistakeIsCorrectedOrDeleted(t *testing.T) {
 		t.Errorf("refused or empty patches wrote %d events and %d history entries", n-before, len(history())-1)
 	}
 
-	// Someone else's interaction is not theirs to change; a manager's it is.
-	for _, role := range []auth.Role{auth.Lead, auth.Trainer, auth.Director} {
-		mustStatus(t, h.Do(t, "PATCH", path+"/"+second, h.Token(t, role), `{"outcome":"x"}`), 403)
-		mustStatus(t, h.Do(t, "DELETE", path+"/"+second, h.Token(t, role), nil), 403)
+	// Someone else's interaction is not theirs to change; a manager's it is
+	// (and a lead's: TestALeadCorrectsOrDeletesATeamMembersInteraction).
+	for _, other := range []string{staffToken(t, "user-lan", auth.Sales), h.Token(t, auth.Trainer), h.Token(t, auth.Director)} {
+		mustStatus(t, h.Do(t, "PATCH", path+"/"+second, other, `{"outcome":"x"}`), 403)
+		mustStatus(t, h.Do(t, "DELETE", path+"/"+second, other, nil), 403)
 	}
 	mustStatus(t, h.Do(t, "PATCH", path+"/"+second, h.Token(t, auth.Manager), `{"occurred_at":"2026-10-29T15:00:00+07:00"}`), 200)
 	// The meeting now came before the first call, whose follow-up is again
@@ -151,6 +152,50 @@ func TestAnInteractionLoggedByMistakeIsCorrectedOrDeleted(t *testing.T) {
 		mustStatus(t, h.Do(t, "GET", path+"/"+id, tok, nil), 404)
 		mustStatus(t, h.Do(t, "PATCH", path+"/"+id, tok, `{"outcome":"x"}`), 404)
 		mustStatus(t, h.Do(t, "DELETE", path+"/"+id, tok, nil), 404)
+	}
+}
+
+// The deployment lead supervises the team's customer care: a call a sales
+// colleague logged wrong they correct or delete, as a manager does; a
+// colleague in sales or a trainer may not, and is told who may.
+func TestALeadCorrectsOrDeletesATeamMembersInteraction(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	lan := staffToken(t, "user-lan", auth.Sales)
+	lead := staffToken(t, "user-tk", auth.Lead)
+	const path = "/api/contact/v1/interactions"
+	parent := create(t, h, lan, people, `{"full_name":"Lý Thị Hoa","phones":["0912000555"]}`)
+	call := create(t, h, lan, path, fmt.Sprintf(`{"party_id":%q,"kind":"call","outcome":"hẹn gặp"}`, parent))
+	zalo := create(t, h, lan, path, fmt.Sprintf(`{"party_id":%q,"kind":"zalo","outcome":"gửi nhầm người"}`, parent))
+
+	for _, other := range []string{staffToken(t, "user-minh", auth.Sales), staffToken(t, "user-nam", auth.Trainer)} {
+		r := h.Do(t, "PATCH", path+"/"+call, other, `{"outcome":"x"}`)
+		mustStatus(t, r, 403)
+		var p struct {
+			Detail   string
+			LoggedBy string `json:"logged_by"`
+			StaffID  string `json:"staff_id"`
+		}
+		r.JSON(t, &p)
+		if p.LoggedBy != "user-lan" || p.StaffID != "user-lan" || !strings.Contains(p.Detail, "only they, a lead, a manager or an admin may correct or delete it") {
+			t.Errorf("a colleague's correction is refused as %s", r.Body)
+		}
+		mustStatus(t, h.Do(t, "DELETE", path+"/"+zalo, other, nil), 403)
+	}
+
+	r := h.Do(t, "PATCH", path+"/"+call, lead, `{"outcome":"hẹn gặp thứ Năm"}`)
+	mustStatus(t, r, 200)
+	var got struct {
+		Outcome string
+		StaffID string `json:"staff_id"`
+	}
+	r.JSON(t, &got)
+	if got.Outcome != "hẹn gặp thứ Năm" || got.StaffID != "user-lan" {
+		t.Errorf("the lead's correction left %+v, want the new outcome of Lan's call", got)
+	}
+	mustStatus(t, h.Do(t, "DELETE", path+"/"+zalo, lead, nil), 204)
+	mustStatus(t, h.Do(t, "GET", path+"/"+zalo, lan, nil), 404)
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM history WHERE field='interaction' AND actor='user-tk'`); n != 2 {
+		t.Errorf("the party's history keeps %d of the lead's changes, want 2", n)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/stream"
 	"github.com/rapportcrm/rapport/pkg/testkit"
 	"github.com/rapportcrm/rapport/services/contact"
+	contactconsumer "github.com/rapportcrm/rapport/services/contact/consumer"
 )
 
 // A salesperson opening a school sees what happened with it in training:
@@ -126,5 +127,50 @@ func TestAComplaintAndTheCoursesLifeReachTheSchoolsTimeline(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM timeline_entry WHERE source = 'training'`); n != 17 {
 		t.Errorf("%d training entries, want 17 (7 for the school, 4 for its head teacher, 6 for the other school)", n)
+	}
+}
+
+// A complaint raised before the timeline read feedback (an upgrade widened
+// its subjects) and resolved after reaches the school's timeline as its
+// resolution alone, once the raising has not come for a short wait
+// (consumer.TrainingGapWait); nothing is dead-lettered for it.
+func TestAResolutionWhoseRaisingNeverCameReachesTheTimeline(t *testing.T) {
+	h := servicetest.Start(t, contact.Service(), servicetest.Options{})
+	ctx := context.Background()
+	if _, err := stream.Ensure(ctx, h.JS, stream.Config{Context: "training"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := h.Token(t, auth.Sales)
+	school := create(t, h, tok, orgs, `{"name":"Trường THCS Nâng Cấp","kinds":["school"]}`)
+	course := contract.CourseInfo{CourseID: "c-9", ModuleCode: "dt-luong", ModuleName: "DT lương", UnitIDs: []string{school}}
+	resolved := contract.FeedbackResolved{FeedbackID: "f-9", Course: course, UnitID: school, Text: "máy chiếu hỏng",
+		Status: "resolved", By: "manager-1", Note: "đã thay máy chiếu"}
+	e, err := contract.Rapport().Event("f-9", time.Now(), resolved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Sequence = 2 // the raising, 1, was published before the upgrade
+	began := time.Now()
+	if _, err := h.JS.PublishMsg(ctx, e.Msg(nil)); err != nil {
+		t.Fatal(err)
+	}
+	var tl struct {
+		Items []struct {
+			Type    string
+			Summary map[string]any
+		}
+	}
+	testkit.Eventually(t, 60*time.Second, "the resolution on the school's timeline", func() bool {
+		h.Do(t, "GET", orgs+"/"+school+"/timeline", tok, nil).JSON(t, &tl)
+		return len(tl.Items) == 1
+	})
+	if it := tl.Items[0]; it.Type != "rapport.training.feedback.resolved.v1" || it.Summary["note"] != "đã thay máy chiếu" || it.Summary["text"] != "máy chiếu hỏng" {
+		t.Errorf("the timeline shows %+v", it)
+	}
+	if waited := time.Since(began); waited < contactconsumer.TrainingGapWait {
+		t.Errorf("the resolution was taken after %s, before its raising had %s to come", waited, contactconsumer.TrainingGapWait)
+	}
+	if n := testkit.Count(t, h.Pool, `SELECT count(*) FROM dead_letter`); n != 0 {
+		t.Errorf("%d dead letters", n)
 	}
 }

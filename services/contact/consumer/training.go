@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,6 +32,14 @@ var TrainingTimelineSubjects = []string{
 
 // TrainingStream is the stream of the training service's events.
 const TrainingStream = "TRAINING"
+
+// TrainingGapWait is how long a training event waits for an earlier event
+// of its aggregate before the timeline takes it without it (consumer
+// Config.GapWait). Each event is an entry of its own, so a feedback item's
+// resolution is worth showing without the raising the consumer never read
+// (published before its subjects included feedback); the wait keeps the
+// order of events only overtaken on the way.
+const TrainingGapWait = 10 * time.Second
 
 // TrainingTimeline puts a training event on the timeline of every party it
 // concerns (TrainingEntry).

@@ -1,6 +1,7 @@
 // Package ownership holds the rules of who cares for a party: who may give
 // a party to another owner, delete it, merge it into another or restore it,
-// or undo an import (which deletes the parties it created), and what reason
+// or undo an import (which deletes the parties it created), who may log or
+// correct an interaction as whose work, and what reason
 // such a change needs. Every party has an owner, so that a customer is not
 // lost when a staff member leaves; the rules keep a colleague from taking
 // or deleting a customer unseen, one at a time or a file at once. Nothing
@@ -40,6 +41,8 @@ const (
 	// Credit is logging an interaction as made by another staff member
 	// (its staff_id), whose work the activity report counts it as.
 	Credit Action = "log an interaction as made by another staff member"
+	// Correct is correcting or deleting an interaction logged by mistake.
+	Correct Action = "correct or delete it"
 )
 
 // Stewards may act on any party: the deployment lead, the department head
@@ -53,13 +56,15 @@ type Caller struct {
 }
 
 // DeniedError is an action refused by the owner rule; it names the owner
-// (of an import, its uploader), the one colleague the caller can ask (or
-// the stewards), and for a restore the staff member who deleted the
-// party, who may ask too.
+// (of an import, its uploader; of an interaction, the staff member who
+// made it), the one colleague the caller can ask (or the stewards), for a
+// restore the staff member who deleted the party and for a correction the
+// one who logged the interaction, who may ask too.
 type DeniedError struct {
 	Action    Action
 	OwnerID   string
 	DeletedBy string // of a Restore only
+	LoggedBy  string // of a Correct only
 }
 
 func (e *DeniedError) Error() string {
@@ -70,6 +75,9 @@ func (e *DeniedError) Error() string {
 	case UndoImport:
 		return fmt.Sprintf("the import was uploaded by %s: only they, a lead, a manager or an admin may %s, "+
 			"as undoing it deletes the parties it created", e.OwnerID, e.Action)
+	case Correct:
+		return fmt.Sprintf("the interaction was logged by %s and made by %s: only they, a lead, a manager or an admin may %s",
+			e.LoggedBy, e.OwnerID, e.Action)
 	case Credit:
 		return fmt.Sprintf("an interaction counts as the work of the staff member it names (%s): only a lead, a manager or an admin may %s; "+
 			"leave staff_id out, or send your own id, to log it as yours", e.OwnerID, e.Action)
@@ -131,6 +139,19 @@ func MayCredit(c Caller, staffID string) error {
 		return nil
 	}
 	return &DeniedError{Action: Credit, OwnerID: staffID}
+}
+
+// MayCorrect reports whether c may correct or delete an interaction
+// loggedBy logged as made by staffID: either of them may, as may a
+// steward, the lead among them, who supervises the team's customer care
+// and so puts right a call a colleague logged wrong; any other colleague
+// is refused (a *DeniedError naming both), as the activity report counts
+// the interaction as staffID's work.
+func MayCorrect(c Caller, loggedBy, staffID string) error {
+	if c.ID != "" && (c.ID == loggedBy || c.ID == staffID) || c.steward() {
+		return nil
+	}
+	return &DeniedError{Action: Correct, OwnerID: staffID, LoggedBy: loggedBy}
 }
 
 // MaxReason bounds the reason of an owner change, in characters: a

@@ -158,3 +158,34 @@ func TestOnlyAStewardLogsAnInteractionAsMadeByAnother(t *testing.T) {
 		}
 	}
 }
+
+func TestALeadCorrectsATeamMembersInteractionAsAManagerDoes(t *testing.T) {
+	for _, c := range []struct {
+		name              string
+		caller            Caller
+		loggedBy, staffID string
+		ok                bool
+	}{
+		{"the one who logged it", Caller{ID: "sales-lan", Roles: []auth.Role{auth.Sales}}, "sales-lan", "sales-minh", true},
+		{"the one who made it", Caller{ID: "sales-minh", Roles: []auth.Role{auth.Sales}}, "sales-lan", "sales-minh", true},
+		{"a trainer, their own", Caller{ID: "trainer-nam", Roles: []auth.Role{auth.Trainer}}, "trainer-nam", "trainer-nam", true},
+		{"a colleague in sales", Caller{ID: "sales-hoa", Roles: []auth.Role{auth.Sales}}, "sales-lan", "sales-lan", false},
+		{"a trainer, a colleague's", Caller{ID: "trainer-nam", Roles: []auth.Role{auth.Trainer}}, "sales-lan", "sales-minh", false},
+		{"a director", Caller{ID: "director-boss", Roles: []auth.Role{auth.Director}}, "sales-lan", "sales-lan", false},
+		{"a lead, a team member's", Caller{ID: "lead-hoa", Roles: []auth.Role{auth.Lead}}, "sales-lan", "sales-minh", true},
+		{"a manager", Caller{ID: "mgr-thu", Roles: []auth.Role{auth.Manager}}, "sales-lan", "sales-lan", true},
+		{"an admin", Caller{ID: "admin-ops", Roles: []auth.Role{auth.Admin}}, "sales-lan", "sales-lan", true},
+		{"nobody, of nobody's", Caller{Roles: []auth.Role{auth.Sales}}, "", "", false},
+	} {
+		err := MayCorrect(c.caller, c.loggedBy, c.staffID)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want allowed %v", c.name, err, c.ok)
+		}
+		var denied *DeniedError
+		if err != nil && (!errors.As(err, &denied) || denied.Action != Correct || denied.OwnerID != c.staffID || denied.LoggedBy != c.loggedBy ||
+			err.Error() != "the interaction was logged by "+c.loggedBy+" and made by "+c.staffID+
+				": only they, a lead, a manager or an admin may correct or delete it") {
+			t.Errorf("%s: the refusal %v does not say who may", c.name, err)
+		}
+	}
+}

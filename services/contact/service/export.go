@@ -29,9 +29,9 @@ type Export struct {
 
 var (
 	organisationColumns = []string{"id", "name", "kinds", "tax_code", "province", "current_province", "district", "ward", "address",
-		"phones", "emails", "website", "stage", "tags", "owner_id", "next_action_on", "supervising_unit", "notes"}
+		"phones", "emails", "website", "stage", "tags", "owner_id", "next_action_on", "supervising_unit", "notes", "force_reason"}
 	personColumns = []string{"id", "full_name", "phones", "emails", "zalo_id", "birthday", "important_dates", "workplace", "title",
-		"parent_of", "guardian_of", "related_to", "consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "next_action_on", "notes"}
+		"parent_of", "guardian_of", "related_to", "consent:email", "consent:sms", "consent:zalo", "consent:phone", "tags", "owner_id", "next_action_on", "notes", "force_reason"}
 	// consentChannels are the channels of the consent columns, in order.
 	consentChannels = []party.Channel{party.ChannelEmail, party.ChannelSMS, party.ChannelZalo, party.ChannelPhone}
 )
@@ -156,7 +156,7 @@ func exportCells(v any, names map[string]string) []string {
 			kinds[i] = string(k)
 		}
 		return []string{x.ID, x.Name, join(kinds), x.TaxCode, x.Province, x.CurrentProvince, x.District, x.Ward, x.Address,
-			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, x.NextActionOn.String(), name(x.SupervisingUnitID), x.Notes}
+			join(x.Phones), join(x.Emails), x.Website, string(x.Stage), join(x.Tags), x.OwnerID, x.NextActionOn.String(), name(x.SupervisingUnitID), x.Notes, x.ForceReason}
 	case party.Person:
 		birthday := ""
 		if !x.Birthday.IsZero() {
@@ -187,7 +187,7 @@ func exportCells(v any, names map[string]string) []string {
 		for _, ch := range consentChannels {
 			cells = append(cells, consentCell(x.Consents[ch]))
 		}
-		return append(cells, join(x.Tags), x.OwnerID, x.NextActionOn.String(), x.Notes)
+		return append(cells, join(x.Tags), x.OwnerID, x.NextActionOn.String(), x.Notes, x.ForceReason)
 	}
 	return nil
 }

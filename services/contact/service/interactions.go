@@ -12,7 +12,6 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
@@ -257,18 +256,17 @@ func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondi
 }
 
 // lockToChange locks the interaction id for the caller to correct or
-// delete: the staff member who logged it or made it, a manager or an
-// admin may, as the activity report counts it as their work; and only on
-// a version pre allows.
+// delete, as ownership.MayCorrect allows, and only on a version pre
+// allows.
 func lockToChange(ctx context.Context, tx pgx.Tx, id string, pre Precondition) (store.Interaction, error) {
 	it, err := store.LockInteraction(ctx, tx, id)
 	if err != nil {
 		return it, err
 	}
-	if a := Actor(ctx); a == it.LoggedBy || a == it.StaffID || auth.Check(ctx, auth.Manager) == nil {
-		return it, pre.check(id, it.Version)
+	if err := ownership.MayCorrect(caller(ctx), it.LoggedBy, it.StaffID); err != nil {
+		return it, err
 	}
-	return it, problem.Forbidden(fmt.Sprintf("the interaction was logged by %s and made by %s: only they, a manager or an admin may change it", it.LoggedBy, it.StaffID))
+	return it, pre.check(id, it.Version)
 }
 
 // logged is the event payload of an interaction as it stands.

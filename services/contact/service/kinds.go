@@ -202,7 +202,7 @@ func orgSnapshot(o party.Organisation) contract.OrganizationSnapshot {
 	s := contract.OrganizationSnapshot{ID: o.ID, Name: o.Name, Kinds: kinds, TaxCode: o.TaxCode, Province: o.Province,
 		CurrentProvince: o.CurrentProvince, Address: o.Address, Phones: list(o.Phones), Emails: list(o.Emails),
 		SupervisingUnitID: o.SupervisingUnitID, Stage: string(o.Stage), Tags: list(o.Tags), OwnerID: o.OwnerID,
-		CustomFields: o.CustomFields}
+		ForceReason: o.ForceReason, CustomFields: o.CustomFields}
 	if s.CustomFields == nil {
 		s.CustomFields = map[string]any{}
 	}
@@ -212,7 +212,7 @@ func orgSnapshot(o party.Organisation) contract.OrganizationSnapshot {
 func personSnapshot(p party.Person) contract.PersonSnapshot {
 	s := contract.PersonSnapshot{ID: p.ID, FullName: p.FullName, GivenName: p.GivenName(), Phones: list(p.Phones), Emails: list(p.Emails),
 		ZaloID: p.ZaloID, Consents: map[string]contract.ContactConsent{}, ImportantDates: []contract.ContactDate{},
-		OrganizationIDs: []string{}, Relationships: []contract.ContactRelationship{}, Tags: list(p.Tags), OwnerID: p.OwnerID}
+		OrganizationIDs: []string{}, Relationships: []contract.ContactRelationship{}, Tags: list(p.Tags), OwnerID: p.OwnerID, ForceReason: p.ForceReason}
 	if !p.Birthday.IsZero() {
 		s.Birthday = p.Birthday.String()
 	}

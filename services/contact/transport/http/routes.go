@@ -48,8 +48,8 @@ var (
 	// undoers undo an import, which deletes the parties it created: the
 	// service lets only its uploader, a lead, a manager or an admin.
 	undoers = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
-	// correctors change a logged interaction: its own staff member (the
-	// service checks whose it is) or a manager, whose team's activity it is.
+	// correctors change a logged interaction: the staff member who logged
+	// or made it, a lead, a manager or an admin (ownership.MayCorrect).
 	correctors = []auth.Role{auth.Sales, auth.Lead, auth.Trainer, auth.Manager}
 	// overseers watch the team's work: the deployment lead, the department
 	// head and the director; they read the hand-overs too.
@@ -161,6 +161,8 @@ func mapError(err error) *problem.Problem {
 		return problem.Forbidden(denied.Error()).With("created_by", denied.OwnerID)
 	case errors.As(err, &denied) && denied.Action == ownership.Credit:
 		return problem.Forbidden(denied.Error()).With("staff_id", denied.OwnerID)
+	case errors.As(err, &denied) && denied.Action == ownership.Correct:
+		return problem.Forbidden(denied.Error()).With("logged_by", denied.LoggedBy).With("staff_id", denied.OwnerID)
 	case errors.As(err, &denied):
 		p := problem.Forbidden(denied.Error()).With("owner_id", denied.OwnerID)
 		if denied.Action == ownership.Restore {
