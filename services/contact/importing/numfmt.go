@@ -225,14 +225,16 @@ func (f *numFormat) show(raw string) (string, bool) {
 	case n == 0 && len(f.sections) > 2:
 		s = f.sections[2]
 	}
-	return sign + s.show(math.Abs(n)), true
+	return sign + s.show(math.Abs(n), strings.TrimPrefix(raw, "-")), true
 }
 
 // show returns n (not negative) as the section shows it: rounded to its
 // decimals, half away from zero, from the 15 significant digits a
 // spreadsheet keeps, the whole digits placed right to left with the extra
-// ones at the first placeholder, and the decimals left to right.
-func (s numSection) show(n float64) string {
+// ones at the first placeholder, and the decimals left to right. raw is n
+// as the cell holds it, whose digits a whole number of up to 15 digits
+// shown whole (a code) is written with, without rounding it.
+func (s numSection) show(n float64, raw string) string {
 	for range s.percent {
 		n *= 100
 	}
@@ -242,8 +244,13 @@ func (s numSection) show(n float64) string {
 			decimals++
 		}
 	}
-	exact, _ := new(big.Rat).SetString(strconv.FormatFloat(n, 'g', 15, 64))
-	whole, frac, _ := strings.Cut(exact.FloatString(decimals), ".")
+	var whole, frac string
+	if decimals == 0 && s.percent == 0 && len(raw) <= 15 && strings.Trim(raw, "0123456789") == "" {
+		whole = raw
+	} else {
+		exact, _ := new(big.Rat).SetString(strconv.FormatFloat(n, 'g', 15, 64))
+		whole, frac, _ = strings.Cut(exact.FloatString(decimals), ".")
+	}
 	whole = strings.TrimLeft(whole, "0")
 	var b strings.Builder
 	if s.grouped {

@@ -2,6 +2,7 @@ package importing
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,4 +126,65 @@ func TestATextFieldTakesWhatANumberCellsFormatShows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkCheckWorkbook100kRows measures the whole workbook's scan
+// (CheckWorkbook) of 100,000 rows: of text cells, as staff type them, and
+// with a column of codes kept as number cells formatted "00000", each of
+// whose cells is read and shown.
+func BenchmarkCheckWorkbook100kRows(b *testing.B) {
+	for _, codes := range []bool{false, true} {
+		name := "text"
+		if codes {
+			name = "codes"
+		}
+		file := codesWorkbook(b, 100_000, codes)
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(file)))
+			for b.Loop() {
+				scan, err := CheckWorkbook(file)
+				if err != nil || codes != (len(scan.Shown) == 100_000) {
+					b.Fatalf("%d shown, %v", len(scan.Shown), err)
+				}
+			}
+		})
+	}
+}
+
+// codesWorkbook is a workbook of n units, each with a code: a number cell
+// formatted "00000", or with codes false the text of it.
+func codesWorkbook(b *testing.B, n int, codes bool) []byte {
+	b.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	format := "00000"
+	style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"Tên đơn vị", "Điện thoại", "custom:code", "Ghi chú"}); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		code := any(fmt.Sprintf("%05d", i%1000))
+		if codes {
+			code = excelize.Cell{StyleID: style, Value: i % 1000}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, []any{fmt.Sprintf("Trường số %d", i), fmt.Sprintf("09123%05d", i), code, "gọi lại"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
 }
