@@ -58,3 +58,38 @@ func (v *rowValues) zaloID() string {
 	}
 	return id
 }
+
+// shownIn returns the texts the row's number cells show (Options.Shown),
+// by their columns' headers.
+func (c *Checker) shownIn(row Row) map[string]string {
+	cols := c.opts.Shown[row.Line]
+	if len(cols) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(cols))
+	for i, text := range cols {
+		if i < len(row.Headers) && row.Headers[i] != "" {
+			out[row.Headers[i]] = text
+		}
+	}
+	return out
+}
+
+// show makes the text a number cell shows its value where f is read as
+// text, as the user sees the cell: a code's zeros (00123), a Zalo id's or
+// a tax code's 0, the decimals a note shows (12.50). A date field reads
+// the number, a date cell's serial; a custom field keeps it for its type
+// to be read (customFields).
+func (v *rowValues) show(f Field, cell *Cell, text string) {
+	switch f {
+	case FieldBirthday, FieldImportantDates, FieldConsentEmail, FieldConsentSMS, FieldConsentZalo, FieldConsentPhone:
+		return
+	}
+	if _, custom := f.custom(); custom {
+		if v.numbers == nil {
+			v.numbers = map[Field]string{}
+		}
+		v.numbers[f] = cell.Value
+	}
+	cell.Value = text
+}

@@ -48,10 +48,11 @@ func formulaWorkbook(t *testing.T) []byte {
 // than stored without its value. One in a column feeding nothing is left.
 func TestAFormulaWithNoValueSavedRefusesItsRow(t *testing.T) {
 	file := formulaWorkbook(t)
-	formulas, err := CheckWorkbook(file)
+	scan, err := CheckWorkbook(file)
 	if err != nil {
 		t.Fatal(err)
 	}
+	formulas := scan.Formulas
 	second := SheetRows // the lines of the second sheet start after the first's
 	if len(formulas) != 2 || !slices.Equal(formulas[second+3], []int{1}) || !slices.Equal(formulas[second+2], []int{2}) {
 		t.Fatalf("formulas %v", formulas)

@@ -59,6 +59,11 @@ type Options struct {
 	// saved (CheckWorkbook), which read as blank: a row is refused in each
 	// such cell of a column feeding a field.
 	Formulas Formulas
+	// Shown are the texts the workbook's number cells show (CheckWorkbook),
+	// which a text field takes rather than the number: a code formatted
+	// "00000" is 00123, not 123. A number, date or yes/no field reads the
+	// number.
+	Shown Shown
 }
 
 // Checker turns rows into parties one at a time, remembering only the

@@ -23,6 +23,16 @@ import (
 // a blank cell, so a value would be lost unannounced.
 type Formulas map[int][]int
 
+// SheetScan is what reading a workbook's sheets' XML finds that their
+// rows, read raw by excelize's streaming reader, do not tell.
+type SheetScan struct {
+	// Formulas are the cells holding a formula with no value saved.
+	Formulas Formulas
+	// Shown are the texts the number cells with a format adding to their
+	// numbers show.
+	Shown Shown
+}
+
 // CheckWorkbook reads the XML of every sheet of an XLSX workbook through,
 // and returns an error naming the first sheet whose XML is damaged (not
 // well-formed, or cut short), with the last row read above the damage.
@@ -30,36 +40,40 @@ type Formulas map[int][]int
 // damage as at its end, without an error: the rows below it would be
 // dropped unannounced. It returns the cells holding a formula with no
 // value saved too (see Formulas), for the rows to be refused in them
-// (Options.Formulas). Reading the XML alone costs about a third of
-// reading the rows (0.7 s for 100,000), which is why an upload, which
-// reads each sheet to its first row only, does not pay it and a job runs
-// it beside its first read of the file, before writing anything.
-func CheckWorkbook(file []byte) (Formulas, error) {
-	return checkSheets(file, math.MaxInt)
+// (Options.Formulas), and the texts number cells show (see Shown), for
+// text fields to take them (Options.Shown): the streaming reader hands a
+// row over raw or formatted, never both. Reading the XML alone costs
+// about a third of reading the rows (0.7 s for 100,000), which is why an
+// upload, which reads each sheet to its first row only, does not pay it
+// and a job runs it beside its first read of the file, before writing
+// anything.
+func CheckWorkbook(file []byte) (SheetScan, error) {
+	return scanSheets(file, math.MaxInt)
 }
 
-// UnsavedFormulas returns the cells holding a formula with no value saved
-// (see Formulas) on the lines up to last, reading each sheet's XML no
-// further, nor the sheets below: a preview shows a few rows, and reading
-// every sheet through to find them cost it a fifth of a second at 20,000
-// rows. Damage below them is left to the job to refuse; damage above them
-// is not told either, as the preview shows the rows above it.
-func UnsavedFormulas(file []byte, last int) Formulas {
-	unsaved, _ := checkSheets(file, last)
-	return unsaved
+// ScanWorkbook returns what CheckWorkbook does (but the damage) on the
+// lines up to last, reading each sheet's XML no further, nor the sheets
+// below: a preview shows a few rows, and reading every sheet through cost
+// it a fifth of a second at 20,000 rows. Damage below them is left to the
+// job to refuse; damage above them is not told either, as the preview
+// shows the rows above it.
+func ScanWorkbook(file []byte, last int) SheetScan {
+	scan, _ := scanSheets(file, last)
+	return scan
 }
 
-// checkSheets is CheckWorkbook, reading no line past last.
-func checkSheets(file []byte, last int) (Formulas, error) {
+// scanSheets is CheckWorkbook, reading no line past last.
+func scanSheets(file []byte, last int) (SheetScan, error) {
+	var scan SheetScan
 	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
 	if err != nil {
-		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
+		return scan, fmt.Errorf("import: not a readable XLSX file: %w", err)
 	}
-	parts, err := sheetParts(zr)
+	workbook, parts, err := sheetParts(zr)
 	if err != nil {
-		return nil, fmt.Errorf("import: not a readable XLSX file: %w", err)
+		return scan, fmt.Errorf("import: not a readable XLSX file: %w", err)
 	}
-	var unsaved Formulas
+	formats := workbookFormats(zr, workbook)
 	for _, p := range parts {
 		if p.index > last/SheetRows {
 			break
@@ -68,12 +82,23 @@ func checkSheets(file []byte, last int) (Formulas, error) {
 		if err != nil {
 			continue // no such part: excelize's reader says so, naming the sheet
 		}
-		lastRow, err := readXML(f, last-p.index*SheetRows, func(row, col int) {
-			if unsaved == nil {
-				unsaved = Formulas{}
-			}
-			line := p.index*SheetRows + row
-			unsaved[line] = append(unsaved[line], col)
+		offset := p.index * SheetRows
+		lastRow, err := readXML(f, last-offset, formats, sheetFinds{
+			unsaved: func(row, col int) {
+				if scan.Formulas == nil {
+					scan.Formulas = Formulas{}
+				}
+				scan.Formulas[offset+row] = append(scan.Formulas[offset+row], col)
+			},
+			shown: func(row, col int, text string) {
+				if scan.Shown == nil {
+					scan.Shown = Shown{}
+				}
+				if scan.Shown[offset+row] == nil {
+					scan.Shown[offset+row] = map[int]string{}
+				}
+				scan.Shown[offset+row][col] = text
+			},
 		})
 		f.Close()
 		if err != nil {
@@ -81,10 +106,18 @@ func checkSheets(file []byte, last int) (Formulas, error) {
 			if lastRow != "" {
 				where = "after row " + lastRow
 			}
-			return unsaved, fmt.Errorf("import: sheet %q is damaged %s (%v): open the file in Excel and save it again, or save the sheet as CSV", p.name, where, err)
+			return scan, fmt.Errorf("import: sheet %q is damaged %s (%v): open the file in Excel and save it again, or save the sheet as CSV", p.name, where, err)
 		}
 	}
-	return unsaved, nil
+	return scan, nil
+}
+
+// sheetFinds take in what readXML finds in a sheet, by row (from 1) and
+// column (from 0): a cell holding a formula and no value, and the text a
+// number cell shows where it differs from its number.
+type sheetFinds struct {
+	unsaved func(row, col int)
+	shown   func(row, col int, text string)
 }
 
 // sheetPart is a sheet's name, its place among the workbook's sheets and
@@ -94,18 +127,12 @@ type sheetPart struct {
 	index      int
 }
 
-// sheetParts returns the workbook's sheets, in order, with their parts, as
-// excelize finds them: the workbook is the package's office document (its
-// _rels/.rels), and each sheet's relationship names its part, relative to
-// the workbook's folder unless it starts with "/".
-func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
-	var rels struct {
-		Relationship []struct {
-			ID     string `xml:"Id,attr"`
-			Type   string `xml:"Type,attr"`
-			Target string `xml:"Target,attr"`
-		}
-	}
+// sheetParts returns the workbook's part and its sheets, in order, with
+// their parts, as excelize finds them: the workbook is the package's
+// office document (its _rels/.rels), and each sheet's relationship names
+// its part, relative to the workbook's folder unless it starts with "/".
+func sheetParts(zr *zip.Reader) (string, []sheetPart, error) {
+	var rels relationships
 	workbook := "xl/workbook.xml"
 	if err := decodePart(zr, "_rels/.rels", &rels); err == nil {
 		for _, r := range rels.Relationship {
@@ -121,20 +148,16 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 		} `xml:"sheets>sheet"`
 	}
 	if err := decodePart(zr, workbook, &wb); err != nil {
-		return nil, err
+		return workbook, nil, err
 	}
 	rels.Relationship = nil
 	dir := path.Dir(workbook)
 	if err := decodePart(zr, path.Join(dir, "_rels", path.Base(workbook)+".rels"), &rels); err != nil {
-		return nil, err
+		return workbook, nil, err
 	}
 	targets := map[string]string{}
 	for _, r := range rels.Relationship {
-		if strings.HasPrefix(r.Target, "/") {
-			targets[r.ID] = path.Clean(strings.TrimPrefix(r.Target, "/"))
-		} else {
-			targets[r.ID] = strings.TrimPrefix(path.Join(dir, r.Target), "/")
-		}
+		targets[r.ID] = r.target(dir)
 	}
 	out := make([]sheetPart, 0, len(wb.Sheets))
 	for i, s := range wb.Sheets {
@@ -142,7 +165,7 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 			out = append(out, sheetPart{name: s.Name, part: t, index: i})
 		}
 	}
-	return out, nil
+	return workbook, out, nil
 }
 
 // decodePart decodes the XML of the zip entry name into v.
@@ -161,14 +184,15 @@ func decodePart(zr *zip.Reader, name string, v any) error {
 // readXML reads a sheet's XML document through, as encoding/xml's Token
 // would (every element closed by its own end tag, none left open at the
 // end), and returns the r attribute of the last row element started. It
-// calls unsaved with the row (from 1) and column (from 0) of each cell
-// holding a formula (<f>) and no value (<v>, or an inline string). It stops
-// without an error at the first row past the row numbered until.
-func readXML(r io.Reader, until int, unsaved func(row, col int)) (lastRow string, err error) {
+// tells found of each cell holding a formula (<f>) and no value (<v>, or
+// an inline string), and of each number cell whose style's format (of
+// formats) shows it otherwise than its number. It stops without an error
+// at the first row past the row numbered until.
+func readXML(r io.Reader, until int, formats cellFormats, found sheetFinds) (lastRow string, err error) {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charset.NewReaderLabel // as excelize reads it
 	var open []xml.Name
-	var at cellAt
+	at := cellAt{formats: formats}
 	for {
 		t, err := d.RawToken() // Token would also translate namespaces: a third slower
 		if errors.Is(err, io.EOF) {
@@ -189,13 +213,28 @@ func readXML(r io.Reader, until int, unsaved func(row, col int)) (lastRow string
 			if at.row > until {
 				return lastRow, nil
 			}
+		case xml.CharData:
+			if at.reading {
+				at.number = append(at.number, e...)
+			}
 		case xml.EndElement:
 			if len(open) == 0 || open[len(open)-1] != e.Name {
 				return lastRow, fmt.Errorf("line %d: unexpected </%s>", line(d), e.Name.Local)
 			}
 			open = open[:len(open)-1]
-			if e.Name.Local == "c" && at.formula && !at.value {
-				unsaved(at.row, at.column())
+			switch e.Name.Local {
+			case "v":
+				at.reading = false
+			case "c":
+				if at.formula && !at.value {
+					found.unsaved(at.row, at.column())
+				}
+				if at.format != nil && at.value {
+					raw := strings.TrimSpace(string(at.number))
+					if text, ok := at.format.show(raw); ok && text != raw {
+						found.shown(at.row, at.column(), text)
+					}
+				}
 			}
 		}
 	}
@@ -205,11 +244,16 @@ func readXML(r io.Reader, until int, unsaved func(row, col int)) (lastRow string
 // last started, and whether it holds a formula and a value. A row or cell
 // without its r attribute follows the one before, as excelize reads it. A
 // cell's r ("C5") is read only when its column is needed, as nearly every
-// cell has one and nearly none is asked for.
+// cell has one and nearly none is asked for. A number cell whose style
+// has a format of formats has its value read too.
 type cellAt struct {
 	row, col       int
 	ref            string // the cell's r, not read yet, or ""
 	formula, value bool
+	formats        cellFormats
+	format         *numFormat // the number cell's format, or nil
+	reading        bool       // inside such a cell's <v>
+	number         []byte     // what its <v> holds
 }
 
 // start takes in an element started, and returns a row's r attribute.
@@ -223,14 +267,31 @@ func (at *cellAt) start(e xml.StartElement) string {
 		}
 		return r
 	case "c":
-		at.formula, at.value = false, false
-		if at.ref = attr(e, "r"); at.ref == "" {
-			at.col = at.column() + 1
+		at.formula, at.value, at.format, at.number = false, false, nil, at.number[:0]
+		var ref, style, kind string
+		for _, a := range e.Attr {
+			switch a.Name.Local {
+			case "r":
+				ref = a.Value
+			case "s":
+				style = a.Value
+			case "t":
+				kind = a.Value
+			}
+		}
+		if ref == "" {
+			at.col = at.column() + 1 // the cell before's column, read if it was not
+		} else {
+			at.ref = ref
+		}
+		if at.formats != nil && style != "" && (kind == "" || kind == "n") {
+			at.format = at.formats.of(style)
 		}
 	case "f":
 		at.formula = true
 	case "v", "is":
 		at.value = true
+		at.reading = at.format != nil && e.Name.Local == "v"
 	}
 	return ""
 }

@@ -22,8 +22,8 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if unsaved, err := CheckWorkbook(file); err != nil || unsaved != nil {
-		t.Fatalf("a sound workbook: %v, %v", unsaved, err)
+	if scan, err := CheckWorkbook(file); err != nil || scan.Formulas != nil || scan.Shown != nil {
+		t.Fatalf("a sound workbook: %v, %v", scan, err)
 	}
 	row30 := []byte(`<row r="30"`)
 	for _, tt := range []struct {
@@ -65,7 +65,7 @@ func TestCheckWorkbookNamesTheDamagedSheetAndTheRowAboveTheDamage(t *testing.T) 
 // A preview's formulas are read up to its last row shown and no further:
 // the formulas below are not returned, and damage below them is no
 // error, as the job refuses it.
-func TestUnsavedFormulasStopAtTheLastLineShown(t *testing.T) {
+func TestAScanOfUnsavedFormulasStopsAtTheLastLineShown(t *testing.T) {
 	file := formulaWorkbook(t) // formulas at rows 2 and 3 of the second sheet
 	second := SheetRows
 	for _, tt := range []struct {
@@ -76,7 +76,7 @@ func TestUnsavedFormulasStopAtTheLastLineShown(t *testing.T) {
 		{last: second + 2, want: Formulas{second + 2: {2}}},
 		{last: second + 3, want: Formulas{second + 2: {2}, second + 3: {1}}},
 	} {
-		if got := UnsavedFormulas(file, tt.last); !reflect.DeepEqual(got, tt.want) {
+		if got := ScanWorkbook(file, tt.last).Formulas; !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("up to line %d: %v, want %v", tt.last, got, tt.want)
 		}
 	}
@@ -86,7 +86,7 @@ func TestUnsavedFormulasStopAtTheLastLineShown(t *testing.T) {
 	if _, err := CheckWorkbook(damaged); err == nil {
 		t.Fatal("the damage is not found")
 	}
-	if got, err := checkSheets(damaged, second+2); err != nil || !reflect.DeepEqual(got, Formulas{second + 2: {2}}) {
+	if got, err := scanSheets(damaged, second+2); err != nil || !reflect.DeepEqual(got.Formulas, Formulas{second + 2: {2}}) {
 		t.Errorf("above the damage: %v, %v", got, err)
 	}
 }

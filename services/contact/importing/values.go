@@ -19,9 +19,13 @@ import (
 // rowValues are a row's cells grouped by the field they feed, remembering
 // which column each value came from so problems can name it.
 type rowValues struct {
-	line     int
-	texts    map[Field]Cell
-	lists    map[Field]*list
+	line  int
+	texts map[Field]Cell
+	lists map[Field]*list
+	// numbers are the numbers of the custom fields' cells whose texts are
+	// what their formats show (Options.Shown), for a field of a type
+	// other than text to read.
+	numbers  map[Field]string
 	reported []Problem
 	// linkKinds are the kinds of the person's links, in order, so a
 	// problem with one is reported in the column that named it.
@@ -55,8 +59,12 @@ func (c *Checker) collect(row Row) *rowValues {
 			Message: "has a value but no header, so no field can take it: name the column or clear the cell"})
 	}
 	var phoneNotes []Cell // the phone cells saying more than their numbers
+	shown := c.shownIn(row)
 	for _, cell := range row.Cells {
 		col := c.column(cell.Header)
+		if text, ok := shown[cell.Header]; ok && col.mapped {
+			v.show(col.field, &cell, text)
+		}
 		if msg := unstorable(cell.Value); col.mapped && msg != "" {
 			// The row is refused; the rest of the cell is still checked,
 			// so that one round of fixes is enough.
@@ -234,8 +242,16 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 		}
 		out[name] = v.texts[f].Value
 		def, ok := schema.Definition(kinds, name)
-		if ok && def.Type == party.FieldNumber {
-			if n, err := readNumber(v.texts[f].Value, def.Integer); err != nil {
+		if !ok || def.Type == party.FieldString {
+			continue
+		}
+		cell := v.texts[f].Value
+		if n, ok := v.numbers[f]; ok {
+			cell = n
+			out[name] = n
+		}
+		if def.Type == party.FieldNumber {
+			if n, err := readNumber(cell, def.Integer); err != nil {
 				v.report(f, err.Error())
 				delete(out, name)
 			} else {
@@ -243,10 +259,8 @@ func (v *rowValues) customFields(schema party.CustomFieldSchema, kinds []party.K
 			}
 			continue
 		}
-		if ok {
-			if value, ok := v.convertCell(def.Type, v.texts[f].Value); ok {
-				out[name] = value
-			}
+		if value, ok := v.convertCell(def.Type, cell); ok {
+			out[name] = value
 		}
 	}
 	return out

@@ -41,8 +41,8 @@ func readRows(format string, file []byte, m importing.Mapping) iter.Seq2[importi
 
 // workbookCheck is what importing.CheckWorkbook found in a workbook.
 type workbookCheck struct {
-	formulas importing.Formulas
-	err      error
+	scan importing.SheetScan
+	err  error
 }
 
 // checkWorkbook checks an XLSX file whole (importing.CheckWorkbook) on a
@@ -54,8 +54,8 @@ func checkWorkbook(format string, file []byte) <-chan workbookCheck {
 		return out
 	}
 	go func() {
-		formulas, err := importing.CheckWorkbook(file)
-		out <- workbookCheck{formulas, err}
+		scan, err := importing.CheckWorkbook(file)
+		out <- workbookCheck{scan, err}
 	}()
 	return out
 }
@@ -89,8 +89,9 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	// A workbook's sheets are checked whole beside the first read, on the
 	// core it leaves idle, before anything is written: the reader ends a
 	// damaged sheet without an error, which would import the rows above
-	// the damage and drop the rest unannounced, and reads a formula with
-	// no value saved as a blank cell.
+	// the damage and drop the rest unannounced, reads a formula with no
+	// value saved as a blank cell, and reads a number cell raw, where a
+	// text field takes what its format shows ("00123").
 	checked := checkWorkbook(job.Format, file)
 	// A row may name as its supervising unit, or as a relative, a row below
 	// it (an export lists parties by name), and a row's parents are told
@@ -103,7 +104,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	if err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", err)}
 	}
-	opts.Formulas = wb.formulas
+	opts.Formulas, opts.Shown = wb.scan.Formulas, wb.scan.Shown
 	named := refs.Parties
 	// The rows of the chunks skipped, which rows of later chunks may name.
 	written, err := writtenFileRows(ctx, s.Pool, job.ID, done)

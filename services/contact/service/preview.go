@@ -104,9 +104,10 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	// Rows name rows of the whole file, as the import reads them (a
 	// workbook's sheets only from the first whose header names a party
 	// or a parent). Only the rows shown are read besides, and a workbook's
-	// cells holding a formula with no value saved refuse their rows as in
-	// the import. A damaged workbook is the job's to refuse: the preview
-	// shows the rows above the damage.
+	// cells holding a formula with no value saved refuse their rows, and
+	// its number cells' formats show in text fields, as in the import. A
+	// damaged workbook is the job's to refuse: the preview shows the rows
+	// above the damage.
 	var refs importing.FileRefs
 	if up.wb != nil {
 		refs, err = up.wb.ReadRefs(importing.NewChecker(opts), up.resource)
@@ -121,7 +122,8 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 		return v, unreadableFile(err)
 	}
 	if up.wb != nil && len(sample) > 0 {
-		opts.Formulas = importing.UnsavedFormulas(in.File, sample[len(sample)-1].Line)
+		scan := importing.ScanWorkbook(in.File, sample[len(sample)-1].Line)
+		opts.Formulas, opts.Shown = scan.Formulas, scan.Shown
 	}
 	opts.Families = refs.Families
 	if up.resource == importing.People {
