@@ -28,6 +28,7 @@ var (
 // Vietnam retired is read as the one it has today ("0168 123 4567" is
 // "+84381234567", "04 3825 1234" is "+842438251234"; see CurrentPhone).
 func NormalizePhone(raw string) (string, error) {
+	raw = StripInvisible(raw)
 	num, err := phonenumbers.Parse(raw, DefaultRegion)
 	if err == nil {
 		renumber(num, raw)
@@ -53,7 +54,7 @@ func storedPhone(raw string) (string, error) {
 // ("0243 825 1234 ext 105", "x105", "#105"), or "": NormalizePhone drops
 // it, as E.164 has none, so a caller that must not lose it asks first.
 func PhoneExtension(raw string) string {
-	num, err := phonenumbers.Parse(raw, DefaultRegion)
+	num, err := phonenumbers.Parse(StripInvisible(raw), DefaultRegion)
 	if err != nil {
 		return ""
 	}
@@ -63,9 +64,10 @@ func PhoneExtension(raw string) string {
 // NormalizeEmail returns a bare address, trimmed and lower-cased. Display-name
 // forms ("An <an@x.vn>") are refused because a stored email must be a key, and
 // the local part is lower-cased too because staff type addresses in any case and
-// mail providers here do not distinguish them.
+// mail providers here do not distinguish them. Invisible characters pasted
+// with it are dropped (StripInvisible).
 func NormalizeEmail(raw string) (string, error) {
-	s := strings.TrimSpace(raw)
+	s := strings.TrimSpace(StripInvisible(raw))
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s {
 		return "", ErrInvalidEmail
@@ -83,7 +85,7 @@ func NormalizeEmail(raw string) (string, error) {
 // in its canonical written form, ignoring spaces, dots and dashes as entered.
 func NormalizeTaxCode(raw string) (string, error) {
 	digits := make([]byte, 0, 13)
-	for _, r := range raw {
+	for _, r := range StripInvisible(raw) {
 		switch {
 		case r >= '0' && r <= '9':
 			digits = append(digits, byte(r))
@@ -196,9 +198,10 @@ func Retag(tags, add, remove []string) []string {
 // (NFC), since names pasted from spreadsheets often carry double spaces,
 // and text from some keyboards and Mac files decomposed letters ("e" and a
 // combining circumflex for "ê"), either of which would defeat equality
-// with the same name typed elsewhere.
+// with the same name typed elsewhere; and drops the invisible characters
+// pasted with it (StripInvisible), which would too.
 func cleanText(s string) string {
-	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	return norm.NFC.String(strings.Join(strings.Fields(StripInvisible(s)), " "))
 }
 
 // cleanNotes trims free text and composes it (NFC), keeping its lines.

@@ -106,7 +106,7 @@ func NewPerson(p Person, now time.Time) (Person, error) {
 	checkNoListSeparator(&c, "full_name", p.FullName)
 	p.Phones = normalizeList(&c, "phones", p.Phones, storedPhone)
 	p.Emails = normalizeList(&c, "emails", p.Emails, NormalizeEmail)
-	p.ZaloID = strings.TrimSpace(p.ZaloID)
+	p.ZaloID = strings.TrimSpace(StripInvisible(p.ZaloID))
 	switch {
 	case p.Birthday.IsZero():
 	case !p.Birthday.ValidYearly():

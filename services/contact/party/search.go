@@ -48,7 +48,7 @@ type SearchText struct {
 //     as stored; a word of letters alone is a name, so a name search asks
 //     for nothing else.
 func ReadSearch(q string) SearchText {
-	q = strings.TrimSpace(q)
+	q = strings.TrimSpace(StripInvisible(q))
 	s := SearchText{Name: true}
 	if q == "" {
 		return s

@@ -124,12 +124,19 @@ func partyRoutes[T any](p *service.Parties[T], plural string) []Route {
 	}
 }
 
+// creates are the routes that make a record each time they run, so that a
+// retry would make a second: they honour Idempotency-Key. An upload is
+// one too, although a second upload of the same file is refused anyway: the
+// retry gets the first job rather than a 409 naming it.
+var creates = []string{"create_organizations", "create_people", "log_interaction", "hand_over", "create_segment", "create_import"}
+
 // Handler mounts every route with auth, tracing and problem+json errors.
 func Handler(s *service.Service, v *auth.Verifier, log *slog.Logger, tp trace.TracerProvider) http.Handler {
 	mux := http.NewServeMux()
 	tracer := tp.Tracer("contact")
 	opts := httpapi.ServerOptions(v, log, mapError)
 	encode := encodeDownload(log)
+	idem := &httpapi.Idempotency{Keys: &httpapi.IdempotencyKeys{Pool: s.Pool}, Auth: v, Now: s.Clock.Now, Log: log}
 	for _, r := range Routes(s) {
 		ep := auth.Require(r.Roles...)(r.Endpoint)
 		ep = httpapi.Trace(tracer, "contact."+r.Name)(ep)
@@ -137,7 +144,11 @@ func Handler(s *service.Service, v *auth.Verifier, log *slog.Logger, tp trace.Tr
 		if enc == nil {
 			enc = encode
 		}
-		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep, httpapi.Guard(r.Roles, r.Decode), enc, opts...))
+		var h http.Handler = kithttp.NewServer(ep, httpapi.Guard(r.Roles, r.Decode), enc, opts...)
+		if slices.Contains(creates, r.Name) {
+			h = idem.Wrap(h)
+		}
+		mux.Handle(r.Method+" "+r.Path, h)
 	}
 	mux.HandleFunc("GET /api/contact/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -5,6 +5,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/go-kit/kit/endpoint"
 	kithttp "github.com/go-kit/kit/transport/http"
@@ -80,10 +81,19 @@ func Routes(svc *service.Service) []Route {
 	return rs
 }
 
+// creates are the routes that add a record each time they run, so that a
+// retry would add a second: they honour Idempotency-Key.
+var creates = []string{
+	prefix + "/requests", prefix + "/courses/{id}/sessions", prefix + "/courses/{id}/assignments",
+	prefix + "/courses/{id}/participants", prefix + "/courses/{id}/sessions/{sid}/attendance",
+	prefix + "/courses/{id}/sessions/{sid}/reports", prefix + "/feedback", prefix + "/desk-log",
+}
+
 // Handler mounts every route plus the OpenAPI document.
 func Handler(svc *service.Service, d runner.Deps) http.Handler {
 	mux := http.NewServeMux()
 	opts := httpapi.ServerOptions(d.Auth, d.Log, mapError)
+	idem := &httpapi.Idempotency{Keys: &httpapi.IdempotencyKeys{Pool: d.Pool}, Auth: d.Auth, Now: d.Clock.Now, Log: d.Log}
 	tracer := d.Tracer.Tracer("github.com/rapportcrm/rapport/services/training")
 	for _, r := range Routes(svc) {
 		var ep endpoint.Endpoint = func(ctx context.Context, req any) (any, error) {
@@ -93,11 +103,15 @@ func Handler(svc *service.Service, d runner.Deps) http.Handler {
 		ep = httpapi.Trace(tracer, r.Method+" "+r.Path)(ep)
 		// The request itself is the endpoint's input: decoding needs the
 		// caller's role checked first, so bad bodies from strangers cost nothing.
-		mux.Handle(r.Method+" "+r.Path, kithttp.NewServer(ep,
+		var h http.Handler = kithttp.NewServer(ep,
 			func(_ context.Context, req *http.Request) (any, error) {
 				return req, problem.CheckQuery(req.URL.RawQuery)
 			},
-			httpapi.EncodeJSON, opts...))
+			httpapi.EncodeJSON, opts...)
+		if r.Method == "POST" && slices.Contains(creates, r.Path) {
+			h = idem.Wrap(h)
+		}
+		mux.Handle(r.Method+" "+r.Path, h)
 	}
 	mux.HandleFunc("GET /api/training/openapi.json", serveOpenAPI)
 	return mux
