@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
-	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -75,7 +74,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, why string, pre Pr
 		return out, err
 	}
 	actor, now := Actor(ctx), p.s.now()
-	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err = p.s.userWrite(ctx, func(tx pgx.Tx) error {
 		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
