@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -45,4 +46,26 @@ func InTx(ctx context.Context, db Beginner, fn func(pgx.Tx) error) error {
 func LostRace(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+// InTxWaiting is InTx whose statements wait at most wait for each lock
+// (SET LOCAL lock_timeout), then fail with LockTimedOut. It is for the
+// short writes of a user at a screen, who is better told that someone
+// else is changing the record than left hanging; a job that may wait
+// behind another job uses InTx.
+func InTxWaiting(ctx context.Context, db Beginner, wait time.Duration, fn func(pgx.Tx) error) error {
+	return InTx(ctx, db, func(tx pgx.Tx) error {
+		// SET takes no parameters; the number is formatted from an int.
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", max(wait.Milliseconds(), 1))); err != nil {
+			return fmt.Errorf("set lock timeout: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+// LockTimedOut reports whether err is Postgres giving up on a lock it
+// waited for longer than lock_timeout (55P03, lock_not_available).
+func LockTimedOut(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "55P03"
 }

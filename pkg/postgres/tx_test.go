@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -76,5 +77,39 @@ func TestAnOrdinaryErrorIsNotRetried(t *testing.T) {
 	}
 	if postgres.LostRace(errors.New("40P01")) {
 		t.Fatal("a plain error reported as a lost race")
+	}
+}
+
+// A row another transaction holds is waited for only as long as
+// InTxWaiting allows; the failure says the lock timed out.
+func TestATransactionGivesUpOnALockHeldLongerThanItWaits(t *testing.T) {
+	ctx := context.Background()
+	pool := testkit.NewDatabase(t).Pool(t)
+	if _, err := pool.Exec(ctx, `CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counter VALUES (1, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `SELECT 1 FROM counter WHERE id = 1 FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = postgres.InTxWaiting(ctx, pool, 200*time.Millisecond, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE counter SET n = n + 1 WHERE id = 1`)
+		return err
+	})
+	if !postgres.LockTimedOut(err) || time.Since(start) > 5*time.Second {
+		t.Fatalf("after %s: %v, want the lock timed out after 200ms", time.Since(start), err)
+	}
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The setting was the transaction's: the pool's next one waits as long as it must.
+	var timeout string
+	if err := pool.QueryRow(ctx, `SHOW lock_timeout`).Scan(&timeout); err != nil || timeout != "0" {
+		t.Fatalf("lock_timeout after the transaction: %q %v", timeout, err)
 	}
 }

@@ -99,6 +99,11 @@ func NotFound(detail string) *Problem { return newProblem(http.StatusNotFound, "
 // Conflict is a 409 for a state conflict or a duplicate.
 func Conflict(detail string) *Problem { return newProblem(http.StatusConflict, "conflict", detail) }
 
+// Busy is a 409 for a write that waited too long for another operation
+// holding the same record: nothing is wrong with it, and the same request
+// sent again once that operation is done succeeds.
+func Busy(detail string) *Problem { return newProblem(http.StatusConflict, "busy", detail) }
+
 // PreconditionFailed is a 412: the request's If-Match names a version of
 // the record that is no longer current.
 func PreconditionFailed(detail string) *Problem {

@@ -167,7 +167,7 @@ func reminderDays(p *party.Person) []int16 {
 // as imports write them, in chunks of 5,000. fill completes the i-th
 // person, whose id and name are set, and returns the values of the extra
 // columns, after id, doc, name, search_name, created_at and updated_at.
-func copyPeople(b *testing.B, h *servicetest.Harness, n int, extra []string, fill func(i int, p *party.Person) []any) {
+func copyPeople(b testing.TB, h *servicetest.Harness, n int, extra []string, fill func(i int, p *party.Person) []any) {
 	ctx, now := context.Background(), time.Now()
 	columns := append([]string{"id", "doc", "name", "search_name", "created_at", "updated_at"}, extra...)
 	for start := 0; start < n; start += 5000 {

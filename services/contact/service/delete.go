@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -24,7 +23,7 @@ import (
 // to it lose those links, each change recorded and published.
 func (p *Parties[T]) Delete(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), p.s.now()
-	return postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	return p.s.userWrite(ctx, func(tx pgx.Tx) error {
 		id, err := p.writeTarget(ctx, tx, id, nil, "delete")
 		if err != nil {
 			return err

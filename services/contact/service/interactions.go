@@ -14,7 +14,6 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/event"
-	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -66,7 +65,7 @@ func (s *Service) LogInteraction(ctx context.Context, in InteractionInput) (stor
 	if it.StaffID == "" {
 		it.StaffID = it.LoggedBy
 	}
-	err = postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+	err = s.userWrite(ctx, func(tx pgx.Tx) error {
 		t, resolved, err := store.TypeOf(ctx, tx, in.PartyID)
 		if err != nil {
 			if err == store.ErrNotFound {
@@ -127,7 +126,7 @@ func (s *Service) CorrectInteraction(ctx context.Context, id string, patch map[s
 	}
 	var out store.Interaction
 	actor, now := Actor(ctx), s.now()
-	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := s.userWrite(ctx, func(tx pgx.Tx) error {
 		before, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {
 			return err
@@ -236,7 +235,7 @@ func correctedFields(before, after store.Interaction) []string {
 // caller did not read.
 func (s *Service) DeleteInteraction(ctx context.Context, id string, pre Precondition) error {
 	actor, now := Actor(ctx), s.now()
-	return postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+	return s.userWrite(ctx, func(tx pgx.Tx) error {
 		it, err := lockToChange(ctx, tx, id, pre)
 		if err != nil {
 			return err

@@ -3,15 +3,12 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
-	"github.com/rapportcrm/rapport/pkg/event"
-	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -77,7 +74,7 @@ func (p *Parties[T]) Reassign(ctx context.Context, id, owner, why string, pre Pr
 		return out, err
 	}
 	actor, now := Actor(ctx), p.s.now()
-	err = postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err = p.s.userWrite(ctx, func(tx pgx.Tx) error {
 		resolved, err := p.writeTarget(ctx, tx, id, pre, "change")
 		if err != nil {
 			return err
@@ -125,114 +122,6 @@ func (p *Parties[T]) setOwner(ctx context.Context, tx pgx.Tx, v T, version int64
 		return v, version, err
 	}
 	return v, version, p.s.emit(ctx, tx, r.ID, p.k.ownerChanged(c))
-}
-
-// handOver moves every party of type T owned by h.FromOwnerID to
-// h.ToOwnerID inside tx, and returns how many it moved.
-func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, h store.Handover) (int, error) {
-	ids, err := store.OwnedBy(ctx, tx, p.k.table, h.FromOwnerID)
-	if err != nil {
-		return 0, err
-	}
-	c := ownerChange{new: h.ToOwnerID, by: h.HandedOverBy, reason: h.Reason, handover: h.ID}
-	for _, id := range ids {
-		v, meta, err := p.load(ctx, tx, id, nil)
-		if err != nil {
-			return 0, err
-		}
-		if _, _, err := p.setOwner(ctx, tx, v, meta.Version, c, h.HandedOverAt); err != nil {
-			return 0, err
-		}
-	}
-	return len(ids), nil
-}
-
-// HandOver gives every party of one staff member to another, in one
-// transaction with one audit record per party sharing the hand-over id,
-// and records the hand-over itself: who, when, why and how many. A
-// hand-over that would move nothing (a double click, a staff member whose
-// parties went already, an id mistyped) is refused and records nothing,
-// so the list of hand-overs holds only those that moved parties.
-//
-// The new owner must be a staff id (ownership.StaffID): customers given to
-// "  sales-minh " are given to nobody who signs in. The staff member
-// handed over may be an id that is none, if parties hold it as their
-// owner, as parties stored before the rule may: handing them to a real
-// id is how they are put right.
-func (s *Service) HandOver(ctx context.Context, from, to, why string) (store.Handover, error) {
-	h := store.Handover{ID: event.NewID().String(), FromOwnerID: from, ToOwnerID: to, HandedOverBy: Actor(ctx), HandedOverAt: s.now()}
-	var fields []problem.FieldError
-	if strings.TrimSpace(from) == "" {
-		fields = append(fields, problem.FieldError{Field: "from_owner_id", Message: "is required"})
-	}
-	if strings.TrimSpace(to) == "" {
-		fields = append(fields, problem.FieldError{Field: "to_owner_id", Message: "is required"})
-	} else {
-		fields = append(fields, staffIDFields("to_owner_id", to)...)
-	}
-	if from == to && from != "" {
-		fields = append(fields, problem.FieldError{Field: "to_owner_id", Message: "must differ from from_owner_id"})
-	}
-	r, why := ownership.Reason(why)
-	if why != "" {
-		fields = append(fields, problem.FieldError{Field: "reason", Message: why})
-	}
-	if len(fields) > 0 {
-		return h, problem.Invalid("the hand-over is not valid", fields...)
-	}
-	h.Reason = r
-	err := postgres.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		var err error
-		if h.Organizations, err = s.Organisations.handOver(ctx, tx, h); err != nil {
-			return err
-		}
-		if h.People, err = s.People.handOver(ctx, tx, h); err != nil {
-			return err
-		}
-		if h.Organizations+h.People == 0 {
-			if err := staffID("from_owner_id", from); err != nil {
-				return err // no party holds it: it was mistyped
-			}
-			return s.nothingToHandOver(ctx, tx, from)
-		}
-		return store.InsertHandover(ctx, tx, h)
-	})
-	return h, err
-}
-
-// nothingToHandOver is the 422 of a hand-over of a staff member who owns
-// no party: it names the latest hand-over that moved their parties, if
-// one did, as the one a repeated request meant.
-func (s *Service) nothingToHandOver(ctx context.Context, tx pgx.Tx, from string) error {
-	earlier, found, err := store.LatestHandoverFrom(ctx, tx, from)
-	if err != nil {
-		return err
-	}
-	msg := from + " owns no party now: there is nothing to hand over"
-	if !found {
-		return problem.Invalid("nothing to hand over", problem.FieldError{Field: "from_owner_id", Message: msg})
-	}
-	msg += fmt.Sprintf("; hand-over %s gave their %d organisations and %d people to %s at %s (GET /api/contact/v1/handovers/%s)",
-		earlier.ID, earlier.Organizations, earlier.People, earlier.ToOwnerID, earlier.HandedOverAt.In(s.Location).Format(time.RFC3339), earlier.ID)
-	return problem.Invalid("nothing to hand over", problem.FieldError{Field: "from_owner_id", Message: msg}).With("handover_id", earlier.ID)
-}
-
-// Handovers pages the hand-overs done, newest first.
-func (s *Service) Handovers(ctx context.Context, before store.HandoverPosition, limit int) ([]store.Handover, error) {
-	return store.ListHandovers(ctx, s.Pool, before, limit)
-}
-
-// HandoverDetail is a hand-over with the parties it moved.
-type HandoverDetail struct {
-	store.Handover
-	OrganizationIDs []string `json:"organization_ids"`
-	PersonIDs       []string `json:"person_ids"`
-}
-
-// Handover reads one hand-over and the ids of the parties it moved.
-func (s *Service) Handover(ctx context.Context, id string) (HandoverDetail, error) {
-	h, moved, err := store.GetHandover(ctx, s.Pool, id)
-	return HandoverDetail{Handover: h, OrganizationIDs: moved[store.Organization], PersonIDs: moved[store.Person]}, err
 }
 
 // Care answers who cares for a party and who touched it last.

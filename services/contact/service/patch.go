@@ -12,7 +12,6 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/store"
@@ -47,7 +46,7 @@ func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json
 			Message: "cannot be changed but by an edit forced past a duplicate: send force: true with it"})
 	}
 	actor, now := Actor(ctx), p.s.now()
-	err := postgres.InTx(ctx, p.s.Pool, func(tx pgx.Tx) error {
+	err := p.s.userWrite(ctx, func(tx pgx.Tx) error {
 		_, supervision := patch["supervising_unit_id"]
 		if err := p.holdSupervision(ctx, tx, supervision); err != nil {
 			return err

@@ -99,3 +99,41 @@ func GetHandover(ctx context.Context, db DB, id string) (Handover, map[Type][]st
 	}
 	return h, moved, nil
 }
+
+// LockOwnedBy locks, in id order, the parties of type t that owner owns,
+// as a bulk change locks the parties it selects, so that the two cannot
+// deadlock. It returns how many it locked.
+func LockOwnedBy(ctx context.Context, db DB, t Type, owner string) (int64, error) {
+	tag, err := db.Exec(ctx, `SELECT 1 FROM `+string(t)+` WHERE owner_id = $1 ORDER BY id FOR UPDATE`, owner)
+	if err != nil {
+		return 0, fmt.Errorf("lock the %s parties of %s: %w", t, owner, err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// HandOverParties gives the parties of type t owned by h.FromOwnerID to
+// h.ToOwnerID, with one statement for all of them, and returns their ids
+// in id order. Each keeps one history entry and one owner-audit row naming
+// the hand-over, at h.HandedOverAt; the caller appends the events.
+func HandOverParties(ctx context.Context, db DB, t Type, h Handover) ([]string, error) {
+	rows, err := db.Query(ctx, `WITH moved AS (
+  UPDATE `+string(t)+` p SET owner_id = $2, doc = jsonb_set(p.doc, '{owner_id}', to_jsonb($2::text)), updated_at = $3, version = p.version + 1
+  WHERE p.owner_id = $1
+  RETURNING p.id
+), logged AS (
+  INSERT INTO history (party_type, party_id, actor, at, field, old_value, new_value, reason, handover_id)
+  SELECT $4, id, $5, $3, 'owner_id', to_jsonb($1::text), to_jsonb($2::text), $6, $7::uuid FROM moved
+), audited AS (
+  INSERT INTO owner_audit (party_type, party_id, old_owner, new_owner, actor, at, reason, handover_id)
+  SELECT $4, id, $1, $2, $5, $3, $6, $7::uuid FROM moved
+)
+SELECT id::text FROM moved ORDER BY id`, h.FromOwnerID, h.ToOwnerID, h.HandedOverAt, string(t), h.HandedOverBy, h.Reason, h.ID)
+	if err != nil {
+		return nil, fmt.Errorf("hand over the %s parties of %s: %w", t, h.FromOwnerID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("hand over the %s parties of %s: %w", t, h.FromOwnerID, err)
+	}
+	return ids, nil
+}

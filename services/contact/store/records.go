@@ -156,15 +156,6 @@ func Deleted(ctx context.Context, db DB, id string) (Deletion, error) {
 	return d, nil
 }
 
-// OwnedBy lists the ids of the parties of type t owned by staff, locked.
-func OwnedBy(ctx context.Context, db DB, t Type, owner string) ([]string, error) {
-	rows, err := db.Query(ctx, `SELECT id::text FROM `+string(t)+` WHERE owner_id=$1 ORDER BY id FOR UPDATE`, owner)
-	if err != nil {
-		return nil, fmt.Errorf("parties owned: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
-}
-
 // Supervised lists up to limit live organisations whose supervising unit is id.
 func Supervised(ctx context.Context, db DB, id string, limit int) ([]string, error) {
 	rows, err := db.Query(ctx, `SELECT id::text FROM organization WHERE supervising_unit_id=$1 ORDER BY id LIMIT $2`, id, limit)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/httpapi"
+	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -206,6 +207,9 @@ func mapError(err error) *problem.Problem {
 			"(merged or deleted since, or its dates no longer within the window), so where the list goes on is unknown: start again without a cursor"})
 	case errors.Is(err, store.ErrNotFound):
 		return problem.NotFound("no such record")
+	case postgres.LockTimedOut(err):
+		return problem.Busy(fmt.Sprintf("this customer is being changed by another operation (a hand-over or a bulk change?) "+
+			"that held it for more than %s; try again in a moment", service.LockWait))
 	}
 	return nil
 }
