@@ -125,6 +125,18 @@ type AttendanceRecorded struct {
 	Present           bool     `json:"present"`
 	Reason            string   `json:"reason,omitempty"`
 	RecordedBy        string   `json:"recorded_by"`
+	// Corrects is the record this one replaces, when the unit's attendance
+	// at the session was already recorded: one value per unit and session,
+	// so a consumer shows this as a correction, not a second attendance.
+	Corrects *AttendanceValue `json:"corrects,omitempty"`
+}
+
+// AttendanceValue is a recorded presence, as a correction names what it replaces.
+type AttendanceValue struct {
+	Present    bool   `json:"present"`
+	Reason     string `json:"reason,omitempty"`
+	RecordedBy string `json:"recorded_by"`
+	RecordedAt string `json:"recorded_at"` // RFC 3339
 }
 
 // Absence is a unit missing from a reported session.
@@ -172,12 +184,15 @@ type Task struct {
 	Required  bool       `json:"required"`
 	Status    string     `json:"status"`
 	By        string     `json:"by,omitempty"`
+	// Note is what a completion said ("đã ký"), or why a task was reopened.
+	Note string `json:"note,omitempty"`
 }
 
 // Task events.
 type (
 	TaskCreated   Task
 	TaskCompleted Task
+	TaskReopened  Task
 	TaskOverdue   Task
 )
 
@@ -197,6 +212,7 @@ type Feedback struct {
 type (
 	FeedbackRaised   Feedback
 	FeedbackResolved Feedback
+	FeedbackReopened Feedback
 )
 
 // trainingEntries are the events of the training context.
@@ -217,13 +233,15 @@ func trainingEntries() []Entry {
 		{Subject: "training.participant.registered", Version: 1, Payload: ParticipantRegistered{}, Description: "A unit was registered (invited) to a course."},
 		{Subject: "training.participant.confirmed", Version: 1, Payload: ParticipantConfirmed{}, Description: "A unit confirmed it attends, with what it brings."},
 		{Subject: "training.participant.declined", Version: 1, Payload: ParticipantDeclined{}, Description: "A unit declined the course."},
-		{Subject: "training.attendance.recorded", Version: 1, Payload: AttendanceRecorded{}, Description: "A unit's presence or absence (with reason) at one session; a later record replaces an earlier one."},
+		{Subject: "training.attendance.recorded", Version: 1, Payload: AttendanceRecorded{}, Description: "A unit's presence or absence (with reason) at one session; a later record replaces an earlier one in place and names it in corrects."},
 		{Subject: "training.session.reported", Version: 1, Payload: SessionReported{}, Description: "A trainer's half-day session report."},
 		{Subject: "training.escalation.raised", Version: 1, Payload: EscalationRaised{}, Description: "A session report escalated a problem to the manager and the director."},
 		{Subject: "training.task.created", Version: 1, Payload: TaskCreated{}, Description: "A follow-up task was created on course completion."},
-		{Subject: "training.task.completed", Version: 1, Payload: TaskCompleted{}, Description: "A follow-up task was marked done."},
+		{Subject: "training.task.completed", Version: 1, Payload: TaskCompleted{}, Description: "A follow-up task was marked done, with the completion's note."},
+		{Subject: "training.task.reopened", Version: 1, Payload: TaskReopened{}, Description: "A task done by mistake was reopened by the course's lead before the course closed; note says why."},
 		{Subject: "training.task.overdue", Version: 1, Payload: TaskOverdue{}, Description: "Once per task: an open task passed its due time."},
 		{Subject: "training.feedback.raised", Version: 1, Payload: FeedbackRaised{}, Description: "An opinion raised in a course is tracked until handled."},
-		{Subject: "training.feedback.resolved", Version: 1, Payload: FeedbackResolved{}, Description: "A feedback item reached a terminal status (resolved or rejected, see status)."},
+		{Subject: "training.feedback.resolved", Version: 1, Payload: FeedbackResolved{}, Description: "A feedback item reached a closing status (resolved or rejected, see status)."},
+		{Subject: "training.feedback.reopened", Version: 1, Payload: FeedbackReopened{}, Description: "A resolved feedback item came back: it is in progress again; note says why."},
 	}
 }

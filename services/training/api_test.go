@@ -151,7 +151,7 @@ func (f *fixture) checkEverything(courseID string) {
 		if it.Kind == "photo" {
 			body["photo_url"] = "https://example.com/hall.jpg"
 		}
-		f.ok(f.do(auth.Trainer, "POST", "/courses/"+courseID+"/checklist/"+it.Key, body), 200, nil)
+		f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/checklist/"+it.Key, body), 200, nil)
 	}
 }
 
@@ -164,8 +164,8 @@ func TestACourseIsWalkedFromRequestToClose(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "the person", func() bool { return testkit.Count(t, f.Pool, "SELECT count(*) FROM contact_person") == 1 })
 
 	courseID, sessions := f.scheduledCourse([]string{"u1", "u2"}, "2026-11-16", "2026-11-17")
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[0], "person_id": "t1", "duty": "trainer"}), 201, nil)
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[1], "person_id": "t1", "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[1], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.problem(f.do(auth.Lead, "POST", "/courses/"+courseID+"/plan", nil), 409) // plan not approved yet
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/approve-plan", nil), 200, nil)
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/plan", nil), 200, nil)
@@ -196,8 +196,9 @@ func TestACourseIsWalkedFromRequestToClose(t *testing.T) {
 	}
 	var tasks struct {
 		Items []struct {
-			ID       string `json:"id"`
-			Required bool   `json:"required"`
+			ID        string `json:"id"`
+			Required  bool   `json:"required"`
+			OwnerRole string `json:"owner_role"`
 		} `json:"items"`
 	}
 	f.ok(f.do(auth.Lead, "GET", "/tasks?course_id="+courseID+"&status=open", nil), 200, &tasks)
@@ -206,9 +207,12 @@ func TestACourseIsWalkedFromRequestToClose(t *testing.T) {
 	}
 	for _, tk := range tasks.Items {
 		if tk.Required {
-			f.ok(f.do(auth.Trainer, "POST", "/tasks/"+tk.ID+"/complete", nil), 200, nil)
+			f.ok(f.do(auth.Role(tk.OwnerRole), "POST", "/tasks/"+tk.ID+"/complete", nil), 200, nil)
 		}
 	}
+	// One done by mistake: the lead reopens it, its owner does it again.
+	f.ok(f.do(auth.Lead, "POST", "/tasks/"+tasks.Items[0].ID+"/reopen", map[string]any{"reason": "chưa ký"}), 200, nil)
+	f.ok(f.do(auth.Role(tasks.Items[0].OwnerRole), "POST", "/tasks/"+tasks.Items[0].ID+"/complete", map[string]any{"note": "đã ký"}), 200, nil)
 	var closed idOf
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/close", nil), 200, &closed)
 	if closed.State != "closed" {
@@ -237,6 +241,7 @@ func TestACourseIsWalkedFromRequestToClose(t *testing.T) {
 	f.ok(f.do(auth.Manager, "GET", "/feedback?course_id="+courseID, nil), 200, &fb)
 	f.ok(f.do(auth.Manager, "POST", "/feedback/"+fb.Items[0].ID+"/status", map[string]any{"status": "in_progress"}), 200, nil)
 	f.ok(f.do(auth.Lead, "POST", "/feedback/"+fb.Items[0].ID+"/status", map[string]any{"status": "resolved", "note": "đã gửi tài liệu"}), 200, nil)
+	f.ok(f.do(auth.Lead, "POST", "/feedback/"+fb.Items[0].ID+"/status", map[string]any{"status": "in_progress", "note": "đơn vị lại báo thiếu"}), 200, nil)
 	second, _ := f.scheduledCourse([]string{"u2"}, "2026-12-03")
 	var p3 idOf
 	f.ok(f.do(auth.Sales, "POST", "/courses/"+second+"/participants", map[string]any{"unit_id": "u2"}), 201, &p3)

@@ -64,7 +64,7 @@ func TestAnOldIDOfAMergedUnitNamesItsSurvivor(t *testing.T) {
 	if p.UnitID != "u-now" {
 		t.Fatalf("participant unit %q, want the survivor", p.UnitID)
 	}
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[0], "person_id": "t1", "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sessions[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(courseID, calendar.NewDate(2026, 11, 20))
 	f.ok(f.do(auth.Trainer, "POST", "/courses/"+courseID+"/sessions/"+sessions[0]+"/attendance", map[string]any{"unit_id": "u-mid", "present": true}), 201, nil)
 	if n := testkit.Count(t, f.Pool, "SELECT count(*) FROM attendance WHERE unit_id = 'u-now'"); n != 1 {

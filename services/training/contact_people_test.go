@@ -66,7 +66,7 @@ func TestAPersonWhoMovedSchoolsFollowsToTheNewSchoolsOpenCourse(t *testing.T) {
 	f.waitContacts(first, "u1")
 	f.waitContacts(second, "u2", "p-an", "p-binh")
 
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+second+"/assignments", map[string]any{"session_id": sessions[0], "person_id": "t1", "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+second+"/assignments", map[string]any{"session_id": sessions[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(second, calendar.NewDate(2026, 11, 23))
 	f.ok(f.do(auth.Trainer, "POST", "/courses/"+second+"/sessions/"+sessions[0]+"/attendance", map[string]any{"unit_id": "u2", "present": true}), 201, nil)
 	if got := f.published("training.attendance.recorded", "contact_person_ids"); !slices.Equal(got, []string{"p-an", "p-binh"}) {
@@ -89,7 +89,7 @@ func TestAnEndedCourseKeepsItsContactsAsTheyWere(t *testing.T) {
 	for _, c := range []string{held, cancelled, open} {
 		f.ok(f.do(auth.Sales, "POST", "/courses/"+c+"/participants", map[string]any{"unit_id": "u1"}), 201, nil)
 	}
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+held+"/assignments", map[string]any{"session_id": sessions[0], "person_id": "t1", "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+held+"/assignments", map[string]any{"session_id": sessions[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(held, calendar.NewDate(2026, 11, 16))
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+held+"/complete", nil), 200, nil)
 	f.ok(f.do(auth.Manager, "POST", "/courses/"+cancelled+"/cancel", map[string]any{"reason": "hoãn"}), 200, nil)

@@ -64,6 +64,7 @@ func TestEveryRefusalOfTheProcess(t *testing.T) {
 	})
 	t.Run("attendance for a session of another course is refused", func(t *testing.T) {
 		f.ok(f.do(auth.Sales, "POST", "/courses/"+courseA+"/participants", map[string]any{"unit_id": "u1"}), 201, nil)
+		f.ok(f.do(auth.Lead, "POST", "/courses/"+courseA+"/assignments", map[string]any{"session_id": sessA[0], "person_id": trainerID, "duty": "assistant"}), 201, nil)
 		notYet := f.problem(f.do(auth.Trainer, "POST", "/courses/"+courseA+"/sessions/"+sessA[0]+"/attendance", map[string]any{"unit_id": "u1", "present": true}), 409)
 		if notYet["current_state"] != "scheduled" {
 			t.Fatalf("attendance before the course is held: %v", notYet)
@@ -120,7 +121,7 @@ func TestAnOverdueTaskFiresOnce(t *testing.T) {
 	f.unit("u1", "dvcq-1")
 	f.waitUnits(1)
 	courseID, sess := f.scheduledCourse([]string{"u1"}, "2026-11-16")
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sess[0], "person_id": "t1", "duty": "trainer"}), 201, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sess[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(courseID, calendar.NewDate(2026, 11, 16))
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/complete", nil), 200, nil)
 	overdue := func() int64 {

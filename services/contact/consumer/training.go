@@ -27,7 +27,7 @@ var TrainingTimelineSubjects = []string{
 	"training.course.completed", "training.course.cancelled",
 	"training.participant.registered", "training.participant.confirmed", "training.participant.declined",
 	"training.attendance.recorded",
-	"training.feedback.raised", "training.feedback.resolved",
+	"training.feedback.raised", "training.feedback.resolved", "training.feedback.reopened",
 }
 
 // TrainingStream is the stream of the training service's events.
@@ -93,8 +93,14 @@ func TrainingEntry(e event.Event) (parties []string, summary map[string]any, err
 		if err != nil {
 			return nil, nil, err
 		}
-		return append([]string{a.UnitID}, a.ContactPersonIDs...), map[string]any{"course_id": a.CourseID, "module_code": a.ModuleCode,
-			"session_date": a.SessionDate, "half_day": a.HalfDay, "present": a.Present, "reason": a.Reason, "unit_id": a.UnitID}, nil
+		summary := map[string]any{"course_id": a.CourseID, "module_code": a.ModuleCode,
+			"session_date": a.SessionDate, "half_day": a.HalfDay, "present": a.Present, "reason": a.Reason, "unit_id": a.UnitID}
+		if a.Corrects != nil {
+			// A unit has one attendance per session: this entry corrects the
+			// earlier one, which stays on the timeline as what was first said.
+			summary["corrects"] = map[string]any{"present": a.Corrects.Present, "reason": a.Corrects.Reason, "recorded_at": a.Corrects.RecordedAt}
+		}
+		return append([]string{a.UnitID}, a.ContactPersonIDs...), summary, nil
 	case "training.course.scheduled", "training.course.rescheduled", "training.course.started",
 		"training.course.completed", "training.course.cancelled":
 		c, err := contract.Decode[contract.CourseChange](e)
@@ -116,7 +122,7 @@ func TrainingEntry(e event.Event) (parties []string, summary map[string]any, err
 			summary["exception_reason"] = r.Exception.Reason
 		}
 		return courseParties(r.Course), summary, nil
-	case "training.feedback.raised", "training.feedback.resolved":
+	case "training.feedback.raised", "training.feedback.resolved", "training.feedback.reopened":
 		f, err := contract.Decode[contract.Feedback](e)
 		if err != nil {
 			return nil, nil, err

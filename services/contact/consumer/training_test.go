@@ -30,6 +30,10 @@ func TestEachTrainingEventGoesOnTheTimelinesOfThePartiesItConcerns(t *testing.T)
 			map[string]any{"text": "phần mềm lỗi", "urgent": true, "status": "raised", "unit_id": "u-2"}},
 		{"its resolution too", contract.FeedbackResolved{FeedbackID: "f-1", Course: course, UnitID: "u-2", Text: "phần mềm lỗi",
 			Status: "resolved", Note: "đã sửa"}, []string{"u-2"}, map[string]any{"status": "resolved", "note": "đã sửa"}},
+		{"its reopening, with what came back", contract.FeedbackReopened{FeedbackID: "f-1", Course: course, UnitID: "u-2", Text: "phần mềm lỗi",
+			Status: "in_progress", Note: "lỗi lại"}, []string{"u-2"}, map[string]any{"status": "in_progress", "note": "lỗi lại"}},
+		{"attendance goes to the unit and its people", contract.AttendanceRecorded{CourseID: "c-1", UnitID: "u-1", ContactPersonIDs: []string{"p-1"},
+			Present: false, Reason: "ốm"}, []string{"u-1", "p-1"}, map[string]any{"present": false, "reason": "ốm", "corrects": nil}},
 		{"an opinion about the course goes to each of its units", contract.FeedbackRaised{FeedbackID: "f-2", Course: course,
 			Text: "phòng học nóng", Status: "raised"}, []string{"u-1", "u-2"}, map[string]any{"urgent": false}},
 	}
@@ -47,11 +51,33 @@ func TestEachTrainingEventGoesOnTheTimelinesOfThePartiesItConcerns(t *testing.T)
 				t.Errorf("parties %v, want %v", parties, c.parties)
 			}
 			for k, v := range c.shows {
+				if v == nil {
+					if _, ok := summary[k]; ok {
+						t.Errorf("summary[%s] = %v, want none", k, summary[k])
+					}
+					continue
+				}
 				if summary[k] != v {
 					t.Errorf("summary[%s] = %v, want %v", k, summary[k], v)
 				}
 			}
 		})
+	}
+}
+
+func TestACorrectedAttendanceShowsWhatItCorrects(t *testing.T) {
+	e, err := contract.Rapport().Event("s-1", time.Now(), contract.AttendanceRecorded{CourseID: "c-1", UnitID: "u-1", Present: true,
+		Corrects: &contract.AttendanceValue{Present: false, Reason: "ốm", RecordedBy: "trainer-nam", RecordedAt: "2026-11-16T01:00:00Z"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, summary, err := TrainingEntry(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was, _ := summary["corrects"].(map[string]any)
+	if summary["present"] != true || was["present"] != false || was["reason"] != "ốm" {
+		t.Fatalf("summary %v does not show the correction", summary)
 	}
 }
 

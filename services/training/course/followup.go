@@ -37,6 +37,7 @@ const (
 // person: the service resolves it to the course's lead or trainer, so a task follows
 // the course when staff change.
 type Task struct {
+	ID       string
 	CourseID string
 	Kind     TaskKind
 	Owner    Role
@@ -112,11 +113,15 @@ type OpenTasksError struct {
 	Tasks []Task
 }
 
-// Error lists kinds, not ids, because that is what the lead chases people for.
+// Error lists kinds, what the lead chases people for, each with its id
+// (when known) so the task can be opened at once.
 func (e *OpenTasksError) Error() string {
 	kinds := make([]string, len(e.Tasks))
 	for i, t := range e.Tasks {
 		kinds[i] = string(t.Kind)
+		if t.ID != "" {
+			kinds[i] += " (" + t.ID + ")"
+		}
 	}
 	return fmt.Sprintf("required tasks still open: %s", strings.Join(kinds, ", "))
 }

@@ -15,8 +15,10 @@ import (
 // Status is how far the handling of a feedback item has gone.
 type Status string
 
-// Statuses. Resolved and rejected are terminal: reopening hides how long things took,
-// so a returning complaint is raised again as a new item.
+// Statuses. Rejected is terminal. A resolved item whose problem comes back is
+// reopened (back to in progress, with a reason): its history keeps the first
+// resolution and how long each round took, and the complaint stays one item
+// instead of a new one with no link to the first.
 const (
 	Raised     Status = "raised"
 	InProgress Status = "in_progress"
@@ -36,9 +38,14 @@ func next(from Status) []Status {
 		return []Status{InProgress, Rejected}
 	case InProgress:
 		return []Status{Resolved, Rejected}
+	case Resolved:
+		return []Status{InProgress}
 	}
 	return nil
 }
+
+// Reopens reports whether going from one status to another reopens a resolved item.
+func Reopens(from, to Status) bool { return from == Resolved && to == InProgress }
 
 // ErrIllegalStatusChange is wrapped by every *IllegalStatusChangeError.
 var ErrIllegalStatusChange = errors.New("illegal status change")
@@ -112,7 +119,8 @@ func Raise(it Item, by string, at time.Time) (Item, error) {
 
 // Move returns the item in its new status with the step appended to its history.
 // Closing an item (resolved or rejected) needs a note: the customer will ask what
-// was done, and "rejected" without a reason cannot be defended.
+// was done, and "rejected" without a reason cannot be defended. Reopening a
+// resolved one needs a note too: what came back.
 func (it Item) Move(to Status, by string, at time.Time, note string) (Item, error) {
 	if err := CheckChange(it.Status, to); err != nil {
 		return it, err
@@ -123,6 +131,9 @@ func (it Item) Move(to Status, by string, at time.Time, note string) (Item, erro
 	}
 	if (to == Resolved || to == Rejected) && strings.TrimSpace(note) == "" {
 		v.Add("note", "required to close a feedback item")
+	}
+	if Reopens(it.Status, to) && strings.TrimSpace(note) == "" {
+		v.Add("note", "required to reopen a feedback item: say what came back")
 	}
 	if err := v.Err(); err != nil {
 		return it, err

@@ -11,7 +11,7 @@ import (
 var allowed = map[Status][]Status{
 	Raised:     {InProgress, Rejected},
 	InProgress: {Resolved, Rejected},
-	Resolved:   nil,
+	Resolved:   {InProgress}, // reopened, when the problem comes back
 	Rejected:   nil,
 }
 
@@ -91,6 +91,36 @@ func TestMovesThatCannotBeDefendedAreRefused(t *testing.T) {
 			}
 			if err != nil && got.Status != Raised {
 				t.Fatalf("refused move changed status to %s", got.Status)
+			}
+		})
+	}
+}
+
+func TestAResolvedItemIsReopenedWithWhatCameBack(t *testing.T) {
+	at := time.Date(2025, 4, 14, 9, 0, 0, 0, time.UTC)
+	raised, _ := Raise(Item{ID: "f-1", CourseID: "c-1", Text: "thiếu tài liệu"}, "u", at)
+	started, _ := raised.Move(InProgress, "u-tp", at, "")
+	resolved, _ := started.Move(Resolved, "u-tp", at, "đã gửi")
+	tests := []struct {
+		name   string
+		from   Item
+		to     Status
+		note   string
+		wantIs error
+	}{
+		{"reopened with a reason", resolved, InProgress, "đơn vị lại báo thiếu", nil},
+		{"reopened without a reason", resolved, InProgress, "  ", course.ErrInvalid},
+		{"straight back to raised", resolved, Raised, "x", ErrIllegalStatusChange},
+		{"a rejected item stays rejected", func() Item { r, _ := raised.Move(Rejected, "u-tp", at, "trùng"); return r }(), InProgress, "x", ErrIllegalStatusChange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.from.Move(tt.to, "u-lead", at.Add(time.Hour), tt.note)
+			if !errors.Is(err, tt.wantIs) {
+				t.Fatalf("Move = %v, want %v", err, tt.wantIs)
+			}
+			if err == nil && (!got.Open() || len(got.History) != 4 || !Reopens(got.History[3].From, got.History[3].To)) {
+				t.Fatalf("reopened: %+v", got)
 			}
 		})
 	}

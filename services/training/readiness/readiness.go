@@ -46,11 +46,14 @@ type Check struct {
 }
 
 // Validate refuses answers that cannot be stored as given: negative counts, photo
-// links that are not web addresses, checks for items not on the list.
+// links that are not web addresses, checks for items not on the list, and a check
+// of a count, photo or text item without its answer (Missing).
 func (c Check) Validate(items []Item) error {
 	var v course.ValidationError
-	if _, ok := find(items, c.Key); !ok {
+	if it, ok := find(items, c.Key); !ok {
 		v.Add("key", "not an item of this checklist")
+	} else if field := Missing(it, c); field != "" {
+		v.Add(field, field+" is required for this item")
 	}
 	if c.Count != nil && *c.Count < 0 {
 		v.Add("count", "must not be negative")
@@ -61,6 +64,28 @@ func (c Check) Validate(items []Item) error {
 		}
 	}
 	return v.Err()
+}
+
+// Missing names the field a check of it must carry and does not: "count",
+// "photo_url" or "text" ("" when nothing is missing). A bare {"ok":true} on such an
+// item would be stored as checked yet leave the item incomplete, and a later bare
+// check would undo an answered one; only a boolean item is answered by ok alone.
+func Missing(it Item, c Check) string {
+	switch it.Kind {
+	case Count:
+		if c.Count == nil {
+			return "count"
+		}
+	case Photo:
+		if strings.TrimSpace(c.PhotoURL) == "" {
+			return "photo_url"
+		}
+	case Text:
+		if strings.TrimSpace(c.Text) == "" {
+			return "text"
+		}
+	}
+	return ""
 }
 
 func find(items []Item, key string) (Item, bool) {

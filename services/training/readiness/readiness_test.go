@@ -138,6 +138,12 @@ func TestCheckValidationRefusesAnswersThatCannotBeStored(t *testing.T) {
 		{"negative count", Check{Key: "attendees_confirmed", Count: count(-1)}, "count"},
 		{"photo path on a phone", Check{Key: "seating", PhotoURL: "/sdcard/a.jpg"}, "photo_url"},
 		{"item of the online list", Check{Key: "zoom_installed", Count: count(3)}, "key"},
+		{"count item ticked without its count", Check{Key: "attendees_confirmed", OK: true}, "count"},
+		{"count of zero is an answer", Check{Key: "attendees_confirmed", Count: count(0)}, ""},
+		{"photo item ticked without its photo", Check{Key: "seating", OK: true, Count: count(40)}, "photo_url"},
+		{"text item with blank text", Check{Key: "supervisor_speaks", OK: true, Text: "   "}, "text"},
+		{"text item answered", Check{Key: "supervisor_speaks", Text: "Không, bận họp"}, ""},
+		{"boolean item answered no", Check{Key: "wifi", Note: "wifi yếu"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -76,6 +76,10 @@ func (r SessionReport) Validate() error {
 	required(&v, "progress", r.Progress)
 	if r.Escalate {
 		required(&v, "escalation", r.Escalation)
+	} else if strings.TrimSpace(r.Escalation) != "" {
+		// A form whose checkbox was forgotten: storing the report without
+		// raising the escalation would drop the text unseen.
+		v.Add("escalate", "an escalation text was given: set escalate to true, or leave the text out")
 	}
 	return v.Err()
 }

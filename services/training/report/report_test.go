@@ -59,6 +59,7 @@ func TestAnInvalidSessionReportNamesEveryBadField(t *testing.T) {
 		{"share below 0", func(r *SessionReport) { r.DataEntryPercent = ptr(-1) }, []string{"data_entry_percent"}},
 		{"share forgotten", func(r *SessionReport) { r.DataEntryPercent = nil }, []string{"data_entry_percent"}},
 		{"escalated without saying what", func(r *SessionReport) { r.Escalate = true }, []string{"escalation"}},
+		{"an escalation text without escalate", func(r *SessionReport) { r.Escalation = "Đơn vị X từ chối nhập liệu" }, []string{"escalate"}},
 		{"absent unit without a reason", func(r *SessionReport) { r.AbsentUnits = []Absence{{UnitID: "u1"}} }, []string{"absent_units[0].reason"}},
 		{"absent unit listed twice", func(r *SessionReport) {
 			r.AbsentUnits = []Absence{{UnitID: "u1", Reason: "a"}, {UnitID: "u1", Reason: "b"}}

@@ -33,6 +33,16 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 		if err != nil {
 			return err
 		}
+		if cmd.FieldWork() {
+			// The role first, as Decide would, so a role that may never
+			// start a course is told that rather than about the crew.
+			if err := course.Authorize(a.roleFor(cmd), cmd); err != nil {
+				return err
+			}
+			if err := s.mayWork(ctx, tx, a, c, string(cmd)+" this course"); err != nil {
+				return err
+			}
+		}
 		facts, err := s.facts(ctx, tx, &c, cmd, in, now)
 		if err != nil {
 			return err

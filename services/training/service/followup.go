@@ -49,6 +49,9 @@ func (s *Service) CheckItem(ctx context.Context, a Actor, courseID string, c rea
 		if err != nil {
 			return err
 		}
+		if err := s.mayWork(ctx, tx, a, co, "check this course's readiness"); err != nil {
+			return err
+		}
 		items, err := store.ChecklistItems(ctx, tx, co.Mode)
 		if err != nil {
 			return err
@@ -72,8 +75,11 @@ func (s *Service) Report(ctx context.Context, a Actor, r report.SessionReport) (
 	}
 	id := newID()
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := store.LoadCourse(ctx, tx, r.CourseID, false)
+		c, err := store.LoadCourse(ctx, tx, r.CourseID, true)
 		if err != nil {
+			return err
+		}
+		if err := s.mayWork(ctx, tx, a, c, "report on this course's sessions"); err != nil {
 			return err
 		}
 		if err := running(c); err != nil {
@@ -86,12 +92,22 @@ func (s *Service) Report(ctx context.Context, a Actor, r report.SessionReport) (
 		if sess.CourseID != r.CourseID {
 			return problem.Conflict("the session belongs to another course").With("session_id", r.SessionID)
 		}
+		// One report per session: a second one would leave the lead to guess
+		// which figures hold. The course lock orders concurrent reports, and
+		// the unique index stands behind it.
+		if existing, err := store.ReportOf(ctx, tx, r.SessionID); err != nil {
+			return err
+		} else if existing != "" {
+			return reportExists(r.SessionID, existing)
+		}
 		absent := make([]contract.Absence, 0, len(r.AbsentUnits))
 		for _, ab := range r.AbsentUnits {
 			absent = append(absent, contract.Absence{UnitID: ab.UnitID, Reason: ab.Reason})
 		}
 		if err := store.InsertReport(ctx, tx, id, r.CourseID, r.SessionID, a.ID, r.ReportedAt, absent, r.SupervisorSpoke, r.SupervisorReason,
-			r.Difficulties, r.DataEntryPercent, r.Progress, r.Escalate, r.Escalation); err != nil {
+			r.Difficulties, r.DataEntryPercent, r.Progress, r.Escalate, r.Escalation); store.IsUniqueViolation(err) {
+			return reportExists(r.SessionID, "")
+		} else if err != nil {
 			return fmt.Errorf("store report: %w", err)
 		}
 		info, err := store.CourseInfo(ctx, tx, r.CourseID)
@@ -112,36 +128,6 @@ func (s *Service) Report(ctx context.Context, a Actor, r report.SessionReport) (
 			Text: r.Escalation, RaisedBy: a.ID, AddressedTo: []string{"manager", "director"}})
 	})
 	return id, err
-}
-
-// Tasks pages follow-up tasks.
-func (s *Service) Tasks(ctx context.Context, courseID, status, after string, limit int) ([]store.TaskRow, error) {
-	return store.Tasks(ctx, s.pool, courseID, status, after, limit)
-}
-
-// CompleteTask marks a task done.
-func (s *Service) CompleteTask(ctx context.Context, a Actor, id string) (store.TaskRow, error) {
-	var t store.TaskRow
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		var err error
-		if t, err = store.LoadTask(ctx, tx, id); err != nil {
-			return err
-		}
-		if t.Status == "done" {
-			return problem.Conflict("the task is already done").With("status", t.Status)
-		}
-		now := s.clock.Now()
-		if err := store.CompleteTask(ctx, tx, id, a.ID, now); err != nil {
-			return err
-		}
-		t.Status, t.DoneBy, t.DoneAt = "done", &a.ID, &now
-		info, err := store.CourseInfo(ctx, tx, t.CourseID)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, tx, t.ID, now, contract.TaskCompleted(taskPayload(t, info, a.ID)))
-	})
-	return t, err
 }
 
 // RaiseFeedback starts tracking an opinion raised in a course.
@@ -187,12 +173,16 @@ func (s *Service) MoveFeedback(ctx context.Context, a Actor, id string, to feedb
 		if err := store.InsertFeedbackChange(ctx, tx, id, len(it.History), it.History[len(it.History)-1]); err != nil {
 			return err
 		}
-		if it.Open() {
+		reopened := feedback.Reopens(cur.Status, to)
+		if it.Open() && !reopened {
 			return nil
 		}
 		info, err := store.CourseInfo(ctx, tx, it.CourseID)
 		if err != nil {
 			return err
+		}
+		if reopened {
+			return s.emit(ctx, tx, it.ID, now, contract.FeedbackReopened(feedbackPayload(it, info, a.ID, note)))
 		}
 		return s.emit(ctx, tx, it.ID, now, contract.FeedbackResolved(feedbackPayload(it, info, a.ID, note)))
 	})

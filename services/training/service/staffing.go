@@ -173,15 +173,23 @@ func (s *Service) Participants(ctx context.Context, courseID string) ([]store.Pa
 	return store.Participants(ctx, s.pool, courseID)
 }
 
-// RecordAttendance records a registered unit's presence at a session of the course.
-func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessionID string, in store.Attendance) (store.Attendance, error) {
+// RecordAttendance records a registered unit's presence at a session of the
+// course. A unit has one value per session: a later record corrects the
+// earlier one in place, and its event names what it corrects. corrected
+// reports whether there was one; the same value sent again changes nothing
+// and publishes nothing (a retry).
+func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessionID string, in store.Attendance) (rec store.Attendance, corrected bool, err error) {
 	in.SessionID, in.CourseID, in.RecordedBy, in.RecordedAt = sessionID, courseID, a.ID, s.clock.Now()
-	if !in.Present && strings.TrimSpace(in.Reason) == "" {
-		return in, problem.Invalid("the attendance is not valid", problem.FieldError{Field: "reason", Message: "is required for an absence"})
+	in.Reason = strings.TrimSpace(in.Reason)
+	if !in.Present && in.Reason == "" {
+		return in, false, problem.Invalid("the attendance is not valid", problem.FieldError{Field: "reason", Message: "is required for an absence"})
 	}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
+	err = s.tx(ctx, func(tx pgx.Tx) error {
 		c, err := store.LoadCourse(ctx, tx, courseID, false)
 		if err != nil {
+			return err
+		}
+		if err := s.mayWork(ctx, tx, a, c, "record this course's attendance"); err != nil {
 			return err
 		}
 		if err := running(c); err != nil {
@@ -210,15 +218,28 @@ func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessi
 		} else if err != nil {
 			return err
 		}
+		prev, had, err := store.AttendanceAt(ctx, tx, sessionID, in.UnitID)
+		if err != nil {
+			return err
+		}
+		if had && prev.Present == in.Present && prev.Reason == in.Reason {
+			in, corrected = prev, true
+			return nil
+		}
 		if err := store.PutAttendance(ctx, tx, in); err != nil {
 			return fmt.Errorf("record attendance: %w", err)
 		}
-		return s.emit(ctx, tx, sessionID, in.RecordedAt, contract.AttendanceRecorded{CourseID: courseID, ModuleCode: c.ModuleCode,
+		ev := contract.AttendanceRecorded{CourseID: courseID, ModuleCode: c.ModuleCode,
 			SessionID: sessionID, SessionDate: sess.Date.String(), HalfDay: string(sess.HalfDay), UnitID: in.UnitID,
 			SupervisingUnitID: unit.SupervisingUnitID, ContactPersonIDs: p.ContactPersonIDs, Present: in.Present,
-			Reason: in.Reason, RecordedBy: a.ID})
+			Reason: in.Reason, RecordedBy: a.ID}
+		if had {
+			corrected = true
+			ev.Corrects = &contract.AttendanceValue{Present: prev.Present, Reason: prev.Reason, RecordedBy: prev.RecordedBy, RecordedAt: rfc3339(prev.RecordedAt)}
+		}
+		return s.emit(ctx, tx, sessionID, in.RecordedAt, ev)
 	})
-	return in, err
+	return in, corrected, err
 }
 
 // running refuses work that only happens while a course is held (attendance,

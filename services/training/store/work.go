@@ -77,9 +77,12 @@ type TaskRow struct {
 	Status    string     `db:"status" json:"status"`
 	DoneBy    *string    `db:"done_by" json:"done_by,omitempty"`
 	DoneAt    *time.Time `db:"done_at" json:"done_at,omitempty"`
+	// Note is what the completion said ("đã ký"); a reopening clears it.
+	Note    string       `db:"note" json:"note,omitempty"`
+	History []TaskChange `db:"-" json:"history"`
 }
 
-const taskCols = `id, course_id, kind, owner_role, owner_id, due, required, status, done_by, done_at`
+const taskCols = `id, course_id, kind, owner_role, owner_id, due, required, status, done_by, done_at, note`
 
 // InsertTask creates a task.
 func InsertTask(ctx context.Context, db DB, t TaskRow) error {
@@ -100,9 +103,9 @@ func LoadTask(ctx context.Context, db DB, id string) (TaskRow, error) {
 	return one[TaskRow](ctx, db, "task "+id, `SELECT `+taskCols+` FROM task WHERE id = $1 FOR UPDATE`, id)
 }
 
-// CompleteTask marks a task done.
-func CompleteTask(ctx context.Context, db DB, id, by string, at time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE task SET status = 'done', done_by = $2, done_at = $3 WHERE id = $1`, id, by, at)
+// CompleteTask marks a task done with the completion's note.
+func CompleteTask(ctx context.Context, db DB, id, by string, at time.Time, note string) error {
+	_, err := db.Exec(ctx, `UPDATE task SET status = 'done', done_by = $2, done_at = $3, note = $4 WHERE id = $1`, id, by, at, note)
 	return err
 }
 
@@ -114,7 +117,7 @@ func DomainTasks(ctx context.Context, db DB, courseID string) ([]course.Task, er
 	}
 	out := make([]course.Task, len(ts))
 	for i, t := range ts {
-		out[i] = course.Task{CourseID: t.CourseID, Kind: course.TaskKind(t.Kind), Owner: course.Role(t.OwnerRole), Due: t.Due,
+		out[i] = course.Task{ID: t.ID, CourseID: t.CourseID, Kind: course.TaskKind(t.Kind), Owner: course.Role(t.OwnerRole), Due: t.Due,
 			Required: t.Required, Status: course.TaskStatus(t.Status)}
 	}
 	return out, nil

@@ -30,6 +30,8 @@ func mapError(err error) *problem.Problem {
 		invalid    *course.ValidationError
 		double     *staffing.DoubleBookingError
 		feedbackSt *feedback.IllegalStatusChangeError
+		notCrew    *course.NotOnCourseError
+		reopen     *course.TaskNotReopenableError
 	)
 	switch {
 	case errors.As(err, &refused) || errors.As(err, &late):
@@ -44,16 +46,21 @@ func mapError(err error) *problem.Problem {
 		return p
 	case errors.As(err, &forbidden):
 		return problem.Forbidden(forbidden.Error())
+	case errors.As(err, &notCrew):
+		return problem.Forbidden(notCrew.Error()).With("person_id", notCrew.PersonID).With("course_id", notCrew.CourseID)
+	case errors.As(err, &reopen):
+		return problem.Conflict(reopen.Error()).With("status", string(reopen.Status)).With("course_state", string(reopen.CourseState))
 	case errors.As(err, &illegal):
 		return problem.Conflict(illegal.Error()).With("current_state", string(illegal.From)).With("command", string(illegal.Command))
 	case errors.As(err, &pre):
 		p := problem.Conflict(pre.Error()).With("precondition", pre.Precondition).With("command", string(pre.Command))
 		if errors.As(err, &open) {
-			kinds := []string{}
+			// By id, to open the task at once, and kind, to know whom to chase.
+			tasks := []map[string]string{}
 			for _, t := range open.Tasks {
-				kinds = append(kinds, string(t.Kind))
+				tasks = append(tasks, map[string]string{"id": t.ID, "kind": string(t.Kind)})
 			}
-			p = p.With("open_tasks", kinds)
+			p = p.With("open_tasks", tasks)
 		}
 		return p
 	case errors.As(err, &invalid):

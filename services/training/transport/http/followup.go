@@ -74,10 +74,6 @@ func (a api) listTasks(ctx context.Context, r *http.Request) (any, error) {
 	return page.Of(ts, pr, func(last store.TaskRow) any { return last.ID }), err
 }
 
-func (a api) completeTask(ctx context.Context, r *http.Request) (any, error) {
-	return a.svc.CompleteTask(ctx, actor(ctx), r.PathValue("id"))
-}
-
 type changeJSON struct {
 	From string `json:"from"`
 	To   string `json:"to"`

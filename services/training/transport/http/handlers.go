@@ -337,9 +337,9 @@ func (a api) attend(ctx context.Context, r *http.Request) (any, error) {
 	if in.Present == nil || in.UnitID == "" {
 		return nil, problem.Invalid("the attendance is not valid", problem.FieldError{Field: "present", Message: "unit_id and present are required"})
 	}
-	at, err := a.svc.RecordAttendance(ctx, actor(ctx), r.PathValue("id"), r.PathValue("sid"), store.Attendance{UnitID: in.UnitID, Present: *in.Present, Reason: in.Reason})
-	if err != nil {
-		return nil, err
+	at, corrected, err := a.svc.RecordAttendance(ctx, actor(ctx), r.PathValue("id"), r.PathValue("sid"), store.Attendance{UnitID: in.UnitID, Present: *in.Present, Reason: in.Reason})
+	if err != nil || corrected {
+		return at, err // a correction changes the unit's one record: 200
 	}
 	return httpapi.Created{Body: at}, nil
 }

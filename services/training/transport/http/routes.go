@@ -58,10 +58,15 @@ func Routes(svc *service.Service) []Route {
 		{"POST", prefix + "/courses/{id}/participants/{pid}/decline", []auth.Role{auth.Sales, auth.Lead, auth.Trainer}, a.decline},
 		{"POST", prefix + "/courses/{id}/sessions/{sid}/attendance", field, a.attend},
 		{"POST", prefix + "/courses/{id}/sessions/{sid}/reports", field, a.report},
+		{"GET", prefix + "/courses/{id}/sessions/{sid}/attendance", everyone, a.sessionAttendance},
+		{"GET", prefix + "/courses/{id}/sessions/{sid}/reports", everyone, a.sessionReports},
+		{"GET", prefix + "/courses/{id}/attendance", everyone, a.courseAttendance},
+		{"GET", prefix + "/courses/{id}/reports", everyone, a.courseReports},
 		{"GET", prefix + "/courses/{id}/checklist", everyone, a.checklist},
 		{"POST", prefix + "/courses/{id}/checklist/{key}", field, a.check},
 		{"GET", prefix + "/tasks", everyone, a.listTasks},
 		{"POST", prefix + "/tasks/{id}/complete", field, a.completeTask},
+		{"POST", prefix + "/tasks/{id}/reopen", lead, a.reopenTask},
 		{"POST", prefix + "/feedback", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.raiseFeedback},
 		{"GET", prefix + "/feedback", everyone, a.listFeedback},
 		{"GET", prefix + "/feedback/{id}", everyone, a.getFeedback},
@@ -69,8 +74,9 @@ func Routes(svc *service.Service) []Route {
 		{"POST", prefix + "/desk-log", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.logDesk},
 		{"GET", prefix + "/desk-log", everyone, a.listDesk},
 	}
-	// Lifecycle commands: the course package checks each command's roles, so
-	// the transport only requires a staff token (everyone).
+	// Lifecycle commands: the course package checks each command's roles (and,
+	// for start and complete, the course's crew), so the transport only
+	// requires a staff token (everyone).
 	for _, c := range []struct {
 		path string
 		cmd  course.Command
