@@ -121,6 +121,17 @@ func FollowContactPeople(ctx context.Context, db DB, personID string, unitIDs []
 	if unitIDs == nil {
 		unitIDs = []string{}
 	}
+	// Two people of one unit may change at once, on two lanes of the
+	// consumer: each statement below would count the unit's people without
+	// the other's uncommitted change, and the later commit would leave the
+	// participant missing one of them. Locking the participants first, in
+	// id order, makes the second wait, and its count, a new statement,
+	// sees the first's change.
+	if _, err := db.Exec(ctx, `SELECT pa.id FROM participant pa JOIN course c ON c.id = pa.course_id
+WHERE c.state = ANY($3) AND ($1 = ANY(pa.contact_person_ids) OR pa.unit_id = ANY($2))
+ORDER BY pa.id FOR UPDATE OF pa`, personID, unitIDs, open); err != nil {
+		return fmt.Errorf("lock the participants of %s: %w", personID, err)
+	}
 	_, err := db.Exec(ctx, `WITH now_there AS (
   SELECT pa.id, coalesce((SELECT array_agg(cp.id ORDER BY cp.id) FROM contact_person cp
                           WHERE pa.unit_id = ANY(cp.organization_ids) AND NOT cp.deleted), '{}') AS ids
