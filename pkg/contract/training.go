@@ -28,6 +28,18 @@ type CourseChange struct {
 	Reason string     `json:"reason,omitempty"`
 }
 
+// CourseRescheduled is published when the lead moves a course to new dates:
+// course carries the new ones, previous_* the dates it left, so a timeline
+// reads "5 Dec → 12 Dec". Its sessions moved or were dropped with the dates.
+type CourseRescheduled struct {
+	Course               CourseInfo `json:"course"`
+	From                 string     `json:"from"`
+	By                   string     `json:"by"`
+	Reason               string     `json:"reason,omitempty"`
+	PreviousFirstSession string     `json:"previous_first_session,omitempty"` // YYYY-MM-DD
+	PreviousLastSession  string     `json:"previous_last_session,omitempty"`
+}
+
 // LateException is a manager's approval of a late request.
 type LateException struct {
 	ApprovedBy string `json:"approved_by"`
@@ -60,14 +72,13 @@ type RequestRefused struct {
 
 // Course lifecycle events: one type per transition, all of the CourseChange shape.
 type (
-	CourseScheduled   CourseChange
-	CourseRescheduled CourseChange
-	CourseCancelled   CourseChange
-	CoursePlanned     CourseChange
-	CourseReady       CourseChange
-	CourseStarted     CourseChange
-	CourseCompleted   CourseChange
-	CourseClosed      CourseChange
+	CourseScheduled CourseChange
+	CourseCancelled CourseChange
+	CoursePlanned   CourseChange
+	CourseReady     CourseChange
+	CourseStarted   CourseChange
+	CourseCompleted CourseChange
+	CourseClosed    CourseChange
 )
 
 // ReadinessAtRisk is raised the day before the first session for each
@@ -221,7 +232,7 @@ func trainingEntries() []Entry {
 		{Subject: "training.request.submitted", Version: 1, Payload: RequestSubmitted{}, Description: "A request was admitted (in time, or late with a manager's exception) and its course created in state requested."},
 		{Subject: "training.request.refused", Version: 1, Payload: RequestRefused{}, Description: "A request broke the lead-time rule; it waits for a manager's exception."},
 		{Subject: "training.course.scheduled", Version: 1, Payload: CourseScheduled{}, Description: "The lead confirmed the course dates."},
-		{Subject: "training.course.rescheduled", Version: 1, Payload: CourseRescheduled{}, Description: "The course dates were moved; the lead must schedule again."},
+		{Subject: "training.course.rescheduled", Version: 1, Payload: CourseRescheduled{}, Description: "The course moved to new dates (the previous ones included); same-length courses moved their sessions, others dropped those outside the new dates. The lead confirms with schedule."},
 		{Subject: "training.course.cancelled", Version: 1, Payload: CourseCancelled{}, Description: "The course was cancelled before it started."},
 		{Subject: "training.course.planned", Version: 1, Payload: CoursePlanned{}, Description: "The course plan was approved and every session has a trainer."},
 		{Subject: "training.course.ready", Version: 1, Payload: CourseReady{}, Description: "The readiness checklist is complete."},

@@ -50,10 +50,10 @@ func TestAComplaintAndTheCoursesLifeReachTheSchoolsTimeline(t *testing.T) {
 	course := requested
 	course.ContactPersonIDs, course.FirstSession, course.LastSession = []string{head}, "2027-03-02", "2027-03-03"
 	change := contract.CourseChange{Course: course, By: "lead-1"}
-	moved := change
-	moved.Reason = "trường xin lùi"
+	moved := contract.CourseRescheduled{Course: course, By: "lead-1", Reason: "trường xin lùi", PreviousFirstSession: "2027-02-23",
+		PreviousLastSession: "2027-02-24"}
 	// Planned and ready are the trainers' business: they only move the course's position.
-	for _, payload := range []any{contract.CourseScheduled(change), contract.CoursePlanned(change), contract.CourseRescheduled(moved),
+	for _, payload := range []any{contract.CourseScheduled(change), contract.CoursePlanned(change), moved,
 		contract.CourseScheduled(change), contract.CoursePlanned(change), contract.CourseReady(change), contract.CourseStarted(change)} {
 		publish("c-1", payload)
 	}
@@ -109,7 +109,7 @@ func TestAComplaintAndTheCoursesLifeReachTheSchoolsTimeline(t *testing.T) {
 				t.Errorf("its resolution shows %v", e.Summary)
 			}
 		case rescheduled:
-			if e.Summary["reason"] != "trường xin lùi" {
+			if e.Summary["reason"] != "trường xin lùi" || e.Summary["first_session"] != "2027-03-02" || e.Summary["previous_first_session"] != "2027-02-23" {
 				t.Errorf("the move shows %v", e.Summary)
 			}
 		case scheduled:

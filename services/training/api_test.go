@@ -250,7 +250,8 @@ func TestACourseIsWalkedFromRequestToClose(t *testing.T) {
 	for _, subject := range []string{"training.course.readiness_at_risk", "training.course.staffing_plan_overdue", "training.task.overdue"} {
 		testkit.WaitForEvent(t, f.JS, "TRAINING", subject, 10*time.Second, nil)
 	}
-	f.ok(f.do(auth.Lead, "POST", "/courses/"+second+"/reschedule", map[string]any{"reason": "đơn vị xin lùi"}), 200, nil)
+	f.ok(f.do(auth.Lead, "POST", "/courses/"+second+"/reschedule", map[string]any{"first_session": "2026-12-10", "last_session": "2026-12-10",
+		"reason": "đơn vị xin lùi"}), 200, nil)
 	f.ok(f.do(auth.Manager, "POST", "/courses/"+second+"/cancel", map[string]any{"reason": "hủy"}), 200, nil)
 	testkit.WaitForEvent(t, f.JS, "TRAINING", "training.course.cancelled", 10*time.Second, nil)
 	checkPublishedEvents(t, f)

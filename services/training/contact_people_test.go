@@ -91,6 +91,7 @@ func TestAnEndedCourseKeepsItsContactsAsTheyWere(t *testing.T) {
 	}
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+held+"/assignments", map[string]any{"session_id": sessions[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(held, calendar.NewDate(2026, 11, 16))
+	f.Clock.Set(calendar.NewDate(2026, 11, 16).At(12, 0)) // its morning session is over
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+held+"/complete", nil), 200, nil)
 	f.ok(f.do(auth.Manager, "POST", "/courses/"+cancelled+"/cancel", map[string]any{"reason": "hoãn"}), 200, nil)
 

@@ -123,6 +123,7 @@ func TestAnOverdueTaskFiresOnce(t *testing.T) {
 	courseID, sess := f.scheduledCourse([]string{"u1"}, "2026-11-16")
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/assignments", map[string]any{"session_id": sess[0], "person_id": trainerID, "duty": "trainer"}), 201, nil)
 	f.startCourse(courseID, calendar.NewDate(2026, 11, 16))
+	f.Clock.Set(calendar.NewDate(2026, 11, 16).At(12, 0)) // its morning session is over
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/complete", nil), 200, nil)
 	overdue := func() int64 {
 		return testkit.Count(t, f.Pool, "SELECT count(*) FROM outbox WHERE subject = 'training.task.overdue'")

@@ -101,7 +101,17 @@ func TrainingEntry(e event.Event) (parties []string, summary map[string]any, err
 			summary["corrects"] = map[string]any{"present": a.Corrects.Present, "reason": a.Corrects.Reason, "recorded_at": a.Corrects.RecordedAt}
 		}
 		return append([]string{a.UnitID}, a.ContactPersonIDs...), summary, nil
-	case "training.course.scheduled", "training.course.rescheduled", "training.course.started",
+	case "training.course.rescheduled":
+		c, err := contract.Decode[contract.CourseRescheduled](e)
+		if err != nil {
+			return nil, nil, err
+		}
+		// The dates it left, so the entry reads "5 Dec → 12 Dec".
+		summary := courseSummary(c.Course)
+		maps.Copy(summary, map[string]any{"reason": c.Reason, "previous_first_session": c.PreviousFirstSession,
+			"previous_last_session": c.PreviousLastSession})
+		return courseParties(c.Course), summary, nil
+	case "training.course.scheduled", "training.course.started",
 		"training.course.completed", "training.course.cancelled":
 		c, err := contract.Decode[contract.CourseChange](e)
 		if err != nil {

@@ -26,6 +26,13 @@ type Facts struct {
 	IncompleteReadiness []string
 	// Tasks are the follow-up tasks of the course.
 	Tasks []Task
+	// LastSessionEnds is when the last session's half-day is over
+	// (staffing.Session.Ends); zero when the course has no session, and then
+	// the last day's afternoon is.
+	LastSessionEnds time.Time
+	// SessionsOutside are the sessions lying outside FirstSession..LastSession,
+	// as the lead is about to confirm them.
+	SessionsOutside []string
 	// Reason explains a reschedule or a cancellation.
 	Reason string
 }
@@ -49,7 +56,10 @@ type Spec struct {
 func SpecFor(cmd Command) (Spec, bool) {
 	switch cmd {
 	case Schedule:
-		return Spec{cmd, []Role{RoleLead}, []Precondition{{"dates confirmed", datesConfirmed}}}, true
+		return Spec{cmd, []Role{RoleLead}, []Precondition{
+			{"dates confirmed", datesConfirmed},
+			{"sessions within the dates", sessionsWithin},
+		}}, true
 	case Plan:
 		return Spec{cmd, []Role{RoleLead}, []Precondition{
 			{"course plan approved", planApproved},
@@ -60,11 +70,11 @@ func SpecFor(cmd Command) (Spec, bool) {
 	case Start:
 		return Spec{cmd, []Role{RoleLead, RoleTrainer}, []Precondition{{"first session day reached", firstDayReached}}}, true
 	case Complete:
-		return Spec{cmd, []Role{RoleLead, RoleTrainer}, []Precondition{{"last session day reached", lastDayReached}}}, true
+		return Spec{cmd, []Role{RoleLead, RoleTrainer}, []Precondition{{"last session over", lastSessionOver}}}, true
 	case Close:
 		return Spec{cmd, []Role{RoleLead}, []Precondition{{"required follow-up tasks done", tasksDone}}}, true
 	case Reschedule:
-		return Spec{cmd, []Role{RoleLead}, []Precondition{{"reason given", reasonGiven}}}, true
+		return Spec{cmd, []Role{RoleLead}, []Precondition{{"reason given", reasonGiven}, {"new dates given", datesConfirmed}}}, true
 	case Cancel:
 		return Spec{cmd, []Role{RoleLead, RoleManager}, []Precondition{{"reason given", reasonGiven}}}, true
 	}
@@ -178,9 +188,27 @@ func firstDayReached(f Facts) error {
 	return nil
 }
 
-func lastDayReached(f Facts) error {
-	if today := calendar.DateOf(f.Now); today.Before(f.LastSession) {
-		return fmt.Errorf("the last session is on %v, today is %v", f.LastSession, today)
+// DayEnds is when a day of classes is over, local time: the end of the
+// afternoon half-day.
+const DayEnds = 17
+
+// lastSessionOver lets a course complete once its last half-day is over, not
+// on the morning of its last day: the afternoon class has yet to happen.
+func lastSessionOver(f Facts) error {
+	ends := f.LastSessionEnds
+	if ends.IsZero() {
+		ends = f.LastSession.At(DayEnds, 0)
+	}
+	if f.Now.Before(ends) {
+		return fmt.Errorf("the last session ends at %s, it is %s", ends.In(calendar.Zone()).Format("2006-01-02 15:04"),
+			f.Now.In(calendar.Zone()).Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+func sessionsWithin(f Facts) error {
+	if len(f.SessionsOutside) > 0 {
+		return fmt.Errorf("sessions %s lie outside %v..%v: remove them first", strings.Join(f.SessionsOutside, ", "), f.FirstSession, f.LastSession)
 	}
 	return nil
 }

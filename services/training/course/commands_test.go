@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/rapportcrm/rapport/services/training/calendar"
 )
@@ -107,7 +108,10 @@ func TestDecideRefusesUnmetPreconditionsByName(t *testing.T) {
 		{"planning with a session nobody teaches", Scheduled, Plan, func(f *Facts) { f.UnstaffedSessions = []string{"s-2"} }, "every session has a trainer"},
 		{"marking ready with items unchecked", Planned, MarkReady, func(f *Facts) { f.IncompleteReadiness = []string{"wifi"} }, "readiness checklist complete"},
 		{"starting the day before", Ready, Start, func(f *Facts) { f.Now = local(2025, 4, 10, 23, 0) }, "first session day reached"},
-		{"completing before the last day", InProgress, Complete, func(f *Facts) { f.Now = local(2025, 4, 11, 17, 0) }, "last session day reached"},
+		{"completing before the last day", InProgress, Complete, func(f *Facts) { f.Now = local(2025, 4, 11, 17, 0) }, "last session over"},
+		{"scheduling with a session outside the dates", Requested, Schedule, func(f *Facts) { f.SessionsOutside = []string{"s-9"} }, "sessions within the dates"},
+		{"rescheduling without new dates", Planned, Reschedule, func(f *Facts) { f.FirstSession, f.LastSession = calendar.Date{}, calendar.Date{} }, "new dates given"},
+		{"rescheduling to a last day before the first", Ready, Reschedule, func(f *Facts) { f.LastSession = f.FirstSession.AddDays(-1) }, "new dates given"},
 		{"cancelling without a reason", Scheduled, Cancel, func(f *Facts) { f.Reason = "  " }, "reason given"},
 		{"rescheduling without a reason", Planned, Reschedule, func(f *Facts) { f.Reason = "" }, "reason given"},
 	}
@@ -153,6 +157,35 @@ func TestDecideChecksRoleBeforeStateAndStateBeforePreconditions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := Decide(tt.from, Plan, tt.actor, tt.facts); !errors.Is(err, tt.wantIs) {
 				t.Fatalf("Decide = %v, want %v", err, tt.wantIs)
+			}
+		})
+	}
+}
+
+func TestACourseCompletesOnlyOnceItsLastHalfDayIsOver(t *testing.T) {
+	lastDay := calendar.Date{Year: 2025, Month: 4, Day: 12}
+	tests := []struct {
+		name string
+		now  time.Time
+		ends time.Time // the last session's end; zero when the course has no session
+		ok   bool
+	}{
+		{"the morning of the last day, its afternoon class to come", local(2025, 4, 12, 11, 0), local(2025, 4, 12, 17, 0), false},
+		{"a minute before the afternoon ends", local(2025, 4, 12, 16, 59), local(2025, 4, 12, 17, 0), false},
+		{"when the afternoon ends", local(2025, 4, 12, 17, 0), local(2025, 4, 12, 17, 0), true},
+		{"after a last session held in the morning", local(2025, 4, 12, 12, 0), local(2025, 4, 12, 12, 0), true},
+		{"the day after", local(2025, 4, 13, 8, 0), local(2025, 4, 12, 17, 0), true},
+		{"no session: the last day's afternoon counts", local(2025, 4, 12, 16, 0), time.Time{}, false},
+		{"no session, after 17:00", local(2025, 4, 12, 17, 30), time.Time{}, true},
+		{"an instant given in UTC is read in Vietnam", time.Date(2025, 4, 12, 9, 30, 0, 0, time.UTC), local(2025, 4, 12, 17, 0), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readyFacts()
+			f.LastSession, f.Now, f.LastSessionEnds = lastDay, tt.now, tt.ends
+			_, err := Decide(InProgress, Complete, RoleTrainer, f)
+			if tt.ok != (err == nil) {
+				t.Fatalf("Decide(complete) at %v = %v, want ok %v", tt.now, err, tt.ok)
 			}
 		})
 	}

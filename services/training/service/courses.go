@@ -17,7 +17,10 @@ import (
 
 // CommandInput is the body of a course command; each command reads what it needs.
 type CommandInput struct {
-	FirstSession calendar.Date // schedule: confirmed dates (default: the sessions, else the proposed dates)
+	// FirstSession and LastSession are, for schedule, the confirmed dates
+	// (default: after a reschedule its dates, else the sessions', else the
+	// proposed ones); for reschedule, the new dates (required).
+	FirstSession calendar.Date
 	LastSession  calendar.Date
 	Reason       string // reschedule, cancel
 }
@@ -43,6 +46,7 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 				return err
 			}
 		}
+		prevFirst, prevLast := store.Date(c.FirstSession), store.Date(c.LastSession)
 		facts, err := s.facts(ctx, tx, &c, cmd, in, now)
 		if err != nil {
 			return err
@@ -58,8 +62,13 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 		if err := store.SetCourseState(ctx, tx, c, string(next), in.Reason, now); err != nil {
 			return fmt.Errorf("%w: %v", ErrConflict, err)
 		}
-		if cmd == course.Cancel {
+		switch cmd {
+		case course.Cancel:
 			if err := store.ReleaseAssignments(ctx, tx, c.ID); err != nil {
+				return err
+			}
+		case course.Reschedule:
+			if err := moveSessions(ctx, tx, c.ID, prevFirst, prevLast, facts.FirstSession, facts.LastSession); err != nil {
 				return err
 			}
 		}
@@ -67,7 +76,12 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 			return err
 		}
 		change := contract.CourseChange{Course: info, From: from, By: a.ID, Reason: in.Reason}
-		if err := s.emit(ctx, tx, c.ID, now, lifecycleEvent(cmd, change)); err != nil {
+		var ev any = lifecycleEvent(cmd, change)
+		if cmd == course.Reschedule {
+			ev = contract.CourseRescheduled{Course: info, From: from, By: a.ID, Reason: in.Reason,
+				PreviousFirstSession: prevFirst.String(), PreviousLastSession: prevLast.String()}
+		}
+		if err := s.emit(ctx, tx, c.ID, now, ev); err != nil {
 			return err
 		}
 		if cmd == course.Complete {
@@ -92,8 +106,6 @@ func lifecycleEvent(cmd course.Command, c contract.CourseChange) any {
 		return contract.CourseCompleted(c)
 	case course.Close:
 		return contract.CourseClosed(c)
-	case course.Reschedule:
-		return contract.CourseRescheduled(c)
 	default:
 		return contract.CourseCancelled(c)
 	}
@@ -104,12 +116,29 @@ func (s *Service) facts(ctx context.Context, tx pgx.Tx, c *store.Course, cmd cou
 	f := course.Facts{Now: now, Reason: in.Reason, PlanApproved: c.PlanApprovedAt != nil}
 	switch cmd {
 	case course.Schedule:
-		if !in.FirstSession.IsZero() || !in.LastSession.IsZero() {
-			c.FirstSession, c.LastSession = dayPtr(in.FirstSession), dayPtr(in.LastSession)
-		} else if sessions, err := store.Sessions(ctx, tx, c.ID); err != nil {
+		sessions, err := store.Sessions(ctx, tx, c.ID)
+		if err != nil {
 			return f, err
-		} else if len(sessions) > 0 {
+		}
+		switch {
+		case !in.FirstSession.IsZero() || !in.LastSession.IsZero():
+			c.FirstSession, c.LastSession = dayPtr(in.FirstSession), dayPtr(in.LastSession)
+		case c.State == string(course.Rescheduled):
+			// Confirms the dates the reschedule set; its sessions already fit them.
+		case len(sessions) > 0:
 			c.FirstSession, c.LastSession = dayPtr(sessions[0].Date), dayPtr(sessions[len(sessions)-1].Date)
+		}
+		f.SessionsOutside = staffing.Outside(sessions, store.Date(c.FirstSession), store.Date(c.LastSession))
+	case course.Reschedule:
+		// The new dates, checked by the precondition; the old ones are the caller's.
+		c.FirstSession, c.LastSession = dayPtr(in.FirstSession), dayPtr(in.LastSession)
+	case course.Complete:
+		sessions, err := store.Sessions(ctx, tx, c.ID)
+		if err != nil {
+			return f, err
+		}
+		if len(sessions) > 0 {
+			f.LastSessionEnds = sessions[len(sessions)-1].Ends()
 		}
 	case course.Plan:
 		sessions, err := store.Sessions(ctx, tx, c.ID)

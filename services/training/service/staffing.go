@@ -23,7 +23,13 @@ func (s *Service) AddSession(ctx context.Context, courseID string, in staffing.S
 		if err != nil {
 			return err
 		}
+		if err := course.CheckChange(course.State(c.State), course.AddSession); err != nil {
+			return err
+		}
 		if err := in.Validate(course.Mode(c.Mode)); err != nil {
+			return err
+		}
+		if err := staffing.CheckDate(in, store.Date(c.FirstSession), store.Date(c.LastSession)); err != nil {
 			return err
 		}
 		if err := store.InsertSession(ctx, tx, in); store.IsUniqueViolation(err) {
@@ -48,7 +54,11 @@ func (s *Service) Sessions(ctx context.Context, courseID string) ([]staffing.Ses
 func (s *Service) Assign(ctx context.Context, courseID string, a staffing.Assignment) (staffing.Plan, error) {
 	var plan staffing.Plan
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := store.LoadCourse(ctx, tx, courseID, true); err != nil {
+		c, err := store.LoadCourse(ctx, tx, courseID, true)
+		if err != nil {
+			return err
+		}
+		if err := course.CheckChange(course.State(c.State), course.AddStaff); err != nil {
 			return err
 		}
 		sessions, err := store.Sessions(ctx, tx, courseID)
@@ -79,12 +89,10 @@ func (s *Service) Assign(ctx context.Context, courseID string, a staffing.Assign
 
 // Plan reads a course's staffing plan.
 func (s *Service) Plan(ctx context.Context, courseID string) (staffing.Plan, error) {
-	sessions, err := s.Sessions(ctx, courseID)
-	if err != nil {
+	if _, err := store.LoadCourse(ctx, s.pool, courseID, false); err != nil {
 		return staffing.Plan{}, err
 	}
-	as, err := store.Assignments(ctx, s.pool, courseID)
-	return staffing.Plan{Sessions: sessions, Assignments: as}, err
+	return loadPlan(ctx, s.pool, courseID)
 }
 
 // Register invites a unit to a course with its contact people from the local copy.
@@ -92,7 +100,11 @@ func (s *Service) Register(ctx context.Context, a Actor, courseID, unitID string
 	now := s.clock.Now()
 	var p store.Participant
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := store.LoadCourse(ctx, tx, courseID, true); err != nil {
+		c, err := store.LoadCourse(ctx, tx, courseID, true)
+		if err != nil {
+			return err
+		}
+		if err := course.CheckChange(course.State(c.State), course.AddUnit); err != nil {
 			return err
 		}
 		known, err := store.KnownUnits(ctx, tx, []string{unitID})

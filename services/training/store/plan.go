@@ -95,3 +95,44 @@ func ReleaseAssignments(ctx context.Context, db DB, courseID string) error {
 	_, err := db.Exec(ctx, `UPDATE assignment SET active = false WHERE course_id = $1`, courseID)
 	return err
 }
+
+// DeleteSession removes a session of a course that has not started, with its
+// assignments (active or released), so its staff are free that half-day.
+func DeleteSession(ctx context.Context, db DB, courseID, sessionID string) error {
+	if _, err := db.Exec(ctx, `DELETE FROM assignment WHERE session_id = $1 AND course_id = $2`, sessionID, courseID); err != nil {
+		return fmt.Errorf("delete assignments of session %s: %w", sessionID, err)
+	}
+	tag, err := db.Exec(ctx, `DELETE FROM session WHERE id = $1 AND course_id = $2`, sessionID, courseID)
+	if err != nil {
+		return fmt.Errorf("delete session %s: %w", sessionID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("session %s of course %s: %w", sessionID, courseID, ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteAssignment takes a person off a session of a course.
+func DeleteAssignment(ctx context.Context, db DB, courseID, sessionID, personID string) error {
+	tag, err := db.Exec(ctx, `DELETE FROM assignment WHERE course_id = $1 AND session_id = $2 AND person_id = $3 AND active`,
+		courseID, sessionID, personID)
+	if err != nil {
+		return fmt.Errorf("delete assignment of %s on session %s: %w", personID, sessionID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("assignment of %s on session %s of course %s: %w", personID, sessionID, courseID, ErrNotFound)
+	}
+	return nil
+}
+
+// MoveSession puts a session and its staff on another day; the one-place
+// index refuses a move that double-books someone.
+func MoveSession(ctx context.Context, db DB, s staffing.Session) error {
+	if _, err := db.Exec(ctx, `UPDATE session SET day = $2 WHERE id = $1`, s.ID, s.Date.String()); err != nil {
+		return fmt.Errorf("move session %s: %w", s.ID, err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE assignment SET day = $2 WHERE session_id = $1`, s.ID, s.Date.String()); err != nil {
+		return fmt.Errorf("move the staff of session %s: %w", s.ID, err)
+	}
+	return nil
+}

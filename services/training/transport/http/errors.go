@@ -25,6 +25,7 @@ func mapError(err error) *problem.Problem {
 		late       *course.LateRequestError
 		forbidden  *course.ForbiddenError
 		illegal    *course.IllegalTransitionError
+		refusedCh  *course.ChangeRefusedError
 		pre        *course.PreconditionError
 		open       *course.OpenTasksError
 		invalid    *course.ValidationError
@@ -52,6 +53,8 @@ func mapError(err error) *problem.Problem {
 		return problem.Conflict(reopen.Error()).With("status", string(reopen.Status)).With("course_state", string(reopen.CourseState))
 	case errors.As(err, &illegal):
 		return problem.Conflict(illegal.Error()).With("current_state", string(illegal.From)).With("command", string(illegal.Command))
+	case errors.As(err, &refusedCh):
+		return problem.Conflict(refusedCh.Error()).With("current_state", string(refusedCh.State)).With("change", string(refusedCh.Change))
 	case errors.As(err, &pre):
 		p := problem.Conflict(pre.Error()).With("precondition", pre.Precondition).With("command", string(pre.Command))
 		if errors.As(err, &open) {

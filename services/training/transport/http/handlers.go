@@ -281,6 +281,16 @@ func (a api) assign(ctx context.Context, r *http.Request) (any, error) {
 	return httpapi.Created{Body: planView(p)}, nil
 }
 
+func (a api) removeSession(ctx context.Context, r *http.Request) (any, error) {
+	p, err := a.svc.RemoveSession(ctx, r.PathValue("id"), r.PathValue("sid"))
+	return planView(p), err
+}
+
+func (a api) unassign(ctx context.Context, r *http.Request) (any, error) {
+	p, err := a.svc.Unassign(ctx, r.PathValue("id"), r.PathValue("sid"), r.PathValue("pid"))
+	return planView(p), err
+}
+
 func (a api) participants(ctx context.Context, r *http.Request) (any, error) {
 	ps, err := a.svc.Participants(ctx, r.PathValue("id"))
 	return page.Page[store.Participant]{Items: ps}, err
