@@ -245,8 +245,8 @@ func TestACourseCompletesOnlyOnceItsLastAfternoonIsOver(t *testing.T) {
 	courseID, ss := f.scheduledCourse([]string{"u1"}, "2026-11-16")
 	var pm idOf
 	f.ok(f.do(auth.Lead, "POST", "/courses/"+courseID+"/sessions", map[string]any{"date": "2026-11-16", "half_day": "afternoon", "venue": "HT"}), 201, &pm)
-	f.ok(f.assign(courseID, ss[0], "trainer-nam"), 201, nil)
-	f.ok(f.assign(courseID, pm.ID, "trainer-nam"), 201, nil)
+	f.ok(f.assign(courseID, ss[0], trainerID), 201, nil)
+	f.ok(f.assign(courseID, pm.ID, trainerID), 201, nil)
 	f.startCourse(courseID, calendar.NewDate(2026, 11, 16))
 
 	f.Clock.Set(calendar.NewDate(2026, 11, 16).At(11, 0))
@@ -261,7 +261,7 @@ func TestACourseCompletesOnlyOnceItsLastAfternoonIsOver(t *testing.T) {
 	// A course whose last session is a morning is over at noon.
 	f.Clock.Set(calendar.NewDate(2026, 11, 2).At(9, 0))
 	morning, ms := f.scheduledCourse([]string{"u1"}, "2026-11-18")
-	f.ok(f.assign(morning, ms[0], "trainer-nam"), 201, nil)
+	f.ok(f.assign(morning, ms[0], trainerID), 201, nil)
 	f.startCourse(morning, calendar.NewDate(2026, 11, 18))
 	f.Clock.Set(calendar.NewDate(2026, 11, 18).At(11, 59))
 	f.problem(f.do(auth.Trainer, "POST", "/courses/"+morning+"/complete", nil), 409)
