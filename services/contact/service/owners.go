@@ -13,6 +13,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/postgres"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -33,9 +34,9 @@ func caller(ctx context.Context) ownership.Caller {
 }
 
 // staffIDFields returns the field error of a staff id that cannot be one
-// (ownership.StaffID), named field, or none.
+// (staff.ID), named field, or none.
 func staffIDFields(field, id string) []problem.FieldError {
-	if err := ownership.StaffID(id); err != nil {
+	if err := staff.ID(id); err != nil {
 		return []problem.FieldError{{Field: field, Message: err.Error()}}
 	}
 	return nil
@@ -154,7 +155,7 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, h store.Handover) 
 // parties went already, an id mistyped) is refused and records nothing,
 // so the list of hand-overs holds only those that moved parties.
 //
-// The new owner must be a staff id (ownership.StaffID): customers given to
+// The new owner must be a staff id (staff.ID): customers given to
 // "  sales-minh " are given to nobody who signs in. The staff member
 // handed over may be an id that is none, if parties hold it as their
 // owner, as parties stored before the rule may: handing them to a real

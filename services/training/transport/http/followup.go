@@ -7,6 +7,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/desklog"
@@ -197,6 +198,12 @@ func (a api) listDesk(ctx context.Context, r *http.Request) (any, error) {
 	if d := q.Get("day"); d != "" {
 		if _, err := calendar.ParseDate(d); err != nil {
 			return nil, problem.Invalid("bad filter", problem.FieldError{Field: "day", Message: "must be YYYY-MM-DD"})
+		}
+	}
+	if id := q.Get("author_id"); id != "" {
+		// A padded or pasted id would list nothing, as if the author never wrote.
+		if err := staff.ID(id); err != nil {
+			return nil, problem.Invalid("bad filter", problem.FieldError{Field: "author_id", Message: err.Error()})
 		}
 	}
 	rows, err := a.svc.DeskLogs(ctx, q.Get("day"), q.Get("author_id"), after, pr.Limit+1)
