@@ -3,6 +3,7 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ func (p *Problem) Error() string {
 // MarshalJSON flattens Extra next to the standard members.
 func (p *Problem) MarshalJSON() ([]byte, error) {
 	type plain Problem
-	base, err := json.Marshal((*plain)(p))
+	base, err := marshal((*plain)(p))
 	if err != nil || len(p.Extra) == 0 {
 		return base, err
 	}
@@ -59,7 +60,20 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	for k, v := range std {
 		m[k] = v
 	}
-	return json.Marshal(m)
+	return marshal(m)
+}
+
+// marshal is json.Marshal without HTML escaping: a problem names what the
+// user typed ("Phòng GD&ĐT"), and reads best as typed (httpapi.Marshal,
+// which this package cannot import).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // With returns a copy of p carrying an extra member.
@@ -138,7 +152,9 @@ func Write(w http.ResponseWriter, p *Problem) {
 	}
 	w.Header().Set("Content-Type", ContentType)
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(p)
 }
 
 // traceID is the trace id a traceparent names (version-traceid-spanid-flags),
