@@ -68,8 +68,8 @@ type LateRequestError struct {
 
 // Error states the rule and the shortfall, the two facts sales acts on.
 func (e *LateRequestError) Error() string {
-	return fmt.Sprintf("late request: the %s rule needs %d days before the first session, got %d (%d days short)",
-		e.Rule, e.RequiredDays, e.ActualDays, e.ShortByDays)
+	return fmt.Sprintf("late request: the %s rule needs %d days before the first session, got %d (%s short)",
+		e.Rule, e.RequiredDays, e.ActualDays, plural(e.ShortByDays, "day"))
 }
 
 // Unwrap lets errors.Is(err, ErrLateRequest) match.
@@ -193,4 +193,12 @@ func Admit(r Request, exception *Exception) error {
 		return late
 	}
 	return exception.Validate()
+}
+
+// plural writes n things in English: "1 day", "2 days".
+func plural(n int, thing string) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d %s", n, thing)
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -2,6 +2,7 @@ package course
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,11 @@ func TestLateRequestIsRefusedWithDaysShort(t *testing.T) {
 			if *late != tt.want {
 				t.Fatalf("error = %+v, want %+v", *late, tt.want)
 			}
-			for _, part := range []string{tt.want.Rule, "days short"} {
+			short := fmt.Sprintf("(%d days short)", tt.want.ShortByDays)
+			if tt.want.ShortByDays == 1 {
+				short = "(1 day short)"
+			}
+			for _, part := range []string{tt.want.Rule, short} {
 				if !strings.Contains(err.Error(), part) {
 					t.Errorf("message %q lacks %q", err, part)
 				}
