@@ -168,10 +168,14 @@ func (r Request) Validate() error {
 	if len(r.ProposedDates) == 0 {
 		v.Add("proposed_dates", "at least one date is required")
 	}
-	for i, d := range r.ProposedDates {
-		if d.IsZero() {
-			v.Add(fmt.Sprintf("proposed_dates[%d]", i), "required")
+	if r.SubmittedAt.IsZero() {
+		for i, d := range r.ProposedDates {
+			if d.IsZero() {
+				v.Add(fmt.Sprintf("proposed_dates[%d]", i), "required")
+			}
 		}
+	} else {
+		checkProposedDates(&v, r.ProposedDates, calendar.DateOf(r.SubmittedAt))
 	}
 	if r.SubmittedBy == "" {
 		v.Add("submitted_by", "required")
@@ -192,7 +196,14 @@ func Admit(r Request, exception *Exception) error {
 	if late == nil || exception == nil {
 		return late
 	}
-	return exception.Validate()
+	if err := exception.Validate(); err != nil {
+		return err
+	}
+	// Days pass while a refused request waits: an exception admits a late
+	// date, never one gone by the time it is approved.
+	var v ValidationError
+	checkProposedDates(&v, r.ProposedDates, calendar.DateOf(exception.ApprovedAt))
+	return v.Err()
 }
 
 // plural writes n things in English: "1 day", "2 days".

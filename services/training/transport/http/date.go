@@ -1,6 +1,8 @@
 package http
 
 import (
+	"fmt"
+
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 )
@@ -24,4 +26,20 @@ func days(ds []day) []calendar.Date {
 		out[i] = calendar.Date(d)
 	}
 	return out
+}
+
+// proposedDays reads a request's proposed dates, each bad one reported on
+// its item (proposed_dates[1]), where the form shows it.
+func proposedDays(raw []string) ([]calendar.Date, error) {
+	out := make([]calendar.Date, len(raw))
+	var fields []problem.FieldError
+	for i, s := range raw {
+		if err := out[i].UnmarshalText([]byte(s)); err != nil {
+			fields = append(fields, problem.FieldError{Field: fmt.Sprintf("proposed_dates[%d]", i), Message: "must be an existing day written YYYY-MM-DD: " + s})
+		}
+	}
+	if len(fields) > 0 {
+		return nil, problem.Invalid("a date is not valid", fields...)
+	}
+	return out, nil
 }

@@ -44,6 +44,7 @@ func Routes(svc *service.Service) []Route {
 		{"GET", prefix + "/requests", everyone, a.listRequests},
 		{"GET", prefix + "/requests/{id}", everyone, a.getRequest},
 		{"POST", prefix + "/requests/{id}/approve-exception", []auth.Role{auth.Manager}, a.approveException},
+		{"POST", prefix + "/requests/{id}/withdraw", []auth.Role{auth.Sales}, a.withdraw},
 		{"GET", prefix + "/courses", everyone, a.listCourses},
 		{"GET", prefix + "/courses/{id}", everyone, a.getCourse},
 		{"POST", prefix + "/courses/{id}/approve-plan", lead, a.approvePlan},
