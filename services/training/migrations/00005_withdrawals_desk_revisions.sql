@@ -13,6 +13,12 @@ CREATE TABLE desk_log_revision (
     PRIMARY KEY (desk_log_id, revised_at)
 );
 
+-- Workload and handovers were stored under their Go field names.
+UPDATE desk_log SET workload = (SELECT jsonb_agg(jsonb_build_object('activity', w->'Activity', 'count', w->'Count', 'note', w->'Note'))
+    FROM jsonb_array_elements(workload) w) WHERE workload <> '[]' AND workload->0 ? 'Activity';
+UPDATE desk_log SET handed_over = (SELECT jsonb_agg(jsonb_build_object('department', h->'Department', 'units', h->'Units'))
+    FROM jsonb_array_elements(handed_over) h) WHERE handed_over <> '[]' AND handed_over->0 ? 'Department';
+
 -- +goose Down
 DROP TABLE desk_log_revision;
 DELETE FROM request WHERE status = 'withdrawn' AND course_id IS NULL;

@@ -10,7 +10,6 @@ import (
 	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 	"github.com/rapportcrm/rapport/services/training/course"
-	"github.com/rapportcrm/rapport/services/training/desklog"
 	"github.com/rapportcrm/rapport/services/training/feedback"
 	"github.com/rapportcrm/rapport/services/training/readiness"
 	"github.com/rapportcrm/rapport/services/training/service"
@@ -156,31 +155,9 @@ func (a api) moveFeedback(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) logDesk(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Kind     desklog.Kind `json:"kind"`
-		Day      day          `json:"day"`
-		Workload []struct {
-			Activity desklog.Activity `json:"activity"`
-			Count    int              `json:"count"`
-			Note     string           `json:"note"`
-		} `json:"workload"`
-		HandedOver []struct {
-			Department string `json:"department"`
-			Units      int    `json:"units"`
-		} `json:"handed_over"`
-		Backlog      *int   `json:"backlog"`
-		Difficulties string `json:"difficulties"`
-		Proposals    string `json:"proposals"`
-	}
-	if err := decode(r, &in); err != nil {
+	e, err := deskEntry(r)
+	if err != nil {
 		return nil, err
-	}
-	e := desklog.Entry{Kind: in.Kind, Day: calendar.Date(in.Day), Backlog: in.Backlog, Difficulties: in.Difficulties, Proposals: in.Proposals}
-	for _, w := range in.Workload {
-		e.Workload = append(e.Workload, desklog.Workload{Activity: w.Activity, Count: w.Count, Note: w.Note})
-	}
-	for _, h := range in.HandedOver {
-		e.HandedOver = append(e.HandedOver, desklog.Handover{Department: h.Department, Units: h.Units})
 	}
 	id, err := a.svc.LogDesk(ctx, actor(ctx), e)
 	if err != nil {

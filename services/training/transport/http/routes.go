@@ -68,6 +68,7 @@ func Routes(svc *service.Service) []Route {
 		{"POST", prefix + "/feedback/{id}/status", []auth.Role{auth.Lead, auth.Manager}, a.moveFeedback},
 		{"POST", prefix + "/desk-log", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.logDesk},
 		{"GET", prefix + "/desk-log", everyone, a.listDesk},
+		{"PUT", prefix + "/desk-log/{id}", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.correctDesk},
 	}
 	// Lifecycle commands: the course package checks each command's roles, so
 	// the transport only requires a staff token (everyone).
