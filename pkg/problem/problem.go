@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ContentType of every error response.
@@ -33,6 +35,9 @@ type Problem struct {
 	// operator to find its log lines and spans; Write fills it in.
 	TraceID string         `json:"trace_id,omitempty"`
 	Extra   map[string]any `json:"-"` // members added next to the standard ones
+	// RetryAfter, when positive, is sent as the Retry-After header (in
+	// seconds): the request may succeed as it is, a little later.
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (p *Problem) Error() string {
@@ -124,6 +129,14 @@ func Unauthorized(detail string) *Problem {
 	return newProblem(http.StatusUnauthorized, "unauthorized", detail)
 }
 
+// Unavailable is a 503: the service cannot answer yet, and the same request
+// may succeed after retryAfter.
+func Unavailable(detail string, retryAfter time.Duration) *Problem {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", detail)
+	p.RetryAfter = retryAfter
+	return p
+}
+
 // Forbidden is a 403: valid credentials without the needed role.
 func Forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, "forbidden", detail) }
 
@@ -151,6 +164,9 @@ func Write(w http.ResponseWriter, p *Problem) {
 		p = &q
 	}
 	w.Header().Set("Content-Type", ContentType)
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(p.RetryAfter.Round(time.Second)/time.Second)))
+	}
 	w.WriteHeader(p.Status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
