@@ -20,14 +20,6 @@ func (d *day) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func days(ds []day) []calendar.Date {
-	out := make([]calendar.Date, len(ds))
-	for i, d := range ds {
-		out[i] = calendar.Date(d)
-	}
-	return out
-}
-
 // proposedDays reads a request's proposed dates, each bad one reported on
 // its item (proposed_dates[1]), where the form shows it.
 func proposedDays(raw []string) ([]calendar.Date, error) {
