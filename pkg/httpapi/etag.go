@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -34,7 +33,7 @@ func (t Tagged) StatusCode() int {
 }
 
 // MarshalJSON encodes the body.
-func (t Tagged) MarshalJSON() ([]byte, error) { return json.Marshal(t.Body) }
+func (t Tagged) MarshalJSON() ([]byte, error) { return Marshal(t.Body) }
 
 // IfMatch is a request's If-Match precondition (RFC 9110 §13.1.1). The zero
 // value is a request without one, which any version satisfies.

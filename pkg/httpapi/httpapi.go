@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -83,7 +84,7 @@ type Created struct{ Body any }
 func (Created) StatusCode() int { return http.StatusCreated }
 
 // MarshalJSON encodes the body.
-func (c Created) MarshalJSON() ([]byte, error) { return json.Marshal(c.Body) }
+func (c Created) MarshalJSON() ([]byte, error) { return Marshal(c.Body) }
 
 // Accepted wraps a response body to answer 202 (asynchronous jobs).
 type Accepted struct{ Body any }
@@ -92,7 +93,7 @@ type Accepted struct{ Body any }
 func (Accepted) StatusCode() int { return http.StatusAccepted }
 
 // MarshalJSON encodes the body.
-func (a Accepted) MarshalJSON() ([]byte, error) { return json.Marshal(a.Body) }
+func (a Accepted) MarshalJSON() ([]byte, error) { return Marshal(a.Body) }
 
 // EncodeJSON writes a response as JSON; a nil response is 204.
 func EncodeJSON(_ context.Context, w http.ResponseWriter, response any) error {
@@ -109,7 +110,24 @@ func EncodeJSON(_ context.Context, w http.ResponseWriter, response any) error {
 	if sc, ok := response.(StatusCoder); ok {
 		w.WriteHeader(sc.StatusCode())
 	}
-	return json.NewEncoder(w).Encode(response)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(response)
+}
+
+// Marshal is json.Marshal without HTML escaping, for the bodies of API
+// answers and the wrappers around them: an answer is read by programs and
+// people, not embedded in a page, and "Phòng GD\u0026ĐT" in a log, in curl's
+// output or in a CSV built from it reads as noise. A wrapper's MarshalJSON
+// must use it too, since an encoder keeps the escapes a Marshaler made.
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Trace wraps an endpoint in a span named after it. go-kit has no

@@ -3,11 +3,14 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ContentType of every error response.
@@ -32,6 +35,9 @@ type Problem struct {
 	// operator to find its log lines and spans; Write fills it in.
 	TraceID string         `json:"trace_id,omitempty"`
 	Extra   map[string]any `json:"-"` // members added next to the standard ones
+	// RetryAfter, when positive, is sent as the Retry-After header (in
+	// seconds): the request may succeed as it is, a little later.
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (p *Problem) Error() string {
@@ -44,7 +50,7 @@ func (p *Problem) Error() string {
 // MarshalJSON flattens Extra next to the standard members.
 func (p *Problem) MarshalJSON() ([]byte, error) {
 	type plain Problem
-	base, err := json.Marshal((*plain)(p))
+	base, err := marshal((*plain)(p))
 	if err != nil || len(p.Extra) == 0 {
 		return base, err
 	}
@@ -59,7 +65,20 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	for k, v := range std {
 		m[k] = v
 	}
-	return json.Marshal(m)
+	return marshal(m)
+}
+
+// marshal is json.Marshal without HTML escaping: a problem names what the
+// user typed ("Phòng GD&ĐT"), and reads best as typed (httpapi.Marshal,
+// which this package cannot import).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // With returns a copy of p carrying an extra member.
@@ -115,6 +134,14 @@ func Unauthorized(detail string) *Problem {
 	return newProblem(http.StatusUnauthorized, "unauthorized", detail)
 }
 
+// Unavailable is a 503: the service cannot answer yet, and the same request
+// may succeed after retryAfter.
+func Unavailable(detail string, retryAfter time.Duration) *Problem {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", detail)
+	p.RetryAfter = retryAfter
+	return p
+}
+
 // Forbidden is a 403: valid credentials without the needed role.
 func Forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, "forbidden", detail) }
 
@@ -142,8 +169,13 @@ func Write(w http.ResponseWriter, p *Problem) {
 		p = &q
 	}
 	w.Header().Set("Content-Type", ContentType)
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(p.RetryAfter.Round(time.Second)/time.Second)))
+	}
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(p)
 }
 
 // traceID is the trace id a traceparent names (version-traceid-spanid-flags),

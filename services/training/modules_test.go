@@ -1,6 +1,8 @@
 package training_test
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/rapportcrm/rapport/pkg/auth"
@@ -42,4 +44,23 @@ func TestEachModuleSaysTheLeadTimeItsRequestsNeed(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("modules missing from the list: %v", want)
 	}
+}
+
+// A module code is a slug (course.Module.Validate): a display name, a lead
+// time over a year or two mistakes at once are 422s, each on its field.
+func TestAModuleCodeIsASlugAndEachProblemIsOnItsField(t *testing.T) {
+	f := start(t)
+	p := f.problem(f.do(auth.Admin, "PUT", "/modules/"+url.PathEscape("Kế toán"), map[string]any{"name": "Kế toán"}), 422)
+	if fieldErrors(p)["code"] == "" {
+		t.Errorf("a display name as code: %v", p)
+	}
+	p = f.problem(f.do(auth.Admin, "PUT", "/modules/ke-toan-2", map[string]any{"name": "Kế toán 2", "lead_days": 400}), 422)
+	if !strings.Contains(fieldErrors(p)["lead_days"], "at most 365") {
+		t.Errorf("lead_days 400: %v", p)
+	}
+	p = f.problem(f.do(auth.Admin, "PUT", "/modules/ke-toan-2", map[string]any{"name": "", "lead_days": -1}), 422)
+	if fe := fieldErrors(p); fe["name"] == "" || fe["lead_days"] == "" {
+		t.Errorf("two problems, not two fields: %v", p)
+	}
+	f.ok(f.do(auth.Admin, "PUT", "/modules/ke-toan-2", map[string]any{"name": "Kế toán 2", "lead_days": 365}), 200, nil)
 }

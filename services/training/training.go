@@ -34,11 +34,12 @@ func ServiceWith(tick time.Duration) runner.Service {
 			if err := seed(ctx, d); err != nil {
 				return runner.Parts{}, err
 			}
-			svc := service.New(d.Pool, d.Clock)
+			contacts := d.Consumer(contactconsumer.Config, contactconsumer.Handler())
+			svc := service.New(d.Pool, d.Clock).WithContactLag(contacts.Pending)
 			sched := scheduler.New(d.Pool, d.Clock, tick, d.Log.With("component", "scheduler"))
 			return runner.Parts{
 				Handler:   transport.Handler(svc, d),
-				Consumers: []*consumer.Consumer{d.Consumer(contactconsumer.Config, contactconsumer.Handler())},
+				Consumers: []*consumer.Consumer{contacts},
 				Jobs:      []func(context.Context) error{sched.Run},
 			}, nil
 		},

@@ -59,7 +59,7 @@ func (p *Parties[T]) handOver(ctx context.Context, tx pgx.Tx, h store.Handover) 
 // the caller finds it there. It is handed over at the time every party it
 // moves is locked, after which nothing else changes them until it commits.
 //
-// The new owner must be a staff id (ownership.StaffID): customers given to
+// The new owner must be a staff id (staff.ID): customers given to
 // "  sales-minh " are given to nobody who signs in. The staff member
 // handed over may be an id that is none, if parties hold it as their
 // owner, as parties stored before the rule may: handing them to a real

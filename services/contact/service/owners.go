@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/contact/ownership"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
@@ -30,9 +31,9 @@ func caller(ctx context.Context) ownership.Caller {
 }
 
 // staffIDFields returns the field error of a staff id that cannot be one
-// (ownership.StaffID), named field, or none.
+// (staff.ID), named field, or none.
 func staffIDFields(field, id string) []problem.FieldError {
-	if err := ownership.StaffID(id); err != nil {
+	if err := staff.ID(id); err != nil {
 		return []problem.FieldError{{Field: field, Message: err.Error()}}
 	}
 	return nil

@@ -68,8 +68,8 @@ type LateRequestError struct {
 
 // Error states the rule and the shortfall, the two facts sales acts on.
 func (e *LateRequestError) Error() string {
-	return fmt.Sprintf("late request: the %s rule needs %d days before the first session, got %d (%d days short)",
-		e.Rule, e.RequiredDays, e.ActualDays, e.ShortByDays)
+	return fmt.Sprintf("late request: the %s rule needs %d days before the first session, got %d (%s short)",
+		e.Rule, e.RequiredDays, e.ActualDays, plural(e.ShortByDays, "day"))
 }
 
 // Unwrap lets errors.Is(err, ErrLateRequest) match.
@@ -168,10 +168,14 @@ func (r Request) Validate() error {
 	if len(r.ProposedDates) == 0 {
 		v.Add("proposed_dates", "at least one date is required")
 	}
-	for i, d := range r.ProposedDates {
-		if d.IsZero() {
-			v.Add(fmt.Sprintf("proposed_dates[%d]", i), "required")
+	if r.SubmittedAt.IsZero() {
+		for i, d := range r.ProposedDates {
+			if d.IsZero() {
+				v.Add(fmt.Sprintf("proposed_dates[%d]", i), "required")
+			}
 		}
+	} else {
+		checkProposedDates(&v, r.ProposedDates, calendar.DateOf(r.SubmittedAt))
 	}
 	if r.SubmittedBy == "" {
 		v.Add("submitted_by", "required")
@@ -192,5 +196,20 @@ func Admit(r Request, exception *Exception) error {
 	if late == nil || exception == nil {
 		return late
 	}
-	return exception.Validate()
+	if err := exception.Validate(); err != nil {
+		return err
+	}
+	// Days pass while a refused request waits: an exception admits a late
+	// date, never one gone by the time it is approved.
+	var v ValidationError
+	checkProposedDates(&v, r.ProposedDates, calendar.DateOf(exception.ApprovedAt))
+	return v.Err()
+}
+
+// plural writes n things in English: "1 day", "2 days".
+func plural(n int, thing string) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d %s", n, thing)
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

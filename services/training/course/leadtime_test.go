@@ -2,6 +2,7 @@ package course
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,11 @@ func TestLateRequestIsRefusedWithDaysShort(t *testing.T) {
 			if *late != tt.want {
 				t.Fatalf("error = %+v, want %+v", *late, tt.want)
 			}
-			for _, part := range []string{tt.want.Rule, "days short"} {
+			short := fmt.Sprintf("(%d days short)", tt.want.ShortByDays)
+			if tt.want.ShortByDays == 1 {
+				short = "(1 day short)"
+			}
+			for _, part := range []string{tt.want.Rule, short} {
 				if !strings.Contains(err.Error(), part) {
 					t.Errorf("message %q lacks %q", err, part)
 				}
@@ -109,6 +114,8 @@ func TestAdmitLetsAManagerExceptionThroughALateRequest(t *testing.T) {
 		{"a manager's exception with a reason admits it", approved, nil},
 		{"an exception without a reason is invalid", &Exception{ApprovedBy: "u-tp", ApproverRole: RoleManager, ApprovedAt: approved.ApprovedAt}, ErrInvalid},
 		{"a lead cannot approve an exception", &Exception{ApprovedBy: "u-l", ApproverRole: RoleLead, Reason: "x", ApprovedAt: approved.ApprovedAt}, ErrInvalid},
+		{"an exception approved after the first day has passed admits nothing", &Exception{ApprovedBy: "u-tp", ApproverRole: RoleManager,
+			Reason: "x", ApprovedAt: local(2025, 4, 12, 8, 0)}, ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,6 +124,14 @@ func TestAdmitLetsAManagerExceptionThroughALateRequest(t *testing.T) {
 				t.Fatalf("Admit = %v, want %v", err, tt.wantIs)
 			}
 		})
+	}
+}
+
+func TestTodayIsNoPastDate(t *testing.T) {
+	r := validRequest()
+	r.ProposedDates = []calendar.Date{calendar.DateOf(r.SubmittedAt)}
+	if err := r.Validate(); err != nil {
+		t.Fatalf("a request for today: %v", err)
 	}
 }
 
@@ -137,6 +152,9 @@ func TestInvalidRequestsReportEveryBadField(t *testing.T) {
 		{"unknown mode", func(r *Request) { r.Mode = "hybrid" }, []string{"mode"}},
 		{"no units and no dates", func(r *Request) { r.Units, r.ProposedDates = nil, nil }, []string{"units", "proposed_dates"}},
 		{"blank unit id", func(r *Request) { r.Units = []string{""} }, []string{"units[0]"}},
+		{"a date already past, on its item", func(r *Request) { r.ProposedDates[1] = calendar.NewDate(2025, 3, 31) }, []string{"proposed_dates[1]"}},
+		{"a date repeated, on the repeat", func(r *Request) { r.ProposedDates = append(r.ProposedDates, r.ProposedDates[0]) }, []string{"proposed_dates[2]"}},
+		{"a missing date", func(r *Request) { r.ProposedDates[0] = calendar.Date{} }, []string{"proposed_dates[0]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,16 +47,16 @@ func (a Activity) valid() bool {
 
 // Workload is how much of one activity is on the desk this morning.
 type Workload struct {
-	Activity Activity
-	Count    int
-	Note     string
+	Activity Activity `json:"activity"`
+	Count    int      `json:"count"`
+	Note     string   `json:"note"`
 }
 
 // Handover is units passed to another department still unprocessed
 // ("Bàn giao cho bộ phận nào bao nhiêu đơn vị chưa xử lý xong?").
 type Handover struct {
-	Department string
-	Units      int
+	Department string `json:"department"`
+	Units      int    `json:"units"`
 }
 
 // Entry is one daily check. Start-of-day entries carry the workload; end-of-day
@@ -76,12 +76,30 @@ type Entry struct {
 	Proposals    string
 }
 
+// MaxDaysBack is how far back an entry may be written or corrected: a
+// week covers a weekend and a few days off, while a desk check from longer
+// ago is no check any more.
+const MaxDaysBack = 7
+
+// checkDay refuses a day after today, as a check of work not yet done, and
+// one more than MaxDaysBack before it (days in Vietnam).
+func checkDay(v *course.ValidationError, day, today calendar.Date) {
+	switch {
+	case today.Before(day):
+		v.Add("day", fmt.Sprintf("is after today (%v): an entry checks a day that has begun", today))
+	case day.Before(today.AddDays(-MaxDaysBack)):
+		v.Add("day", fmt.Sprintf("is more than %d days before today (%v)", MaxDaysBack, today))
+	}
+}
+
 // Validate lists every problem of an entry. Fields of the other kind are refused
 // rather than ignored, so a figure typed into the wrong form is not silently lost.
 func (e Entry) Validate() error {
 	var v course.ValidationError
 	if e.Day.IsZero() {
 		v.Add("day", "required")
+	} else if !e.RecordedAt.IsZero() {
+		checkDay(&v, e.Day, calendar.DateOf(e.RecordedAt))
 	}
 	if e.AuthorID == "" {
 		v.Add("author_id", "required")

@@ -1,6 +1,7 @@
 package desklog
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -90,5 +91,35 @@ func TestInvalidDeskLogEntriesNameEveryBadField(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAnEntrysDayIsTodayOrAWeekBackAtMost(t *testing.T) {
+	today := calendar.Date{Year: 2025, Month: 4, Day: 14}
+	for _, c := range []struct {
+		day calendar.Date
+		ok  bool
+	}{
+		{today, true},
+		{today.AddDays(-1), true},
+		{today.AddDays(-MaxDaysBack), true},
+		{today.AddDays(-MaxDaysBack - 1), false},
+		{today.AddDays(1), false},
+		{calendar.Date{Year: 2020, Month: 1, Day: 1}, false},
+	} {
+		e := entry(StartOfDay)
+		e.Day = c.day
+		var v *course.ValidationError
+		err := e.Validate()
+		if c.ok != (err == nil) || (!c.ok && (!errors.As(err, &v) || !v.Has("day"))) {
+			t.Errorf("day %v: %v", c.day, err)
+		}
+	}
+}
+
+func TestWorkloadAndHandoversAnswerInSnakeCase(t *testing.T) {
+	b, _ := json.Marshal([]any{Workload{Activity: DepartmentSupport, Count: 5}, Handover{Department: "Kế toán", Units: 3}})
+	if want := `[{"activity":"department_support","count":5,"note":""},{"department":"Kế toán","units":3}]`; string(b) != want {
+		t.Errorf("%s, want %s", b, want)
 	}
 }

@@ -192,9 +192,41 @@ func (s *Service) checkUnits(ctx context.Context, ids []string) ([]string, error
 		}
 	}
 	if len(fields) > 0 {
+		if err := s.notYetReceived(ctx, fields); err != nil {
+			return nil, err
+		}
 		return nil, problem.Invalid("some units are unknown to the contact service", fields...)
 	}
 	return units, nil
+}
+
+// retryUnits is when to try again a request whose units have not arrived:
+// the copy applies hundreds of events a second, a burst takes a minute or two.
+const retryUnits = 30 * time.Second
+
+// notYetReceived is a 503 while the local copy has contact events still to
+// apply: a unit just created in contact may be among them, so "unknown"
+// would be a guess. Only a copy that is caught up may call a unit unknown.
+// When the lag cannot be read, the copy is taken as behind: better a
+// retry than a wrong "does not exist".
+func (s *Service) notYetReceived(ctx context.Context, fields []problem.FieldError) error {
+	if s.contactBehind == nil {
+		return nil
+	}
+	n, err := s.contactBehind(ctx)
+	if err == nil && n == 0 {
+		return nil
+	}
+	detail := "the training service has not yet received these units from the contact service"
+	if err == nil {
+		detail += fmt.Sprintf(" (it has %d contact events still to apply)", n)
+	}
+	p := problem.Unavailable(detail+"; try again shortly", retryUnits)
+	p.Errors = fields
+	if err == nil {
+		p = p.With("pending_contact_events", n)
+	}
+	return p
 }
 
 func dateSpan(ds []calendar.Date) (first, last *time.Time) {

@@ -25,6 +25,17 @@ type Service struct {
 	pool  *pgxpool.Pool
 	clock clock.Clock
 	cat   *contract.Catalogue
+	// contactBehind counts the contact events the local copy has not
+	// applied yet (consumer.Consumer.Pending); nil: taken as none.
+	contactBehind func(context.Context) (uint64, error)
+}
+
+// WithContactLag tells the service how to ask how far its copy of the
+// contact service is behind, so that a unit missing from it during a burst
+// is answered "not received yet", not "unknown".
+func (s *Service) WithContactLag(behind func(context.Context) (uint64, error)) *Service {
+	s.contactBehind = behind
+	return s
 }
 
 // New returns the service over its schema.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 	"github.com/rapportcrm/rapport/services/training/course"
 )
@@ -157,8 +158,10 @@ func (p Plan) Bookings() []Booking {
 // busy in this plan or in elsewhere (their bookings in other courses). p is unchanged.
 func (p Plan) Assign(a Assignment, elsewhere []Booking) (Plan, error) {
 	var v course.ValidationError
-	if a.PersonID == "" {
-		v.Add("person_id", "required")
+	// A staff id is the login (staff.ID), kept as typed: "  Trainer-Nam "
+	// would be a second person to the double-booking check.
+	if err := staff.ID(a.PersonID); err != nil {
+		v.Add("person_id", err.Error())
 	}
 	if a.Duty != Trainer && a.Duty != Assistant {
 		v.Add("duty", "must be trainer or assistant")

@@ -3,6 +3,7 @@ package staffing
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,5 +170,25 @@ func TestStaffingPlanIsDueSaturdayNineOfThePreviousWeek(t *testing.T) {
 				t.Errorf("StaffingPlanDue(%v) = %v, want %v", tt.first, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAnAssignmentNamesItsPersonByTheirLogin(t *testing.T) {
+	plan := Plan{Sessions: []Session{session("s1", mon, Morning)}}
+	for _, c := range []struct{ id, why string }{
+		{"trainer-nam", ""},
+		{"", "is blank"},
+		{"  Trainer-Nam ", "starts or ends with white space"},
+		{"Nguyễn Văn Nam", "holds a space"},
+		{"trainer-\u200bnam", "invisible or control character"},
+	} {
+		_, err := plan.Assign(Assignment{SessionID: "s1", PersonID: c.id, Duty: Trainer}, nil)
+		var v *course.ValidationError
+		switch {
+		case c.why == "" && err != nil:
+			t.Errorf("Assign(%q) refused: %v", c.id, err)
+		case c.why != "" && (!errors.As(err, &v) || !v.Has("person_id") || !strings.Contains(err.Error(), c.why)):
+			t.Errorf("Assign(%q) = %v, want person_id %q", c.id, err, c.why)
+		}
 	}
 }

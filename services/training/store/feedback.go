@@ -93,7 +93,7 @@ type DeskLogRow struct {
 
 // DeskLogs lists entries, optionally of one day and author.
 func DeskLogs(ctx context.Context, db DB, day, author, after string, limit int) ([]DeskLogRow, error) {
-	rows, _ := db.Query(ctx, `SELECT id, kind, day, author_id, recorded_at, workload, handed_over, backlog, difficulties, proposals FROM desk_log
+	rows, _ := db.Query(ctx, `SELECT `+deskLogCols+` FROM desk_log
 WHERE ($1 = '' OR day = $1::date) AND ($2 = '' OR author_id = $2) AND id > $3 ORDER BY id LIMIT $4`, day, author, after, limit)
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[DeskLogRow])
 	for i := range out {

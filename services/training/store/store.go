@@ -212,10 +212,17 @@ type Request struct {
 	ExceptionReason *string                  `db:"exception_reason" json:"exception_reason,omitempty"`
 	ExceptionAt     *time.Time               `db:"exception_at" json:"exception_at,omitempty"`
 	CourseID        *string                  `db:"course_id" json:"course_id,omitempty"`
+	WithdrawnBy     *string                  `db:"withdrawn_by" json:"withdrawn_by,omitempty"`
+	WithdrawnReason *string                  `db:"withdrawn_reason" json:"withdrawn_reason,omitempty"`
+	WithdrawnAt     *time.Time               `db:"withdrawn_at" json:"withdrawn_at,omitempty"`
 }
 
 const requestCols = `id, status, unit_ids, module_code, mode, venue, meeting_link, proposed_dates, handover_notes, objectives,
 submitted_by, submitted_at, refusal, exception_by, exception_reason, exception_at, course_id`
+
+// requestRead is what a read of a request selects: its columns and the
+// withdrawal, which is only ever written by WithdrawRequest.
+const requestRead = requestCols + `, withdrawn_by, withdrawn_reason, withdrawn_at`
 
 // InsertRequest stores a request, admitted or refused.
 func InsertRequest(ctx context.Context, db DB, r Request) error {
@@ -227,12 +234,12 @@ func InsertRequest(ctx context.Context, db DB, r Request) error {
 
 // LoadRequest reads a request, locked when forUpdate.
 func LoadRequest(ctx context.Context, db DB, id string, forUpdate bool) (Request, error) {
-	return one[Request](ctx, db, "request "+id, lockedIf(forUpdate, `SELECT `+requestCols+` FROM request WHERE id = $1`), id)
+	return one[Request](ctx, db, "request "+id, lockedIf(forUpdate, `SELECT `+requestRead+` FROM request WHERE id = $1`), id)
 }
 
 // ListRequests pages requests by id, optionally of one status.
 func ListRequests(ctx context.Context, db DB, status, after string, limit int) ([]Request, error) {
-	rows, _ := db.Query(ctx, `SELECT `+requestCols+` FROM request WHERE ($1 = '' OR status = $1) AND id > $2 ORDER BY id LIMIT $3`, status, after, limit)
+	rows, _ := db.Query(ctx, `SELECT `+requestRead+` FROM request WHERE ($1 = '' OR status = $1) AND id > $2 ORDER BY id LIMIT $3`, status, after, limit)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Request])
 }
 
@@ -240,5 +247,12 @@ func ListRequests(ctx context.Context, db DB, status, after string, limit int) (
 func AdmitRequest(ctx context.Context, db DB, id, by, reason string, at time.Time, courseID string) error {
 	_, err := db.Exec(ctx, `UPDATE request SET status = 'submitted', exception_by = $2, exception_reason = $3, exception_at = $4, course_id = $5
 WHERE id = $1`, id, by, reason, at, courseID)
+	return err
+}
+
+// WithdrawRequest records the submitter's withdrawal of a request.
+func WithdrawRequest(ctx context.Context, db DB, id, by, reason string, at time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE request SET status = 'withdrawn', withdrawn_by = $2, withdrawn_reason = $3, withdrawn_at = $4
+WHERE id = $1`, id, by, reason, at)
 	return err
 }

@@ -144,7 +144,7 @@ func (located) StatusCode() int { return http.StatusCreated }
 func (l located) Headers() http.Header { return http.Header{"Location": {l.Location}} }
 
 // MarshalJSON encodes the body.
-func (l located) MarshalJSON() ([]byte, error) { return json.Marshal(l.Body) }
+func (l located) MarshalJSON() ([]byte, error) { return httpapi.Marshal(l.Body) }
 
 type handoverList struct {
 	Before store.HandoverPosition

@@ -1,6 +1,8 @@
 package http
 
 import (
+	"fmt"
+
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 )
@@ -18,10 +20,18 @@ func (d *day) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func days(ds []day) []calendar.Date {
-	out := make([]calendar.Date, len(ds))
-	for i, d := range ds {
-		out[i] = calendar.Date(d)
+// proposedDays reads a request's proposed dates, each bad one reported on
+// its item (proposed_dates[1]), where the form shows it.
+func proposedDays(raw []string) ([]calendar.Date, error) {
+	out := make([]calendar.Date, len(raw))
+	var fields []problem.FieldError
+	for i, s := range raw {
+		if err := out[i].UnmarshalText([]byte(s)); err != nil {
+			fields = append(fields, problem.FieldError{Field: fmt.Sprintf("proposed_dates[%d]", i), Message: "must be an existing day written YYYY-MM-DD: " + s})
+		}
 	}
-	return out
+	if len(fields) > 0 {
+		return nil, problem.Invalid("a date is not valid", fields...)
+	}
+	return out, nil
 }

@@ -33,6 +33,7 @@ func mapError(err error) *problem.Problem {
 		feedbackSt *feedback.IllegalStatusChangeError
 		notCrew    *course.NotOnCourseError
 		reopen     *course.TaskNotReopenableError
+		submitter  *course.NotSubmitterError
 	)
 	switch {
 	case errors.As(err, &refused) || errors.As(err, &late):
@@ -45,6 +46,8 @@ func mapError(err error) *problem.Problem {
 			p = p.With("request_id", refused.RequestID)
 		}
 		return p
+	case errors.As(err, &submitter):
+		return problem.Forbidden(submitter.Error()).With("submitted_by", submitter.SubmittedBy)
 	case errors.As(err, &forbidden):
 		return problem.Forbidden(forbidden.Error())
 	case errors.As(err, &notCrew):

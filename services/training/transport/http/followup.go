@@ -7,9 +7,9 @@ import (
 	"github.com/rapportcrm/rapport/pkg/httpapi"
 	"github.com/rapportcrm/rapport/pkg/page"
 	"github.com/rapportcrm/rapport/pkg/problem"
+	"github.com/rapportcrm/rapport/pkg/staff"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 	"github.com/rapportcrm/rapport/services/training/course"
-	"github.com/rapportcrm/rapport/services/training/desklog"
 	"github.com/rapportcrm/rapport/services/training/feedback"
 	"github.com/rapportcrm/rapport/services/training/readiness"
 	"github.com/rapportcrm/rapport/services/training/service"
@@ -151,31 +151,9 @@ func (a api) moveFeedback(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) logDesk(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Kind     desklog.Kind `json:"kind"`
-		Day      day          `json:"day"`
-		Workload []struct {
-			Activity desklog.Activity `json:"activity"`
-			Count    int              `json:"count"`
-			Note     string           `json:"note"`
-		} `json:"workload"`
-		HandedOver []struct {
-			Department string `json:"department"`
-			Units      int    `json:"units"`
-		} `json:"handed_over"`
-		Backlog      *int   `json:"backlog"`
-		Difficulties string `json:"difficulties"`
-		Proposals    string `json:"proposals"`
-	}
-	if err := decode(r, &in); err != nil {
+	e, err := deskEntry(r)
+	if err != nil {
 		return nil, err
-	}
-	e := desklog.Entry{Kind: in.Kind, Day: calendar.Date(in.Day), Backlog: in.Backlog, Difficulties: in.Difficulties, Proposals: in.Proposals}
-	for _, w := range in.Workload {
-		e.Workload = append(e.Workload, desklog.Workload{Activity: w.Activity, Count: w.Count, Note: w.Note})
-	}
-	for _, h := range in.HandedOver {
-		e.HandedOver = append(e.HandedOver, desklog.Handover{Department: h.Department, Units: h.Units})
 	}
 	id, err := a.svc.LogDesk(ctx, actor(ctx), e)
 	if err != nil {
@@ -193,6 +171,12 @@ func (a api) listDesk(ctx context.Context, r *http.Request) (any, error) {
 	if d := q.Get("day"); d != "" {
 		if _, err := calendar.ParseDate(d); err != nil {
 			return nil, problem.Invalid("bad filter", problem.FieldError{Field: "day", Message: "must be YYYY-MM-DD"})
+		}
+	}
+	if id := q.Get("author_id"); id != "" {
+		// A padded or pasted id would list nothing, as if the author never wrote.
+		if err := staff.ID(id); err != nil {
+			return nil, problem.Invalid("bad filter", problem.FieldError{Field: "author_id", Message: err.Error()})
 		}
 	}
 	rows, err := a.svc.DeskLogs(ctx, q.Get("day"), q.Get("author_id"), after, pr.Limit+1)

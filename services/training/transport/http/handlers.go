@@ -92,7 +92,7 @@ type requestJSON struct {
 	Mode          course.Mode `json:"mode"`
 	Venue         string      `json:"venue"`
 	MeetingLink   string      `json:"meeting_link"`
-	ProposedDates []day       `json:"proposed_dates"`
+	ProposedDates []string    `json:"proposed_dates"`
 	HandoverNotes string      `json:"handover_notes"`
 	Objectives    struct {
 		Contract       bool `json:"contract"`
@@ -106,8 +106,12 @@ func (a api) submit(ctx context.Context, r *http.Request) (any, error) {
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
+	proposed, err := proposedDays(in.ProposedDates)
+	if err != nil {
+		return nil, err
+	}
 	row, err := a.svc.Submit(ctx, actor(ctx), service.SubmitRequest{UnitIDs: in.UnitIDs, ModuleCode: in.ModuleCode, Mode: in.Mode,
-		Venue: in.Venue, MeetingLink: in.MeetingLink, ProposedDates: days(in.ProposedDates), HandoverNotes: in.HandoverNotes,
+		Venue: in.Venue, MeetingLink: in.MeetingLink, ProposedDates: proposed, HandoverNotes: in.HandoverNotes,
 		Objectives: course.Objectives{Contract: in.Objectives.Contract, Liquidation: in.Objectives.Liquidation, DebtCollection: in.Objectives.DebtCollection}})
 	if err != nil {
 		return nil, err
@@ -133,7 +137,7 @@ func (a api) listRequests(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := oneOf(r, "status", "submitted", "refused"); err != nil {
+	if err := oneOf(r, "status", "submitted", "refused", "withdrawn"); err != nil {
 		return nil, err
 	}
 	rows, err := a.svc.Requests(ctx, r.URL.Query().Get("status"), after, pr.Limit+1)

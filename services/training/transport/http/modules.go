@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/rapportcrm/rapport/pkg/page"
-	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/store"
 )
@@ -45,10 +44,10 @@ func (a api) putModule(ctx context.Context, r *http.Request) (any, error) {
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
-	if in.Name == "" || in.LeadDays < 0 {
-		return nil, problem.Invalid("the module is not valid", problem.FieldError{Field: "name", Message: "is required; lead_days must not be negative"})
-	}
 	m := store.ModuleRow{Code: r.PathValue("code"), Name: in.Name, Payroll: in.Payroll, LeadDays: in.LeadDays}
+	if err := (course.Module{Code: m.Code, Name: m.Name, Payroll: m.Payroll, LeadDays: m.LeadDays}).Validate(); err != nil {
+		return nil, err
+	}
 	if err := store.PutModule(ctx, a.svc.Pool(), m, false); err != nil {
 		return nil, err
 	}

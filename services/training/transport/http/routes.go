@@ -45,6 +45,7 @@ func Routes(svc *service.Service) []Route {
 		{"GET", prefix + "/requests", everyone, a.listRequests},
 		{"GET", prefix + "/requests/{id}", everyone, a.getRequest},
 		{"POST", prefix + "/requests/{id}/approve-exception", []auth.Role{auth.Manager}, a.approveException},
+		{"POST", prefix + "/requests/{id}/withdraw", []auth.Role{auth.Sales}, a.withdraw},
 		{"GET", prefix + "/courses", everyone, a.listCourses},
 		{"GET", prefix + "/courses/{id}", everyone, a.getCourse},
 		{"POST", prefix + "/courses/{id}/approve-plan", lead, a.approvePlan},
@@ -75,6 +76,7 @@ func Routes(svc *service.Service) []Route {
 		{"POST", prefix + "/feedback/{id}/status", []auth.Role{auth.Lead, auth.Manager}, a.moveFeedback},
 		{"POST", prefix + "/desk-log", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.logDesk},
 		{"GET", prefix + "/desk-log", everyone, a.listDesk},
+		{"PUT", prefix + "/desk-log/{id}", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.correctDesk},
 	}
 	// Lifecycle commands: the course package checks each command's roles (and,
 	// for start and complete, the course's crew), so the transport only

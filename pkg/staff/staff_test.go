@@ -1,4 +1,4 @@
-package ownership
+package staff
 
 import (
 	"strings"
@@ -14,7 +14,7 @@ func TestAStaffIDLooksLikeALogin(t *testing.T) {
 		{"00u1a2B3c4D5e6F7g8h9", ""}, // an identity provider's id may hold capitals
 		{"SALES-LAN", ""},            // kept as it is: case is compared exactly
 		{"Nguyễn", ""},
-		{strings.Repeat("a", MaxStaffID), ""},
+		{strings.Repeat("a", MaxID), ""},
 		{"", "is blank"},
 		{"  ", "is blank"},
 		{"  sales-minh ", "starts or ends with white space"},
@@ -27,14 +27,14 @@ func TestAStaffIDLooksLikeALogin(t *testing.T) {
 		{"\ufeffsales-lan", "invisible or control character (U+FEFF)"},
 		{"sales\x01lan", "invisible or control character (U+0001)"},
 		{"sales\xfflan", "is not UTF-8"},
-		{strings.Repeat("ă", MaxStaffID+1), "longer than 255 characters"},
+		{strings.Repeat("ă", MaxID+1), "longer than 255 characters"},
 	} {
-		err := StaffID(c.id)
+		err := ID(c.id)
 		switch {
 		case c.why == "" && err != nil:
-			t.Errorf("StaffID(%q) refused: %v", c.id, err)
+			t.Errorf("ID(%q) refused: %v", c.id, err)
 		case c.why != "" && (err == nil || !strings.Contains(err.Error(), c.why)):
-			t.Errorf("StaffID(%q) = %v, want %q", c.id, err, c.why)
+			t.Errorf("ID(%q) = %v, want %q", c.id, err, c.why)
 		}
 	}
 }

@@ -1,0 +1,18 @@
+package http
+
+import (
+	"context"
+	"net/http"
+)
+
+// withdraw is the submitter taking back a request (service.Withdraw).
+func (a api) withdraw(ctx context.Context, r *http.Request) (any, error) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &in); err != nil {
+		return nil, err
+	}
+	row, err := a.svc.Withdraw(ctx, actor(ctx), r.PathValue("id"), in.Reason)
+	return requestView(row), err
+}
