@@ -29,7 +29,10 @@ type outcome struct {
 	done    []jetstream.Msg // applied or already applied: acknowledge
 	waiting []jetstream.Msg // after a gap: deliver again later
 	park    []parked        // can never be applied in order: dead-letter
-	applied int
+	// Of done: applied ran the handler, skipped were events of subjects the
+	// handler does not take (read only to keep their aggregate's order), and
+	// duplicates were in the inbox already (a redelivery, or a repeat).
+	applied, skipped, duplicates int
 }
 
 type parked struct {
@@ -64,6 +67,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 				candidates = append(candidates, it)
 			} else {
 				out.done = append(out.done, it.msg)
+				out.skipped++
 			}
 			continue
 		}
@@ -71,6 +75,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 		switch l := last[k]; {
 		case it.e.Sequence <= l && !handled:
 			out.done = append(out.done, it.msg)
+			out.skipped++
 		case it.e.Sequence <= l:
 			old = append(old, it)
 		case it.e.Sequence == l+1:
@@ -78,6 +83,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 				candidates = append(candidates, it)
 			} else {
 				out.done = append(out.done, it.msg)
+				out.skipped++
 			}
 			last[k] = it.e.Sequence
 			changed[k] = true
@@ -97,6 +103,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 	for _, it := range old {
 		if seen[it.e.ID] {
 			out.done = append(out.done, it.msg)
+			out.duplicates++
 			continue
 		}
 		// Older than the position yet never applied: it arrived after its
@@ -106,6 +113,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 	for _, it := range candidates {
 		if !fresh[it.e.ID] {
 			out.done = append(out.done, it.msg)
+			out.duplicates++
 			continue
 		}
 		delete(fresh, it.e.ID) // the same event twice in one batch runs once
