@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ContentType of every error response.
@@ -32,6 +34,9 @@ type Problem struct {
 	// operator to find its log lines and spans; Write fills it in.
 	TraceID string         `json:"trace_id,omitempty"`
 	Extra   map[string]any `json:"-"` // members added next to the standard ones
+	// RetryAfter, when positive, is sent as the Retry-After header: how
+	// long a client or gateway should wait before sending the request again.
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (p *Problem) Error() string {
@@ -118,6 +123,16 @@ func Internal() *Problem {
 	return newProblem(http.StatusInternalServerError, "internal", "an unexpected error occurred; it has been logged")
 }
 
+// Unavailable is a 503 for a request that failed because a dependency
+// (the database, the broker) cannot be reached at the moment: unlike a
+// 500, it tells a client or gateway to send the same request again after
+// retryAfter.
+func Unavailable(detail string, retryAfter time.Duration) *Problem {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", detail)
+	p.RetryAfter = retryAfter
+	return p
+}
+
 // From finds the Problem in err's chain, or nil.
 func From(err error) *Problem {
 	var p *Problem
@@ -137,6 +152,10 @@ func Write(w http.ResponseWriter, p *Problem) {
 		p = &q
 	}
 	w.Header().Set("Content-Type", ContentType)
+	if p.RetryAfter > 0 {
+		// Whole seconds, rounded up: a client must not retry before the time said.
+		w.Header().Set("Retry-After", strconv.Itoa(int((p.RetryAfter+time.Second-1)/time.Second)))
+	}
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
