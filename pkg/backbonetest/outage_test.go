@@ -2,6 +2,8 @@ package backbonetest
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +71,39 @@ func TestARequestDuringADatabaseOutageIsA503ToRetry(t *testing.T) {
 	testkit.Eventually(t, 15*time.Second, "the request to succeed once the database is back", func() bool {
 		return h.Do(t, "POST", "/api/ledger/v1/entries", tok, `{"account":"after","amount":1}`).Status == 201
 	})
+}
+
+// TestBackgroundLoopsLogADatabaseOutageOnceAndItsEnd cuts the service off
+// its database for several seconds: the outbox relay and the consumer's
+// replay loop back off and each says once that it fails, not every second,
+// and once that it recovered, with how long and how many attempts.
+func TestBackgroundLoopsLogADatabaseOutageOnceAndItsEnd(t *testing.T) {
+	h := servicetest.Start(t, ledgerService(), servicetest.Options{})
+	restore := cutDatabase(t, h)
+	time.Sleep(7 * time.Second) // seven polls of the relay, three of the replay loop
+	warnings := map[string]int{}
+	for line := range strings.Lines(h.Logs.String()) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["level"] == "WARN" || m["level"] == "ERROR" {
+			warnings[m["msg"].(string)]++
+		}
+	}
+	if warnings["outbox relay failing; retrying with backoff until it recovers"] != 1 {
+		t.Errorf("the relay's outage is not logged once: %v", warnings)
+	}
+	for msg, n := range warnings {
+		if n > 1 {
+			t.Errorf("%q logged %d times in 7 s of outage", msg, n)
+		}
+	}
+	restore()
+	testkit.Eventually(t, 40*time.Second, "the relay to log its recovery", func() bool {
+		return len(logLines(t, h, "outbox relay recovered")) == 1
+	})
+	if l := logLines(t, h, "outbox relay recovered")[0]; l["level"] != "INFO" || l["failed_attempts"].(float64) < 2 || l["down_seconds"].(float64) < 6 {
+		t.Errorf("recovery line %v", l)
+	}
 }
