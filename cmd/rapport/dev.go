@@ -34,6 +34,11 @@ func dev(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	// One process on a developer's machine, behind no load balancer: stop
+	// at once unless told otherwise.
+	if strings.TrimSpace(getenv("SHUTDOWN_DRAIN_DELAY")) == "" {
+		cfg.DrainDelay = 0
+	}
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	addr := fs.String("addr", cfg.HTTPAddr, "HTTP listen address")
 	data := fs.String("data", ".rapport", "directory for the local Postgres cluster and the JetStream store")

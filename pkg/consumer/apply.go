@@ -30,8 +30,11 @@ type outcome struct {
 	done    []jetstream.Msg // applied or already applied: acknowledge
 	waiting []jetstream.Msg // after a gap: deliver again later
 	park    []parked        // can never be applied in order: dead-letter
-	applied int
-	pastGap int // taken without a predecessor that did not come in time (Config.GapWait)
+	// Of done: applied ran the handler, skipped were events of subjects the
+	// handler does not take (read only to keep their aggregate's order), and
+	// duplicates were in the inbox already (a redelivery, or a repeat).
+	applied, skipped, duplicates int
+	pastGap                      int // taken without a predecessor that did not come in time (Config.GapWait)
 }
 
 type parked struct {
@@ -66,6 +69,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 				candidates = append(candidates, it)
 			} else {
 				out.done = append(out.done, it.msg)
+				out.skipped++
 			}
 			continue
 		}
@@ -73,6 +77,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 		switch l := last[k]; {
 		case it.e.Sequence <= l && !handled:
 			out.done = append(out.done, it.msg)
+			out.skipped++
 		case it.e.Sequence <= l:
 			old = append(old, it)
 		case it.e.Sequence == l+1:
@@ -80,6 +85,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 				candidates = append(candidates, it)
 			} else {
 				out.done = append(out.done, it.msg)
+				out.skipped++
 			}
 			last[k] = it.e.Sequence
 			changed[k] = true
@@ -114,6 +120,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 		switch {
 		case seen[it.e.ID]:
 			out.done = append(out.done, it.msg)
+			out.duplicates++
 		case c.cfg.GapWait > 0:
 			late = append(late, it) // its successors did not wait for it
 		default:
@@ -133,6 +140,7 @@ func (c *Consumer) apply(ctx context.Context, items []item) (outcome, error) {
 	for _, it := range candidates {
 		if !fresh[it.e.ID] {
 			out.done = append(out.done, it.msg)
+			out.duplicates++
 			continue
 		}
 		delete(fresh, it.e.ID) // the same event twice in one batch runs once

@@ -26,6 +26,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/retry"
 )
 
 // Handler applies one event inside tx. Returning an error rolls the
@@ -102,6 +103,9 @@ const (
 	resubscribeDelay = 500 * time.Millisecond
 	// streamWaitDelay paces the checks for a stream that does not exist yet.
 	streamWaitDelay = 2 * time.Second
+	// unrecordedMaxDelay bounds the redelivery delay of an event whose
+	// failure could not be recorded (the database down).
+	unrecordedMaxDelay = 5 * time.Second
 )
 
 // Consumer runs one handler over one durable JetStream consumer.
@@ -114,16 +118,21 @@ type Consumer struct {
 	log     *slog.Logger
 	metrics *metrics
 	lastGC  time.Time
+	// unrecorded follows failures to record a handler's failure: the
+	// database down, which every event in flight meets at once.
+	unrecorded *retry.Streak
 }
 
 // New returns a consumer; Run starts it.
 func New(pool *pgxpool.Pool, js jetstream.JetStream, h Handler, tp trace.TracerProvider, log *slog.Logger, reg prometheus.Registerer, cfg Config) *Consumer {
 	cfg.defaults()
+	log = log.With("component", "consumer", "consumer", cfg.Name)
 	return &Consumer{
 		pool: pool, js: js, handle: h, cfg: cfg,
-		tracer:  tp.Tracer("github.com/rapportcrm/rapport/pkg/consumer"),
-		log:     log.With("component", "consumer", "consumer", cfg.Name),
-		metrics: newMetrics(reg, pool, js, cfg),
+		tracer:     tp.Tracer("github.com/rapportcrm/rapport/pkg/consumer"),
+		log:        log,
+		metrics:    newMetrics(reg, pool, js, cfg),
+		unrecorded: retry.NewStreak(log, "recording handler failures"),
 	}
 }
 
@@ -163,10 +172,11 @@ func (c *Consumer) Run(ctx context.Context) error {
 		}
 	}
 	waiting := false
+	subscribing := retry.NewStreak(c.log, "consuming")
 	for ctx.Err() == nil {
 		// A pull subscription ends when the server loses the consumer for a
 		// moment (a broker restart): subscribe again rather than go quiet.
-		err := c.consume(ctx, deliver)
+		err := c.consume(ctx, deliver, func() { subscribing.Succeeded(ctx) })
 		if err == nil || ctx.Err() != nil {
 			waiting = false
 			continue
@@ -181,8 +191,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			waiting, delay = true, streamWaitDelay
 		} else {
+			// The broker down: wait longer after each failure and say so
+			// once, not every half second.
 			waiting = false
-			c.log.Warn("consuming stopped; subscribing again", "err", err)
+			delay = max(resubscribeDelay, subscribing.Failed(ctx, err))
 		}
 		select {
 		case <-ctx.Done():
@@ -201,8 +213,8 @@ func (c *Consumer) Run(ctx context.Context) error {
 }
 
 // consume declares the durable consumer and feeds deliver until ctx ends or
-// the subscription does.
-func (c *Consumer) consume(ctx context.Context, deliver func(jetstream.Msg)) error {
+// the subscription does; subscribed runs once the subscription stands.
+func (c *Consumer) consume(ctx context.Context, deliver func(jetstream.Msg), subscribed func()) error {
 	cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, jetstream.ConsumerConfig{
 		Durable:        c.cfg.Name,
 		FilterSubjects: aggregateFilters(c.cfg.Subjects),
@@ -223,6 +235,7 @@ func (c *Consumer) consume(ctx context.Context, deliver func(jetstream.Msg)) err
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", c.cfg.Name, err)
 	}
+	subscribed()
 	select {
 	case <-ctx.Done():
 		cc.Stop()
@@ -293,6 +306,7 @@ func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) {
 	}
 	out, err := c.apply(ctx, items)
 	if err == nil {
+		c.unrecorded.Succeeded(ctx)
 		c.settle(out)
 		return
 	}
@@ -346,11 +360,14 @@ INSERT INTO consumer_failure AS f (consumer, event_id, attempts, last_error) VAL
 ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = f.attempts + 1, last_error = $3, updated_at = now()
 RETURNING attempts`, c.cfg.Name, it.e.ID, cause.Error()).Scan(&attempts)
 	if err != nil {
-		// Postgres itself is unreachable: not the event's fault, retry without counting.
-		c.log.Warn("cannot record failure; retrying", "event_id", it.e.ID, "err", err)
-		_ = it.msg.NakWithDelay(time.Second)
+		// Postgres itself is unreachable: not the event's fault, retry
+		// without counting. Every event in flight fails at once, so the
+		// streak grows fast: its delay is capped lower than a loop's, for
+		// the events to be applied soon after the database is back.
+		_ = it.msg.NakWithDelay(min(c.unrecorded.Failed(ctx, fmt.Errorf("event %s: %w", it.e.ID, err)), unrecordedMaxDelay))
 		return
 	}
+	c.unrecorded.Succeeded(ctx)
 	c.metrics.failed.Inc()
 	if attempts >= c.cfg.MaxAttempts {
 		c.deadLetter(ctx, it, cause, attempts, true)

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/retry"
 )
 
 // DeadLetter is an event a consumer parked after it could not apply it.
@@ -104,17 +105,22 @@ func RequestReplay(ctx context.Context, pool *pgxpool.Pool, id int64) error {
 
 // replayLoop applies requested replays and prunes old bookkeeping until ctx ends.
 func (c *Consumer) replayLoop(ctx, work context.Context) {
-	t := time.NewTicker(c.cfg.ReplayInterval)
-	defer t.Stop()
+	streak := retry.NewStreak(c.log, "replay of dead letters")
+	wait := c.cfg.ReplayInterval
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
+		// While the database is down, wait longer after each failure and
+		// say so once, not every interval.
 		if err := c.replay(work); err != nil {
-			c.log.Warn("replay dead letters", "err", err)
+			wait = streak.Failed(ctx, err)
+			continue
 		}
+		streak.Succeeded(ctx)
+		wait = c.cfg.ReplayInterval
 		c.collectGarbage(work)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 type metrics struct {
-	applied, skipped, waiting, failed, dead prometheus.Counter
+	applied, skipped, duplicate, waiting, failed, dead prometheus.Counter
 	// pastGap counts the events taken, or passed, without a predecessor
 	// that did not come in time (Config.GapWait): each leaves a gap.
 	pastGap prometheus.Counter
@@ -23,11 +23,15 @@ func newMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetS
 	}, []string{"outcome"})
 	m := &metrics{
 		applied: events.WithLabelValues("applied"),
-		skipped: events.WithLabelValues("duplicate"),
-		waiting: events.WithLabelValues("out_of_order"),
-		failed:  events.WithLabelValues("failed"),
-		dead:    events.WithLabelValues("dead_lettered"),
-		pastGap: events.WithLabelValues("past_gap"),
+		// skipped and duplicate were once one outcome, labelled
+		// duplicate, which sent operators looking for redeliveries that
+		// were only events of subjects the consumer does not handle.
+		skipped:   events.WithLabelValues("skipped"),
+		duplicate: events.WithLabelValues("duplicate"),
+		waiting:   events.WithLabelValues("out_of_order"),
+		failed:    events.WithLabelValues("failed"),
+		dead:      events.WithLabelValues("dead_lettered"),
+		pastGap:   events.WithLabelValues("past_gap"),
 	}
 	if reg != nil {
 		reg.MustRegister(events, newStateCollector(pool, js, cfg))
@@ -37,7 +41,8 @@ func newMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetS
 
 func (m *metrics) count(out outcome) {
 	m.applied.Add(float64(out.applied))
-	m.skipped.Add(float64(len(out.done) - out.applied))
+	m.skipped.Add(float64(out.skipped))
+	m.duplicate.Add(float64(out.duplicates))
 	m.waiting.Add(float64(len(out.waiting)))
 	m.pastGap.Add(float64(out.pastGap))
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,9 +17,15 @@ type Check func(ctx context.Context) error
 
 // Checks is a named set of checks, safe to extend while serving.
 type Checks struct {
-	mu     sync.Mutex
-	checks map[string]Check
+	mu       sync.Mutex
+	checks   map[string]Check
+	draining atomic.Bool
 }
+
+// Drain makes Ready answer 503 from now on, whatever the checks say: the
+// process is stopping, and the load balancer should send its requests to
+// another replica while this one finishes.
+func (c *Checks) Drain() { c.draining.Store(true) }
 
 // Add registers a check under name.
 func (c *Checks) Add(name string, check Check) {
@@ -36,8 +43,15 @@ func Live(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-// Ready runs every check (2s budget) and answers 200 or 503 with each result.
+// Ready runs every check (2s budget) and answers 200 or 503 with each
+// result; once draining, 503 without running them.
 func (c *Checks) Ready(w http.ResponseWriter, r *http.Request) {
+	if c.draining.Load() {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": "draining"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	c.mu.Lock()

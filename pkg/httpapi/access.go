@@ -27,7 +27,8 @@ var probes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true
 // problem.Write copies the trace id into every problem+json body, so that a
 // user can quote it and an operator find the request's log lines and spans.
 //
-// The line (message "request", at Info; at Error with the cause for a 5xx)
+// The line (message "request", at Info; at Error with the cause for a 5xx,
+// at Warn for a 503: a dependency down, not a bug)
 // holds the method, the route pattern, the names of the query parameters,
 // the status, the caller's user id, the duration in ms, the bytes written
 // and the trace and span ids. It never holds the raw path, the query's
@@ -73,6 +74,9 @@ func logAccess(log *slog.Logger, r *http.Request, rec *accessRecorder, e *access
 	}
 	if rec.status >= 500 {
 		level = slog.LevelError
+		if rec.status == http.StatusServiceUnavailable {
+			level = slog.LevelWarn // an outage of a dependency, not a bug; its own alerts say so
+		}
 		if e.err != nil {
 			attrs = append(attrs, slog.String("err", e.err.Error()))
 		}

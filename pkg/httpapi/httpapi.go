@@ -23,7 +23,8 @@ import (
 )
 
 // ErrorMapper turns a service's domain errors into problems; it returns nil
-// for errors it does not know, which become a logged 500.
+// for errors it does not know, which become a 503 when a dependency could
+// not be reached (see outage) and a logged 500 otherwise.
 type ErrorMapper func(error) *problem.Problem
 
 // ServerOptions are the go-kit options of every endpoint: token
@@ -57,6 +58,9 @@ func ErrorEncoder(log *slog.Logger, mapErr ErrorMapper) kithttp.ErrorEncoder {
 		p := problem.From(err)
 		if p == nil && mapErr != nil {
 			p = mapErr(err)
+		}
+		if p == nil && outage(err) {
+			p = unavailable()
 		}
 		if p == nil {
 			p = problem.Internal()

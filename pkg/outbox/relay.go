@@ -20,6 +20,7 @@ import (
 
 	"github.com/rapportcrm/rapport/pkg/event"
 	"github.com/rapportcrm/rapport/pkg/natstrace"
+	"github.com/rapportcrm/rapport/pkg/retry"
 )
 
 // RelayConfig tunes a relay; zero fields take the defaults.
@@ -60,6 +61,7 @@ type Relay struct {
 	published prometheus.Counter
 	lockKey   int64
 	lastPrune time.Time
+	streak    *retry.Streak
 }
 
 // NewRelay returns a relay for the outbox in pool's schema.
@@ -81,6 +83,7 @@ func NewRelay(pool *pgxpool.Pool, js jetstream.JetStream, tp trace.TracerProvide
 		pool: pool, js: js, tracer: tp.Tracer("github.com/rapportcrm/rapport/pkg/outbox"),
 		log: log.With("component", "outbox-relay"), cfg: cfg,
 		published: published, lockKey: int64(h.Sum64() >> 1),
+		streak: retry.NewStreak(log.With("component", "outbox-relay"), "outbox relay"),
 	}
 }
 
@@ -92,13 +95,18 @@ func (r *Relay) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		// While the database or the broker is down, wait longer after each
+		// failure and say so once, not every second.
+		wait := r.cfg.PollInterval
 		if err != nil {
-			r.log.Warn("relay interrupted, retrying", "err", err)
+			wait = r.streak.Failed(ctx, err)
+		} else {
+			r.streak.Succeeded(ctx) // a standby that reached the database
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(r.cfg.PollInterval):
+		case <-time.After(wait):
 		}
 	}
 }
@@ -135,6 +143,7 @@ func (r *Relay) lead(ctx context.Context) error {
 			}
 			return err
 		}
+		r.streak.Succeeded(ctx)
 		r.prune(ctx)
 		wait, cancel := context.WithTimeout(ctx, r.cfg.PollInterval)
 		_, err := conn.Conn().WaitForNotification(wait)

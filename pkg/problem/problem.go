@@ -35,8 +35,8 @@ type Problem struct {
 	// operator to find its log lines and spans; Write fills it in.
 	TraceID string         `json:"trace_id,omitempty"`
 	Extra   map[string]any `json:"-"` // members added next to the standard ones
-	// RetryAfter, when positive, is sent as the Retry-After header (in
-	// seconds): the request may succeed as it is, a little later.
+	// RetryAfter, when positive, is sent as the Retry-After header: how
+	// long a client or gateway should wait before sending the request again.
 	RetryAfter time.Duration `json:"-"`
 }
 
@@ -134,20 +134,23 @@ func Unauthorized(detail string) *Problem {
 	return newProblem(http.StatusUnauthorized, "unauthorized", detail)
 }
 
-// Unavailable is a 503: the service cannot answer yet, and the same request
-// may succeed after retryAfter.
-func Unavailable(detail string, retryAfter time.Duration) *Problem {
-	p := newProblem(http.StatusServiceUnavailable, "unavailable", detail)
-	p.RetryAfter = retryAfter
-	return p
-}
-
 // Forbidden is a 403: valid credentials without the needed role.
 func Forbidden(detail string) *Problem { return newProblem(http.StatusForbidden, "forbidden", detail) }
 
 // Internal is a 500 that tells the caller nothing of the cause.
 func Internal() *Problem {
 	return newProblem(http.StatusInternalServerError, "internal", "an unexpected error occurred; it has been logged")
+}
+
+// Unavailable is a 503 for a request that failed because a dependency
+// (the database, the broker) cannot be reached at the moment, or whose
+// answer is not there yet (a copy of another service's data still behind):
+// unlike a 500, it tells a client or gateway to send the same request
+// again after retryAfter.
+func Unavailable(detail string, retryAfter time.Duration) *Problem {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", detail)
+	p.RetryAfter = retryAfter
+	return p
 }
 
 // From finds the Problem in err's chain, or nil.
@@ -170,7 +173,8 @@ func Write(w http.ResponseWriter, p *Problem) {
 	}
 	w.Header().Set("Content-Type", ContentType)
 	if p.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(p.RetryAfter.Round(time.Second)/time.Second)))
+		// Whole seconds, rounded up: a client must not retry before the time said.
+		w.Header().Set("Retry-After", strconv.Itoa(int((p.RetryAfter+time.Second-1)/time.Second)))
 	}
 	w.WriteHeader(p.Status)
 	enc := json.NewEncoder(w)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestAProblemCarriesTheTraceItsResponseNames(t *testing.T) {
@@ -29,5 +30,25 @@ func TestAProblemCarriesTheTraceItsResponseNames(t *testing.T) {
 	}
 	if shared.TraceID != "" {
 		t.Fatal("writing a shared problem changed it")
+	}
+}
+
+func TestAnUnavailableProblemSaysWhenToRetry(t *testing.T) {
+	for _, c := range []struct {
+		after time.Duration
+		want  string
+	}{{5 * time.Second, "5"}, {1500 * time.Millisecond, "2"}, {0, ""}} {
+		w := httptest.NewRecorder()
+		Write(w, Unavailable("down", c.after))
+		if w.Code != 503 || w.Header().Get("Retry-After") != c.want {
+			t.Errorf("retry after %v: %d, Retry-After %q, want 503 and %q", c.after, w.Code, w.Header().Get("Retry-After"), c.want)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if body["type"] != "https://rapport.dev/problems/unavailable" || body["status"] != 503.0 {
+			t.Errorf("body %v", body)
+		}
 	}
 }

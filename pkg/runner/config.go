@@ -30,7 +30,11 @@ type Config struct {
 	OutboxRetention time.Duration // OUTBOX_RETENTION
 	MaxAttempts     int           // CONSUMER_MAX_ATTEMPTS
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
-	TimeZone        string        // TZ_BUSINESS
+	// DrainDelay is how long a process keeps serving after its stop signal,
+	// with /readyz answering 503, before it closes its listener: the time
+	// Kubernetes takes to stop routing requests to a terminating pod.
+	DrainDelay time.Duration // SHUTDOWN_DRAIN_DELAY
+	TimeZone   string        // TZ_BUSINESS
 	// Env is the getenv Load read from: a service reads its own variables
 	// (CONTACT_CUSTOM_FIELDS_FILE, say) through it.
 	Env func(string) string
@@ -51,6 +55,7 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"OUTBOX_RETENTION", "168h", "how long published events stay in the outbox for re-publication"},
 	{"CONSUMER_MAX_ATTEMPTS", "5", "handler failures before an event is dead-lettered"},
 	{"SHUTDOWN_TIMEOUT", "15s", "time given to in-flight work at shutdown"},
+	{"SHUTDOWN_DRAIN_DELAY", "5s (rapport dev: 0)", "time a stopping process keeps serving, /readyz answering 503, before it closes its listener"},
 	{"TZ_BUSINESS", "Asia/Ho_Chi_Minh", "time zone of business rules and deadlines"},
 }
 
@@ -130,6 +135,11 @@ func Load(getenv func(string) string) (Config, error) {
 	c.MaxAttempts = num("CONSUMER_MAX_ATTEMPTS", "5")
 	c.OutboxRetention = dur("OUTBOX_RETENTION", "168h")
 	c.ShutdownTimeout = dur("SHUTDOWN_TIMEOUT", "15s")
+	if d, err := time.ParseDuration(get("SHUTDOWN_DRAIN_DELAY", "5s")); err != nil || d < 0 {
+		errs = append(errs, "SHUTDOWN_DRAIN_DELAY: must be a duration such as 5s, or 0 for none")
+	} else {
+		c.DrainDelay = d
+	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		errs = append(errs, "TZ_BUSINESS: unknown time zone")
 	}

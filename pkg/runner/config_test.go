@@ -11,7 +11,7 @@ func TestDefaultsWorkLocally(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != ":8080" || c.StreamReplicas != 1 || c.OutboxRetention != 7*24*time.Hour || !c.DevelopmentKey() {
+	if c.HTTPAddr != ":8080" || c.StreamReplicas != 1 || c.OutboxRetention != 7*24*time.Hour || !c.DevelopmentKey() || c.DrainDelay != 5*time.Second {
 		t.Fatalf("defaults %+v", c)
 	}
 }
@@ -50,7 +50,7 @@ func TestTheDevelopmentKeyIsAnExplicitChoiceThatARealKeyOverrides(t *testing.T) 
 
 func TestBadValuesAreAllReported(t *testing.T) {
 	env := map[string]string{"STREAM_REPLICAS": "three", "OUTBOX_RETENTION": "a week", "TZ_BUSINESS": "Mars/Olympus", "LOG_LEVEL": "loud",
-		"HTTP_ADDR": "8080", "JWT_JWKS_URL": "id.example.com/jwks.json"}
+		"HTTP_ADDR": "8080", "JWT_JWKS_URL": "id.example.com/jwks.json", "SHUTDOWN_DRAIN_DELAY": "-5s"}
 	_, err := Load(func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("bad configuration accepted")
@@ -66,5 +66,12 @@ func TestARealKeyIsNotTheDevelopmentKey(t *testing.T) {
 	c, _ := Load(func(k string) string { return map[string]string{"JWT_SECRET": "from-vault"}[k] })
 	if c.DevelopmentKey() {
 		t.Fatal("a configured secret counts as the development key")
+	}
+}
+
+func TestAProcessMayStopWithoutADrainDelay(t *testing.T) {
+	c, err := Load(DevelopmentEnv(func(k string) string { return map[string]string{"SHUTDOWN_DRAIN_DELAY": "0"}[k] }))
+	if err != nil || c.DrainDelay != 0 {
+		t.Fatalf("SHUTDOWN_DRAIN_DELAY=0: %v, %v", c.DrainDelay, err)
 	}
 }

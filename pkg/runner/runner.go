@@ -215,6 +215,7 @@ func Run(ctx context.Context, cfg Config, in Infra, services ...Service) error {
 	var runErr error
 	select {
 	case <-ctx.Done():
+		drain(log, checks, cfg.DrainDelay, serveErr)
 	case runErr = <-serveErr:
 	}
 	log.Info("shutting down")
@@ -263,4 +264,21 @@ func start(ctx context.Context, cfg Config, in Infra, svc Service, d Deps) (runn
 	}
 	relay := outbox.NewRelay(pool, in.JS, d.Tracer, d.Log, d.Metrics, outbox.RelayConfig{Service: svc.Name, Retention: cfg.OutboxRetention})
 	return running{svc: svc, pool: pool, parts: parts, relay: relay}, nil
+}
+
+// drain turns /readyz to 503 at once and keeps serving for delay before the
+// listener closes: a Kubernetes pod's endpoints, and the gateway, learn that
+// it is terminating a few seconds after it got SIGTERM, and a request they
+// route to it meanwhile must be served, not refused.
+func drain(log *slog.Logger, checks *health.Checks, delay time.Duration, serveErr <-chan error) {
+	checks.Drain()
+	if delay <= 0 {
+		return
+	}
+	log.Info("stopping: /readyz answers 503; still serving until the drain delay ends", "drain_delay", delay.String())
+	select {
+	case <-time.After(delay):
+	case err := <-serveErr:
+		log.Warn("server stopped while draining", "err", err)
+	}
 }

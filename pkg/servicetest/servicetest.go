@@ -40,7 +40,13 @@ type Harness struct {
 	services []runner.Service
 	opts     Options
 	stop     func(t testing.TB) // stops the running process
+	signal   func()             // sends the process its stop signal
 }
+
+// Signal sends the running process its stop signal (SIGTERM for a service
+// binary) and returns at once; the process stops as it would in production,
+// and the end of the test waits for it.
+func (h *Harness) Signal() { h.signal() }
 
 // Options adjust a harness.
 type Options struct {
@@ -89,6 +95,7 @@ func (h *Harness) run(t testing.TB) {
 		t.Fatal(err)
 	}
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.DrainDelay = 0 // tests stop at once unless one sets it
 	if h.opts.Config != nil {
 		h.opts.Config(&cfg)
 	}
@@ -114,6 +121,7 @@ func (h *Harness) run(t testing.TB) {
 			Ready: func(string) { close(ready) },
 		}, h.services...)
 	}()
+	h.signal = cancel
 	h.stop = func(t testing.TB) {
 		cancel()
 		if err := <-done; err != nil {

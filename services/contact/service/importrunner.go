@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/rapportcrm/rapport/pkg/event"
+	"github.com/rapportcrm/rapport/pkg/retry"
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
@@ -49,24 +50,31 @@ func dataException(err error) bool {
 // and running ones whose replica stopped sending heartbeats. Replicas may
 // all run it: a job is claimed with SKIP LOCKED.
 func (s *Service) RunImports(ctx context.Context) error {
+	claims := retry.NewStreak(s.Log, "claiming imports")
 	for {
 		token := event.NewID().String()
 		job, file, mapping, done, err := store.ClaimImport(ctx, s.Pool, token, importStale)
 		if err == nil {
+			claims.Succeeded(ctx)
 			s.runImport(ctx, job, token, done, file, mapping)
 			continue
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !errors.Is(err, store.ErrNotFound) {
-			s.Log.ErrorContext(ctx, "claim import", "err", err)
+		// While the database is down, wait longer after each failure and
+		// say so once, not every poll.
+		wait := importPoll
+		if errors.Is(err, store.ErrNotFound) {
+			claims.Succeeded(ctx)
+		} else {
+			wait = claims.Failed(ctx, err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.importQueued:
-		case <-time.After(importPoll):
+		case <-time.After(wait):
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/rapportcrm/rapport/pkg/clock"
 	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/outbox"
+	"github.com/rapportcrm/rapport/pkg/retry"
 	"github.com/rapportcrm/rapport/services/training/calendar"
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/readiness"
@@ -40,13 +41,18 @@ func New(pool *pgxpool.Pool, c clock.Clock, interval time.Duration, log *slog.Lo
 	return &Scheduler{pool: pool, clock: c, interval: interval, log: log, cat: contract.Rapport()}
 }
 
-// Run ticks until ctx ends; a failing tick is logged and retried next tick.
+// Run ticks until ctx ends; a failing tick is retried next tick, and a run
+// of them (the database down) is logged once when it starts and once when
+// it ends.
 func (s *Scheduler) Run(ctx context.Context) error {
 	t := time.NewTicker(s.interval)
 	defer t.Stop()
+	ticks := retry.NewStreak(s.log, "scheduler tick")
 	for {
 		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("scheduler tick failed", "err", err)
+			ticks.Failed(ctx, err)
+		} else if err == nil {
+			ticks.Succeeded(ctx)
 		}
 		select {
 		case <-ctx.Done():
