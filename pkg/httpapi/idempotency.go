@@ -161,9 +161,15 @@ func (i *Idempotency) run(w http.ResponseWriter, r *http.Request, next http.Hand
 	_, _ = w.Write(rec.body.Bytes())
 }
 
+// fail answers a request whose key could not be claimed or read: a 503 to
+// retry when the database is out of reach, as any request's (outage).
 func (i *Idempotency) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !noteFailure(r.Context(), err) {
 		i.Log.ErrorContext(r.Context(), "idempotency key store failed", "err", err)
+	}
+	if outage(err) {
+		problem.Write(w, unavailable())
+		return
 	}
 	problem.Write(w, problem.Internal())
 }

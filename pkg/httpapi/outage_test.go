@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 
+	"github.com/rapportcrm/rapport/pkg/auth"
 	"github.com/rapportcrm/rapport/pkg/problem"
 )
 
@@ -74,5 +79,34 @@ func TestAnOutageAnswers503WithRetryAfterAndABug500(t *testing.T) {
 		if w.Code != c.status || w.Header().Get("Retry-After") != c.retryAfter {
 			t.Errorf("%v: %d Retry-After %q, want %d %q", c.err, w.Code, w.Header().Get("Retry-After"), c.status, c.retryAfter)
 		}
+	}
+}
+
+func TestAKeyThatCannotBeClaimedInAnOutageIsA503ToRetry(t *testing.T) {
+	ctx := context.Background()
+	verifier, err := auth.NewVerifier(ctx, auth.Config{Secret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := auth.Issue("s", "sales-lan", []auth.Role{auth.Sales}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(deadPort(t))
+	pool, err := pgxpool.New(ctx, fmt.Sprintf("postgres://x@%s:%s/x?connect_timeout=2", host, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	ran := false
+	idem := &Idempotency{Keys: &IdempotencyKeys{Pool: pool}, Auth: verifier, Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	h := idem.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { ran = true }))
+	r := httptest.NewRequest("POST", "/api/contact/v1/interactions", strings.NewReader(`{}`))
+	r.Header.Set("Authorization", "Bearer "+tok)
+	r.Header.Set("Idempotency-Key", "k-1")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 503 || w.Header().Get("Retry-After") != "5" || ran {
+		t.Fatalf("status %d, Retry-After %q, ran %v: %s", w.Code, w.Header().Get("Retry-After"), ran, w.Body)
 	}
 }
