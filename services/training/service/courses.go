@@ -230,9 +230,9 @@ func (s *Service) Course(ctx context.Context, id string) (contract.CourseInfo, e
 	return store.CourseInfo(ctx, s.pool, id)
 }
 
-// Courses pages courses.
-func (s *Service) Courses(ctx context.Context, state, after string, limit int) ([]contract.CourseInfo, error) {
-	cs, err := store.ListCourses(ctx, s.pool, state, after, limit)
+// Courses pages courses, narrowed by f.
+func (s *Service) Courses(ctx context.Context, f course.CourseFilter, after string, limit int) ([]contract.CourseInfo, error) {
+	cs, err := store.ListCourses(ctx, s.pool, f, after, limit)
 	if err != nil {
 		return nil, err
 	}
