@@ -180,7 +180,7 @@ func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return page.Of(cs, pr, func(last courseInfo) any { return last.CourseID }), nil
+	return page.Of(cs, pr, func(last service.CourseView) any { return last.CourseID }), nil
 }
 
 func (a api) getCourse(ctx context.Context, r *http.Request) (any, error) {
