@@ -35,6 +35,9 @@ type Facts struct {
 	SessionsOutside []string
 	// Reason explains a reschedule or a cancellation.
 	Reason string
+	// UnitIDs are the course's units, and DeletedUnits those of them the
+	// contact service deleted.
+	UnitIDs, DeletedUnits []string
 }
 
 // Precondition is one named rule a command needs besides the right state and role.
@@ -57,16 +60,18 @@ func SpecFor(cmd Command) (Spec, bool) {
 	switch cmd {
 	case Schedule:
 		return Spec{cmd, []Role{RoleLead}, []Precondition{
+			{"a unit not deleted", unitLeft},
 			{"dates confirmed", datesConfirmed},
 			{"sessions within the dates", sessionsWithin},
 		}}, true
 	case Plan:
 		return Spec{cmd, []Role{RoleLead}, []Precondition{
+			{"a unit not deleted", unitLeft},
 			{"course plan approved", planApproved},
 			{"every session has a trainer", sessionsStaffed},
 		}}, true
 	case MarkReady:
-		return Spec{cmd, []Role{RoleLead}, []Precondition{{"readiness checklist complete", readinessComplete}}}, true
+		return Spec{cmd, []Role{RoleLead}, []Precondition{{"a unit not deleted", unitLeft}, {"readiness checklist complete", readinessComplete}}}, true
 	case Start:
 		return Spec{cmd, []Role{RoleLead, RoleTrainer}, []Precondition{{"first session day reached", firstDayReached}}}, true
 	case Complete:

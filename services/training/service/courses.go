@@ -28,7 +28,7 @@ type CommandInput struct {
 // Command runs one lifecycle command on a course: role, state machine and
 // preconditions are decided by the course package; the change and its events
 // commit together.
-func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Command, in CommandInput) (contract.CourseInfo, error) {
+func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Command, in CommandInput) (CourseView, error) {
 	now := s.clock.Now()
 	var info contract.CourseInfo
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -89,7 +89,10 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 		}
 		return nil
 	})
-	return info, err
+	if err != nil {
+		return CourseView{}, err
+	}
+	return s.view(ctx, s.pool, info)
 }
 
 func lifecycleEvent(cmd course.Command, c contract.CourseChange) any {
@@ -113,7 +116,12 @@ func lifecycleEvent(cmd course.Command, c contract.CourseChange) any {
 
 // facts gathers what cmd's preconditions look at, and for schedule settles the dates.
 func (s *Service) facts(ctx context.Context, tx pgx.Tx, c *store.Course, cmd course.Command, in CommandInput, now time.Time) (course.Facts, error) {
-	f := course.Facts{Now: now, Reason: in.Reason, PlanApproved: c.PlanApprovedAt != nil}
+	f := course.Facts{Now: now, Reason: in.Reason, PlanApproved: c.PlanApprovedAt != nil, UnitIDs: c.UnitIDs}
+	deleted, err := store.DeletedUnits(ctx, tx, c.UnitIDs)
+	if err != nil {
+		return f, err
+	}
+	f.DeletedUnits = deleted
 	switch cmd {
 	case course.Schedule:
 		sessions, err := store.Sessions(ctx, tx, c.ID)
@@ -212,7 +220,7 @@ func taskPayload(t store.TaskRow, info contract.CourseInfo, by string) contract.
 }
 
 // ApprovePlan records the lead's approval of the course plan drafted by a trainer.
-func (s *Service) ApprovePlan(ctx context.Context, a Actor, id string) (contract.CourseInfo, error) {
+func (s *Service) ApprovePlan(ctx context.Context, a Actor, id string) (CourseView, error) {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := store.LoadCourse(ctx, tx, id, true); err != nil {
 			return err
@@ -220,29 +228,33 @@ func (s *Service) ApprovePlan(ctx context.Context, a Actor, id string) (contract
 		return store.ApprovePlan(ctx, tx, id, a.ID, s.clock.Now())
 	})
 	if err != nil {
-		return contract.CourseInfo{}, err
+		return CourseView{}, err
 	}
 	return s.Course(ctx, id)
 }
 
-// Course reads a course as events describe it.
-func (s *Service) Course(ctx context.Context, id string) (contract.CourseInfo, error) {
-	return store.CourseInfo(ctx, s.pool, id)
+// Course reads a course as events describe it, with its deleted units.
+func (s *Service) Course(ctx context.Context, id string) (CourseView, error) {
+	info, err := store.CourseInfo(ctx, s.pool, id)
+	if err != nil {
+		return CourseView{}, err
+	}
+	return s.view(ctx, s.pool, info)
 }
 
-// Courses pages courses.
-func (s *Service) Courses(ctx context.Context, state, after string, limit int) ([]contract.CourseInfo, error) {
-	cs, err := store.ListCourses(ctx, s.pool, state, after, limit)
+// Courses pages courses, narrowed by f.
+func (s *Service) Courses(ctx context.Context, f course.CourseFilter, after string, limit int) ([]CourseView, error) {
+	cs, err := store.ListCourses(ctx, s.pool, f, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]contract.CourseInfo, 0, len(cs))
+	out := make([]CourseView, 0, len(cs))
 	for _, c := range cs {
-		info, err := store.CourseInfo(ctx, s.pool, c.ID)
+		v, err := s.Course(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, info)
+		out = append(out, v)
 	}
 	return out, nil
 }

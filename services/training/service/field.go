@@ -73,9 +73,10 @@ func (s *Service) sessionOf(ctx context.Context, courseID, sessionID string) err
 	return nil
 }
 
-// Tasks pages follow-up tasks with their histories.
-func (s *Service) Tasks(ctx context.Context, courseID, status, after string, limit int) ([]store.TaskRow, error) {
-	ts, err := store.Tasks(ctx, s.pool, courseID, status, after, limit)
+// Tasks pages follow-up tasks with their histories, narrowed by f; a task
+// is overdue when it is open past its due time now.
+func (s *Service) Tasks(ctx context.Context, f course.TaskFilter, after string, limit int) ([]store.TaskRow, error) {
+	ts, err := store.Tasks(ctx, s.pool, f, s.clock.Now(), after, limit)
 	if err != nil {
 		return nil, err
 	}

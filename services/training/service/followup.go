@@ -194,9 +194,9 @@ func (s *Service) Feedback(ctx context.Context, id string) (feedback.Item, error
 	return store.LoadFeedback(ctx, s.pool, id, false)
 }
 
-// FeedbackList pages items.
-func (s *Service) FeedbackList(ctx context.Context, courseID, status, after string, limit int) ([]feedback.Item, error) {
-	ids, err := store.FeedbackIDs(ctx, s.pool, courseID, status, after, limit)
+// FeedbackList pages items, narrowed by f.
+func (s *Service) FeedbackList(ctx context.Context, f feedback.Filter, after string, limit int) ([]feedback.Item, error) {
+	ids, err := store.FeedbackIDs(ctx, s.pool, f, after, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -55,13 +55,6 @@ func LoadFeedback(ctx context.Context, db DB, id string, forUpdate bool) (feedba
 	return it, err
 }
 
-// FeedbackIDs pages item ids, optionally of one course and status.
-func FeedbackIDs(ctx context.Context, db DB, courseID, status, after string, limit int) ([]string, error) {
-	rows, _ := db.Query(ctx, `SELECT id FROM feedback WHERE ($1 = '' OR course_id = $1) AND ($2 = '' OR status = $2) AND id > $3 ORDER BY id LIMIT $4`,
-		courseID, status, after, limit)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
-}
-
 // InsertDeskLog stores a daily entry; a second entry of the same kind and day is a unique violation.
 func InsertDeskLog(ctx context.Context, db DB, id string, e desklog.Entry) error {
 	if e.Workload == nil {

@@ -192,9 +192,32 @@ type Participant struct {
 	BringsData       bool      `db:"brings_data" json:"brings_data"`
 	Note             string    `db:"note" json:"note"`
 	UpdatedAt        time.Time `db:"updated_at" json:"updated_at"`
+	// UnitDeleted says the contact service deleted the unit (not merged it:
+	// a merged one is re-pointed to its survivor), so the lead learns it
+	// before the day rather than on it.
+	UnitDeleted bool `db:"unit_deleted" json:"unit_deleted"`
 }
 
 const participantCols = `id, course_id, unit_id, contact_person_ids, status, attendees, brings_laptops, brings_documents, brings_data, note, updated_at`
+
+// participantRead is what a read of a participant selects: its columns and
+// whether the local copy has its unit deleted.
+const participantRead = participantCols + `, EXISTS (SELECT 1 FROM contact_organization o
+  WHERE o.id = participant.unit_id AND o.deleted AND o.merged_into IS NULL) AS unit_deleted`
+
+// DeletedUnits lists those of ids the contact service deleted (not merged:
+// a merge re-points a course to the survivor), by id.
+func DeletedUnits(ctx context.Context, db DB, ids []string) ([]string, error) {
+	rows, _ := db.Query(ctx, `SELECT id FROM contact_organization WHERE id = ANY($1) AND deleted AND merged_into IS NULL ORDER BY id`, ids)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("deleted units: %w", err)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, nil
+}
 
 // InsertParticipant registers a unit; a second registration is a unique violation.
 func InsertParticipant(ctx context.Context, db DB, p Participant) error {
@@ -212,18 +235,18 @@ note = $7, updated_at = $8 WHERE id = $1`, p.ID, p.Status, p.Attendees, p.Brings
 
 // LoadParticipant reads a participant of a course.
 func LoadParticipant(ctx context.Context, db DB, courseID, id string) (Participant, error) {
-	return one[Participant](ctx, db, "participant "+id, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND id = $2 FOR UPDATE`, courseID, id)
+	return one[Participant](ctx, db, "participant "+id, `SELECT `+participantRead+` FROM participant WHERE course_id = $1 AND id = $2 FOR UPDATE OF participant`, courseID, id)
 }
 
 // ParticipantByUnit reads the participant of a unit in a course.
 func ParticipantByUnit(ctx context.Context, db DB, courseID, unitID string) (Participant, error) {
 	return one[Participant](ctx, db, "unit "+unitID+" in course "+courseID,
-		`SELECT `+participantCols+` FROM participant WHERE course_id = $1 AND unit_id = $2`, courseID, unitID)
+		`SELECT `+participantRead+` FROM participant WHERE course_id = $1 AND unit_id = $2`, courseID, unitID)
 }
 
 // Participants lists a course's participants.
 func Participants(ctx context.Context, db DB, courseID string) ([]Participant, error) {
-	rows, _ := db.Query(ctx, `SELECT `+participantCols+` FROM participant WHERE course_id = $1 ORDER BY unit_id`, courseID)
+	rows, _ := db.Query(ctx, `SELECT `+participantRead+` FROM participant WHERE course_id = $1 ORDER BY unit_id`, courseID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
 }
 

@@ -130,13 +130,6 @@ func lockedIf(lock bool, q string) string {
 	return q
 }
 
-// ListCourses pages courses by id, optionally of one state.
-func ListCourses(ctx context.Context, db DB, state, after string, limit int) ([]Course, error) {
-	rows, _ := db.Query(ctx, `SELECT `+courseCols+` FROM course
-WHERE ($1 = '' OR state = $1) AND id > $2 ORDER BY id LIMIT $3`, state, after, limit)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Course])
-}
-
 // InsertCourse creates a course in state requested.
 func InsertCourse(ctx context.Context, db DB, c Course) error {
 	_, err := db.Exec(ctx, `INSERT INTO course (id, request_id, module_code, mode, state, unit_ids, first_session, last_session,

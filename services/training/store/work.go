@@ -91,13 +91,6 @@ func InsertTask(ctx context.Context, db DB, t TaskRow) error {
 	return err
 }
 
-// Tasks lists tasks, optionally of one course and one status.
-func Tasks(ctx context.Context, db DB, courseID, status, after string, limit int) ([]TaskRow, error) {
-	rows, _ := db.Query(ctx, `SELECT `+taskCols+` FROM task WHERE ($1 = '' OR course_id = $1) AND ($2 = '' OR status = $2) AND id > $3
-ORDER BY id LIMIT $4`, courseID, status, after, limit)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[TaskRow])
-}
-
 // LoadTask reads and locks a task.
 func LoadTask(ctx context.Context, db DB, id string) (TaskRow, error) {
 	return one[TaskRow](ctx, db, "task "+id, `SELECT `+taskCols+` FROM task WHERE id = $1 FOR UPDATE`, id)
@@ -111,7 +104,7 @@ func CompleteTask(ctx context.Context, db DB, id, by string, at time.Time, note 
 
 // DomainTasks lists a course's tasks in the course package's form.
 func DomainTasks(ctx context.Context, db DB, courseID string) ([]course.Task, error) {
-	ts, err := Tasks(ctx, db, courseID, "", "", 1000)
+	ts, err := Tasks(ctx, db, course.TaskFilter{CourseID: courseID}, time.Time{}, "", 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/rapportcrm/rapport/pkg/contract"
 	"github.com/rapportcrm/rapport/pkg/problem"
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/feedback"
@@ -12,8 +11,6 @@ import (
 	"github.com/rapportcrm/rapport/services/training/staffing"
 	"github.com/rapportcrm/rapport/services/training/store"
 )
-
-type courseInfo = contract.CourseInfo
 
 // mapError turns the domain's typed errors into problems, once, here.
 // A late request is a 422 (the input breaks a business rule; resubmitting
@@ -32,6 +29,7 @@ func mapError(err error) *problem.Problem {
 		double     *staffing.DoubleBookingError
 		feedbackSt *feedback.IllegalStatusChangeError
 		notCrew    *course.NotOnCourseError
+		gone       *course.DeletedUnitsError
 		reopen     *course.TaskNotReopenableError
 		submitter  *course.NotSubmitterError
 	)
@@ -67,6 +65,9 @@ func mapError(err error) *problem.Problem {
 				tasks = append(tasks, map[string]string{"id": t.ID, "kind": string(t.Kind)})
 			}
 			p = p.With("open_tasks", tasks)
+		}
+		if errors.As(err, &gone) {
+			p = p.With("deleted_unit_ids", gone.UnitIDs)
 		}
 		return p
 	case errors.As(err, &invalid):

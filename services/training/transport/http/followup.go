@@ -63,14 +63,15 @@ func (a api) check(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) listTasks(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r, "course_id", "status")
+	pr, after, err := paged(r, "course_id", "status", "owner_id", "overdue")
 	if err != nil {
 		return nil, err
 	}
-	if err := oneOf(r, "status", course.TaskOpen, course.TaskDone); err != nil {
+	f, err := course.ParseTaskFilter(r.URL.Query())
+	if err != nil {
 		return nil, err
 	}
-	ts, err := a.svc.Tasks(ctx, r.URL.Query().Get("course_id"), r.URL.Query().Get("status"), after, pr.Limit+1)
+	ts, err := a.svc.Tasks(ctx, f, after, pr.Limit+1)
 	return page.Of(ts, pr, func(last store.TaskRow) any { return last.ID }), err
 }
 
@@ -118,14 +119,15 @@ func (a api) raiseFeedback(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) listFeedback(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r, "course_id", "status")
+	pr, after, err := paged(r, "course_id", "status", "unit_id", "urgent")
 	if err != nil {
 		return nil, err
 	}
-	if err := oneOf(r, "status", feedback.Raised, feedback.InProgress, feedback.Resolved, feedback.Rejected); err != nil {
+	f, err := feedback.ParseFilter(r.URL.Query())
+	if err != nil {
 		return nil, err
 	}
-	items, err := a.svc.FeedbackList(ctx, r.URL.Query().Get("course_id"), r.URL.Query().Get("status"), after, pr.Limit+1)
+	items, err := a.svc.FeedbackList(ctx, f, after, pr.Limit+1)
 	views := make([]feedbackJSON, len(items))
 	for i, it := range items {
 		views[i] = feedbackView(it)

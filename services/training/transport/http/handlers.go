@@ -168,18 +168,19 @@ func (a api) approveException(ctx context.Context, r *http.Request) (any, error)
 }
 
 func (a api) listCourses(ctx context.Context, r *http.Request) (any, error) {
-	pr, after, err := paged(r, "state")
+	pr, after, err := paged(r, "state", "unit_id", "staff_id", "from", "to", "module_code")
 	if err != nil {
 		return nil, err
 	}
-	if err := oneOf(r, "state", course.States()...); err != nil {
-		return nil, err
-	}
-	cs, err := a.svc.Courses(ctx, r.URL.Query().Get("state"), after, pr.Limit+1)
+	f, err := course.ParseCourseFilter(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
-	return page.Of(cs, pr, func(last courseInfo) any { return last.CourseID }), nil
+	cs, err := a.svc.Courses(ctx, f, after, pr.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	return page.Of(cs, pr, func(last service.CourseView) any { return last.CourseID }), nil
 }
 
 func (a api) getCourse(ctx context.Context, r *http.Request) (any, error) {
