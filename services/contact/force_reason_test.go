@@ -73,8 +73,8 @@ func TestAForcedPartysReasonIsInItsEventsAndExports(t *testing.T) {
 					t.Errorf("%s %s export: %s has force_reason %q, want %q", c.resource, format, row[0], got, want)
 				}
 			}
-			// The forced party alone: beside the party it matched, the
-			// rows would refuse each other as duplicates within the file.
+			// The forced party alone; beside the party it matched, see
+			// TestAnExportHoldingForcedPartiesImportsBackWhole.
 			r := h.Do(t, "GET", c.path+"/export?tag="+c.tag+"&format="+format, tok, nil)
 			mustStatus(t, r, 200)
 			job := importFile(t, h, tok, "export."+format, r.Body, c.resource, 30*time.Second)

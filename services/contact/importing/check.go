@@ -313,7 +313,9 @@ func (c *Checker) pastTheEnd(row Row) []Problem {
 // earlier row holds, the row's student if an earlier row names them
 // beside the same parent (sameStudent), and, for a row without keys, the
 // earlier row whose party it probably is (sameLookalike). Rows must come
-// in file order, so the report names the first row holding a key.
+// in file order, so the report names the first row holding a key. For a
+// row with an id (ID) they are the import's to decide: a row holding a
+// stored party as stored creates nothing, whatever it shares.
 func (c *Checker) Duplicates(at KeyPlace, keys []party.Key) []Problem {
 	problems := c.duplicates(at, keys, true)
 	// A row not created holds no student, nor party, for later rows to duplicate.

@@ -25,8 +25,9 @@ func GoneID(id, noun string) string {
 // StoredParty tells whether a row that is not created stands for a stored
 // party: it does when its id column names a live one (id, SameID) and
 // nothing else refuses it but the keys that party holds (an export's row
-// has its phones and emails). keys are the stored parties holding a key
-// of the row, other whether anything else refuses it. A row sharing only
+// has its phones and emails, which the parties forced beside it may hold
+// too). keys are the stored parties holding a key of the row (that party,
+// for a key it holds), other whether anything else refuses it. A row sharing only
 // a key with a stored party is a duplicate of it, not it: the name may be
 // another person's (a row without an id that has the party's name as well
 // as its keys is it, which the import tells from the names). A row of the file naming a row that stands for a stored

@@ -135,6 +135,11 @@ func fillChunks[T any](ctx context.Context, dups *importing.Checker, keys func(T
 				ch.skipped, problems = append(ch.skipped, problems...), nil
 			case len(problems) == 0:
 				problems = dups.Duplicates(c.at, keys(c.party))
+				if id, _ := dups.ID(c.row); id != "" && len(problems) > 0 {
+					// Only the chunk's flush learns whether the id names a
+					// stored party, which the row may hold unchanged.
+					c.provisional, problems = storeProblems(problems), nil
+				}
 			default:
 				if refused := c.at.RefusedKeys(); len(refused) > 0 {
 					problems = append(problems, dups.DuplicatesOfRefused(c.at)...)

@@ -173,38 +173,45 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 	noun := r.p.k.noun()
 	problems := ch.problems
 	// storedKeys reports the keys of row that stored parties hold, and
-	// returns those parties.
-	storedKeys := func(row importing.Row, keys []party.Key) (same []string) {
+	// returns those parties: own, the party the row's id names, for a key
+	// it holds beside others (created beside them with force).
+	storedKeys := func(row importing.Row, keys []party.Key, own string) (same []string) {
 		for _, key := range keys {
-			if id, ok := existing[key.String()]; ok {
-				problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
-					Message: fmt.Sprintf("same %s %s as %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, importing.Existing(noun, id, names[id]))})
-				same = append(same, id)
+			holders := existing[key.String()]
+			if len(holders) == 0 {
+				continue
 			}
+			id := holders[0]
+			if slices.Contains(holders, own) {
+				id = own
+			}
+			problems = append(problems, store.ImportProblem{Row: row.Line, Column: columns.KeyColumn(row, key),
+				Message: fmt.Sprintf("same %s %s as %s", strings.ReplaceAll(string(key.Type), "_", " "), key.Value, importing.Existing(noun, id, names[id]))})
+			same = append(same, id)
 		}
 		return same
 	}
 	for _, ref := range ch.refused {
-		storedKeys(ref.row, ref.keys)
+		storedKeys(ref.row, ref.keys, "")
 	}
 	refused := make([]bool, len(ch.pending))
 	standsFor := make([]string, len(ch.pending)) // the stored party a row not created is, if only that refuses it
 	var standing []storedSpan                    // where the problems of those rows are
 	for i, cand := range ch.pending {
 		before := len(problems)
-		keyed, same, gone, sameAt := storedKeys(cand.row, r.p.k.keys(cand.party)), "", false, -1
-		if id, column := columns.ID(cand.row); id != "" {
-			switch s, ok := stored[id]; {
-			case ok && s.Live != "":
-				sameAt = len(problems)
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, s.Live, noun, names[s.Live])})
-				same = s.Live
-			case ok:
-				problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
-				gone = true
-			}
+		id, column := columns.ID(cand.row)
+		s, named := stored[id] // none for a row without an id
+		same, gone, sameAt := s.Live, named && s.Live == "", -1
+		keyed := storedKeys(cand.row, r.p.k.keys(cand.party), same)
+		switch {
+		case same != "":
+			sameAt = len(problems)
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.SameID(id, same, noun, names[same])})
+		case gone:
+			problems = append(problems, store.ImportProblem{Row: cand.row.Line, Column: column, Message: importing.GoneID(id, noun)})
 		}
-		asStored := len(problems) // the problems above say the row is a stored party, or a deleted one
+		problems = append(problems, cand.provisional...) // dropped below unless the row stands for the party its id names
+		asStored := len(problems)                        // the problems above say the row is a stored party, or a deleted one
 		if p, ok := probable[i]; ok {
 			problems = append(problems, p)
 		}
@@ -235,9 +242,14 @@ func (r *importRun[T]) refuseExisting(ctx context.Context, tx pgx.Tx, columns *i
 		}
 		refused[i] = len(problems) > before
 		if other := gone || len(problems) > asStored; refused[i] && !other {
-			if standsFor[i], _ = importing.StoredParty(same, keyed, false); standsFor[i] == "" && same == "" {
+			if standsFor[i], _ = importing.StoredParty(same, keyed, false); standsFor[i] == "" && same == "" && cand.provisional == nil {
 				standsFor[i], sameAt = keyedAs(cand.party, keyed, records), before // a row told by its keys alone
 			}
+		}
+		if standsFor[i] == "" && cand.provisional != nil {
+			// Not a stored party after all: the rows above refuse it, and
+			// only they, as they refuse any row the import would create.
+			problems = append(problems[:before], cand.provisional...)
 		}
 		if id := standsFor[i]; id != "" {
 			problems[sameAt].StoredParty = id // for a restarted job to read back (writtenFileRows)

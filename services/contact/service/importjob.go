@@ -129,6 +129,12 @@ type fieldCheck[T any] func(*importing.Checker, importing.Row) (T, importing.Key
 type candidate[T any] struct {
 	row   importing.Row
 	party T
+	// provisional are the duplicates within the file (importing's
+	// Checker.Duplicates) of a row naming a party by id, which refuse it
+	// unless the id names a stored party the row holds as stored: an
+	// export's forced party shares its phone with the party it matched,
+	// and nothing of either would be created.
+	provisional []store.ImportProblem
 }
 
 // checked is a row after its field check, before the duplicate check.

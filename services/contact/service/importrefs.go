@@ -161,10 +161,10 @@ func matching(found store.Matches, ref importing.Ref) []string {
 // name by id (stored), for the messages saying so to name them and for
 // the rows that are one of them to be compared with it (asStored): one
 // query, and none if there are none, as for a file of new parties.
-func storedRecords(ctx context.Context, db store.DB, t store.Type, existing map[string]string, stored map[string]store.StoredID) (map[string]store.StoredRecord, error) {
+func storedRecords(ctx context.Context, db store.DB, t store.Type, existing map[string][]string, stored map[string]store.StoredID) (map[string]store.StoredRecord, error) {
 	var ids []string
-	for _, id := range existing {
-		ids = append(ids, id)
+	for _, holders := range existing {
+		ids = append(ids, holders...)
 	}
 	for _, s := range stored {
 		if s.Live != "" {

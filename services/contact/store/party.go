@@ -136,20 +136,22 @@ func FindByKeys(ctx context.Context, db DB, t Type, keys []string, except string
 	return pgx.CollectRows(rows, pgx.RowTo[[]byte])
 }
 
-// ExistingKeys returns which of keys already belong to a live party.
-func ExistingKeys(ctx context.Context, db DB, t Type, keys []string) (map[string]string, error) {
-	rows, err := db.Query(ctx, `SELECT key, party_id::text FROM party_key WHERE party_type=$1 AND key = ANY($2)`, string(t), keys)
+// ExistingKeys returns which of keys already belong to a live party, and
+// to which, oldest first: a party created beside a duplicate on purpose
+// (force) shares its key with the party it matched.
+func ExistingKeys(ctx context.Context, db DB, t Type, keys []string) (map[string][]string, error) {
+	rows, err := db.Query(ctx, `SELECT key, party_id::text FROM party_key WHERE party_type=$1 AND key = ANY($2) ORDER BY key, party_id`, string(t), keys)
 	if err != nil {
 		return nil, fmt.Errorf("existing keys: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string][]string{}
 	for rows.Next() {
 		var k, id string
 		if err := rows.Scan(&k, &id); err != nil {
 			return nil, err
 		}
-		out[k] = id
+		out[k] = append(out[k], id)
 	}
 	return out, rows.Err()
 }
