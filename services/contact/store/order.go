@@ -52,7 +52,11 @@ func (f Filter) listing(t Type) listing {
 	l := listing{from: string(t) + " p", where: where, args: args}
 	switch {
 	case f.byReminder():
-		l.from += ` CROSS JOIN LATERAL (SELECT ` + soonest(l.arg(f.ReminderDays), l.arg(f.ReminderOn)) + ` AS day) r`
+		// The aggregate in the lateral's own FROM, not soonest's scalar
+		// subquery: with the scalar form, a year's window (550,000 people
+		// with a date) took 19 ms a first page instead of 1.8 over 200,000.
+		l.from += ` CROSS JOIN LATERAL (SELECT min(w.day) AS day FROM unnest(` + l.arg(f.ReminderDays) + `::smallint[], ` +
+			l.arg(f.ReminderOn) + `::date[]) AS w(month_day, day) WHERE w.month_day = ANY(p.reminder_days)) r`
 		l.day = "r.day"
 	case f.byDue():
 		l.day = "p.next_action_on"
