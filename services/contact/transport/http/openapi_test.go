@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapportcrm/rapport/pkg/openapicheck"
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
@@ -102,7 +103,7 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 			continue
 		}
 		documented := slices.Sorted(maps.Keys(s.Properties))
-		if fields := jsonFields(reflect.TypeOf(v)); !slices.Equal(documented, fields) {
+		if fields := openapicheck.Fields(reflect.TypeOf(v)); !slices.Equal(documented, fields) {
 			t.Errorf("schema %s names %q; the type has %q", name, documented, fields)
 		}
 	}
@@ -111,27 +112,6 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 			t.Errorf("%s is referred to and not defined", ref[1])
 		}
 	}
-}
-
-// jsonFields returns the sorted names encoding/json writes for struct type
-// t, embedded structs' fields included.
-func jsonFields(t reflect.Type) []string {
-	var out []string
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		switch {
-		case name == "-" || !f.IsExported():
-			continue
-		case f.Anonymous && name == "":
-			out = append(out, jsonFields(f.Type)...)
-			continue
-		case name == "":
-			name = f.Name
-		}
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // A list answering a page takes limit and cursor, and its document says so.
