@@ -165,20 +165,23 @@ func (s *Schema) types() []string {
 }
 
 var (
-	timeType      = reflect.TypeFor[time.Time]()
-	marshalerType = reflect.TypeFor[json.Marshaler]()
-	textType      = reflect.TypeFor[encoding.TextMarshaler]()
+	timeType        = reflect.TypeFor[time.Time]()
+	marshalerType   = reflect.TypeFor[json.Marshaler]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	textType        = reflect.TypeFor[encoding.TextMarshaler]()
+	textInType      = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// jsonType is the JSON type encoding/json writes for t, "" when t writes
-// its own JSON.
+// jsonType is the JSON type encoding/json writes or reads for t, "" when
+// t writes or reads its own JSON. A type of a request body may only read
+// text (a day in a body): it is a string too.
 func jsonType(t reflect.Type) string {
 	switch {
 	case t == timeType:
 		return "string"
-	case t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType):
+	case implements(t, marshalerType) || implements(t, unmarshalerType):
 		return ""
-	case t.Implements(textType) || reflect.PointerTo(t).Implements(textType):
+	case implements(t, textType) || implements(t, textInType):
 		return "string"
 	}
 	switch t.Kind() {
@@ -200,6 +203,10 @@ func jsonType(t reflect.Type) string {
 		return "object"
 	}
 	return ""
+}
+
+func implements(t, iface reflect.Type) bool {
+	return t.Implements(iface) || reflect.PointerTo(t).Implements(iface)
 }
 
 // Fields returns the sorted names encoding/json writes for struct type t,

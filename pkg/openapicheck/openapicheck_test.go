@@ -10,6 +10,11 @@ import (
 
 type colour string
 
+// day is read from a JSON string and never written.
+type day struct{ y, m, d int }
+
+func (d *day) UnmarshalText([]byte) error { return nil }
+
 type inner struct {
 	N int `json:"n"`
 }
@@ -24,6 +29,7 @@ type sample struct {
 	Name    int             `json:"name"` // hides base's
 	Colour  colour          `json:"colour"`
 	At      time.Time       `json:"at"`
+	Day     day             `json:"day"`
 	Count   *int            `json:"count,omitempty"`
 	Tags    []string        `json:"tags"`
 	Inner   []inner         `json:"inner"`
@@ -34,7 +40,7 @@ type sample struct {
 const good = `{"components":{"schemas":{
  "Sample":{"type":"object","required":["id"],"properties":{
   "id":{"type":"string"},"name":{"type":"integer"},"colour":{"type":"string","enum":["red","blue"]},
-  "at":{"type":"string","format":"date-time"},"count":{"type":["integer","null"]},
+  "at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"count":{"type":["integer","null"]},
   "tags":{"type":"array","items":{"type":"string"}},"inner":{"type":"array","items":{"$ref":"#/components/schemas/Inner"}},
   "raw":{"type":"array"}}},
  "Inner":{"type":"object","properties":{"n":{"type":"integer"}}}}}}`
@@ -46,7 +52,8 @@ func TestCheckFindsWhereASchemaAndItsTypeDisagree(t *testing.T) {
 		want           string // in the one problem reported; "" for none
 	}{
 		{"matching", "", "", ""},
-		{"a field missing from the schema", `"tags":{"type":"array","items":{"type":"string"}},`, "", `names ["at" "colour" "count" "id" "inner" "name" "raw"]`},
+		{"a field missing from the schema", `"tags":{"type":"array","items":{"type":"string"}},`, "", `names ["at" "colour" "count" "day" "id" "inner" "name" "raw"]`},
+		{"a day read from text documented as an object", `"day":{"type":"string","format":"date"}`, `"day":{"type":"object"}`, "Sample.day: documented as [object]"},
 		{"a field the type lacks", `"id":{"type":"string"},`, `"id":{"type":"string"},"extra":{"type":"string"},`, `"extra"`},
 		{"another type", `"name":{"type":"integer"}`, `"name":{"type":"string"}`, "Sample.name: documented as [string]"},
 		{"an enum the type does not take", `["red","blue"]`, `["red","green"]`, `enum ["green" "red"]`},
@@ -74,7 +81,7 @@ func TestCheckFindsWhereASchemaAndItsTypeDisagree(t *testing.T) {
 
 func TestFieldsAreTheNamesEncodingJSONWrites(t *testing.T) {
 	got := Fields(reflect.TypeFor[sample]())
-	want := []string{"at", "colour", "count", "id", "inner", "name", "raw", "tags"}
+	want := []string{"at", "colour", "count", "day", "id", "inner", "name", "raw", "tags"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Fields = %q, want %q", got, want)
 	}
