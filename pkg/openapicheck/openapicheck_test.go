@@ -11,9 +11,12 @@ import (
 type colour string
 
 // day is read from a JSON string and never written.
-type day struct{ y, m, d int }
+type day struct{ text string }
 
-func (d *day) UnmarshalText([]byte) error { return nil }
+func (d *day) UnmarshalText(b []byte) error {
+	d.text = string(b)
+	return nil
+}
 
 type inner struct {
 	N int `json:"n"`
