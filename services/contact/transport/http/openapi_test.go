@@ -3,12 +3,12 @@ package http
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/rapportcrm/rapport/pkg/openapicheck"
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/party"
 	"github.com/rapportcrm/rapport/services/contact/service"
@@ -42,17 +42,12 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 }
 
 // The document's schemas name exactly the JSON fields of the types the API
-// reads and writes, so a field added to the code and not to the document (or
-// the reverse) fails here.
+// reads and writes, with their JSON types (nested objects and items too), so
+// a field added to the code and not to the document (or the reverse), or
+// documented with another type, fails here.
 func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]struct {
-				Properties map[string]json.RawMessage `json:"properties"`
-			} `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPI, &doc); err != nil {
+	doc, err := openapicheck.Parse(openAPI)
+	if err != nil {
 		t.Fatal(err)
 	}
 	types := map[string]any{
@@ -95,43 +90,16 @@ func TestTheSchemasNameTheFieldsOfTheirTypes(t *testing.T) {
 		"BulkChange":          service.BulkChange{},
 		"BulkResult":          service.BulkResult{},
 	}
-	for name, v := range types {
-		s, ok := doc.Components.Schemas[name]
-		if !ok {
-			t.Errorf("no schema %s", name)
-			continue
-		}
-		documented := slices.Sorted(maps.Keys(s.Properties))
-		if fields := jsonFields(reflect.TypeOf(v)); !slices.Equal(documented, fields) {
-			t.Errorf("schema %s names %q; the type has %q", name, documented, fields)
+	for _, name := range slices.Sorted(maps.Keys(types)) {
+		for _, p := range doc.Check(name, types[name], nil) {
+			t.Error(p)
 		}
 	}
 	for _, ref := range regexp.MustCompile(`"#/components/schemas/([^"]+)"`).FindAllStringSubmatch(string(openAPI), -1) {
-		if _, ok := doc.Components.Schemas[ref[1]]; !ok {
+		if _, ok := doc.Schemas[ref[1]]; !ok {
 			t.Errorf("%s is referred to and not defined", ref[1])
 		}
 	}
-}
-
-// jsonFields returns the sorted names encoding/json writes for struct type
-// t, embedded structs' fields included.
-func jsonFields(t reflect.Type) []string {
-	var out []string
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		switch {
-		case name == "-" || !f.IsExported():
-			continue
-		case f.Anonymous && name == "":
-			out = append(out, jsonFields(f.Type)...)
-			continue
-		case name == "":
-			name = f.Name
-		}
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // A list answering a page takes limit and cursor, and its document says so.

@@ -10,22 +10,7 @@ import (
 
 // deskEntry reads a desk-log entry's body, for writing and correcting it.
 func deskEntry(r *http.Request) (desklog.Entry, error) {
-	var in struct {
-		Kind     desklog.Kind `json:"kind"`
-		Day      day          `json:"day"`
-		Workload []struct {
-			Activity desklog.Activity `json:"activity"`
-			Count    int              `json:"count"`
-			Note     string           `json:"note"`
-		} `json:"workload"`
-		HandedOver []struct {
-			Department string `json:"department"`
-			Units      int    `json:"units"`
-		} `json:"handed_over"`
-		Backlog      *int   `json:"backlog"`
-		Difficulties string `json:"difficulties"`
-		Proposals    string `json:"proposals"`
-	}
+	var in deskInput
 	if err := decode(r, &in); err != nil {
 		return desklog.Entry{}, err
 	}

@@ -24,7 +24,7 @@ func items[T any](list []T, err error) (any, error) {
 	if list == nil {
 		list = []T{}
 	}
-	return map[string]any{"items": list}, err
+	return whole[T]{list}, err
 }
 
 func (a api) sessionAttendance(ctx context.Context, r *http.Request) (any, error) {
@@ -56,9 +56,7 @@ func (a api) courseReports(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) completeTask(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Note string `json:"note"`
-	}
+	var in noteInput
 	if err := decodeOptional(r, &in); err != nil {
 		return nil, err
 	}
@@ -66,9 +64,7 @@ func (a api) completeTask(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) reopenTask(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in reasonInput
 	if err := decodeOptional(r, &in); err != nil {
 		return nil, err
 	}

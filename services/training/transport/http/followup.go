@@ -29,7 +29,7 @@ type checkJSON struct {
 	CheckedAt string `json:"checked_at"`
 }
 
-func checklistView(c service.Checklist) any {
+func checklistView(c service.Checklist) checklistJSON {
 	checks := make([]checkJSON, len(c.Checks))
 	for i, k := range c.Checks {
 		checks[i] = checkJSON{k.Key, k.OK, k.Count, k.Text, k.PhotoURL, k.Note, k.CheckedBy, k.CheckedAt.Format("2006-01-02T15:04:05Z07:00")}
@@ -38,7 +38,7 @@ func checklistView(c service.Checklist) any {
 	if inc == nil {
 		inc = []string{}
 	}
-	return map[string]any{"items": itemsJSON(c.Items), "checks": checks, "incomplete": inc}
+	return checklistJSON{itemsJSON(c.Items), checks, inc}
 }
 
 func (a api) checklist(ctx context.Context, r *http.Request) (any, error) {
@@ -47,13 +47,7 @@ func (a api) checklist(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) check(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		OK       bool   `json:"ok"`
-		Count    *int   `json:"count"`
-		Text     string `json:"text"`
-		PhotoURL string `json:"photo_url"`
-		Note     string `json:"note"`
-	}
+	var in checkInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -102,12 +96,7 @@ func feedbackView(it feedback.Item) feedbackJSON {
 }
 
 func (a api) raiseFeedback(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		CourseID string `json:"course_id"`
-		UnitID   string `json:"unit_id"`
-		Text     string `json:"text"`
-		Urgent   bool   `json:"urgent"`
-	}
+	var in feedbackInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -141,10 +130,7 @@ func (a api) getFeedback(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) moveFeedback(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Status feedback.Status `json:"status"`
-		Note   string          `json:"note"`
-	}
+	var in statusInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}

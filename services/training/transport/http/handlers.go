@@ -157,9 +157,7 @@ func (a api) getRequest(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) approveException(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in reasonInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -193,11 +191,7 @@ func (a api) approvePlan(ctx context.Context, r *http.Request) (any, error) {
 
 func (a api) command(cmd course.Command) func(context.Context, *http.Request) (any, error) {
 	return func(ctx context.Context, r *http.Request) (any, error) {
-		var in struct {
-			FirstSession day    `json:"first_session"`
-			LastSession  day    `json:"last_session"`
-			Reason       string `json:"reason"`
-		}
+		var in commandInput
 		if r.ContentLength != 0 {
 			if err := decode(r, &in); err != nil {
 				return nil, err
@@ -230,12 +224,7 @@ func (a api) sessions(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) addSession(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Date        day              `json:"date"`
-		HalfDay     staffing.HalfDay `json:"half_day"`
-		Venue       string           `json:"venue"`
-		MeetingLink string           `json:"meeting_link"`
-	}
+	var in sessionInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -302,9 +291,7 @@ func (a api) participants(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) register(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		UnitID string `json:"unit_id"`
-	}
+	var in unitInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -316,13 +303,7 @@ func (a api) register(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) confirm(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Attendees       int    `json:"attendees"`
-		BringsLaptops   bool   `json:"brings_laptops"`
-		BringsDocuments bool   `json:"brings_documents"`
-		BringsData      bool   `json:"brings_data"`
-		Note            string `json:"note"`
-	}
+	var in confirmInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -331,9 +312,7 @@ func (a api) confirm(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) decline(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in reasonInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -341,11 +320,7 @@ func (a api) decline(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) attend(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		UnitID  string `json:"unit_id"`
-		Present *bool  `json:"present"`
-		Reason  string `json:"reason"`
-	}
+	var in attendanceInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -360,19 +335,7 @@ func (a api) attend(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) report(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		AbsentUnits []struct {
-			UnitID string `json:"unit_id"`
-			Reason string `json:"reason"`
-		} `json:"absent_units"`
-		SupervisorSpoke  *bool  `json:"supervisor_spoke"`
-		SupervisorReason string `json:"supervisor_reason"`
-		Difficulties     string `json:"difficulties"`
-		DataEntryPercent *int   `json:"data_entry_percent"`
-		Progress         string `json:"progress"`
-		Escalate         bool   `json:"escalate"`
-		Escalation       string `json:"escalation"`
-	}
+	var in reportInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -386,5 +349,5 @@ func (a api) report(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Created{Body: map[string]string{"id": id}}, nil
+	return httpapi.Created{Body: createdID{id}}, nil
 }

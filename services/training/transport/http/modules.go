@@ -36,11 +36,7 @@ func (a api) listModules(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a api) putModule(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Name     string `json:"name"`
-		Payroll  bool   `json:"payroll"`
-		LeadDays int    `json:"lead_days"`
-	}
+	var in moduleInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}

@@ -7,9 +7,7 @@ import (
 
 // withdraw is the submitter taking back a request (service.Withdraw).
 func (a api) withdraw(ctx context.Context, r *http.Request) (any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in reasonInput
 	if err := decode(r, &in); err != nil {
 		return nil, err
 	}
