@@ -20,8 +20,8 @@ import (
 	"github.com/rapportcrm/rapport/services/training/course"
 	"github.com/rapportcrm/rapport/services/training/desklog"
 	"github.com/rapportcrm/rapport/services/training/feedback"
-	"github.com/rapportcrm/rapport/services/training/staffing"
 	"github.com/rapportcrm/rapport/services/training/service"
+	"github.com/rapportcrm/rapport/services/training/staffing"
 	"github.com/rapportcrm/rapport/services/training/store"
 )
 
