@@ -30,3 +30,16 @@ func checkProposedDates(v *ValidationError, dates []calendar.Date, today calenda
 		}
 	}
 }
+
+// CheckNewDates refuses a reschedule onto a first day already gone by on
+// today (a business day in Vietnam): no course can be held on it, and no
+// exception admits it, as with a request's proposed dates. The lead-time rule
+// is not applied: it measures sales' hand-over of a request to the lead, and
+// a reschedule is the lead's own decision, as the dates `schedule` confirms are.
+func CheckNewDates(first calendar.Date, today calendar.Date) error {
+	var v ValidationError
+	if !first.IsZero() && first.Before(today) {
+		v.Add("first_session", fmt.Sprintf("is in the past (%v; today is %v)", first, today))
+	}
+	return v.Err()
+}

@@ -59,6 +59,11 @@ func (s *Service) Command(ctx context.Context, a Actor, id string, cmd course.Co
 		if cmd == course.Schedule {
 			c.LeadID = a.ID
 		}
+		if cmd == course.Reschedule {
+			if err := course.CheckNewDates(facts.FirstSession, calendar.DateOf(now)); err != nil {
+				return err
+			}
+		}
 		if err := store.SetCourseState(ctx, tx, c, string(next), in.Reason, now); err != nil {
 			return fmt.Errorf("%w: %v", ErrConflict, err)
 		}

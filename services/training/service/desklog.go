@@ -48,3 +48,17 @@ func (s *Service) CorrectDesk(ctx context.Context, a Actor, id string, e desklog
 	})
 	return row, err
 }
+
+// DeskRevisions lists what an entry said before each of its corrections,
+// newest first, for its author and those overseeing the desk
+// (desklog.MayReadRevisions; anyone else: 403 naming author_id).
+func (s *Service) DeskRevisions(ctx context.Context, a Actor, id string) ([]store.DeskLogRevision, error) {
+	e, err := store.LoadDeskLog(ctx, s.pool, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if !desklog.MayReadRevisions(a.ID, a.Roles, e.AuthorID) {
+		return nil, problem.Forbidden("only "+e.AuthorID+", who wrote the entry, or a lead, manager or director may read its earlier versions").With("author_id", e.AuthorID)
+	}
+	return store.DeskLogRevisions(ctx, s.pool, id)
+}

@@ -192,10 +192,7 @@ func (s *Service) checkUnits(ctx context.Context, ids []string) ([]string, error
 		}
 	}
 	if len(fields) > 0 {
-		if err := s.notYetReceived(ctx, fields); err != nil {
-			return nil, err
-		}
-		return nil, problem.Invalid("some units are unknown to the contact service", fields...)
+		return nil, s.unknownUnits(ctx, "some units are unknown to the contact service", fields...)
 	}
 	return units, nil
 }
@@ -203,6 +200,17 @@ func (s *Service) checkUnits(ctx context.Context, ids []string) ([]string, error
 // retryUnits is when to try again a request whose units have not arrived:
 // the copy applies hundreds of events a second, a burst takes a minute or two.
 const retryUnits = 30 * time.Second
+
+// unknownUnits refuses units missing from the local copy: a 503 while the
+// copy is behind (notYetReceived), else a 422 titled title. Every command
+// naming a unit answers through it, so a school created a moment ago is
+// never called unknown by one route and "try again" by another.
+func (s *Service) unknownUnits(ctx context.Context, title string, fields ...problem.FieldError) error {
+	if err := s.notYetReceived(ctx, fields); err != nil {
+		return err
+	}
+	return problem.Invalid(title, fields...)
+}
 
 // notYetReceived is a 503 while the local copy has contact events still to
 // apply: a unit just created in contact may be among them, so "unknown"

@@ -113,7 +113,7 @@ func (s *Service) Register(ctx context.Context, a Actor, courseID, unitID string
 		}
 		unit, ok := known[unitID]
 		if !ok {
-			return problem.Invalid("the unit is unknown to the contact service", problem.FieldError{Field: "unit_id", Message: "is not a known unit"})
+			return s.unknownUnits(ctx, "the unit is unknown to the contact service", problem.FieldError{Field: "unit_id", Message: "is not a known unit: " + unitID})
 		}
 		unitID = unit.ID // the survivor, for an old id of a merged unit
 		people, err := store.ContactPeopleOf(ctx, tx, unitID)
@@ -225,6 +225,9 @@ func (s *Service) RecordAttendance(ctx context.Context, a Actor, courseID, sessi
 			in.UnitID = unit.ID
 		}
 		p, err := store.ParticipantByUnit(ctx, tx, courseID, in.UnitID)
+		if errors.Is(err, store.ErrNotFound) && !ok {
+			return s.unknownUnits(ctx, "the unit is unknown to the contact service", problem.FieldError{Field: "unit_id", Message: "is not a known unit: " + in.UnitID})
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			return problem.Invalid("the unit is not registered to this course", problem.FieldError{Field: "unit_id", Message: "is not a participant"})
 		} else if err != nil {

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/rapportcrm/rapport/services/training/desklog"
 )
@@ -32,4 +35,21 @@ func CorrectDeskLog(ctx context.Context, db DB, before DeskLogRow, e desklog.Ent
 	_, err := db.Exec(ctx, `UPDATE desk_log SET recorded_at = $2, workload = $3, handed_over = $4, backlog = $5, difficulties = $6, proposals = $7
 WHERE id = $1`, before.ID, at, e.Workload, e.HandedOver, e.Backlog, e.Difficulties, e.Proposals)
 	return err
+}
+
+// DeskLogRevision is what an entry said before one correction.
+type DeskLogRevision struct {
+	RevisedAt time.Time       `db:"revised_at" json:"revised_at"`
+	RevisedBy string          `db:"revised_by" json:"revised_by"`
+	Previous  json.RawMessage `db:"previous" json:"previous"`
+}
+
+// DeskLogRevisions lists an entry's earlier versions, newest first.
+func DeskLogRevisions(ctx context.Context, db DB, id string) ([]DeskLogRevision, error) {
+	rows, _ := db.Query(ctx, `SELECT revised_at, revised_by, previous FROM desk_log_revision WHERE desk_log_id = $1 ORDER BY revised_at DESC`, id)
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[DeskLogRevision])
+	if out == nil {
+		out = []DeskLogRevision{}
+	}
+	return out, err
 }

@@ -32,3 +32,8 @@ func (a api) correctDesk(ctx context.Context, r *http.Request) (any, error) {
 	}
 	return a.svc.CorrectDesk(ctx, actor(ctx), r.PathValue("id"), e)
 }
+
+// deskRevisions answers an entry's earlier versions (service.DeskRevisions).
+func (a api) deskRevisions(ctx context.Context, r *http.Request) (any, error) {
+	return items(a.svc.DeskRevisions(ctx, actor(ctx), r.PathValue("id")))
+}

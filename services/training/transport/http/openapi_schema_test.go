@@ -83,6 +83,8 @@ func TestTheSchemasAreTheTypesTheHandlersReadAndWrite(t *testing.T) {
 		"DeskLogInput":        deskInput{},
 		"DeskLogEntry":        store.DeskLogRow{},
 		"DeskLogPage":         page.Page[store.DeskLogRow]{},
+		"DeskLogRevision":     store.DeskLogRevision{},
+		"DeskLogRevisionList": whole[store.DeskLogRevision]{},
 	}
 	enums := openapicheck.Enums{
 		reflect.TypeFor[course.Mode]():      names(course.InPerson, course.Online),

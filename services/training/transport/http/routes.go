@@ -77,6 +77,7 @@ func Routes(svc *service.Service) []Route {
 		{"POST", prefix + "/desk-log", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.logDesk},
 		{"GET", prefix + "/desk-log", everyone, a.listDesk},
 		{"PUT", prefix + "/desk-log/{id}", []auth.Role{auth.Lead, auth.Trainer, auth.Manager}, a.correctDesk},
+		{"GET", prefix + "/desk-log/{id}/revisions", []auth.Role{auth.Lead, auth.Trainer, auth.Manager, auth.Director}, a.deskRevisions},
 	}
 	// Lifecycle commands: the course package checks each command's roles (and,
 	// for start and complete, the course's crew), so the transport only
