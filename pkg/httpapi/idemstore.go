@@ -17,7 +17,7 @@ import (
 type IdemScope struct{ User, Route, Key string }
 
 // IdempotencyKeys keeps the keys and answers in the service's own schema,
-// in its table idempotency_key (each service's migrations create it).
+// in its table idempotency_key (a backbone table, pkg/backbone).
 type IdempotencyKeys struct{ Pool *pgxpool.Pool }
 
 // Claim takes the key for a request with fingerprint fp, or, when another

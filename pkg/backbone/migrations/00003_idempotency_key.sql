@@ -2,8 +2,11 @@
 -- The answers to creates sent with an Idempotency-Key (pkg/httpapi
 -- Idempotency): a retry of the same request gets the kept answer rather than
 -- a second record. status is NULL while the first request runs. Rows live
--- a day (expires_at) and are cleared as new keys are claimed.
-CREATE TABLE idempotency_key (
+-- a day (expires_at) and are cleared as new keys are claimed. A backbone
+-- table, as the outbox is: every service's creates use it. IF NOT EXISTS,
+-- for a development database that took it from a service's own migration
+-- before it moved here.
+CREATE TABLE IF NOT EXISTS idempotency_key (
     user_id     text        NOT NULL,
     route       text        NOT NULL,
     key         text        NOT NULL,
@@ -15,7 +18,7 @@ CREATE TABLE idempotency_key (
     body        bytea,
     PRIMARY KEY (user_id, route, key)
 );
-CREATE INDEX idempotency_key_expires ON idempotency_key (expires_at);
+CREATE INDEX IF NOT EXISTS idempotency_key_expires ON idempotency_key (expires_at);
 
 -- +goose Down
 DROP TABLE idempotency_key;
