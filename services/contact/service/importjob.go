@@ -39,6 +39,17 @@ func readRows(format string, file []byte, m importing.Mapping) iter.Seq2[importi
 	return importing.ReadCSV(bytes.NewReader(file), m)
 }
 
+// readRefs reads the parties and families a file's rows name, as the import
+// and its preview read them: a workbook's through book, only from the first
+// sheet whose header names one (the sheets above it name nothing); a CSV
+// file's whole.
+func readRefs(format string, file []byte, book *importing.Workbook, opts importing.Options, r importing.Resource) (importing.FileRefs, error) {
+	if book != nil {
+		return book.ReadRefs(importing.NewChecker(opts), r)
+	}
+	return importing.ReadFile(readRows(format, file, opts.Mapping), importing.NewChecker(opts), r)
+}
+
 // workbookCheck is what importing.CheckWorkbook found in a workbook.
 type workbookCheck struct {
 	scan importing.SheetScan
@@ -85,7 +96,17 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	for _, no := range done {
 		skip[no] = true
 	}
+	// A workbook is opened once, for its rows and the parties they name:
+	// each open unzips the file and reads its shared strings.
 	rows := readRows(job.Format, file, opts.Mapping)
+	var book *importing.Workbook
+	if job.Format == "xlsx" {
+		if book, err = importing.OpenWorkbook(bytes.NewReader(file)); err != nil {
+			return unreadable{fmt.Errorf("read the file: %w", err)}
+		}
+		defer book.Close()
+		rows = book.Rows(opts.Mapping)
+	}
 	// A workbook's sheets are checked whole beside the first read, on the
 	// core it leaves idle, before anything is written: the reader ends a
 	// damaged sheet without an error, which would import the rows above
@@ -96,7 +117,7 @@ func (s *Service) importFile(ctx context.Context, job store.Import, token string
 	// A row may name as its supervising unit, or as a relative, a row below
 	// it (an export lists parties by name), and a row's parents are told
 	// from those every other row names, so the whole file is read first.
-	refs, err := importing.ReadFile(readRows(job.Format, file, opts.Mapping), importing.NewChecker(opts), importing.Resource(job.Resource))
+	refs, err := readRefs(job.Format, file, book, opts, importing.Resource(job.Resource))
 	wb := <-checked
 	if wb.err != nil {
 		return unreadable{fmt.Errorf("read the file: %w", wb.err)}

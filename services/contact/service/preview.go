@@ -108,12 +108,7 @@ func (s *Service) Preview(ctx context.Context, in UploadInput, n int) (PreviewVi
 	// its number cells' formats show in text fields, as in the import. A
 	// damaged workbook is the job's to refuse: the preview shows the rows
 	// above the damage.
-	var refs importing.FileRefs
-	if up.wb != nil {
-		refs, err = up.wb.ReadRefs(importing.NewChecker(opts), up.resource)
-	} else {
-		refs, err = importing.ReadFile(readRows(up.format, in.File, opts.Mapping), importing.NewChecker(opts), up.resource)
-	}
+	refs, err := readRefs(up.format, in.File, up.wb, opts, up.resource)
 	if err != nil {
 		return v, unreadableFile(err)
 	}
