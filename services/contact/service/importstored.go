@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/rapportcrm/rapport/services/contact/importing"
 	"github.com/rapportcrm/rapport/services/contact/party"
@@ -42,7 +43,7 @@ func (r *importRun[T]) asStored(problems []store.ImportProblem, sp storedSpan, c
 		return problems, nil
 	}
 	differs := store.ImportProblem{Row: cand.row.Line, Column: diffs[0], Message: importing.Differs(r.p.k.noun(), sp.named, id, rec.Name, diffs), StoredParty: id}
-	return append(problems[:sp.from], append([]store.ImportProblem{differs}, problems[sp.to:]...)...), nil
+	return slices.Replace(problems, sp.from, sp.to, differs), nil
 }
 
 // differences returns the columns of row whose values differ from stored's.

@@ -199,11 +199,12 @@ func (p *Parties[T]) Create(ctx context.Context, in T, force bool, reason string
 		}
 		if !forced {
 			reason = ""
-		}
-		// The document keeps why too, so every answer holding it shows it.
-		*p.k.forceReason(&v) = reason
-		if r, err = row(p.k, v); err != nil {
-			return err
+		} else {
+			// The document keeps why too, so every answer holding it shows it.
+			*p.k.forceReason(&v) = reason
+			if r, err = row(p.k, v); err != nil {
+				return err
+			}
 		}
 		if err := store.InsertParty(ctx, tx, p.k.table, r, ptr(reason), nil, actor, now); err != nil {
 			return err
