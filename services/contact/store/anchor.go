@@ -68,7 +68,7 @@ func checkAnchor(ctx context.Context, db DB, table, id string) error {
 // is ErrCursorGone, as a gone row is.
 func (f Filter) reminderAnchor(ctx context.Context, db DB, t Type, pos Position) (Position, error) {
 	var day *time.Time
-	err := db.QueryRow(ctx, `SELECT p.search_name, `+soonest("$2", "$3")+` FROM `+string(t)+` p WHERE p.id = $1::uuid`,
+	err := db.QueryRow(ctx, `SELECT p.search_name, (`+soonest("$2", "$3")+`) FROM `+string(t)+` p WHERE p.id = $1::uuid`,
 		pos.ID, f.ReminderDays, f.ReminderOn).Scan(&pos.Name, &day)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && day == nil {
 		return pos, ErrCursorGone
