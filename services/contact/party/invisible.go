@@ -1,6 +1,9 @@
 package party
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // StripInvisible removes the format characters that text pasted from Zalo,
 // Facebook or Word carries unseen: zero-width space, non-joiner and joiner
@@ -23,13 +26,7 @@ func StripInvisible(s string) string {
 	}, s)
 }
 
-func invisible(r rune) bool {
-	switch {
-	case r == '\u00ad', r == '\u180e', r == '\ufeff',
-		r >= '\u200b' && r <= '\u200f',
-		r >= '\u202a' && r <= '\u202e',
-		r >= '\u2060' && r <= '\u2064':
-		return true
-	}
-	return false
-}
+// invisible is a format character (Unicode category Cf), as pkg/staff
+// reads one in a staff id: every one above, and the direction isolates
+// (U+2066 to U+2069) Word pastes too.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
