@@ -134,12 +134,7 @@ func MayRestore(c Caller, owner, deletedBy string) error {
 // as the activity report counts it as that staff member's work, so a
 // colleague cannot credit a call to someone else, or to nobody (a
 // *DeniedError naming staffID as its OwnerID).
-func MayCredit(c Caller, staffID string) error {
-	if (c.ID != "" && c.ID == staffID) || c.steward() {
-		return nil
-	}
-	return &DeniedError{Action: Credit, OwnerID: staffID}
-}
+func MayCredit(c Caller, staffID string) error { return May(c, Credit, staffID) }
 
 // MayCorrect reports whether c may correct or delete an interaction
 // loggedBy logged as made by staffID: either of them may, as may a
