@@ -17,6 +17,10 @@ import (
 	"github.com/rapportcrm/rapport/services/contact/store"
 )
 
+// ReadOnlyFields are the members of a party the service sets and answers:
+// a create or an edit naming one is a 422.
+var ReadOnlyFields = []string{"id", "merged_ids", "current_province", "upcoming"}
+
 // Patch applies a JSON merge patch (RFC 7386: objects such as consents and
 // custom_fields merge member by member, null removes, arrays are replaced)
 // to a party, validates the result and records every changed field in history.
@@ -30,7 +34,7 @@ import (
 // nothing of it, as on a creation.
 func (p *Parties[T]) Patch(ctx context.Context, id string, patch map[string]json.RawMessage, pre Precondition, force bool, forceReason string) (View[T], error) {
 	var out View[T]
-	for _, f := range []string{"id", "merged_ids", "current_province", "upcoming"} {
+	for _, f := range ReadOnlyFields {
 		if _, ok := patch[f]; ok {
 			return out, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "cannot be changed"})
 		}

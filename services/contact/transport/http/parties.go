@@ -34,7 +34,7 @@ func decodeCreate[T any](_ context.Context, r *http.Request) (any, error) {
 	if err := takeForce(body, &req.Force, &req.ForceReason); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"id", "merged_ids", "current_province", "upcoming"} {
+	for _, f := range service.ReadOnlyFields {
 		if _, ok := body[f]; ok {
 			return nil, problem.Invalid("read-only field", problem.FieldError{Field: f, Message: "is set by the service"})
 		}
@@ -258,7 +258,7 @@ type searchRequest struct {
 func decodeSearch(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	after := &store.Position{}
-	pr, err := paged(r, after, filterParams...)
+	pr, err := page.FromRequest(r, after, filterParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func decodeHistory(_ context.Context, r *http.Request) (any, error) {
 	default:
 		return nil, problem.Invalid("bad history query", problem.FieldError{Field: "order", Message: "must be oldest (the default) or newest"})
 	}
-	pr, err := paged(r, &req.Query.From, "order", "field")
+	pr, err := page.FromRequest(r, &req.Query.From, "order", "field")
 	req.Query.Limit, req.Page = pr.Limit+1, pr
 	return req, err
 }
@@ -372,7 +372,7 @@ func decodeTimeline(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	q := r.URL.Query()
-	pr, err := paged(r, &req.Pos, "with")
+	pr, err := page.FromRequest(r, &req.Pos, "with")
 	if err != nil {
 		return nil, err
 	}
