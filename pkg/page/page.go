@@ -5,6 +5,7 @@ package page
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -52,15 +53,20 @@ func Parse(q url.Values, filters ...string) (Request, error) {
 	return r, nil
 }
 
-// ParseFrom is Parse that also decodes a given cursor into position (Decode);
-// without a cursor, position keeps the value the caller set (the start of
-// the list).
-func ParseFrom(q url.Values, position any, filters ...string) (Request, error) {
-	r, err := Parse(q, filters...)
+// FromRequest reads a list's limit and cursor from r, filters being its
+// other query parameters, and decodes the cursor into position (left as
+// the caller set it, the start of the list, without one). A cursor pages
+// only the list it came from: the same path and the same filters, limit
+// aside. One of people?tag=hn sent with tag=vip, or of one party's
+// timeline sent to another's, would start the list at a position of
+// another and skip records without a word, so it is a 422 naming cursor.
+func FromRequest(r *http.Request, position any, filters ...string) (Request, error) {
+	pr, err := Parse(r.URL.Query(), filters...)
 	if err != nil {
-		return r, err
+		return pr, err
 	}
-	return r, r.Decode(position)
+	pr = pr.Within(r.URL.Path)
+	return pr, pr.Decode(position)
 }
 
 // Of builds a page of r's list from up to r.Limit+1 fetched items: the

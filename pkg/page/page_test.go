@@ -2,6 +2,8 @@ package page
 
 import (
 	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -55,18 +57,21 @@ func TestACursorRoundTripsAndATamperedOneIsRefused(t *testing.T) {
 	}
 }
 
+// get is a request of the people list with query q.
+func get(q string) *http.Request { return httptest.NewRequest("GET", "/people?"+q, nil) }
+
 func TestACursorPagesOnlyTheQueryItCameFrom(t *testing.T) {
 	first, _ := Parse(query(t, "tag=a&q=Lan&limit=2"), "tag", "q")
-	cursor := first.Encode("k-9")
+	cursor := first.Within("/people").Encode("k-9")
 	for _, same := range []string{"tag=a&q=Lan", "q=Lan&tag=a", "q=Lan&limit=7&tag=a", "tag=a&q=Lan&stage=", "limit=1&tag=a&q=Lan"} {
 		var pos string
-		if _, err := ParseFrom(query(t, same+"&cursor="+cursor), &pos, "tag", "q", "stage"); err != nil || pos != "k-9" {
+		if _, err := FromRequest(get(same+"&cursor="+cursor), &pos, "tag", "q", "stage"); err != nil || pos != "k-9" {
 			t.Errorf("%s: %q %v", same, pos, err)
 		}
 	}
 	for _, other := range []string{"tag=b&q=Lan", "tag=a", "tag=a&q=lan", "tag=a&q=Lan&stage=lead", "", "tag=a%26q%3DLan"} {
 		var pos string
-		_, err := ParseFrom(query(t, other+"&cursor="+cursor), &pos, "tag", "q", "stage")
+		_, err := FromRequest(get(other+"&cursor="+cursor), &pos, "tag", "q", "stage")
 		if p := problem.From(err); p == nil || p.Status != 422 || p.Errors[0].Field != "cursor" || !strings.Contains(p.Errors[0].Message, "start again without a cursor") {
 			t.Errorf("%s: %v", other, err)
 		}
@@ -75,7 +80,7 @@ func TestACursorPagesOnlyTheQueryItCameFrom(t *testing.T) {
 		t.Errorf("the cursor %q holds the filters or grew with them", cursor)
 	}
 	old := base64.RawURLEncoding.EncodeToString([]byte(`"k-9"`))
-	if _, err := ParseFrom(query(t, "tag=a&q=Lan&cursor="+old), new(string), "tag", "q"); problem.From(err) == nil {
+	if _, err := FromRequest(get("tag=a&q=Lan&cursor="+old), new(string), "tag", "q"); problem.From(err) == nil {
 		t.Error("a cursor naming no query was accepted")
 	}
 }
@@ -111,15 +116,19 @@ func TestOfKeepsLimitItemsAndPointsPastTheLast(t *testing.T) {
 	}
 }
 
-func TestParseFromDecodesTheCursorOrKeepsTheStart(t *testing.T) {
+func TestFromRequestDecodesTheCursorOrKeepsTheStart(t *testing.T) {
 	pos := "start"
-	if _, err := ParseFrom(url.Values{}, &pos); err != nil || pos != "start" {
+	if _, err := FromRequest(get(""), &pos); err != nil || pos != "start" {
 		t.Fatalf("without a cursor: %q %v", pos, err)
 	}
-	if _, err := ParseFrom(url.Values{"cursor": {Request{query: fingerprint(url.Values{})}.Encode("k-9")}}, &pos); err != nil || pos != "k-9" {
+	start, _ := Parse(url.Values{})
+	if _, err := FromRequest(get("cursor="+start.Within("/people").Encode("k-9")), &pos); err != nil || pos != "k-9" {
 		t.Fatalf("with a cursor: %q %v", pos, err)
 	}
-	if _, err := ParseFrom(url.Values{"cursor": {"!!"}}, &pos); problem.From(err) == nil {
+	if _, err := FromRequest(get("cursor="+start.Within("/organizations").Encode("k-9")), &pos); problem.From(err) == nil {
+		t.Fatal("a cursor of another list was accepted")
+	}
+	if _, err := FromRequest(get("cursor=!!"), &pos); problem.From(err) == nil {
 		t.Fatal("a tampered cursor was accepted")
 	}
 }

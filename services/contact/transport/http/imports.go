@@ -160,7 +160,7 @@ const lastID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
 func decodeImportList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	req := importList{Filter: store.ImportFilter{Status: q.Get("status"), Resource: q.Get("resource")}, Before: lastID}
-	pr, err := paged(r, &req.Before, "status", "resource")
+	pr, err := page.FromRequest(r, &req.Before, "status", "resource")
 	if err == nil && req.Before != lastID && !party.ValidID(req.Before) {
 		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
 	}

@@ -83,7 +83,7 @@ type interactionList struct {
 func decodeInteractionList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	in := interactionList{PartyID: q.Get("party_id"), Pos: newest}
-	pr, err := paged(r, &in.Pos, "party_id")
+	pr, err := page.FromRequest(r, &in.Pos, "party_id")
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ type handoverList struct {
 
 func decodeHandoverList(_ context.Context, r *http.Request) (any, error) {
 	in := handoverList{Before: store.HandoverPosition(newest)}
-	pr, err := paged(r, &in.Before)
+	pr, err := page.FromRequest(r, &in.Before)
 	in.Page = pr
 	return in, err
 }
@@ -213,7 +213,7 @@ type segmentList struct {
 func decodeSegmentList(_ context.Context, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	req := segmentList{Resource: q.Get("resource")}
-	pr, err := paged(r, &req.After, "resource")
+	pr, err := page.FromRequest(r, &req.After, "resource")
 	if err == nil && pr.Cursor != "" && !party.ValidID(req.After.ID) {
 		err = problem.Invalid("bad paging", problem.FieldError{Field: "cursor", Message: "is not a cursor this API returned"})
 	}
@@ -258,7 +258,7 @@ type fieldVersionsRequest struct {
 
 func decodeFieldVersions(_ context.Context, r *http.Request) (any, error) {
 	req := fieldVersionsRequest{Before: math.MaxInt64}
-	pr, err := paged(r, &req.Before)
+	pr, err := page.FromRequest(r, &req.Before)
 	req.Page = pr
 	return req, err
 }

@@ -25,17 +25,12 @@ type api struct{ svc *service.Service }
 func decode(r *http.Request, dst any) error { return problem.DecodeJSON(nil, r, dst, bodyLimit) }
 
 // paged reads limit and cursor; the cursor is the last id seen. filters
-// are the list's other parameters: any parameter outside them is refused.
-// A cursor pages only the list it came from, the same path and filters
-// (limit aside): another's would skip records, so it is a 422.
+// are the list's other parameters: any parameter outside them is refused,
+// and a cursor pages only the list it came from (page.FromRequest).
 func paged(r *http.Request, filters ...string) (page.Request, string, error) {
 	var after string
-	pr, err := page.Parse(r.URL.Query(), filters...)
-	if err != nil {
-		return pr, after, err
-	}
-	pr = pr.Within(r.URL.Path)
-	return pr, after, pr.Decode(&after)
+	pr, err := page.FromRequest(r, &after, filters...)
+	return pr, after, err
 }
 
 // oneOf refuses a filter whose value is none of allowed: a misspelt state
