@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -253,13 +254,29 @@ func (s *Service) Courses(ctx context.Context, f course.CourseFilter, after stri
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CourseView, 0, len(cs))
+	infos := make([]contract.CourseInfo, 0, len(cs))
+	var units []string
 	for _, c := range cs {
-		v, err := s.Course(ctx, c.ID)
+		info, err := store.CourseInfo(ctx, s.pool, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		infos, units = append(infos, info), append(units, info.UnitIDs...)
+	}
+	// The page's deleted units in one query, not one per course.
+	deleted, err := store.DeletedUnits(ctx, s.pool, units)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CourseView, 0, len(infos))
+	for _, info := range infos {
+		gone := []string{} // in deleted's order: by id, as view lists them
+		for _, id := range deleted {
+			if slices.Contains(info.UnitIDs, id) {
+				gone = append(gone, id)
+			}
+		}
+		out = append(out, CourseView{CourseInfo: info, DeletedUnitIDs: gone})
 	}
 	return out, nil
 }
